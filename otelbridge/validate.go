@@ -1,0 +1,171 @@
+package otelbridge
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+)
+
+// Contract limits (platform-api.md "Limits").
+const (
+	MaxEventsPerRequest = 1000    // events per POST /v1/traces
+	MaxRequestBytes     = 5 << 20 // request body after decompression, bytes
+	MaxEventBytes       = 1 << 20 // one serialized event, bytes
+	MaxNameBytes        = 512     // TraceEvent.name, bytes
+)
+
+// IsUUIDv7 reports whether s is a canonical (8-4-4-4-12, lower or upper hex) UUID with
+// version nibble 7 and the RFC 4122 variant (10xx), as the contract requires for IDs.
+func IsUUIDv7(s string) bool {
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			continue
+		}
+		if !isHex(s[i]) {
+			return false
+		}
+	}
+	if s[14] != '7' {
+		return false
+	}
+	switch s[19] {
+	case '8', '9', 'a', 'b', 'A', 'B':
+		return true
+	}
+	return false
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// Validate checks ev against the platform contract (platform-api.md "Validation" and the
+// TraceEvent table): UUID v7 IDs, a name of 1–512 bytes, one of the five types, a start
+// time, an end time not before it, non-negative usage, a known status. It returns the
+// first *ValidationError found (Index -1), or nil. The size limit is checked where the
+// event is serialized (Client, DecodeEvent), not here.
+func (ev *TraceEvent) Validate() error {
+	bad := func(field, reason string) error {
+		return &ValidationError{Index: -1, SpanID: ev.SpanID, Field: field, Reason: reason}
+	}
+	if !IsUUIDv7(ev.TraceID) {
+		return bad("traceId", fmt.Sprintf("%q is not a UUID v7", ev.TraceID))
+	}
+	if !IsUUIDv7(ev.SpanID) {
+		return bad("spanId", fmt.Sprintf("%q is not a UUID v7", ev.SpanID))
+	}
+	if ev.ParentSpanID != "" && !IsUUIDv7(ev.ParentSpanID) {
+		return bad("parentSpanId", fmt.Sprintf("%q is not a UUID v7", ev.ParentSpanID))
+	}
+	if !IsUUIDv7(ev.ThreadID) {
+		return bad("threadId", fmt.Sprintf("%q is not a UUID v7", ev.ThreadID))
+	}
+	if ev.Name == "" || len(ev.Name) > MaxNameBytes {
+		return bad("name", fmt.Sprintf("length %d bytes, want 1–%d", len(ev.Name), MaxNameBytes))
+	}
+	switch ev.Type {
+	case TypeLLM, TypeTool, TypeChat, TypeError, TypeCustom:
+	default:
+		return bad("type", fmt.Sprintf("%q is not one of llm, tool, chat, error, custom", ev.Type))
+	}
+	if ev.StartTime.IsZero() {
+		return bad("startTime", "missing")
+	}
+	if !ev.EndTime.IsZero() && ev.EndTime.Before(ev.StartTime) {
+		return bad("endTime", "before startTime")
+	}
+	if ev.DurationMs < 0 || math.IsNaN(ev.DurationMs) || math.IsInf(ev.DurationMs, 0) {
+		return bad("durationMs", "must be a finite number ≥ 0")
+	}
+	switch ev.Status {
+	case "", StatusOK, StatusError, StatusUnset:
+	default:
+		return bad("status", fmt.Sprintf("%q is not one of ok, error, unset", ev.Status))
+	}
+	if u := ev.Usage; u != nil {
+		for _, f := range []struct {
+			name string
+			v    int64
+		}{
+			{"usage.prompt_tokens", u.PromptTokens}, {"usage.completion_tokens", u.CompletionTokens},
+			{"usage.total_tokens", u.TotalTokens}, {"usage.cached_tokens", u.CachedTokens},
+			{"usage.reasoning_tokens", u.ReasoningTokens}, {"usage.context_window_tokens", u.ContextWindowTokens},
+			{"usage.context_used_tokens", u.ContextUsedTokens},
+		} {
+			if f.v < 0 {
+				return bad(f.name, fmt.Sprintf("%d is negative", f.v))
+			}
+		}
+		if u.CostUSD < 0 || math.IsNaN(u.CostUSD) || math.IsInf(u.CostUSD, 0) {
+			return bad("usage.cost_usd", "must be a finite number ≥ 0")
+		}
+	}
+	return nil
+}
+
+// DecodeEvent parses one serialized TraceEvent strictly and validates it: the platform's
+// (and llmtrace-devserver's) reading of an event. Unknown keys, wrongly typed values
+// (a fractional or string token count, an unparsable time), a missing required key and an
+// event over MaxEventBytes each give a *ValidationError (Index -1) naming the field.
+func DecodeEvent(raw []byte) (TraceEvent, error) {
+	var ev TraceEvent
+	if len(raw) > MaxEventBytes {
+		return ev, &ValidationError{Index: -1, Field: "(event)", Reason: fmt.Sprintf("%d bytes serialized, over the %d byte limit", len(raw), MaxEventBytes)}
+	}
+	trimmed := bytes.TrimSpace(raw)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return ev, &ValidationError{Index: -1, Field: "(event)", Reason: "not a JSON object"}
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&ev); err != nil {
+		return ev, &ValidationError{Index: -1, SpanID: ev.SpanID, Field: jsonErrorField(err), Reason: jsonErrorReason(err)}
+	}
+	// Required keys that the zero value cannot tell apart from absent ones.
+	var present map[string]json.RawMessage
+	if err := json.Unmarshal(trimmed, &present); err == nil {
+		for _, k := range []string{"traceId", "spanId", "threadId", "name", "type", "startTime"} {
+			if v, ok := present[k]; !ok || string(v) == "null" {
+				return ev, &ValidationError{Index: -1, SpanID: ev.SpanID, Field: k, Reason: "missing (required)"}
+			}
+		}
+	}
+	return ev, ev.Validate()
+}
+
+func jsonErrorField(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return te.Field
+	}
+	var pe *time.ParseError
+	if errors.As(err, &pe) {
+		return "startTime/endTime"
+	}
+	if s := err.Error(); strings.HasPrefix(s, "json: unknown field ") {
+		return strings.Trim(strings.TrimPrefix(s, "json: unknown field "), `"`)
+	}
+	return "(event)"
+}
+
+func jsonErrorReason(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Sprintf("%s is not a valid %s", te.Value, te.Type)
+	}
+	var pe *time.ParseError
+	if errors.As(err, &pe) {
+		return "not an RFC 3339 time: " + pe.Value
+	}
+	if strings.HasPrefix(err.Error(), "json: unknown field ") {
+		return "unknown key"
+	}
+	return err.Error()
+}
