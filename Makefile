@@ -1,0 +1,55 @@
+# llmtrace — targets. `make run` is the main job; `make test` runs every test.
+SHELL      := /bin/bash
+GO         ?= go
+BUILD      := $(CURDIR)/_build
+BIN        := $(BUILD)/bin
+OCB_VERSION := v0.162.0
+OTELCOL    := $(BUILD)/otelcol-llmtrace/otelcol-llmtrace
+
+.PHONY: all build test lint bench devserver run otelcol clean fuzz
+
+all: build
+
+## build: compile every package and the two binaries into _build/bin
+build:
+	$(GO) build ./...
+	$(GO) build -o $(BIN)/llmtrace ./cmd/llmtrace
+	$(GO) build -o $(BIN)/llmtrace-devserver ./cmd/llmtrace-devserver
+
+## otelcol: build the otelcol-llmtrace distribution with the pinned Collector Builder
+otelcol: $(OTELCOL)
+
+$(BIN)/builder:
+	GOBIN=$(BIN) $(GO) install go.opentelemetry.io/collector/cmd/builder@$(OCB_VERSION)
+
+$(OTELCOL): $(BIN)/builder builder-config.yaml go.mod $(shell find collectorexporter otelbridge semconv internal/pdataview -name '*.go' -not -name '*_test.go' 2>/dev/null)
+	$(BIN)/builder --config builder-config.yaml
+
+## test: lint, build the binaries the end-to-end tests use, run all tests with the race detector
+test: lint build otelcol
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+## lint: gofmt check and go vet
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null; find . -name '*.go' -not -path './_build/*' -newer go.mod 2>/dev/null) | sort -u); \
+	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+## bench: every benchmark with its anchor, -benchmem
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
+
+## fuzz: run the mapping fuzz target for 60 s
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzMap -fuzztime 60s ./otelbridge
+
+## devserver: run the local dev platform on 127.0.0.1:8787
+devserver: build
+	$(BIN)/llmtrace-devserver -addr 127.0.0.1:8787 -db $(BUILD)/llmtrace-dev.db
+
+## run: the main job — dev platform + otelcol-llmtrace fed with the real captures
+run: build otelcol
+	bash scripts/run.sh
+
+clean:
+	rm -rf $(BUILD)
