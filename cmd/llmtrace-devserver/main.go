@@ -1,0 +1,95 @@
+// Command llmtrace-devserver runs the local dev platform: the ingest endpoint of
+// platform-api.md (POST /v1/traces), a read API and a web page, over a SQLite file.
+// See package internal/devserver for the exact behaviour.
+//
+// Usage:
+//
+//	llmtrace-devserver [-addr 127.0.0.1:8787] [-db ./llmtrace-dev.db] [-api-key KEY]
+//
+// The API key may also come from LLMTRACE_DEVSERVER_API_KEY (the flag wins); empty means
+// no key is required. It logs "listening" with the bound address (so -addr with port 0
+// works) and one line per batch, and shuts down gracefully on SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/llmtrace/llmtrace/internal/devserver"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "llmtrace-devserver:", err)
+		os.Exit(1)
+	}
+}
+
+// run parses args, serves until ctx is done, then drains requests for up to 10 s.
+func run(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("llmtrace-devserver", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8787", "listen address (host:port; port 0 picks a free one)")
+	db := fs.String("db", "./llmtrace-dev.db", `SQLite database file (":memory:" keeps nothing)`)
+	apiKey := fs.String("api-key", os.Getenv("LLMTRACE_DEVSERVER_API_KEY"),
+		"API key POST /v1/traces requires as a Bearer token; empty = none (env LLMTRACE_DEVSERVER_API_KEY)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+
+	srv, err := devserver.New(devserver.Config{DBPath: *db, APIKey: *apiKey, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "url", "http://"+ln.Addr().String()+"/",
+		"db", *db, "api_key_required", *apiKey != "")
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
