@@ -1,43 +1,388 @@
 package otelbridge
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
-// STUB: the client helper replaces this file with the real platform client.
+// DefaultTimeout bounds one request of a Client built without an HTTPClient.
+const DefaultTimeout = 30 * time.Second
 
-// ClientConfig configures a Client.
+// Bounds on reading a reply body, bytes: an error reply is read up to maxErrorBody, a 2xx
+// reply (whose "rejected" list may name up to 1 000 events) up to maxSuccessBody; then up
+// to maxErrorBody more is drained so the connection can be reused.
+const (
+	maxErrorBody   = 64 << 10
+	maxSuccessBody = 1 << 20
+)
+
+// ClientConfig configures a Client (platform-api.md "Request").
 type ClientConfig struct {
-	Endpoint    string
-	APIKey      string
-	HTTPClient  *http.Client
-	UserAgent   string
+	// Endpoint is the platform's base URL, http or https with a host, e.g.
+	// "https://api.example.com". The client POSTs to Endpoint + "/v1/traces"; an
+	// Endpoint already ending in "/v1/traces" is used as is. Required.
+	Endpoint string
+	// APIKey is sent as "Authorization: Bearer <APIKey>"; no Authorization header when
+	// empty. It never appears in an error or log message.
+	APIKey string
+	// HTTPClient sends the requests; nil means a client with Timeout and a clone of
+	// http.DefaultTransport. With a caller's HTTPClient, its own Timeout applies.
+	HTTPClient *http.Client
+	// UserAgent is the User-Agent header; empty means "llmtrace-client/" + Version.
+	UserAgent string
+	// Compression is the request Content-Encoding: "gzip" (default when empty), "zstd"
+	// or "none".
 	Compression string
-	Timeout     time.Duration
+	// Timeout bounds one request (connect, send, reply) of the default HTTPClient;
+	// 0 means DefaultTimeout (30 s). Must not be negative.
+	Timeout time.Duration
+	// MaxEventsPerRequest caps the events of one request; 0 means the contract's
+	// MaxEventsPerRequest (1 000). Must be within 0…1 000.
+	MaxEventsPerRequest int
+	// MaxRequestBytes caps one request body before compression, bytes, framing and commas
+	// included; 0 means the contract's MaxRequestBytes (5 MiB). Must be within 0…5 MiB.
+	MaxRequestBytes int
 }
 
-// Client sends batches to the platform.
-type Client struct{ cfg ClientConfig }
+// Client sends TraceEvents to the platform: POST {endpoint}/v1/traces, one request after
+// another, per platform-api.md. It never retries by itself; Send reports which events
+// were not delivered and RetryDelay says whether and when to send them again. A Client is
+// safe for concurrent use.
+type Client struct {
+	url         string
+	authz       string // "Bearer <key>", or "" for no Authorization header
+	apiKey      string // only to redact it from messages quoting the platform
+	httpClient  *http.Client
+	userAgent   string
+	compression string // CompressionGzip, CompressionZstd or CompressionNone
+	maxEvents   int
+	maxBytes    int
+}
 
-// NewClient returns a Client.
-func NewClient(cfg ClientConfig) (*Client, error) { return &Client{cfg: cfg}, nil }
+// NewClient checks cfg and returns a Client. A missing Endpoint, an Endpoint that is not
+// an http(s) URL with a host, an unknown Compression, a negative Timeout and a limit
+// outside its range each give a *ConfigurationError naming the field.
+func NewClient(cfg ClientConfig) (*Client, error) {
+	u, err := tracesURL(cfg.Endpoint)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{
+		url:         u,
+		apiKey:      cfg.APIKey,
+		httpClient:  cfg.HTTPClient,
+		userAgent:   cfg.UserAgent,
+		compression: strings.ToLower(strings.TrimSpace(cfg.Compression)),
+		maxEvents:   cfg.MaxEventsPerRequest,
+		maxBytes:    cfg.MaxRequestBytes,
+	}
+	if cfg.APIKey != "" {
+		c.authz = "Bearer " + cfg.APIKey
+	}
+	switch c.compression {
+	case "":
+		c.compression = CompressionGzip
+	case CompressionGzip, CompressionZstd, CompressionNone:
+	default:
+		return nil, &ConfigurationError{Field: "compression", Reason: fmt.Sprintf("%q is not one of gzip, zstd, none", cfg.Compression)}
+	}
+	if cfg.Timeout < 0 {
+		return nil, &ConfigurationError{Field: "timeout", Reason: fmt.Sprintf("%v is negative", cfg.Timeout)}
+	}
+	if c.maxEvents < 0 || c.maxEvents > MaxEventsPerRequest {
+		return nil, &ConfigurationError{Field: "max_events_per_request", Reason: fmt.Sprintf("%d is outside 0…%d (0 means %d)", c.maxEvents, MaxEventsPerRequest, MaxEventsPerRequest)}
+	}
+	if c.maxEvents == 0 {
+		c.maxEvents = MaxEventsPerRequest
+	}
+	if c.maxBytes < 0 || c.maxBytes > MaxRequestBytes {
+		return nil, &ConfigurationError{Field: "max_request_bytes", Reason: fmt.Sprintf("%d is outside 0…%d (0 means %d)", c.maxBytes, MaxRequestBytes, MaxRequestBytes)}
+	}
+	if c.maxBytes == 0 {
+		c.maxBytes = MaxRequestBytes
+	}
+	if c.userAgent == "" {
+		c.userAgent = "llmtrace-client/" + Version
+	}
+	if c.httpClient == nil {
+		timeout := cfg.Timeout
+		if timeout == 0 {
+			timeout = DefaultTimeout
+		}
+		c.httpClient = &http.Client{Timeout: timeout, Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	}
+	return c, nil
+}
 
-// Rejection is one event the platform or the client refused for good.
+// tracesURL checks endpoint and returns the URL to POST to.
+func tracesURL(endpoint string) (string, error) {
+	endpoint = strings.TrimSpace(endpoint)
+	if endpoint == "" {
+		return "", &ConfigurationError{Field: "endpoint", Reason: "missing; set the platform's base URL, e.g. https://api.example.com"}
+	}
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return "", &ConfigurationError{Field: "endpoint", Reason: "not a URL: " + err.Error()}
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", &ConfigurationError{Field: "endpoint", Reason: fmt.Sprintf("%q: scheme must be http or https", u.Redacted())}
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return "", &ConfigurationError{Field: "endpoint", Reason: fmt.Sprintf("%q has no host", u.Redacted())}
+	}
+	p := strings.TrimRight(u.Path, "/")
+	if !strings.HasSuffix(p, "/v1/traces") {
+		p += "/v1/traces"
+	}
+	u.Path, u.RawPath, u.Fragment = p, "", ""
+	return u.String(), nil
+}
+
+// URL is the address the Client POSTs to, {endpoint}/v1/traces.
+func (c *Client) URL() string { return c.url }
+
+// Rejection is one event refused for good, never to be retried: invalid or too large
+// (found by the Client before sending), or refused by the platform (a 200 reply's
+// "rejected" list, or a 413 for that event alone).
 type Rejection struct {
-	Index int
-	Error string
+	Index int    // the event's index in the slice passed to Send
+	Error string // why: a *ValidationError's text, or the platform's reason
 }
 
-// SendResult says what became of each event passed to Send.
+// SendResult says what became of each event passed to Send: every index appears exactly
+// once, either counted in Accepted, or in Rejected, or in Undelivered.
 type SendResult struct {
-	Accepted    int
-	Rejected    []Rejection
+	// Accepted counts the events the platform accepted.
+	Accepted int
+	// Rejected lists the events refused for good, sorted by Index.
+	Rejected []Rejection
+	// Undelivered lists, sorted, the indices of the events not delivered because a request
+	// failed: that request's events and all later ones. Retry exactly these when
+	// RetryDelay(err) says so.
 	Undelivered []int
 }
 
-// Send ships events.
+// Send validates and ships events, in order, in requests of at most MaxEventsPerRequest
+// events and MaxRequestBytes body bytes (the configured limits, else the contract's).
+//
+// Each event is validated (TraceEvent.Validate) and serialized once, by encoding/json
+// without HTML escaping ("<", ">" and "&" in messages stay as they are). An invalid
+// event, one over MaxEventBytes (1 MiB) serialized, or one that cannot fit a request
+// alone is not sent and goes to Rejected. A 200 reply's "rejected" events go to Rejected; a 413 reply
+// splits the request in halves, down to a single event, which is then Rejected as too
+// large for the platform.
+//
+// Requests are sent one after another. When one fails, Send stops and returns its
+// *NetworkError (transport errors have StatusCode 0 and wrap the cause, e.g.
+// context.DeadlineExceeded); the events of that request and of all later ones are in
+// Undelivered. Send itself never retries: see RetryDelay. The error is nil when every
+// event was accepted or rejected.
 func (c *Client) Send(ctx context.Context, events []TraceEvent) (SendResult, error) {
-	return SendResult{}, nil
+	var res SendResult
+	enc := getBuffer()
+	defer putBuffer(enc)
+	items := make([]encodedEvent, 0, len(events))
+	encoder := json.NewEncoder(enc)
+	encoder.SetEscapeHTML(false)
+	for i := range events {
+		ev := &events[i]
+		if err := ev.Validate(); err != nil {
+			var ve *ValidationError
+			if errors.As(err, &ve) {
+				v := *ve
+				v.Index = i
+				err = &v
+			}
+			res.Rejected = append(res.Rejected, Rejection{Index: i, Error: err.Error()})
+			continue
+		}
+		start := enc.Len()
+		if err := encoder.Encode(ev); err != nil {
+			enc.Truncate(start)
+			res.Rejected = append(res.Rejected, Rejection{Index: i, Error: (&ValidationError{
+				Index: i, SpanID: ev.SpanID, Field: "(event)", Reason: "cannot be serialized: " + err.Error(),
+			}).Error()})
+			continue
+		}
+		end := enc.Len() - 1 // Encode appends a newline
+		enc.Truncate(end)
+		size := end - start
+		reason := ""
+		switch {
+		case size > MaxEventBytes:
+			reason = fmt.Sprintf("%d bytes serialized, over the %d byte limit", size, MaxEventBytes)
+		case size+bodyFraming > c.maxBytes:
+			reason = fmt.Sprintf("%d bytes serialized, a request of it alone exceeds the configured max_request_bytes %d", size, c.maxBytes)
+		}
+		if reason != "" {
+			enc.Truncate(start)
+			res.Rejected = append(res.Rejected, Rejection{Index: i, Error: (&ValidationError{
+				Index: i, SpanID: ev.SpanID, Field: "(event)", Reason: reason,
+			}).Error()})
+			continue
+		}
+		items = append(items, encodedEvent{index: i, start: start, end: end})
+	}
+
+	s := sender{c: c, ctx: ctx, enc: enc.Bytes(), res: &res}
+	bounds := packChunks(items, c.maxEvents, c.maxBytes)
+	var err error
+	for k := 0; k+1 < len(bounds); k++ {
+		chunk := items[bounds[k]:bounds[k+1]]
+		n, sendErr := s.send(chunk)
+		if sendErr != nil {
+			err = sendErr
+			for _, it := range items[bounds[k]+n:] {
+				res.Undelivered = append(res.Undelivered, it.index)
+			}
+			break
+		}
+	}
+	slices.SortStableFunc(res.Rejected, func(a, b Rejection) int { return a.Index - b.Index })
+	return res, err
+}
+
+// sender carries one Send's state through its requests.
+type sender struct {
+	c   *Client
+	ctx context.Context
+	enc []byte // the serialized events; items point into it
+	res *SendResult
+}
+
+// send delivers items in one request, or, answered 413, in halves (recursively). It
+// returns how many of items, from the front, are done (accepted or rejected) and the
+// error that stopped it; on success that is len(items), nil.
+func (s *sender) send(items []encodedEvent) (int, error) {
+	r, err := s.post(items)
+	if err != nil {
+		return 0, err
+	}
+	switch r.kind {
+	case replyAccepted:
+		rejected := 0
+		seen := make(map[int]bool, len(r.rejected))
+		for _, pr := range r.rejected {
+			if pr.Index < 0 || pr.Index >= len(items) || seen[pr.Index] {
+				continue // not an event of this request: nothing to map it to
+			}
+			seen[pr.Index] = true
+			rejected++
+			idx := items[pr.Index].index
+			s.res.Rejected = append(s.res.Rejected, Rejection{
+				Index: idx,
+				Error: fmt.Sprintf("llmtrace: event #%d rejected by the platform: %s", idx, s.c.redact(sanitizeMessage(pr.Error))),
+			})
+		}
+		s.res.Accepted += len(items) - rejected
+		return len(items), nil
+	case replySplit:
+		if len(items) == 1 {
+			idx := items[0].index
+			s.res.Rejected = append(s.res.Rejected, Rejection{
+				Index: idx,
+				Error: fmt.Sprintf("llmtrace: event #%d (%d bytes serialized) is too large for the platform (HTTP 413)", idx, items[0].size()),
+			})
+			return 1, nil
+		}
+		mid := len(items) / 2
+		if n, err := s.send(items[:mid]); err != nil {
+			return n, err
+		}
+		n, err := s.send(items[mid:])
+		return mid + n, err
+	}
+	return 0, r.err
+}
+
+// post sends one request carrying items and classifies the reply. Transport errors come
+// back as the error, a retryable *NetworkError with StatusCode 0.
+func (s *sender) post(items []encodedEvent) (reply, error) {
+	c := s.c
+	raw := getBuffer()
+	raw.Grow(requestBytes(items))
+	raw.WriteString(bodyPrefix)
+	for i, it := range items {
+		if i > 0 {
+			raw.WriteByte(',')
+		}
+		raw.Write(s.enc[it.start:it.end])
+	}
+	raw.WriteString(bodySuffix)
+	key := idempotencyKey(raw.Bytes())
+
+	payload, compressed := raw, (*bytes.Buffer)(nil)
+	if c.compression != CompressionNone {
+		compressed = getBuffer()
+		if err := compressBody(c.compression, raw.Bytes(), compressed); err != nil {
+			putBuffer(raw)
+			putBuffer(compressed)
+			return reply{}, &NetworkError{Message: "compressing the request body (" + c.compression + ")", Err: err}
+		}
+		payload = compressed
+	}
+	body := &requestBody{data: payload.Bytes(), release: func() {
+		putBuffer(raw)
+		putBuffer(compressed)
+	}}
+	defer body.seal()
+
+	req, err := http.NewRequestWithContext(s.ctx, http.MethodPost, c.url, body.reader())
+	if err != nil {
+		return reply{}, &NetworkError{Message: "building the request", Err: err}
+	}
+	req.ContentLength = int64(len(body.data))
+	req.GetBody = body.getBody
+	h := req.Header
+	h.Set("Content-Type", "application/json")
+	if c.compression != CompressionNone {
+		h.Set("Content-Encoding", c.compression)
+	}
+	if c.authz != "" {
+		h.Set("Authorization", c.authz)
+	}
+	h.Set("Idempotency-Key", key)
+	h.Set("User-Agent", c.userAgent)
+
+	resp, err := c.httpClient.Do(req)
+	if err != nil {
+		return reply{}, &NetworkError{Retryable: true, Message: "sending " + strconv.Itoa(len(items)) + " events", Err: err}
+	}
+	limit := int64(maxErrorBody)
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		limit = maxSuccessBody
+	}
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, limit))
+	_, _ = io.CopyN(io.Discard, resp.Body, maxErrorBody)
+	_ = resp.Body.Close()
+	if c.apiKey != "" {
+		data = bytes.ReplaceAll(data, []byte(c.apiKey), []byte("[REDACTED]"))
+	}
+
+	r := classifyReply(resp.StatusCode, resp.Header, data, time.Now())
+	if r.err != nil {
+		r.err.Message = c.redact(r.err.Message)
+		if c.apiKey == "" && (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden) {
+			r.err.Message = "no API key is configured; " + r.err.Message
+		}
+	}
+	return r, nil
+}
+
+// redact removes the API key from s (the platform may quote the header it refused).
+func (c *Client) redact(s string) string {
+	if c.apiKey == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, c.apiKey, "[REDACTED]")
 }

@@ -1,0 +1,5 @@
+package otelbridge
+
+// Version is the llmtrace release this module builds; it goes into the default
+// User-Agent, "llmtrace-client/" + Version (platform-api.md "Request").
+const Version = "0.1.0"
