@@ -1,0 +1,222 @@
+package otelbridge_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/llmtrace/llmtrace/otelbridge"
+)
+
+func endSpans(tr trace.Tracer, n int, prefix string) {
+	for i := range n {
+		_, s := tr.Start(context.Background(), fmt.Sprintf("%s %d", prefix, i), trace.WithAttributes(
+			attribute.String("gen_ai.operation.name", "chat"), attribute.String("gen_ai.request.model", "gpt-4o-mini")))
+		s.End()
+	}
+}
+
+// The platform is down when the app starts and comes back 300 ms later: nothing within
+// the queue bound is lost.
+func TestPlatformDownAtStartThenBack(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens: connection refused until the platform starts
+
+	p, tp := newProc(t, "http://"+addr, otelbridge.WithMaxBatchSize(20), otelbridge.WithBatchTimeout(20*time.Millisecond))
+	tr := tp.Tracer("t")
+	endSpans(tr, 50, "before")
+
+	time.Sleep(300 * time.Millisecond)
+	endSpans(tr, 50, "during") // the sender is still retrying the first batch: these queue
+	plat := &procPlatform{t: t, events: map[string]otelbridge.TraceEvent{}}
+	l, err = net.Listen("tcp", addr)
+	if err != nil {
+		t.Skipf("cannot re-listen on %s: %v", addr, err)
+	}
+	plat.srv = httptest.NewUnstartedServer(http.HandlerFunc(plat.serve))
+	plat.srv.Listener.Close()
+	plat.srv.Listener = l
+	plat.srv.Start()
+	defer plat.srv.Close()
+
+	if err := flush(t, p); err != nil {
+		t.Fatalf("ForceFlush after the platform came back: %v", err)
+	}
+	st := p.Stats()
+	if n := len(plat.stored()); n != 100 || st.Exported != 100 || st.Failed != 0 || st.Dropped != 0 {
+		t.Fatalf("stored %d, Stats %+v; want all 100 delivered once the platform is back", n, st)
+	}
+}
+
+// 429 with Retry-After: 1 — the processor waits at least a second, then succeeds.
+func TestRetryAfterIsHonoured(t *testing.T) {
+	plat := newProcPlatform(t)
+	var mu sync.Mutex
+	var at []time.Time
+	plat.setReply(func(n int, w http.ResponseWriter, _ []otelbridge.TraceEvent) bool {
+		mu.Lock()
+		at = append(at, time.Now())
+		mu.Unlock()
+		if n == 1 {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			_, _ = w.Write([]byte(`{"error":"slow down"}`))
+			return true
+		}
+		return false
+	})
+	p, tp := newProc(t, plat.URL())
+	endSpans(tp.Tracer("t"), 5, "chat")
+	if err := flush(t, p); err != nil {
+		t.Fatalf("ForceFlush: %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(at) != 2 {
+		t.Fatalf("%d requests, want 2 (429, then success)", len(at))
+	}
+	// The backoff alone would retry after ~10 ms; Retry-After says 1 s.
+	if gap := at[1].Sub(at[0]); gap < 950*time.Millisecond {
+		t.Fatalf("retried after %v, before Retry-After (1 s)", gap)
+	}
+	if st := p.Stats(); st.Exported != 5 || st.Failed != 0 {
+		t.Fatalf("Stats = %+v, want 5 exported", st)
+	}
+}
+
+// 400 is permanent: the batch is dropped and counted as rejected, never retried; the
+// error (and the API key) handling is clear.
+func TestBadRequestIsDroppedNotRetried(t *testing.T) {
+	errs := captureOtelErrors(t)
+	plat := newProcPlatform(t)
+	plat.setReply(func(_ int, w http.ResponseWriter, _ []otelbridge.TraceEvent) bool {
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"error":"malformed batch","details":["traces: expected array"]}`))
+		return true
+	})
+	p, tp := newProc(t, plat.URL())
+	endSpans(tp.Tracer("t"), 4, "chat")
+	err := flush(t, p)
+	if err == nil || !strings.Contains(err.Error(), "400") {
+		t.Fatalf("ForceFlush = %v, want an error naming HTTP 400", err)
+	}
+	time.Sleep(100 * time.Millisecond) // would a retry come? (backoff is 10 ms)
+	if n := plat.requestCount(); n != 1 {
+		t.Fatalf("%d requests, want 1: a 400 is not retried", n)
+	}
+	if st := p.Stats(); st.Rejected != 4 || st.Failed != 0 || st.Exported != 0 {
+		t.Fatalf("Stats = %+v, want 4 rejected", st)
+	}
+	for _, e := range append(errs.all(), err) {
+		if strings.Contains(e.Error(), "test-key-123") {
+			t.Fatalf("error leaks the API key: %v", e)
+		}
+	}
+}
+
+// 401 whose body echoes the key: rejected, and the key is never in an error.
+func TestUnauthorizedNeverLeaksTheKey(t *testing.T) {
+	errs := captureOtelErrors(t)
+	plat := newProcPlatform(t)
+	plat.setReply(func(_ int, w http.ResponseWriter, _ []otelbridge.TraceEvent) bool {
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = w.Write([]byte(`{"error":"invalid key test-key-123"}`))
+		return true
+	})
+	p, tp := newProc(t, plat.URL())
+	endSpans(tp.Tracer("t"), 2, "chat")
+	err := flush(t, p)
+	if err == nil {
+		t.Fatal("ForceFlush = nil, want the 401")
+	}
+	for _, e := range append(errs.all(), err) {
+		if strings.Contains(e.Error(), "test-key-123") {
+			t.Fatalf("error leaks the API key: %v", e)
+		}
+	}
+	if st := p.Stats(); st.Rejected != 2 {
+		t.Fatalf("Stats = %+v, want 2 rejected", st)
+	}
+}
+
+// Retries stop at the retry budget and the events count as failed.
+func TestRetriesGiveUpAndCountFailed(t *testing.T) {
+	plat := newProcPlatform(t)
+	plat.setReply(func(_ int, w http.ResponseWriter, _ []otelbridge.TraceEvent) bool {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return true
+	})
+	p, tp := newProc(t, plat.URL(), otelbridge.WithRetry(otelbridge.RetryConfig{
+		Enabled: true, InitialInterval: 10 * time.Millisecond, MaxInterval: 20 * time.Millisecond, MaxElapsedTime: time.Second,
+	}))
+	endSpans(tp.Tracer("t"), 3, "chat")
+	err := flush(t, p)
+	if err == nil || !strings.Contains(err.Error(), "503") {
+		t.Fatalf("ForceFlush = %v, want the 503 failure", err)
+	}
+	if n := plat.requestCount(); n < 3 {
+		t.Fatalf("%d requests, want several retries of a 503", n)
+	}
+	if st := p.Stats(); st.Failed != 3 || st.Exported != 0 {
+		t.Fatalf("Stats = %+v, want 3 failed", st)
+	}
+}
+
+// A burst against a platform that does not answer: the queue overflows, drops are
+// counted, and span.End() never waits (its latency is measured and logged, not asserted).
+func TestQueueOverflowDropsAndNeverBlocks(t *testing.T) {
+	_ = captureOtelErrors(t) // the drop report
+	plat := newProcPlatform(t)
+	release := make(chan struct{})
+	plat.setReply(func(int, http.ResponseWriter, []otelbridge.TraceEvent) bool {
+		<-release
+		return false
+	})
+	p, tp := newProc(t, plat.URL(), otelbridge.WithMaxQueueSize(64), otelbridge.WithMaxBatchSize(16))
+	tr := tp.Tracer("t")
+
+	const burst = 10_000
+	lat := make([]time.Duration, 0, burst)
+	for i := range burst {
+		_, s := tr.Start(context.Background(), "chat", trace.WithAttributes(attribute.Int("i", i)))
+		t0 := time.Now()
+		s.End()
+		lat = append(lat, time.Since(t0))
+	}
+	slices.Sort(lat)
+	t.Logf("span.End() with a stuck platform, %d spans: p50 %v p99 %v max %v", burst, lat[burst/2], lat[burst*99/100], lat[burst-1])
+
+	st := p.Stats()
+	if st.Received != burst || st.Dropped == 0 {
+		t.Fatalf("Stats = %+v, want %d received and drops", st, burst)
+	}
+	// Bound: the queue, the batch being filled and the one in flight.
+	if kept := st.Received - st.Dropped; kept > 64+16+16 {
+		t.Fatalf("%d spans kept with a stuck platform, over the bound 96", kept)
+	}
+	close(release)
+	if err := flush(t, p); err != nil {
+		t.Fatal(err)
+	}
+	st = p.Stats()
+	if st.Exported+st.Dropped != burst || st.Failed != 0 {
+		t.Fatalf("Stats = %+v: exported + dropped must account for all %d", st, burst)
+	}
+	if n := int64(len(plat.stored())); n != st.Exported {
+		t.Fatalf("platform stored %d, Stats.Exported %d", n, st.Exported)
+	}
+}

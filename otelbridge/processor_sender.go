@@ -1,0 +1,90 @@
+package otelbridge
+
+import (
+	"fmt"
+
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+)
+
+// outcome accumulates what went wrong between two ForceFlush answers.
+type outcome struct {
+	rejected, failed int64
+	last             error
+}
+
+func (o *outcome) add(rejected, failed int, err error) {
+	o.rejected += int64(rejected)
+	o.failed += int64(failed)
+	if err != nil {
+		o.last = err
+	}
+}
+
+// err summarises the outcome for ForceFlush: nil when every event was accepted.
+func (o *outcome) err() error {
+	if o.rejected == 0 && o.failed == 0 {
+		return nil
+	}
+	return fmt.Errorf("llmtrace: %d events rejected, %d failed since the last flush: %w", o.rejected, o.failed, o.last)
+}
+
+// sender maps and sends the batches the intake hands over, one at a time and in order,
+// and answers ForceFlush calls riding on them. It closes p.done when intake has closed
+// p.batches and the last batch is sent.
+func (p *SpanProcessor) sender() {
+	defer close(p.done)
+	var o outcome
+	for b := range p.batches {
+		p.sendBatch(b.spans, &o)
+		if len(b.acks) > 0 {
+			err := o.err()
+			for _, a := range b.acks {
+				a.err = err
+				close(a.done)
+			}
+			o = outcome{}
+		}
+		p.reportDrops(false)
+	}
+}
+
+// sendBatch maps spans with the core and delivers the events. A panic (in the mapping,
+// say) is recovered and the batch counted as failed.
+func (p *SpanProcessor) sendBatch(spans []sdktrace.ReadOnlySpan, o *outcome) {
+	if len(spans) == 0 {
+		return
+	}
+	delivered := false
+	defer func() {
+		if r := recover(); r != nil {
+			p.panics.Add(1)
+			p.panicOnce.Do(func() {
+				p.reportPanic("sender", r)
+			})
+			if !delivered {
+				p.failed.Add(int64(len(spans)))
+				o.add(0, len(spans), fmt.Errorf("llmtrace: panic while mapping a batch: %v", r))
+			}
+		}
+	}()
+	views := make([]SpanView, len(spans))
+	for i, s := range spans {
+		views[i] = SDKSpanView(s)
+	}
+	events, err := p.mapper.Map(views)
+	if err != nil {
+		err = fmt.Errorf("llmtrace: mapping %d spans: %w", len(spans), err)
+		p.reportError(err)
+		if len(events) == 0 {
+			p.failed.Add(int64(len(spans)))
+			o.add(0, len(spans), err)
+			return
+		}
+	}
+	delivered = true
+	if len(events) == 0 {
+		return
+	}
+	p.batchesSent.Add(1)
+	p.deliver(events, o)
+}
