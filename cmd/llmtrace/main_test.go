@@ -1,0 +1,434 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/llmtrace/llmtrace/internal/pdataview"
+	"github.com/llmtrace/llmtrace/otelbridge"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/golden/*.json")
+
+const capturesDir = "../../testdata/captures"
+
+func captures(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(capturesDir, "*.json"))
+	if err != nil || len(files) != 7 {
+		t.Fatalf("want the 7 captures in %s, got %d (%v)", capturesDir, len(files), err)
+	}
+	return files
+}
+
+func runMap(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(append([]string{"map"}, args...), strings.NewReader(""), &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+// TestGolden compares `llmtrace map --pretty` of every capture with testdata/golden.
+func TestGolden(t *testing.T) {
+	for _, f := range captures(t) {
+		name := strings.TrimSuffix(filepath.Base(f), ".json")
+		t.Run(name, func(t *testing.T) {
+			out, stderr, code := runMap(t, "--pretty", f)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			golden := filepath.Join("../../testdata/golden", name+".json")
+			if *update {
+				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./cmd/llmtrace -run Golden -update)", err)
+			}
+			if out != string(want) {
+				t.Errorf("output differs from %s; rerun with -update after checking the change", golden)
+			}
+		})
+	}
+}
+
+type capture struct {
+	events []otelbridge.TraceEvent
+	byID   map[string]*otelbridge.TraceEvent
+}
+
+func mapCapture(t *testing.T, path string) capture {
+	t.Helper()
+	out, stderr, code := runMap(t, path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	// Every event decodes strictly and validates as the platform would read it.
+	var raw struct{ Traces []json.RawMessage }
+	if err := json.Unmarshal([]byte(out), &raw); err != nil {
+		t.Fatal(err)
+	}
+	c := capture{byID: map[string]*otelbridge.TraceEvent{}}
+	for i, r := range raw.Traces {
+		ev, err := otelbridge.DecodeEvent(r)
+		if err != nil {
+			t.Fatalf("event %d: %v", i, err)
+		}
+		c.events = append(c.events, ev)
+	}
+	for i := range c.events {
+		c.byID[c.events[i].SpanID] = &c.events[i]
+	}
+	return c
+}
+
+func (c capture) named(name string) []*otelbridge.TraceEvent {
+	var out []*otelbridge.TraceEvent
+	for i := range c.events {
+		if c.events[i].Name == name {
+			out = append(out, &c.events[i])
+		}
+	}
+	return out
+}
+
+func (c capture) types() map[otelbridge.Type]int {
+	m := map[otelbridge.Type]int{}
+	for _, e := range c.events {
+		m[e.Type]++
+	}
+	return m
+}
+
+// checkCommon asserts what holds on every capture: one trace; parents present; trace-wide
+// thread/user/session; Σ prompt tokens; models are the dated snapshots; provider openai.
+func checkCommon(t *testing.T, c capture, wantPrompt int64, wantConv, wantUser, wantSession string) {
+	t.Helper()
+	var sum int64
+	roots := 0
+	for _, e := range c.events {
+		if e.TraceID != c.events[0].TraceID || e.ThreadID != c.events[0].ThreadID ||
+			e.UserID != wantUser || e.SessionID != wantSession {
+			t.Errorf("%s: trace/thread/user/session %s %s %q %q not trace-wide (want user %q session %q)",
+				e.Name, e.TraceID, e.ThreadID, e.UserID, e.SessionID, wantUser, wantSession)
+		}
+		if e.ParentSpanID == "" {
+			roots++
+		} else if c.byID[e.ParentSpanID] == nil {
+			t.Errorf("%s: parent %s not among the events", e.Name, e.ParentSpanID)
+		}
+		if e.Usage != nil {
+			sum += e.Usage.PromptTokens
+			if e.Type != otelbridge.TypeLLM {
+				t.Errorf("%s (%s) carries usage", e.Name, e.Type)
+			}
+		}
+		if e.Type == otelbridge.TypeLLM && e.Status != otelbridge.StatusError {
+			if !strings.Contains(e.Model, "-20") {
+				t.Errorf("%s: model %q is not the dated snapshot", e.Name, e.Model)
+			}
+			if e.Provider != "openai" {
+				t.Errorf("%s: provider %q", e.Name, e.Provider)
+			}
+			if e.Usage == nil || e.Usage.PromptTokens != 42 || e.Usage.CompletionTokens != 17 || e.Usage.TotalTokens != 59 {
+				t.Errorf("%s: usage %+v", e.Name, e.Usage)
+			}
+		}
+		if e.Metadata["otel.trace_id"] == nil || e.Metadata["otel.span_id"] == nil {
+			t.Errorf("%s: original hex ids missing from metadata", e.Name)
+		}
+	}
+	if roots != 1 {
+		t.Errorf("%d roots, want 1", roots)
+	}
+	if sum != wantPrompt {
+		t.Errorf("Σ usage.prompt_tokens = %d, want %d", sum, wantPrompt)
+	}
+	thread := c.events[0].ThreadID
+	if wantConv != "" {
+		if thread != otelbridge.ThreadUUID(wantConv) {
+			t.Errorf("threadId %s, want ThreadUUID(%q)", thread, wantConv)
+		}
+		for _, e := range c.events {
+			if e.Metadata["conversation_id"] != wantConv {
+				t.Errorf("%s: metadata.conversation_id = %v", e.Name, e.Metadata["conversation_id"])
+			}
+		}
+	} else if thread != c.events[0].TraceID {
+		t.Errorf("threadId %s, want the traceId %s (no conversation id)", thread, c.events[0].TraceID)
+	}
+	for _, e := range c.events {
+		if e.ParentSpanID == "" && (wantConv != "") != (e.Type == otelbridge.TypeChat) {
+			t.Errorf("root %s has type %s (conversation %q)", e.Name, e.Type, wantConv)
+		}
+	}
+}
+
+func rollup(t *testing.T, e *otelbridge.TraceEvent) float64 {
+	t.Helper()
+	r, ok := e.Metadata["usage_rollup"].(map[string]any)
+	if !ok {
+		t.Fatalf("%s: no metadata.usage_rollup", e.Name)
+	}
+	return r["prompt_tokens"].(float64)
+}
+
+func TestCaptureOtelContrib(t *testing.T) {
+	c := mapCapture(t, filepath.Join(capturesDir, "otel-contrib-openai-chat-tool.json"))
+	checkCommon(t, c, 84, "", "", "")
+	if got := c.types(); got[otelbridge.TypeLLM] != 2 || got[otelbridge.TypeCustom] != 1 || len(c.events) != 3 {
+		t.Errorf("types %v", got)
+	}
+	llm := c.named("chat gpt-4o-mini")[0]
+	if llm.Metadata["gen_ai.request.model"] != "gpt-4o-mini" || llm.Metadata["server.address"] != "127.0.0.1" ||
+		llm.Metadata["service.name"] != "heldout-otel-contrib-openai" || llm.Metadata["otel.scope.name"] != "@opentelemetry/instrumentation-openai" {
+		t.Errorf("metadata %v", llm.Metadata)
+	}
+	if rollup(t, c.named("heldout-app chat-tool")[0]) != 84 {
+		t.Error("root roll-up")
+	}
+}
+
+func TestCaptureVercelV5ToolLoop(t *testing.T) {
+	c := mapCapture(t, filepath.Join(capturesDir, "vercel-ai-v5-tool-loop.json"))
+	checkCommon(t, c, 84, "conv-heldout-7", "user-heldout-42", "sess-heldout-001")
+	if got := c.types(); got[otelbridge.TypeLLM] != 2 || got[otelbridge.TypeTool] != 1 || got[otelbridge.TypeChat] != 1 {
+		t.Errorf("types %v", got)
+	}
+	root := c.named("ai.generateText")[0]
+	if root.Usage != nil || rollup(t, root) != 84 || root.Metadata["kind"] != "task" {
+		t.Errorf("outer ai.generateText: usage %+v metadata %v", root.Usage, root.Metadata)
+	}
+	tool := c.named("ai.toolCall")[0]
+	if string(tool.Input) != `{"city":"Paris"}` || !strings.Contains(string(tool.Output), `"temperature_c":21`) {
+		t.Errorf("tool io %s %s", tool.Input, tool.Output)
+	}
+	first := c.named("ai.generateText.doGenerate")[0]
+	if !strings.Contains(string(first.Input), `{"role":"user","content":"What is the weather in Paris?"}`) ||
+		!strings.Contains(string(first.Output), `"tool_calls":[{"id":"call_fake000013","name":"get_weather","arguments":{"city":"Paris"}}]`) {
+		t.Errorf("llm io %s %s", first.Input, first.Output)
+	}
+}
+
+func TestCaptureVercelV5Error(t *testing.T) {
+	c := mapCapture(t, filepath.Join(capturesDir, "vercel-ai-v5-error-500.json"))
+	checkCommon(t, c, 0, "conv-heldout-7", "user-heldout-42", "sess-heldout-001")
+	errs := c.named("exception AI_APICallError")
+	if len(errs) != 2 {
+		t.Fatalf("%d error events, want 2 (one per exception event)", len(errs))
+	}
+	for _, e := range errs {
+		p := c.byID[e.ParentSpanID]
+		if e.Type != otelbridge.TypeError || e.Status != otelbridge.StatusError || p == nil ||
+			e.Error.Type != "AI_APICallError" || !strings.Contains(string(e.Output), `"stacktrace":"AI_APICallError`) {
+			t.Errorf("error event %+v", e)
+		}
+		if p.Status != otelbridge.StatusError || p.Error == nil || p.Error.Type != "AI_APICallError" ||
+			p.Error.Message != "The server had an error while processing your request (fake)" {
+			t.Errorf("failed span %s: status %s error %+v", p.Name, p.Status, p.Error)
+		}
+	}
+	if c.named("ai.generateText.doGenerate")[0].Type != otelbridge.TypeLLM || c.named("ai.generateText")[0].Type != otelbridge.TypeChat {
+		t.Error("a failed span must keep its type")
+	}
+}
+
+func TestCaptureVercelV7(t *testing.T) {
+	c := mapCapture(t, filepath.Join(capturesDir, "vercel-ai-v7-otel-tool-loop.json"))
+	checkCommon(t, c, 84, "conv-heldout-7", "user-heldout-42", "sess-heldout-001")
+	root := c.named("invoke_agent weather-agent")[0]
+	if root.Usage != nil || rollup(t, root) != 84 || root.Metadata["kind"] != "agent" {
+		t.Errorf("invoke_agent usage %+v", root.Usage)
+	}
+	for _, s := range append(c.named("step 1"), c.named("step 2")...) {
+		if s.Usage != nil || rollup(t, s) != 42 || s.Metadata["kind"] != "step" {
+			t.Errorf("%s usage %+v", s.Name, s.Usage)
+		}
+	}
+	chat := c.named("chat gpt-4o-mini")
+	if chat[0].Usage.CachedTokens != 8 || !strings.Contains(string(chat[0].Input), `"system":"You are a weather assistant."`) {
+		t.Errorf("chat usage %+v input %s", chat[0].Usage, chat[0].Input)
+	}
+	if !strings.Contains(string(chat[1].Input), `{"role":"tool","content":{"city":"Paris","temperature_c":21,"sky":"sunny"},"tool_call_id":"call_fake000032"}`) {
+		t.Errorf("tool result message: %s", chat[1].Input)
+	}
+}
+
+func TestCaptureOpenInferenceChat(t *testing.T) {
+	c := mapCapture(t, filepath.Join(capturesDir, "openinference-openai-chat-tool.json"))
+	checkCommon(t, c, 84, "conv-heldout-7", "user-heldout-42", "sess-heldout-001")
+	if got := c.types(); got[otelbridge.TypeLLM] != 2 || got[otelbridge.TypeTool] != 1 || got[otelbridge.TypeChat] != 1 {
+		t.Errorf("types %v", got)
+	}
+	llm := c.named("OpenAI Chat Completions")[0]
+	if llm.Usage.CachedTokens != 8 || llm.Usage.ReasoningTokens != 5 {
+		t.Errorf("usage %+v", llm.Usage)
+	}
+	if _, dup := llm.Metadata["input.value"]; dup {
+		t.Error("content duplicated into metadata")
+	}
+	if md, ok := llm.Metadata["metadata"].(map[string]any); !ok || md["tenant"] != "acme" {
+		t.Errorf("OpenInference metadata JSON not kept as an object: %v", llm.Metadata["metadata"])
+	}
+}
+
+func TestCaptureOpenInferenceAgents(t *testing.T) {
+	c := mapCapture(t, filepath.Join(capturesDir, "openinference-openai-agents-agent-tool.json"))
+	checkCommon(t, c, 84, "", "", "")
+	kinds := map[string]int{}
+	for _, e := range c.events {
+		kinds[e.Metadata["kind"].(string)]++
+	}
+	if kinds["agent"] != 2 || kinds["chain"] != 3 || kinds["llm"] != 2 || kinds["tool"] != 1 {
+		t.Errorf("kinds %v", kinds)
+	}
+	for _, e := range c.named("turn") {
+		if rollup(t, e) != 42 {
+			t.Errorf("turn roll-up")
+		}
+	}
+}
+
+func TestCaptureTraceloop(t *testing.T) {
+	c := mapCapture(t, filepath.Join(capturesDir, "traceloop-openai-chat-tool.json"))
+	checkCommon(t, c, 84, "conv-heldout-7", "user-heldout-42", "sess-heldout-001")
+	if got := c.types(); got[otelbridge.TypeLLM] != 2 || got[otelbridge.TypeTool] != 1 || got[otelbridge.TypeChat] != 1 || got[otelbridge.TypeCustom] != 1 {
+		t.Errorf("types %v", got)
+	}
+	if c.named("weather_agent.agent")[0].Metadata["kind"] != "agent" || c.named("weather_workflow.workflow")[0].Metadata["kind"] != "workflow" {
+		t.Error("traceloop kinds")
+	}
+}
+
+// TestOrderAndBatchIndependence maps every capture shuffled, and split into per-span
+// batches (children first) through one Mapper: the events are the same as in one call.
+func TestOrderAndBatchIndependence(t *testing.T) {
+	for _, f := range captures(t) {
+		fh, _ := os.Open(f)
+		td, err := pdataview.ReadOTLPJSON(fh)
+		fh.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		views := pdataview.Spans(td)
+		want := canon(t, otelbridge.NewMapper(otelbridge.MapOptions{}), [][]otelbridge.SpanView{views})
+		for seed := uint64(1); seed <= 3; seed++ {
+			s := append([]otelbridge.SpanView(nil), views...)
+			rand.New(rand.NewPCG(seed, seed)).Shuffle(len(s), func(i, j int) { s[i], s[j] = s[j], s[i] })
+			if got := canon(t, otelbridge.NewMapper(otelbridge.MapOptions{}), [][]otelbridge.SpanView{s}); got != want {
+				t.Errorf("%s: shuffled input changes the result", filepath.Base(f))
+			}
+		}
+		// Children first, the root in a later Map call (the collector / processor case).
+		var kids, root []otelbridge.SpanView
+		for _, v := range views {
+			if v.ParentSpanID() == [8]byte{} {
+				root = append(root, v)
+			} else {
+				kids = append(kids, v)
+			}
+		}
+		if got := canon(t, otelbridge.NewMapper(otelbridge.MapOptions{}), [][]otelbridge.SpanView{kids, root}); got != want {
+			t.Errorf("%s: root in a later batch changes the result", filepath.Base(f))
+		}
+		// One span per Map call in end-time order (real captures have parents ending a few
+		// µs before their last child): the usage invariant still holds.
+		s := append([]otelbridge.SpanView(nil), views...)
+		sort.SliceStable(s, func(i, j int) bool { return s[i].EndTime().Before(s[j].EndTime()) })
+		m := otelbridge.NewMapper(otelbridge.MapOptions{})
+		var sum, wantSum int64
+		for _, v := range s {
+			evs, err := m.Map([]otelbridge.SpanView{v})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range evs {
+				if e.Usage != nil {
+					sum += e.Usage.PromptTokens
+				}
+			}
+		}
+		evs, _ := otelbridge.NewMapper(otelbridge.MapOptions{}).Map(views)
+		for _, e := range evs {
+			if e.Usage != nil {
+				wantSum += e.Usage.PromptTokens
+			}
+		}
+		if sum != wantSum {
+			t.Errorf("%s: per-span batches sum %d prompt tokens, one batch %d", filepath.Base(f), sum, wantSum)
+		}
+	}
+}
+
+func canon(t *testing.T, m *otelbridge.Mapper, batches [][]otelbridge.SpanView) string {
+	var all []otelbridge.TraceEvent
+	for _, b := range batches {
+		evs, err := m.Map(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, evs...)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].SpanID < all[j].SpanID })
+	b, _ := json.Marshal(all)
+	return string(b)
+}
+
+func TestOutputIsBatchJSON(t *testing.T) {
+	f := filepath.Join(capturesDir, "vercel-ai-v5-tool-loop.json")
+	out, _, code := runMap(t, f)
+	fh, _ := os.Open(f)
+	defer fh.Close()
+	td, _ := pdataview.ReadOTLPJSON(fh)
+	evs, _ := otelbridge.NewMapper(otelbridge.MapOptions{}).Map(pdataview.Spans(td))
+	want, _ := json.Marshal(otelbridge.Batch{Traces: evs})
+	if code != 0 || out != string(want)+"\n" {
+		t.Errorf("output is not json.Marshal(Batch)")
+	}
+}
+
+func TestOmitContentFlag(t *testing.T) {
+	out, _, code := runMap(t, "--omit-content", filepath.Join(capturesDir, "traceloop-openai-chat-tool.json"))
+	if code != 0 || strings.Contains(out, "Paris") || !strings.Contains(out, `"prompt_tokens":42`) || !strings.Contains(out, `"finish_reason":"stop"`) {
+		t.Errorf("omit-content output keeps content or loses usage: %.400s", out)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	whole, _ := os.ReadFile(filepath.Join(capturesDir, "vercel-ai-v5-tool-loop.json"))
+	cases := map[string]string{
+		"truncated.json": string(whole[:len(whole)/2]),
+		"notjson.txt":    "hello world",
+		"other.json":     `{"foo": 1}`,
+		"empty.json":     "",
+	}
+	for name, body := range cases {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(body), 0o644)
+		out, stderr, code := runMap(t, p)
+		if code != 1 || out != "" || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "llmtrace map: ") {
+			t.Errorf("%s: exit %d stdout %q stderr %q", name, code, out, stderr)
+		}
+	}
+	if _, stderr, code := runMap(t, filepath.Join(dir, "missing.json")); code != 1 || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("missing file: %d %q", code, stderr)
+	}
+	var errb bytes.Buffer
+	if code := run([]string{"frobnicate"}, strings.NewReader(""), &bytes.Buffer{}, &errb); code != 2 {
+		t.Errorf("unknown subcommand exit %d", code)
+	}
+	var out bytes.Buffer
+	if code := run([]string{"map", "-"}, bytes.NewReader(whole), &out, &errb); code != 0 || !strings.HasPrefix(out.String(), `{"traces":[`) {
+		t.Errorf("stdin: exit %d", code)
+	}
+}

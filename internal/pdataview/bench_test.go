@@ -1,0 +1,97 @@
+package pdataview
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/llmtrace/llmtrace/otelbridge"
+)
+
+// chatTraces is one typical chat span (official gen_ai keys, ~2 KB of messages as JSON
+// strings, usage, resource and scope) as the collector receives it.
+func chatTraces() ptrace.Traces {
+	td := ptrace.NewTraces()
+	rs := td.ResourceSpans().AppendEmpty()
+	rs.Resource().Attributes().PutStr("service.name", "support-agent")
+	rs.Resource().Attributes().PutStr("deployment.environment.name", "prod")
+	ss := rs.ScopeSpans().AppendEmpty()
+	ss.Scope().SetName("@opentelemetry/instrumentation-openai")
+	ss.Scope().SetVersion("0.21.0")
+	sp := ss.Spans().AppendEmpty()
+	sp.SetTraceID(pcommon.TraceID{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
+	sp.SetSpanID(pcommon.SpanID{1, 2, 3, 4, 5, 6, 7, 8})
+	sp.SetParentSpanID(pcommon.SpanID{8, 7, 6, 5, 4, 3, 2, 1})
+	sp.SetName("chat gpt-4o-mini")
+	sp.SetKind(ptrace.SpanKindClient)
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	sp.SetStartTimestamp(pcommon.NewTimestampFromTime(start))
+	sp.SetEndTimestamp(pcommon.NewTimestampFromTime(start.Add(850 * time.Millisecond)))
+	a := sp.Attributes()
+	a.PutStr("gen_ai.operation.name", "chat")
+	a.PutStr("gen_ai.provider.name", "openai")
+	a.PutStr("gen_ai.request.model", "gpt-4o-mini")
+	a.PutDouble("gen_ai.request.temperature", 0.2)
+	a.PutInt("gen_ai.request.max_tokens", 512)
+	a.PutStr("gen_ai.response.model", "gpt-4o-mini-2024-07-18")
+	a.PutStr("gen_ai.response.id", "chatcmpl-123")
+	a.PutEmptySlice("gen_ai.response.finish_reasons").AppendEmpty().SetStr("stop")
+	a.PutInt("gen_ai.usage.input_tokens", 420)
+	a.PutInt("gen_ai.usage.output_tokens", 170)
+	a.PutInt("gen_ai.usage.cache_read.input_tokens", 128)
+	a.PutStr("gen_ai.conversation.id", "conv-42")
+	a.PutStr("server.address", "api.openai.com")
+	a.PutInt("server.port", 443)
+	para := strings.Repeat("The customer asks about their order status and delivery window. ", 7)
+	a.PutStr("gen_ai.system_instructions", `[{"type":"text","content":"You are a helpful support agent."}]`)
+	a.PutStr("gen_ai.input.messages", `[{"role":"user","parts":[{"type":"text","content":"`+para+`"}]},`+
+		`{"role":"assistant","parts":[{"type":"text","content":"`+para+`"}]},`+
+		`{"role":"user","parts":[{"type":"text","content":"`+para+`"}]}]`)
+	a.PutStr("gen_ai.output.messages", `[{"role":"assistant","parts":[{"type":"text","content":"`+para+`"}],"finish_reason":"stop"}]`)
+	return td
+}
+
+// BenchmarkMapChatSpan maps a typical chat span and JSON-encodes the event (what llmtrace
+// pays per span); compare with BenchmarkProtoMarshalChatSpan in the same run.
+func BenchmarkMapChatSpan(b *testing.B) {
+	td := chatTraces()
+	m := otelbridge.NewMapper(otelbridge.MapOptions{})
+	b.ReportAllocs()
+	for b.Loop() {
+		evs, err := m.Map(Spans(td))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := json.Marshal(otelbridge.Batch{Traces: evs}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkProtoMarshalChatSpan encodes the same span as the standard OTLP exporter does.
+func BenchmarkProtoMarshalChatSpan(b *testing.B) {
+	td := chatTraces()
+	var mar ptrace.ProtoMarshaler
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := mar.MarshalTraces(td); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestChatSpanMaps(t *testing.T) {
+	evs, err := otelbridge.NewMapper(otelbridge.MapOptions{}).Map(Spans(chatTraces()))
+	if err != nil || len(evs) != 1 {
+		t.Fatal(err, len(evs))
+	}
+	e := evs[0]
+	if e.Type != otelbridge.TypeLLM || e.Usage.PromptTokens != 420 || e.Model != "gpt-4o-mini-2024-07-18" ||
+		len(e.Input) < 1400 || !strings.HasPrefix(string(e.Output), `{"response":"The customer`) {
+		t.Errorf("usage %+v type %s model %s input %d output %.40s", e.Usage, e.Type, e.Model, len(e.Input), e.Output)
+	}
+}

@@ -1,0 +1,149 @@
+// Package pdataview presents collector pdata spans (ptrace.Span with its resource and
+// instrumentation scope) as otelbridge.SpanView, without copying attributes, so the
+// collector exporter and the CLI feed the same mapping core as the SDK path.
+package pdataview
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/llmtrace/llmtrace/otelbridge"
+)
+
+// Spans returns one view per span of td, in document order (resource, scope, span).
+func Spans(td ptrace.Traces) []otelbridge.SpanView {
+	n := td.SpanCount()
+	out := make([]otelbridge.SpanView, 0, n)
+	views := make([]spanView, n)
+	i := 0
+	rss := td.ResourceSpans()
+	for r := 0; r < rss.Len(); r++ {
+		rs := rss.At(r)
+		sss := rs.ScopeSpans()
+		for s := 0; s < sss.Len(); s++ {
+			ss := sss.At(s)
+			spans := ss.Spans()
+			for k := 0; k < spans.Len(); k++ {
+				views[i] = spanView{span: spans.At(k), res: rs.Resource(), scope: ss.Scope()}
+				out = append(out, &views[i])
+				i++
+			}
+		}
+	}
+	return out
+}
+
+type spanView struct {
+	span  ptrace.Span
+	res   pcommon.Resource
+	scope pcommon.InstrumentationScope
+}
+
+func (v *spanView) TraceID() [16]byte         { return v.span.TraceID() }
+func (v *spanView) SpanID() [8]byte           { return v.span.SpanID() }
+func (v *spanView) ParentSpanID() [8]byte     { return v.span.ParentSpanID() }
+func (v *spanView) Name() string              { return v.span.Name() }
+func (v *spanView) Kind() otelbridge.SpanKind { return otelbridge.SpanKind(v.span.Kind()) }
+func (v *spanView) StartTime() time.Time      { return nanos(v.span.StartTimestamp()) }
+func (v *spanView) EndTime() time.Time        { return nanos(v.span.EndTimestamp()) }
+func (v *spanView) StatusCode() otelbridge.StatusCode {
+	return otelbridge.StatusCode(v.span.Status().Code())
+}
+func (v *spanView) StatusMessage() string         { return v.span.Status().Message() }
+func (v *spanView) Attributes() otelbridge.Map    { return Map(v.span.Attributes()) }
+func (v *spanView) Resource() otelbridge.Map      { return Map(v.res.Attributes()) }
+func (v *spanView) Scope() (name, version string) { return v.scope.Name(), v.scope.Version() }
+
+func (v *spanView) Events(fn func(name string, t time.Time, attrs otelbridge.Map) bool) {
+	evs := v.span.Events()
+	for i := 0; i < evs.Len(); i++ {
+		e := evs.At(i)
+		if !fn(e.Name(), nanos(e.Timestamp()), Map(e.Attributes())) {
+			return
+		}
+	}
+}
+
+// nanos converts an OTLP timestamp; 0 (unset) becomes the zero time.
+func nanos(ts pcommon.Timestamp) time.Time {
+	if ts == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, int64(ts)).UTC()
+}
+
+// Map presents a pcommon.Map as an otelbridge.Map (no copy).
+func Map(m pcommon.Map) otelbridge.Map { return pmap{m} }
+
+type pmap struct{ m pcommon.Map }
+
+func (p pmap) Len() int { return p.m.Len() }
+func (p pmap) Range(fn func(string, otelbridge.Value) bool) {
+	p.m.Range(func(k string, v pcommon.Value) bool { return fn(k, Value(v)) })
+}
+
+type pslice struct{ s pcommon.Slice }
+
+func (p pslice) Len() int                  { return p.s.Len() }
+func (p pslice) At(i int) otelbridge.Value { return Value(p.s.At(i)) }
+
+// Value presents a pcommon.Value as an otelbridge.Value (strings, maps and slices not copied).
+func Value(v pcommon.Value) otelbridge.Value {
+	switch v.Type() {
+	case pcommon.ValueTypeStr:
+		return otelbridge.StrValue(v.Str())
+	case pcommon.ValueTypeInt:
+		return otelbridge.IntValue(v.Int())
+	case pcommon.ValueTypeDouble:
+		return otelbridge.DoubleValue(v.Double())
+	case pcommon.ValueTypeBool:
+		return otelbridge.BoolValue(v.Bool())
+	case pcommon.ValueTypeBytes:
+		return otelbridge.BytesValue(v.Bytes().AsRaw())
+	case pcommon.ValueTypeSlice:
+		return otelbridge.ListValue(pslice{v.Slice()})
+	case pcommon.ValueTypeMap:
+		return otelbridge.MapValue(pmap{v.Map()})
+	}
+	return otelbridge.Value{}
+}
+
+// ReadOTLPJSON reads one OTLP/JSON traces document ({"resourceSpans": […]}, as
+// ptrace.JSONMarshaler and OTLP/HTTP JSON write it). Empty input, input that is not JSON,
+// a truncated document and a JSON document without resourceSpans each give an error
+// whose message is one line.
+func ReadOTLPJSON(r io.Reader) (ptrace.Traces, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return ptrace.Traces{}, fmt.Errorf("reading OTLP JSON: %w", err)
+	}
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return ptrace.Traces{}, errors.New("empty input: want an OTLP JSON traces document")
+	}
+	if b[0] != '{' {
+		return ptrace.Traces{}, errors.New("not an OTLP JSON traces document (does not start with '{')")
+	}
+	td, err := (&ptrace.JSONUnmarshaler{}).UnmarshalTraces(b)
+	if err != nil {
+		return ptrace.Traces{}, fmt.Errorf("invalid or truncated OTLP JSON: %s", oneLine(err.Error()))
+	}
+	if td.ResourceSpans().Len() == 0 && !bytes.Contains(b, []byte(`"resourceSpans"`)) && !bytes.Contains(b, []byte(`"resource_spans"`)) {
+		return ptrace.Traces{}, errors.New("not an OTLP JSON traces document (no resourceSpans)")
+	}
+	return td, nil
+}
+
+func oneLine(s string) string {
+	s = string(bytes.ReplaceAll([]byte(s), []byte("\n"), []byte(" ")))
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}

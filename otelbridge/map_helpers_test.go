@@ -1,0 +1,95 @@
+package otelbridge
+
+import "time"
+
+// testSpan is an in-memory SpanView for tests and the fuzz target.
+type testSpan struct {
+	trace   [16]byte
+	span    [8]byte
+	parent  [8]byte
+	name    string
+	kind    SpanKind
+	start   time.Time
+	end     time.Time
+	code    StatusCode
+	msg     string
+	attrs   kvs
+	events  []testEvent
+	res     kvs
+	scope   string
+	version string
+}
+
+type testEvent struct {
+	name  string
+	t     time.Time
+	attrs kvs
+}
+
+type kv struct {
+	k string
+	v Value
+}
+
+type kvs []kv
+
+func (m kvs) Len() int { return len(m) }
+func (m kvs) Range(fn func(string, Value) bool) {
+	for _, e := range m {
+		if !fn(e.k, e.v) {
+			return
+		}
+	}
+}
+
+type vlist []Value
+
+func (l vlist) Len() int       { return len(l) }
+func (l vlist) At(i int) Value { return l[i] }
+
+func (s *testSpan) TraceID() [16]byte       { return s.trace }
+func (s *testSpan) SpanID() [8]byte         { return s.span }
+func (s *testSpan) ParentSpanID() [8]byte   { return s.parent }
+func (s *testSpan) Name() string            { return s.name }
+func (s *testSpan) Kind() SpanKind          { return s.kind }
+func (s *testSpan) StartTime() time.Time    { return s.start }
+func (s *testSpan) EndTime() time.Time      { return s.end }
+func (s *testSpan) StatusCode() StatusCode  { return s.code }
+func (s *testSpan) StatusMessage() string   { return s.msg }
+func (s *testSpan) Attributes() Map         { return s.attrs }
+func (s *testSpan) Resource() Map           { return s.res }
+func (s *testSpan) Scope() (string, string) { return s.scope, s.version }
+func (s *testSpan) Events(fn func(string, time.Time, Map) bool) {
+	for _, e := range s.events {
+		if !fn(e.name, e.t, e.attrs) {
+			return
+		}
+	}
+}
+
+var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func newSpan(span byte, parent byte, name string, attrs ...kv) *testSpan {
+	s := &testSpan{trace: [16]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, name: name,
+		start: t0, end: t0.Add(1500 * time.Microsecond), attrs: attrs, scope: "test"}
+	s.span[7] = span
+	if parent != 0 {
+		s.parent[7] = parent
+	}
+	return s
+}
+
+func str(k, v string) kv       { return kv{k, StrValue(v)} }
+func num(k string, v int64) kv { return kv{k, IntValue(v)} }
+
+func mapOne(t interface{ Fatal(...any) }, opts MapOptions, spans ...*testSpan) []TraceEvent {
+	views := make([]SpanView, len(spans))
+	for i, s := range spans {
+		views[i] = s
+	}
+	evs, err := NewMapper(opts).Map(views)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return evs
+}

@@ -1,0 +1,399 @@
+package otelbridge
+
+import (
+	sc "github.com/llmtrace/llmtrace/semconv"
+)
+
+// Content keys: mapped into input / output (or dropped by OmitContent), never copied into
+// metadata — the alternative representations of one span's content are not duplicated.
+var contentKeys = []string{
+	sc.GenAIInputMessages, sc.GenAIOutputMessages, sc.GenAISystemInstructions, sc.GenAIToolDefinitions,
+	sc.GenAIToolCallArgs, sc.GenAIToolCallResult, sc.GenAIPrompt, sc.GenAICompletion,
+	sc.GenAIRetrievalQueryText, sc.GenAIRetrievalDocuments,
+	sc.OIInputValue, sc.OIOutputValue, sc.OIInputMimeType, sc.OIOutputMimeType,
+	sc.TLEntityInput, sc.TLEntityOutput,
+	sc.AIPrompt, sc.AIPromptMessages, sc.AIPromptTools, sc.AIResponseText, sc.AIResponseToolCalls,
+	sc.AIResponseObject, sc.AIResultText, sc.AIResultToolCalls, sc.AIResultObject,
+	sc.AIToolCallArgs, sc.AIToolCallResult, sc.AIValue, sc.AIValues, sc.AIEmbedding, sc.AIEmbeddings,
+	"langfuse.observation.input", "langfuse.observation.output", "mlflow.spanInputs", "mlflow.spanOutputs",
+	"tool_arguments", "tool_response", "final_result", "input", "output",
+}
+
+var contentPrefixes = []string{
+	sc.OILLMInputMessages, sc.OILLMOutputMessages, sc.OILLMPrompts, sc.OILLMChoices, sc.OILLMTools,
+	sc.OIEmbeddings, sc.OIRetrievalDocs, sc.TLRequestFunctions,
+}
+
+// Flattened Traceloop prompt/completion keys share the gen_ai.prompt. root with the official
+// gen_ai.prompt.name, so only indexed keys (gen_ai.prompt.{i}.…) are content.
+func isIndexedContent(key string) bool {
+	for _, p := range [...]string{sc.TLPromptPrefix, sc.TLCompletionPrefix} {
+		if len(key) > len(p) && key[:len(p)] == p && key[len(p)] >= '0' && key[len(p)] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// Deprecated per-message span events and their roles.
+var messageEvents = map[string]string{
+	sc.EventSystemMessage: "system", sc.EventUserMessage: "user",
+	sc.EventAssistantMessage: "assistant", sc.EventToolMessage: "tool",
+}
+
+// eventAttrsJV returns an event's attributes as a JSON object (strings parsed leniently).
+func eventAttrsJV(m Map) jv {
+	out := jv{k: 'o'}
+	if m == nil {
+		return out
+	}
+	m.Range(func(k string, v Value) bool {
+		out.keys = append(out.keys, k)
+		out.vals = append(out.vals, valueJV(v, true, 0))
+		return true
+	})
+	return out
+}
+
+// attrJV returns a span attribute as JSON, parsing JSON strings leniently.
+func (c *spanCtx) attrJV(key string) *jv {
+	v, ok := c.a.get(key)
+	if !ok {
+		return nil
+	}
+	j := valueJV(v, true, 0)
+	return &j
+}
+
+// event returns the first span event named name.
+func (c *spanCtx) event(name string) *spanEvent {
+	for i := range c.events {
+		if c.events[i].name == name {
+			c.usedEvents[i] = true
+			return &c.events[i]
+		}
+	}
+	return nil
+}
+
+// inputMessages finds the model-call messages of the span, the first dialect that has them.
+func (c *spanCtx) inputMessages() ([]nmsg, *jv) {
+	if j := c.attrJV(sc.GenAIInputMessages); j != nil && (j.k == 'a' || j.k == 'o') {
+		return normMessages(j), c.attrJV(sc.GenAISystemInstructions)
+	}
+	if ev := c.event(sc.EventInferenceDetails); ev != nil {
+		o := eventAttrsJV(ev.attrs)
+		if j := o.get(sc.GenAIInputMessages); j != nil {
+			return normMessages(j), o.get(sc.GenAISystemInstructions)
+		}
+	}
+	if c.a.hasIndexed(sc.OILLMInputMessages) {
+		j := c.a.unflatten(sc.OILLMInputMessages)
+		return normMessages(&j), nil
+	}
+	if c.a.hasIndexed(sc.TLPromptPrefix) {
+		j := c.a.unflatten(sc.TLPromptPrefix)
+		return normMessages(&j), nil
+	}
+	if j := c.attrJV(sc.AIPromptMessages); j != nil && j.k == 'a' {
+		return normMessages(j), nil
+	}
+	var msgs []nmsg
+	for i := range c.events {
+		role, ok := messageEvents[c.events[i].name]
+		if !ok {
+			continue
+		}
+		c.usedEvents[i] = true
+		o := eventAttrsJV(c.events[i].attrs)
+		m := normMessage(&o)
+		if m.role == "" {
+			m.role = role
+		}
+		msgs = append(msgs, m)
+	}
+	if len(msgs) > 0 {
+		return msgs, nil
+	}
+	if c.a.hasIndexed(sc.OILLMPrompts) {
+		j := c.a.unflatten(sc.OILLMPrompts)
+		for i := range j.vals {
+			p := j.vals[i].get("prompt")
+			if t := p.get("text"); t != nil {
+				msgs = append(msgs, nmsg{role: "user", text: t.str(), hasText: true})
+			}
+		}
+		return msgs, nil
+	}
+	return nil, nil
+}
+
+// toolDefinitions finds the tools offered to the model.
+func (c *spanCtx) toolDefinitions() *jv {
+	if j := c.attrJV(sc.GenAIToolDefinitions); j != nil {
+		return j
+	}
+	if v, ok := c.a.get(sc.AIPromptTools); ok {
+		j := valueJV(v, true, 0)
+		for i := range j.vals { // string[] of JSON
+			j.vals[i] = parsedArgs(&j.vals[i])
+		}
+		return &j
+	}
+	if c.a.hasIndexed(sc.OILLMTools) {
+		j := c.a.unflatten(sc.OILLMTools)
+		for i := range j.vals {
+			if s := j.vals[i].get("tool"); s != nil {
+				if js := s.get("json_schema"); js != nil {
+					j.vals[i] = *js
+				}
+			}
+		}
+		return &j
+	}
+	if c.a.hasIndexed(sc.TLRequestFunctions) {
+		j := c.a.unflatten(sc.TLRequestFunctions)
+		return &j
+	}
+	return nil
+}
+
+// valueInput is the first plain input value of the span's dialect.
+func (c *spanCtx) valueInput(tool bool) *jv {
+	keys := []string{"langfuse.observation.input", sc.GenAIInputMessages, sc.AIPromptMessages, sc.OIInputValue, sc.TLEntityInput, sc.AIPrompt,
+		sc.GenAIToolCallArgs, sc.AIToolCallArgs, sc.GenAIRetrievalQueryText, sc.AIValue, sc.AIValues,
+		"tool_arguments", "mlflow.spanInputs", "input"}
+	if tool {
+		keys = []string{sc.GenAIToolCallArgs, sc.AIToolCallArgs, sc.OIInputValue, sc.TLEntityInput,
+			"tool_arguments", "langfuse.observation.input", "mlflow.spanInputs", "input"}
+	}
+	for _, k := range keys {
+		if j := c.attrJV(k); j != nil {
+			return j
+		}
+	}
+	if ev := c.event(sc.EventContentPrompt); ev != nil {
+		o := eventAttrsJV(ev.attrs)
+		if p := o.get(sc.GenAIPrompt); p != nil {
+			return p
+		}
+	}
+	return c.attrJV(sc.GenAIPrompt)
+}
+
+func (c *spanCtx) valueOutput(tool bool) *jv {
+	keys := []string{"langfuse.observation.output", sc.GenAIOutputMessages, sc.OIOutputValue, sc.TLEntityOutput,
+		sc.GenAIToolCallResult, sc.AIToolCallResult, sc.AIResponseObject, sc.AIResultObject,
+		sc.GenAIRetrievalDocuments, sc.AIEmbedding, sc.AIEmbeddings, "tool_response", "final_result",
+		"mlflow.spanOutputs", "output"}
+	if tool {
+		keys = []string{sc.GenAIToolCallResult, sc.AIToolCallResult, sc.OIOutputValue, sc.TLEntityOutput,
+			"tool_response", "langfuse.observation.output", "mlflow.spanOutputs", "output"}
+	}
+	for _, k := range keys {
+		if j := c.attrJV(k); j != nil {
+			return j
+		}
+	}
+	if ev := c.event(sc.EventContentCompletion); ev != nil {
+		o := eventAttrsJV(ev.attrs)
+		if p := o.get(sc.GenAICompletion); p != nil {
+			return p
+		}
+	}
+	return c.attrJV(sc.GenAICompletion)
+}
+
+// outputMessages finds the model's answer: the first assistant message of the first dialect
+// that has one.
+func (c *spanCtx) outputMessages() (*nmsg, bool) {
+	pick := func(msgs []nmsg) (*nmsg, bool) {
+		if len(msgs) == 0 {
+			return nil, false
+		}
+		out := msgs[0]
+		for i := 1; i < len(msgs); i++ { // several choices: gather their tool calls
+			out.toolCalls = append(out.toolCalls, msgs[i].toolCalls...)
+		}
+		return &out, true
+	}
+	if j := c.attrJV(sc.GenAIOutputMessages); j != nil && (j.k == 'a' || j.k == 'o') {
+		return pick(normMessages(j))
+	}
+	if ev := c.event(sc.EventInferenceDetails); ev != nil {
+		o := eventAttrsJV(ev.attrs)
+		if j := o.get(sc.GenAIOutputMessages); j != nil {
+			return pick(normMessages(j))
+		}
+	}
+	if c.a.hasIndexed(sc.OILLMOutputMessages) {
+		j := c.a.unflatten(sc.OILLMOutputMessages)
+		return pick(normMessages(&j))
+	}
+	if c.a.hasIndexed(sc.TLCompletionPrefix) {
+		j := c.a.unflatten(sc.TLCompletionPrefix)
+		return pick(normMessages(&j))
+	}
+	text, tcs := c.a.str(sc.AIResponseText), c.attrJV(sc.AIResponseToolCalls)
+	if text == "" && tcs == nil {
+		text, tcs = c.a.str(sc.AIResultText), c.attrJV(sc.AIResultToolCalls)
+	}
+	if text != "" || tcs != nil {
+		m := nmsg{role: "assistant"}
+		if text != "" {
+			m.addText(text)
+		}
+		if tcs != nil && tcs.k == 'a' {
+			for i := range tcs.vals {
+				m.toolCalls = append(m.toolCalls, normToolCall(&tcs.vals[i]))
+			}
+		}
+		return &m, true
+	}
+	if ev := c.event(sc.EventChoice); ev != nil {
+		o := eventAttrsJV(ev.attrs)
+		m := normMessage(o.get("message"))
+		if m.finish == "" {
+			m.finish = o.get("finish_reason").str()
+		}
+		return &m, true
+	}
+	if c.a.hasIndexed(sc.OILLMChoices) {
+		j := c.a.unflatten(sc.OILLMChoices)
+		m := nmsg{role: "assistant"}
+		for i := range j.vals {
+			if t := j.vals[i].get("completion").get("text"); t != nil {
+				m.addText(t.str())
+			}
+		}
+		return &m, m.hasText
+	}
+	return nil, false
+}
+
+// finishReason is the first finish reason any dialect reports.
+func (c *spanCtx) finishReason() *jv {
+	if v, ok := c.a.get(sc.GenAIResponseFinishReason); ok {
+		j := valueJV(v, true, 0)
+		if j.k == 'a' && len(j.vals) == 1 {
+			return &j.vals[0]
+		}
+		if j.k == 'a' && len(j.vals) == 0 {
+			return nil
+		}
+		return &j
+	}
+	for _, k := range []string{sc.OILLMFinishReason, sc.AIResponseFinish, sc.AIFinishReasonOld, sc.TLFinishReason, sc.GenAIFinishReasonOld} {
+		if s := c.a.str(k); s != "" {
+			c.a.use(k)
+			return &jv{k: 's', s: s}
+		}
+	}
+	return nil
+}
+
+// buildInput returns the event input, or nil.
+func (c *spanCtx) buildInput() []byte {
+	if c.opts.OmitContent {
+		return nil
+	}
+	tool := c.typ == TypeTool
+	if !tool {
+		if msgs, sys := c.inputMessages(); msgs != nil || sys != nil {
+			buf := append(c.buf[:0], `{"messages":[`...)
+			for i := range msgs {
+				if i > 0 {
+					buf = append(buf, ',')
+				}
+				buf = appendMessage(buf, &msgs[i])
+			}
+			buf = append(buf, ']')
+			if s := systemJV(sys); s.ok() {
+				buf = append(buf, `,"system":`...)
+				buf = appendJV(buf, &s)
+			}
+			if t := c.toolDefinitions(); t != nil {
+				buf = append(buf, `,"tools":`...)
+				buf = appendJV(buf, t)
+			}
+			buf = append(buf, '}')
+			c.buf = buf
+			return cloneBytes(buf)
+		}
+	}
+	if j := c.valueInput(tool); j != nil {
+		return appendJV(nil, j)
+	}
+	return nil
+}
+
+// buildOutput returns the event output, or nil.
+func (c *spanCtx) buildOutput() []byte {
+	tool := c.typ == TypeTool
+	fr := c.finishReason()
+	var m *nmsg
+	if !tool {
+		m, _ = c.outputMessages()
+	}
+	if m != nil && m.finish != "" {
+		fr = &jv{k: 's', s: m.finish}
+	}
+	if c.opts.OmitContent {
+		m = nil // finish reasons only
+	}
+	if m == nil && !c.opts.OmitContent {
+		if j := c.valueOutput(tool); j != nil {
+			return appendJV(nil, j)
+		}
+	}
+	if m == nil && fr == nil {
+		return nil
+	}
+	buf := append(c.buf[:0], '{')
+	sep := func() {
+		if len(buf) > 1 {
+			buf = append(buf, ',')
+		}
+	}
+	if m != nil {
+		switch {
+		case m.content != nil:
+			sep()
+			buf = append(buf, `"response":`...)
+			buf = appendJV(buf, m.content)
+		case m.hasText:
+			sep()
+			buf = append(buf, `"response":`...)
+			buf = appendJSONString(buf, m.text)
+		}
+		if m.content == nil && len(m.parts) > 0 && !allTextParts(m.parts) {
+			var other []jv // structured non-text parts (images, tool results, reasoning …)
+			for i := range m.parts {
+				if p := unwrap(&m.parts[i]); !(p.k == 'o' && allTextParts(m.parts[i:i+1])) {
+					other = append(other, m.parts[i])
+				}
+			}
+			sep()
+			buf = append(buf, `"parts":`...)
+			buf = appendJV(buf, &jv{k: 'a', vals: other})
+		}
+		if len(m.toolCalls) > 0 {
+			sep()
+			buf = append(buf, `"tool_calls":`...)
+			buf = appendToolCalls(buf, m.toolCalls)
+		}
+	}
+	if fr != nil {
+		sep()
+		buf = append(buf, `"finish_reason":`...)
+		buf = appendJV(buf, fr)
+	}
+	buf = append(buf, '}')
+	c.buf = buf
+	if len(buf) == 2 {
+		return nil
+	}
+	return cloneBytes(buf)
+}
+
+func cloneBytes(b []byte) []byte { return append([]byte(nil), b...) }

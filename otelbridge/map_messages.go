@@ -1,0 +1,332 @@
+package otelbridge
+
+import "strings"
+
+// Message normalisation: every dialect's message shape (OTel {role, parts}, ChatML
+// {role, content, tool_calls}, OpenInference flattened message / message_content / tool_call
+// wrappers, AI SDK tool-call / tool-result parts, Anthropic tool_use / tool_result) becomes
+// {role, content, name?, tool_calls?, tool_call_id?}: content is a string for plain text and
+// the structured parts otherwise; tool calls are {id, name, arguments}.
+
+type nmsg struct {
+	role       string
+	text       string
+	hasText    bool
+	parts      []jv // structured non-tool parts, kept as sent (text parts included when mixed)
+	content    *jv  // a tool result's structured content
+	toolCalls  []ntool
+	toolCallID string
+	name       string
+	finish     string
+}
+
+type ntool struct {
+	id, name string
+	args     jv
+}
+
+// unwrap strips OpenInference's single-key wrappers ({"message":{…}}, {"tool_call":{…}},
+// {"message_content":{…}}).
+func unwrap(v *jv) *jv {
+	for v != nil && v.k == 'o' && len(v.keys) == 1 {
+		switch v.keys[0] {
+		case "message", "tool_call", "message_content":
+			v = &v.vals[0]
+			continue
+		}
+		break
+	}
+	return v
+}
+
+func firstOf(v *jv, keys ...string) *jv {
+	for _, k := range keys {
+		if m := v.get(k); m != nil && m.k != 'z' {
+			return m
+		}
+	}
+	return nil
+}
+
+// parsedArgs returns tool-call arguments as JSON, parsing a JSON string leniently.
+func parsedArgs(v *jv) jv {
+	if v == nil {
+		return jv{}
+	}
+	if v.k == 's' && looksLikeJSON(v.s) {
+		if j, ok := parseJSON(v.s); ok {
+			return j
+		}
+	}
+	return *v
+}
+
+func normToolCall(v *jv) ntool {
+	v = unwrap(v)
+	t := ntool{
+		id:   firstOf(v, "id", "toolCallId", "call_id", "callId").str(),
+		name: firstOf(v, "name", "toolName").str(),
+	}
+	args := firstOf(v, "arguments", "args", "input")
+	if fn := v.get("function"); fn != nil && fn.k == 'o' {
+		if t.name == "" {
+			t.name = fn.get("name").str()
+		}
+		if args == nil {
+			args = fn.get("arguments")
+		}
+	}
+	t.args = parsedArgs(args)
+	return t
+}
+
+func partType(v *jv) string { return strings.ToLower(v.get("type").str()) }
+
+func isToolCallPart(t string) bool {
+	switch t {
+	case "tool_call", "tool-call", "function_call", "tool_use", "tool_calls":
+		return true
+	}
+	return false
+}
+
+func isToolResultPart(t string) bool {
+	switch t {
+	case "tool_call_response", "tool-result", "tool_result", "function_call_output":
+		return true
+	}
+	return false
+}
+
+// toolResultValue unwraps AI SDK's {type:"json"|"text", value} result wrapper.
+func toolResultValue(v *jv) *jv {
+	if v != nil && v.k == 'o' && v.get("type") != nil && v.get("value") != nil && len(v.keys) == 2 {
+		return v.get("value")
+	}
+	return v
+}
+
+func (m *nmsg) addText(s string) {
+	if m.hasText {
+		m.text += "\n" + s
+	} else {
+		m.text, m.hasText = s, true
+	}
+}
+
+// addContent reads a message's content: a string, one part object or an array of parts.
+func (m *nmsg) addContent(v *jv) {
+	v = unwrap(v)
+	switch {
+	case v == nil:
+	case v.k == 's':
+		m.addText(v.s)
+	case v.k == 'a':
+		for i := range v.vals {
+			m.addPart(&v.vals[i])
+		}
+	case v.k == 'o':
+		m.addPart(v)
+	default:
+		m.parts = append(m.parts, *v)
+	}
+}
+
+func (m *nmsg) addPart(p *jv) {
+	p = unwrap(p)
+	if p.k == 's' {
+		m.addText(p.s)
+		return
+	}
+	if p.k != 'o' {
+		m.parts = append(m.parts, *p)
+		return
+	}
+	t := partType(p)
+	switch {
+	case t == "text" || t == "input_text" || t == "output_text" || (t == "" && p.get("text") != nil && len(p.keys) == 1):
+		if s := firstOf(p, "content", "text"); s != nil && s.k == 's' {
+			m.addText(s.s)
+			m.parts = append(m.parts, *p)
+			return
+		}
+	case isToolCallPart(t):
+		m.toolCalls = append(m.toolCalls, normToolCall(p))
+		return
+	case isToolResultPart(t) && (m.role == "tool" || m.role == "" || m.role == "function"):
+		if id := firstOf(p, "id", "toolCallId", "tool_use_id", "call_id", "callId").str(); id != "" {
+			m.toolCallID = id
+		}
+		r := toolResultValue(firstOf(p, "response", "result", "output", "content"))
+		if r != nil && r.k == 's' {
+			m.addText(r.s)
+		} else if r != nil {
+			rr := *r
+			m.content = &rr
+		}
+		return
+	}
+	m.parts = append(m.parts, *p)
+}
+
+// normMessage normalises one message object of any dialect.
+func normMessage(v *jv) nmsg {
+	v = unwrap(v)
+	var m nmsg
+	if v == nil {
+		return m
+	}
+	if v.k == 's' { // a bare string is a user turn
+		m.role = "user"
+		m.addText(v.s)
+		return m
+	}
+	m.role = v.get("role").str()
+	m.name = v.get("name").str()
+	m.finish = firstOf(v, "finish_reason", "finishReason").str()
+	m.toolCallID = firstOf(v, "tool_call_id", "toolCallId").str()
+	if m.role == "tool" && m.toolCallID == "" {
+		m.toolCallID = v.get("id").str() // deprecated gen_ai.tool.message event
+	}
+	for _, key := range []string{"parts", "content", "contents"} {
+		if c := v.get(key); c != nil && c.k != 'z' {
+			m.addContent(c)
+			break
+		}
+	}
+	if tc := firstOf(v, "tool_calls", "toolCalls"); tc != nil {
+		tc = unwrap(tc)
+		if tc.k == 'a' {
+			for i := range tc.vals {
+				m.toolCalls = append(m.toolCalls, normToolCall(&tc.vals[i]))
+			}
+		}
+	}
+	if m.role == "" {
+		m.role = v.get("type").str() // OpenAI Responses input items: {"type":"message",…}
+	}
+	return m
+}
+
+// normMessages normalises an array of messages (or a single message object).
+func normMessages(v *jv) []nmsg {
+	v = unwrap(v)
+	if v == nil {
+		return nil
+	}
+	if v.k == 'o' {
+		return []nmsg{normMessage(v)}
+	}
+	if v.k != 'a' {
+		return nil
+	}
+	out := make([]nmsg, 0, len(v.vals))
+	for i := range v.vals {
+		out = append(out, normMessage(&v.vals[i]))
+	}
+	return out
+}
+
+func appendToolCalls(dst []byte, tcs []ntool) []byte {
+	dst = append(dst, '[')
+	for i := range tcs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, '{')
+		sep := false
+		if tcs[i].id != "" {
+			dst = append(dst, `"id":`...)
+			dst = appendJSONString(dst, tcs[i].id)
+			sep = true
+		}
+		if sep {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `"name":`...)
+		dst = appendJSONString(dst, tcs[i].name)
+		if tcs[i].args.ok() {
+			dst = append(dst, `,"arguments":`...)
+			dst = appendJV(dst, &tcs[i].args)
+		}
+		dst = append(dst, '}')
+	}
+	return append(dst, ']')
+}
+
+// appendMessage writes {role, content, name?, tool_calls?, tool_call_id?}.
+func appendMessage(dst []byte, m *nmsg) []byte {
+	dst = append(dst, `{"role":`...)
+	dst = appendJSONString(dst, m.role)
+	switch {
+	case m.content != nil:
+		dst = append(dst, `,"content":`...)
+		dst = appendJV(dst, m.content)
+	case len(m.parts) > 0 && !(m.hasText && allTextParts(m.parts)):
+		dst = append(dst, `,"content":`...)
+		dst = appendJV(dst, &jv{k: 'a', vals: m.parts})
+	case m.hasText:
+		dst = append(dst, `,"content":`...)
+		dst = appendJSONString(dst, m.text)
+	}
+	if m.name != "" {
+		dst = append(dst, `,"name":`...)
+		dst = appendJSONString(dst, m.name)
+	}
+	if len(m.toolCalls) > 0 {
+		dst = append(dst, `,"tool_calls":`...)
+		dst = appendToolCalls(dst, m.toolCalls)
+	}
+	if m.toolCallID != "" {
+		dst = append(dst, `,"tool_call_id":`...)
+		dst = appendJSONString(dst, m.toolCallID)
+	}
+	return append(dst, '}')
+}
+
+func allTextParts(parts []jv) bool {
+	for i := range parts {
+		p := unwrap(&parts[i])
+		if p.k != 'o' {
+			return false
+		}
+		switch partType(p) {
+		case "text", "input_text", "output_text", "":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// systemJV turns gen_ai.system_instructions (parts, or full messages as LiteLLM sends) into
+// a string when it is all text, else keeps it structured.
+func systemJV(v *jv) jv {
+	if v == nil {
+		return jv{}
+	}
+	if v.k == 's' {
+		return *v
+	}
+	var m nmsg
+	if v.k == 'a' {
+		for i := range v.vals {
+			p := unwrap(&v.vals[i])
+			if p.k == 'o' && p.get("role") != nil { // a full message
+				mm := normMessage(p)
+				if len(mm.parts) > 0 && !allTextParts(mm.parts) || mm.content != nil || !mm.hasText {
+					return *v
+				}
+				m.addText(mm.text)
+				continue
+			}
+			m.addPart(p)
+		}
+	} else {
+		m.addPart(v)
+	}
+	if m.hasText && (len(m.parts) == 0 || allTextParts(m.parts)) && len(m.toolCalls) == 0 && m.content == nil {
+		return jv{k: 's', s: m.text}
+	}
+	return *v
+}

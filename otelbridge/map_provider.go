@@ -1,0 +1,129 @@
+package otelbridge
+
+import (
+	"strings"
+
+	sc "github.com/llmtrace/llmtrace/semconv"
+)
+
+// modelKeys in priority order: response model over request model (reference §6.3).
+var modelKeys = []string{sc.GenAIResponseModel, sc.OILLMResponseModelName, sc.AIResponseModel,
+	sc.TLResponseModel, sc.GenAIRequestModel, sc.OILLMRequestModelName, sc.AIModelID, sc.OILLMModelName,
+	sc.OIEmbeddingModelName, "langfuse.observation.model.name", sc.TLAssocModelName}
+
+// providerKeys in priority order.
+var providerKeys = []string{sc.GenAIProviderName, sc.GenAISystem, sc.OILLMProvider, sc.OILLMSystem,
+	sc.AIModelProvider, sc.TLAssocProvider}
+
+// providerAliases maps deprecated gen_ai.system values, OpenInference llm.provider /
+// llm.system values and AI SDK provider ids (before the first '.') onto gen_ai.provider.name.
+var providerAliases = map[string]string{
+	"openai": sc.ProviderOpenAI, "anthropic": sc.ProviderAnthropic, "cohere": sc.ProviderCohere,
+	"deepseek": sc.ProviderDeepseek, "groq": sc.ProviderGroq, "perplexity": sc.ProviderPerplexity,
+	"xai": sc.ProviderXAI, "x_ai": sc.ProviderXAI, "x-ai": sc.ProviderXAI,
+	"vertex_ai": sc.ProviderGCPVertexAI, "vertexai": sc.ProviderGCPVertexAI, "vertex": sc.ProviderGCPVertexAI,
+	"google.vertex": sc.ProviderGCPVertexAI, "google-vertex": sc.ProviderGCPVertexAI,
+	"gemini": sc.ProviderGCPGemini, "google": sc.ProviderGCPGemini, "google.generative-ai": sc.ProviderGCPGemini,
+	"az.ai.inference": sc.ProviderAzureAIInference, "az.ai.openai": sc.ProviderAzureAIOpenAI,
+	"azure": sc.ProviderAzureAIOpenAI, "azure-openai": sc.ProviderAzureAIOpenAI, "azure_openai": sc.ProviderAzureAIOpenAI,
+	"aws": sc.ProviderAWSBedrock, "bedrock": sc.ProviderAWSBedrock, "amazon-bedrock": sc.ProviderAWSBedrock,
+	"aws_bedrock": sc.ProviderAWSBedrock, "mistral": sc.ProviderMistralAI, "mistralai": sc.ProviderMistralAI,
+	"moonshot": sc.ProviderMoonshotAI, "moonshotai": sc.ProviderMoonshotAI, "watsonx": sc.ProviderIBMWatsonxAI,
+	"ibm": sc.ProviderIBMWatsonxAI,
+}
+
+// knownProviders are the gen_ai.provider.name values kept as they are.
+var knownProviders = map[string]bool{
+	sc.ProviderAnthropic: true, sc.ProviderAWSBedrock: true, sc.ProviderAzureAIInference: true,
+	sc.ProviderAzureAIOpenAI: true, sc.ProviderCohere: true, sc.ProviderDeepseek: true, sc.ProviderGCPGemini: true,
+	sc.ProviderGCPGenAI: true, sc.ProviderGCPVertexAI: true, sc.ProviderGroq: true, sc.ProviderIBMWatsonxAI: true,
+	sc.ProviderMistralAI: true, sc.ProviderOpenAI: true, sc.ProviderPerplexity: true, sc.ProviderXAI: true,
+	sc.ProviderMoonshotAI: true,
+}
+
+// NormalizeProvider maps a provider name of any dialect onto gen_ai.provider.name
+// (semconv v1.41 values): deprecated gen_ai.system aliases (xai → x_ai, vertex_ai →
+// gcp.vertex_ai, az.ai.openai → azure.ai.openai, …), OpenInference values (mistralai,
+// google, aws, …) and AI SDK provider ids ("openai.chat" → openai, "anthropic.messages" →
+// anthropic). Unknown values are returned lower-cased.
+func NormalizeProvider(p string) string {
+	p = strings.ToLower(strings.TrimSpace(p))
+	if p == "" || knownProviders[p] {
+		return p
+	}
+	if n, ok := providerAliases[p]; ok {
+		return n
+	}
+	// AI SDK ids: "<provider>.<api>", e.g. openai.chat, google.vertex.chat.
+	if i := strings.IndexByte(p, '.'); i > 0 {
+		if j := strings.IndexByte(p[i+1:], '.'); j > 0 {
+			if n, ok := providerAliases[p[:i+1+j]]; ok {
+				return n
+			}
+		}
+		if n, ok := providerAliases[p[:i]]; ok {
+			return n
+		}
+		return p[:i]
+	}
+	return p
+}
+
+// providerFromHost infers the provider from server.address.
+func providerFromHost(host string) string {
+	host = strings.ToLower(host)
+	switch {
+	case host == "api.openai.com":
+		return sc.ProviderOpenAI
+	case host == "api.anthropic.com":
+		return sc.ProviderAnthropic
+	case strings.HasSuffix(host, ".openai.azure.com"):
+		return sc.ProviderAzureAIOpenAI
+	case strings.HasSuffix(host, ".services.ai.azure.com"), strings.HasSuffix(host, ".inference.ai.azure.com"):
+		return sc.ProviderAzureAIInference
+	case host == "generativelanguage.googleapis.com":
+		return sc.ProviderGCPGemini
+	case strings.HasSuffix(host, "aiplatform.googleapis.com"):
+		return sc.ProviderGCPVertexAI
+	case strings.HasPrefix(host, "bedrock-runtime.") && strings.HasSuffix(host, ".amazonaws.com"):
+		return sc.ProviderAWSBedrock
+	case host == "api.mistral.ai":
+		return sc.ProviderMistralAI
+	case host == "api.groq.com":
+		return sc.ProviderGroq
+	case host == "api.deepseek.com":
+		return sc.ProviderDeepseek
+	case host == "api.x.ai":
+		return sc.ProviderXAI
+	case host == "api.cohere.com", host == "api.cohere.ai":
+		return sc.ProviderCohere
+	case host == "api.perplexity.ai":
+		return sc.ProviderPerplexity
+	}
+	return ""
+}
+
+// readProvider returns the normalised provider and consumes its keys.
+func readProvider(a *spanAttrs, llm bool) string {
+	p, _ := a.firstStr(providerKeys...)
+	a.use(providerKeys...)
+	if p == "" && llm {
+		p = providerFromHost(a.str(sc.ServerAddress))
+	}
+	return NormalizeProvider(p)
+}
+
+// readModel returns the model (response over request) and consumes the keys whose value it
+// equals; a request model that differs stays in metadata.
+func readModel(a *spanAttrs) string {
+	m, _ := a.firstStr(modelKeys...)
+	if m == "" {
+		return ""
+	}
+	for _, k := range modelKeys {
+		if a.str(k) == m {
+			a.use(k)
+		}
+	}
+	return m
+}

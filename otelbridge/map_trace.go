@@ -1,0 +1,310 @@
+package otelbridge
+
+import (
+	"container/list"
+	"encoding/json"
+	"strings"
+	"sync"
+	"time"
+
+	sc "github.com/llmtrace/llmtrace/semconv"
+)
+
+// Trace-wide values: thread (conversation), user and session are the same on every event of
+// a trace, taken from whichever span carries them; the first key of each list wins, then
+// (same key on several spans) the root span, then the lowest span ID — never input order.
+var (
+	conversationKeys = []string{sc.GenAIConversationID,
+		sc.AIMetadataPrefix + "conversationId", sc.AIRuntimeCtxPrefix + "conversationId", sc.AIContextPrefix + "conversationId",
+		sc.AIMetadataPrefix + "threadId", sc.AIRuntimeCtxPrefix + "threadId", sc.AIContextPrefix + "threadId",
+		sc.TLAssocConvID, sc.TLAssocThreadID, sc.TLAssocChatID,
+		"langfuse.trace.metadata.conversation_id"}
+	userKeys = []string{"langfuse.user.id", sc.UserID,
+		"langfuse.observation.metadata.langfuse_user_id", "langfuse.trace.metadata.langfuse_user_id",
+		sc.AIMetadataPrefix + "userId", sc.AIRuntimeCtxPrefix + "userId", sc.AIContextPrefix + "userId",
+		sc.TLAssocUserID, sc.EnduserID, sc.TLUser, sc.GenAIUser}
+	sessionKeys = []string{"langfuse.session.id", sc.SessionID,
+		"langfuse.observation.metadata.langfuse_session_id", "langfuse.trace.metadata.langfuse_session_id",
+		sc.AIMetadataPrefix + "sessionId", sc.AIRuntimeCtxPrefix + "sessionId", sc.AIContextPrefix + "sessionId",
+		sc.TLAssocSessionID}
+	// Keys read inside OpenInference's `metadata` JSON object, after the direct keys.
+	oiConversationKeys = []string{"conversation_id", "conversationId", "thread_id", "threadId"}
+	oiUserKeys         = []string{"user_id", "userId"}
+	oiSessionKeys      = []string{"session_id", "sessionId"}
+)
+
+// idVal is one candidate trace-wide value and its rank (lower wins).
+type idVal struct {
+	v    string
+	prio int // index in the key list; noPrio when unset
+	root bool
+	span [8]byte
+}
+
+const noPrio = 1 << 30
+
+func (a idVal) better(b idVal) bool {
+	if a.prio != b.prio {
+		return a.prio < b.prio
+	}
+	if a.root != b.root {
+		return a.root
+	}
+	return string(a.span[:]) < string(b.span[:])
+}
+
+func pickID(a *spanAttrs, keys, oiKeys []string, oiMeta *jv) idVal {
+	for i, k := range keys {
+		if s := a.str(k); s != "" {
+			a.use(k)
+			return idVal{v: s, prio: i}
+		}
+	}
+	if oiMeta != nil {
+		for i, k := range oiKeys {
+			if s := valueStringJV(oiMeta.get(k)); s != "" {
+				return idVal{v: s, prio: len(keys) + i}
+			}
+		}
+	}
+	return idVal{prio: noPrio}
+}
+
+func valueStringJV(v *jv) string {
+	if v == nil {
+		return ""
+	}
+	switch v.k {
+	case 's', 'n':
+		return v.s
+	}
+	return ""
+}
+
+// traceIDs are the resolved trace-wide values.
+type traceIDs struct{ conv, user, session idVal }
+
+func (t *traceIDs) merge(o traceIDs) {
+	if o.conv.better(t.conv) {
+		t.conv = o.conv
+	}
+	if o.user.better(t.user) {
+		t.user = o.user
+	}
+	if o.session.better(t.session) {
+		t.session = o.session
+	}
+}
+
+// spanRec is what the memory keeps of a mapped span for later roll-ups.
+type spanRec struct {
+	parent   [8]byte
+	ownUsage bool  // the span reported usage of its own
+	emitted  Usage // the usage its event carries (zero when rolled up)
+}
+
+type traceMem struct {
+	key   [16]byte
+	ids   traceIDs
+	spans map[[8]byte]spanRec
+	seen  time.Time
+	elem  *list.Element
+}
+
+// traceMemory is the Mapper's bounded, concurrency-safe memory of recent traces: an LRU of
+// at most maxTraces traces, each forgotten ttl after its last span was mapped, each holding
+// at most maxSpansPerTrace span records. It lets a span mapped in a later Map call get the
+// thread / user / session found earlier and lets an aggregate that ends after its children
+// (a later batch) still be rolled up. Limits: a span mapped before any carrying span of its
+// trace was seen cannot get their values, and a span whose usage-carrying descendants arrive
+// in a later batch keeps its own usage.
+type traceMemory struct {
+	mu        sync.Mutex
+	traces    map[[16]byte]*traceMem
+	lru       list.List // front = most recent
+	maxTraces int
+	maxSpans  int
+	ttl       time.Duration
+	now       func() time.Time
+}
+
+const (
+	defaultMemoryTraces  = 4096
+	defaultMemorySpans   = 4096
+	defaultMemoryTTL     = 10 * time.Minute
+	maxAncestorWalkDepth = 1024
+)
+
+func newTraceMemory() *traceMemory {
+	return &traceMemory{traces: map[[16]byte]*traceMem{}, maxTraces: defaultMemoryTraces,
+		maxSpans: defaultMemorySpans, ttl: defaultMemoryTTL, now: time.Now}
+}
+
+// get returns the trace's memory, creating it; the caller holds mu.
+func (m *traceMemory) get(id [16]byte) *traceMem {
+	now := m.now()
+	for e := m.lru.Back(); e != nil; e = m.lru.Back() { // expire
+		t := e.Value.(*traceMem)
+		if now.Sub(t.seen) < m.ttl && m.lru.Len() <= m.maxTraces {
+			break
+		}
+		m.lru.Remove(e)
+		delete(m.traces, t.key)
+	}
+	t := m.traces[id]
+	if t == nil {
+		t = &traceMem{key: id, spans: map[[8]byte]spanRec{},
+			ids: traceIDs{conv: idVal{prio: noPrio}, user: idVal{prio: noPrio}, session: idVal{prio: noPrio}}}
+		t.elem = m.lru.PushFront(t)
+		m.traces[id] = t
+		if m.lru.Len() > m.maxTraces {
+			old := m.lru.Back()
+			m.lru.Remove(old)
+			delete(m.traces, old.Value.(*traceMem).key)
+		}
+	} else {
+		m.lru.MoveToFront(t.elem)
+	}
+	t.seen = now
+	return t
+}
+
+// prepared is the first-pass reading of one span.
+type prepared struct {
+	sv       SpanView
+	a        *spanAttrs
+	trace    [16]byte
+	span     [8]byte
+	parent   [8]byte
+	root     bool
+	typ      Type
+	kind     string
+	provider string
+	usage    spanUsage
+	ownUsage bool
+	ids      traceIDs
+	oiMeta   *jv
+	// resolved in the trace pass
+	hasUsageDesc bool
+	rollup       Usage
+}
+
+// resolveTrace settles the trace-wide values and usage roll-ups of one trace's spans in
+// this batch, reading and updating the memory.
+func (m *traceMemory) resolveTrace(id [16]byte, spans []*prepared) traceIDs {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t := m.get(id)
+	ids := t.ids
+	for _, p := range spans {
+		ids.merge(p.ids)
+	}
+	t.ids = ids
+
+	type node struct {
+		parent  [8]byte
+		own     bool
+		emitted Usage
+		p       *prepared
+	}
+	nodes := make(map[[8]byte]*node, len(spans)+len(t.spans))
+	for sid, r := range t.spans {
+		nodes[sid] = &node{parent: r.parent, own: r.ownUsage, emitted: r.emitted}
+	}
+	for _, p := range spans {
+		nodes[p.span] = &node{parent: p.parent, own: p.ownUsage, p: p}
+	}
+	walk := func(start [8]byte, fn func(*node)) {
+		cur := nodes[start]
+		seen := 0
+		for cur != nil && cur.parent != ([8]byte{}) && seen < maxAncestorWalkDepth {
+			up := nodes[cur.parent]
+			if up == nil {
+				return
+			}
+			fn(up)
+			cur = up
+			seen++
+		}
+	}
+	hasDesc := make(map[*node]bool)
+	for sid, n := range nodes {
+		if n.own {
+			walk(sid, func(up *node) { hasDesc[up] = true })
+		}
+	}
+	for _, n := range nodes {
+		if n.p != nil {
+			n.p.hasUsageDesc = hasDesc[n]
+			if n.own && !hasDesc[n] {
+				n.emitted = n.p.usage.u
+			}
+		}
+	}
+	for sid, n := range nodes {
+		if n.emitted != (Usage{}) {
+			e := n.emitted
+			walk(sid, func(up *node) {
+				if up.p != nil {
+					addUsage(&up.p.rollup, &e)
+				}
+			})
+		}
+	}
+	for _, p := range spans {
+		if len(t.spans) >= m.maxSpans {
+			break
+		}
+		n := nodes[p.span]
+		t.spans[p.span] = spanRec{parent: p.parent, ownUsage: p.ownUsage, emitted: n.emitted}
+	}
+	return ids
+}
+
+// readIDs reads one span's candidate trace-wide values.
+func readIDs(p *prepared) {
+	a := p.a
+	if v, ok := a.get(sc.OIMetadata); ok {
+		j := valueJV(v, true, 0)
+		if j.k == 'o' {
+			p.oiMeta = &j
+		}
+	}
+	p.ids.conv = pickID(a, conversationKeys, oiConversationKeys, p.oiMeta)
+	p.ids.user = pickID(a, userKeys, oiUserKeys, p.oiMeta)
+	p.ids.session = pickID(a, sessionKeys, oiSessionKeys, p.oiMeta)
+	for _, v := range []*idVal{&p.ids.conv, &p.ids.user, &p.ids.session} {
+		v.root, v.span = p.root, p.span
+	}
+}
+
+// readTags collects the span's tags: tag.tags (OpenInference), ai.telemetry.metadata.tags,
+// langfuse.trace.tags, langfuse.tags; an array, a JSON-array string, comma-separated text or
+// a single string.
+func readTags(a *spanAttrs, dst []string) []string {
+	for _, k := range []string{sc.OITagTags, sc.AIMetadataPrefix + "tags", "langfuse.trace.tags", "langfuse.tags"} {
+		v, ok := a.get(k)
+		if !ok {
+			continue
+		}
+		a.use(k)
+		switch v.Kind() {
+		case ValueList:
+			l := v.List()
+			for i := 0; l != nil && i < l.Len(); i++ {
+				dst = append(dst, valueString(l.At(i)))
+			}
+		case ValueStr:
+			s := strings.TrimSpace(v.Str())
+			var arr []string
+			if strings.HasPrefix(s, "[") && json.Unmarshal([]byte(s), &arr) == nil {
+				dst = append(dst, arr...)
+			} else {
+				dst = append(dst, strings.Split(s, ",")...)
+			}
+		default:
+			dst = append(dst, valueString(v))
+		}
+	}
+	return dst
+}

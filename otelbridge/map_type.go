@@ -1,0 +1,174 @@
+package otelbridge
+
+import (
+	"strings"
+	"time"
+
+	sc "github.com/llmtrace/llmtrace/semconv"
+)
+
+// classify decides the platform type and the finer kind (metadata.kind) of a span, by the
+// first dialect that names an operation: langfuse.observation.type › openinference.span.kind
+// › gen_ai.operation.name › AI SDK ai.operationId › traceloop.span.kind / llm.request.type ›
+// tool keys › any model key (reference §6.1, §6.3). Classification is by operation, never by
+// context attributes such as gen_ai.agent.name on a chat span. aggregate marks kinds whose
+// usage repeats their descendants' (agent, workflow, chain, step, task).
+func classify(a *spanAttrs, name, scope string) (typ Type, kind string) {
+	if t := strings.ToLower(a.str("langfuse.observation.type")); t != "" {
+		switch t {
+		case "generation":
+			return TypeLLM, "llm"
+		case "embedding":
+			return TypeLLM, "embedding"
+		case "tool":
+			return TypeTool, "tool"
+		case "retriever":
+			return TypeCustom, "retrieval"
+		case "chain", "agent", "guardrail", "evaluator", "event":
+			return TypeCustom, t
+		}
+	}
+	if k := strings.ToUpper(a.str(sc.OISpanKind)); k != "" {
+		switch k {
+		case sc.OIKindLLM:
+			return TypeLLM, "llm"
+		case sc.OIKindEmbedding:
+			return TypeLLM, "embedding"
+		case sc.OIKindTool:
+			return TypeTool, "tool"
+		case sc.OIKindAgent:
+			return TypeCustom, "agent"
+		case sc.OIKindChain:
+			return TypeCustom, "chain"
+		case sc.OIKindRetriever:
+			return TypeCustom, "retrieval"
+		case sc.OIKindReranker:
+			return TypeCustom, "reranker"
+		case sc.OIKindGuardrail:
+			return TypeCustom, "guardrail"
+		case sc.OIKindEvaluator:
+			return TypeCustom, "evaluator"
+		case sc.OIKindPrompt:
+			return TypeCustom, "prompt"
+		}
+	}
+	if op := strings.ToLower(a.str(sc.GenAIOperationName)); op != "" {
+		switch op {
+		case sc.OpChat, sc.OpTextCompletion, sc.OpGenerateContent, sc.OpCompletion, sc.OpGenerate:
+			return TypeLLM, "llm"
+		case sc.OpEmbeddings:
+			return TypeLLM, "embedding"
+		case sc.OpExecuteTool:
+			return TypeTool, "tool"
+		case sc.OpInvokeAgent, sc.OpCreateAgent:
+			return TypeCustom, "agent"
+		case sc.OpInvokeWorkflow:
+			return TypeCustom, "workflow"
+		case sc.OpAgentStep, sc.OpExecuteLoop:
+			return TypeCustom, "step"
+		case sc.OpRetrieval:
+			return TypeCustom, "retrieval"
+		case sc.OpRerank:
+			return TypeCustom, "reranker"
+		case sc.OpPlan:
+			return TypeCustom, "plan"
+		case sc.OpHandoff, sc.OpGuardrail:
+			return TypeCustom, op
+		}
+		if strings.Contains(op, sc.OpMemoryPrefix) {
+			return TypeCustom, "memory"
+		}
+		// An unknown operation falls through to the other dialects.
+	}
+	opID := a.str(sc.AIOperationID)
+	if opID == "" && scope == sc.AIScope && strings.HasPrefix(name, "ai.") {
+		opID = name
+	}
+	if opID != "" {
+		switch {
+		case strings.HasSuffix(opID, sc.AIOpSuffixGen), strings.HasSuffix(opID, sc.AIOpSuffixStream):
+			return TypeLLM, "llm"
+		case strings.HasSuffix(opID, sc.AIOpSuffixEmbed):
+			return TypeLLM, "embedding"
+		case opID == sc.AIOpToolCall:
+			return TypeTool, "tool"
+		case strings.HasPrefix(opID, "ai."):
+			return TypeCustom, "task" // outer ai.generateText / streamText / generateObject / embed …
+		}
+	}
+	if k := strings.ToLower(a.str(sc.TLSpanKind)); k != "" {
+		switch k {
+		case sc.TLKindWorkflow, sc.TLKindTask, sc.TLKindAgent:
+			return TypeCustom, k
+		case sc.TLKindTool:
+			return TypeTool, "tool"
+		}
+	}
+	if rt := strings.ToLower(a.str(sc.TLRequestType)); rt != "" {
+		switch rt {
+		case sc.TLRequestChat, sc.TLRequestCompletion:
+			return TypeLLM, "llm"
+		case sc.TLRequestEmbedding:
+			return TypeLLM, "embedding"
+		case sc.TLRequestRerank:
+			return TypeCustom, "reranker"
+		}
+	}
+	if a.has(sc.GenAIToolName) || a.has(sc.GenAIToolCallID) || a.has(sc.AIToolCallName) {
+		return TypeTool, "tool"
+	}
+	for _, k := range modelKeys {
+		if a.has(k) {
+			return TypeLLM, "llm"
+		}
+	}
+	return TypeCustom, ""
+}
+
+// isAggregateKind reports kinds that enclose model calls and often repeat their usage.
+func isAggregateKind(kind string) bool {
+	switch kind {
+	case "agent", "workflow", "chain", "step", "task":
+		return true
+	}
+	return false
+}
+
+// HasGenAISemantics reports whether s carries attributes of any gen_ai dialect (official
+// gen_ai.*, OpenInference, Traceloop, Vercel AI SDK ai.*, Langfuse), or events of the
+// deprecated gen_ai message model. Plain HTTP / DB spans report false.
+func HasGenAISemantics(s SpanView) bool {
+	found := false
+	if attrs := s.Attributes(); attrs != nil {
+		attrs.Range(func(k string, _ Value) bool {
+			if hasGenAIPrefix(k) {
+				found = true
+				return false
+			}
+			return true
+		})
+	}
+	if found {
+		return true
+	}
+	if name, _ := s.Scope(); name == sc.AIScope {
+		return true
+	}
+	s.Events(func(name string, _ time.Time, _ Map) bool {
+		if strings.HasPrefix(name, "gen_ai.") {
+			found = true
+			return false
+		}
+		return true
+	})
+	return found
+}
+
+func hasGenAIPrefix(k string) bool {
+	for _, p := range [...]string{"gen_ai.", "llm.", "openinference.", "traceloop.", "ai.", "langfuse.", "embedding.", "retrieval.", "tool.", "input.value", "output.value"} {
+		if strings.HasPrefix(k, p) {
+			return true
+		}
+	}
+	return false
+}
