@@ -49,7 +49,7 @@ devserver: build
 
 ## run: the main job — dev platform + otelcol-llmtrace fed with the real captures
 run: build otelcol
-	bash scripts/run.sh
+	SKIP_BUILD=1 bash scripts/run.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -1,0 +1,271 @@
+package collectorexporter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/consumer/consumererror"
+	"go.opentelemetry.io/collector/exporter"
+	"go.opentelemetry.io/collector/exporter/exporterhelper"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.uber.org/zap"
+
+	"github.com/llmtrace/llmtrace/collectorexporter/internal/metadata"
+	"github.com/llmtrace/llmtrace/internal/pdataview"
+	"github.com/llmtrace/llmtrace/otelbridge"
+)
+
+// llmtraceExporter maps ptrace batches with one otelbridge.Mapper (bounded per-trace memory,
+// so thread / user / session and usage roll-ups resolve across batches of one trace) and
+// ships them with one otelbridge.Client built in start from confighttp.
+type llmtraceExporter struct {
+	cfg       *Config
+	logger    *zap.Logger
+	settings  component.TelemetrySettings
+	userAgent string
+	mapper    *otelbridge.Mapper
+	telemetry *metadata.TelemetryBuilder
+	client    *otelbridge.Client
+
+	// Lower per-request limits than the contract's (0 = the contract's); tests only.
+	maxEventsPerRequest int
+	maxRequestBytes     int
+}
+
+func newExporter(cfg *Config, set exporter.Settings) (*llmtraceExporter, error) {
+	tb, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
+	if err != nil {
+		return nil, fmt.Errorf("llmtrace exporter: creating its telemetry: %w", err)
+	}
+	md := make(map[string]any, len(cfg.Metadata))
+	for k, v := range cfg.Metadata {
+		md[k] = v
+	}
+	if len(md) == 0 {
+		md = nil
+	}
+	return &llmtraceExporter{
+		cfg:      cfg,
+		logger:   set.Logger,
+		settings: set.TelemetrySettings,
+		// llmtrace-{component}/{version} (platform-api.md "Request"), then the collector build.
+		userAgent: fmt.Sprintf("llmtrace-collector/%s (%s/%s; %s/%s)", otelbridge.Version,
+			set.BuildInfo.Description, set.BuildInfo.Version, runtime.GOOS, runtime.GOARCH),
+		mapper: otelbridge.NewMapper(otelbridge.MapOptions{
+			MaxInputBytes:  cfg.MaxInputBytes,
+			MaxOutputBytes: cfg.MaxOutputBytes,
+			OmitContent:    !cfg.CaptureContent,
+			Tags:           cfg.Tags,
+			Metadata:       md,
+		}),
+		telemetry: tb,
+	}, nil
+}
+
+// start builds the HTTP client from confighttp (TLS, headers, auth and middleware
+// extensions, proxy, keep-alive) and the platform client on top of it. The body is
+// compressed once, by the platform client (klauspost gzip / zstd, pooled writers, several
+// times faster than the round tripper's compress/flate); confighttp's own compression is
+// turned off so the platform never sees two encoding layers.
+func (e *llmtraceExporter) start(ctx context.Context, host component.Host) error {
+	httpCfg := e.cfg.ClientConfig
+	httpCfg.Compression = compressionNone
+	httpClient, err := httpCfg.ToClient(ctx, host.GetExtensions(), e.settings)
+	if err != nil {
+		return err
+	}
+	compression := string(e.cfg.ClientConfig.Compression)
+	if compression == "" {
+		compression = string(compressionNone)
+	}
+	client, err := otelbridge.NewClient(otelbridge.ClientConfig{
+		Endpoint:    e.cfg.ClientConfig.Endpoint,
+		APIKey:      string(e.cfg.APIKey),
+		HTTPClient:  httpClient,
+		UserAgent:   e.userAgent,
+		Compression: compression,
+		Timeout:     e.cfg.ClientConfig.Timeout,
+
+		MaxEventsPerRequest: e.maxEventsPerRequest,
+		MaxRequestBytes:     e.maxRequestBytes,
+	})
+	if err != nil {
+		return err
+	}
+	e.client = client
+	return nil
+}
+
+// pushTraces maps td and sends the events. Rejected events are logged and counted, never
+// retried. A failed request returns consumererror.NewPermanent for non-retryable replies
+// (400, 401, 403, other 4xx), exporterhelper.NewThrottleRetry when the platform sent
+// Retry-After, a plain error otherwise; retryable errors carry, via consumererror.NewTraces,
+// only the spans whose events were not delivered.
+func (e *llmtraceExporter) pushTraces(ctx context.Context, td ptrace.Traces) error {
+	views := pdataview.Spans(td)
+	if len(views) == 0 {
+		return nil
+	}
+	events, sources := e.mapSpans(ctx, views)
+	if len(events) == 0 {
+		return nil
+	}
+	res, sendErr := e.client.Send(ctx, events)
+	if res.Accepted > 0 {
+		e.telemetry.LlmtraceExporterEventsSent.Add(ctx, int64(res.Accepted))
+	}
+	if len(res.Rejected) > 0 {
+		e.telemetry.LlmtraceExporterEventsRejected.Add(ctx, int64(len(res.Rejected)))
+		for _, r := range res.Rejected {
+			fields := []zap.Field{zap.String("reason", r.Error)}
+			if r.Index >= 0 && r.Index < len(events) {
+				ev := &events[r.Index]
+				fields = append(fields, zap.String("span_name", ev.Name), zap.String("event_span_id", ev.SpanID))
+				if src := sources[r.Index]; src >= 0 {
+					fields = append(fields, zap.String("otel_trace_id", hexTrace(views[src].TraceID())), zap.String("otel_span_id", hexSpan(views[src].SpanID())))
+				}
+			}
+			e.logger.Warn("llmtrace: the platform rejected an event; it is not retried", fields...)
+		}
+	}
+	if sendErr == nil {
+		return nil
+	}
+	if len(res.Undelivered) > 0 {
+		e.telemetry.LlmtraceExporterEventsFailed.Add(ctx, int64(len(res.Undelivered)))
+	}
+	var ne *otelbridge.NetworkError
+	if errors.As(sendErr, &ne) && !ne.Retryable {
+		return consumererror.NewPermanent(sendErr)
+	}
+	err := sendErr
+	if ne != nil && ne.RetryAfter > 0 {
+		err = exporterhelper.NewThrottleRetry(sendErr, ne.RetryAfter)
+	}
+	if rest, ok := undeliveredTraces(td, views, sources, res.Undelivered); ok {
+		return consumererror.NewTraces(err, rest)
+	}
+	return err
+}
+
+// mapSpans maps views and returns the events with, for each event, the index of the view
+// it came from (-1 when unknown). The Mapper returns every valid event and reports the
+// first event it had to leave out; spans left without an event are logged, counted as
+// rejected and not retried (the same span would fail the same way), and the rest ship.
+func (e *llmtraceExporter) mapSpans(ctx context.Context, views []otelbridge.SpanView) ([]otelbridge.TraceEvent, []int) {
+	events, err := e.mapper.Map(views)
+	sources := sourceIndex(events, views)
+	if err == nil {
+		return events, sources
+	}
+	mapped := make([]bool, len(views))
+	for _, s := range sources {
+		if s >= 0 {
+			mapped[s] = true
+		}
+	}
+	dropped := 0
+	for i, ok := range mapped {
+		if ok {
+			continue
+		}
+		dropped++
+		e.logger.Warn("llmtrace: dropping a span that cannot be mapped onto a valid event; it is not retried",
+			zap.String("otel_trace_id", hexTrace(views[i].TraceID())),
+			zap.String("otel_span_id", hexSpan(views[i].SpanID())),
+			zap.String("span_name", views[i].Name()),
+			zap.Error(err))
+	}
+	if dropped == 0 { // only a derived (error) event was left out
+		dropped = 1
+		e.logger.Warn("llmtrace: dropping an event that cannot be mapped onto a valid event; it is not retried", zap.Error(err))
+	}
+	e.telemetry.LlmtraceExporterEventsRejected.Add(ctx, int64(dropped))
+	return events, sources
+}
+
+// sourceIndex returns, for each event, the index of the span it was mapped from: the span
+// whose deterministic UUID (otelbridge.SpanUUID) is the event's spanId, or — for the error
+// event of an exception — its parentSpanId. Unknown sources are -1.
+func sourceIndex(events []otelbridge.TraceEvent, views []otelbridge.SpanView) []int {
+	ids := make(map[string]int, len(views))
+	for i, v := range views {
+		ids[otelbridge.SpanUUID(v.TraceID(), v.SpanID())] = i
+	}
+	out := make([]int, len(events))
+	for k := range events {
+		i, ok := ids[events[k].SpanID]
+		if !ok && events[k].Type == otelbridge.TypeError && events[k].ParentSpanID != "" {
+			i, ok = ids[events[k].ParentSpanID]
+		}
+		if !ok {
+			i = -1
+		}
+		out[k] = i
+	}
+	return out
+}
+
+// undeliveredTraces copies the spans behind the undelivered events (each span once, with its
+// resource and scope) into a new ptrace.Traces. ok is false when none can be attributed.
+func undeliveredTraces(td ptrace.Traces, views []otelbridge.SpanView, sources []int, undelivered []int) (ptrace.Traces, bool) {
+	want := make(map[[24]byte]struct{}, len(undelivered))
+	for _, k := range undelivered {
+		if k < 0 || k >= len(sources) || sources[k] < 0 {
+			continue
+		}
+		v := views[sources[k]]
+		want[spanKey(v.TraceID(), v.SpanID())] = struct{}{}
+	}
+	if len(want) == 0 {
+		return ptrace.Traces{}, false
+	}
+	out := ptrace.NewTraces()
+	rss := td.ResourceSpans()
+	for i := 0; i < rss.Len(); i++ {
+		rs := rss.At(i)
+		var outRS ptrace.ResourceSpans
+		haveRS := false
+		sss := rs.ScopeSpans()
+		for j := 0; j < sss.Len(); j++ {
+			ss := sss.At(j)
+			var outSS ptrace.ScopeSpans
+			haveSS := false
+			spans := ss.Spans()
+			for k := 0; k < spans.Len(); k++ {
+				sp := spans.At(k)
+				if _, ok := want[spanKey(sp.TraceID(), sp.SpanID())]; !ok {
+					continue
+				}
+				if !haveRS {
+					outRS = out.ResourceSpans().AppendEmpty()
+					rs.Resource().CopyTo(outRS.Resource())
+					outRS.SetSchemaUrl(rs.SchemaUrl())
+					haveRS = true
+				}
+				if !haveSS {
+					outSS = outRS.ScopeSpans().AppendEmpty()
+					ss.Scope().CopyTo(outSS.Scope())
+					outSS.SetSchemaUrl(ss.SchemaUrl())
+					haveSS = true
+				}
+				sp.CopyTo(outSS.Spans().AppendEmpty())
+			}
+		}
+	}
+	return out, out.SpanCount() > 0
+}
+
+func spanKey(tid pcommon.TraceID, sid pcommon.SpanID) [24]byte {
+	var k [24]byte
+	copy(k[:16], tid[:])
+	copy(k[16:], sid[:])
+	return k
+}
+
+func hexTrace(id [16]byte) string { return pcommon.TraceID(id).String() }
+func hexSpan(id [8]byte) string   { return pcommon.SpanID(id).String() }

@@ -1,0 +1,458 @@
+package collectorexporter
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/config/configcompression"
+	"go.opentelemetry.io/collector/config/configopaque"
+	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/consumer/consumererror"
+	"go.opentelemetry.io/collector/exporter"
+	"go.opentelemetry.io/collector/exporter/exporterhelper"
+	"go.opentelemetry.io/collector/exporter/exportertest"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+
+	"github.com/llmtrace/llmtrace/collectorexporter/internal/metadata"
+	"github.com/llmtrace/llmtrace/internal/pdataview"
+	"github.com/llmtrace/llmtrace/otelbridge"
+)
+
+// testConfig is the default config against endpoint with the queue and retry off, so
+// ConsumeTraces returns what pushTraces decided.
+func testConfig(endpoint string) *Config {
+	cfg := NewFactory().CreateDefaultConfig().(*Config)
+	cfg.ClientConfig.Endpoint = endpoint
+	cfg.QueueConfig = configoptional.None[exporterhelper.QueueBatchConfig]()
+	cfg.RetryConfig.Enabled = false
+	return cfg
+}
+
+func startExporter(t testing.TB, cfg *Config, set exporter.Settings) exporter.Traces {
+	t.Helper()
+	exp, err := NewFactory().CreateTraces(context.Background(), set, cfg)
+	require.NoError(t, err)
+	require.NoError(t, exp.Start(context.Background(), componenttest.NewNopHost()))
+	t.Cleanup(func() { require.NoError(t, exp.Shutdown(context.Background())) })
+	return exp
+}
+
+// expectedEvents is what the shared mapping core makes of td with cfg's options.
+func expectedEvents(t testing.TB, cfg *Config, td ptrace.Traces) map[string]string {
+	t.Helper()
+	e, err := newExporter(cfg, exportertest.NewNopSettings(metadata.Type))
+	require.NoError(t, err)
+	evs, err := e.mapper.Map(pdataview.Spans(td))
+	require.NoError(t, err)
+	return eventsByID(t, evs)
+}
+
+func eventsByID(t testing.TB, evs []otelbridge.TraceEvent) map[string]string {
+	t.Helper()
+	out := make(map[string]string, len(evs))
+	for _, ev := range evs {
+		b, err := json.Marshal(ev)
+		require.NoError(t, err)
+		out[ev.TraceID+"/"+ev.SpanID] = string(b)
+	}
+	return out
+}
+
+func TestConsumeTracesDeliversMappedEvents(t *testing.T) {
+	p := newTestPlatform(t, nil)
+	cfg := testConfig(p.srv.URL)
+	cfg.APIKey = configopaque.String("k-123")
+	cfg.ClientConfig.Headers = configopaque.MapList{{Name: "X-Team", Value: "search"}}
+	cfg.Tags = []string{"prod"}
+	cfg.Metadata = map[string]string{"deployment": "eu-1"}
+
+	tel := componenttest.NewTelemetry()
+	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
+	set := exportertest.NewNopSettings(metadata.Type)
+	set.TelemetrySettings = tel.NewTelemetrySettings()
+	exp := startExporter(t, cfg, set)
+
+	td := genAITraces(1, 3, 4)
+	want := expectedEvents(t, cfg, td)
+	require.NotEmpty(t, want)
+	require.NoError(t, exp.ConsumeTraces(context.Background(), td))
+
+	reqs := p.requests()
+	require.Len(t, reqs, 1)
+	h := reqs[0].Header
+	assert.Equal(t, "Bearer k-123", h.Get("Authorization"))
+	assert.Equal(t, "application/json", h.Get("Content-Type"))
+	// Exactly one encoding layer: the platform client's gzip; confighttp's compression is off.
+	assert.Equal(t, []string{"gzip"}, h.Values("Content-Encoding"))
+	assert.True(t, json.Valid(reqs[0].Body), "one gunzip gives the JSON batch")
+	assert.NotEmpty(t, h.Get("Idempotency-Key"))
+	assert.True(t, strings.HasPrefix(h.Get("User-Agent"), "llmtrace-collector/"+otelbridge.Version), h.Get("User-Agent"))
+	assert.Equal(t, "search", h.Get("X-Team"))
+
+	got := eventsByID(t, reqs[0].Events)
+	assert.Equal(t, want, got, "the platform receives exactly the mapping core's events")
+	assert.Contains(t, string(reqs[0].Body), "weather in Paris is mild", "content is captured by default")
+	for _, ev := range reqs[0].Events {
+		assert.Contains(t, ev.Tags, "prod")
+		assert.Equal(t, "eu-1", ev.Metadata["deployment"])
+	}
+
+	assertCounter(t, tel, "otelcol_llmtrace_exporter_events_sent", int64(len(want)))
+}
+
+func assertCounter(t *testing.T, tel *componenttest.Telemetry, name string, want int64) {
+	t.Helper()
+	m, err := tel.GetMetric(name)
+	require.NoError(t, err, "metric %s", name)
+	sum, ok := m.Data.(metricdata.Sum[int64])
+	require.True(t, ok, "metric %s is an int64 sum", name)
+	var total int64
+	for _, dp := range sum.DataPoints {
+		total += dp.Value
+	}
+	assert.Equal(t, want, total, "metric %s", name)
+}
+
+func TestZstdAndNoCompression(t *testing.T) {
+	for _, c := range []configcompression.Type{configcompression.TypeZstd, "none"} {
+		t.Run(string(c), func(t *testing.T) {
+			p := newTestPlatform(t, nil)
+			cfg := testConfig(p.srv.URL)
+			cfg.ClientConfig.Compression = c
+			exp := startExporter(t, cfg, exportertest.NewNopSettings(metadata.Type))
+			td := genAITraces(2, 1, 3)
+			require.NoError(t, exp.ConsumeTraces(context.Background(), td))
+			reqs := p.requests()
+			require.Len(t, reqs, 1)
+			if c == "none" {
+				assert.Empty(t, reqs[0].Header.Values("Content-Encoding"))
+			} else {
+				assert.Equal(t, []string{string(c)}, reqs[0].Header.Values("Content-Encoding"))
+			}
+			assert.Equal(t, expectedEvents(t, cfg, td), eventsByID(t, reqs[0].Events))
+		})
+	}
+}
+
+func TestCaptureContentFalseOmitsContent(t *testing.T) {
+	p := newTestPlatform(t, nil)
+	cfg := testConfig(p.srv.URL)
+	cfg.CaptureContent = false
+	exp := startExporter(t, cfg, exportertest.NewNopSettings(metadata.Type))
+	require.NoError(t, exp.ConsumeTraces(context.Background(), genAITraces(3, 1, 2)))
+	evs := p.events()
+	require.NotEmpty(t, evs)
+	for _, ev := range evs {
+		b, _ := json.Marshal(ev)
+		assert.NotContains(t, string(b), "weather in Paris is mild", "content must not be shipped with capture_content: false")
+	}
+}
+
+// TestReplies covers every row of platform-api.md's Response table.
+func TestReplies(t *testing.T) {
+	type kind int
+	const (
+		ok kind = iota
+		permanent
+		retryable
+	)
+	reply := func(status int, header map[string]string, body string) func(int, *platformRequest, http.ResponseWriter) {
+		return func(_ int, _ *platformRequest, w http.ResponseWriter) {
+			for k, v := range header {
+				w.Header().Set(k, v)
+			}
+			w.WriteHeader(status)
+			_, _ = w.Write([]byte(body))
+		}
+	}
+	retryAt := time.Now().Add(90 * time.Second).UTC().Format(http.TimeFormat)
+	tests := []struct {
+		name     string
+		reply    func(int, *platformRequest, http.ResponseWriter)
+		want     kind
+		throttle string // "Throttle (…)" prefix expected for Retry-After
+		rejected int    // events counted as rejected
+		inErr    string
+	}{
+		{name: "200 accepted", reply: nil, want: ok},
+		{name: "202 accepted", reply: func(_ int, r *platformRequest, w http.ResponseWriter) {
+			w.WriteHeader(http.StatusAccepted)
+			_ = json.NewEncoder(w).Encode(map[string]int{"accepted": len(r.Events)})
+		}, want: ok},
+		{name: "200 partial rejection", reply: func(_ int, r *platformRequest, w http.ResponseWriter) {
+			_ = json.NewEncoder(w).Encode(map[string]any{"accepted": len(r.Events) - 1,
+				"rejected": []map[string]any{{"index": 1, "error": "usage.prompt_tokens: must be >= 0"}}})
+		}, want: ok, rejected: 1},
+		{name: "400 malformed", reply: reply(400, nil, `{"error":"malformed batch","details":["traces[0]: bad"]}`), want: permanent, inErr: "malformed batch"},
+		{name: "401 missing key", reply: reply(401, nil, `{"error":"missing API key"}`), want: permanent, inErr: "401"},
+		{name: "403 wrong key", reply: reply(403, nil, `{"error":"invalid API key"}`), want: permanent, inErr: "403"},
+		{name: "404 other 4xx", reply: reply(404, nil, `{"error":"no such path"}`), want: permanent, inErr: "404"},
+		{name: "408 timeout", reply: reply(408, nil, ``), want: retryable, inErr: "408"},
+		{name: "429 Retry-After seconds", reply: reply(429, map[string]string{"Retry-After": "7"}, ``), want: retryable, throttle: "Throttle (7s)"},
+		{name: "429 no Retry-After", reply: reply(429, nil, ``), want: retryable, inErr: "429"},
+		{name: "502", reply: reply(502, nil, ``), want: retryable, inErr: "502"},
+		{name: "503 Retry-After date", reply: reply(503, map[string]string{"Retry-After": retryAt}, ``), want: retryable, throttle: "Throttle (1m"},
+		{name: "504", reply: reply(504, nil, ``), want: retryable, inErr: "504"},
+		{name: "500 other 5xx", reply: reply(500, nil, `oops`), want: retryable, inErr: "500"},
+		{name: "413 always: halved down to single events, each rejected", reply: reply(413, nil, ``), want: ok, rejected: 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := newTestPlatform(t, tt.reply)
+			cfg := testConfig(p.srv.URL)
+			cfg.APIKey = "do-not-print-me"
+			tel := componenttest.NewTelemetry()
+			t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
+			set := exportertest.NewNopSettings(metadata.Type)
+			set.TelemetrySettings = tel.NewTelemetrySettings()
+			exp := startExporter(t, cfg, set)
+			td := genAITraces(4, 1, 4)
+			nEvents := len(expectedEvents(t, cfg, td))
+			require.Equal(t, 4, nEvents)
+
+			err := exp.ConsumeTraces(context.Background(), td)
+			switch tt.want {
+			case ok:
+				require.NoError(t, err)
+			case permanent:
+				require.Error(t, err)
+				assert.True(t, consumererror.IsPermanent(err), "want permanent, got %v", err)
+				assertCounter(t, tel, "otelcol_llmtrace_exporter_events_failed", int64(nEvents))
+			case retryable:
+				require.Error(t, err)
+				assert.False(t, consumererror.IsPermanent(err), "want retryable, got %v", err)
+				var te consumererror.Traces
+				require.True(t, errors.As(err, &te), "a retryable error carries the undelivered spans")
+				assert.Equal(t, td.SpanCount(), te.Data().SpanCount())
+				assertCounter(t, tel, "otelcol_llmtrace_exporter_events_failed", int64(nEvents))
+			}
+			if err != nil {
+				assert.NotContains(t, err.Error(), "do-not-print-me")
+				if tt.throttle != "" {
+					assert.Contains(t, err.Error(), tt.throttle)
+				} else {
+					assert.NotContains(t, err.Error(), "Throttle")
+				}
+				if tt.inErr != "" {
+					assert.Contains(t, err.Error(), tt.inErr)
+				}
+			}
+			if tt.rejected > 0 {
+				assertCounter(t, tel, "otelcol_llmtrace_exporter_events_rejected", int64(tt.rejected))
+			}
+			if tt.want == ok && tt.rejected == 0 {
+				assertCounter(t, tel, "otelcol_llmtrace_exporter_events_sent", int64(nEvents))
+			}
+		})
+	}
+}
+
+// TestOnlyUndeliveredSpansAreReturned: with 4 events per request, the second request fails;
+// the error holds exactly the spans whose events were not delivered.
+func TestOnlyUndeliveredSpansAreReturned(t *testing.T) {
+	p := newTestPlatform(t, func(n int, r *platformRequest, w http.ResponseWriter) {
+		if n == 1 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		accept(w, len(r.Events))
+	})
+	cfg := testConfig(p.srv.URL)
+	e, err := newExporter(cfg, exportertest.NewNopSettings(metadata.Type))
+	require.NoError(t, err)
+	e.maxEventsPerRequest = 4
+	require.NoError(t, e.start(context.Background(), componenttest.NewNopHost()))
+
+	td := genAITraces(5, 2, 5) // 10 spans, 10 events
+	err = e.pushTraces(context.Background(), td)
+	require.Error(t, err)
+	assert.False(t, consumererror.IsPermanent(err))
+	var te consumererror.Traces
+	require.True(t, errors.As(err, &te))
+
+	reqs := p.requests()
+	require.Len(t, reqs, 2, "Send stops at the first failed request")
+	delivered := map[string]bool{}
+	for _, ev := range reqs[0].Events {
+		delivered[ev.SpanID] = true
+	}
+	var wantUndelivered, gotUndelivered []string
+	forEachSpan(td, func(sp ptrace.Span) {
+		id := otelbridge.SpanUUID(sp.TraceID(), sp.SpanID())
+		if !delivered[id] {
+			wantUndelivered = append(wantUndelivered, id)
+		}
+	})
+	forEachSpan(te.Data(), func(sp ptrace.Span) {
+		gotUndelivered = append(gotUndelivered, otelbridge.SpanUUID(sp.TraceID(), sp.SpanID()))
+	})
+	sort.Strings(wantUndelivered)
+	sort.Strings(gotUndelivered)
+	assert.Len(t, gotUndelivered, 6)
+	assert.Equal(t, wantUndelivered, gotUndelivered)
+	// Resource and scope travel with the returned spans.
+	rs := te.Data().ResourceSpans().At(0)
+	v, _ := rs.Resource().Attributes().Get("service.name")
+	assert.Equal(t, "support-bot", v.Str())
+	assert.Equal(t, "@opentelemetry/instrumentation-openai", rs.ScopeSpans().At(0).Scope().Name())
+}
+
+// TestUndeliveredErrorEventReturnsItsSpan: an exception's error event that was not delivered
+// brings back the span it was derived from.
+func TestUndeliveredErrorEventReturnsItsSpan(t *testing.T) {
+	p := newTestPlatform(t, func(_ int, r *platformRequest, w http.ResponseWriter) {
+		for _, ev := range r.Events {
+			if ev.Type == otelbridge.TypeError {
+				w.WriteHeader(http.StatusBadGateway)
+				return
+			}
+		}
+		accept(w, len(r.Events))
+	})
+	cfg := testConfig(p.srv.URL)
+	e, err := newExporter(cfg, exportertest.NewNopSettings(metadata.Type))
+	require.NoError(t, err)
+	e.maxEventsPerRequest = 1
+	require.NoError(t, e.start(context.Background(), componenttest.NewNopHost()))
+
+	td := genAITraces(6, 1, 3)
+	failing := withException(td, 1)
+	err = e.pushTraces(context.Background(), td)
+	require.Error(t, err)
+	var te consumererror.Traces
+	require.True(t, errors.As(err, &te))
+	found := false
+	forEachSpan(te.Data(), func(sp ptrace.Span) {
+		if sp.SpanID() == failing.SpanID() {
+			found = true
+		}
+	})
+	assert.True(t, found, "the span behind the undelivered error event is returned for retry")
+	var sawError bool
+	for _, r := range p.requests() {
+		for _, ev := range r.Events {
+			sawError = sawError || ev.Type == otelbridge.TypeError
+		}
+	}
+	assert.True(t, sawError, "the mapping produced an error event for the exception")
+}
+
+func forEachSpan(td ptrace.Traces, fn func(ptrace.Span)) {
+	for i := 0; i < td.ResourceSpans().Len(); i++ {
+		sss := td.ResourceSpans().At(i).ScopeSpans()
+		for j := 0; j < sss.Len(); j++ {
+			spans := sss.At(j).Spans()
+			for k := 0; k < spans.Len(); k++ {
+				fn(spans.At(k))
+			}
+		}
+	}
+}
+
+// TestRetryResendsOnlyUndelivered runs through exporterhelper's retry: the first request
+// succeeds, the second fails once with 503; afterwards every event has arrived and the
+// first request's events were sent exactly once.
+func TestRetryResendsOnlyUndelivered(t *testing.T) {
+	failed := false
+	p := newTestPlatform(t, func(n int, r *platformRequest, w http.ResponseWriter) {
+		if n == 1 && !failed {
+			failed = true
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		accept(w, len(r.Events))
+	})
+	cfg := testConfig(p.srv.URL)
+	cfg.RetryConfig.Enabled = true
+	cfg.RetryConfig.InitialInterval = 10 * time.Millisecond
+	cfg.RetryConfig.MaxInterval = 50 * time.Millisecond
+	set := exportertest.NewNopSettings(metadata.Type)
+	e, err := newExporter(cfg, set)
+	require.NoError(t, err)
+	e.maxEventsPerRequest = 3
+	exp, err := exporterhelper.NewTraces(context.Background(), set, cfg, e.pushTraces,
+		exporterhelper.WithStart(e.start), exporterhelper.WithRetry(cfg.RetryConfig),
+		exporterhelper.WithQueue(cfg.QueueConfig))
+	require.NoError(t, err)
+	require.NoError(t, exp.Start(context.Background(), componenttest.NewNopHost()))
+	defer func() { require.NoError(t, exp.Shutdown(context.Background())) }()
+
+	td := genAITraces(7, 3, 3) // 9 events → 3 requests of 3
+	require.NoError(t, exp.ConsumeTraces(context.Background(), td))
+
+	counts := map[string]int{}
+	for _, ev := range p.events() {
+		counts[ev.SpanID]++
+	}
+	assert.Len(t, counts, 9, "every event arrived")
+	for _, ev := range p.requests()[0].Events {
+		assert.Equal(t, 1, counts[ev.SpanID], "delivered events are not sent again")
+	}
+}
+
+// TestDialErrorIsRetryable: nothing listens on the endpoint; the error must never be
+// permanent (a persistent queue keeps the data for when the platform is back).
+func TestDialErrorIsRetryable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+
+	exp := startExporter(t, testConfig("http://"+addr), exportertest.NewNopSettings(metadata.Type))
+	td := genAITraces(8, 1, 2)
+	err = exp.ConsumeTraces(context.Background(), td)
+	require.Error(t, err)
+	assert.False(t, consumererror.IsPermanent(err), "a dial error must not be permanent: %v", err)
+	var te consumererror.Traces
+	require.True(t, errors.As(err, &te))
+	assert.Equal(t, td.SpanCount(), te.Data().SpanCount())
+}
+
+func TestEmptyBatchSendsNothing(t *testing.T) {
+	p := newTestPlatform(t, func(_ int, _ *platformRequest, w http.ResponseWriter) {
+		t.Error("no request expected for an empty batch")
+		w.WriteHeader(500)
+	})
+	exp := startExporter(t, testConfig(p.srv.URL), exportertest.NewNopSettings(metadata.Type))
+	require.NoError(t, exp.ConsumeTraces(context.Background(), ptrace.NewTraces()))
+	assert.Empty(t, p.requests())
+}
+
+func TestLifecycle(t *testing.T) {
+	f := NewFactory()
+	assert.Equal(t, "llmtrace", f.Type().String())
+	cfg := f.CreateDefaultConfig().(*Config)
+	cfg.ClientConfig.Endpoint = "http://testing.invalid:8787"
+	set := exportertest.NewNopSettings(metadata.Type)
+
+	// Created and shut down without Start.
+	exp, err := f.CreateTraces(context.Background(), set, cfg)
+	require.NoError(t, err)
+	require.NoError(t, exp.Shutdown(context.Background()))
+
+	// Started (queue on, the default) and shut down.
+	exp, err = f.CreateTraces(context.Background(), set, cfg)
+	require.NoError(t, err)
+	require.NoError(t, exp.Start(context.Background(), componenttest.NewNopHost()))
+	require.NoError(t, exp.Shutdown(context.Background()))
+
+	// A TLS file that does not exist fails Start with confighttp's error.
+	bad := f.CreateDefaultConfig().(*Config)
+	bad.ClientConfig.Endpoint = "https://testing.invalid:8787"
+	bad.ClientConfig.TLS.CAFile = "/nonexistent/ca.pem"
+	exp, err = f.CreateTraces(context.Background(), set, bad)
+	require.NoError(t, err)
+	assert.Error(t, exp.Start(context.Background(), componenttest.NewNopHost()))
+	require.NoError(t, exp.Shutdown(context.Background()))
+}

@@ -1,0 +1,82 @@
+// Package collectorexporter is the `llmtrace` traces exporter for the OpenTelemetry
+// Collector: it maps gen_ai spans onto the platform's TraceEvent model with the same core
+// as otelbridge's SpanProcessor (otelbridge.Mapper over internal/pdataview) and ships them
+// with otelbridge.Client to POST {endpoint}/v1/traces (platform-api.md), behind
+// exporterhelper's sending queue (optionally persistent) and retry.
+package collectorexporter // import "github.com/llmtrace/llmtrace/collectorexporter"
+
+import (
+	"context"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/config/configcompression"
+	"go.opentelemetry.io/collector/config/confighttp"
+	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/config/configretry"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/exporter"
+	"go.opentelemetry.io/collector/exporter/exporterhelper"
+
+	"github.com/llmtrace/llmtrace/collectorexporter/internal/metadata"
+)
+
+// Defaults of the exporter's configuration.
+const (
+	// DefaultTimeout bounds one HTTP request to the platform.
+	DefaultTimeout = 30 * time.Second
+	// DefaultBatchMinSize is the sending queue's batch size in spans: a batch is sent when it
+	// holds this many spans or after the flush timeout (200 ms).
+	DefaultBatchMinSize = 2048
+	// DefaultBatchMaxSize splits larger batches, in spans.
+	DefaultBatchMaxSize = 8192
+	// DefaultNumConsumers is the number of concurrent senders of the sending queue.
+	DefaultNumConsumers = 4
+)
+
+// NewFactory returns the factory of the `llmtrace` exporter (traces, alpha).
+func NewFactory() exporter.Factory {
+	return exporter.NewFactory(
+		metadata.Type,
+		createDefaultConfig,
+		exporter.WithTraces(createTraces, metadata.TracesStability),
+	)
+}
+
+func createDefaultConfig() component.Config {
+	clientConfig := confighttp.NewDefaultClientConfig()
+	clientConfig.Timeout = DefaultTimeout
+	clientConfig.Compression = configcompression.TypeGzip
+	clientConfig.WriteBufferSize = 512 * 1024
+
+	queue := exporterhelper.NewDefaultQueueConfig()
+	queue.NumConsumers = DefaultNumConsumers
+	batch := exporterhelper.NewDefaultBatchConfig()
+	batch.MinSize = DefaultBatchMinSize
+	batch.MaxSize = DefaultBatchMaxSize
+	queue.Batch = configoptional.Some(batch)
+
+	return &Config{
+		ClientConfig:   clientConfig,
+		QueueConfig:    configoptional.Some(queue),
+		RetryConfig:    configretry.NewDefaultBackOffConfig(),
+		CaptureContent: true,
+	}
+}
+
+func createTraces(ctx context.Context, set exporter.Settings, cfg component.Config) (exporter.Traces, error) {
+	c := cfg.(*Config)
+	e, err := newExporter(c, set)
+	if err != nil {
+		return nil, err
+	}
+	return exporterhelper.NewTraces(ctx, set, cfg,
+		e.pushTraces,
+		exporterhelper.WithStart(e.start),
+		exporterhelper.WithCapabilities(consumer.Capabilities{MutatesData: false}),
+		// The HTTP client's timeout bounds each request (as in otlphttp).
+		exporterhelper.WithTimeout(exporterhelper.TimeoutConfig{Timeout: 0}),
+		exporterhelper.WithRetry(c.RetryConfig),
+		exporterhelper.WithQueue(c.QueueConfig),
+	)
+}

@@ -1,0 +1,322 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// repoRoot is the directory holding go.mod, found upwards from the test's directory.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found above the test directory")
+		}
+		dir = parent
+	}
+}
+
+// binaries are the built programs the end-to-end tests drive.
+type binaries struct {
+	root, otelcol, devserver, llmtrace string
+}
+
+// needBinaries returns the built binaries or skips the test with what to run.
+func needBinaries(t *testing.T) binaries {
+	t.Helper()
+	root := repoRoot(t)
+	b := binaries{
+		root:      root,
+		otelcol:   filepath.Join(root, "_build", "otelcol-llmtrace", "otelcol-llmtrace"),
+		devserver: filepath.Join(root, "_build", "bin", "llmtrace-devserver"),
+		llmtrace:  filepath.Join(root, "_build", "bin", "llmtrace"),
+	}
+	for _, p := range []string{b.otelcol, b.devserver, b.llmtrace} {
+		if _, err := os.Stat(p); err != nil {
+			t.Skipf("%s is not built; run `make build otelcol` first (`make test` does)", p)
+		}
+	}
+	return b
+}
+
+// freeAddr reserves a loopback port and releases it for a child process to bind.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	return addr
+}
+
+// proc is a child process whose combined output is kept for failure messages.
+type proc struct {
+	name string
+	cmd  *exec.Cmd
+	mu   sync.Mutex
+	out  bytes.Buffer
+	done chan struct{}
+}
+
+func (p *proc) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.out.Write(b)
+}
+
+func (p *proc) log() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.out.String()
+}
+
+// startProc starts bin with args and extra env; it is stopped (SIGTERM, then SIGKILL) at
+// the end of the test unless stopped before.
+func startProc(t *testing.T, name, bin string, env []string, args ...string) *proc {
+	t.Helper()
+	p := &proc{name: name, done: make(chan struct{})}
+	p.cmd = exec.Command(bin, args...)
+	p.cmd.Env = append(os.Environ(), env...)
+	p.cmd.Stdout = p
+	p.cmd.Stderr = p
+	if err := p.cmd.Start(); err != nil {
+		t.Fatalf("starting %s: %v", name, err)
+	}
+	go func() { _ = p.cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() {
+		p.stop(syscall.SIGTERM)
+		if t.Failed() {
+			t.Logf("%s output:\n%s", name, tail(p.log(), 60))
+		}
+	})
+	return p
+}
+
+// stop sends sig and waits up to 15 s for the exit, then kills.
+func (p *proc) stop(sig syscall.Signal) {
+	select {
+	case <-p.done:
+		return
+	default:
+	}
+	_ = p.cmd.Process.Signal(sig)
+	select {
+	case <-p.done:
+	case <-time.After(15 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-p.done
+	}
+}
+
+func (p *proc) exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+func tail(s string, lines int) string {
+	parts := strings.Split(s, "\n")
+	if len(parts) > lines {
+		parts = parts[len(parts)-lines:]
+	}
+	return strings.Join(parts, "\n")
+}
+
+// waitFor polls cond every 100 ms until it is true, the process died or timeout passed.
+func waitFor(t *testing.T, what string, timeout time.Duration, p *proc, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return
+		}
+		if p != nil && p.exited() {
+			t.Fatalf("%s exited while waiting for %s:\n%s", p.name, what, tail(p.log(), 40))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("timed out after %s waiting for %s", timeout, what)
+}
+
+// collectorEnv holds what testdata/otelcol.yaml reads from the environment.
+type collectorEnv struct {
+	grpcAddr, httpAddr, metricsPort, platformURL, apiKey, storageDir string
+}
+
+func newCollectorEnv(t *testing.T, platformURL, apiKey string) collectorEnv {
+	_, port, _ := net.SplitHostPort(freeAddr(t))
+	return collectorEnv{
+		grpcAddr:    freeAddr(t),
+		httpAddr:    freeAddr(t),
+		metricsPort: port,
+		platformURL: platformURL,
+		apiKey:      apiKey,
+		storageDir:  filepath.Join(t.TempDir(), "queue"),
+	}
+}
+
+func (c collectorEnv) env() []string {
+	return []string{
+		"OTLP_GRPC_ENDPOINT=" + c.grpcAddr,
+		"OTLP_HTTP_ENDPOINT=" + c.httpAddr,
+		"OTELCOL_METRICS_PORT=" + c.metricsPort,
+		"LLMTRACE_ENDPOINT=" + c.platformURL,
+		"LLMTRACE_API_KEY=" + c.apiKey,
+		"LLMTRACE_STORAGE_DIR=" + c.storageDir,
+	}
+}
+
+// startCollector runs otelcol-llmtrace with testdata/otelcol.yaml and waits until its
+// OTLP/HTTP receiver answers.
+func startCollector(t *testing.T, b binaries, c collectorEnv) *proc {
+	t.Helper()
+	p := startProc(t, "otelcol-llmtrace", b.otelcol, c.env(), "--config="+filepath.Join(b.root, "testdata", "otelcol.yaml"))
+	waitFor(t, "the collector's OTLP/HTTP receiver", 30*time.Second, p, func() bool {
+		return postOTLP(c.httpAddr, []byte(`{"resourceSpans":[]}`)) == nil
+	})
+	return p
+}
+
+// startDevserver runs llmtrace-devserver on addr with a SQLite file under dir.
+func startDevserver(t *testing.T, b binaries, addr, dbPath, apiKey string) *proc {
+	t.Helper()
+	p := startProc(t, "llmtrace-devserver", b.devserver, nil, "-addr", addr, "-db", dbPath, "-api-key", apiKey)
+	waitFor(t, "the dev platform", 20*time.Second, p, func() bool {
+		resp, err := http.Get("http://" + addr + "/v1/traces?limit=1")
+		if err != nil {
+			return false
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+	return p
+}
+
+func postOTLP(httpAddr string, body []byte) error {
+	resp, err := http.Post("http://"+httpAddr+"/v1/traces", "application/json", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("OTLP/HTTP answered %d: %s", resp.StatusCode, msg)
+	}
+	return nil
+}
+
+// captures returns the paths of testdata/captures/*.json (fails when there are none).
+func captures(t *testing.T, root string) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(root, "testdata", "captures", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no captures in testdata/captures (err %v)", err)
+	}
+	sort.Strings(files)
+	return files
+}
+
+// expectedFromCLI runs `llmtrace map` on each capture and returns traceId/spanId → event
+// (decoded JSON), the reference the collector path must reproduce.
+func expectedFromCLI(t *testing.T, b binaries, files []string) map[string]any {
+	t.Helper()
+	want := map[string]any{}
+	for _, f := range files {
+		out, err := exec.Command(b.llmtrace, "map", f).Output()
+		if err != nil {
+			t.Fatalf("llmtrace map %s: %v", f, err)
+		}
+		for k, v := range decodeEvents(t, out) {
+			want[k] = v
+		}
+	}
+	return want
+}
+
+// decodeEvents decodes {"traces":[...]} into traceId/spanId → event.
+func decodeEvents(t *testing.T, body []byte) map[string]any {
+	t.Helper()
+	var batch struct {
+		Traces []map[string]any `json:"traces"`
+	}
+	if err := json.Unmarshal(body, &batch); err != nil {
+		t.Fatalf("decoding events: %v: %.200s", err, body)
+	}
+	out := make(map[string]any, len(batch.Traces))
+	for _, ev := range batch.Traces {
+		out[fmt.Sprint(ev["traceId"], "/", ev["spanId"])] = ev
+	}
+	return out
+}
+
+// stored fetches GET /v1/traces/{traceId} for every trace in want and returns what the dev
+// platform holds, keyed like want, plus the number of events it returned in total.
+func stored(t *testing.T, platformAddr string, want map[string]any) (map[string]any, int) {
+	t.Helper()
+	traces := map[string]bool{}
+	for k := range want {
+		traces[strings.SplitN(k, "/", 2)[0]] = true
+	}
+	got := map[string]any{}
+	total := 0
+	for tid := range traces {
+		resp, err := http.Get("http://" + platformAddr + "/v1/traces/" + tid)
+		if err != nil {
+			continue
+		}
+		body, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			continue
+		}
+		evs := decodeEvents(t, body)
+		var raw struct {
+			Traces []json.RawMessage `json:"traces"`
+		}
+		_ = json.Unmarshal(body, &raw)
+		total += len(raw.Traces)
+		for k, v := range evs {
+			got[k] = v
+		}
+	}
+	return got, total
+}
+
+// waitStored waits until the dev platform holds every key of want.
+func waitStored(t *testing.T, platformAddr string, want map[string]any, timeout time.Duration, collector *proc) (map[string]any, int) {
+	t.Helper()
+	var got map[string]any
+	var total int
+	waitFor(t, fmt.Sprintf("%d events on the dev platform", len(want)), timeout, collector, func() bool {
+		got, total = stored(t, platformAddr, want)
+		return len(got) >= len(want)
+	})
+	return got, total
+}
