@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/llmtrace/llmtrace/otelbridge"
 )
@@ -130,9 +131,9 @@ func newPageSpan(ev otelbridge.TraceEvent, depth int) pageSpan {
 	ps := pageSpan{Ev: ev, Depth: depth, Indent: 1.5 * float64(depth),
 		Input: prettyJSON(ev.Input), Output: prettyJSON(ev.Output)}
 	if !ev.EndTime.IsZero() {
-		ps.Duration = strconv.FormatFloat(ev.DurationMs, 'f', -1, 64)
+		ps.Duration = formatMs(ev.DurationMs)
 		if ev.DurationMs == 0 {
-			ps.Duration = strconv.FormatFloat(float64(ev.EndTime.Sub(ev.StartTime).Microseconds())/1000, 'f', -1, 64)
+			ps.Duration = formatMs(float64(ev.EndTime.Sub(ev.StartTime).Microseconds()) / 1000)
 		}
 	}
 	if len(ev.Metadata) > 0 {
@@ -152,4 +153,21 @@ func prettyJSON(raw json.RawMessage) string {
 		return string(raw)
 	}
 	return buf.String()
+}
+
+// formatMs renders a duration in milliseconds for people: two decimals below 10 ms, one
+// below 1 s, none above, trailing zeros dropped (0.83, 7.52, 58.8, 100, 1500).
+func formatMs(ms float64) string {
+	prec := 1
+	switch {
+	case ms < 10:
+		prec = 2
+	case ms >= 1000:
+		prec = 0
+	}
+	s := strconv.FormatFloat(ms, 'f', prec, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
 }
