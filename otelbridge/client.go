@@ -3,7 +3,6 @@ package otelbridge
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -175,8 +174,9 @@ type SendResult struct {
 // Send validates and ships events, in order, in requests of at most MaxEventsPerRequest
 // events and MaxRequestBytes body bytes (the configured limits, else the contract's).
 //
-// Each event is validated (TraceEvent.Validate) and serialized once, by encoding/json
-// without HTML escaping ("<", ">" and "&" in messages stay as they are). An invalid
+// Each event is validated (TraceEvent.Validate) and serialized once, by
+// TraceEvent.AppendJSON (encoding/json's bytes without HTML escaping: "<", ">" and "&" in
+// messages stay as they are). An invalid
 // event, one over MaxEventBytes (1 MiB) serialized, or one that cannot fit a request
 // alone is not sent and goes to Rejected. A 200 reply's "rejected" events go to Rejected; a 413 reply
 // splits the request in halves, down to a single event, which is then Rejected as too
@@ -191,9 +191,9 @@ func (c *Client) Send(ctx context.Context, events []TraceEvent) (SendResult, err
 	var res SendResult
 	enc := getBuffer()
 	defer putBuffer(enc)
+	out := enc.AvailableBuffer() // the serialized events, in the pooled buffer's array
+	defer func() { adoptBytes(enc, out) }()
 	items := make([]encodedEvent, 0, len(events))
-	encoder := json.NewEncoder(enc)
-	encoder.SetEscapeHTML(false)
 	for i := range events {
 		ev := &events[i]
 		if err := ev.Validate(); err != nil {
@@ -206,16 +206,15 @@ func (c *Client) Send(ctx context.Context, events []TraceEvent) (SendResult, err
 			res.Rejected = append(res.Rejected, Rejection{Index: i, Error: err.Error()})
 			continue
 		}
-		start := enc.Len()
-		if err := encoder.Encode(ev); err != nil {
-			enc.Truncate(start)
+		start := len(out)
+		var err error
+		if out, err = ev.AppendJSON(out); err != nil {
 			res.Rejected = append(res.Rejected, Rejection{Index: i, Error: (&ValidationError{
 				Index: i, SpanID: ev.SpanID, Field: "(event)", Reason: "cannot be serialized: " + err.Error(),
 			}).Error()})
 			continue
 		}
-		end := enc.Len() - 1 // Encode appends a newline
-		enc.Truncate(end)
+		end := len(out)
 		size := end - start
 		reason := ""
 		switch {
@@ -225,7 +224,7 @@ func (c *Client) Send(ctx context.Context, events []TraceEvent) (SendResult, err
 			reason = fmt.Sprintf("%d bytes serialized, a request of it alone exceeds the configured max_request_bytes %d", size, c.maxBytes)
 		}
 		if reason != "" {
-			enc.Truncate(start)
+			out = out[:start]
 			res.Rejected = append(res.Rejected, Rejection{Index: i, Error: (&ValidationError{
 				Index: i, SpanID: ev.SpanID, Field: "(event)", Reason: reason,
 			}).Error()})
@@ -234,7 +233,7 @@ func (c *Client) Send(ctx context.Context, events []TraceEvent) (SendResult, err
 		items = append(items, encodedEvent{index: i, start: start, end: end})
 	}
 
-	s := sender{c: c, ctx: ctx, enc: enc.Bytes(), res: &res}
+	s := sender{c: c, ctx: ctx, enc: out, res: &res}
 	bounds := packChunks(items, c.maxEvents, c.maxBytes)
 	var err error
 	for k := 0; k+1 < len(bounds); k++ {

@@ -38,6 +38,10 @@ func putBuffer(b *bytes.Buffer) {
 	}
 }
 
+// adoptBytes makes b own out's array (emptied), so that an array grown by appending to
+// b.AvailableBuffer() goes back to the pool with b.
+func adoptBytes(b *bytes.Buffer, out []byte) { *b = *bytes.NewBuffer(out[:0]) }
+
 var gzipWriters = sync.Pool{New: func() any {
 	w, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
 	return w

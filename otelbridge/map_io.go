@@ -19,6 +19,15 @@ var contentKeys = []string{
 	"tool_arguments", "tool_response", "final_result", "input", "output",
 }
 
+// contentKeySet is contentKeys as a set.
+var contentKeySet = func() map[string]bool {
+	m := make(map[string]bool, len(contentKeys))
+	for _, k := range contentKeys {
+		m[k] = true
+	}
+	return m
+}()
+
 var contentPrefixes = []string{
 	sc.OILLMInputMessages, sc.OILLMOutputMessages, sc.OILLMPrompts, sc.OILLMChoices, sc.OILLMTools,
 	sc.OIEmbeddings, sc.OIRetrievalDocs, sc.TLRequestFunctions,
@@ -322,7 +331,8 @@ func (c *spanCtx) buildInput() []byte {
 		}
 	}
 	if j := c.valueInput(tool); j != nil {
-		return appendJV(nil, j)
+		c.buf = appendJV(c.buf[:0], j)
+		return cloneBytes(c.buf)
 	}
 	return nil
 }
@@ -343,7 +353,8 @@ func (c *spanCtx) buildOutput() []byte {
 	}
 	if m == nil && !c.opts.OmitContent {
 		if j := c.valueOutput(tool); j != nil {
-			return appendJV(nil, j)
+			c.buf = appendJV(c.buf[:0], j)
+			return cloneBytes(c.buf)
 		}
 	}
 	if m == nil && fr == nil {

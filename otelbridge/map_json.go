@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -45,7 +46,15 @@ const maxJSONDepth = 128
 // parseJSON parses s as one JSON value (surrounding white space allowed). ok is false for
 // anything else: the caller keeps the raw string (lenient parsing).
 func parseJSON(s string) (jv, bool) {
-	p := jsonParser{s: s}
+	p := parserPool.Get().(*jsonParser)
+	p.s, p.i = s, 0
+	defer func() {
+		// The stacks are empty again; the slabs belong to the returned value.
+		p.s, p.vslab, p.kslab = "", nil, nil
+		if cap(p.vstack) <= 1024 {
+			parserPool.Put(p)
+		}
+	}()
 	p.ws()
 	v, ok := p.value(0)
 	if !ok {
@@ -57,6 +66,9 @@ func parseJSON(s string) (jv, bool) {
 	}
 	return v, true
 }
+
+// parserPool keeps jsonParsers for their member stacks.
+var parserPool = sync.Pool{New: func() any { return new(jsonParser) }}
 
 // looksLikeJSON reports whether s starts (after white space) like an object or array.
 func looksLikeJSON(s string) bool {
@@ -72,9 +84,17 @@ func looksLikeJSON(s string) bool {
 	return false
 }
 
+// jsonParser parses one document. Members of the objects and arrays being read wait on
+// stacks (vstack, kstack); a finished container takes exact-size slices of them from
+// slabs (vslab, kslab) shared by the whole document, so a parse costs a few allocations
+// rather than a growing slice per container.
 type jsonParser struct {
-	s string
-	i int
+	s      string
+	i      int
+	vstack []jv
+	kstack []string
+	vslab  []jv
+	kslab  []string
 }
 
 func (p *jsonParser) ws() {
@@ -88,6 +108,32 @@ func (p *jsonParser) ws() {
 	}
 }
 
+// takeVals moves vstack[base:] into an exact-size slice of the value slab.
+func (p *jsonParser) takeVals(base int) []jv {
+	n := len(p.vstack) - base
+	if cap(p.vslab)-len(p.vslab) < n {
+		p.vslab = make([]jv, 0, max(n, 2*cap(p.vslab)))
+	}
+	l := len(p.vslab)
+	p.vslab = append(p.vslab, p.vstack[base:]...)
+	clear(p.vstack[base:])
+	p.vstack = p.vstack[:base]
+	return p.vslab[l : l+n : l+n]
+}
+
+// takeKeys moves kstack[base:] into an exact-size slice of the key slab.
+func (p *jsonParser) takeKeys(base int) []string {
+	n := len(p.kstack) - base
+	if cap(p.kslab)-len(p.kslab) < n {
+		p.kslab = make([]string, 0, max(n, 2*cap(p.kslab)))
+	}
+	l := len(p.kslab)
+	p.kslab = append(p.kslab, p.kstack[base:]...)
+	clear(p.kstack[base:])
+	p.kstack = p.kstack[:base]
+	return p.kslab[l : l+n : l+n]
+}
+
 func (p *jsonParser) value(depth int) (jv, bool) {
 	if p.i >= len(p.s) || depth > maxJSONDepth {
 		return jv{}, false
@@ -95,36 +141,42 @@ func (p *jsonParser) value(depth int) (jv, bool) {
 	switch c := p.s[p.i]; {
 	case c == '{':
 		p.i++
-		v := jv{k: 'o'}
 		p.ws()
 		if p.i < len(p.s) && p.s[p.i] == '}' {
 			p.i++
-			return v, true
+			return jv{k: 'o'}, true
+		}
+		vbase, kbase := len(p.vstack), len(p.kstack)
+		fail := func() (jv, bool) {
+			clear(p.vstack[vbase:])
+			clear(p.kstack[kbase:])
+			p.vstack, p.kstack = p.vstack[:vbase], p.kstack[:kbase]
+			return jv{}, false
 		}
 		for {
 			p.ws()
 			if p.i >= len(p.s) || p.s[p.i] != '"' {
-				return jv{}, false
+				return fail()
 			}
 			key, ok := p.str()
 			if !ok {
-				return jv{}, false
+				return fail()
 			}
 			p.ws()
 			if p.i >= len(p.s) || p.s[p.i] != ':' {
-				return jv{}, false
+				return fail()
 			}
 			p.i++
 			p.ws()
 			val, ok := p.value(depth + 1)
 			if !ok {
-				return jv{}, false
+				return fail()
 			}
-			v.keys = append(v.keys, key)
-			v.vals = append(v.vals, val)
+			p.kstack = append(p.kstack, key)
+			p.vstack = append(p.vstack, val)
 			p.ws()
 			if p.i >= len(p.s) {
-				return jv{}, false
+				return fail()
 			}
 			if p.s[p.i] == ',' {
 				p.i++
@@ -132,29 +184,33 @@ func (p *jsonParser) value(depth int) (jv, bool) {
 			}
 			if p.s[p.i] == '}' {
 				p.i++
-				return v, true
+				return jv{k: 'o', keys: p.takeKeys(kbase), vals: p.takeVals(vbase)}, true
 			}
-			return jv{}, false
+			return fail()
 		}
 	case c == '[':
 		p.i++
-		v := jv{k: 'a'}
 		p.ws()
 		if p.i < len(p.s) && p.s[p.i] == ']' {
 			p.i++
-			v.vals = []jv{}
-			return v, true
+			return jv{k: 'a', vals: []jv{}}, true
+		}
+		vbase := len(p.vstack)
+		fail := func() (jv, bool) {
+			clear(p.vstack[vbase:])
+			p.vstack = p.vstack[:vbase]
+			return jv{}, false
 		}
 		for {
 			p.ws()
 			val, ok := p.value(depth + 1)
 			if !ok {
-				return jv{}, false
+				return fail()
 			}
-			v.vals = append(v.vals, val)
+			p.vstack = append(p.vstack, val)
 			p.ws()
 			if p.i >= len(p.s) {
-				return jv{}, false
+				return fail()
 			}
 			if p.s[p.i] == ',' {
 				p.i++
@@ -162,9 +218,9 @@ func (p *jsonParser) value(depth int) (jv, bool) {
 			}
 			if p.s[p.i] == ']' {
 				p.i++
-				return v, true
+				return jv{k: 'a', vals: p.takeVals(vbase)}, true
 			}
-			return jv{}, false
+			return fail()
 		}
 	case c == '"':
 		s, ok := p.str()
@@ -230,6 +286,12 @@ func (p *jsonParser) str() (string, bool) {
 	p.i++
 	start := p.i
 	for p.i < len(p.s) {
+		for p.i+8 <= len(p.s) && jsonSpecial8(load8(p.s, p.i)) == 0 {
+			p.i += 8
+		}
+		if p.i >= len(p.s) {
+			break
+		}
 		c := p.s[p.i]
 		if c == '"' {
 			s := p.s[start:p.i]
@@ -355,6 +417,12 @@ func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		for i+8 <= len(s) && plainASCII8(load8(s, i)) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {
@@ -571,3 +639,27 @@ func truncateUTF8(s string, n int) string {
 	}
 	return s[:n]
 }
+
+// Eight bytes at a time (SWAR): the string loops skip runs of bytes that need no care.
+const (
+	swarLSB = 0x0101010101010101
+	swarMSB = 0x8080808080808080
+)
+
+// load8 returns s[i:i+8] as a little-endian word.
+func load8(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// jsonSpecial8 is non-zero when a byte of x is a control byte (< 0x20), '"' or '\\'.
+func jsonSpecial8(x uint64) uint64 {
+	q := x ^ (swarLSB * '"')
+	b := x ^ (swarLSB * '\\')
+	return ((x-swarLSB*0x20)&^x | (q-swarLSB)&^q | (b-swarLSB)&^b) & swarMSB
+}
+
+// plainASCII8 reports whether the 8 bytes of x are ASCII a JSON string carries as they
+// are (no control byte, '"', '\\' or byte ≥ 0x80).
+func plainASCII8(x uint64) bool { return jsonSpecial8(x)|x&swarMSB == 0 }

@@ -41,6 +41,7 @@ type Mapper struct {
 	opts  MapOptions
 	mem   *traceMemory
 	attrs sync.Pool
+	ctxs  sync.Pool // *spanCtx: scratch buffers reused across Map calls
 }
 
 // NewMapper returns a Mapper with opts (zero or negative caps mean the defaults).
@@ -110,7 +111,8 @@ func (m *Mapper) Map(spans []SpanView) ([]TraceEvent, error) {
 
 	out := make([]TraceEvent, 0, len(preps))
 	var firstErr error
-	c := spanCtx{opts: &m.opts}
+	c := m.getCtx()
+	defer m.putCtx(c)
 	for i := range preps {
 		c.prepared = &preps[i]
 		ids := resolved[c.trace]
@@ -127,6 +129,27 @@ func (m *Mapper) Map(spans []SpanView) ([]TraceEvent, error) {
 		}
 	}
 	return out, firstErr
+}
+
+// maxPooledScratch is the largest scratch buffer a pooled spanCtx keeps, bytes.
+const maxPooledScratch = 1 << 20
+
+func (m *Mapper) getCtx() *spanCtx {
+	if c, ok := m.ctxs.Get().(*spanCtx); ok {
+		return c
+	}
+	return &spanCtx{opts: &m.opts, buf: make([]byte, 0, 4<<10)}
+}
+
+// putCtx drops c's references to span data and pools it.
+func (m *Mapper) putCtx(c *spanCtx) {
+	c.prepared = nil
+	clear(c.events)
+	c.events = c.events[:0]
+	if cap(c.buf) > maxPooledScratch {
+		c.buf = nil
+	}
+	m.ctxs.Put(c)
 }
 
 // prepare reads what the trace pass needs: IDs, type, usage, trace-wide candidates.
@@ -192,8 +215,10 @@ func (c *spanCtx) build(out []TraceEvent, ids *traceIDs) []TraceEvent {
 	// Content before leftovers, so mapped keys are consumed.
 	in := c.buildInput()
 	outb := c.buildOutput()
-	for _, k := range contentKeys {
-		c.a.use(k)
+	for k := range c.a.m {
+		if contentKeySet[k] {
+			c.a.used[k] = struct{}{}
+		}
 	}
 	for _, p := range contentPrefixes {
 		c.a.usePrefix(p)

@@ -3,8 +3,8 @@
 //	llmtrace map [--pretty] [file|-]
 //
 // reads one OTLP JSON traces document (a file, or stdin when the argument is "-" or absent)
-// and prints the request body the platform would receive, {"traces":[…]}: the same bytes as
-// json.Marshal(otelbridge.Batch{…}) (indented with --pretty). Bad input exits 1 with a
+// and prints the request body the platform would receive, {"traces":[…]}: the same bytes
+// the Client sends, otelbridge.Batch.AppendJSON (indented with --pretty). Bad input exits 1 with a
 // one-line reason on stderr; bad usage exits 2.
 package main
 
@@ -75,7 +75,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// mapOTLP reads OTLP JSON and returns json.Marshal(otelbridge.Batch{Traces: events}).
+// mapOTLP reads OTLP JSON and returns the request body, (*otelbridge.Batch).AppendJSON.
 func mapOTLP(r io.Reader, omitContent bool) ([]byte, error) {
 	td, err := pdataview.ReadOTLPJSON(r)
 	if err != nil {
@@ -88,7 +88,7 @@ func mapOTLP(r io.Reader, omitContent bool) ([]byte, error) {
 	if events == nil {
 		events = []otelbridge.TraceEvent{}
 	}
-	b, err := json.Marshal(otelbridge.Batch{Traces: events})
+	b, err := (&otelbridge.Batch{Traces: events}).AppendJSON(nil)
 	if err != nil {
 		return nil, errors.New("encoding events: " + err.Error())
 	}

@@ -55,9 +55,29 @@ func chatTraces() ptrace.Traces {
 	return td
 }
 
-// BenchmarkMapChatSpan maps a typical chat span and JSON-encodes the event (what llmtrace
-// pays per span); compare with BenchmarkProtoMarshalChatSpan in the same run.
+// BenchmarkMapChatSpan maps a typical chat span and JSON-encodes the event as the Client
+// does (TraceEvent.AppendJSON into a reused buffer): what llmtrace pays per span; compare
+// with BenchmarkProtoMarshalChatSpan in the same run.
 func BenchmarkMapChatSpan(b *testing.B) {
+	td := chatTraces()
+	m := otelbridge.NewMapper(otelbridge.MapOptions{})
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		evs, err := m.Map(Spans(td))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if buf, err = evs[0].AppendJSON(buf[:0]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(buf)), "event-bytes")
+}
+
+// BenchmarkMapChatSpanMarshal is BenchmarkMapChatSpan with json.Marshal of the request
+// body instead (a fresh, HTML-escaped buffer per call).
+func BenchmarkMapChatSpanMarshal(b *testing.B) {
 	td := chatTraces()
 	m := otelbridge.NewMapper(otelbridge.MapOptions{})
 	b.ReportAllocs()

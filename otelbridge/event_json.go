@@ -1,0 +1,611 @@
+package otelbridge
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"math"
+	"reflect"
+	"slices"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// AppendJSON appends ev as one JSON object to dst and returns the extended slice: exactly
+// the bytes that a json.Encoder with SetEscapeHTML(false) writes for ev (less its trailing
+// newline), i.e. what the Client sends and `llmtrace map` prints. Keys in struct order
+// (traceId, spanId, parentSpanId, threadId, name, type, input, output, startTime, endTime,
+// durationMs, usage, model, provider, metadata, tags, status, error, userId, sessionId),
+// optional fields omitted when empty; strings escaped as encoding/json does (invalid UTF-8 →
+// U+FFFD, U+2028/U+2029 escaped, "<", ">" and "&" kept as they are); times as
+// time.Time.MarshalJSON writes them (RFC 3339 with nanoseconds, in the time's location —
+// UTC for mapped events); numbers as encoding/json formats them; Input, Output and
+// json.RawMessage metadata values compacted; metadata keys sorted bytewise.
+//
+// It fails, appending nothing, exactly where json.Marshal fails: a time outside years
+// 0–9999, Input / Output / a RawMessage that is not valid JSON, a json.Number that is not
+// a number, a NaN or infinite float, or a metadata value encoding/json cannot encode (a
+// channel, a func, a cycle). Such an event can never be sent (not retryable).
+func (ev *TraceEvent) AppendJSON(dst []byte) ([]byte, error) {
+	n0 := len(dst)
+	out, err := ev.appendJSON(dst)
+	if err != nil {
+		return dst[:n0], err
+	}
+	return out, nil
+}
+
+// MarshalJSON implements json.Marshaler with AppendJSON. json.Marshal then HTML-escapes
+// "<", ">" and "&" as it does for any value; a json.Encoder with SetEscapeHTML(false) keeps
+// AppendJSON's bytes.
+func (ev TraceEvent) MarshalJSON() ([]byte, error) {
+	return ev.AppendJSON(make([]byte, 0, ev.sizeHint()))
+}
+
+// AppendJSON appends the request body {"traces":[…]} (platform-api.md "Request") to dst:
+// the events as TraceEvent.AppendJSON encodes them, "null" for nil Traces as json.Marshal
+// writes it. It fails, appending nothing, on the first event that cannot be encoded.
+func (b *Batch) AppendJSON(dst []byte) ([]byte, error) {
+	n0 := len(dst)
+	if b.Traces == nil {
+		return append(dst, `{"traces":null}`...), nil
+	}
+	dst = append(dst, `{"traces":[`...)
+	for i := range b.Traces {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		var err error
+		if dst, err = b.Traces[i].appendJSON(dst); err != nil {
+			return dst[:n0], err
+		}
+	}
+	return append(dst, "]}"...), nil
+}
+
+// sizeHint estimates the encoded size of ev, bytes (for buffer sizing only).
+func (ev *TraceEvent) sizeHint() int {
+	return 512 + len(ev.Input) + len(ev.Output) + 48*len(ev.Metadata)
+}
+
+func (ev *TraceEvent) appendJSON(dst []byte) ([]byte, error) {
+	var err error
+	dst = append(dst, `{"traceId":`...)
+	dst = appendEncString(dst, ev.TraceID)
+	dst = append(dst, `,"spanId":`...)
+	dst = appendEncString(dst, ev.SpanID)
+	if ev.ParentSpanID != "" {
+		dst = append(dst, `,"parentSpanId":`...)
+		dst = appendEncString(dst, ev.ParentSpanID)
+	}
+	dst = append(dst, `,"threadId":`...)
+	dst = appendEncString(dst, ev.ThreadID)
+	dst = append(dst, `,"name":`...)
+	dst = appendEncString(dst, ev.Name)
+	dst = append(dst, `,"type":`...)
+	dst = appendEncString(dst, string(ev.Type))
+	if len(ev.Input) > 0 {
+		dst = append(dst, `,"input":`...)
+		if dst, err = appendRawJSON(dst, ev.Input); err != nil {
+			return dst, err
+		}
+	}
+	if len(ev.Output) > 0 {
+		dst = append(dst, `,"output":`...)
+		if dst, err = appendRawJSON(dst, ev.Output); err != nil {
+			return dst, err
+		}
+	}
+	dst = append(dst, `,"startTime":`...)
+	if dst, err = appendTimeJSON(dst, ev.StartTime); err != nil {
+		return dst, err
+	}
+	if !ev.EndTime.IsZero() {
+		dst = append(dst, `,"endTime":`...)
+		if dst, err = appendTimeJSON(dst, ev.EndTime); err != nil {
+			return dst, err
+		}
+	}
+	if ev.DurationMs != 0 {
+		dst = append(dst, `,"durationMs":`...)
+		if dst, err = appendFloatJSON(dst, ev.DurationMs, 64); err != nil {
+			return dst, err
+		}
+	}
+	if u := ev.Usage; u != nil {
+		dst = append(dst, `,"usage":`...)
+		if dst, err = u.appendJSON(dst); err != nil {
+			return dst, err
+		}
+	}
+	if ev.Model != "" {
+		dst = append(dst, `,"model":`...)
+		dst = appendEncString(dst, ev.Model)
+	}
+	if ev.Provider != "" {
+		dst = append(dst, `,"provider":`...)
+		dst = appendEncString(dst, ev.Provider)
+	}
+	if len(ev.Metadata) > 0 {
+		dst = append(dst, `,"metadata":`...)
+		if dst, err = appendAnyMap(dst, ev.Metadata, 0); err != nil {
+			return dst, err
+		}
+	}
+	if len(ev.Tags) > 0 {
+		dst = append(dst, `,"tags":`...)
+		dst = appendStrings(dst, ev.Tags)
+	}
+	if ev.Status != "" {
+		dst = append(dst, `,"status":`...)
+		dst = appendEncString(dst, string(ev.Status))
+	}
+	if e := ev.Error; e != nil {
+		dst = append(dst, `,"error":{"type":`...)
+		dst = appendEncString(dst, e.Type)
+		dst = append(dst, `,"message":`...)
+		dst = appendEncString(dst, e.Message)
+		dst = append(dst, '}')
+	}
+	if ev.UserID != "" {
+		dst = append(dst, `,"userId":`...)
+		dst = appendEncString(dst, ev.UserID)
+	}
+	if ev.SessionID != "" {
+		dst = append(dst, `,"sessionId":`...)
+		dst = appendEncString(dst, ev.SessionID)
+	}
+	return append(dst, '}'), nil
+}
+
+// appendJSON writes u as encoding/json does: zero counts and a zero cost omitted.
+func (u *Usage) appendJSON(dst []byte) ([]byte, error) {
+	dst = append(dst, '{')
+	n0 := len(dst)
+	field := func(key string) {
+		if len(dst) > n0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, key...)
+	}
+	ints := [...]struct {
+		key string
+		v   int64
+	}{
+		{`"prompt_tokens":`, u.PromptTokens}, {`"completion_tokens":`, u.CompletionTokens},
+		{`"total_tokens":`, u.TotalTokens}, {`"cached_tokens":`, u.CachedTokens},
+		{`"reasoning_tokens":`, u.ReasoningTokens},
+	}
+	for _, f := range ints {
+		if f.v != 0 {
+			field(f.key)
+			dst = strconv.AppendInt(dst, f.v, 10)
+		}
+	}
+	if u.CostUSD != 0 {
+		field(`"cost_usd":`)
+		var err error
+		if dst, err = appendFloatJSON(dst, u.CostUSD, 64); err != nil {
+			return dst, err
+		}
+	}
+	if u.ContextWindowTokens != 0 {
+		field(`"context_window_tokens":`)
+		dst = strconv.AppendInt(dst, u.ContextWindowTokens, 10)
+	}
+	if u.ContextUsedTokens != 0 {
+		field(`"context_used_tokens":`)
+		dst = strconv.AppendInt(dst, u.ContextUsedTokens, 10)
+	}
+	return append(dst, '}'), nil
+}
+
+// appendTimeJSON writes t as time.Time.MarshalJSON does (RFC 3339, nanoseconds, t's zone).
+func appendTimeJSON(dst []byte, t time.Time) ([]byte, error) {
+	n0 := len(dst)
+	dst = append(dst, '"')
+	dst = t.AppendFormat(dst, time.RFC3339Nano)
+	dst = append(dst, '"')
+	// time.Time.MarshalJSON refuses a year that is not 4 digits wide and a zone offset of
+	// 24 hours or more; let it say so.
+	s := dst[n0+1 : len(dst)-1]
+	bad := len(s) < 5 || s[4] != '-'
+	if !bad && s[len(s)-1] != 'Z' && len(s) >= 6 {
+		c := s[len(s)-6]
+		bad = c >= '0' && c <= '9' || (s[len(s)-5]-'0')*10+(s[len(s)-4]-'0') >= 24
+	}
+	if bad {
+		_, err := t.MarshalJSON()
+		if err == nil { // unreachable: the checks above are MarshalJSON's
+			return dst, nil
+		}
+		return dst[:n0], &json.MarshalerError{Type: reflect.TypeFor[time.Time](), Err: err}
+	}
+	return dst, nil
+}
+
+// appendFloatJSON writes f as encoding/json does: 'f' format unless |f| < 1e-6 or ≥ 1e21,
+// then 'e' with a two-digit exponent shortened (1e-07 → 1e-7); NaN and ±Inf fail.
+func appendFloatJSON(dst []byte, f float64, bits int) ([]byte, error) {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return dst, &json.UnsupportedValueError{Value: reflect.ValueOf(f), Str: strconv.FormatFloat(f, 'g', -1, bits)}
+	}
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 {
+		if bits == 64 && (abs < 1e-6 || abs >= 1e21) || bits == 32 && (float32(abs) < 1e-6 || float32(abs) >= 1e21) {
+			format = 'e'
+		}
+	}
+	dst = strconv.AppendFloat(dst, f, format, -1, bits)
+	if format == 'e' {
+		n := len(dst)
+		if n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
+			dst[n-2] = dst[n-1]
+			dst = dst[:n-1]
+		}
+	}
+	return dst, nil
+}
+
+// encSafe marks the ASCII bytes encoding/json writes as they are in a string when HTML
+// escaping is off: everything from 0x20 but '"' and '\\'.
+var encSafe = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// appendEncString writes s as a JSON string exactly as encoding/json does without HTML
+// escaping: \" \\ \b \f \n \r \t, other control bytes as \u00XX, invalid UTF-8 as \ufffd,
+// U+2028 / U+2029 escaped.
+func appendEncString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		for i+8 <= len(s) && plainASCII8(load8(s, i)) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
+		c := s[i]
+		if encSafe[c] {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				dst = append(dst, '\\', c)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+func appendStrings(dst []byte, ss []string) []byte {
+	dst = append(dst, '[')
+	for i, s := range ss {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendEncString(dst, s)
+	}
+	return append(dst, ']')
+}
+
+// appendRawJSON writes already-encoded JSON as encoding/json writes a json.RawMessage
+// without HTML escaping: compacted, and refused when not valid. Valid compact input (what
+// the mapper builds) is copied after one validating pass.
+func appendRawJSON(dst, raw []byte) ([]byte, error) {
+	if end, ok := scanCompact(raw, 0, 0); ok && end == len(raw) {
+		return append(dst, raw...), nil
+	}
+	buf := bytes.NewBuffer(dst)
+	if err := json.Compact(buf, raw); err != nil {
+		return dst, &json.MarshalerError{Type: reflect.TypeFor[json.RawMessage](), Err: err}
+	}
+	return buf.Bytes(), nil
+}
+
+// maxScanDepth bounds scanCompact's recursion; deeper input takes json.Compact's path.
+const maxScanDepth = 256
+
+// scanCompact reports whether raw[i:] starts with one valid JSON value written without any
+// white space outside strings, and where it ends. It accepts a subset of what
+// encoding/json accepts (false means "not sure", never "valid").
+func scanCompact(raw []byte, i, depth int) (int, bool) {
+	if i >= len(raw) || depth > maxScanDepth {
+		return i, false
+	}
+	switch c := raw[i]; {
+	case c == '"':
+		return scanString(raw, i)
+	case c == '{':
+		i++
+		if i < len(raw) && raw[i] == '}' {
+			return i + 1, true
+		}
+		for {
+			if i >= len(raw) || raw[i] != '"' {
+				return i, false
+			}
+			var ok bool
+			if i, ok = scanString(raw, i); !ok || i >= len(raw) || raw[i] != ':' {
+				return i, false
+			}
+			if i, ok = scanCompact(raw, i+1, depth+1); !ok || i >= len(raw) {
+				return i, false
+			}
+			switch raw[i] {
+			case ',':
+				i++
+			case '}':
+				return i + 1, true
+			default:
+				return i, false
+			}
+		}
+	case c == '[':
+		i++
+		if i < len(raw) && raw[i] == ']' {
+			return i + 1, true
+		}
+		for {
+			var ok bool
+			if i, ok = scanCompact(raw, i, depth+1); !ok || i >= len(raw) {
+				return i, false
+			}
+			switch raw[i] {
+			case ',':
+				i++
+			case ']':
+				return i + 1, true
+			default:
+				return i, false
+			}
+		}
+	case c == 't':
+		return scanWord(raw, i, "true")
+	case c == 'f':
+		return scanWord(raw, i, "false")
+	case c == 'n':
+		return scanWord(raw, i, "null")
+	case c == '-' || c >= '0' && c <= '9':
+		return scanNumber(raw, i)
+	}
+	return i, false
+}
+
+func scanWord(raw []byte, i int, w string) (int, bool) {
+	if len(raw)-i >= len(w) && string(raw[i:i+len(w)]) == w {
+		return i + len(w), true
+	}
+	return i, false
+}
+
+// scanString checks the string starting at raw[i] == '"' as encoding/json's scanner does:
+// no control bytes, only the escapes \" \\ \/ \b \f \n \r \t \uXXXX; other bytes (even
+// invalid UTF-8) are accepted as they are.
+func scanString(raw []byte, i int) (int, bool) {
+	i++
+	for i < len(raw) {
+		for i+8 <= len(raw) && jsonSpecial8(binary.LittleEndian.Uint64(raw[i:])) == 0 {
+			i += 8
+		}
+		if i >= len(raw) {
+			break
+		}
+		c := raw[i]
+		switch {
+		case c == '"':
+			return i + 1, true
+		case c == '\\':
+			if i+1 >= len(raw) {
+				return i, false
+			}
+			switch raw[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if i+6 > len(raw) || !isHex(raw[i+2]) || !isHex(raw[i+3]) || !isHex(raw[i+4]) || !isHex(raw[i+5]) {
+					return i, false
+				}
+				i += 6
+			default:
+				return i, false
+			}
+		case c < 0x20:
+			return i, false
+		default:
+			i++
+		}
+	}
+	return i, false
+}
+
+// scanNumber checks -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? at raw[i].
+func scanNumber(raw []byte, i int) (int, bool) {
+	digits := func() int {
+		n := 0
+		for i < len(raw) && raw[i] >= '0' && raw[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if raw[i] == '-' {
+		i++
+	}
+	if i < len(raw) && raw[i] == '0' {
+		i++
+	} else if digits() == 0 {
+		return i, false
+	}
+	if i < len(raw) && raw[i] == '.' {
+		i++
+		if digits() == 0 {
+			return i, false
+		}
+	}
+	if i < len(raw) && (raw[i] == 'e' || raw[i] == 'E') {
+		i++
+		if i < len(raw) && (raw[i] == '+' || raw[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return i, false
+		}
+	}
+	return i, true
+}
+
+// maxAnyDepth bounds the recursion over nested metadata maps and slices; deeper values
+// (and cycles) go to encoding/json, which reports a cycle as an error.
+const maxAnyDepth = 64
+
+// appendAnyMap writes m as encoding/json writes a map[string]any: keys sorted bytewise.
+func appendAnyMap(dst []byte, m map[string]any, depth int) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	if depth > maxAnyDepth {
+		return appendFallback(dst, m)
+	}
+	var arr [64]string
+	keys := arr[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	dst = append(dst, '{')
+	var err error
+	for i, k := range keys {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendEncString(dst, k)
+		dst = append(dst, ':')
+		if dst, err = appendAny(dst, m[k], depth+1); err != nil {
+			return dst, err
+		}
+	}
+	return append(dst, '}'), nil
+}
+
+// appendAny writes one metadata value as encoding/json writes it in an interface: the
+// common dynamic types directly, anything else through encoding/json.
+func appendAny(dst []byte, v any, depth int) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return append(dst, "null"...), nil
+	case string:
+		return appendEncString(dst, x), nil
+	case bool:
+		return strconv.AppendBool(dst, x), nil
+	case int:
+		return strconv.AppendInt(dst, int64(x), 10), nil
+	case int64:
+		return strconv.AppendInt(dst, x, 10), nil
+	case int32:
+		return strconv.AppendInt(dst, int64(x), 10), nil
+	case uint64:
+		return strconv.AppendUint(dst, x, 10), nil
+	case uint32:
+		return strconv.AppendUint(dst, uint64(x), 10), nil
+	case uint:
+		return strconv.AppendUint(dst, uint64(x), 10), nil
+	case float64:
+		return appendFloatJSON(dst, x, 64)
+	case float32:
+		return appendFloatJSON(dst, float64(x), 32)
+	case json.Number:
+		if x == "" {
+			return append(dst, '0'), nil
+		}
+		if end, ok := scanNumber([]byte(x), 0); ok && end == len(x) {
+			return append(dst, x...), nil
+		}
+		return appendFallback(dst, x)
+	case json.RawMessage:
+		if x == nil {
+			return append(dst, "null"...), nil
+		}
+		return appendRawJSON(dst, x)
+	case map[string]any:
+		return appendAnyMap(dst, x, depth)
+	case []any:
+		if x == nil {
+			return append(dst, "null"...), nil
+		}
+		if depth > maxAnyDepth {
+			return appendFallback(dst, x)
+		}
+		dst = append(dst, '[')
+		var err error
+		for i, e := range x {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			if dst, err = appendAny(dst, e, depth+1); err != nil {
+				return dst, err
+			}
+		}
+		return append(dst, ']'), nil
+	case []string:
+		if x == nil {
+			return append(dst, "null"...), nil
+		}
+		return appendStrings(dst, x), nil
+	}
+	return appendFallback(dst, v)
+}
+
+// appendFallback encodes v with encoding/json (HTML escaping off), for the types
+// appendAny does not know and for its error messages.
+func appendFallback(dst []byte, v any) ([]byte, error) {
+	buf := bytes.NewBuffer(dst)
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return dst, err
+	}
+	out := buf.Bytes()
+	return out[:len(out)-1], nil // Encode appends a newline
+}
