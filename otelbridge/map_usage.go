@@ -1,6 +1,10 @@
 package otelbridge
 
 import (
+	"math"
+	"strconv"
+	"strings"
+
 	sc "github.com/llmtrace/llmtrace/semconv"
 )
 
@@ -43,10 +47,17 @@ func (a *spanAttrs) firstInt(keys []string) (int64, bool) {
 
 // readUsage reads the span's usage with OTel semantics: prompt includes cached and cache
 // creation, completion includes reasoning, total = prompt + completion when absent. Counts
-// in exclusive form are converted: when cache_read + cache_creation > input, or when the
-// provider is Anthropic and the count comes from the AI SDK's ai.usage.* keys, which copy
-// Anthropic's raw input_tokens (cache excluded) — unless the span also states the
-// no-cache count (ai.usage.inputTokenDetails.noCacheTokens), which settles the semantics.
+// in exclusive (Anthropic) form are made inclusive, decided in this order:
+//  1. provider anthropic and the span carries Anthropic's raw usage object (see
+//     rawAnthropicUsage): the span's prompt count is exclusive when it equals the raw
+//     input_tokens while cache reads/writes are non-zero (AI SDK v5 copies input_tokens;
+//     v6+ and OpenInference ≥ gen_ai mode report the inclusive sum); missing counts (cache
+//     read, cache creation, prompt, completion) are taken from the raw object;
+//  2. otherwise when cache_read + cache_creation > input;
+//  3. otherwise provider Anthropic with the AI SDK's ai.usage.* keys (v5 copies Anthropic's
+//     raw input_tokens), unless the span also states the no-cache count
+//     (ai.usage.inputTokenDetails.noCacheTokens), which settles the semantics.
+//
 // All usage keys of every dialect are consumed.
 func readUsage(a *spanAttrs, provider string) spanUsage {
 	var su spanUsage
@@ -57,15 +68,46 @@ func readUsage(a *spanAttrs, provider string) spanUsage {
 			prompt, hasPrompt = n, true
 		}
 	}
-	completion, _ := a.firstInt(completionKeys)
+	completion, hasCompletion := a.firstInt(completionKeys)
 	total, hasTotal := a.firstInt(totalKeys)
 	if !hasTotal {
 		total, hasTotal = a.firstInt([]string{sc.AIUsageTokens})
 	}
-	cached, _ := a.firstInt(cachedKeys)
-	creation, _ := a.firstInt(cacheCreationKeys)
+	cached, hasCached := a.firstInt(cachedKeys)
+	creation, hasCreation := a.firstInt(cacheCreationKeys)
 	reasoning, _ := a.firstInt(reasoningKeys)
-	if hasPrompt && cached+creation > 0 {
+	settled := false
+	if provider == sc.ProviderAnthropic {
+		if raw, ok := rawAnthropicUsage(a); ok {
+			incl := raw.inclusive()
+			switch {
+			case !hasPrompt:
+				prompt, hasPrompt, settled = incl, true, true
+			case prompt == raw.input && incl != raw.input:
+				prompt, settled = incl, true
+				su.converted = true
+			case prompt == incl:
+				settled = true
+			}
+			// A prompt count that matches neither (an aggregate span summing several calls)
+			// is left to the rules below; the raw object describes one call only.
+			if settled {
+				if !hasCached {
+					cached = raw.cacheRead
+				}
+				if !hasCreation {
+					creation = raw.cacheWrite
+				}
+				if !hasCompletion && raw.hasOutput {
+					completion = raw.output
+				}
+				if hasTotal && total < prompt+completion {
+					total = prompt + completion
+				}
+			}
+		}
+	}
+	if !settled && hasPrompt && cached+creation > 0 {
 		exclusive := cached+creation > prompt
 		if !exclusive && provider == sc.ProviderAnthropic &&
 			(a.has(sc.AIUsagePromptTokens) || a.has(sc.AIUsageInputTokens) || a.has(sc.AIUsageCachedInput)) {
@@ -132,4 +174,83 @@ func usageJSON(u *Usage) map[string]any {
 		m["cost_usd"] = u.CostUSD
 	}
 	return m
+}
+
+// anthropicUsage is Anthropic's own Messages API usage object (tokens), as some
+// instrumentations carry it verbatim beside their own counts. By Anthropic's definition the
+// three input counts are disjoint: input_tokens excludes cache reads and cache writes, so
+// the inclusive (OTel) input is their sum.
+type anthropicUsage struct {
+	input, output, cacheRead, cacheWrite int64
+	hasOutput                            bool
+}
+
+func (u anthropicUsage) inclusive() int64 { return u.input + u.cacheRead + u.cacheWrite }
+
+// rawAnthropicUsage finds the raw Anthropic usage object a span carries, in order:
+//   - ai.response.providerMetadata (Vercel AI SDK v5–v7, any span of a call made with
+//     @ai-sdk/anthropic): {"anthropic":{"usage":{input_tokens, output_tokens,
+//     cache_read_input_tokens, cache_creation_input_tokens, …}, "cacheCreationInputTokens":…}}
+//     (vercel/ai packages/anthropic/src/anthropic-messages-language-model.ts,
+//     `usage: response.usage as JSONObject`);
+//   - OpenInference output.value when output.mime_type is application/json and the value is
+//     an Anthropic Message ({"type":"message", …, "usage":{…}}): the non-streaming path of
+//     @arizeai/openinference-instrumentation-anthropic sets output.value to
+//     JSON.stringify(result) (Arize-ai/openinference
+//     js/packages/openinference-instrumentation-anthropic/src/instrumentation.ts).
+//
+// It is read only for provider anthropic; ok is false when the span carries none.
+func rawAnthropicUsage(a *spanAttrs) (anthropicUsage, bool) {
+	if v, ok := a.get(sc.AIResponseProviderMD); ok {
+		if s := v.Str(); v.Kind() == ValueStr && strings.Contains(s, "input_tokens") {
+			if j, ok := parseJSON(s); ok {
+				if u, ok := anthropicUsageJV(j.get("anthropic").get("usage")); ok {
+					return u, true
+				}
+			}
+		}
+	}
+	if strings.EqualFold(a.str(sc.OIOutputMimeType), sc.MimeJSON) {
+		if v, ok := a.get(sc.OIOutputValue); ok && v.Kind() == ValueStr {
+			s := v.Str()
+			// Cheap checks before parsing a possibly large response body.
+			if strings.Contains(s, `"usage"`) && strings.Contains(s, "input_tokens") {
+				if j, ok := parseJSON(s); ok && j.get("type").str() == "message" {
+					if u, ok := anthropicUsageJV(j.get("usage")); ok {
+						return u, true
+					}
+				}
+			}
+		}
+	}
+	return anthropicUsage{}, false
+}
+
+// anthropicUsageJV reads an Anthropic usage object; input_tokens is required.
+func anthropicUsageJV(u *jv) (anthropicUsage, bool) {
+	var r anthropicUsage
+	in, ok := jvInt(u.get("input_tokens"))
+	if !ok {
+		return r, false
+	}
+	r.input = in
+	r.output, r.hasOutput = jvInt(u.get("output_tokens"))
+	r.cacheRead, _ = jvInt(u.get("cache_read_input_tokens"))
+	r.cacheWrite, _ = jvInt(u.get("cache_creation_input_tokens"))
+	return r, true
+}
+
+// jvInt returns a JSON number that is a non-negative integral token count.
+func jvInt(v *jv) (int64, bool) {
+	if v == nil || v.k != 'n' {
+		return 0, false
+	}
+	if n, err := strconv.ParseInt(v.s, 10, 64); err == nil {
+		return n, n >= 0
+	}
+	f, err := strconv.ParseFloat(v.s, 64)
+	if err != nil || f < 0 || f >= 1<<53 || f != math.Trunc(f) {
+		return 0, false
+	}
+	return int64(f), true
 }
