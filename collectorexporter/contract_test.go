@@ -1,7 +1,6 @@
 package collectorexporter
 
 import (
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"io"
@@ -20,6 +19,7 @@ import (
 	"go.opentelemetry.io/collector/pipeline"
 	"go.opentelemetry.io/collector/receiver"
 
+	"github.com/llmtrace/llmtrace/internal/platformtest"
 	"github.com/llmtrace/llmtrace/otelbridge"
 )
 
@@ -65,17 +65,16 @@ func (r *platformReceiver) Shutdown(ctx context.Context) error {
 }
 
 func (r *platformReceiver) serve(w http.ResponseWriter, req *http.Request) {
-	var body io.Reader = req.Body
-	if req.Header.Get("Content-Encoding") == "gzip" {
-		zr, err := gzip.NewReader(req.Body)
-		if err != nil {
-			http.Error(w, `{"error":"invalid gzip"}`, http.StatusBadRequest)
-			return
-		}
-		body = zr
+	raw, err := io.ReadAll(req.Body)
+	if err == nil {
+		raw, err = platformtest.DecodeBody(req.Header.Get("Content-Encoding"), raw)
+	}
+	if err != nil {
+		http.Error(w, `{"error":"invalid body"}`, http.StatusBadRequest)
+		return
 	}
 	var batch otelbridge.Batch
-	if err := json.NewDecoder(body).Decode(&batch); err != nil {
+	if err := json.Unmarshal(raw, &batch); err != nil {
 		http.Error(w, `{"error":"malformed JSON"}`, http.StatusBadRequest)
 		return
 	}
@@ -98,7 +97,7 @@ func (r *platformReceiver) serve(w http.ResponseWriter, req *http.Request) {
 		}
 		return
 	}
-	accept(w, len(batch.Traces))
+	platformtest.Accept(w, len(batch.Traces))
 }
 
 func freeAddr(t *testing.T) string {

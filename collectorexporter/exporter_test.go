@@ -26,6 +26,7 @@ import (
 
 	"github.com/llmtrace/llmtrace/collectorexporter/internal/metadata"
 	"github.com/llmtrace/llmtrace/internal/pdataview"
+	"github.com/llmtrace/llmtrace/internal/platformtest"
 	"github.com/llmtrace/llmtrace/otelbridge"
 )
 
@@ -46,6 +47,17 @@ func startExporter(t testing.TB, cfg *Config, set exporter.Settings) exporter.Tr
 	require.NoError(t, exp.Start(context.Background(), componenttest.NewNopHost()))
 	t.Cleanup(func() { require.NoError(t, exp.Shutdown(context.Background())) })
 	return exp
+}
+
+// startWithTelemetry starts an exporter for cfg whose own metrics go to the returned
+// test telemetry (componenttest), for assertCounter.
+func startWithTelemetry(t *testing.T, cfg *Config) (exporter.Traces, *componenttest.Telemetry) {
+	t.Helper()
+	tel := componenttest.NewTelemetry()
+	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
+	set := exportertest.NewNopSettings(metadata.Type)
+	set.TelemetrySettings = tel.NewTelemetrySettings()
+	return startExporter(t, cfg, set), tel
 }
 
 // expectedEvents is what the shared mapping core makes of td with cfg's options.
@@ -70,25 +82,21 @@ func eventsByID(t testing.TB, evs []otelbridge.TraceEvent) map[string]string {
 }
 
 func TestConsumeTracesDeliversMappedEvents(t *testing.T) {
-	p := newTestPlatform(t, nil)
-	cfg := testConfig(p.srv.URL)
+	p := platformtest.New(t)
+	cfg := testConfig(p.URL())
 	cfg.APIKey = configopaque.String("k-123")
 	cfg.ClientConfig.Headers = configopaque.MapList{{Name: "X-Team", Value: "search"}}
 	cfg.Tags = []string{"prod"}
 	cfg.Metadata = map[string]string{"deployment": "eu-1"}
 
-	tel := componenttest.NewTelemetry()
-	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
-	set := exportertest.NewNopSettings(metadata.Type)
-	set.TelemetrySettings = tel.NewTelemetrySettings()
-	exp := startExporter(t, cfg, set)
+	exp, tel := startWithTelemetry(t, cfg)
 
 	td := genAITraces(1, 3, 4)
 	want := expectedEvents(t, cfg, td)
 	require.NotEmpty(t, want)
 	require.NoError(t, exp.ConsumeTraces(context.Background(), td))
 
-	reqs := p.requests()
+	reqs := p.Requests()
 	require.Len(t, reqs, 1)
 	h := reqs[0].Header
 	assert.Equal(t, "Bearer k-123", h.Get("Authorization"))
@@ -127,13 +135,13 @@ func assertCounter(t *testing.T, tel *componenttest.Telemetry, name string, want
 func TestZstdAndNoCompression(t *testing.T) {
 	for _, c := range []configcompression.Type{configcompression.TypeZstd, "none"} {
 		t.Run(string(c), func(t *testing.T) {
-			p := newTestPlatform(t, nil)
-			cfg := testConfig(p.srv.URL)
+			p := platformtest.New(t)
+			cfg := testConfig(p.URL())
 			cfg.ClientConfig.Compression = c
 			exp := startExporter(t, cfg, exportertest.NewNopSettings(metadata.Type))
 			td := genAITraces(2, 1, 3)
 			require.NoError(t, exp.ConsumeTraces(context.Background(), td))
-			reqs := p.requests()
+			reqs := p.Requests()
 			require.Len(t, reqs, 1)
 			if c == "none" {
 				assert.Empty(t, reqs[0].Header.Values("Content-Encoding"))
@@ -146,12 +154,12 @@ func TestZstdAndNoCompression(t *testing.T) {
 }
 
 func TestCaptureContentFalseOmitsContent(t *testing.T) {
-	p := newTestPlatform(t, nil)
-	cfg := testConfig(p.srv.URL)
+	p := platformtest.New(t)
+	cfg := testConfig(p.URL())
 	cfg.CaptureContent = false
 	exp := startExporter(t, cfg, exportertest.NewNopSettings(metadata.Type))
 	require.NoError(t, exp.ConsumeTraces(context.Background(), genAITraces(3, 1, 2)))
-	evs := p.events()
+	evs := p.Events()
 	require.NotEmpty(t, evs)
 	for _, ev := range evs {
 		b, _ := json.Marshal(ev)
@@ -167,56 +175,47 @@ func TestReplies(t *testing.T) {
 		permanent
 		retryable
 	)
-	reply := func(status int, header map[string]string, body string) func(int, *platformRequest, http.ResponseWriter) {
-		return func(_ int, _ *platformRequest, w http.ResponseWriter) {
-			for k, v := range header {
-				w.Header().Set(k, v)
-			}
-			w.WriteHeader(status)
-			_, _ = w.Write([]byte(body))
-		}
-	}
+	status := platformtest.Status
 	retryAt := time.Now().Add(90 * time.Second).UTC().Format(http.TimeFormat)
 	tests := []struct {
 		name     string
-		reply    func(int, *platformRequest, http.ResponseWriter)
+		reply    platformtest.Reply
 		want     kind
 		throttle string // "Throttle (…)" prefix expected for Retry-After
 		rejected int    // events counted as rejected
 		inErr    string
 	}{
 		{name: "200 accepted", reply: nil, want: ok},
-		{name: "202 accepted", reply: func(_ int, r *platformRequest, w http.ResponseWriter) {
+		{name: "202 accepted", reply: func(_ int, r *platformtest.Request, w http.ResponseWriter) bool {
 			w.WriteHeader(http.StatusAccepted)
 			_ = json.NewEncoder(w).Encode(map[string]int{"accepted": len(r.Events)})
+			return true
 		}, want: ok},
-		{name: "200 partial rejection", reply: func(_ int, r *platformRequest, w http.ResponseWriter) {
+		{name: "200 partial rejection", reply: func(_ int, r *platformtest.Request, w http.ResponseWriter) bool {
 			_ = json.NewEncoder(w).Encode(map[string]any{"accepted": len(r.Events) - 1,
 				"rejected": []map[string]any{{"index": 1, "error": "usage.prompt_tokens: must be >= 0"}}})
+			return true
 		}, want: ok, rejected: 1},
-		{name: "400 malformed", reply: reply(400, nil, `{"error":"malformed batch","details":["traces[0]: bad"]}`), want: permanent, inErr: "malformed batch"},
-		{name: "401 missing key", reply: reply(401, nil, `{"error":"missing API key"}`), want: permanent, inErr: "401"},
-		{name: "403 wrong key", reply: reply(403, nil, `{"error":"invalid API key"}`), want: permanent, inErr: "403"},
-		{name: "404 other 4xx", reply: reply(404, nil, `{"error":"no such path"}`), want: permanent, inErr: "404"},
-		{name: "408 timeout", reply: reply(408, nil, ``), want: retryable, inErr: "408"},
-		{name: "429 Retry-After seconds", reply: reply(429, map[string]string{"Retry-After": "7"}, ``), want: retryable, throttle: "Throttle (7s)"},
-		{name: "429 no Retry-After", reply: reply(429, nil, ``), want: retryable, inErr: "429"},
-		{name: "502", reply: reply(502, nil, ``), want: retryable, inErr: "502"},
-		{name: "503 Retry-After date", reply: reply(503, map[string]string{"Retry-After": retryAt}, ``), want: retryable, throttle: "Throttle (1m"},
-		{name: "504", reply: reply(504, nil, ``), want: retryable, inErr: "504"},
-		{name: "500 other 5xx", reply: reply(500, nil, `oops`), want: retryable, inErr: "500"},
-		{name: "413 always: halved down to single events, each rejected", reply: reply(413, nil, ``), want: ok, rejected: 4},
+		{name: "400 malformed", reply: status(400, `{"error":"malformed batch","details":["traces[0]: bad"]}`), want: permanent, inErr: "malformed batch"},
+		{name: "401 missing key", reply: status(401, `{"error":"missing API key"}`), want: permanent, inErr: "401"},
+		{name: "403 wrong key", reply: status(403, `{"error":"invalid API key"}`), want: permanent, inErr: "403"},
+		{name: "404 other 4xx", reply: status(404, `{"error":"no such path"}`), want: permanent, inErr: "404"},
+		{name: "408 timeout", reply: status(408, ``), want: retryable, inErr: "408"},
+		{name: "429 Retry-After seconds", reply: platformtest.RetryAfter(429, "7"), want: retryable, throttle: "Throttle (7s)"},
+		{name: "429 no Retry-After", reply: status(429, ``), want: retryable, inErr: "429"},
+		{name: "502", reply: status(502, ``), want: retryable, inErr: "502"},
+		{name: "503 Retry-After date", reply: platformtest.RetryAfter(503, retryAt), want: retryable, throttle: "Throttle (1m"},
+		{name: "504", reply: status(504, ``), want: retryable, inErr: "504"},
+		{name: "500 other 5xx", reply: status(500, `oops`), want: retryable, inErr: "500"},
+		{name: "413 always: halved down to single events, each rejected", reply: status(413, ``), want: ok, rejected: 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := newTestPlatform(t, tt.reply)
-			cfg := testConfig(p.srv.URL)
+			p := platformtest.New(t)
+			p.SetReply(tt.reply)
+			cfg := testConfig(p.URL())
 			cfg.APIKey = "do-not-print-me"
-			tel := componenttest.NewTelemetry()
-			t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
-			set := exportertest.NewNopSettings(metadata.Type)
-			set.TelemetrySettings = tel.NewTelemetrySettings()
-			exp := startExporter(t, cfg, set)
+			exp, tel := startWithTelemetry(t, cfg)
 			td := genAITraces(4, 1, 4)
 			nEvents := len(expectedEvents(t, cfg, td))
 			require.Equal(t, 4, nEvents)
@@ -232,9 +231,7 @@ func TestReplies(t *testing.T) {
 			case retryable:
 				require.Error(t, err)
 				assert.False(t, consumererror.IsPermanent(err), "want retryable, got %v", err)
-				var te consumererror.Traces
-				require.True(t, errors.As(err, &te), "a retryable error carries the undelivered spans")
-				assert.Equal(t, td.SpanCount(), te.Data().SpanCount())
+				assert.Equal(t, td.SpanCount(), undeliveredOf(t, err).Data().SpanCount())
 				assertCounter(t, tel, "otelcol_llmtrace_exporter_events_failed", int64(nEvents))
 			}
 			if err != nil {
@@ -261,27 +258,16 @@ func TestReplies(t *testing.T) {
 // TestOnlyUndeliveredSpansAreReturned: with 4 events per request, the second request fails;
 // the error holds exactly the spans whose events were not delivered.
 func TestOnlyUndeliveredSpansAreReturned(t *testing.T) {
-	p := newTestPlatform(t, func(n int, r *platformRequest, w http.ResponseWriter) {
-		if n == 1 {
-			w.WriteHeader(http.StatusServiceUnavailable)
-			return
-		}
-		accept(w, len(r.Events))
-	})
-	cfg := testConfig(p.srv.URL)
-	e, err := newExporter(cfg, exportertest.NewNopSettings(metadata.Type))
-	require.NoError(t, err)
-	e.maxEventsPerRequest = 4
-	require.NoError(t, e.start(context.Background(), componenttest.NewNopHost()))
+	p := platformtest.New(t)
+	p.ReplyTo(1, platformtest.Status(http.StatusServiceUnavailable, ""))
+	e := pushExporter(t, p, 4)
 
 	td := genAITraces(5, 2, 5) // 10 spans, 10 events
-	err = e.pushTraces(context.Background(), td)
-	require.Error(t, err)
+	err := e.pushTraces(context.Background(), td)
 	assert.False(t, consumererror.IsPermanent(err))
-	var te consumererror.Traces
-	require.True(t, errors.As(err, &te))
+	te := undeliveredOf(t, err)
 
-	reqs := p.requests()
+	reqs := p.Requests()
 	require.Len(t, reqs, 2, "Send stops at the first failed request")
 	delivered := map[string]bool{}
 	for _, ev := range reqs[0].Events {
@@ -311,27 +297,21 @@ func TestOnlyUndeliveredSpansAreReturned(t *testing.T) {
 // TestUndeliveredErrorEventReturnsItsSpan: an exception's error event that was not delivered
 // brings back the span it was derived from.
 func TestUndeliveredErrorEventReturnsItsSpan(t *testing.T) {
-	p := newTestPlatform(t, func(_ int, r *platformRequest, w http.ResponseWriter) {
+	p := platformtest.New(t)
+	p.SetReply(func(_ int, r *platformtest.Request, w http.ResponseWriter) bool {
 		for _, ev := range r.Events {
 			if ev.Type == otelbridge.TypeError {
 				w.WriteHeader(http.StatusBadGateway)
-				return
+				return true
 			}
 		}
-		accept(w, len(r.Events))
+		return false
 	})
-	cfg := testConfig(p.srv.URL)
-	e, err := newExporter(cfg, exportertest.NewNopSettings(metadata.Type))
-	require.NoError(t, err)
-	e.maxEventsPerRequest = 1
-	require.NoError(t, e.start(context.Background(), componenttest.NewNopHost()))
+	e := pushExporter(t, p, 1)
 
 	td := genAITraces(6, 1, 3)
 	failing := withException(td, 1)
-	err = e.pushTraces(context.Background(), td)
-	require.Error(t, err)
-	var te consumererror.Traces
-	require.True(t, errors.As(err, &te))
+	te := undeliveredOf(t, e.pushTraces(context.Background(), td))
 	found := false
 	forEachSpan(te.Data(), func(sp ptrace.Span) {
 		if sp.SpanID() == failing.SpanID() {
@@ -340,12 +320,32 @@ func TestUndeliveredErrorEventReturnsItsSpan(t *testing.T) {
 	})
 	assert.True(t, found, "the span behind the undelivered error event is returned for retry")
 	var sawError bool
-	for _, r := range p.requests() {
+	for _, r := range p.Requests() {
 		for _, ev := range r.Events {
 			sawError = sawError || ev.Type == otelbridge.TypeError
 		}
 	}
 	assert.True(t, sawError, "the mapping produced an error event for the exception")
+}
+
+// pushExporter is an exporter against p (testConfig) with at most maxEvents events per
+// request, started, for calling pushTraces directly.
+func pushExporter(t *testing.T, p *platformtest.Platform, maxEvents int) *llmtraceExporter {
+	t.Helper()
+	e, err := newExporter(testConfig(p.URL()), exportertest.NewNopSettings(metadata.Type))
+	require.NoError(t, err)
+	e.maxEventsPerRequest = maxEvents
+	require.NoError(t, e.start(context.Background(), componenttest.NewNopHost()))
+	return e
+}
+
+// undeliveredOf requires err to be an error carrying undelivered spans and returns them.
+func undeliveredOf(t *testing.T, err error) consumererror.Traces {
+	t.Helper()
+	require.Error(t, err)
+	var te consumererror.Traces
+	require.True(t, errors.As(err, &te), "the error carries the undelivered spans: %v", err)
+	return te
 }
 
 func forEachSpan(td ptrace.Traces, fn func(ptrace.Span)) {
@@ -364,16 +364,9 @@ func forEachSpan(td ptrace.Traces, fn func(ptrace.Span)) {
 // succeeds, the second fails once with 503; afterwards every event has arrived and the
 // first request's events were sent exactly once.
 func TestRetryResendsOnlyUndelivered(t *testing.T) {
-	failed := false
-	p := newTestPlatform(t, func(n int, r *platformRequest, w http.ResponseWriter) {
-		if n == 1 && !failed {
-			failed = true
-			w.WriteHeader(http.StatusServiceUnavailable)
-			return
-		}
-		accept(w, len(r.Events))
-	})
-	cfg := testConfig(p.srv.URL)
+	p := platformtest.New(t)
+	p.ReplyTo(1, platformtest.Status(http.StatusServiceUnavailable, ""))
+	cfg := testConfig(p.URL())
 	cfg.RetryConfig.Enabled = true
 	cfg.RetryConfig.InitialInterval = 10 * time.Millisecond
 	cfg.RetryConfig.MaxInterval = 50 * time.Millisecond
@@ -392,11 +385,11 @@ func TestRetryResendsOnlyUndelivered(t *testing.T) {
 	require.NoError(t, exp.ConsumeTraces(context.Background(), td))
 
 	counts := map[string]int{}
-	for _, ev := range p.events() {
+	for _, ev := range p.Events() {
 		counts[ev.SpanID]++
 	}
 	assert.Len(t, counts, 9, "every event arrived")
-	for _, ev := range p.requests()[0].Events {
+	for _, ev := range p.Requests()[0].Events {
 		assert.Equal(t, 1, counts[ev.SpanID], "delivered events are not sent again")
 	}
 }
@@ -414,19 +407,18 @@ func TestDialErrorIsRetryable(t *testing.T) {
 	err = exp.ConsumeTraces(context.Background(), td)
 	require.Error(t, err)
 	assert.False(t, consumererror.IsPermanent(err), "a dial error must not be permanent: %v", err)
-	var te consumererror.Traces
-	require.True(t, errors.As(err, &te))
-	assert.Equal(t, td.SpanCount(), te.Data().SpanCount())
+	assert.Equal(t, td.SpanCount(), undeliveredOf(t, err).Data().SpanCount())
 }
 
 func TestEmptyBatchSendsNothing(t *testing.T) {
-	p := newTestPlatform(t, func(_ int, _ *platformRequest, w http.ResponseWriter) {
+	p := platformtest.New(t)
+	p.SetReply(func(int, *platformtest.Request, http.ResponseWriter) bool {
 		t.Error("no request expected for an empty batch")
-		w.WriteHeader(500)
+		return false
 	})
-	exp := startExporter(t, testConfig(p.srv.URL), exportertest.NewNopSettings(metadata.Type))
+	exp := startExporter(t, testConfig(p.URL()), exportertest.NewNopSettings(metadata.Type))
 	require.NoError(t, exp.ConsumeTraces(context.Background(), ptrace.NewTraces()))
-	assert.Empty(t, p.requests())
+	assert.Empty(t, p.Requests())
 }
 
 func TestLifecycle(t *testing.T) {

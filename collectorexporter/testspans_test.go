@@ -41,20 +41,16 @@ func genAITraces(seed, n, perTrace int) ptrace.Traces {
 				root = sid
 				sp.SetName("invoke_agent weather")
 				sp.SetKind(ptrace.SpanKindInternal)
-				a.PutStr("gen_ai.operation.name", "invoke_agent")
-				a.PutStr("gen_ai.agent.name", "weather")
-				a.PutStr("gen_ai.conversation.id", "conv-42")
-				a.PutStr("user.id", "user-7")
+				putStrs(a, "gen_ai.operation.name", "invoke_agent", "gen_ai.agent.name", "weather",
+					"gen_ai.conversation.id", "conv-42", "user.id", "user-7")
 				continue
 			}
 			sp.SetParentSpanID(root)
 			sp.SetName("chat gpt-4o-mini")
 			sp.SetKind(ptrace.SpanKindClient)
-			a.PutStr("gen_ai.operation.name", "chat")
-			a.PutStr("gen_ai.provider.name", "openai")
-			a.PutStr("gen_ai.request.model", "gpt-4o-mini")
-			a.PutStr("gen_ai.response.model", "gpt-4o-mini-2024-07-18")
-			a.PutStr("gen_ai.response.id", "chatcmpl-123")
+			putStrs(a, "gen_ai.operation.name", "chat", "gen_ai.provider.name", "openai",
+				"gen_ai.request.model", "gpt-4o-mini", "gen_ai.response.model", "gpt-4o-mini-2024-07-18",
+				"gen_ai.response.id", "chatcmpl-123")
 			a.PutDouble("gen_ai.request.temperature", 0.2)
 			a.PutInt("gen_ai.usage.input_tokens", 42)
 			a.PutInt("gen_ai.usage.output_tokens", 17)
@@ -64,6 +60,13 @@ func genAITraces(seed, n, perTrace int) ptrace.Traces {
 		}
 	}
 	return td
+}
+
+// putStrs puts string attributes given as key, value, key, value, …
+func putStrs(m pcommon.Map, kv ...string) {
+	for i := 0; i+1 < len(kv); i += 2 {
+		m.PutStr(kv[i], kv[i+1])
+	}
 }
 
 // withException adds an OTel `exception` event and an ERROR status to the span at i.

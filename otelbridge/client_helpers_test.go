@@ -2,7 +2,6 @@ package otelbridge
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/klauspost/compress/zstd"
+	"github.com/llmtrace/llmtrace/internal/platformtest/bodyenc"
 )
 
 // clientTestID returns a valid UUID v7 string, distinct for each (kind, n).
@@ -113,7 +112,7 @@ func (p *loopbackPlatform) serve(w http.ResponseWriter, r *http.Request) {
 		p.t.Errorf("platform: reading body: %v", err)
 		return
 	}
-	body, err := decodeRequestBody(r.Header.Get("Content-Encoding"), raw)
+	body, err := bodyenc.Decode(r.Header.Get("Content-Encoding"), raw)
 	if err != nil {
 		p.t.Errorf("platform: %v", err)
 		http.Error(w, `{"error":"bad encoding"}`, http.StatusBadRequest)
@@ -160,31 +159,6 @@ func (p *loopbackPlatform) requests() []platformRequest {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]platformRequest(nil), p.reqs...)
-}
-
-func decodeRequestBody(encoding string, raw []byte) ([]byte, error) {
-	switch encoding {
-	case "":
-		return raw, nil
-	case "gzip":
-		zr, err := gzip.NewReader(bytes.NewReader(raw))
-		if err != nil {
-			return nil, fmt.Errorf("gzip body: %w", err)
-		}
-		return io.ReadAll(zr)
-	case "zstd":
-		zr, err := zstd.NewReader(nil)
-		if err != nil {
-			return nil, err
-		}
-		defer zr.Close()
-		out, err := zr.DecodeAll(raw, nil)
-		if err != nil {
-			return nil, fmt.Errorf("zstd body: %w", err)
-		}
-		return out, nil
-	}
-	return nil, fmt.Errorf("unknown Content-Encoding %q", encoding)
 }
 
 // newLoopbackClient builds a Client for p with cfg's other fields.

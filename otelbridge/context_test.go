@@ -9,6 +9,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/llmtrace/llmtrace/internal/platformtest"
 	"github.com/llmtrace/llmtrace/otelbridge"
 )
 
@@ -38,7 +39,7 @@ func attrsOf(s sdktrace.ReadOnlySpan) map[string]string {
 // span, so the whole trace carries them, even where the child's context only holds the
 // parent span.
 func TestOnStartStampsConversationOnTheWholeTrace(t *testing.T) {
-	plat := newProcPlatform(t)
+	plat := platformtest.New(t)
 	p, err := otelbridge.NewSpanProcessor(otelbridge.WithEndpoint(plat.URL()))
 	if err != nil {
 		t.Fatal(err)

@@ -5,16 +5,15 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/llmtrace/llmtrace/internal/platformtest"
 	"github.com/llmtrace/llmtrace/otelbridge"
 )
 
@@ -23,6 +22,16 @@ func endSpans(tr trace.Tracer, n int, prefix string) {
 		_, s := tr.Start(context.Background(), fmt.Sprintf("%s %d", prefix, i), trace.WithAttributes(
 			attribute.String("gen_ai.operation.name", "chat"), attribute.String("gen_ai.request.model", "gpt-4o-mini")))
 		s.End()
+	}
+}
+
+// assertNoKeyLeak fails if err or any error reported to otel.Handle holds newProc's API key.
+func assertNoKeyLeak(t *testing.T, errs *procErrors, err error) {
+	t.Helper()
+	for _, e := range append(errs.all(), err) {
+		if strings.Contains(e.Error(), "test-key-123") {
+			t.Fatalf("error leaks the API key: %v", e)
+		}
 	}
 }
 
@@ -42,55 +51,36 @@ func TestPlatformDownAtStartThenBack(t *testing.T) {
 
 	time.Sleep(300 * time.Millisecond)
 	endSpans(tr, 50, "during") // the sender is still retrying the first batch: these queue
-	plat := &procPlatform{t: t, events: map[string]otelbridge.TraceEvent{}}
 	l, err = net.Listen("tcp", addr)
 	if err != nil {
 		t.Skipf("cannot re-listen on %s: %v", addr, err)
 	}
-	plat.srv = httptest.NewUnstartedServer(http.HandlerFunc(plat.serve))
-	plat.srv.Listener.Close()
-	plat.srv.Listener = l
-	plat.srv.Start()
-	defer plat.srv.Close()
+	plat := platformtest.NewOnListener(t, l)
 
 	if err := flush(t, p); err != nil {
 		t.Fatalf("ForceFlush after the platform came back: %v", err)
 	}
 	st := p.Stats()
-	if n := len(plat.stored()); n != 100 || st.Exported != 100 || st.Failed != 0 || st.Dropped != 0 {
+	if n := len(plat.Stored()); n != 100 || st.Exported != 100 || st.Failed != 0 || st.Dropped != 0 {
 		t.Fatalf("stored %d, Stats %+v; want all 100 delivered once the platform is back", n, st)
 	}
 }
 
 // 429 with Retry-After: 1 — the processor waits at least a second, then succeeds.
 func TestRetryAfterIsHonoured(t *testing.T) {
-	plat := newProcPlatform(t)
-	var mu sync.Mutex
-	var at []time.Time
-	plat.setReply(func(n int, w http.ResponseWriter, _ []otelbridge.TraceEvent) bool {
-		mu.Lock()
-		at = append(at, time.Now())
-		mu.Unlock()
-		if n == 1 {
-			w.Header().Set("Retry-After", "1")
-			w.WriteHeader(http.StatusTooManyRequests)
-			_, _ = w.Write([]byte(`{"error":"slow down"}`))
-			return true
-		}
-		return false
-	})
+	plat := platformtest.New(t)
+	plat.ReplyTo(0, platformtest.RetryAfter(http.StatusTooManyRequests, "1"))
 	p, tp := newProc(t, plat.URL())
 	endSpans(tp.Tracer("t"), 5, "chat")
 	if err := flush(t, p); err != nil {
 		t.Fatalf("ForceFlush: %v", err)
 	}
-	mu.Lock()
-	defer mu.Unlock()
+	at := plat.Requests()
 	if len(at) != 2 {
 		t.Fatalf("%d requests, want 2 (429, then success)", len(at))
 	}
 	// The backoff alone would retry after ~10 ms; Retry-After says 1 s.
-	if gap := at[1].Sub(at[0]); gap < 950*time.Millisecond {
+	if gap := at[1].Received.Sub(at[0].Received); gap < 950*time.Millisecond {
 		t.Fatalf("retried after %v, before Retry-After (1 s)", gap)
 	}
 	if st := p.Stats(); st.Exported != 5 || st.Failed != 0 {
@@ -102,12 +92,8 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 // error (and the API key) handling is clear.
 func TestBadRequestIsDroppedNotRetried(t *testing.T) {
 	errs := captureOtelErrors(t)
-	plat := newProcPlatform(t)
-	plat.setReply(func(_ int, w http.ResponseWriter, _ []otelbridge.TraceEvent) bool {
-		w.WriteHeader(http.StatusBadRequest)
-		_, _ = w.Write([]byte(`{"error":"malformed batch","details":["traces: expected array"]}`))
-		return true
-	})
+	plat := platformtest.New(t)
+	plat.SetReply(platformtest.Status(http.StatusBadRequest, `{"error":"malformed batch","details":["traces: expected array"]}`))
 	p, tp := newProc(t, plat.URL())
 	endSpans(tp.Tracer("t"), 4, "chat")
 	err := flush(t, p)
@@ -115,39 +101,27 @@ func TestBadRequestIsDroppedNotRetried(t *testing.T) {
 		t.Fatalf("ForceFlush = %v, want an error naming HTTP 400", err)
 	}
 	time.Sleep(100 * time.Millisecond) // would a retry come? (backoff is 10 ms)
-	if n := plat.requestCount(); n != 1 {
+	if n := plat.RequestCount(); n != 1 {
 		t.Fatalf("%d requests, want 1: a 400 is not retried", n)
 	}
 	if st := p.Stats(); st.Rejected != 4 || st.Failed != 0 || st.Exported != 0 {
 		t.Fatalf("Stats = %+v, want 4 rejected", st)
 	}
-	for _, e := range append(errs.all(), err) {
-		if strings.Contains(e.Error(), "test-key-123") {
-			t.Fatalf("error leaks the API key: %v", e)
-		}
-	}
+	assertNoKeyLeak(t, errs, err)
 }
 
 // 401 whose body echoes the key: rejected, and the key is never in an error.
 func TestUnauthorizedNeverLeaksTheKey(t *testing.T) {
 	errs := captureOtelErrors(t)
-	plat := newProcPlatform(t)
-	plat.setReply(func(_ int, w http.ResponseWriter, _ []otelbridge.TraceEvent) bool {
-		w.WriteHeader(http.StatusUnauthorized)
-		_, _ = w.Write([]byte(`{"error":"invalid key test-key-123"}`))
-		return true
-	})
+	plat := platformtest.New(t)
+	plat.SetReply(platformtest.Status(http.StatusUnauthorized, `{"error":"invalid key test-key-123"}`))
 	p, tp := newProc(t, plat.URL())
 	endSpans(tp.Tracer("t"), 2, "chat")
 	err := flush(t, p)
 	if err == nil {
 		t.Fatal("ForceFlush = nil, want the 401")
 	}
-	for _, e := range append(errs.all(), err) {
-		if strings.Contains(e.Error(), "test-key-123") {
-			t.Fatalf("error leaks the API key: %v", e)
-		}
-	}
+	assertNoKeyLeak(t, errs, err)
 	if st := p.Stats(); st.Rejected != 2 {
 		t.Fatalf("Stats = %+v, want 2 rejected", st)
 	}
@@ -155,11 +129,8 @@ func TestUnauthorizedNeverLeaksTheKey(t *testing.T) {
 
 // Retries stop at the retry budget and the events count as failed.
 func TestRetriesGiveUpAndCountFailed(t *testing.T) {
-	plat := newProcPlatform(t)
-	plat.setReply(func(_ int, w http.ResponseWriter, _ []otelbridge.TraceEvent) bool {
-		w.WriteHeader(http.StatusServiceUnavailable)
-		return true
-	})
+	plat := platformtest.New(t)
+	plat.SetReply(platformtest.Status(http.StatusServiceUnavailable, ""))
 	p, tp := newProc(t, plat.URL(), otelbridge.WithRetry(otelbridge.RetryConfig{
 		Enabled: true, InitialInterval: 10 * time.Millisecond, MaxInterval: 20 * time.Millisecond, MaxElapsedTime: time.Second,
 	}))
@@ -168,7 +139,7 @@ func TestRetriesGiveUpAndCountFailed(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "503") {
 		t.Fatalf("ForceFlush = %v, want the 503 failure", err)
 	}
-	if n := plat.requestCount(); n < 3 {
+	if n := plat.RequestCount(); n < 3 {
 		t.Fatalf("%d requests, want several retries of a 503", n)
 	}
 	if st := p.Stats(); st.Failed != 3 || st.Exported != 0 {
@@ -180,12 +151,9 @@ func TestRetriesGiveUpAndCountFailed(t *testing.T) {
 // counted, and span.End() never waits (its latency is measured and logged, not asserted).
 func TestQueueOverflowDropsAndNeverBlocks(t *testing.T) {
 	_ = captureOtelErrors(t) // the drop report
-	plat := newProcPlatform(t)
+	plat := platformtest.New(t)
 	release := make(chan struct{})
-	plat.setReply(func(int, http.ResponseWriter, []otelbridge.TraceEvent) bool {
-		<-release
-		return false
-	})
+	plat.SetReply(platformtest.Hang(release))
 	p, tp := newProc(t, plat.URL(), otelbridge.WithMaxQueueSize(64), otelbridge.WithMaxBatchSize(16))
 	tr := tp.Tracer("t")
 
@@ -216,7 +184,7 @@ func TestQueueOverflowDropsAndNeverBlocks(t *testing.T) {
 	if st.Exported+st.Dropped != burst || st.Failed != 0 {
 		t.Fatalf("Stats = %+v: exported + dropped must account for all %d", st, burst)
 	}
-	if n := int64(len(plat.stored())); n != st.Exported {
+	if n := int64(len(plat.Stored())); n != st.Exported {
 		t.Fatalf("platform stored %d, Stats.Exported %d", n, st.Exported)
 	}
 }

@@ -7,13 +7,14 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/llmtrace/llmtrace/internal/platformtest"
 	"github.com/llmtrace/llmtrace/otelbridge"
 )
 
 // GenAIOnly keeps gen_ai spans and their ancestors (an HTTP handler root), and leaves out
 // spans with no gen_ai descendant.
 func TestGenAIOnlyKeepsGenAISpansAndAncestors(t *testing.T) {
-	plat := newProcPlatform(t)
+	plat := platformtest.New(t)
 	p, tp := newProc(t, plat.URL(), otelbridge.WithSpanFilter(otelbridge.GenAIOnly()))
 	tr := tp.Tracer("t")
 
@@ -32,7 +33,7 @@ func TestGenAIOnlyKeepsGenAISpansAndAncestors(t *testing.T) {
 		t.Fatal(err)
 	}
 	names := map[string]bool{}
-	for _, ev := range plat.stored() {
+	for _, ev := range plat.Stored() {
 		names[ev.Name] = true
 	}
 	for _, n := range []string{"POST /chat", "handler", "invoke_agent weather-bot", "chat gpt-4o-mini", "execute_tool get_weather"} {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/llmtrace/llmtrace/internal/platformtest"
 	"github.com/llmtrace/llmtrace/otelbridge"
 )
 
@@ -44,7 +45,7 @@ func TestNewSpanProcessorConfigurationErrors(t *testing.T) {
 }
 
 func TestEnvironmentFallbacks(t *testing.T) {
-	plat := newProcPlatform(t)
+	plat := platformtest.New(t)
 	t.Setenv(otelbridge.EnvEndpoint, plat.URL())
 	t.Setenv(otelbridge.EnvAPIKey, "env-key")
 	t.Setenv(otelbridge.EnvScheduleDelay, "20") // ms
@@ -56,17 +57,15 @@ func TestEnvironmentFallbacks(t *testing.T) {
 	tp := newTPFor(t, p)
 	emitAgentTurn(t.Context(), tp.Tracer("t"), 0)
 	// No flush: the 20 ms schedule delay from the environment sends the batch.
-	waitFor(t, 10*time.Second, "the env schedule delay to send", func() bool { return len(plat.stored()) == 3 })
-	for _, ev := range plat.stored() {
+	waitFor(t, 10*time.Second, "the env schedule delay to send", func() bool { return len(plat.Stored()) == 3 })
+	for _, ev := range plat.Stored() {
 		if c := contentOf(ev); c != "" {
 			t.Errorf("%s carries content %q with LLMTRACE_CAPTURE_CONTENT=false", ev.Name, c)
 		}
 	}
-	plat.mu.Lock()
-	if plat.auth[0] != "Bearer env-key" {
-		t.Errorf("Authorization %q, want the env key", plat.auth[0])
+	if a := plat.Requests()[0].Header.Get("Authorization"); a != "Bearer env-key" {
+		t.Errorf("Authorization %q, want the env key", a)
 	}
-	plat.mu.Unlock()
 
 	// Options win over the environment.
 	t.Setenv(otelbridge.EnvEndpoint, "ftp://ignored")

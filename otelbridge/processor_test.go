@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +18,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/llmtrace/llmtrace/internal/platformtest"
 	"github.com/llmtrace/llmtrace/otelbridge"
 )
 
@@ -85,6 +85,18 @@ func newProc(t *testing.T, url string, opts ...otelbridge.Option) (*otelbridge.S
 	return p, tp
 }
 
+// waitFor polls cond every 5 ms until it holds or d passes.
+func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", d, what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 func flush(t *testing.T, p *otelbridge.SpanProcessor) error {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
@@ -93,7 +105,7 @@ func flush(t *testing.T, p *otelbridge.SpanProcessor) error {
 }
 
 func TestSpanProcessorShipsAgentTurns(t *testing.T) {
-	plat := newProcPlatform(t)
+	plat := platformtest.New(t)
 	p, tp := newProc(t, plat.URL(), otelbridge.WithTags("env:test"), otelbridge.WithMetadata(map[string]any{"deployment": "ci"}))
 	tr := tp.Tracer("weather-app")
 
@@ -106,7 +118,7 @@ func TestSpanProcessorShipsAgentTurns(t *testing.T) {
 		t.Fatalf("ForceFlush: %v", err)
 	}
 
-	got := plat.stored()
+	got := plat.Stored()
 	st := p.Stats()
 	if st.Received != 9 || st.Exported != 9 || st.Dropped+st.Rejected+st.Failed+st.Filtered+st.Panics != 0 {
 		t.Fatalf("Stats = %+v, want 9 received and exported, nothing else", st)
@@ -146,17 +158,15 @@ func TestSpanProcessorShipsAgentTurns(t *testing.T) {
 			t.Errorf("trace %s: %d threadIds, want one conversation", tid, len(threads))
 		}
 	}
-	plat.mu.Lock()
-	defer plat.mu.Unlock()
-	for _, a := range plat.auth {
-		if a != "Bearer test-key-123" {
+	for _, r := range plat.Requests() {
+		if a := r.Header.Get("Authorization"); a != "Bearer test-key-123" {
 			t.Errorf("Authorization = %q", a)
 		}
 	}
 }
 
 func TestForceFlushSendsAllEnqueuedBeforeIt(t *testing.T) {
-	plat := newProcPlatform(t)
+	plat := platformtest.New(t)
 	p, tp := newProc(t, plat.URL(), otelbridge.WithMaxBatchSize(5))
 	tr := tp.Tracer("t")
 	for i := range 37 {
@@ -166,7 +176,7 @@ func TestForceFlushSendsAllEnqueuedBeforeIt(t *testing.T) {
 	if err := flush(t, p); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(plat.stored()); n != 37 {
+	if n := len(plat.Stored()); n != 37 {
 		t.Fatalf("stored %d after ForceFlush, want 37", n)
 	}
 	if st := p.Stats(); st.Exported != 37 || st.Batches < 8 {
@@ -176,7 +186,7 @@ func TestForceFlushSendsAllEnqueuedBeforeIt(t *testing.T) {
 
 func TestBatchesBySizeAndByTime(t *testing.T) {
 	t.Run("size", func(t *testing.T) {
-		plat := newProcPlatform(t)
+		plat := platformtest.New(t)
 		p, tp := newProc(t, plat.URL(), otelbridge.WithMaxBatchSize(10))
 		tr := tp.Tracer("t")
 		for i := range 25 {
@@ -184,30 +194,30 @@ func TestBatchesBySizeAndByTime(t *testing.T) {
 			s.End()
 		}
 		// Two full batches go without a flush or timer; the last 5 wait.
-		waitFor(t, 10*time.Second, "two full batches", func() bool { return len(plat.stored()) == 20 })
+		waitFor(t, 10*time.Second, "two full batches", func() bool { return len(plat.Stored()) == 20 })
 		time.Sleep(50 * time.Millisecond)
-		if n := len(plat.stored()); n != 20 {
+		if n := len(plat.Stored()); n != 20 {
 			t.Fatalf("stored %d before the flush, want 20 (two batches of 10)", n)
 		}
 		if err := flush(t, p); err != nil {
 			t.Fatal(err)
 		}
-		if n := len(plat.stored()); n != 25 {
+		if n := len(plat.Stored()); n != 25 {
 			t.Fatalf("stored %d, want 25", n)
 		}
 	})
 	t.Run("time", func(t *testing.T) {
-		plat := newProcPlatform(t)
+		plat := platformtest.New(t)
 		_, tp := newProc(t, plat.URL(), otelbridge.WithBatchTimeout(30*time.Millisecond))
 		tr := tp.Tracer("t")
 		for i := range 3 {
 			_, s := tr.Start(context.Background(), fmt.Sprintf("span %d", i))
 			s.End()
 		}
-		waitFor(t, 10*time.Second, "the batch timeout to send 3 spans", func() bool { return len(plat.stored()) == 3 })
+		waitFor(t, 10*time.Second, "the batch timeout to send 3 spans", func() bool { return len(plat.Stored()) == 3 })
 	})
 	t.Run("bytes", func(t *testing.T) {
-		plat := newProcPlatform(t)
+		plat := platformtest.New(t)
 		p, tp := newProc(t, plat.URL(), otelbridge.WithMaxBatchBytes(20_000))
 		tr := tp.Tracer("t")
 		big := strings.Repeat("x", 6_000)
@@ -226,7 +236,7 @@ func TestBatchesBySizeAndByTime(t *testing.T) {
 }
 
 func TestShutdownFlushesIsIdempotentAndStopsIntake(t *testing.T) {
-	plat := newProcPlatform(t)
+	plat := platformtest.New(t)
 	p, tp := newProc(t, plat.URL())
 	tr := tp.Tracer("t")
 	for i := range 7 {
@@ -238,7 +248,7 @@ func TestShutdownFlushesIsIdempotentAndStopsIntake(t *testing.T) {
 	if err := p.Shutdown(ctx); err != nil {
 		t.Fatalf("Shutdown: %v", err)
 	}
-	if n := len(plat.stored()); n != 7 {
+	if n := len(plat.Stored()); n != 7 {
 		t.Fatalf("stored %d after Shutdown, want 7", n)
 	}
 	if err := p.Shutdown(ctx); err != nil {
@@ -256,12 +266,9 @@ func TestShutdownFlushesIsIdempotentAndStopsIntake(t *testing.T) {
 }
 
 func TestShutdownHonoursContext(t *testing.T) {
-	plat := newProcPlatform(t)
+	plat := platformtest.New(t)
 	release := make(chan struct{})
-	plat.setReply(func(int, http.ResponseWriter, []otelbridge.TraceEvent) bool {
-		<-release // a platform that never answers
-		return false
-	})
+	plat.SetReply(platformtest.Hang(release)) // a platform that never answers
 	defer close(release)
 	p, tp := newProc(t, plat.URL())
 	_, s := tp.Tracer("t").Start(context.Background(), "stuck")
@@ -279,7 +286,7 @@ func TestShutdownHonoursContext(t *testing.T) {
 }
 
 func TestUnsampledSpansAreIgnored(t *testing.T) {
-	plat := newProcPlatform(t)
+	plat := platformtest.New(t)
 	p, err := otelbridge.NewSpanProcessor(otelbridge.WithEndpoint(plat.URL()))
 	if err != nil {
 		t.Fatal(err)
@@ -291,8 +298,8 @@ func TestUnsampledSpansAreIgnored(t *testing.T) {
 	if err := flush(t, p); err != nil {
 		t.Fatal(err)
 	}
-	if st := p.Stats(); st.Received != 0 || plat.requestCount() != 0 {
-		t.Fatalf("Stats %+v, %d requests; want nothing for unsampled spans", st, plat.requestCount())
+	if st := p.Stats(); st.Received != 0 || plat.RequestCount() != 0 {
+		t.Fatalf("Stats %+v, %d requests; want nothing for unsampled spans", st, plat.RequestCount())
 	}
 }
 
@@ -320,7 +327,7 @@ func captureOtelErrors(t *testing.T) *procErrors {
 
 func TestPanicsNeverReachTheApp(t *testing.T) {
 	errs := captureOtelErrors(t)
-	plat := newProcPlatform(t)
+	plat := platformtest.New(t)
 	p, tp := newProc(t, plat.URL(), otelbridge.WithSpanFilter(func(s otelbridge.SpanView) bool {
 		if strings.HasPrefix(s.Name(), "boom") {
 			panic("filter bug")
@@ -354,13 +361,13 @@ func TestPanicsNeverReachTheApp(t *testing.T) {
 }
 
 func TestCaptureContentOff(t *testing.T) {
-	plat := newProcPlatform(t)
+	plat := platformtest.New(t)
 	p, tp := newProc(t, plat.URL(), otelbridge.WithCaptureContent(false))
 	emitAgentTurn(context.Background(), tp.Tracer("t"), 0)
 	if err := flush(t, p); err != nil {
 		t.Fatal(err)
 	}
-	got := plat.stored()
+	got := plat.Stored()
 	if len(got) != 3 {
 		t.Fatalf("stored %d, want 3", len(got))
 	}
@@ -377,7 +384,7 @@ func TestCaptureContentOff(t *testing.T) {
 func TestSelfObservabilityMetrics(t *testing.T) {
 	reader := sdkmetric.NewManualReader()
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
-	plat := newProcPlatform(t)
+	plat := platformtest.New(t)
 	p, tp := newProc(t, plat.URL(), otelbridge.WithMeterProvider(mp))
 	emitAgentTurn(context.Background(), tp.Tracer("t"), 0)
 	if err := flush(t, p); err != nil {

@@ -173,6 +173,28 @@ func checkCommon(t *testing.T, c capture, wantPrompt int64, wantConv, wantUser, 
 	}
 }
 
+// mapAndCheck maps testdata/captures/file and runs checkCommon with Σ prompt tokens
+// wantPrompt and, when conversational, the captures' conversation, user and session
+// (conv-heldout-7, user-heldout-42, sess-heldout-001); it also checks the number of events
+// of each type in wantTypes (other types may occur).
+func mapAndCheck(t *testing.T, file string, wantPrompt int64, conversational bool, wantTypes map[otelbridge.Type]int) capture {
+	t.Helper()
+	c := mapCapture(t, filepath.Join(capturesDir, file))
+	if conversational {
+		checkCommon(t, c, wantPrompt, "conv-heldout-7", "user-heldout-42", "sess-heldout-001")
+	} else {
+		checkCommon(t, c, wantPrompt, "", "", "")
+	}
+	got := c.types()
+	for typ, n := range wantTypes {
+		if got[typ] != n {
+			t.Errorf("types %v, want %v among them", got, wantTypes)
+			break
+		}
+	}
+	return c
+}
+
 func rollup(t *testing.T, e *otelbridge.TraceEvent) float64 {
 	t.Helper()
 	r, ok := e.Metadata["usage_rollup"].(map[string]any)
@@ -183,10 +205,9 @@ func rollup(t *testing.T, e *otelbridge.TraceEvent) float64 {
 }
 
 func TestCaptureOtelContrib(t *testing.T) {
-	c := mapCapture(t, filepath.Join(capturesDir, "otel-contrib-openai-chat-tool.json"))
-	checkCommon(t, c, 84, "", "", "")
-	if got := c.types(); got[otelbridge.TypeLLM] != 2 || got[otelbridge.TypeCustom] != 1 || len(c.events) != 3 {
-		t.Errorf("types %v", got)
+	c := mapAndCheck(t, "otel-contrib-openai-chat-tool.json", 84, false, map[otelbridge.Type]int{otelbridge.TypeLLM: 2, otelbridge.TypeCustom: 1})
+	if len(c.events) != 3 {
+		t.Errorf("types %v", c.types())
 	}
 	llm := c.named("chat gpt-4o-mini")[0]
 	if llm.Metadata["gen_ai.request.model"] != "gpt-4o-mini" || llm.Metadata["server.address"] != "127.0.0.1" ||
@@ -199,11 +220,7 @@ func TestCaptureOtelContrib(t *testing.T) {
 }
 
 func TestCaptureVercelV5ToolLoop(t *testing.T) {
-	c := mapCapture(t, filepath.Join(capturesDir, "vercel-ai-v5-tool-loop.json"))
-	checkCommon(t, c, 84, "conv-heldout-7", "user-heldout-42", "sess-heldout-001")
-	if got := c.types(); got[otelbridge.TypeLLM] != 2 || got[otelbridge.TypeTool] != 1 || got[otelbridge.TypeChat] != 1 {
-		t.Errorf("types %v", got)
-	}
+	c := mapAndCheck(t, "vercel-ai-v5-tool-loop.json", 84, true, map[otelbridge.Type]int{otelbridge.TypeLLM: 2, otelbridge.TypeTool: 1, otelbridge.TypeChat: 1})
 	root := c.named("ai.generateText")[0]
 	if root.Usage != nil || rollup(t, root) != 84 || root.Metadata["kind"] != "task" {
 		t.Errorf("outer ai.generateText: usage %+v metadata %v", root.Usage, root.Metadata)
@@ -220,8 +237,7 @@ func TestCaptureVercelV5ToolLoop(t *testing.T) {
 }
 
 func TestCaptureVercelV5Error(t *testing.T) {
-	c := mapCapture(t, filepath.Join(capturesDir, "vercel-ai-v5-error-500.json"))
-	checkCommon(t, c, 0, "conv-heldout-7", "user-heldout-42", "sess-heldout-001")
+	c := mapAndCheck(t, "vercel-ai-v5-error-500.json", 0, true, nil)
 	errs := c.named("exception AI_APICallError")
 	if len(errs) != 2 {
 		t.Fatalf("%d error events, want 2 (one per exception event)", len(errs))
@@ -243,8 +259,7 @@ func TestCaptureVercelV5Error(t *testing.T) {
 }
 
 func TestCaptureVercelV7(t *testing.T) {
-	c := mapCapture(t, filepath.Join(capturesDir, "vercel-ai-v7-otel-tool-loop.json"))
-	checkCommon(t, c, 84, "conv-heldout-7", "user-heldout-42", "sess-heldout-001")
+	c := mapAndCheck(t, "vercel-ai-v7-otel-tool-loop.json", 84, true, nil)
 	root := c.named("invoke_agent weather-agent")[0]
 	if root.Usage != nil || rollup(t, root) != 84 || root.Metadata["kind"] != "agent" {
 		t.Errorf("invoke_agent usage %+v", root.Usage)
@@ -264,11 +279,7 @@ func TestCaptureVercelV7(t *testing.T) {
 }
 
 func TestCaptureOpenInferenceChat(t *testing.T) {
-	c := mapCapture(t, filepath.Join(capturesDir, "openinference-openai-chat-tool.json"))
-	checkCommon(t, c, 84, "conv-heldout-7", "user-heldout-42", "sess-heldout-001")
-	if got := c.types(); got[otelbridge.TypeLLM] != 2 || got[otelbridge.TypeTool] != 1 || got[otelbridge.TypeChat] != 1 {
-		t.Errorf("types %v", got)
-	}
+	c := mapAndCheck(t, "openinference-openai-chat-tool.json", 84, true, map[otelbridge.Type]int{otelbridge.TypeLLM: 2, otelbridge.TypeTool: 1, otelbridge.TypeChat: 1})
 	llm := c.named("OpenAI Chat Completions")[0]
 	if llm.Usage.CachedTokens != 8 || llm.Usage.ReasoningTokens != 5 {
 		t.Errorf("usage %+v", llm.Usage)
@@ -282,8 +293,7 @@ func TestCaptureOpenInferenceChat(t *testing.T) {
 }
 
 func TestCaptureOpenInferenceAgents(t *testing.T) {
-	c := mapCapture(t, filepath.Join(capturesDir, "openinference-openai-agents-agent-tool.json"))
-	checkCommon(t, c, 84, "", "", "")
+	c := mapAndCheck(t, "openinference-openai-agents-agent-tool.json", 84, false, nil)
 	kinds := map[string]int{}
 	for _, e := range c.events {
 		kinds[e.Metadata["kind"].(string)]++
@@ -299,11 +309,8 @@ func TestCaptureOpenInferenceAgents(t *testing.T) {
 }
 
 func TestCaptureTraceloop(t *testing.T) {
-	c := mapCapture(t, filepath.Join(capturesDir, "traceloop-openai-chat-tool.json"))
-	checkCommon(t, c, 84, "conv-heldout-7", "user-heldout-42", "sess-heldout-001")
-	if got := c.types(); got[otelbridge.TypeLLM] != 2 || got[otelbridge.TypeTool] != 1 || got[otelbridge.TypeChat] != 1 || got[otelbridge.TypeCustom] != 1 {
-		t.Errorf("types %v", got)
-	}
+	c := mapAndCheck(t, "traceloop-openai-chat-tool.json", 84, true,
+		map[otelbridge.Type]int{otelbridge.TypeLLM: 2, otelbridge.TypeTool: 1, otelbridge.TypeChat: 1, otelbridge.TypeCustom: 1})
 	if c.named("weather_agent.agent")[0].Metadata["kind"] != "agent" || c.named("weather_workflow.workflow")[0].Metadata["kind"] != "workflow" {
 		t.Error("traceloop kinds")
 	}

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -15,25 +14,13 @@ import (
 // exporter is retrying from its persistent queue the collector is SIGKILLed, restarted on
 // the same queue directory, and the platform started: every span arrives exactly once.
 func TestCollectorDurability(t *testing.T) {
-	if testing.Short() {
-		t.Skip("durability test restarts processes; skipped with -short")
-	}
-	b := needBinaries(t)
-	files := captures(t, b.root)
-	want := expectedFromCLI(t, b, files)
+	skipShort(t, "durability test restarts processes; skipped with -short")
+	b, files, want := needCaptureRun(t)
 
 	platformAddr := freeAddr(t) // nothing listens here yet
 	cenv := newCollectorEnv(t, "http://"+platformAddr, "")
 	col := startCollector(t, b, cenv)
-	for _, f := range files {
-		body, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := postOTLP(cenv.httpAddr, body); err != nil {
-			t.Fatalf("posting %s: %v", filepath.Base(f), err)
-		}
-	}
+	postCaptures(t, cenv.httpAddr, files)
 	// groupbytrace releases after 2 s; the exporter then fails to dial and retries, with
 	// the batch held in the file_storage queue.
 	waitFor(t, "the exporter to retry against the unreachable platform", 30*time.Second, col, func() bool {

@@ -14,9 +14,7 @@ import (
 // with testdata/otelcol.yaml (key from ${env:LLMTRACE_API_KEY}); every capture is posted
 // to OTLP/HTTP; the stored events equal `llmtrace map` of the same captures, event by event.
 func TestCollectorEndToEnd(t *testing.T) {
-	b := needBinaries(t)
-	files := captures(t, b.root)
-	want := expectedFromCLI(t, b, files)
+	b, files, want := needCaptureRun(t)
 	if len(want) == 0 {
 		t.Fatal("llmtrace map produced no events for the captures")
 	}
@@ -26,15 +24,7 @@ func TestCollectorEndToEnd(t *testing.T) {
 	cenv := newCollectorEnv(t, "http://"+platformAddr, "e2e-key")
 	col := startCollector(t, b, cenv)
 
-	for _, f := range files {
-		body, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := postOTLP(cenv.httpAddr, body); err != nil {
-			t.Fatalf("posting %s: %v", filepath.Base(f), err)
-		}
-	}
+	postCaptures(t, cenv.httpAddr, files)
 	got, total := waitStored(t, platformAddr, want, 60*time.Second, col)
 	t.Logf("%d captures, %d events from `llmtrace map`, %d stored by the dev platform", len(files), len(want), total)
 	if total != len(want) {

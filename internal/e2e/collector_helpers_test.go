@@ -232,6 +232,38 @@ func postOTLP(httpAddr string, body []byte) error {
 	return nil
 }
 
+// postCaptures posts each capture file to the collector's OTLP/HTTP receiver at httpAddr.
+func postCaptures(t *testing.T, httpAddr string, files []string) {
+	t.Helper()
+	for _, f := range files {
+		body, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := postOTLP(httpAddr, body); err != nil {
+			t.Fatalf("posting %s: %v", filepath.Base(f), err)
+		}
+	}
+}
+
+// skipShort skips a test that starts processes when go test runs with -short; why says
+// what it would start.
+func skipShort(t *testing.T, why string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip(why)
+	}
+}
+
+// needCaptureRun is the collector tests' common start: the built binaries (or a skip), the
+// capture files, and what `llmtrace map` makes of them (traceId/spanId → event).
+func needCaptureRun(t *testing.T) (b binaries, files []string, want map[string]any) {
+	t.Helper()
+	b = needBinaries(t)
+	files = captures(t, b.root)
+	return b, files, expectedFromCLI(t, b, files)
+}
+
 // captures returns the paths of testdata/captures/*.json (fails when there are none).
 func captures(t *testing.T, root string) []string {
 	t.Helper()

@@ -14,11 +14,8 @@ import (
 // ports: it must print the number of stored events, equal to `llmtrace map` of the
 // captures, and the dev platform's URL, then stop both processes.
 func TestMakeRunOnce(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts the dev platform and the collector; skipped with -short")
-	}
-	b := needBinaries(t)
-	want := expectedFromCLI(t, b, captures(t, b.root))
+	skipShort(t, "starts the dev platform and the collector; skipped with -short")
+	b, _, want := needCaptureRun(t)
 	devAddr := freeAddr(t)
 	_, metricsPort, _ := net.SplitHostPort(freeAddr(t))
 	cmd := exec.Command("bash", filepath.Join(b.root, "scripts", "run.sh"))
