@@ -8,12 +8,12 @@ import (
 
 // modelKeys in priority order: response model over request model (reference §6.3).
 var modelKeys = []string{sc.GenAIResponseModel, sc.OILLMResponseModelName, sc.AIResponseModel,
-	sc.TLResponseModel, sc.GenAIRequestModel, sc.OILLMRequestModelName, sc.AIModelID, sc.OILLMModelName,
+	sc.TLResponseModel, sc.GenAIRequestModel, sc.OILLMRequestModelName, sc.TLRequestModel, sc.AIModelID, sc.OILLMModelName,
 	sc.OIEmbeddingModelName, "langfuse.observation.model.name", sc.TLAssocModelName}
 
 // providerKeys in priority order.
 var providerKeys = []string{sc.GenAIProviderName, sc.GenAISystem, sc.OILLMProvider, sc.OILLMSystem,
-	sc.AIModelProvider, sc.TLAssocProvider}
+	sc.AIModelProvider, sc.TLVendor, sc.TLAssocProvider}
 
 // providerAliases maps deprecated gen_ai.system values, OpenInference llm.provider /
 // llm.system values and AI SDK provider ids (before the first '.') onto gen_ai.provider.name.

@@ -3,6 +3,7 @@ package otelbridge
 import (
 	"container/list"
 	"encoding/json"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -81,10 +82,15 @@ func valueStringJV(v *jv) string {
 	return ""
 }
 
-// traceIDs are the resolved trace-wide values.
-type traceIDs struct{ conv, user, session idVal }
+// traceIDs are the resolved trace-wide values. tags is the sorted union of the tags of
+// every span of the trace seen so far (bounded by maxTags).
+type traceIDs struct {
+	conv, user, session idVal
+	tags                []string
+}
 
 func (t *traceIDs) merge(o traceIDs) {
+	t.tags = unionTags(t.tags, o.tags)
 	if o.conv.better(t.conv) {
 		t.conv = o.conv
 	}
@@ -261,9 +267,33 @@ func (m *traceMemory) resolveTrace(id [16]byte, spans []*prepared) traceIDs {
 	return ids
 }
 
-// readIDs reads one span's candidate trace-wide values.
+// unionTags returns the sorted, de-duplicated union of a and b, at most maxTags long; a is
+// never modified (it may be shared with the trace memory).
+func unionTags(a, b []string) []string {
+	if len(b) == 0 {
+		return a
+	}
+	out := make([]string, 0, len(a)+len(b))
+	out = append(out, a...)
+	for _, t := range b {
+		if t = truncateUTF8(trimSpace(t), maxTagBytes); t != "" && !contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	if len(out) == len(a) {
+		return a
+	}
+	sort.Strings(out)
+	if len(out) > maxTags {
+		out = out[:maxTags]
+	}
+	return out[:len(out):len(out)]
+}
+
+// readIDs reads one span's candidate trace-wide values, including its tags.
 func readIDs(p *prepared) {
 	a := p.a
+	p.ids.tags = readTags(a, nil)
 	if v, ok := a.get(sc.OIMetadata); ok {
 		j := valueJV(v, true, 0)
 		if j.k == 'o' {
@@ -280,8 +310,10 @@ func readIDs(p *prepared) {
 
 // readTags collects the span's tags: tag.tags (OpenInference), ai.telemetry.metadata.tags,
 // langfuse.trace.tags, langfuse.tags; an array, a JSON-array string, comma-separated text or
-// a single string.
+// a single string. They are appended to a copy of dst (dst is never modified), so the
+// trace-wide union (traceIDs.tags) can be passed as dst.
 func readTags(a *spanAttrs, dst []string) []string {
+	dst = dst[:len(dst):len(dst)] // appending copies: dst may be shared
 	for _, k := range []string{sc.OITagTags, sc.AIMetadataPrefix + "tags", "langfuse.trace.tags", "langfuse.tags"} {
 		v, ok := a.get(k)
 		if !ok {

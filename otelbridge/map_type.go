@@ -10,7 +10,10 @@ import (
 // classify decides the platform type and the finer kind (metadata.kind) of a span, by the
 // first dialect that names an operation: langfuse.observation.type › openinference.span.kind
 // › gen_ai.operation.name › AI SDK ai.operationId › traceloop.span.kind / llm.request.type ›
-// tool keys › any model key (reference §6.1, §6.3). Classification is by operation, never by
+// tool keys › any model key (reference §6.1, §6.3). OpenInference kinds are refined where the
+// emitter marks a finer kind without a kind of its own: an OpenAI Agents handoff (TOOL named
+// "handoff to …" without tool.name) is "handoff", a guardrail (CHAIN with guardrail.triggered)
+// is "guardrail". Classification is by operation, never by
 // context attributes such as gen_ai.agent.name on a chat span. aggregate marks kinds whose
 // usage repeats their descendants' (agent, workflow, chain, step, task).
 func classify(a *spanAttrs, name, scope string) (typ Type, kind string) {
@@ -35,10 +38,16 @@ func classify(a *spanAttrs, name, scope string) (typ Type, kind string) {
 		case sc.OIKindEmbedding:
 			return TypeLLM, "embedding"
 		case sc.OIKindTool:
+			if strings.HasPrefix(name, sc.OIHandoffNamePrefix) && !a.has(sc.OIToolName) {
+				return TypeTool, "handoff" // OpenAI Agents handoff: the model's transfer tool
+			}
 			return TypeTool, "tool"
 		case sc.OIKindAgent:
 			return TypeCustom, "agent"
 		case sc.OIKindChain:
+			if a.has(sc.OIGuardrailTriggered) {
+				return TypeCustom, "guardrail" // OpenAI Agents guardrail span
+			}
 			return TypeCustom, "chain"
 		case sc.OIKindRetriever:
 			return TypeCustom, "retrieval"

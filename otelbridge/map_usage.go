@@ -13,9 +13,9 @@ import (
 // therefore counted once.
 var (
 	promptKeys = []string{sc.GenAIUsageInputTokens, sc.GenAIUsagePromptTokens, sc.OITokenPrompt,
-		sc.AIUsageInputTokens, sc.AIUsagePromptTokens}
+		sc.AIUsageInputTokens, sc.AIUsagePromptTokens, sc.TLUsagePromptTokens}
 	completionKeys = []string{sc.GenAIUsageOutputTokens, sc.GenAIUsageCompletionTokens, sc.OITokenCompletion,
-		sc.AIUsageOutputTokens, sc.AIUsageCompletionToks}
+		sc.AIUsageOutputTokens, sc.AIUsageCompletionToks, sc.TLUsageCompletionTokens}
 	totalKeys  = []string{sc.GenAIUsageTotalTokens, sc.TLUsageTotalTokens, sc.OITokenTotal, sc.AIUsageTotalTokens}
 	cachedKeys = []string{sc.GenAIUsageCacheReadInputTokens, sc.GenAIUsageCacheReadOld, sc.OITokenCacheRead,
 		sc.GenAIUsageInputDetailsCache, sc.GenAIUsageInputCachedSentry, sc.AIUsageCachedInput, sc.AIUsageCacheRead,

@@ -51,6 +51,13 @@ const (
 	OIMetadata  = "metadata" // JSON object string
 	OITagTags   = "tag.tags" // string[]
 	OIAgentName = "agent.name"
+
+	// Set on guardrail spans (kind CHAIN) by the OpenAI Agents processors
+	// (openinference-instrumentation-openai-agents, JS processor.ts addGuardrailAttributes).
+	OIGuardrailTriggered = "guardrail.triggered"
+	// OIHandoffNamePrefix starts the name of a handoff span (kind TOOL, no tool.name) in the
+	// OpenAI Agents processors: "handoff to <agent>" (JS getSpanName, Python _get_span_name).
+	OIHandoffNamePrefix = "handoff to "
 )
 
 // openinference.span.kind values.
