@@ -110,9 +110,18 @@ func (e *llmtraceExporter) pushTraces(ctx context.Context, td ptrace.Traces) err
 	if len(views) == 0 {
 		return nil
 	}
-	events, sources := e.mapSpans(ctx, views)
+	events := e.mapSpans(ctx, views)
 	if len(events) == 0 {
 		return nil
+	}
+	// Which span each event came from is needed only to report rejections and to retry
+	// undelivered spans; it is not computed on the common path (one UUID string per span).
+	var sources []int
+	sourceOf := func() []int {
+		if sources == nil {
+			sources = sourceIndex(events, views)
+		}
+		return sources
 	}
 	res, sendErr := e.client.Send(ctx, events)
 	if res.Accepted > 0 {
@@ -125,7 +134,7 @@ func (e *llmtraceExporter) pushTraces(ctx context.Context, td ptrace.Traces) err
 			if r.Index >= 0 && r.Index < len(events) {
 				ev := &events[r.Index]
 				fields = append(fields, zap.String("span_name", ev.Name), zap.String("event_span_id", ev.SpanID))
-				if src := sources[r.Index]; src >= 0 {
+				if src := sourceOf()[r.Index]; src >= 0 {
 					fields = append(fields, zap.String("otel_trace_id", hexTrace(views[src].TraceID())), zap.String("otel_span_id", hexSpan(views[src].SpanID())))
 				}
 			}
@@ -146,22 +155,22 @@ func (e *llmtraceExporter) pushTraces(ctx context.Context, td ptrace.Traces) err
 	if ne != nil && ne.RetryAfter > 0 {
 		err = exporterhelper.NewThrottleRetry(sendErr, ne.RetryAfter)
 	}
-	if rest, ok := undeliveredTraces(td, views, sources, res.Undelivered); ok {
+	if rest, ok := undeliveredTraces(td, views, sourceOf(), res.Undelivered); ok {
 		return consumererror.NewTraces(err, rest)
 	}
 	return err
 }
 
-// mapSpans maps views and returns the events with, for each event, the index of the view
-// it came from (-1 when unknown). The Mapper returns every valid event and reports the
-// first event it had to leave out; spans left without an event are logged, counted as
-// rejected and not retried (the same span would fail the same way), and the rest ship.
-func (e *llmtraceExporter) mapSpans(ctx context.Context, views []otelbridge.SpanView) ([]otelbridge.TraceEvent, []int) {
+// mapSpans maps views and returns the events. The Mapper returns every valid event and
+// reports the first event it had to leave out; spans left without an event are logged,
+// counted as rejected and not retried (the same span would fail the same way), and the
+// rest ship.
+func (e *llmtraceExporter) mapSpans(ctx context.Context, views []otelbridge.SpanView) []otelbridge.TraceEvent {
 	events, err := e.mapper.Map(views)
-	sources := sourceIndex(events, views)
 	if err == nil {
-		return events, sources
+		return events
 	}
+	sources := sourceIndex(events, views)
 	mapped := make([]bool, len(views))
 	for _, s := range sources {
 		if s >= 0 {
@@ -185,7 +194,7 @@ func (e *llmtraceExporter) mapSpans(ctx context.Context, views []otelbridge.Span
 		e.logger.Warn("llmtrace: dropping an event that cannot be mapped onto a valid event; it is not retried", zap.Error(err))
 	}
 	e.telemetry.LlmtraceExporterEventsRejected.Add(ctx, int64(dropped))
-	return events, sources
+	return events
 }
 
 // sourceIndex returns, for each event, the index of the span it was mapped from: the span

@@ -42,8 +42,11 @@ func putBuffer(b *bytes.Buffer) {
 // b.AvailableBuffer() goes back to the pool with b.
 func adoptBytes(b *bytes.Buffer, out []byte) { *b = *bytes.NewBuffer(out[:0]) }
 
+// gzipWriters compress at klauspost's BestSpeed (level 1): on typical batches about 25 %
+// less CPU per request than the default level for about 15 % more bytes on the wire
+// (BenchmarkClientSend); the body is JSON with much repetition either way.
 var gzipWriters = sync.Pool{New: func() any {
-	w, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
+	w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
 	return w
 }}
 

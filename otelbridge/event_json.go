@@ -513,7 +513,7 @@ func appendAnyMap(dst []byte, m map[string]any, depth int) ([]byte, error) {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	slices.Sort(keys)
+	sortKeys(keys)
 	dst = append(dst, '{')
 	var err error
 	for i, k := range keys {
@@ -608,4 +608,56 @@ func appendFallback(dst []byte, v any) ([]byte, error) {
 	}
 	out := buf.Bytes()
 	return out[:len(out)-1], nil // Encode appends a newline
+}
+
+// sortKeys sorts metadata keys bytewise, as encoding/json orders map keys. A few dozen keys
+// (the usual metadata) are sorted by binary insertion with an inlined comparison that
+// reads eight bytes at a time — keys of one dialect share long prefixes ("gen_ai.request.",
+// "otel.") — more take slices.Sort.
+func sortKeys(keys []string) {
+	if len(keys) > 48 {
+		slices.Sort(keys)
+		return
+	}
+	for i := 1; i < len(keys); i++ {
+		k := keys[i]
+		lo, hi := 0, i
+		for lo < hi {
+			mid := int(uint(lo+hi) >> 1)
+			if lessKey(k, keys[mid]) {
+				hi = mid
+			} else {
+				lo = mid + 1
+			}
+		}
+		if lo < i {
+			copy(keys[lo+1:i+1], keys[lo:i])
+			keys[lo] = k
+		}
+	}
+}
+
+// lessKey reports a < b bytewise.
+func lessKey(a, b string) bool {
+	n := min(len(a), len(b))
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		x, y := beLoad8(a, i), beLoad8(b, i)
+		if x != y {
+			return x < y
+		}
+	}
+	for ; i < n; i++ {
+		if a[i] != b[i] {
+			return a[i] < b[i]
+		}
+	}
+	return len(a) < len(b)
+}
+
+// beLoad8 returns s[i:i+8] as a big-endian word (so words compare as the bytes do).
+func beLoad8(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[7]) | uint64(s[6])<<8 | uint64(s[5])<<16 | uint64(s[4])<<24 |
+		uint64(s[3])<<32 | uint64(s[2])<<40 | uint64(s[1])<<48 | uint64(s[0])<<56
 }

@@ -1,6 +1,7 @@
 package otelbridge
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -8,44 +9,99 @@ import (
 
 // spanAttrs indexes one span's attributes for the mapping and records which keys were
 // consumed (mapped onto an event field), so the rest can go to metadata.
+//
+// The attributes are kept in a slice in source order (a repeated key keeps its first
+// position and its last value, as a map would) with a 1024-bit presence filter over a
+// cheap key hash: the mapping asks for well over a hundred keys per span and most are
+// absent, so a lookup is usually one bit test, and a hit is a short scan of the slice.
+// Building it costs no allocation once the pooled slice has grown.
 type spanAttrs struct {
-	m        map[string]Value
-	used     map[string]struct{}
+	e        []attrEntry
+	filter   [attrFilterWords]uint64
 	prefixes []string // consumed flattened prefixes, e.g. "llm.input_messages."
+	order    []int32  // scratch: entry indices in key order (leftovers)
+}
+
+type attrEntry struct {
+	k    string
+	v    Value
+	used bool
+}
+
+const attrFilterWords = 16 // 1024 bits
+
+// attrHash picks the filter bit of a key from its length and two of its bytes (keys of a
+// dialect share long prefixes, so the bytes are taken from the end and the middle).
+func attrHash(k string) uint {
+	n := len(k)
+	if n == 0 {
+		return 0
+	}
+	return (uint(n)*131 + uint(k[n-1])*31 + uint(k[n/2])*7 + uint(k[n*3/4])) & (attrFilterWords*64 - 1)
+}
+
+func (a *spanAttrs) mayHave(k string) bool {
+	h := attrHash(k)
+	return a.filter[h>>6]&(1<<(h&63)) != 0
+}
+
+// find returns the index of key, or -1.
+func (a *spanAttrs) find(key string) int {
+	if !a.mayHave(key) {
+		return -1
+	}
+	for i := range a.e {
+		if a.e[i].k == key {
+			return i
+		}
+	}
+	return -1
 }
 
 func (a *spanAttrs) reset(src Map) {
-	if a.m == nil {
-		a.m = make(map[string]Value, 32)
-		a.used = make(map[string]struct{}, 32)
-	} else {
-		clear(a.m)
-		clear(a.used)
-	}
+	clear(a.e) // drop references to the previous span's values
+	a.e = a.e[:0]
+	a.filter = [attrFilterWords]uint64{}
 	a.prefixes = a.prefixes[:0]
 	if src != nil {
 		src.Range(func(k string, v Value) bool {
-			a.m[k] = v
+			if i := a.find(k); i >= 0 { // a repeated key: the last value wins
+				a.e[i].v = v
+				return true
+			}
+			h := attrHash(k)
+			a.filter[h>>6] |= 1 << (h & 63)
+			a.e = append(a.e, attrEntry{k: k, v: v})
 			return true
 		})
 	}
 }
 
+// release drops the references to span data before the spanAttrs is pooled.
+func (a *spanAttrs) release() {
+	clear(a.e)
+	a.e = a.e[:0]
+	clear(a.prefixes)
+	a.prefixes = a.prefixes[:0]
+}
+
 func (a *spanAttrs) has(key string) bool {
-	v, ok := a.m[key]
-	return ok && v.Kind() != ValueEmpty
+	i := a.find(key)
+	return i >= 0 && a.e[i].v.Kind() != ValueEmpty
 }
 
 // get returns the value of key; it does not mark it consumed.
 func (a *spanAttrs) get(key string) (Value, bool) {
-	v, ok := a.m[key]
-	return v, ok && v.Kind() != ValueEmpty
+	if i := a.find(key); i >= 0 {
+		return a.e[i].v, a.e[i].v.Kind() != ValueEmpty
+	}
+	return Value{}, false
 }
 
 // str returns a non-empty scalar as text.
 func (a *spanAttrs) str(key string) string {
-	if v, ok := a.m[key]; ok {
-		return valueString(v)
+	if i := a.find(key); i >= 0 {
+		return valueString(a.e[i].v)
 	}
 	return ""
 }
@@ -53,8 +109,8 @@ func (a *spanAttrs) str(key string) string {
 // use marks keys consumed.
 func (a *spanAttrs) use(keys ...string) {
 	for _, k := range keys {
-		if _, ok := a.m[k]; ok {
-			a.used[k] = struct{}{}
+		if i := a.find(k); i >= 0 {
+			a.e[i].used = true
 		}
 	}
 }
@@ -63,15 +119,39 @@ func (a *spanAttrs) use(keys ...string) {
 func (a *spanAttrs) usePrefix(prefix string) { a.prefixes = append(a.prefixes, prefix) }
 
 func (a *spanAttrs) isUsed(key string) bool {
-	if _, ok := a.used[key]; ok {
+	if i := a.find(key); i >= 0 && a.e[i].used {
 		return true
 	}
+	return a.underUsedPrefix(key)
+}
+
+func (a *spanAttrs) underUsedPrefix(key string) bool {
 	for _, p := range a.prefixes {
 		if strings.HasPrefix(key, p) {
 			return true
 		}
 	}
 	return false
+}
+
+// leftovers returns the indices of the entries the mapping did not consume (not used, not
+// under a consumed prefix, not flattened Traceloop content), in key order. The slice is
+// scratch, valid until the next call.
+func (a *spanAttrs) leftovers() []int32 {
+	a.order = a.order[:0]
+	for i := range a.e {
+		if a.e[i].used || isIndexedContent(a.e[i].k) || a.underUsedPrefix(a.e[i].k) {
+			continue
+		}
+		a.order = append(a.order, int32(i))
+	}
+	slices.SortFunc(a.order, func(x, y int32) int {
+		if lessKey(a.e[x].k, a.e[y].k) {
+			return -1
+		}
+		return 1 // keys are distinct
+	})
+	return a.order
 }
 
 // firstStr returns the first non-empty string value among keys and the key it came from.
@@ -86,7 +166,8 @@ func (a *spanAttrs) firstStr(keys ...string) (string, string) {
 
 // hasIndexed reports whether some key is prefix + a decimal index (flattened arrays).
 func (a *spanAttrs) hasIndexed(prefix string) bool {
-	for k := range a.m {
+	for i := range a.e {
+		k := a.e[i].k
 		if len(k) > len(prefix) && strings.HasPrefix(k, prefix) && k[len(prefix)] >= '0' && k[len(prefix)] <= '9' {
 			return true
 		}
@@ -103,7 +184,8 @@ func (a *spanAttrs) unflatten(prefix string) jv {
 		v    Value
 	}
 	var entries []entry
-	for k, v := range a.m {
+	for i := range a.e {
+		k, v := a.e[i].k, a.e[i].v
 		if len(k) <= len(prefix) || !strings.HasPrefix(k, prefix) {
 			continue
 		}

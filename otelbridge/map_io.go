@@ -19,15 +19,6 @@ var contentKeys = []string{
 	"tool_arguments", "tool_response", "final_result", "input", "output",
 }
 
-// contentKeySet is contentKeys as a set.
-var contentKeySet = func() map[string]bool {
-	m := make(map[string]bool, len(contentKeys))
-	for _, k := range contentKeys {
-		m[k] = true
-	}
-	return m
-}()
-
 var contentPrefixes = []string{
 	sc.OILLMInputMessages, sc.OILLMOutputMessages, sc.OILLMPrompts, sc.OILLMChoices, sc.OILLMTools,
 	sc.OIEmbeddings, sc.OIRetrievalDocs, sc.TLRequestFunctions,
@@ -167,14 +158,79 @@ func (c *spanCtx) toolDefinitions() *jv {
 	return nil
 }
 
-// valueInput is the first plain input value of the span's dialect.
-func (c *spanCtx) valueInput(tool bool) *jv {
-	keys := []string{"langfuse.observation.input", sc.GenAIInputMessages, sc.AIPromptMessages, sc.OIInputValue, sc.TLEntityInput, sc.AIPrompt,
+// Plain input / output value keys in priority order, for model and other spans and for tool
+// spans.
+var (
+	valueInputKeys = []string{"langfuse.observation.input", sc.GenAIInputMessages, sc.AIPromptMessages, sc.OIInputValue, sc.TLEntityInput, sc.AIPrompt,
 		sc.GenAIToolCallArgs, sc.AIToolCallArgs, sc.GenAIRetrievalQueryText, sc.AIValue, sc.AIValues,
 		"tool_arguments", "mlflow.spanInputs", "input"}
+	toolInputKeys = []string{sc.GenAIToolCallArgs, sc.AIToolCallArgs, sc.OIInputValue, sc.TLEntityInput,
+		"tool_arguments", "langfuse.observation.input", "mlflow.spanInputs", "input"}
+	valueOutputKeys = []string{"langfuse.observation.output", sc.GenAIOutputMessages, sc.OIOutputValue, sc.TLEntityOutput,
+		sc.GenAIToolCallResult, sc.AIToolCallResult, sc.AIResponseObject, sc.AIResultObject,
+		sc.GenAIRetrievalDocuments, sc.AIEmbedding, sc.AIEmbeddings, "tool_response", "final_result",
+		"mlflow.spanOutputs", "output"}
+	toolOutputKeys = []string{sc.GenAIToolCallResult, sc.AIToolCallResult, sc.OIOutputValue, sc.TLEntityOutput,
+		"tool_response", "langfuse.observation.output", "mlflow.spanOutputs", "output"}
+)
+
+// appendValueInput appends the first plain input value of the span's dialect, as
+// appendJV(valueInput(tool)) would, streaming the attribute values; ok is false when there
+// is none.
+func (c *spanCtx) appendValueInput(dst []byte, tool bool) ([]byte, bool) {
+	keys := valueInputKeys
 	if tool {
-		keys = []string{sc.GenAIToolCallArgs, sc.AIToolCallArgs, sc.OIInputValue, sc.TLEntityInput,
-			"tool_arguments", "langfuse.observation.input", "mlflow.spanInputs", "input"}
+		keys = toolInputKeys
+	}
+	for _, k := range keys {
+		if v, ok := c.a.get(k); ok {
+			return c.appendAttrJSON(dst, v), true
+		}
+	}
+	if j := c.valueInput(tool); j != nil {
+		return appendJV(dst, j), true
+	}
+	return dst, false
+}
+
+// appendValueOutput is appendValueInput's twin for valueOutput.
+func (c *spanCtx) appendValueOutput(dst []byte, tool bool) ([]byte, bool) {
+	keys := valueOutputKeys
+	if tool {
+		keys = toolOutputKeys
+	}
+	for _, k := range keys {
+		if v, ok := c.a.get(k); ok {
+			return c.appendAttrJSON(dst, v), true
+		}
+	}
+	if j := c.valueOutput(tool); j != nil {
+		return appendJV(dst, j), true
+	}
+	return dst, false
+}
+
+// appendAttrJSON appends an attribute value as appendJV(valueJV(v, true, 0)) writes it:
+// strings that hold a JSON object or array are re-encoded without building their tree.
+func (c *spanCtx) appendAttrJSON(dst []byte, v Value) []byte {
+	if v.Kind() == ValueStr && c.fast {
+		s := v.Str()
+		if looksLikeJSON(s) {
+			if out, ok := appendJSONText(dst, s); ok {
+				return out
+			}
+		}
+		return appendJSONString(dst, s)
+	}
+	j := valueJV(v, true, 0)
+	return appendJV(dst, &j)
+}
+
+// valueInput is the first plain input value of the span's dialect.
+func (c *spanCtx) valueInput(tool bool) *jv {
+	keys := valueInputKeys
+	if tool {
+		keys = toolInputKeys
 	}
 	for _, k := range keys {
 		if j := c.attrJV(k); j != nil {
@@ -191,13 +247,9 @@ func (c *spanCtx) valueInput(tool bool) *jv {
 }
 
 func (c *spanCtx) valueOutput(tool bool) *jv {
-	keys := []string{"langfuse.observation.output", sc.GenAIOutputMessages, sc.OIOutputValue, sc.TLEntityOutput,
-		sc.GenAIToolCallResult, sc.AIToolCallResult, sc.AIResponseObject, sc.AIResultObject,
-		sc.GenAIRetrievalDocuments, sc.AIEmbedding, sc.AIEmbeddings, "tool_response", "final_result",
-		"mlflow.spanOutputs", "output"}
+	keys := valueOutputKeys
 	if tool {
-		keys = []string{sc.GenAIToolCallResult, sc.AIToolCallResult, sc.OIOutputValue, sc.TLEntityOutput,
-			"tool_response", "langfuse.observation.output", "mlflow.spanOutputs", "output"}
+		keys = toolOutputKeys
 	}
 	for _, k := range keys {
 		if j := c.attrJV(k); j != nil {
@@ -283,6 +335,10 @@ func (c *spanCtx) outputMessages() (*nmsg, bool) {
 // finishReason is the first finish reason any dialect reports.
 func (c *spanCtx) finishReason() *jv {
 	if v, ok := c.a.get(sc.GenAIResponseFinishReason); ok {
+		if l := v.List(); v.Kind() == ValueList && l != nil && l.Len() == 1 {
+			j := valueJV(l.At(0), true, 1)
+			return &j
+		}
 		j := valueJV(v, true, 0)
 		if j.k == 'a' && len(j.vals) == 1 {
 			return &j.vals[0]
@@ -308,6 +364,10 @@ func (c *spanCtx) buildInput() []byte {
 	}
 	tool := c.typ == TypeTool
 	if !tool {
+		if buf, ok := c.fastInput(); ok {
+			c.buf = buf
+			return c.keep(buf)
+		}
 		if msgs, sys := c.inputMessages(); msgs != nil || sys != nil {
 			buf := append(c.buf[:0], `{"messages":[`...)
 			for i := range msgs {
@@ -327,12 +387,12 @@ func (c *spanCtx) buildInput() []byte {
 			}
 			buf = append(buf, '}')
 			c.buf = buf
-			return cloneBytes(buf)
+			return c.keep(buf)
 		}
 	}
-	if j := c.valueInput(tool); j != nil {
-		c.buf = appendJV(c.buf[:0], j)
-		return cloneBytes(c.buf)
+	if buf, ok := c.appendValueInput(c.buf[:0], tool); ok {
+		c.buf = buf
+		return c.keep(buf)
 	}
 	return nil
 }
@@ -340,6 +400,11 @@ func (c *spanCtx) buildInput() []byte {
 // buildOutput returns the event output, or nil.
 func (c *spanCtx) buildOutput() []byte {
 	tool := c.typ == TypeTool
+	if !tool {
+		if out, ok := c.fastOutput(); ok {
+			return out
+		}
+	}
 	fr := c.finishReason()
 	var m *nmsg
 	if !tool {
@@ -352,9 +417,9 @@ func (c *spanCtx) buildOutput() []byte {
 		m = nil // finish reasons only
 	}
 	if m == nil && !c.opts.OmitContent {
-		if j := c.valueOutput(tool); j != nil {
-			c.buf = appendJV(c.buf[:0], j)
-			return cloneBytes(c.buf)
+		if buf, ok := c.appendValueOutput(c.buf[:0], tool); ok {
+			c.buf = buf
+			return c.keep(buf)
 		}
 	}
 	if m == nil && fr == nil {
@@ -404,7 +469,106 @@ func (c *spanCtx) buildOutput() []byte {
 	if len(buf) == 2 {
 		return nil
 	}
-	return cloneBytes(buf)
+	return c.keep(buf)
 }
 
-func cloneBytes(b []byte) []byte { return append([]byte(nil), b...) }
+// fastInput builds the input of a model call whose gen_ai.input.messages is a JSON string
+// of plain-text messages (fastMessages), streaming; ok is false otherwise, and the general
+// path (inputMessages) decides. The bytes are the general path's.
+func (c *spanCtx) fastInput() ([]byte, bool) {
+	if !c.fast {
+		return nil, false
+	}
+	v, ok := c.a.get(sc.GenAIInputMessages)
+	if !ok || v.Kind() != ValueStr {
+		return nil, false
+	}
+	msgs, txt, ok := fastMessages(v.Str(), c.fmsgs[:0], c.txt[:0])
+	c.fmsgs, c.txt = msgs, txt
+	if !ok {
+		return nil, false
+	}
+	buf := append(c.buf[:0], `{"messages":[`...)
+	for i := range msgs {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = appendFastMessage(buf, &msgs[i], txt)
+	}
+	buf = append(buf, ']')
+	if sv, ok := c.a.get(sc.GenAISystemInstructions); ok {
+		buf = append(buf, `,"system":`...)
+		buf = c.appendSystem(buf, sv)
+	}
+	if tv, ok := c.a.get(sc.GenAIToolDefinitions); ok {
+		buf = append(buf, `,"tools":`...)
+		buf = c.appendAttrJSON(buf, tv)
+	} else if t := c.toolDefinitions(); t != nil {
+		buf = append(buf, `,"tools":`...)
+		buf = appendJV(buf, t)
+	}
+	return append(buf, '}'), true
+}
+
+// appendSystem appends gen_ai.system_instructions as systemJV renders it: an array of text
+// parts joined into one string, streaming; other shapes through the tree.
+func (c *spanCtx) appendSystem(dst []byte, v Value) []byte {
+	if v.Kind() == ValueStr {
+		s := v.Str()
+		if !looksLikeJSON(s) {
+			return appendJSONString(dst, s)
+		}
+		if m, txt, ok := fastTextParts(s, c.txt[:0]); ok && m.hasText {
+			c.txt = txt
+			dst = append(dst, '"')
+			dst = append(dst, txt[m.text0:m.text1]...)
+			return append(dst, '"')
+		}
+	}
+	j := valueJV(v, true, 0)
+	sys := systemJV(&j)
+	return appendJV(dst, &sys)
+}
+
+// fastOutput builds the output of a model call whose gen_ai.output.messages is a JSON
+// string of one or more plain-text messages, streaming: {"response": the first message's
+// text, "finish_reason": its finish reason or the span's}. ok is false otherwise, and the
+// general path (outputMessages) decides. The bytes are the general path's.
+func (c *spanCtx) fastOutput() ([]byte, bool) {
+	if !c.fast {
+		return nil, false
+	}
+	v, ok := c.a.get(sc.GenAIOutputMessages)
+	if !ok || v.Kind() != ValueStr {
+		return nil, false
+	}
+	msgs, txt, ok := fastMessages(v.Str(), c.fmsgs[:0], c.txt[:0])
+	c.fmsgs, c.txt = msgs, txt
+	if !ok || len(msgs) == 0 {
+		return nil, false
+	}
+	fr := c.finishReason()
+	m := &msgs[0]
+	if m.finish != "" {
+		fr = &jv{k: 's', s: m.finish}
+	}
+	buf := append(c.buf[:0], '{')
+	if !c.opts.OmitContent && m.hasText {
+		buf = append(buf, `"response":"`...)
+		buf = append(buf, txt[m.text0:m.text1]...)
+		buf = append(buf, '"')
+	}
+	if fr != nil {
+		if len(buf) > 1 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, `"finish_reason":`...)
+		buf = appendJV(buf, fr)
+	}
+	buf = append(buf, '}')
+	c.buf = buf
+	if len(buf) == 2 {
+		return nil, true
+	}
+	return c.keep(buf), true
+}

@@ -415,6 +415,14 @@ func appendJV(dst []byte, v *jv) []byte {
 // appendJSONString writes s as a JSON string; invalid UTF-8 becomes U+FFFD.
 func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
+	dst = appendJSONStringBody(dst, s)
+	return append(dst, '"')
+}
+
+// appendJSONStringBody is appendJSONString without the quotes. It is character-local: the
+// body of a + "\n" + b is the body of a, `\n`, the body of b (invalid UTF-8 is replaced
+// byte by byte), which the streaming message path relies on to join text parts.
+func appendJSONStringBody(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		for i+8 <= len(s) && plainASCII8(load8(s, i)) {
@@ -463,8 +471,7 @@ func appendJSONString(dst []byte, s string) []byte {
 		}
 		i += size
 	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	return append(dst, s[start:]...)
 }
 
 // appendValue writes an attribute value as JSON: strings as strings (never parsed), maps
@@ -663,3 +670,184 @@ func jsonSpecial8(x uint64) uint64 {
 // plainASCII8 reports whether the 8 bytes of x are ASCII a JSON string carries as they
 // are (no control byte, '"', '\\' or byte ≥ 0x80).
 func plainASCII8(x uint64) bool { return jsonSpecial8(x)|x&swarMSB == 0 }
+
+// appendJSONText appends s re-encoded as appendJV(parseJSON(s)) would write it — compact,
+// strings re-escaped by appendJSONString, numbers as written, duplicate keys kept in order —
+// streaming, without building the value tree. ok is false (dst unchanged) exactly when
+// parseJSON(s) fails; the caller then keeps s as a raw string (lenient parsing).
+func appendJSONText(dst []byte, s string) ([]byte, bool) {
+	p := parserPool.Get().(*jsonParser)
+	p.s, p.i = s, 0
+	n0 := len(dst)
+	p.ws()
+	out, ok := p.emit(dst, 0)
+	if ok {
+		p.ws()
+		ok = p.i == len(p.s)
+	}
+	p.s = ""
+	parserPool.Put(p)
+	if !ok {
+		return out[:n0], false
+	}
+	return out, true
+}
+
+// emit is value's streaming twin: it accepts exactly what value accepts, at the same
+// depth limit, and appends what appendJV writes for the value value returns.
+func (p *jsonParser) emit(dst []byte, depth int) ([]byte, bool) {
+	if p.i >= len(p.s) || depth > maxJSONDepth {
+		return dst, false
+	}
+	var ok bool
+	switch c := p.s[p.i]; {
+	case c == '{':
+		p.i++
+		p.ws()
+		if p.i < len(p.s) && p.s[p.i] == '}' {
+			p.i++
+			return append(dst, "{}"...), true
+		}
+		dst = append(dst, '{')
+		for first := true; ; first = false {
+			p.ws()
+			if p.i >= len(p.s) || p.s[p.i] != '"' {
+				return dst, false
+			}
+			if !first {
+				dst = append(dst, ',')
+			}
+			if dst, ok = p.emitStr(dst); !ok {
+				return dst, false
+			}
+			p.ws()
+			if p.i >= len(p.s) || p.s[p.i] != ':' {
+				return dst, false
+			}
+			p.i++
+			p.ws()
+			dst = append(dst, ':')
+			if dst, ok = p.emit(dst, depth+1); !ok {
+				return dst, false
+			}
+			p.ws()
+			if p.i >= len(p.s) {
+				return dst, false
+			}
+			if p.s[p.i] == ',' {
+				p.i++
+				continue
+			}
+			if p.s[p.i] == '}' {
+				p.i++
+				return append(dst, '}'), true
+			}
+			return dst, false
+		}
+	case c == '[':
+		p.i++
+		p.ws()
+		if p.i < len(p.s) && p.s[p.i] == ']' {
+			p.i++
+			return append(dst, "[]"...), true
+		}
+		dst = append(dst, '[')
+		for first := true; ; first = false {
+			p.ws()
+			if !first {
+				dst = append(dst, ',')
+			}
+			if dst, ok = p.emit(dst, depth+1); !ok {
+				return dst, false
+			}
+			p.ws()
+			if p.i >= len(p.s) {
+				return dst, false
+			}
+			if p.s[p.i] == ',' {
+				p.i++
+				continue
+			}
+			if p.s[p.i] == ']' {
+				p.i++
+				return append(dst, ']'), true
+			}
+			return dst, false
+		}
+	case c == '"':
+		return p.emitStr(dst)
+	case c == 't' || c == 'f' || c == 'n':
+		var v jv
+		switch c {
+		case 't':
+			v, ok = p.lit("true", 't')
+		case 'f':
+			v, ok = p.lit("false", 'f')
+		default:
+			v, ok = p.lit("null", 'z')
+		}
+		if !ok {
+			return dst, false
+		}
+		return appendJV(dst, &v), true
+	case c == '-' || c >= '0' && c <= '9':
+		v, ok := p.num()
+		if !ok {
+			return dst, false
+		}
+		return append(dst, v.s...), true
+	}
+	return dst, false
+}
+
+// emitStr reads the JSON string at p.i (which is '"') as str does and appends it as
+// appendJSONString writes the decoded text.
+func (p *jsonParser) emitStr(dst []byte) ([]byte, bool) {
+	dst = append(dst, '"')
+	dst, ok := p.emitStrBody(dst)
+	return append(dst, '"'), ok
+}
+
+// emitStrBody is emitStr without the quotes: the body of the re-encoded string. One pass
+// over the source: a string of plain ASCII without escapes (the common case) is copied as
+// it is, which is what appendJSONStringBody writes for it; any other string is re-encoded
+// by appendJSONStringBody, after str decodes it when it has escapes.
+func (p *jsonParser) emitStrBody(dst []byte) ([]byte, bool) {
+	q := p.i
+	i := q + 1
+	var high uint64 // the top bits of the bytes seen: non-zero when one is >= 0x80
+	for i < len(p.s) {
+		for i+8 <= len(p.s) {
+			x := load8(p.s, i)
+			if jsonSpecial8(x) != 0 {
+				break
+			}
+			high |= x
+			i += 8
+		}
+		if i >= len(p.s) {
+			break
+		}
+		c := p.s[i]
+		if c == '"' {
+			p.i = i + 1
+			if high&swarMSB == 0 {
+				return append(dst, p.s[q+1:i]...), true
+			}
+			return appendJSONStringBody(dst, p.s[q+1:i]), true
+		}
+		if c == '\\' {
+			s, ok := p.str()
+			if !ok {
+				return dst, false
+			}
+			return appendJSONStringBody(dst, s), true
+		}
+		if c < 0x20 {
+			return dst, false
+		}
+		high |= uint64(c)
+		i++
+	}
+	return dst, false
+}

@@ -330,3 +330,303 @@ func systemJV(v *jv) jv {
 	}
 	return *v
 }
+
+// The streaming path. Most model calls carry their messages as one JSON string of plain
+// text messages — OTel's [{"role","parts":[{"type":"text","content"}]}] or ChatML's
+// [{"role","content":"…"}]. fastMessages reads exactly that subset straight from the
+// source text into the output shape, without a value tree; anything outside it (tool
+// calls, media parts, wrappers, null or non-string fields, repeated keys, JSON the parser
+// would refuse) makes it give up, and the general path (parseJSON, normMessages) decides.
+// Where it does not give up its output is byte for byte the general path's (a test
+// compares both on generated and fuzzed messages).
+
+// fastMsg is one plain-text message: role, name and finish reason decoded, the text kept
+// as the body of a JSON string already escaped as appendJSONString escapes (parts joined by
+// "\n"), at txt[text0:text1] of the buffer fastMessages fills.
+type fastMsg struct {
+	role, name, finish string
+	text0, text1       int
+	hasText            bool
+}
+
+// fastMessages appends to msgs the messages of s, a JSON array of plain-text messages, and
+// their encoded texts to txt. ok is false when s is anything else.
+func fastMessages(s string, msgs []fastMsg, txt []byte) ([]fastMsg, []byte, bool) {
+	p := parserPool.Get().(*jsonParser)
+	defer func() {
+		p.s = ""
+		parserPool.Put(p)
+	}()
+	p.s, p.i = s, 0
+	p.ws()
+	if !p.at('[') {
+		return msgs, txt, false
+	}
+	p.i++
+	p.ws()
+	if p.at(']') {
+		p.i++
+	} else {
+		for {
+			p.ws()
+			if !p.at('{') {
+				return msgs, txt, false
+			}
+			var m fastMsg
+			var ok bool
+			if txt, ok = p.fastMessage(&m, txt); !ok {
+				return msgs, txt, false
+			}
+			msgs = append(msgs, m)
+			p.ws()
+			if p.at(',') {
+				p.i++
+				continue
+			}
+			if p.at(']') {
+				p.i++
+				break
+			}
+			return msgs, txt, false
+		}
+	}
+	p.ws()
+	return msgs, txt, p.i == len(p.s)
+}
+
+func (p *jsonParser) at(c byte) bool { return p.i < len(p.s) && p.s[p.i] == c }
+
+// fastMessage reads the message object at p.i: keys role, name, finish_reason (strings) and
+// one of parts / content / contents (a string or an array of text parts), each at most once.
+func (p *jsonParser) fastMessage(m *fastMsg, txt []byte) ([]byte, bool) {
+	p.i++ // '{'
+	p.ws()
+	if p.at('}') {
+		p.i++
+		return txt, true
+	}
+	var seen uint8
+	for {
+		p.ws()
+		if !p.at('"') {
+			return txt, false
+		}
+		key, ok := p.str()
+		if !ok {
+			return txt, false
+		}
+		p.ws()
+		if !p.at(':') {
+			return txt, false
+		}
+		p.i++
+		p.ws()
+		var bit uint8
+		var dst *string
+		switch key {
+		case "role":
+			bit, dst = 1, &m.role
+		case "name":
+			bit, dst = 2, &m.name
+		case "finish_reason":
+			bit, dst = 4, &m.finish
+		case "parts", "content", "contents":
+			bit = 8
+		default:
+			return txt, false
+		}
+		if seen&bit != 0 {
+			return txt, false
+		}
+		seen |= bit
+		switch {
+		case dst != nil:
+			if !p.at('"') {
+				return txt, false
+			}
+			if *dst, ok = p.str(); !ok {
+				return txt, false
+			}
+		case p.at('"'): // ChatML content string
+			txt = addFastText(m, txt)
+			if txt, ok = p.emitStrBody(txt); !ok {
+				return txt, false
+			}
+			m.text1 = len(txt)
+		case p.at('['):
+			if txt, ok = p.fastParts(m, txt); !ok {
+				return txt, false
+			}
+		default:
+			return txt, false
+		}
+		p.ws()
+		if p.at(',') {
+			p.i++
+			continue
+		}
+		if p.at('}') {
+			p.i++
+			return txt, true
+		}
+		return txt, false
+	}
+}
+
+// addFastText starts a text of m in txt: the first one, or "\n" after the ones before.
+func addFastText(m *fastMsg, txt []byte) []byte {
+	if !m.hasText {
+		m.hasText, m.text0 = true, len(txt)
+		return txt
+	}
+	return append(txt, '\\', 'n')
+}
+
+// fastParts reads an array of text parts at p.i: strings, {"type":"text"|"input_text"|
+// "output_text", "content"|"text": string} or {"text": string}.
+func (p *jsonParser) fastParts(m *fastMsg, txt []byte) ([]byte, bool) {
+	p.i++ // '['
+	p.ws()
+	if p.at(']') {
+		p.i++
+		return txt, true
+	}
+	var ok bool
+	for {
+		p.ws()
+		switch {
+		case p.at('"'):
+			txt = addFastText(m, txt)
+			if txt, ok = p.emitStrBody(txt); !ok {
+				return txt, false
+			}
+			m.text1 = len(txt)
+		case p.at('{'):
+			if txt, ok = p.fastTextPart(m, txt); !ok {
+				return txt, false
+			}
+		default:
+			return txt, false
+		}
+		p.ws()
+		if p.at(',') {
+			p.i++
+			continue
+		}
+		if p.at(']') {
+			p.i++
+			return txt, true
+		}
+		return txt, false
+	}
+}
+
+// fastTextPart reads one text part object at p.i (see fastParts).
+func (p *jsonParser) fastTextPart(m *fastMsg, txt []byte) ([]byte, bool) {
+	p.i++ // '{'
+	var typ string
+	var hasType bool
+	var seen uint8
+	for {
+		p.ws()
+		if !p.at('"') {
+			return txt, false
+		}
+		key, ok := p.str()
+		if !ok {
+			return txt, false
+		}
+		p.ws()
+		if !p.at(':') {
+			return txt, false
+		}
+		p.i++
+		p.ws()
+		if !p.at('"') {
+			return txt, false
+		}
+		switch {
+		case key == "type" && seen&1 == 0:
+			seen |= 1
+			if typ, ok = p.str(); !ok {
+				return txt, false
+			}
+			hasType = true
+		case (key == "content" || key == "text") && seen&2 == 0:
+			seen |= 2
+			if key == "content" {
+				seen |= 4
+			}
+			// Written now, kept only if the part turns out to be a text part.
+			txt = addFastText(m, txt)
+			if txt, ok = p.emitStrBody(txt); !ok {
+				return txt, false
+			}
+			m.text1 = len(txt)
+		default:
+			return txt, false
+		}
+		p.ws()
+		if p.at(',') {
+			p.i++
+			continue
+		}
+		if !p.at('}') {
+			return txt, false
+		}
+		p.i++
+		break
+	}
+	if seen&2 == 0 {
+		return txt, false
+	}
+	if hasType {
+		switch strings.ToLower(typ) {
+		case "text", "input_text", "output_text":
+		default:
+			return txt, false
+		}
+	} else if seen&4 != 0 { // {"content": …} without a type is not a text part
+		return txt, false
+	}
+	return txt, true
+}
+
+// appendFastMessage writes m as appendMessage writes the same message: {role, content?,
+// name?}.
+func appendFastMessage(dst []byte, m *fastMsg, txt []byte) []byte {
+	dst = append(dst, `{"role":`...)
+	dst = appendJSONString(dst, m.role)
+	if m.hasText {
+		dst = append(dst, `,"content":"`...)
+		dst = append(dst, txt[m.text0:m.text1]...)
+		dst = append(dst, '"')
+	}
+	if m.name != "" {
+		dst = append(dst, `,"name":`...)
+		dst = appendJSONString(dst, m.name)
+	}
+	return append(dst, '}')
+}
+
+// fastTextParts reads s, a JSON array of text parts (see fastParts), into one message
+// whose text is the parts joined by "\n".
+func fastTextParts(s string, txt []byte) (fastMsg, []byte, bool) {
+	var m fastMsg
+	p := parserPool.Get().(*jsonParser)
+	defer func() {
+		p.s = ""
+		parserPool.Put(p)
+	}()
+	p.s, p.i = s, 0
+	p.ws()
+	if !p.at('[') {
+		return m, txt, false
+	}
+	txt, ok := p.fastParts(&m, txt)
+	if !ok {
+		return m, txt, false
+	}
+	p.ws()
+	return m, txt, p.i == len(p.s)
+}

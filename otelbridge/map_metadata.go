@@ -33,13 +33,19 @@ type metadata struct {
 	m       map[string]any
 	bytes   int
 	dropped int
+	c       *spanCtx // raw JSON values are kept in its slab
 }
 
-func newMetadata(base map[string]any) *metadata {
-	md := &metadata{m: make(map[string]any, 24+len(base))}
+// newMetadata starts the metadata of one event: the Mapper's base metadata, then the
+// resource attributes. The builder is c's (reused); the map is new.
+func (c *spanCtx) newMetadata(res Map) *metadata {
+	base := c.opts.Metadata
+	c.md = metadata{m: make(map[string]any, 24+len(base)), c: c}
+	md := &c.md
 	for k, v := range base {
 		md.m[k] = v
 	}
+	md.resource(res)
 	return md
 }
 
@@ -70,8 +76,8 @@ func (md *metadata) setValue(k string, v Value) {
 	case ValueStr:
 		s := v.Str()
 		if jsonStringKeys[k] && looksLikeJSON(s) {
-			if j, ok := parseJSON(s); ok {
-				raw := appendJV(nil, &j)
+			if raw, ok := appendJSONText(md.c.buf[:0], s); ok {
+				md.c.buf = raw
 				md.putRaw(k, raw)
 				return
 			}
@@ -94,16 +100,18 @@ func (md *metadata) setValue(k string, v Value) {
 	case ValueEmpty:
 		md.put(k, nil, len(k)+8)
 	default:
-		md.putRaw(k, appendValue(nil, v, 0))
+		md.c.buf = appendValue(md.c.buf[:0], v, 0)
+		md.putRaw(k, md.c.buf)
 	}
 }
 
+// putRaw stores JSON bytes (scratch: a copy is kept).
 func (md *metadata) putRaw(k string, raw []byte) {
 	if len(raw) > maxMetaValueBytes {
 		md.put(k, truncMarker(len(raw)), 40)
 		return
 	}
-	md.put(k, json.RawMessage(raw), len(raw)+len(k)+4)
+	md.put(k, json.RawMessage(md.c.keep(raw)), len(raw)+len(k)+4)
 }
 
 func (md *metadata) resource(r Map) {
@@ -127,18 +135,15 @@ func (md *metadata) scope(name, version string) {
 
 // leftovers stores every span attribute the mapping did not consume, in key order.
 func (md *metadata) leftovers(a *spanAttrs) {
-	for _, k := range sortedKeys(a.m) {
-		if a.isUsed(k) || isIndexedContent(k) {
-			continue
-		}
-		md.setValue(k, a.m[k])
+	for _, i := range a.leftovers() {
+		md.setValue(a.e[i].k, a.e[i].v)
 	}
 }
 
 // events keeps the span events the mapping did not consume as otel.events:
 // [{name, time, attributes}].
 func (md *metadata) events(evs []spanEvent, used []bool) {
-	var buf []byte
+	buf := md.c.buf[:0]
 	n := 0
 	for i := range evs {
 		if used[i] {
@@ -165,8 +170,10 @@ func (md *metadata) events(evs []spanEvent, used []bool) {
 		}
 		buf = append(buf, '}')
 	}
+	md.c.buf = buf
 	if n > 0 {
 		buf = append(buf, ']')
+		md.c.buf = buf
 		md.putRaw("otel.events", buf)
 	}
 }

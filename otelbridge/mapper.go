@@ -1,7 +1,6 @@
 package otelbridge
 
 import (
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -42,6 +41,9 @@ type Mapper struct {
 	mem   *traceMemory
 	attrs sync.Pool
 	ctxs  sync.Pool // *spanCtx: scratch buffers reused across Map calls
+	// treeOnly turns the streaming paths off (fastMessages, appendJSONText), so tests can
+	// compare them with the general path.
+	treeOnly bool
 }
 
 // NewMapper returns a Mapper with opts (zero or negative caps mean the defaults).
@@ -57,6 +59,14 @@ func NewMapper(opts MapOptions) *Mapper {
 	return &Mapper{opts: opts, mem: newTraceMemory(), attrs: sync.Pool{New: func() any { return new(spanAttrs) }}}
 }
 
+// resolvedTrace is what every event of one trace shares: the trace-wide values and the
+// traceId / threadId strings (computed once per trace and Map call).
+type resolvedTrace struct {
+	ids        traceIDs
+	traceUUID  string
+	threadUUID string
+}
+
 // spanEvent is one span event as read from the view.
 type spanEvent struct {
 	name  string
@@ -68,9 +78,36 @@ type spanEvent struct {
 type spanCtx struct {
 	*prepared
 	opts       *MapOptions
+	fast       bool // the streaming paths are on
 	events     []spanEvent
 	usedEvents []bool
-	buf        []byte
+	buf        []byte    // scratch: the JSON being built
+	fmsgs      []fastMsg // scratch: messages read by fastMessages
+	txt        []byte    // scratch: their encoded texts
+	// slab holds the Input / Output bytes of the events of one Map call: each event gets
+	// a capacity-limited slice of it (appending to one never touches another), so a call
+	// allocates a few slabs instead of two arrays per event. It is never reused across
+	// calls; an event keeps its slab alive (at most maxSlab bytes).
+	slab []byte
+	// usages holds the Usage of the events of one Map call (one array, not one per event);
+	// like slab, never reused across calls.
+	usages []Usage
+	md     metadata // reused builder; the map it builds belongs to the event
+}
+
+const (
+	minSlab = 4 << 10
+	maxSlab = 32 << 10
+)
+
+// keep returns a copy of b that the event owns (a capacity-limited slice of the slab).
+func (c *spanCtx) keep(b []byte) []byte {
+	if len(b) > cap(c.slab)-len(c.slab) {
+		c.slab = make([]byte, 0, max(len(b), min(2*cap(c.slab), maxSlab), minSlab))
+	}
+	l := len(c.slab)
+	c.slab = append(c.slab, b...)
+	return c.slab[l:len(c.slab):len(c.slab)]
 }
 
 // Map maps spans (any order, any number of traces) onto events: one event per span, in
@@ -90,6 +127,7 @@ func (m *Mapper) Map(spans []SpanView) ([]TraceEvent, error) {
 	}
 	defer func() {
 		for i := range preps {
+			preps[i].a.release()
 			m.attrs.Put(preps[i].a)
 		}
 	}()
@@ -104,20 +142,28 @@ func (m *Mapper) Map(spans []SpanView) ([]TraceEvent, error) {
 		}
 		byTrace[p.trace] = append(byTrace[p.trace], p)
 	}
-	resolved := make(map[[16]byte]traceIDs, len(order))
-	for _, id := range order {
-		resolved[id] = m.mem.resolveTrace(id, byTrace[id])
+	resolved := make(map[[16]byte]*resolvedTrace, len(order))
+	rts := make([]resolvedTrace, len(order))
+	for i, id := range order {
+		rt := &rts[i]
+		rt.ids = m.mem.resolveTrace(id, byTrace[id])
+		rt.traceUUID = TraceUUID(id)
+		rt.threadUUID = ThreadUUID(rt.ids.conv.v)
+		if rt.threadUUID == "" {
+			rt.threadUUID = rt.traceUUID
+		}
+		resolved[id] = rt
 	}
 
 	out := make([]TraceEvent, 0, len(preps))
 	var firstErr error
 	c := m.getCtx()
 	defer m.putCtx(c)
+	c.usages = make([]Usage, 0, len(preps))
 	for i := range preps {
 		c.prepared = &preps[i]
-		ids := resolved[c.trace]
 		n := len(out)
-		out = c.build(out, &ids)
+		out = c.build(out, resolved[c.trace])
 		for j := n; j < len(out); j++ {
 			if err := out[j].Validate(); err != nil {
 				if firstErr == nil {
@@ -138,7 +184,7 @@ func (m *Mapper) getCtx() *spanCtx {
 	if c, ok := m.ctxs.Get().(*spanCtx); ok {
 		return c
 	}
-	return &spanCtx{opts: &m.opts, buf: make([]byte, 0, 4<<10)}
+	return &spanCtx{opts: &m.opts, fast: !m.treeOnly, buf: make([]byte, 0, 4<<10)}
 }
 
 // putCtx drops c's references to span data and pools it.
@@ -146,8 +192,16 @@ func (m *Mapper) putCtx(c *spanCtx) {
 	c.prepared = nil
 	clear(c.events)
 	c.events = c.events[:0]
+	clear(c.fmsgs)
+	c.fmsgs = c.fmsgs[:0]
+	c.slab = nil // the events own it now
+	c.usages = nil
+	c.md = metadata{}
 	if cap(c.buf) > maxPooledScratch {
 		c.buf = nil
+	}
+	if cap(c.txt) > maxPooledScratch {
+		c.txt = nil
 	}
 	m.ctxs.Put(c)
 }
@@ -169,7 +223,8 @@ func (m *Mapper) prepare(sv SpanView) prepared {
 }
 
 // build appends the span's event and its error events.
-func (c *spanCtx) build(out []TraceEvent, ids *traceIDs) []TraceEvent {
+func (c *spanCtx) build(out []TraceEvent, rt *resolvedTrace) []TraceEvent {
+	ids := &rt.ids
 	sv := c.sv
 	c.events = c.events[:0]
 	sv.Events(func(name string, t time.Time, attrs Map) bool {
@@ -179,7 +234,7 @@ func (c *spanCtx) build(out []TraceEvent, ids *traceIDs) []TraceEvent {
 	c.usedEvents = append(c.usedEvents[:0], make([]bool, len(c.events))...)
 
 	ev := TraceEvent{
-		TraceID:   TraceUUID(c.trace),
+		TraceID:   rt.traceUUID,
 		SpanID:    SpanUUID(c.trace, c.span),
 		Name:      eventName(sv.Name(), c.kind),
 		Type:      c.typ,
@@ -190,10 +245,7 @@ func (c *spanCtx) build(out []TraceEvent, ids *traceIDs) []TraceEvent {
 	if !c.root {
 		ev.ParentSpanID = SpanUUID(c.trace, c.parent)
 	}
-	ev.ThreadID = ThreadUUID(ids.conv.v)
-	if ev.ThreadID == "" {
-		ev.ThreadID = ev.TraceID
-	}
+	ev.ThreadID = rt.threadUUID
 	if c.root && ids.conv.v != "" {
 		ev.Type = TypeChat
 	}
@@ -204,22 +256,17 @@ func (c *spanCtx) build(out []TraceEvent, ids *traceIDs) []TraceEvent {
 		ev.Model = readModel(c.a)
 	}
 	if c.ownUsage && !c.hasUsageDesc {
-		u := c.usage.u
-		ev.Usage = &u
+		c.usages = append(c.usages, c.usage.u)
+		ev.Usage = &c.usages[len(c.usages)-1]
 	}
 
-	md := newMetadata(c.opts.Metadata)
-	md.resource(sv.Resource())
+	md := c.newMetadata(sv.Resource())
 	scopeName, scopeVersion := sv.Scope()
 
 	// Content before leftovers, so mapped keys are consumed.
 	in := c.buildInput()
 	outb := c.buildOutput()
-	for k := range c.a.m {
-		if contentKeySet[k] {
-			c.a.used[k] = struct{}{}
-		}
-	}
+	c.a.use(contentKeys...)
 	for _, p := range contentPrefixes {
 		c.a.usePrefix(p)
 	}
@@ -276,11 +323,12 @@ func (c *spanCtx) build(out []TraceEvent, ids *traceIDs) []TraceEvent {
 	md.scope(scopeName, scopeVersion)
 	md.leftovers(c.a)
 	md.events(c.events, c.usedEvents)
-	md.set("otel.span_kind", spanKindName(sv.Kind()))
-	md.set("otel.trace_id", hexID(c.trace[:]))
-	md.set("otel.span_id", hexID(c.span[:]))
+	md.set("otel.span_kind", spanKindBoxed(sv.Kind()))
+	traceHex, spanHex, parentHex := c.hexIDs(!c.root)
+	md.set("otel.trace_id", traceHex)
+	md.set("otel.span_id", spanHex)
 	if !c.root {
-		md.set("otel.parent_span_id", hexID(c.parent[:]))
+		md.set("otel.parent_span_id", parentHex)
 	}
 	if c.kind != "" {
 		md.set("kind", c.kind)
@@ -352,9 +400,8 @@ func (c *spanCtx) errorEvent(parent *TraceEvent, n int, x *spanEvent) TraceEvent
 	}
 	o = append(o, '}')
 	c.buf = o
-	ev.Output, _ = capJSON(cloneBytes(o), c.opts.MaxOutputBytes)
-	md := newMetadata(c.opts.Metadata)
-	md.resource(c.sv.Resource())
+	ev.Output, _ = capJSON(c.keep(o), c.opts.MaxOutputBytes)
+	md := c.newMetadata(c.sv.Resource())
 	md.scope(c.sv.Scope())
 	if x.attrs != nil {
 		x.attrs.Range(func(k string, v Value) bool {
@@ -367,8 +414,9 @@ func (c *spanCtx) errorEvent(parent *TraceEvent, n int, x *spanEvent) TraceEvent
 		})
 	}
 	md.set("kind", "exception")
-	md.set("otel.trace_id", hexID(c.trace[:]))
-	md.set("otel.span_id", hexID(c.span[:]))
+	traceHex, spanHex, _ := c.hexIDs(false)
+	md.set("otel.trace_id", traceHex)
+	md.set("otel.span_id", spanHex)
 	md.set("otel.exception_index", n)
 	if cid, ok := parent.Metadata["conversation_id"]; ok {
 		md.set("conversation_id", cid)
@@ -403,6 +451,47 @@ func spanTimes(start, end time.Time) (time.Time, time.Time, float64) {
 	}
 	end = end.UTC()
 	return start, end, float64(end.Sub(start).Nanoseconds()) / 1e6
+}
+
+// hexIDs returns the span's OTel trace, span and (when parent) parent span IDs as lower-case
+// hex, sharing one string.
+func (c *spanCtx) hexIDs(parent bool) (trace, span, par string) {
+	var b [64]byte
+	hexInto(b[0:32], c.trace[:])
+	hexInto(b[32:48], c.span[:])
+	n := 48
+	if parent {
+		hexInto(b[48:64], c.parent[:])
+		n = 64
+	}
+	s := string(b[:n])
+	trace, span = s[:32], s[32:48]
+	if parent {
+		par = s[48:64]
+	}
+	return trace, span, par
+}
+
+func hexInto(dst, src []byte) {
+	for i, c := range src {
+		dst[2*i] = hexDigits[c>>4]
+		dst[2*i+1] = hexDigits[c&0x0f]
+	}
+}
+
+// spanKindValues are the otel.span_kind metadata values, boxed once.
+var spanKindValues = func() (out [6]any) {
+	for k := range out {
+		out[k] = spanKindName(SpanKind(k))
+	}
+	return out
+}()
+
+func spanKindBoxed(k SpanKind) any {
+	if k >= 0 && int(k) < len(spanKindValues) {
+		return spanKindValues[k]
+	}
+	return spanKindName(k)
 }
 
 func spanKindName(k SpanKind) string {
@@ -479,14 +568,4 @@ func trimSpace(s string) string {
 		s = s[:len(s)-1]
 	}
 	return s
-}
-
-// sortedKeys is used by tests and the metadata writer for stable iteration.
-func sortedKeys(m map[string]Value) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -30,7 +30,9 @@ func Spans(td ptrace.Traces) []otelbridge.SpanView {
 			ss := sss.At(s)
 			spans := ss.Spans()
 			for k := 0; k < spans.Len(); k++ {
-				views[i] = spanView{span: spans.At(k), res: rs.Resource(), scope: ss.Scope()}
+				sp := spans.At(k)
+				views[i] = spanView{span: sp, res: rs.Resource(), scope: ss.Scope(),
+					attrs: pmap{sp.Attributes()}, resAttrs: pmap{rs.Resource().Attributes()}}
 				out = append(out, &views[i])
 				i++
 			}
@@ -43,6 +45,9 @@ type spanView struct {
 	span  ptrace.Span
 	res   pcommon.Resource
 	scope pcommon.InstrumentationScope
+	// The attribute views, built once: Attributes and Resource hand out pointers to them
+	// (no allocation per call).
+	attrs, resAttrs pmap
 }
 
 func (v *spanView) TraceID() [16]byte         { return v.span.TraceID() }
@@ -56,8 +61,8 @@ func (v *spanView) StatusCode() otelbridge.StatusCode {
 	return otelbridge.StatusCode(v.span.Status().Code())
 }
 func (v *spanView) StatusMessage() string         { return v.span.Status().Message() }
-func (v *spanView) Attributes() otelbridge.Map    { return Map(v.span.Attributes()) }
-func (v *spanView) Resource() otelbridge.Map      { return Map(v.res.Attributes()) }
+func (v *spanView) Attributes() otelbridge.Map    { return &v.attrs }
+func (v *spanView) Resource() otelbridge.Map      { return &v.resAttrs }
 func (v *spanView) Scope() (name, version string) { return v.scope.Name(), v.scope.Version() }
 
 func (v *spanView) Events(fn func(name string, t time.Time, attrs otelbridge.Map) bool) {
@@ -79,12 +84,12 @@ func nanos(ts pcommon.Timestamp) time.Time {
 }
 
 // Map presents a pcommon.Map as an otelbridge.Map (no copy).
-func Map(m pcommon.Map) otelbridge.Map { return pmap{m} }
+func Map(m pcommon.Map) otelbridge.Map { return &pmap{m} }
 
 type pmap struct{ m pcommon.Map }
 
-func (p pmap) Len() int { return p.m.Len() }
-func (p pmap) Range(fn func(string, otelbridge.Value) bool) {
+func (p *pmap) Len() int { return p.m.Len() }
+func (p *pmap) Range(fn func(string, otelbridge.Value) bool) {
 	p.m.Range(func(k string, v pcommon.Value) bool { return fn(k, Value(v)) })
 }
 
@@ -109,7 +114,7 @@ func Value(v pcommon.Value) otelbridge.Value {
 	case pcommon.ValueTypeSlice:
 		return otelbridge.ListValue(pslice{v.Slice()})
 	case pcommon.ValueTypeMap:
-		return otelbridge.MapValue(pmap{v.Map()})
+		return otelbridge.MapValue(&pmap{v.Map()})
 	}
 	return otelbridge.Value{}
 }
