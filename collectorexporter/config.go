@@ -50,7 +50,7 @@ type Config struct {
 	CaptureContent bool `mapstructure:"capture_content"`
 
 	// MaxInputBytes caps one event's serialized input, bytes; larger input is replaced by a
-	// truncation marker. 0 means the mapping default (256 KiB); at most 1 MiB.
+	// truncation marker. 0 means the mapping default (256 KiB); at most 320 KiB (otelbridge.MaxContentBytes).
 	MaxInputBytes int `mapstructure:"max_input_bytes"`
 
 	// MaxOutputBytes caps one event's serialized output, bytes (as MaxInputBytes).
@@ -139,8 +139,8 @@ func (cfg *Config) Validate() error {
 		key string
 		v   int
 	}{{"max_input_bytes", cfg.MaxInputBytes}, {"max_output_bytes", cfg.MaxOutputBytes}} {
-		if f.v < 0 || f.v > otelbridge.MaxEventBytes {
-			errs = append(errs, fmt.Errorf("%s must be between 0 (the 256 KiB default) and %d bytes (the platform's limit for one event), got %d", f.key, otelbridge.MaxEventBytes, f.v))
+		if f.v < 0 || f.v > otelbridge.MaxContentBytes {
+			errs = append(errs, fmt.Errorf("%s must be between 0 (the 256 KiB default) and %d bytes (so one event stays under the platform's 1 MiB limit), got %d", f.key, otelbridge.MaxContentBytes, f.v))
 		}
 	}
 	for i, tag := range cfg.Tags {

@@ -18,6 +18,11 @@ const (
 	MaxNameBytes        = 512     // TraceEvent.name, bytes
 )
 
+// MaxContentBytes is the largest cap MapOptions.MaxInputBytes / MaxOutputBytes take
+// (320 KiB, bytes): input and output at this size each, plus the bounded metadata, keep
+// one event under MaxEventBytes. Larger settings are lowered to it.
+const MaxContentBytes = 320 << 10
+
 // IsUUIDv7 reports whether s is a canonical (8-4-4-4-12, lower or upper hex) UUID with
 // version nibble 7 and the RFC 4122 variant (10xx), as the contract requires for IDs.
 func IsUUIDv7(s string) bool {
