@@ -321,9 +321,6 @@ func TestTraceloopAnthropicJS(t *testing.T) {
 // request body) alone (instrumentation.ts getAnthropicInputMessagesAttributes). The
 // platform input must keep it beside messages.
 func TestOpenInferenceAnthropicSystemParam(t *testing.T) {
-	t.Skip("needs map_io change: when input messages come from llm.input_messages and input.value " +
-		"(application/json) is a request body with a top-level \"system\" (string or text-block array), " +
-		"emit it as input.system")
 	body := `{"model":"` + anthModel + `","max_tokens":256,"system":"You are a weather assistant.",` +
 		`"messages":[{"role":"user","content":"What is the weather in Paris?"}]}`
 	s := newSpan(1, 0, "Anthropic Messages", str("openinference.span.kind", "LLM"), str("llm.provider", "anthropic"),

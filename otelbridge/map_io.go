@@ -1,6 +1,8 @@
 package otelbridge
 
 import (
+	"strings"
+
 	sc "github.com/llmtrace/llmtrace/semconv"
 )
 
@@ -21,7 +23,7 @@ var contentKeys = []string{
 
 var contentPrefixes = []string{
 	sc.OILLMInputMessages, sc.OILLMOutputMessages, sc.OILLMPrompts, sc.OILLMChoices, sc.OILLMTools,
-	sc.OIEmbeddings, sc.OIRetrievalDocs, sc.TLRequestFunctions,
+	sc.OIEmbeddings, sc.OIRetrievalDocs, sc.TLRequestFunctions, sc.TLLegacyCompletions,
 }
 
 // Flattened Traceloop prompt/completion keys share the gen_ai.prompt. root with the official
@@ -65,6 +67,19 @@ func (c *spanCtx) attrJV(key string) *jv {
 	return &j
 }
 
+// eventAttr returns the attribute key of the first span event named name as JSON (strings
+// parsed leniently) and the event's index, without marking the event used; nil and -1 when
+// there is none.
+func (c *spanCtx) eventAttr(name, key string) (*jv, int) {
+	for i := range c.events {
+		if c.events[i].name == name {
+			o := eventAttrsJV(c.events[i].attrs)
+			return o.get(key), i
+		}
+	}
+	return nil, -1
+}
+
 // event returns the first span event named name.
 func (c *spanCtx) event(name string) *spanEvent {
 	for i := range c.events {
@@ -89,7 +104,8 @@ func (c *spanCtx) inputMessages() ([]nmsg, *jv) {
 	}
 	if c.a.hasIndexed(sc.OILLMInputMessages) {
 		j := c.a.unflatten(sc.OILLMInputMessages)
-		return normMessages(&j), nil
+		msgs := normMessages(&j)
+		return msgs, c.requestSystem(msgs)
 	}
 	if c.a.hasIndexed(sc.TLPromptPrefix) {
 		j := c.a.unflatten(sc.TLPromptPrefix)
@@ -115,17 +131,67 @@ func (c *spanCtx) inputMessages() ([]nmsg, *jv) {
 	if len(msgs) > 0 {
 		return msgs, nil
 	}
+	// v1.26: the gen_ai.content.prompt event's gen_ai.prompt (or the same as a span
+	// attribute), JSON of the messages.
+	if j, i := c.eventAttr(sc.EventContentPrompt, sc.GenAIPrompt); isMessageArray(j, false) {
+		c.usedEvents[i] = true
+		return normMessages(j), nil
+	}
+	if j := c.attrJV(sc.GenAIPrompt); isMessageArray(j, false) {
+		return normMessages(j), nil
+	}
+	// llm.prompts.{i}: OpenInference's prompt.text (completions API, a user turn) or the
+	// oldest OpenLLMetry role / content (a message).
 	if c.a.hasIndexed(sc.OILLMPrompts) {
 		j := c.a.unflatten(sc.OILLMPrompts)
 		for i := range j.vals {
-			p := j.vals[i].get("prompt")
-			if t := p.get("text"); t != nil {
+			e := &j.vals[i]
+			if t := e.get("prompt").get("text"); t != nil {
 				msgs = append(msgs, nmsg{role: "user", text: t.str(), hasText: true})
+			} else if e.get("role") != nil || e.get("content") != nil {
+				msgs = append(msgs, normMessage(e))
 			}
 		}
 		return msgs, nil
 	}
+	// OpenInference model calls that do not flatten their request (the OpenAI Agents SDK
+	// processor for some versions): input.value is the Responses API input items.
+	if c.typ == TypeLLM && c.a.str(sc.OIInputMimeType) != "text/plain" {
+		if j := c.attrJV(sc.OIInputValue); j != nil && j.k == 'a' {
+			if msgs, ok := responsesItems(j); ok {
+				return msgs, nil
+			}
+		}
+	}
 	return nil, nil
+}
+
+// requestSystem returns the top-level "system" of input.value when that is a JSON request
+// body (Anthropic Messages API: a string or an array of text blocks, which OpenInference's
+// Anthropic instrumentor does not flatten into llm.input_messages), unless msgs already
+// hold a system message; nil otherwise.
+func (c *spanCtx) requestSystem(msgs []nmsg) *jv {
+	for i := range msgs {
+		if msgs[i].role == "system" {
+			return nil
+		}
+	}
+	v, ok := c.a.get(sc.OIInputValue)
+	if !ok || v.Kind() != ValueStr || c.a.str(sc.OIInputMimeType) == "text/plain" {
+		return nil
+	}
+	s := v.Str()
+	if !strings.Contains(s, `"system"`) || !looksLikeJSON(s) {
+		return nil
+	}
+	body, ok := parseJSON(s)
+	if !ok || body.k != 'o' {
+		return nil
+	}
+	if sys := body.get("system"); sys != nil && (sys.k == 's' || sys.k == 'a') {
+		return sys
+	}
+	return nil
 }
 
 // toolDefinitions finds the tools offered to the model.
@@ -295,6 +361,10 @@ func (c *spanCtx) outputMessages() (*nmsg, bool) {
 		j := c.a.unflatten(sc.TLCompletionPrefix)
 		return pick(normMessages(&j))
 	}
+	if c.a.hasIndexed(sc.TLLegacyCompletions) {
+		j := c.a.unflatten(sc.TLLegacyCompletions)
+		return pick(normMessages(&j))
+	}
 	text, tcs := c.a.str(sc.AIResponseText), c.attrJV(sc.AIResponseToolCalls)
 	if text == "" && tcs == nil {
 		text, tcs = c.a.str(sc.AIResultText), c.attrJV(sc.AIResultToolCalls)
@@ -328,6 +398,23 @@ func (c *spanCtx) outputMessages() (*nmsg, bool) {
 			}
 		}
 		return &m, m.hasText
+	}
+	// v1.26: the gen_ai.content.completion event's gen_ai.completion — JSON of the messages
+	// or choices, or the answer's text — or the same messages as a span attribute.
+	if j, i := c.eventAttr(sc.EventContentCompletion, sc.GenAICompletion); j != nil {
+		switch {
+		case j.k == 's':
+			c.usedEvents[i] = true
+			m := nmsg{role: "assistant"}
+			m.addText(j.s)
+			return &m, true
+		case isMessageArray(j, true) || isMessageArray(&jv{k: 'a', vals: []jv{*j}}, true):
+			c.usedEvents[i] = true
+			return pick(normChoices(j))
+		}
+	}
+	if j := c.attrJV(sc.GenAICompletion); isMessageArray(j, true) {
+		return pick(normChoices(j))
 	}
 	return nil, false
 }

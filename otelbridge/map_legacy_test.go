@@ -99,10 +99,6 @@ func TestDeprecatedContentEvents(t *testing.T) {
 }
 
 func TestDeprecatedContentEventsAsMessages(t *testing.T) {
-	t.Skip("needs map_io change: in inputMessages, after the per-message events loop, read the " +
-		"gen_ai.content.prompt event's gen_ai.prompt (or a span attribute gen_ai.prompt that parses to an array " +
-		"of objects with role) through normMessages; in outputMessages, the gen_ai.content.completion event's " +
-		"gen_ai.completion (array → pick(normMessages), string → assistant text)")
 	s := newSpan(1, 0, "chat.completions gpt-4o-mini", str("gen_ai.operation.name", "chat.completions"),
 		str("gen_ai.system", "openai"), str("gen_ai.request.model", oaModel))
 	s.events = []testEvent{

@@ -227,6 +227,100 @@ func normMessages(v *jv) []nmsg {
 	return out
 }
 
+// isMessageArray reports whether v is a non-empty array of message objects (each with a
+// role), as the v1.26 gen_ai.prompt / gen_ai.completion values carry them; with choices,
+// OpenAI-style choices {message: {…}, finish_reason} count too.
+func isMessageArray(v *jv, choices bool) bool {
+	if v == nil || v.k != 'a' || len(v.vals) == 0 {
+		return false
+	}
+	for i := range v.vals {
+		m := unwrap(&v.vals[i])
+		if m.k != 'o' {
+			return false
+		}
+		if m.get("role") == nil && !(choices && m.get("message") != nil && m.get("message").k == 'o') {
+			return false
+		}
+	}
+	return true
+}
+
+// normChoices normalises a model answer: an array (or one object) of messages, or of
+// OpenAI-style choices {message, finish_reason, index} (the message's finish reason is
+// the choice's).
+func normChoices(v *jv) []nmsg {
+	v = unwrap(v)
+	if v == nil || v.k != 'a' && v.k != 'o' {
+		return nil
+	}
+	items := v.vals
+	if v.k == 'o' {
+		items = []jv{*v}
+	}
+	out := make([]nmsg, 0, len(items))
+	for i := range items {
+		c := &items[i]
+		msg := c.get("message")
+		if c.k != 'o' || c.get("role") != nil || msg == nil || msg.k != 'o' {
+			out = append(out, normMessage(c))
+			continue
+		}
+		m := normMessage(msg)
+		if m.role == "" {
+			m.role = "assistant"
+		}
+		if m.finish == "" {
+			m.finish = firstOf(c, "finish_reason", "finishReason").str()
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// responsesItems turns OpenAI Responses API input items (the array `input` of
+// responses.create, as the OpenAI Agents SDK passes it) into messages, the way the SDK's own
+// Chat Completions converter does (openai-agents-python models/chatcmpl_converter.py,
+// Converter.items_to_messages): a message item ({type:"message"} or the bare {role,
+// content} form) is a message; a function_call item {call_id, name, arguments} is a tool call
+// of the assistant message right before it, or of a new assistant message; a
+// function_call_output item {call_id, output} is a tool message with tool_call_id. ok is
+// false for anything else (not an array, or an item of another type — reasoning, hosted
+// tool calls, item references …): the caller then keeps the items as sent.
+func responsesItems(v *jv) ([]nmsg, bool) {
+	if v == nil || v.k != 'a' || len(v.vals) == 0 {
+		return nil, false
+	}
+	out := make([]nmsg, 0, len(v.vals))
+	for i := range v.vals {
+		it := &v.vals[i]
+		if it.k != 'o' {
+			return nil, false
+		}
+		switch typ := it.get("type"); {
+		case typ == nil || typ.str() == "message":
+			if it.get("role").str() == "" {
+				return nil, false
+			}
+			out = append(out, normMessage(it))
+		case typ.str() == "function_call":
+			t := ntool{id: firstOf(it, "call_id", "id").str(), name: it.get("name").str(), args: parsedArgs(it.get("arguments"))}
+			if n := len(out); n > 0 && out[n-1].role == "assistant" {
+				out[n-1].toolCalls = append(out[n-1].toolCalls, t)
+			} else {
+				out = append(out, nmsg{role: "assistant", toolCalls: []ntool{t}})
+			}
+		case typ.str() == "function_call_output":
+			m := nmsg{role: "tool", toolCallID: firstOf(it, "call_id", "id").str()}
+			m.addContent(it.get("output"))
+			out = append(out, m)
+		default:
+			return nil, false
+		}
+	}
+	return out, true
+}
+
 func appendToolCalls(dst []byte, tcs []ntool) []byte {
 	dst = append(dst, '[')
 	for i := range tcs {

@@ -280,8 +280,8 @@ func (c *spanCtx) build(out []TraceEvent, rt *resolvedTrace) []TraceEvent {
 	}
 	ev.Input, ev.Output = in, outb
 
-	ev.Tags = readTags(c.a, nil)
-	ev.Tags = normTags(append(ev.Tags, c.opts.Tags...))
+	// The trace-wide union (sorted), then the span's own (already in it) and the options'.
+	ev.Tags = normTags(append(readTags(c.a, ids.tags), c.opts.Tags...))
 
 	// Status and error.
 	code := sv.StatusCode()
@@ -529,12 +529,14 @@ const (
 	maxTagBytes = 256
 )
 
-// normTags trims, bounds and de-duplicates tags, keeping first-seen order.
+// normTags returns tags trimmed, bounded and de-duplicated, keeping first-seen order, in a
+// new slice (tags may share its array with the trace memory's union, so it is never
+// written).
 func normTags(tags []string) []string {
 	if len(tags) == 0 {
 		return nil
 	}
-	out := tags[:0]
+	out := make([]string, 0, min(len(tags), maxTags))
 	for _, t := range tags {
 		t = truncateUTF8(trimSpace(t), maxTagBytes)
 		if t == "" || contains(out, t) {
