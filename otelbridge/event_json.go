@@ -501,6 +501,7 @@ func scanNumber(raw []byte, i int) (int, bool) {
 const maxAnyDepth = 64
 
 // appendAnyMap writes m as encoding/json writes a map[string]any: keys sorted bytewise.
+// The entries are read once into a stack array (no lookup per key) and sorted there.
 func appendAnyMap(dst []byte, m map[string]any, depth int) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
@@ -508,25 +509,101 @@ func appendAnyMap(dst []byte, m map[string]any, depth int) ([]byte, error) {
 	if depth > maxAnyDepth {
 		return appendFallback(dst, m)
 	}
-	var arr [64]string
-	keys := arr[:0]
-	for k := range m {
-		keys = append(keys, k)
+	if len(m) > maxInlineKeys {
+		return appendAnyMapLarge(dst, m, depth)
 	}
-	sortKeys(keys)
+	// Keys, their first eight bytes as words and a permutation, on the stack; the sort
+	// moves (word, index) pairs, the values are read back from vals.
+	var keys [maxInlineKeys]string
+	var vals [maxInlineKeys]any
+	var ws [maxInlineKeys]uint64
+	var ord [maxInlineKeys]uint8
+	n := 0
+	for k, v := range m {
+		keys[n], vals[n], ws[n], ord[n] = k, v, keyWord(k), uint8(n)
+		n++
+	}
+	for i := 1; i < n; i++ {
+		x, w := ord[i], ws[i]
+		j := i
+		for j > 0 && (w < ws[j-1] || w == ws[j-1] && lessKey(keys[x], keys[ord[j-1]])) {
+			ord[j], ws[j] = ord[j-1], ws[j-1]
+			j--
+		}
+		ord[j], ws[j] = x, w
+	}
 	dst = append(dst, '{')
 	var err error
-	for i, k := range keys {
+	for i := 0; i < n; i++ {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendEncString(dst, k)
+		dst = appendEncString(dst, keys[ord[i]])
 		dst = append(dst, ':')
-		if dst, err = appendAny(dst, m[k], depth+1); err != nil {
+		if dst, err = appendAny(dst, vals[ord[i]], depth+1); err != nil {
 			return dst, err
 		}
 	}
 	return append(dst, '}'), nil
+}
+
+// maxInlineKeys is the largest map appendAnyMap sorts on the stack.
+const maxInlineKeys = 48
+
+// appendAnyMapLarge is appendAnyMap for maps of more than maxInlineKeys keys.
+func appendAnyMapLarge(dst []byte, m map[string]any, depth int) ([]byte, error) {
+	ents := make([]mapEntry, 0, len(m))
+	for k, v := range m {
+		ents = append(ents, mapEntry{w: keyWord(k), k: k, v: v})
+	}
+	slices.SortFunc(ents, func(a, b mapEntry) int {
+		if entryLess(&a, &b) {
+			return -1
+		}
+		return 1 // keys are distinct
+	})
+	dst = append(dst, '{')
+	var err error
+	for i := range ents {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendEncString(dst, ents[i].k)
+		dst = append(dst, ':')
+		if dst, err = appendAny(dst, ents[i].v, depth+1); err != nil {
+			return dst, err
+		}
+	}
+	return append(dst, '}'), nil
+}
+
+// mapEntry is one map entry being sorted; w is keyWord(k).
+type mapEntry struct {
+	w uint64
+	k string
+	v any
+}
+
+// keyWord returns the first eight bytes of k as a big-endian word, zero-padded: a smaller
+// word means a smaller key; equal words leave the order to the rest of the keys (and to
+// a real NUL byte).
+func keyWord(k string) uint64 {
+	if len(k) >= 8 {
+		return beLoad8(k, 0)
+	}
+	var w uint64
+	for i := 0; i < len(k); i++ {
+		w |= uint64(k[i]) << (56 - 8*i)
+	}
+	return w
+}
+
+// entryLess orders entries bytewise by key.
+func entryLess(a, b *mapEntry) bool {
+	if a.w != b.w {
+		return a.w < b.w
+	}
+	return lessKey(a.k, b.k)
 }
 
 // appendAny writes one metadata value as encoding/json writes it in an interface: the

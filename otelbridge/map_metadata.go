@@ -3,6 +3,7 @@ package otelbridge
 import (
 	"encoding/json"
 	"math"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -34,14 +35,35 @@ type metadata struct {
 	bytes   int
 	dropped int
 	c       *spanCtx // raw JSON values are kept in its slab
+
+	// Per Map call (spanCtx.md is reset when the call ends), the boxed values of the last
+	// resource and scope, so that the events of one resource box its values once: they
+	// are immutable (strings, numbers, booleans), so every event's map may hold them.
+	res                       Map // the resource of resVals; nil when none is cached
+	resVals                   [maxCachedResource]boxedValue
+	nResVals                  int
+	resOK                     bool // while reading a resource: its values can be cached
+	scopeName, scopeVersion   string
+	scopeNameV, scopeVersionV any
+}
+
+// maxCachedResource is the largest resource whose values newMetadata reuses.
+const maxCachedResource = 16
+
+// boxedValue is one metadata entry as setValue would store it.
+type boxedValue struct {
+	k    string
+	v    any
+	size int
 }
 
 // newMetadata starts the metadata of one event: the Mapper's base metadata, then the
 // resource attributes. The builder is c's (reused); the map is new.
 func (c *spanCtx) newMetadata(res Map) *metadata {
 	base := c.opts.Metadata
-	c.md = metadata{m: make(map[string]any, 24+len(base)), c: c}
 	md := &c.md
+	md.m = make(map[string]any, 24+len(base))
+	md.bytes, md.dropped, md.c = 0, 0, c
 	for k, v := range base {
 		md.m[k] = v
 	}
@@ -72,6 +94,14 @@ func truncMarker(n int) json.RawMessage {
 // setValue stores an attribute value, JSON-friendly: scalars as JSON scalars, maps as objects,
 // lists as arrays, bytes as base64, known JSON strings parsed.
 func (md *metadata) setValue(k string, v Value) {
+	if b, ok := md.box(k, v); ok {
+		md.put(k, b.v, b.size)
+	}
+}
+
+// box returns the value setValue stores for a scalar and its size for the metadata budget,
+// or ok false after storing a structured value (raw JSON in the slab) itself.
+func (md *metadata) box(k string, v Value) (b boxedValue, ok bool) {
 	switch v.Kind() {
 	case ValueStr:
 		s := v.Str()
@@ -79,30 +109,29 @@ func (md *metadata) setValue(k string, v Value) {
 			if raw, ok := appendJSONText(md.c.buf[:0], s); ok {
 				md.c.buf = raw
 				md.putRaw(k, raw)
-				return
+				return b, false
 			}
 		}
 		if len(s) > maxMetaValueBytes {
 			s = truncateUTF8(s, maxMetaValueBytes) + "…[truncated]"
 		}
-		md.put(k, s, len(s)+len(k)+6)
+		return boxedValue{k, s, len(s) + len(k) + 6}, true
 	case ValueBool:
-		md.put(k, v.Bool(), len(k)+8)
+		return boxedValue{k, v.Bool(), len(k) + 8}, true
 	case ValueInt:
-		md.put(k, v.Int(), len(k)+24)
+		return boxedValue{k, v.Int(), len(k) + 24}, true
 	case ValueDouble:
 		f := v.Double()
 		if math.IsNaN(f) || math.IsInf(f, 0) {
-			md.put(k, strconv.FormatFloat(f, 'g', -1, 64), len(k)+12)
-		} else {
-			md.put(k, f, len(k)+24)
+			return boxedValue{k, strconv.FormatFloat(f, 'g', -1, 64), len(k) + 12}, true
 		}
+		return boxedValue{k, f, len(k) + 24}, true
 	case ValueEmpty:
-		md.put(k, nil, len(k)+8)
-	default:
-		md.c.buf = appendValue(md.c.buf[:0], v, 0)
-		md.putRaw(k, md.c.buf)
+		return boxedValue{k, nil, len(k) + 8}, true
 	}
+	md.c.buf = appendValue(md.c.buf[:0], v, 0)
+	md.putRaw(k, md.c.buf)
+	return b, false
 }
 
 // putRaw stores JSON bytes (scratch: a copy is kept).
@@ -114,22 +143,69 @@ func (md *metadata) putRaw(k string, raw []byte) {
 	md.put(k, json.RawMessage(md.c.keep(raw)), len(raw)+len(k)+4)
 }
 
+// resource stores the resource attributes. The values of a resource seen by the previous
+// event of this Map call are reused (stored again through put, so the bounds apply as
+// before) instead of being converted and boxed again.
 func (md *metadata) resource(r Map) {
 	if r == nil {
 		return
 	}
-	r.Range(func(k string, v Value) bool {
-		md.setValue(k, v)
+	if md.res != nil && sameResource(md.res, r) {
+		for _, b := range md.resVals[:md.nResVals] {
+			md.put(b.k, b.v, b.size)
+		}
+		return
+	}
+	md.res, md.nResVals = nil, 0
+	md.resOK = r.Len() <= maxCachedResource
+	r.Range(func(k string, v Value) bool { // captures md only: one closure, no moved locals
+		b, ok := md.box(k, v)
+		if !ok {
+			md.resOK = false // structured: stored (and kept in the slab) by box
+			return true
+		}
+		if md.resOK && md.nResVals < maxCachedResource {
+			md.resVals[md.nResVals] = b
+			md.nResVals++
+		} else {
+			md.resOK = false
+		}
+		md.put(k, b.v, b.size)
 		return true
 	})
+	if md.resOK {
+		md.res = r
+	} else {
+		clear(md.resVals[:md.nResVals])
+		md.nResVals = 0
+	}
+}
+
+// sameResource reports whether a and b certainly present the same resource attributes:
+// the same SDK resource, or the same pointer (views are read-only during a Map call).
+func sameResource(a, b Map) bool {
+	if x, ok := a.(resourceMap); ok {
+		y, ok := b.(resourceMap)
+		return ok && x.r == y.r
+	}
+	if t := reflect.TypeOf(a); t == nil || t.Kind() != reflect.Pointer {
+		return false
+	}
+	return a == b
 }
 
 func (md *metadata) scope(name, version string) {
 	if name != "" {
-		md.set("otel.scope.name", name)
+		if md.scopeNameV == nil || name != md.scopeName {
+			md.scopeName, md.scopeNameV = name, name
+		}
+		md.set("otel.scope.name", md.scopeNameV)
 	}
 	if version != "" {
-		md.set("otel.scope.version", version)
+		if md.scopeVersionV == nil || version != md.scopeVersion {
+			md.scopeVersion, md.scopeVersionV = version, version
+		}
+		md.set("otel.scope.version", md.scopeVersionV)
 	}
 }
 

@@ -132,6 +132,12 @@ type traceMemory struct {
 	maxSpans  int
 	ttl       time.Duration
 	now       func() time.Time
+
+	// resolveTrace's scratch (guarded by mu): the span tree of the trace being resolved
+	// and, for larger trees, an index from span ID to node.
+	nodes    []resolveNode
+	index    map[[8]byte]int32
+	useIndex bool
 }
 
 const (
@@ -207,64 +213,115 @@ func (m *traceMemory) resolveTrace(id [16]byte, spans []*prepared) traceIDs {
 	}
 	t.ids = ids
 
-	type node struct {
-		parent  [8]byte
-		own     bool
-		emitted Usage
-		p       *prepared
+	// The trace's span tree: the remembered spans, then this batch's (a batch span replaces
+	// a remembered one with the same ID, a later batch span an earlier one). The scratch
+	// slices and index are the memory's, reused under mu.
+	m.nodes = m.nodes[:0]
+	m.useIndex = len(t.spans)+len(spans) > linearNodes
+	if m.useIndex {
+		if m.index == nil {
+			m.index = make(map[[8]byte]int32, len(t.spans)+len(spans))
+		}
+		clear(m.index)
 	}
-	nodes := make(map[[8]byte]*node, len(spans)+len(t.spans))
 	for sid, r := range t.spans {
-		nodes[sid] = &node{parent: r.parent, own: r.ownUsage, emitted: r.emitted}
+		m.addNode(resolveNode{span: sid, parent: r.parent, own: r.ownUsage, emitted: r.emitted})
 	}
 	for _, p := range spans {
-		nodes[p.span] = &node{parent: p.parent, own: p.ownUsage, p: p}
+		m.addNode(resolveNode{span: p.span, parent: p.parent, own: p.ownUsage, p: p})
 	}
-	walk := func(start [8]byte, fn func(*node)) {
-		cur := nodes[start]
-		seen := 0
-		for cur != nil && cur.parent != ([8]byte{}) && seen < maxAncestorWalkDepth {
-			up := nodes[cur.parent]
-			if up == nil {
-				return
+	nodes := m.nodes
+	for i := range nodes {
+		nodes[i].up = -1
+		if nodes[i].parent != ([8]byte{}) {
+			nodes[i].up = m.findNode(nodes[i].parent)
+		}
+	}
+	// A span has usage descendants when some descendant reported usage of its own.
+	for i := range nodes {
+		if nodes[i].own {
+			for up, seen := nodes[i].up, 0; up >= 0 && seen < maxAncestorWalkDepth; up, seen = nodes[up].up, seen+1 {
+				nodes[up].hasDesc = true
 			}
-			fn(up)
-			cur = up
-			seen++
 		}
 	}
-	hasDesc := make(map[*node]bool)
-	for sid, n := range nodes {
-		if n.own {
-			walk(sid, func(up *node) { hasDesc[up] = true })
-		}
-	}
-	for _, n := range nodes {
+	for i := range nodes {
+		n := &nodes[i]
 		if n.p != nil {
-			n.p.hasUsageDesc = hasDesc[n]
-			if n.own && !hasDesc[n] {
+			n.p.hasUsageDesc = n.hasDesc
+			if n.own && !n.hasDesc {
 				n.emitted = n.p.usage.u
 			}
 		}
 	}
-	for sid, n := range nodes {
-		if n.emitted != (Usage{}) {
-			e := n.emitted
-			walk(sid, func(up *node) {
-				if up.p != nil {
-					addUsage(&up.p.rollup, &e)
-				}
-			})
+	for i := range nodes {
+		if nodes[i].emitted == (Usage{}) {
+			continue
+		}
+		e := nodes[i].emitted
+		for up, seen := nodes[i].up, 0; up >= 0 && seen < maxAncestorWalkDepth; up, seen = nodes[up].up, seen+1 {
+			if nodes[up].p != nil {
+				addUsage(&nodes[up].p.rollup, &e)
+			}
 		}
 	}
 	for _, p := range spans {
 		if len(t.spans) >= m.maxSpans {
 			break
 		}
-		n := nodes[p.span]
+		n := &nodes[m.findNode(p.span)]
 		t.spans[p.span] = spanRec{parent: p.parent, ownUsage: p.ownUsage, emitted: n.emitted}
 	}
+	clear(m.nodes) // drop the references to this batch's spans
+	if cap(m.nodes) > maxPooledNodes {
+		m.nodes, m.index = nil, nil
+	}
 	return ids
+}
+
+// resolveNode is one span of the tree resolveTrace walks.
+type resolveNode struct {
+	span, parent [8]byte
+	up           int32 // index of the parent node, -1 when it is not known
+	own          bool
+	hasDesc      bool
+	emitted      Usage
+	p            *prepared // nil for a remembered span
+}
+
+const (
+	// linearNodes is the tree size up to which nodes are found by a scan, not the index.
+	linearNodes = 16
+	// maxPooledNodes is the largest node scratch the memory keeps between calls.
+	maxPooledNodes = 1 << 14
+)
+
+// addNode adds n, replacing the node with the same span ID; the caller holds mu.
+func (m *traceMemory) addNode(n resolveNode) {
+	if i := m.findNode(n.span); i >= 0 {
+		m.nodes[i] = n
+		return
+	}
+	if m.useIndex {
+		m.index[n.span] = int32(len(m.nodes))
+	}
+	m.nodes = append(m.nodes, n)
+}
+
+// findNode returns the index of span's node, or -1; the caller holds mu.
+func (m *traceMemory) findNode(span [8]byte) int32 {
+	if m.useIndex {
+		if i, ok := m.index[span]; ok {
+			return i
+		}
+		return -1
+	}
+	for i := range m.nodes {
+		if m.nodes[i].span == span {
+			return int32(i)
+		}
+	}
+	return -1
 }
 
 // unionTags returns the sorted, de-duplicated union of a and b, at most maxTags long; a is

@@ -25,15 +25,21 @@ func Spans(td ptrace.Traces) []otelbridge.SpanView {
 	rss := td.ResourceSpans()
 	for r := 0; r < rss.Len(); r++ {
 		rs := rss.At(r)
+		var res *pmap // the first view's resource view, shared by the resource's spans
 		sss := rs.ScopeSpans()
 		for s := 0; s < sss.Len(); s++ {
 			ss := sss.At(s)
 			spans := ss.Spans()
 			for k := 0; k < spans.Len(); k++ {
 				sp := spans.At(k)
-				views[i] = spanView{span: sp, res: rs.Resource(), scope: ss.Scope(),
-					attrs: pmap{sp.Attributes()}, resAttrs: pmap{rs.Resource().Attributes()}}
-				out = append(out, &views[i])
+				v := &views[i]
+				*v = spanView{span: sp, scope: ss.Scope(), attrs: pmap{sp.Attributes()}}
+				if res == nil {
+					v.ownRes = pmap{rs.Resource().Attributes()}
+					res = &v.ownRes
+				}
+				v.resAttrs = res
+				out = append(out, v)
 				i++
 			}
 		}
@@ -43,11 +49,12 @@ func Spans(td ptrace.Traces) []otelbridge.SpanView {
 
 type spanView struct {
 	span  ptrace.Span
-	res   pcommon.Resource
 	scope pcommon.InstrumentationScope
 	// The attribute views, built once: Attributes and Resource hand out pointers to them
-	// (no allocation per call).
-	attrs, resAttrs pmap
+	// (no allocation per call). All spans of one resource share one resource view (the
+	// first span's ownRes), so the mapping can tell that their resources are the same.
+	attrs, ownRes pmap
+	resAttrs      *pmap
 }
 
 func (v *spanView) TraceID() [16]byte         { return v.span.TraceID() }
@@ -62,7 +69,7 @@ func (v *spanView) StatusCode() otelbridge.StatusCode {
 }
 func (v *spanView) StatusMessage() string         { return v.span.Status().Message() }
 func (v *spanView) Attributes() otelbridge.Map    { return &v.attrs }
-func (v *spanView) Resource() otelbridge.Map      { return &v.resAttrs }
+func (v *spanView) Resource() otelbridge.Map      { return v.resAttrs }
 func (v *spanView) Scope() (name, version string) { return v.scope.Name(), v.scope.Version() }
 
 func (v *spanView) Events(fn func(name string, t time.Time, attrs otelbridge.Map) bool) {

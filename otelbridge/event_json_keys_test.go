@@ -1,0 +1,33 @@
+package otelbridge_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestAppendJSONMetadataKeyOrder checks the metadata key order against encoding/json for
+// keys that sort on their first eight bytes, on later bytes (shared dialect prefixes), on
+// length (one key a prefix of another, keys shorter than eight bytes) and on NUL bytes
+// (which the eight-byte words pad with), below and above the 48 keys sorted on the stack.
+func TestAppendJSONMetadataKeyOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	pool := []string{"", "a", "a\x00", "a\x00\x00", "ab", "ab\x00c", "abcdefg", "abcdefgh",
+		"abcdefgh\x00", "abcdefghi", "abcdefgg\xff", "gen_ai.request.model", "gen_ai.request.max_tokens",
+		"gen_ai.response.id", "gen_ai.response", "otel.span_id", "otel.span_kind", "otel.scope.name",
+		"\x00", "\x00\x00\x00\x00\x00\x00\x00\x00", "\xff\xfe", "é", "kind", "kind.x"}
+	for _, n := range []int{2, 17, 48, 49, 120} {
+		for round := range 20 {
+			ev := baseEvent()
+			ev.Metadata = map[string]any{}
+			for len(ev.Metadata) < n {
+				k := pool[r.IntN(len(pool))]
+				if len(ev.Metadata) >= len(pool)/2 {
+					k += fmt.Sprint(r.IntN(1000))
+				}
+				ev.Metadata[k] = len(ev.Metadata)
+			}
+			checkSame(t, fmt.Sprintf("%d keys, round %d", n, round), &ev)
+		}
+	}
+}
