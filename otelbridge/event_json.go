@@ -687,33 +687,6 @@ func appendFallback(dst []byte, v any) ([]byte, error) {
 	return out[:len(out)-1], nil // Encode appends a newline
 }
 
-// sortKeys sorts metadata keys bytewise, as encoding/json orders map keys. A few dozen keys
-// (the usual metadata) are sorted by binary insertion with an inlined comparison that
-// reads eight bytes at a time — keys of one dialect share long prefixes ("gen_ai.request.",
-// "otel.") — more take slices.Sort.
-func sortKeys(keys []string) {
-	if len(keys) > 48 {
-		slices.Sort(keys)
-		return
-	}
-	for i := 1; i < len(keys); i++ {
-		k := keys[i]
-		lo, hi := 0, i
-		for lo < hi {
-			mid := int(uint(lo+hi) >> 1)
-			if lessKey(k, keys[mid]) {
-				hi = mid
-			} else {
-				lo = mid + 1
-			}
-		}
-		if lo < i {
-			copy(keys[lo+1:i+1], keys[lo:i])
-			keys[lo] = k
-		}
-	}
-}
-
 // lessKey reports a < b bytewise.
 func lessKey(a, b string) bool {
 	n := min(len(a), len(b))

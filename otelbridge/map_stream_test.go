@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
-	"slices"
 	"testing"
 	"time"
 )
@@ -437,30 +436,5 @@ func TestEventsOwnTheirBytes(t *testing.T) {
 	b, _ := evs[1].AppendJSON(nil)
 	if !bytes.Contains(b, []byte(`"service.name":"edited"`)) || bytes.Contains(b, []byte(`"kind":`)) {
 		t.Fatalf("metadata edit not encoded: %s", b)
-	}
-}
-
-func TestSortKeysMatchesSlicesSort(t *testing.T) {
-	r := rand.New(rand.NewSource(3))
-	alphabet := []string{"gen_ai.", "otel.", "a", "b", "\xff", "", "request.", "x"}
-	for n := 0; n < 80; n++ {
-		seen := map[string]bool{}
-		var keys []string
-		for len(keys) < n {
-			k := ""
-			for j := r.Intn(5); j >= 0; j-- {
-				k += alphabet[r.Intn(len(alphabet))]
-			}
-			if !seen[k] {
-				seen[k] = true
-				keys = append(keys, k)
-			}
-		}
-		want := slices.Clone(keys)
-		slices.Sort(want)
-		sortKeys(keys)
-		if !slices.Equal(keys, want) {
-			t.Fatalf("sortKeys = %q\nwant %q", keys, want)
-		}
 	}
 }
