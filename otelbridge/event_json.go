@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"time"
-	"unicode/utf8"
 )
 
 // AppendJSON appends ev as one JSON object to dst and returns the extended slice: exactly
@@ -72,19 +71,19 @@ func (ev *TraceEvent) sizeHint() int {
 func (ev *TraceEvent) appendJSON(dst []byte) ([]byte, error) {
 	var err error
 	dst = append(dst, `{"traceId":`...)
-	dst = appendEncString(dst, ev.TraceID)
+	dst = appendJSONString(dst, ev.TraceID)
 	dst = append(dst, `,"spanId":`...)
-	dst = appendEncString(dst, ev.SpanID)
+	dst = appendJSONString(dst, ev.SpanID)
 	if ev.ParentSpanID != "" {
 		dst = append(dst, `,"parentSpanId":`...)
-		dst = appendEncString(dst, ev.ParentSpanID)
+		dst = appendJSONString(dst, ev.ParentSpanID)
 	}
 	dst = append(dst, `,"threadId":`...)
-	dst = appendEncString(dst, ev.ThreadID)
+	dst = appendJSONString(dst, ev.ThreadID)
 	dst = append(dst, `,"name":`...)
-	dst = appendEncString(dst, ev.Name)
+	dst = appendJSONString(dst, ev.Name)
 	dst = append(dst, `,"type":`...)
-	dst = appendEncString(dst, string(ev.Type))
+	dst = appendJSONString(dst, string(ev.Type))
 	if len(ev.Input) > 0 {
 		dst = append(dst, `,"input":`...)
 		if dst, err = appendRawJSON(dst, ev.Input); err != nil {
@@ -121,11 +120,11 @@ func (ev *TraceEvent) appendJSON(dst []byte) ([]byte, error) {
 	}
 	if ev.Model != "" {
 		dst = append(dst, `,"model":`...)
-		dst = appendEncString(dst, ev.Model)
+		dst = appendJSONString(dst, ev.Model)
 	}
 	if ev.Provider != "" {
 		dst = append(dst, `,"provider":`...)
-		dst = appendEncString(dst, ev.Provider)
+		dst = appendJSONString(dst, ev.Provider)
 	}
 	if len(ev.Metadata) > 0 {
 		dst = append(dst, `,"metadata":`...)
@@ -139,22 +138,22 @@ func (ev *TraceEvent) appendJSON(dst []byte) ([]byte, error) {
 	}
 	if ev.Status != "" {
 		dst = append(dst, `,"status":`...)
-		dst = appendEncString(dst, string(ev.Status))
+		dst = appendJSONString(dst, string(ev.Status))
 	}
 	if e := ev.Error; e != nil {
 		dst = append(dst, `,"error":{"type":`...)
-		dst = appendEncString(dst, e.Type)
+		dst = appendJSONString(dst, e.Type)
 		dst = append(dst, `,"message":`...)
-		dst = appendEncString(dst, e.Message)
+		dst = appendJSONString(dst, e.Message)
 		dst = append(dst, '}')
 	}
 	if ev.UserID != "" {
 		dst = append(dst, `,"userId":`...)
-		dst = appendEncString(dst, ev.UserID)
+		dst = appendJSONString(dst, ev.UserID)
 	}
 	if ev.SessionID != "" {
 		dst = append(dst, `,"sessionId":`...)
-		dst = appendEncString(dst, ev.SessionID)
+		dst = appendJSONString(dst, ev.SessionID)
 	}
 	return append(dst, '}'), nil
 }
@@ -249,83 +248,13 @@ func appendFloatJSON(dst []byte, f float64, bits int) ([]byte, error) {
 	return dst, nil
 }
 
-// encSafe marks the ASCII bytes encoding/json writes as they are in a string when HTML
-// escaping is off: everything from 0x20 but '"' and '\\'.
-var encSafe = func() (t [256]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
-
-// appendEncString writes s as a JSON string exactly as encoding/json does without HTML
-// escaping: \" \\ \b \f \n \r \t, other control bytes as \u00XX, invalid UTF-8 as \ufffd,
-// U+2028 / U+2029 escaped.
-func appendEncString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		for i+8 <= len(s) && plainASCII8(load8(s, i)) {
-			i += 8
-		}
-		if i >= len(s) {
-			break
-		}
-		c := s[i]
-		if encSafe[c] {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				dst = append(dst, '\\', c)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
-
 func appendStrings(dst []byte, ss []string) []byte {
 	dst = append(dst, '[')
 	for i, s := range ss {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendEncString(dst, s)
+		dst = appendJSONString(dst, s)
 	}
 	return append(dst, ']')
 }
@@ -538,7 +467,7 @@ func appendAnyMap(dst []byte, m map[string]any, depth int) ([]byte, error) {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendEncString(dst, keys[ord[i]])
+		dst = appendJSONString(dst, keys[ord[i]])
 		dst = append(dst, ':')
 		if dst, err = appendAny(dst, vals[ord[i]], depth+1); err != nil {
 			return dst, err
@@ -568,7 +497,7 @@ func appendAnyMapLarge(dst []byte, m map[string]any, depth int) ([]byte, error) 
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendEncString(dst, ents[i].k)
+		dst = appendJSONString(dst, ents[i].k)
 		dst = append(dst, ':')
 		if dst, err = appendAny(dst, ents[i].v, depth+1); err != nil {
 			return dst, err
@@ -613,7 +542,7 @@ func appendAny(dst []byte, v any, depth int) ([]byte, error) {
 	case nil:
 		return append(dst, "null"...), nil
 	case string:
-		return appendEncString(dst, x), nil
+		return appendJSONString(dst, x), nil
 	case bool:
 		return strconv.AppendBool(dst, x), nil
 	case int:

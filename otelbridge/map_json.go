@@ -46,15 +46,8 @@ const maxJSONDepth = 128
 // parseJSON parses s as one JSON value (surrounding white space allowed). ok is false for
 // anything else: the caller keeps the raw string (lenient parsing).
 func parseJSON(s string) (jv, bool) {
-	p := parserPool.Get().(*jsonParser)
-	p.s, p.i = s, 0
-	defer func() {
-		// The stacks are empty again; the slabs belong to the returned value.
-		p.s, p.vslab, p.kslab = "", nil, nil
-		if cap(p.vstack) <= 1024 {
-			parserPool.Put(p)
-		}
-	}()
+	p := newParser(s)
+	defer p.release()
 	p.ws()
 	v, ok := p.value(0)
 	if !ok {
@@ -69,6 +62,22 @@ func parseJSON(s string) (jv, bool) {
 
 // parserPool keeps jsonParsers for their member stacks.
 var parserPool = sync.Pool{New: func() any { return new(jsonParser) }}
+
+// newParser takes a parser from the pool, set at the start of s. Give it back with release.
+func newParser(s string) *jsonParser {
+	p := parserPool.Get().(*jsonParser)
+	p.s, p.i = s, 0
+	return p
+}
+
+// release returns p to the pool. Its stacks are empty again; the slabs belong to the value
+// parsed last, so p lets go of them (and of s).
+func (p *jsonParser) release() {
+	p.s, p.vslab, p.kslab = "", nil, nil
+	if cap(p.vstack) <= 1024 {
+		parserPool.Put(p)
+	}
+}
 
 // looksLikeJSON reports whether s starts (after white space) like an object or array.
 func looksLikeJSON(s string) bool {
@@ -108,30 +117,76 @@ func (p *jsonParser) ws() {
 	}
 }
 
-// takeVals moves vstack[base:] into an exact-size slice of the value slab.
-func (p *jsonParser) takeVals(base int) []jv {
-	n := len(p.vstack) - base
-	if cap(p.vslab)-len(p.vslab) < n {
-		p.vslab = make([]jv, 0, max(n, 2*cap(p.vslab)))
+func (p *jsonParser) at(c byte) bool { return p.i < len(p.s) && p.s[p.i] == c }
+
+// open reads the '{' or '[' at p.i and the white space after it; empty is true, and the
+// closing byte read too, when close follows at once.
+func (p *jsonParser) open(close byte) (empty bool) {
+	p.i++
+	p.ws()
+	if p.at(close) {
+		p.i++
+		return true
 	}
-	l := len(p.vslab)
-	p.vslab = append(p.vslab, p.vstack[base:]...)
-	clear(p.vstack[base:])
-	p.vstack = p.vstack[:base]
-	return p.vslab[l : l+n : l+n]
+	return false
 }
 
-// takeKeys moves kstack[base:] into an exact-size slice of the key slab.
-func (p *jsonParser) takeKeys(base int) []string {
-	n := len(p.kstack) - base
-	if cap(p.kslab)-len(p.kslab) < n {
-		p.kslab = make([]string, 0, max(n, 2*cap(p.kslab)))
+// key reads an object member's key (decoded as str does) and the ':' after it, with the
+// white space around both: p.i is then at the member's value.
+func (p *jsonParser) key() (string, bool) {
+	p.ws()
+	if !p.at('"') {
+		return "", false
 	}
-	l := len(p.kslab)
-	p.kslab = append(p.kslab, p.kstack[base:]...)
-	clear(p.kstack[base:])
-	p.kstack = p.kstack[:base]
-	return p.kslab[l : l+n : l+n]
+	k, ok := p.str()
+	if !ok || !p.colon() {
+		return "", false
+	}
+	return k, true
+}
+
+// colon reads the ':' between a key and its value, with the white space around it.
+func (p *jsonParser) colon() bool {
+	p.ws()
+	if !p.at(':') {
+		return false
+	}
+	p.i++
+	p.ws()
+	return true
+}
+
+// next reads what follows a member or element, after white space: ',' (more) or close
+// (the end of the object or array); ok is false for anything else.
+func (p *jsonParser) next(close byte) (more, ok bool) {
+	p.ws()
+	if p.i < len(p.s) {
+		if c := p.s[p.i]; c == ',' || c == close {
+			p.i++
+			return c == ',', true
+		}
+	}
+	return false, false
+}
+
+// take moves (*stack)[base:], the members of a finished object or array, into an
+// exact-size slice of *slab (a fresh slab, at least twice as large, when too little is
+// free) and pops them off the stack.
+func take[T any](stack, slab *[]T, base int) []T {
+	n := len(*stack) - base
+	if cap(*slab)-len(*slab) < n {
+		*slab = make([]T, 0, max(n, 2*cap(*slab)))
+	}
+	l := len(*slab)
+	*slab = append(*slab, (*stack)[base:]...)
+	drop(stack, base)
+	return (*slab)[l : l+n : l+n]
+}
+
+// drop pops (*stack)[base:], clearing them so the pooled stack holds no references.
+func drop[T any](stack *[]T, base int) {
+	clear((*stack)[base:])
+	*stack = (*stack)[:base]
 }
 
 func (p *jsonParser) value(depth int) (jv, bool) {
@@ -140,88 +195,54 @@ func (p *jsonParser) value(depth int) (jv, bool) {
 	}
 	switch c := p.s[p.i]; {
 	case c == '{':
-		p.i++
-		p.ws()
-		if p.i < len(p.s) && p.s[p.i] == '}' {
-			p.i++
+		if p.open('}') {
 			return jv{k: 'o'}, true
 		}
 		vbase, kbase := len(p.vstack), len(p.kstack)
-		fail := func() (jv, bool) {
-			clear(p.vstack[vbase:])
-			clear(p.kstack[kbase:])
-			p.vstack, p.kstack = p.vstack[:vbase], p.kstack[:kbase]
-			return jv{}, false
-		}
 		for {
-			p.ws()
-			if p.i >= len(p.s) || p.s[p.i] != '"' {
-				return fail()
-			}
-			key, ok := p.str()
+			key, ok := p.key()
 			if !ok {
-				return fail()
+				break
 			}
-			p.ws()
-			if p.i >= len(p.s) || p.s[p.i] != ':' {
-				return fail()
-			}
-			p.i++
-			p.ws()
 			val, ok := p.value(depth + 1)
 			if !ok {
-				return fail()
+				break
 			}
 			p.kstack = append(p.kstack, key)
 			p.vstack = append(p.vstack, val)
-			p.ws()
-			if p.i >= len(p.s) {
-				return fail()
+			more, ok := p.next('}')
+			if !ok {
+				break
 			}
-			if p.s[p.i] == ',' {
-				p.i++
-				continue
+			if !more {
+				return jv{k: 'o', keys: take(&p.kstack, &p.kslab, kbase), vals: take(&p.vstack, &p.vslab, vbase)}, true
 			}
-			if p.s[p.i] == '}' {
-				p.i++
-				return jv{k: 'o', keys: p.takeKeys(kbase), vals: p.takeVals(vbase)}, true
-			}
-			return fail()
 		}
+		drop(&p.kstack, kbase)
+		drop(&p.vstack, vbase)
+		return jv{}, false
 	case c == '[':
-		p.i++
-		p.ws()
-		if p.i < len(p.s) && p.s[p.i] == ']' {
-			p.i++
+		if p.open(']') {
 			return jv{k: 'a', vals: []jv{}}, true
 		}
 		vbase := len(p.vstack)
-		fail := func() (jv, bool) {
-			clear(p.vstack[vbase:])
-			p.vstack = p.vstack[:vbase]
-			return jv{}, false
-		}
 		for {
 			p.ws()
 			val, ok := p.value(depth + 1)
 			if !ok {
-				return fail()
+				break
 			}
 			p.vstack = append(p.vstack, val)
-			p.ws()
-			if p.i >= len(p.s) {
-				return fail()
+			more, ok := p.next(']')
+			if !ok {
+				break
 			}
-			if p.s[p.i] == ',' {
-				p.i++
-				continue
+			if !more {
+				return jv{k: 'a', vals: take(&p.vstack, &p.vslab, vbase)}, true
 			}
-			if p.s[p.i] == ']' {
-				p.i++
-				return jv{k: 'a', vals: p.takeVals(vbase)}, true
-			}
-			return fail()
 		}
+		drop(&p.vstack, vbase)
+		return jv{}, false
 	case c == '"':
 		s, ok := p.str()
 		return jv{k: 's', s: s}, ok
@@ -412,68 +433,6 @@ func appendJV(dst []byte, v *jv) []byte {
 	return append(dst, "null"...)
 }
 
-// appendJSONString writes s as a JSON string; invalid UTF-8 becomes U+FFFD.
-func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	dst = appendJSONStringBody(dst, s)
-	return append(dst, '"')
-}
-
-// appendJSONStringBody is appendJSONString without the quotes. It is character-local: the
-// body of a + "\n" + b is the body of a, `\n`, the body of b (invalid UTF-8 is replaced
-// byte by byte), which the streaming message path relies on to join text parts.
-func appendJSONStringBody(dst []byte, s string) []byte {
-	start := 0
-	for i := 0; i < len(s); {
-		for i+8 <= len(s) && plainASCII8(load8(s, i)) {
-			i += 8
-		}
-		if i >= len(s) {
-			break
-		}
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	return append(dst, s[start:]...)
-}
-
 // appendValue writes an attribute value as JSON: strings as strings (never parsed), maps
 // as objects, lists as arrays, bytes as base64, non-finite doubles as strings.
 func appendValue(dst []byte, v Value, depth int) []byte {
@@ -647,46 +606,20 @@ func truncateUTF8(s string, n int) string {
 	return s[:n]
 }
 
-// Eight bytes at a time (SWAR): the string loops skip runs of bytes that need no care.
-const (
-	swarLSB = 0x0101010101010101
-	swarMSB = 0x8080808080808080
-)
-
-// load8 returns s[i:i+8] as a little-endian word.
-func load8(s string, i int) uint64 {
-	s = s[i : i+8]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
-
-// jsonSpecial8 is non-zero when a byte of x is a control byte (< 0x20), '"' or '\\'.
-func jsonSpecial8(x uint64) uint64 {
-	q := x ^ (swarLSB * '"')
-	b := x ^ (swarLSB * '\\')
-	return ((x-swarLSB*0x20)&^x | (q-swarLSB)&^q | (b-swarLSB)&^b) & swarMSB
-}
-
-// plainASCII8 reports whether the 8 bytes of x are ASCII a JSON string carries as they
-// are (no control byte, '"', '\\' or byte ≥ 0x80).
-func plainASCII8(x uint64) bool { return jsonSpecial8(x)|x&swarMSB == 0 }
-
 // appendJSONText appends s re-encoded as appendJV(parseJSON(s)) would write it — compact,
 // strings re-escaped by appendJSONString, numbers as written, duplicate keys kept in order —
 // streaming, without building the value tree. ok is false (dst unchanged) exactly when
 // parseJSON(s) fails; the caller then keeps s as a raw string (lenient parsing).
 func appendJSONText(dst []byte, s string) ([]byte, bool) {
-	p := parserPool.Get().(*jsonParser)
-	p.s, p.i = s, 0
-	n0 := len(dst)
+	p := newParser(s)
 	p.ws()
+	n0 := len(dst)
 	out, ok := p.emit(dst, 0)
 	if ok {
 		p.ws()
 		ok = p.i == len(p.s)
 	}
-	p.s = ""
-	parserPool.Put(p)
+	p.release()
 	if !ok {
 		return out[:n0], false
 	}
@@ -702,78 +635,50 @@ func (p *jsonParser) emit(dst []byte, depth int) ([]byte, bool) {
 	var ok bool
 	switch c := p.s[p.i]; {
 	case c == '{':
-		p.i++
-		p.ws()
-		if p.i < len(p.s) && p.s[p.i] == '}' {
-			p.i++
+		if p.open('}') {
 			return append(dst, "{}"...), true
 		}
 		dst = append(dst, '{')
-		for first := true; ; first = false {
+		for more := true; more; {
 			p.ws()
-			if p.i >= len(p.s) || p.s[p.i] != '"' {
+			if !p.at('"') {
 				return dst, false
 			}
-			if !first {
-				dst = append(dst, ',')
-			}
-			if dst, ok = p.emitStr(dst); !ok {
+			// The key is re-encoded straight from the source, as the parser's key() then
+			// appendJSONString would write it.
+			if dst, ok = p.emitStr(dst); !ok || !p.colon() {
 				return dst, false
 			}
-			p.ws()
-			if p.i >= len(p.s) || p.s[p.i] != ':' {
-				return dst, false
-			}
-			p.i++
-			p.ws()
 			dst = append(dst, ':')
 			if dst, ok = p.emit(dst, depth+1); !ok {
 				return dst, false
 			}
-			p.ws()
-			if p.i >= len(p.s) {
+			if more, ok = p.next('}'); !ok {
 				return dst, false
 			}
-			if p.s[p.i] == ',' {
-				p.i++
-				continue
+			if more {
+				dst = append(dst, ',')
 			}
-			if p.s[p.i] == '}' {
-				p.i++
-				return append(dst, '}'), true
-			}
-			return dst, false
 		}
+		return append(dst, '}'), true
 	case c == '[':
-		p.i++
-		p.ws()
-		if p.i < len(p.s) && p.s[p.i] == ']' {
-			p.i++
+		if p.open(']') {
 			return append(dst, "[]"...), true
 		}
 		dst = append(dst, '[')
-		for first := true; ; first = false {
+		for more := true; more; {
 			p.ws()
-			if !first {
-				dst = append(dst, ',')
-			}
 			if dst, ok = p.emit(dst, depth+1); !ok {
 				return dst, false
 			}
-			p.ws()
-			if p.i >= len(p.s) {
+			if more, ok = p.next(']'); !ok {
 				return dst, false
 			}
-			if p.s[p.i] == ',' {
-				p.i++
-				continue
+			if more {
+				dst = append(dst, ',')
 			}
-			if p.s[p.i] == ']' {
-				p.i++
-				return append(dst, ']'), true
-			}
-			return dst, false
 		}
+		return append(dst, ']'), true
 	case c == '"':
 		return p.emitStr(dst)
 	case c == 't' || c == 'f' || c == 'n':

@@ -446,41 +446,24 @@ type fastMsg struct {
 // fastMessages appends to msgs the messages of s, a JSON array of plain-text messages, and
 // their encoded texts to txt. ok is false when s is anything else.
 func fastMessages(s string, msgs []fastMsg, txt []byte) ([]fastMsg, []byte, bool) {
-	p := parserPool.Get().(*jsonParser)
-	defer func() {
-		p.s = ""
-		parserPool.Put(p)
-	}()
-	p.s, p.i = s, 0
+	p := newParser(s)
+	defer p.release()
 	p.ws()
 	if !p.at('[') {
 		return msgs, txt, false
 	}
-	p.i++
-	p.ws()
-	if p.at(']') {
-		p.i++
-	} else {
-		for {
-			p.ws()
-			if !p.at('{') {
-				return msgs, txt, false
-			}
-			var m fastMsg
-			var ok bool
-			if txt, ok = p.fastMessage(&m, txt); !ok {
-				return msgs, txt, false
-			}
-			msgs = append(msgs, m)
-			p.ws()
-			if p.at(',') {
-				p.i++
-				continue
-			}
-			if p.at(']') {
-				p.i++
-				break
-			}
+	for more := !p.open(']'); more; {
+		p.ws()
+		if !p.at('{') {
+			return msgs, txt, false
+		}
+		var m fastMsg
+		var ok bool
+		if txt, ok = p.fastMessage(&m, txt); !ok {
+			return msgs, txt, false
+		}
+		msgs = append(msgs, m)
+		if more, ok = p.next(']'); !ok {
 			return msgs, txt, false
 		}
 	}
@@ -488,33 +471,15 @@ func fastMessages(s string, msgs []fastMsg, txt []byte) ([]fastMsg, []byte, bool
 	return msgs, txt, p.i == len(p.s)
 }
 
-func (p *jsonParser) at(c byte) bool { return p.i < len(p.s) && p.s[p.i] == c }
-
 // fastMessage reads the message object at p.i: keys role, name, finish_reason (strings) and
 // one of parts / content / contents (a string or an array of text parts), each at most once.
 func (p *jsonParser) fastMessage(m *fastMsg, txt []byte) ([]byte, bool) {
-	p.i++ // '{'
-	p.ws()
-	if p.at('}') {
-		p.i++
-		return txt, true
-	}
 	var seen uint8
-	for {
-		p.ws()
-		if !p.at('"') {
-			return txt, false
-		}
-		key, ok := p.str()
+	for more := !p.open('}'); more; {
+		key, ok := p.key()
 		if !ok {
 			return txt, false
 		}
-		p.ws()
-		if !p.at(':') {
-			return txt, false
-		}
-		p.i++
-		p.ws()
 		var bit uint8
 		var dst *string
 		switch key {
@@ -542,11 +507,9 @@ func (p *jsonParser) fastMessage(m *fastMsg, txt []byte) ([]byte, bool) {
 				return txt, false
 			}
 		case p.at('"'): // ChatML content string
-			txt = addFastText(m, txt)
-			if txt, ok = p.emitStrBody(txt); !ok {
+			if txt, ok = p.fastText(m, txt); !ok {
 				return txt, false
 			}
-			m.text1 = len(txt)
 		case p.at('['):
 			if txt, ok = p.fastParts(m, txt); !ok {
 				return txt, false
@@ -554,65 +517,48 @@ func (p *jsonParser) fastMessage(m *fastMsg, txt []byte) ([]byte, bool) {
 		default:
 			return txt, false
 		}
-		p.ws()
-		if p.at(',') {
-			p.i++
-			continue
+		if more, ok = p.next('}'); !ok {
+			return txt, false
 		}
-		if p.at('}') {
-			p.i++
-			return txt, true
-		}
-		return txt, false
 	}
+	return txt, true
 }
 
-// addFastText starts a text of m in txt: the first one, or "\n" after the ones before.
-func addFastText(m *fastMsg, txt []byte) []byte {
+// fastText reads the JSON string at p.i as a text of m: its body, re-encoded, goes to txt
+// after the texts before (joined by "\n").
+func (p *jsonParser) fastText(m *fastMsg, txt []byte) ([]byte, bool) {
 	if !m.hasText {
 		m.hasText, m.text0 = true, len(txt)
-		return txt
+	} else {
+		txt = append(txt, '\\', 'n')
 	}
-	return append(txt, '\\', 'n')
+	txt, ok := p.emitStrBody(txt)
+	m.text1 = len(txt)
+	return txt, ok
 }
 
 // fastParts reads an array of text parts at p.i: strings, {"type":"text"|"input_text"|
 // "output_text", "content"|"text": string} or {"text": string}.
 func (p *jsonParser) fastParts(m *fastMsg, txt []byte) ([]byte, bool) {
-	p.i++ // '['
-	p.ws()
-	if p.at(']') {
-		p.i++
-		return txt, true
-	}
 	var ok bool
-	for {
+	for more := !p.open(']'); more; {
 		p.ws()
 		switch {
 		case p.at('"'):
-			txt = addFastText(m, txt)
-			if txt, ok = p.emitStrBody(txt); !ok {
-				return txt, false
-			}
-			m.text1 = len(txt)
+			txt, ok = p.fastText(m, txt)
 		case p.at('{'):
-			if txt, ok = p.fastTextPart(m, txt); !ok {
-				return txt, false
-			}
+			txt, ok = p.fastTextPart(m, txt)
 		default:
+			ok = false
+		}
+		if !ok {
 			return txt, false
 		}
-		p.ws()
-		if p.at(',') {
-			p.i++
-			continue
+		if more, ok = p.next(']'); !ok {
+			return txt, false
 		}
-		if p.at(']') {
-			p.i++
-			return txt, true
-		}
-		return txt, false
 	}
+	return txt, true
 }
 
 // fastTextPart reads one text part object at p.i (see fastParts).
@@ -621,22 +567,9 @@ func (p *jsonParser) fastTextPart(m *fastMsg, txt []byte) ([]byte, bool) {
 	var typ string
 	var hasType bool
 	var seen uint8
-	for {
-		p.ws()
-		if !p.at('"') {
-			return txt, false
-		}
-		key, ok := p.str()
-		if !ok {
-			return txt, false
-		}
-		p.ws()
-		if !p.at(':') {
-			return txt, false
-		}
-		p.i++
-		p.ws()
-		if !p.at('"') {
+	for more := true; more; {
+		key, ok := p.key()
+		if !ok || !p.at('"') {
 			return txt, false
 		}
 		switch {
@@ -652,24 +585,15 @@ func (p *jsonParser) fastTextPart(m *fastMsg, txt []byte) ([]byte, bool) {
 				seen |= 4
 			}
 			// Written now, kept only if the part turns out to be a text part.
-			txt = addFastText(m, txt)
-			if txt, ok = p.emitStrBody(txt); !ok {
+			if txt, ok = p.fastText(m, txt); !ok {
 				return txt, false
 			}
-			m.text1 = len(txt)
 		default:
 			return txt, false
 		}
-		p.ws()
-		if p.at(',') {
-			p.i++
-			continue
-		}
-		if !p.at('}') {
+		if more, ok = p.next('}'); !ok {
 			return txt, false
 		}
-		p.i++
-		break
 	}
 	if seen&2 == 0 {
 		return txt, false
@@ -707,12 +631,8 @@ func appendFastMessage(dst []byte, m *fastMsg, txt []byte) []byte {
 // whose text is the parts joined by "\n".
 func fastTextParts(s string, txt []byte) (fastMsg, []byte, bool) {
 	var m fastMsg
-	p := parserPool.Get().(*jsonParser)
-	defer func() {
-		p.s = ""
-		parserPool.Put(p)
-	}()
-	p.s, p.i = s, 0
+	p := newParser(s)
+	defer p.release()
 	p.ws()
 	if !p.at('[') {
 		return m, txt, false

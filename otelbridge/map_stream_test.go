@@ -14,7 +14,7 @@ import (
 // tests map the same spans with both (Mapper.treeOnly) and compare the encoded events.
 
 var snapTexts = []string{"hi", "", "héllo wörld", "line\nbreak \"q\" \\ back", "tab\there", "\u2028sep\u2029", "\xff\xfeinvalid",
-	"emoji 😀", "<b>&amp;</b>", "ctl\x01\x1f", `esc \/ \u00e9 \ud83d\ude00 \ud800 x`}
+	"emoji 😀", "<b>&amp;</b>", "ctl\x01\b\f\x1f", `esc \/ \u00e9 \ud83d\ude00 \ud800 x`}
 
 func snapJSONString(r *rand.Rand) string {
 	s := snapTexts[r.Intn(len(snapTexts))]

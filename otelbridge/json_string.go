@@ -1,0 +1,101 @@
+package otelbridge
+
+import "unicode/utf8"
+
+// The one JSON string escaper of the package. Every string the mapper writes into Input,
+// Output and metadata JSON, and every string field TraceEvent.AppendJSON writes, goes
+// through appendJSONString / appendJSONStringBody, so both write strings as encoding/json
+// does with HTML escaping off (event_json_test.go compares AppendJSON with encoding/json).
+
+// appendJSONString writes s as a JSON string exactly as encoding/json does without HTML
+// escaping: \" \\ \b \f \n \r \t, other control bytes as \u00XX (lower-case hex), invalid
+// UTF-8 as \ufffd byte by byte, U+2028 / U+2029 escaped, everything else (including "<",
+// ">", "&" and valid non-ASCII) as it is.
+func appendJSONString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	dst = appendJSONStringBody(dst, s)
+	return append(dst, '"')
+}
+
+// appendJSONStringBody is appendJSONString without the quotes. It is character-local: the
+// body of a + "\n" + b is the body of a, `\n`, the body of b (invalid UTF-8 is replaced
+// byte by byte), which the streaming message path relies on to join text parts.
+func appendJSONStringBody(dst []byte, s string) []byte {
+	start := 0
+	for i := 0; i < len(s); {
+		for i+8 <= len(s) && plainASCII8(load8(s, i)) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	return append(dst, s[start:]...)
+}
+
+// Eight bytes at a time (SWAR): the string loops skip runs of bytes that need no care.
+const (
+	swarLSB = 0x0101010101010101
+	swarMSB = 0x8080808080808080
+)
+
+// load8 returns s[i:i+8] as a little-endian word.
+func load8(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// jsonSpecial8 is non-zero when a byte of x is a control byte (< 0x20), '"' or '\\'.
+func jsonSpecial8(x uint64) uint64 {
+	q := x ^ (swarLSB * '"')
+	b := x ^ (swarLSB * '\\')
+	return ((x-swarLSB*0x20)&^x | (q-swarLSB)&^q | (b-swarLSB)&^b) & swarMSB
+}
+
+// plainASCII8 reports whether the 8 bytes of x are ASCII a JSON string carries as they
+// are (no control byte, '"', '\\' or byte ≥ 0x80).
+func plainASCII8(x uint64) bool { return jsonSpecial8(x)|x&swarMSB == 0 }
