@@ -19,6 +19,8 @@ var contentKeys = []string{
 	sc.AIToolCallArgs, sc.AIToolCallResult, sc.AIValue, sc.AIValues, sc.AIEmbedding, sc.AIEmbeddings,
 	"langfuse.observation.input", "langfuse.observation.output", "mlflow.spanInputs", "mlflow.spanOutputs",
 	"tool_arguments", "tool_response", "final_result", "input", "output",
+	sc.PydanticEvents, sc.PydanticAllMessagesEvents, sc.PydanticAllMessages,
+	sc.OpenAIV2RequestMessages, sc.OpenAIV2ResponseContent,
 }
 
 var contentPrefixes = []string{
@@ -91,16 +93,83 @@ func (c *spanCtx) event(name string) *spanEvent {
 	return nil
 }
 
+// detailsAttr returns key of the first gen_ai.client.inference.operation.details span
+// event that carries it, with that event's attributes, marking the event used; nils when
+// none does. A span may carry several such events: Strands Agents adds one with
+// gen_ai.input.messages when the span starts and another with gen_ai.output.messages when it
+// ends (strands-agents/sdk-python telemetry/tracer.py, gen_ai_latest_experimental).
+func (c *spanCtx) detailsAttr(key string) (*jv, *jv) {
+	for i := range c.events {
+		if c.events[i].name != sc.EventInferenceDetails {
+			continue
+		}
+		o := eventAttrsJV(c.events[i].attrs)
+		if j := o.get(key); j != nil {
+			c.usedEvents[i] = true
+			return j, &o
+		}
+	}
+	return nil, nil
+}
+
+// eventList reports whether v is a Pydantic AI v1 event list: an array of objects each
+// naming its event in "event.name".
+func eventList(v *jv) bool {
+	if v == nil || v.k != 'a' || len(v.vals) == 0 {
+		return false
+	}
+	for i := range v.vals {
+		if v.vals[i].k != 'o' || v.vals[i].get(sc.EventNameKey) == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// eventListMessages returns the messages of a Pydantic AI v1 event list (the `events` or
+// `all_messages_events` attribute: each entry is a deprecated gen_ai event's body merged
+// with its attributes, pydantic_ai models/instrumented.py event_to_dict): the
+// gen_ai.{system,user,assistant,tool}.message entries as messages (role from the event name
+// when the body has none), and the gen_ai.choice entry's message separately.
+func eventListMessages(v *jv) (msgs []nmsg, choice *nmsg) {
+	for i := range v.vals {
+		e := &v.vals[i]
+		name := e.get(sc.EventNameKey).str()
+		if name == sc.EventChoice {
+			m := nmsg{role: "assistant"}
+			if msg := e.get("message"); msg != nil && msg.k == 'o' {
+				m = normMessage(msg)
+				if m.role == "" {
+					m.role = "assistant"
+				}
+			} else {
+				m.addContent(msg)
+			}
+			if m.finish == "" {
+				m.finish = firstOf(e, "finish_reason", "finishReason").str()
+			}
+			choice = &m
+			continue
+		}
+		m := normMessage(e)
+		if r, ok := messageEvents[name]; ok && (m.role == "" || name == sc.EventToolMessage) {
+			m.role = r
+		}
+		if m.role == "" {
+			continue
+		}
+		msgs = append(msgs, m)
+	}
+	return msgs, choice
+}
+
 // inputMessages finds the model-call messages of the span, the first dialect that has them.
 func (c *spanCtx) inputMessages() ([]nmsg, *jv) {
 	if j := c.attrJV(sc.GenAIInputMessages); j != nil && (j.k == 'a' || j.k == 'o') {
 		return normMessages(j), c.attrJV(sc.GenAISystemInstructions)
 	}
-	if ev := c.event(sc.EventInferenceDetails); ev != nil {
-		o := eventAttrsJV(ev.attrs)
-		if j := o.get(sc.GenAIInputMessages); j != nil {
-			return normMessages(j), o.get(sc.GenAISystemInstructions)
-		}
+	if j, o := c.detailsAttr(sc.GenAIInputMessages); j != nil {
+		return normMessages(j), o.get(sc.GenAISystemInstructions)
 	}
 	if c.a.hasIndexed(sc.OILLMInputMessages) {
 		j := c.a.unflatten(sc.OILLMInputMessages)
@@ -112,6 +181,21 @@ func (c *spanCtx) inputMessages() ([]nmsg, *jv) {
 		return normMessages(&j), nil
 	}
 	if j := c.attrJV(sc.AIPromptMessages); j != nil && j.k == 'a' {
+		return normMessages(j), nil
+	}
+	// Pydantic AI: v2+ agent run spans carry the run's whole history in OTel message form;
+	// v1 model-call and agent run spans carry event lists.
+	if j := c.attrJV(sc.PydanticAllMessages); j != nil && j.k == 'a' {
+		return normMessages(j), c.attrJV(sc.GenAISystemInstructions)
+	}
+	for _, k := range []string{sc.PydanticEvents, sc.PydanticAllMessagesEvents} {
+		if j := c.attrJV(k); eventList(j) {
+			if msgs, _ := eventListMessages(j); len(msgs) > 0 {
+				return msgs, nil
+			}
+		}
+	}
+	if j := c.attrJV(sc.OpenAIV2RequestMessages); isMessageArray(j, false) {
 		return normMessages(j), nil
 	}
 	var msgs []nmsg
@@ -309,7 +393,60 @@ func (c *spanCtx) valueInput(tool bool) *jv {
 			return p
 		}
 	}
-	return c.attrJV(sc.GenAIPrompt)
+	if j := c.attrJV(sc.GenAIPrompt); j != nil || !tool {
+		return j
+	}
+	return c.toolEventInput()
+}
+
+// toolEventInput is a tool span's arguments carried in span events (Strands Agents
+// execute_tool spans, strands-agents/sdk-python telemetry/tracer.py start_tool_call_span):
+// the tool_call part of the inference-details event's gen_ai.input.messages
+// (gen_ai_latest_experimental), else the content of the gen_ai.tool.message event.
+func (c *spanCtx) toolEventInput() *jv {
+	if j, _ := c.detailsAttr(sc.GenAIInputMessages); j != nil {
+		for _, m := range normMessages(j) {
+			if len(m.toolCalls) == 1 {
+				a := m.toolCalls[0].args
+				return &a
+			}
+		}
+		return j
+	}
+	for i := range c.events {
+		if c.events[i].name == sc.EventToolMessage {
+			c.usedEvents[i] = true
+			o := eventAttrsJV(c.events[i].attrs)
+			return o.get("content")
+		}
+	}
+	return nil
+}
+
+// toolEventOutput is a tool span's result carried in span events (Strands Agents
+// end_tool_call_span): the tool_call_response part of the inference-details event's
+// gen_ai.output.messages, else the message of the gen_ai.choice event.
+func (c *spanCtx) toolEventOutput() *jv {
+	if j, _ := c.detailsAttr(sc.GenAIOutputMessages); j != nil {
+		for _, m := range normMessages(j) {
+			if m.content != nil {
+				return m.content
+			}
+			if m.hasText {
+				j := parsedArgs(&jv{k: 's', s: m.text})
+				return &j
+			}
+		}
+		return j
+	}
+	if ev := c.event(sc.EventChoice); ev != nil {
+		o := eventAttrsJV(ev.attrs)
+		if r := converseResult(o.get("message")); r != nil {
+			j := parsedArgs(r) // a text result that is JSON, as tool results elsewhere
+			return &j
+		}
+	}
+	return nil
 }
 
 func (c *spanCtx) valueOutput(tool bool) *jv {
@@ -328,7 +465,10 @@ func (c *spanCtx) valueOutput(tool bool) *jv {
 			return p
 		}
 	}
-	return c.attrJV(sc.GenAICompletion)
+	if j := c.attrJV(sc.GenAICompletion); j != nil || !tool {
+		return j
+	}
+	return c.toolEventOutput()
 }
 
 // outputMessages finds the model's answer: the first assistant message of the first dialect
@@ -347,10 +487,12 @@ func (c *spanCtx) outputMessages() (*nmsg, bool) {
 	if j := c.attrJV(sc.GenAIOutputMessages); j != nil && (j.k == 'a' || j.k == 'o') {
 		return pick(normMessages(j))
 	}
-	if ev := c.event(sc.EventInferenceDetails); ev != nil {
-		o := eventAttrsJV(ev.attrs)
-		if j := o.get(sc.GenAIOutputMessages); j != nil {
-			return pick(normMessages(j))
+	if j, _ := c.detailsAttr(sc.GenAIOutputMessages); j != nil {
+		return pick(normMessages(j))
+	}
+	if j := c.attrJV(sc.PydanticEvents); eventList(j) {
+		if _, choice := eventListMessages(j); choice != nil {
+			return choice, true
 		}
 	}
 	if c.a.hasIndexed(sc.OILLMOutputMessages) {
@@ -383,7 +525,14 @@ func (c *spanCtx) outputMessages() (*nmsg, bool) {
 	}
 	if ev := c.event(sc.EventChoice); ev != nil {
 		o := eventAttrsJV(ev.attrs)
-		m := normMessage(o.get("message"))
+		var m nmsg
+		if msg := o.get("message"); msg != nil && msg.k == 'o' {
+			m = normMessage(msg)
+		} else {
+			// Strands Agents: the answer's content blocks (JSON) or its text.
+			m = nmsg{role: "assistant"}
+			m.addContent(msg)
+		}
 		if m.finish == "" {
 			m.finish = o.get("finish_reason").str()
 		}
@@ -415,6 +564,11 @@ func (c *spanCtx) outputMessages() (*nmsg, bool) {
 	}
 	if j := c.attrJV(sc.GenAICompletion); isMessageArray(j, true) {
 		return pick(normChoices(j))
+	}
+	if s := c.a.str(sc.OpenAIV2ResponseContent); s != "" {
+		m := nmsg{role: "assistant"}
+		m.addText(s)
+		return &m, true
 	}
 	return nil, false
 }

@@ -143,6 +143,27 @@ func (m *nmsg) addPart(p *jv) {
 		return
 	}
 	t := partType(p)
+	if t == "" && len(p.keys) == 1 {
+		switch p.keys[0] {
+		case "toolUse": // Bedrock Converse / Strands content block
+			u := &p.vals[0]
+			m.toolCalls = append(m.toolCalls, ntool{id: firstOf(u, "toolUseId", "id").str(),
+				name: u.get("name").str(), args: parsedArgs(u.get("input"))})
+			return
+		case "toolResult":
+			if m.role == "tool" || m.role == "" || m.role == "user" {
+				u := &p.vals[0]
+				if id := firstOf(u, "toolUseId", "id").str(); id != "" {
+					m.toolCallID = id
+				}
+				if m.role == "user" {
+					m.role = "tool" // Converse sends tool results in a user turn
+				}
+				m.setResult(converseResult(u.get("content")))
+				return
+			}
+		}
+	}
 	switch {
 	case t == "text" || t == "input_text" || t == "output_text" || (t == "" && p.get("text") != nil && len(p.keys) == 1):
 		if s := firstOf(p, "content", "text"); s != nil && s.k == 's' {
@@ -157,16 +178,45 @@ func (m *nmsg) addPart(p *jv) {
 		if id := firstOf(p, "id", "toolCallId", "tool_use_id", "call_id", "callId").str(); id != "" {
 			m.toolCallID = id
 		}
-		r := toolResultValue(firstOf(p, "response", "result", "output", "content"))
-		if r != nil && r.k == 's' {
-			m.addText(r.s)
-		} else if r != nil {
-			rr := *r
-			m.content = &rr
-		}
+		m.setResult(converseResult(toolResultValue(firstOf(p, "response", "result", "output", "content"))))
 		return
 	}
 	m.parts = append(m.parts, *p)
+}
+
+// setResult stores a tool result: text as the message text, anything else as its content.
+func (m *nmsg) setResult(r *jv) {
+	if r != nil && r.k == 's' {
+		m.addText(r.s)
+	} else if r != nil {
+		rr := *r
+		m.content = &rr
+	}
+}
+
+// converseResult unwraps Bedrock Converse tool-result content ([{"text": …} | {"json": …}],
+// as Strands Agents reports it): text blocks joined by "\n" (one string), a single json
+// block as its value; anything else as it is.
+func converseResult(v *jv) *jv {
+	if v == nil || v.k != 'a' || len(v.vals) == 0 {
+		return v
+	}
+	var text []string
+	for i := range v.vals {
+		b := &v.vals[i]
+		if b.k != 'o' || len(b.keys) != 1 {
+			return v
+		}
+		switch {
+		case b.keys[0] == "json" && len(v.vals) == 1:
+			return &b.vals[0]
+		case b.keys[0] == "text" && b.vals[0].k == 's':
+			text = append(text, b.vals[0].s)
+		default:
+			return v
+		}
+	}
+	return &jv{k: 's', s: strings.Join(text, "\n")}
 }
 
 // normMessage normalises one message object of any dialect.

@@ -30,7 +30,17 @@ var providerAliases = map[string]string{
 	"aws_bedrock": sc.ProviderAWSBedrock, "mistral": sc.ProviderMistralAI, "mistralai": sc.ProviderMistralAI,
 	"moonshot": sc.ProviderMoonshotAI, "moonshotai": sc.ProviderMoonshotAI, "watsonx": sc.ProviderIBMWatsonxAI,
 	"ibm": sc.ProviderIBMWatsonxAI,
+	// Python instrumentations: pydantic-ai Model.system values (google-gla is the Gemini API,
+	// google-vertex Vertex AI), openai-v2's base-URL vendors (google_vertex, aws_bedrock).
+	"google-gla": sc.ProviderGCPGemini, "google_gla": sc.ProviderGCPGemini, "google_vertex": sc.ProviderGCPVertexAI,
+	"google_genai": sc.ProviderGCPGenAI, "google-genai": sc.ProviderGCPGenAI, "mistral_ai": sc.ProviderMistralAI,
 }
+
+// frameworkSystems are gen_ai.system / gen_ai.provider.name values that name the
+// instrumenting framework rather than the model provider (Strands Agents sets
+// "strands-agents" on every span, strands-agents/sdk-python telemetry/tracer.py
+// _get_common_attributes); the provider is then inferred like a missing one.
+var frameworkSystems = map[string]bool{sc.StrandsSystem: true}
 
 // knownProviders are the gen_ai.provider.name values kept as they are.
 var knownProviders = map[string]bool{
@@ -103,14 +113,68 @@ func providerFromHost(host string) string {
 	return ""
 }
 
-// readProvider returns the normalised provider and consumes its keys.
+// readProvider returns the normalised provider and consumes its keys. A framework name
+// (frameworkSystems) is skipped; a model call without a provider gets the one its
+// server.address names, else the one its model family implies (providerFromModel).
 func readProvider(a *spanAttrs, llm bool) string {
-	p, _ := a.firstStr(providerKeys...)
-	a.use(providerKeys...)
+	p := ""
+	for _, k := range providerKeys {
+		if v := a.str(k); v != "" && !frameworkSystems[strings.ToLower(v)] {
+			p = v
+			break
+		}
+	}
+	framework := false
+	for _, k := range providerKeys {
+		if frameworkSystems[strings.ToLower(a.str(k))] {
+			framework = true // kept in metadata: it names the framework
+			continue
+		}
+		a.use(k)
+	}
 	if p == "" && llm {
 		p = providerFromHost(a.str(sc.ServerAddress))
 	}
+	if p == "" && llm && framework {
+		if m, _ := a.firstStr(modelKeys...); m != "" {
+			p = providerFromModel(m)
+		}
+	}
 	return NormalizeProvider(p)
+}
+
+// providerFromModel infers the provider from a model id's family, for model calls whose
+// instrumentation names only its framework: Bedrock model ids ("anthropic.claude-…",
+// "us.anthropic.claude-…", "amazon.nova-…", "meta.llama…") → aws.bedrock; claude-* →
+// anthropic; gpt-*, o1/o3/o4*, chatgpt-*, text-embedding-* → openai; gemini-* → gcp.gemini;
+// mistral-* / mixtral-* → mistral_ai. Unknown families give "".
+func providerFromModel(model string) string {
+	m := strings.ToLower(model)
+	if i := strings.LastIndexByte(m, '/'); i >= 0 {
+		m = m[i+1:]
+	}
+	for _, pre := range []string{"us.", "eu.", "apac.", "global."} {
+		if strings.HasPrefix(m, pre) && strings.Count(m, ".") >= 2 {
+			return sc.ProviderAWSBedrock // cross-region inference profile
+		}
+	}
+	for _, pre := range []string{"anthropic.", "amazon.", "meta.", "cohere.", "ai21.", "mistral.", "deepseek."} {
+		if strings.HasPrefix(m, pre) {
+			return sc.ProviderAWSBedrock
+		}
+	}
+	switch {
+	case strings.HasPrefix(m, "claude"):
+		return sc.ProviderAnthropic
+	case strings.HasPrefix(m, "gpt-"), strings.HasPrefix(m, "chatgpt-"), strings.HasPrefix(m, "text-embedding-"),
+		len(m) >= 2 && m[0] == 'o' && m[1] >= '1' && m[1] <= '9':
+		return sc.ProviderOpenAI
+	case strings.HasPrefix(m, "gemini"):
+		return sc.ProviderGCPGemini
+	case strings.HasPrefix(m, "mistral"), strings.HasPrefix(m, "mixtral"):
+		return sc.ProviderMistralAI
+	}
+	return ""
 }
 
 // readModel returns the model (response over request) and consumes the keys whose value it

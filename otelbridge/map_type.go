@@ -126,6 +126,17 @@ func classify(a *spanAttrs, name, scope string) (typ Type, kind string) {
 	if a.has(sc.GenAIToolName) || a.has(sc.GenAIToolCallID) || a.has(sc.AIToolCallName) {
 		return TypeTool, "tool"
 	}
+	// An agent span that names no operation: pydantic-ai's agent run span of data formats
+	// v1/v2 ("agent run", agent_name, model_name; pydantic_ai agent/__init__.py iter) or any
+	// span named after the convention's "invoke_agent {gen_ai.agent.name}". Checked before
+	// the model keys: an agent run may carry its model's name.
+	if (scope == sc.PydanticScope && name == sc.PydanticAgentRunSpan && a.has(sc.PydanticAgentName)) ||
+		strings.HasPrefix(name, sc.OpInvokeAgent+" ") {
+		return TypeCustom, "agent"
+	}
+	if name == sc.OpExecuteLoop { // Strands sets no operation name on its cycle spans
+		return TypeCustom, "step"
+	}
 	for _, k := range modelKeys {
 		if a.has(k) {
 			return TypeLLM, "llm"

@@ -19,12 +19,13 @@ var (
 	totalKeys  = []string{sc.GenAIUsageTotalTokens, sc.TLUsageTotalTokens, sc.OITokenTotal, sc.AIUsageTotalTokens}
 	cachedKeys = []string{sc.GenAIUsageCacheReadInputTokens, sc.GenAIUsageCacheReadOld, sc.OITokenCacheRead,
 		sc.GenAIUsageInputDetailsCache, sc.GenAIUsageInputCachedSentry, sc.AIUsageCachedInput, sc.AIUsageCacheRead,
-		sc.TLUsageCacheRead}
+		sc.TLUsageCacheRead, sc.PydanticCacheRead}
 	cacheCreationKeys = []string{sc.GenAIUsageCacheCreationTokens, sc.GenAIUsageCacheCreationOld,
-		sc.OITokenCacheWrite, sc.AIUsageCacheWrite}
+		sc.OITokenCacheWrite, sc.AIUsageCacheWrite, sc.StrandsCacheWriteTokens, sc.PydanticCacheWrite}
 	reasoningKeys = []string{sc.GenAIUsageReasoningTokens, sc.GenAIUsageReasoningOld, sc.OITokenReasoning,
-		sc.GenAIUsageReasoningSentry, sc.AIUsageReasoning, sc.AIUsageReasoningDet}
-	costKeys = []string{sc.OICostTotal, sc.GenAIUsageCost, sc.GenAIUsageTotalCost}
+		sc.GenAIUsageReasoningSentry, sc.AIUsageReasoning, sc.AIUsageReasoningDet, sc.OpenAIV2ReasoningDetails,
+		sc.PydanticReasoning}
+	costKeys = []string{sc.OICostTotal, sc.GenAIUsageCost, sc.GenAIUsageTotalCost, sc.PydanticOperationCost}
 )
 
 // spanUsage is what one span reports about its own call.
@@ -53,7 +54,10 @@ func (a *spanAttrs) firstInt(keys []string) (int64, bool) {
 //     input_tokens while cache reads/writes are non-zero (AI SDK v5 copies input_tokens;
 //     v6+ and OpenInference ≥ gen_ai mode report the inclusive sum); missing counts (cache
 //     read, cache creation, prompt, completion) are taken from the raw object;
-//  2. otherwise when cache_read + cache_creation > input;
+//  2. otherwise when cache_read + cache_creation > input, or when the span states a total
+//     that counts the cache apart: total = input + output + cache_read + cache_creation
+//     (Bedrock Converse semantics, which Strands Agents reports as gen_ai.usage.*: its
+//     inputTokens exclude cache reads and writes, its totalTokens include them);
 //  3. otherwise provider Anthropic with the AI SDK's ai.usage.* keys (v5 copies Anthropic's
 //     raw input_tokens), unless the span also states the no-cache count
 //     (ai.usage.inputTokenDetails.noCacheTokens), which settles the semantics.
@@ -108,7 +112,7 @@ func readUsage(a *spanAttrs, provider string) spanUsage {
 		}
 	}
 	if !settled && hasPrompt && cached+creation > 0 {
-		exclusive := cached+creation > prompt
+		exclusive := cached+creation > prompt || hasTotal && hasCompletion && total == prompt+completion+cached+creation
 		if !exclusive && provider == sc.ProviderAnthropic &&
 			(a.has(sc.AIUsagePromptTokens) || a.has(sc.AIUsageInputTokens) || a.has(sc.AIUsageCachedInput)) {
 			exclusive = true
