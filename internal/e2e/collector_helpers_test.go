@@ -60,16 +60,28 @@ func needBinaries(t *testing.T) binaries {
 	return b
 }
 
-// freeAddr reserves a loopback port and releases it for a child process to bind.
+// handedOut holds every port freeAddr returned in this test process: the kernel may hand
+// a just-released port out again, and two listeners of one collector on the same port fail
+// its start ("address already in use").
+var handedOut sync.Map
+
+// freeAddr reserves a loopback port and releases it for a child process to bind; it never
+// returns the same port twice in one test process.
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	for range 100 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		_ = ln.Close()
+		if _, dup := handedOut.LoadOrStore(addr, true); !dup {
+			return addr
+		}
 	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return addr
+	t.Fatal("no fresh loopback port after 100 tries")
+	return ""
 }
 
 // proc is a child process whose combined output is kept for failure messages.
