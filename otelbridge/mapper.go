@@ -10,7 +10,7 @@ import (
 // MapOptions configure the mapping core.
 type MapOptions struct {
 	// MaxInputBytes caps the serialized input of one event, bytes; 0 means 256 KiB. Values
-	// above 320 KiB are lowered to 320 KiB so an event stays under the 1 MiB contract limit.
+	// above MaxContentBytes (320 KiB) are lowered to it so an event stays under 1 MiB.
 	// An input over the cap is replaced by {"truncated":true,"original_bytes":n,"preview":"…"}
 	// and "input" is listed in metadata.truncated.
 	MaxInputBytes int
@@ -29,7 +29,6 @@ type MapOptions struct {
 
 const (
 	defaultMaxIOBytes = 256 << 10
-	maxMaxIOBytes     = 320 << 10
 )
 
 // Mapper maps OpenTelemetry spans onto platform events (seed 000 TraceEvent,
@@ -52,8 +51,8 @@ func NewMapper(opts MapOptions) *Mapper {
 		if *p <= 0 {
 			*p = defaultMaxIOBytes
 		}
-		if *p > maxMaxIOBytes {
-			*p = maxMaxIOBytes
+		if *p > MaxContentBytes {
+			*p = MaxContentBytes
 		}
 	}
 	return &Mapper{opts: opts, mem: newTraceMemory(), attrs: sync.Pool{New: func() any { return new(spanAttrs) }}}
