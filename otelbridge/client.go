@@ -119,8 +119,55 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 			timeout = DefaultTimeout
 		}
 		c.httpClient = &http.Client{Timeout: timeout, Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	} else {
+		hc := *c.httpClient // the caller's client is not changed
+		c.httpClient = &hc
 	}
+	c.httpClient.CheckRedirect = checkRedirect(c.httpClient.CheckRedirect)
 	return c, nil
+}
+
+// maxRedirects is how many 307/308 redirects one request follows (net/http's own limit).
+const maxRedirects = 10
+
+// checkRedirect is the redirect policy of every Client (docs/platform-api.md "Response"):
+// a POST is never turned into a GET. 307 and 308 keep the method and the body and are
+// followed (up to maxRedirects, then next, the caller's own policy, when set); the
+// Authorization header goes only to the origin (scheme, host and port) of the first
+// request. 301, 302 and 303 — which net/http would follow with a bodiless GET — are not
+// followed: the 3xx reply itself is returned and classified as a permanent error naming
+// the Location.
+func checkRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if req.Response == nil || (req.Response.StatusCode != http.StatusTemporaryRedirect && req.Response.StatusCode != http.StatusPermanentRedirect) {
+			return http.ErrUseLastResponse
+		}
+		if len(via) > maxRedirects {
+			return http.ErrUseLastResponse
+		}
+		if !sameOrigin(req.URL, via[0].URL) {
+			req.Header.Del("Authorization")
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		return nil
+	}
+}
+
+// sameOrigin reports whether a and b have the same scheme, host and port (RFC 6454).
+func sameOrigin(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && effectivePort(a) == effectivePort(b)
+}
+
+func effectivePort(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if strings.EqualFold(u.Scheme, "https") {
+		return "443"
+	}
+	return "80"
 }
 
 // tracesURL checks endpoint and returns the URL to POST to.

@@ -3,6 +3,7 @@ package otelbridge
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"net/http"
 	"strconv"
@@ -46,8 +47,11 @@ const maxMessageBytes = 1024
 // row of platform-api.md "Response":
 //
 //   - 2xx (200 / 202 {"accepted": n}): accepted; a 200 with {"rejected": [{index, error}]}
-//     lists events the platform refused for good (never retried). A 2xx body that is not
-//     the contract's JSON counts every event as accepted.
+//     lists events the platform refused for good (never retried). A 2xx whose body is not
+//     the contract's reply (a JSON object with a numeric "accepted") is not a delivery: a
+//     proxy or a web server answered, not the platform; permanent.
+//   - 3xx (left unfollowed by the client's redirect policy: 301, 302, 303, or a 307/308
+//     past the redirect limit): permanent; the message names the Location to configure.
 //   - 400: permanent; the message carries the platform's "error" and "details".
 //   - 401 / 403: permanent; the message says the API key is missing or invalid.
 //   - 413: split the batch.
@@ -61,12 +65,21 @@ func classifyReply(status int, header http.Header, body []byte, now time.Time) r
 	switch {
 	case status >= 200 && status <= 299:
 		var ok struct {
+			Accepted *float64           `json:"accepted"`
 			Rejected []platformRejection `json:"rejected"`
 		}
-		if len(bytes.TrimSpace(body)) > 0 && json.Unmarshal(body, &ok) == nil {
+		if json.Unmarshal(body, &ok) == nil && ok.Accepted != nil {
 			return reply{kind: replyAccepted, rejected: ok.Rejected}
 		}
-		return reply{kind: replyAccepted}
+		return reply{kind: replyFailed, err: &NetworkError{StatusCode: status,
+			Message: fmt.Sprintf("HTTP %d without the platform's reply {\"accepted\": n}: the endpoint is not the platform's ingest API (a proxy or web server answered); check endpoint", status) + quoteErrorBody(body)}}
+	case status >= 300 && status <= 399:
+		loc := header.Get("Location")
+		if loc == "" {
+			loc = "(no Location header)"
+		}
+		return reply{kind: replyFailed, err: &NetworkError{StatusCode: status,
+			Message: fmt.Sprintf("HTTP %d: the endpoint redirects to %s; set endpoint to it (a POST is never re-sent as a GET)", status, sanitizeMessage(loc))}}
 	case status == http.StatusRequestEntityTooLarge:
 		return reply{kind: replySplit}
 	}

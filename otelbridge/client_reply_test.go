@@ -24,8 +24,10 @@ func TestClassifyReply(t *testing.T) {
 	}{
 		{name: "200 accepted", status: 200, body: `{"accepted":3}`, kind: replyAccepted},
 		{name: "202 accepted", status: 202, body: `{"accepted":3}`, kind: replyAccepted},
-		{name: "202 empty body", status: 202, kind: replyAccepted},
-		{name: "200 not JSON", status: 200, body: `OK`, kind: replyAccepted},
+		{name: "202 empty body", status: 202, kind: replyFailed, msg: []string{"not the platform's ingest API"}},
+		{name: "200 not JSON", status: 200, body: `OK`, kind: replyFailed, msg: []string{"not the platform's ingest API", "platform said: OK"}},
+		{name: "200 HTML", status: 200, body: `<html>login</html>`, kind: replyFailed, msg: []string{"not the platform's ingest API"}},
+		{name: "200 JSON without accepted", status: 200, body: `{"ok":true}`, kind: replyFailed},
 		{name: "200 partial", status: 200, body: `{"accepted":1,"rejected":[{"index":0,"error":"traceId: not a UUID v7"},{"index":2,"error":"type: bad"}]}`,
 			kind: replyAccepted, rejected: []platformRejection{{0, "traceId: not a UUID v7"}, {2, "type: bad"}}},
 		{name: "400 error and details", status: 400, body: `{"error":"invalid batch","details":["traces: missing","event 3: bad type"]}`,
@@ -50,7 +52,9 @@ func TestClassifyReply(t *testing.T) {
 		{name: "404", status: 404, body: "404 page not found", kind: replyFailed, msg: []string{"unexpected reply", "404 page not found"}},
 		{name: "409", status: 409, kind: replyFailed},
 		{name: "422", status: 422, kind: replyFailed},
-		{name: "302", status: 302, kind: replyFailed},
+		{name: "301", status: 301, header: http.Header{"Location": {"https://new.example/v1/traces"}}, kind: replyFailed, msg: []string{"redirects to https://new.example/v1/traces; set endpoint to it"}},
+		{name: "302", status: 302, kind: replyFailed, msg: []string{"redirects to (no Location header)"}},
+		{name: "303", status: 303, header: http.Header{"Location": {"/elsewhere"}}, kind: replyFailed, msg: []string{"redirects to /elsewhere"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -727,6 +727,7 @@ func TestSendEarlyReplyKeepsBodyIntact(t *testing.T) {
 			}
 		}
 		accepted.Add(int64(len(batch.Traces)))
+		fmt.Fprintf(w, `{"accepted":%d}`, len(batch.Traces))
 	})
 	c := newLoopbackClient(t, p, ClientConfig{Compression: "none"})
 	const goroutines, perSend = 2, 4
