@@ -65,7 +65,7 @@ func classifyReply(status int, header http.Header, body []byte, now time.Time) r
 	switch {
 	case status >= 200 && status <= 299:
 		var ok struct {
-			Accepted *float64           `json:"accepted"`
+			Accepted *float64            `json:"accepted"`
 			Rejected []platformRejection `json:"rejected"`
 		}
 		if json.Unmarshal(body, &ok) == nil && ok.Accepted != nil {
