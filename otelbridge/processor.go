@@ -40,7 +40,8 @@ type SpanProcessor struct {
 	client *Client
 	mapper *Mapper
 
-	queue   chan sdktrace.ReadOnlySpan
+	queue   chan queuedSpan
+	held    atomic.Int64 // approximate bytes of the spans queued, batching and in flight
 	flushCh chan *flushAck
 	batches chan batch
 	stopCh  chan struct{}
@@ -85,7 +86,7 @@ func NewSpanProcessor(opts ...Option) (*SpanProcessor, error) {
 		cfg:     cfg,
 		client:  client,
 		mapper:  NewMapper(cfg.mapOpts),
-		queue:   make(chan sdktrace.ReadOnlySpan, cfg.maxQueueSize),
+		queue:   make(chan queuedSpan, cfg.maxQueueSize),
 		flushCh: make(chan *flushAck),
 		batches: make(chan batch),
 		stopCh:  make(chan struct{}),
@@ -156,8 +157,9 @@ func (p *SpanProcessor) OnStart(parent context.Context, s sdktrace.ReadWriteSpan
 }
 
 // OnEnd enqueues a sampled span for the background sender without blocking: after
-// Shutdown, for unsampled spans, spans the filter leaves out and when the queue is full it
-// returns at once (the last two counted in Stats).
+// Shutdown, for unsampled spans, spans the filter leaves out and when the queue is full —
+// by count (WithMaxQueueSize) or by bytes (WithMaxQueueBytes) — it returns at once (the
+// last two counted in Stats).
 func (p *SpanProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
 	defer p.recoverPanic("OnEnd")
 	sc := s.SpanContext()
@@ -172,9 +174,16 @@ func (p *SpanProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
 		p.filtered.Add(1)
 		return
 	}
+	n := int64(approxSpanBytes(s))
+	if p.held.Add(n) > int64(p.cfg.maxQueueBytes) {
+		p.held.Add(-n)
+		p.dropped.Add(1)
+		return
+	}
 	select {
-	case p.queue <- s:
+	case p.queue <- queuedSpan{s, int(n)}:
 	default:
+		p.held.Add(-n)
 		p.dropped.Add(1)
 	}
 }
@@ -209,21 +218,32 @@ func (p *SpanProcessor) ForceFlush(ctx context.Context) error {
 	}
 }
 
-// Shutdown stops intake (later OnEnd calls are no-ops), sends everything queued and
-// returns once that is done or ctx ends; then in-flight requests and retries are
-// cancelled, the remaining events counted as failed, and ctx's error returned. Only the
-// first call does anything; later ones return nil.
+// Shutdown stops intake (later OnEnd calls are no-ops) and sends everything queued within
+// one budget for the whole drain: the export timeout (WithExportTimeout) or ctx's end,
+// whichever comes first. When the budget ends first, in-flight requests and retries are
+// cancelled, the remaining events are counted as failed, and the error is ctx's, or one
+// wrapping context.DeadlineExceeded that names the export timeout. Stats and the metrics
+// are final when Shutdown returns. Only the first call does anything; later ones return
+// nil.
 func (p *SpanProcessor) Shutdown(ctx context.Context) error {
 	var err error
 	p.stopOnce.Do(func() {
 		p.stopped.Store(true)
+		budget, cancel := context.WithTimeout(ctx, p.cfg.exportTimeout)
+		defer cancel()
 		close(p.stopCh)
 		select {
 		case <-p.done:
-		case <-ctx.Done():
+		case <-budget.Done():
 			err = ctx.Err()
+			if err == nil {
+				err = fmt.Errorf("llmtrace: shutdown: the export timeout (%v) ended before every span was sent: %w", p.cfg.exportTimeout, context.DeadlineExceeded)
+			}
 		}
+		// Cancelled, the sender fails what is left fast (its counts included); wait for it
+		// so that Stats are final.
 		p.cancel()
+		<-p.done
 		p.reportDrops(true)
 		if uerr := p.unregister(); uerr != nil && err == nil {
 			err = uerr

@@ -7,11 +7,20 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
-// batch is what the intake goroutine hands the sender: spans to map and send, and the
-// ForceFlush calls to answer once they (and every earlier batch) are sent.
+// batch is what the intake goroutine hands the sender: spans to map and send, their
+// approximate bytes (released from SpanProcessor.held once sent), and the ForceFlush calls
+// to answer once they (and every earlier batch) are sent.
 type batch struct {
 	spans []sdktrace.ReadOnlySpan
+	bytes int
 	acks  []*flushAck
+}
+
+// queuedSpan is a span in the queue with its approximate size (approxSpanBytes), computed
+// once in OnEnd.
+type queuedSpan struct {
+	s     sdktrace.ReadOnlySpan
+	bytes int
 }
 
 // flushAck answers one ForceFlush: err is set before done is closed.
@@ -75,13 +84,13 @@ func (b *batcher) loop() (stopped bool) {
 	}
 }
 
-// add appends s and hands the batch over when it is full by count or bytes.
-func (b *batcher) add(s sdktrace.ReadOnlySpan) {
+// add appends q and hands the batch over when it is full by count or bytes.
+func (b *batcher) add(q queuedSpan) {
 	if len(b.cur) == 0 {
 		b.timer.Reset(b.p.cfg.batchTimeout)
 	}
-	b.cur = append(b.cur, s)
-	b.bytes += approxSpanBytes(s)
+	b.cur = append(b.cur, q.s)
+	b.bytes += q.bytes
 	if len(b.cur) >= b.p.cfg.maxBatchSize || b.bytes >= b.p.cfg.maxBatchBytes {
 		b.hand(nil)
 	}
@@ -94,7 +103,7 @@ func (b *batcher) hand(ack *flushAck) {
 	if len(b.cur) == 0 && ack == nil {
 		return
 	}
-	out := batch{spans: b.cur}
+	out := batch{spans: b.cur, bytes: b.bytes}
 	if ack != nil {
 		out.acks = []*flushAck{ack}
 	}

@@ -22,7 +22,7 @@ type ProcessorStats struct {
 	Dropped  int64 // spans dropped because the queue was full (never waited on)
 	Exported int64 // events the platform accepted
 	Rejected int64 // events refused for good: invalid (partial success) or a permanent reply (400, 401, 403, 413 for one event)
-	Failed   int64 // events given up on: retries exhausted, export timeout, shutdown, or a mapping error
+	Failed   int64 // events given up on: retries exhausted, export timeout, shutdown, or a mapping error (spans, for batches left unmapped when Shutdown's budget ended)
 	Panics   int64 // panics recovered inside the processor (reported once through otel.Handle)
 	Batches  int64 // batches handed to the platform client (each may be several requests)
 }

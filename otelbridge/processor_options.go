@@ -32,15 +32,20 @@ const (
 	// batch in memory below the contract's MaxRequestBytes (5 MiB); the client splits the
 	// request exactly.
 	DefaultMaxBatchBytes = 4 << 20
+	// DefaultMaxQueueBytes bounds what the processor holds — spans queued, the batch being
+	// filled and the batch in flight — by their approximate size (as for
+	// DefaultMaxBatchBytes), bytes. Past it, span.End() drops the span and counts it.
+	DefaultMaxQueueBytes = 64 << 20
 )
 
 // Environment variables read by NewSpanProcessor when the matching option is not given
 // (OTel style: option > environment > default).
 const (
-	EnvEndpoint       = "LLMTRACE_ENDPOINT"           // platform base URL, e.g. https://api.example.com
-	EnvAPIKey         = "LLMTRACE_API_KEY"            // bearer key; never logged
-	EnvScheduleDelay  = "LLMTRACE_BSP_SCHEDULE_DELAY" // batch timeout, integer milliseconds
-	EnvMaxQueueSize   = "LLMTRACE_BSP_MAX_QUEUE_SIZE" // spans
+	EnvEndpoint       = "LLMTRACE_ENDPOINT"            // platform base URL, e.g. https://api.example.com
+	EnvAPIKey         = "LLMTRACE_API_KEY"             // bearer key; never logged
+	EnvScheduleDelay  = "LLMTRACE_BSP_SCHEDULE_DELAY"  // batch timeout, integer milliseconds
+	EnvMaxQueueSize   = "LLMTRACE_BSP_MAX_QUEUE_SIZE"  // spans
+	EnvMaxQueueBytes  = "LLMTRACE_BSP_MAX_QUEUE_BYTES" // bytes
 	EnvMaxBatchSize   = "LLMTRACE_BSP_MAX_EXPORT_BATCH_SIZE"
 	EnvExportTimeout  = "LLMTRACE_BSP_EXPORT_TIMEOUT" // integer milliseconds
 	EnvCaptureContent = "LLMTRACE_CAPTURE_CONTENT"    // "true" / "false"
@@ -84,6 +89,7 @@ type processorConfig struct {
 	batchTimeout   *time.Duration
 	maxBatchSize   *int
 	maxQueueSize   *int
+	maxQueueBytes  *int
 	exportTimeout  *time.Duration
 	captureContent *bool
 	maxBatchBytes  int
@@ -105,6 +111,7 @@ type resolved struct {
 	batchTimeout   time.Duration
 	maxBatchSize   int
 	maxQueueSize   int
+	maxQueueBytes  int
 	exportTimeout  time.Duration
 	maxBatchBytes  int
 	captureContent bool
@@ -147,8 +154,19 @@ func WithMaxQueueSize(n int) Option {
 	return optionFunc(func(c *processorConfig) { c.maxQueueSize = &n })
 }
 
+// WithMaxQueueBytes bounds the approximate bytes the processor holds — queued spans, the
+// batch being filled and the batch being sent (names, attribute and event values; the
+// estimate WithMaxBatchBytes uses) — default 64 MiB. When a span would take it past n,
+// span.End() drops the span and counts it (Stats.Dropped, error.type=queue_full); it never
+// waits. Environment fallback: LLMTRACE_BSP_MAX_QUEUE_BYTES.
+func WithMaxQueueBytes(n int) Option {
+	return optionFunc(func(c *processorConfig) { c.maxQueueBytes = &n })
+}
+
 // WithExportTimeout bounds the delivery of one batch, retries included (default 30 s); it
-// is also each HTTP request's timeout. Environment fallback: LLMTRACE_BSP_EXPORT_TIMEOUT (ms).
+// is also each HTTP request's timeout, and Shutdown's whole budget for draining the queue
+// when its context has no earlier deadline. Environment fallback:
+// LLMTRACE_BSP_EXPORT_TIMEOUT (ms).
 func WithExportTimeout(d time.Duration) Option {
 	return optionFunc(func(c *processorConfig) { c.exportTimeout = &d })
 }
@@ -287,6 +305,10 @@ func resolve(opts []Option, lookup func(string) (string, bool)) (resolved, error
 		return r, errs
 	}
 	r.maxQueueSize, errs = intSetting("max queue size", c.maxQueueSize, EnvMaxQueueSize, DefaultMaxQueueSize, lookup)
+	if errs != nil {
+		return r, errs
+	}
+	r.maxQueueBytes, errs = intSetting("max queue bytes", c.maxQueueBytes, EnvMaxQueueBytes, DefaultMaxQueueBytes, lookup)
 	if errs != nil {
 		return r, errs
 	}

@@ -36,6 +36,7 @@ func (p *SpanProcessor) sender() {
 	var o outcome
 	for b := range p.batches {
 		p.sendBatch(b.spans, &o)
+		p.held.Add(-int64(b.bytes))
 		if len(b.acks) > 0 {
 			err := o.err()
 			for _, a := range b.acks {
@@ -52,6 +53,12 @@ func (p *SpanProcessor) sender() {
 // say) is recovered and the batch counted as failed.
 func (p *SpanProcessor) sendBatch(spans []sdktrace.ReadOnlySpan, o *outcome) {
 	if len(spans) == 0 {
+		return
+	}
+	if err := p.ctx.Err(); err != nil {
+		// Shutdown's budget is spent: fail what is left without mapping it.
+		p.failed.Add(int64(len(spans)))
+		o.add(0, len(spans), fmt.Errorf("llmtrace: %d spans not sent: shutdown budget spent: %w", len(spans), err))
 		return
 	}
 	delivered := false
