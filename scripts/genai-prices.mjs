@@ -149,11 +149,11 @@ function chain(calcPrice, c) {
 
 async function oracle(version) {
   const { mod } = await loadPackage(version)
-  const { cases } = JSON.parse(fs.readFileSync(0, 'utf8'))
+  const { cases, aliases } = JSON.parse(fs.readFileSync(0, 'utf8'))
   const results = cases.map((c) => {
     try {
       const r = c.chain
-        ? chain(mod.calcPrice, c)
+        ? chain(mod.calcPrice, { ...c, aliases })
         : mod.calcPrice(c.usage, c.model, { providerId: c.provider || undefined, timestamp: new Date(c.time_ms) })
       if (!r) return { found: false }
       return {

@@ -8,7 +8,7 @@ import (
 
 // Price is a model's prices at one time, from Table.Lookup.
 type Price struct {
-	ProviderID    string // the table's provider id, e.g. "openai", "google", "aws"
+	ProviderID    string // the table's provider id, e.g. "openai", "google", "aws" (as calcPrice: the provider searched, also when the model is its fallback provider's)
 	ModelID       string // the table's model id, e.g. "gpt-4o"
 	ContextWindow int64  // context_window in tokens; 0 when the table has none
 	Override      bool   // the model comes from an override table
@@ -143,22 +143,33 @@ type resolved struct {
 func (t *Table) resolve(providerName, modelName string) (*modelInfo, string) {
 	names := candidates(modelName)
 	if strings.TrimSpace(providerName) != "" {
-		if p := t.findProvider(tableProvider(providerName)); p != nil {
-			for _, n := range names {
-				if m, pid := t.findModel(p, n); m != nil {
-					return m, pid
-				}
+		id := tableProvider(providerName)
+		for _, n := range names {
+			if m, pid := t.find(id, n); m != nil {
+				return m, pid
 			}
 		}
 	}
 	for _, n := range names {
-		for _, p := range t.providers {
-			if p.modelMatch != nil && p.modelMatch.match(n) {
-				if m, pid := t.findModel(p, n); m != nil {
-					return m, pid
-				}
-				break
-			}
+		if m, pid := t.find("", n); m != nil {
+			return m, pid
+		}
+	}
+	return nil, ""
+}
+
+// find is calcPrice's search for a lower-case name: in the provider resolved from providerID
+// when one is given (and only there), else in the first provider whose model_match matches.
+func (t *Table) find(providerID, name string) (*modelInfo, string) {
+	if providerID != "" {
+		if p := t.findProvider(providerID); p != nil {
+			return t.findModel(p, name)
+		}
+		return nil, ""
+	}
+	for _, p := range t.providers {
+		if p.modelMatch != nil && p.modelMatch.match(name) {
+			return t.findModel(p, name)
 		}
 	}
 	return nil, ""
@@ -167,6 +178,7 @@ func (t *Table) resolve(providerName, modelName string) (*modelInfo, string) {
 // findProvider resolves a provider name as the package does: by id, else the first provider
 // whose provider_match matches.
 func (t *Table) findProvider(name string) *provider {
+	name = strings.ToLower(strings.TrimSpace(name))
 	if p := t.byID[name]; p != nil {
 		return p
 	}
@@ -226,8 +238,8 @@ func (t *Table) findModelIn(p *provider, name string, fallback bool) (*modelInfo
 	if fallback {
 		for _, id := range p.fallback {
 			if fp := t.byID[id]; fp != nil {
-				if m, pid := t.findModelIn(fp, name, false); m != nil {
-					return m, pid
+				if m, _ := t.findModelIn(fp, name, false); m != nil {
+					return m, p.id // as calcPrice: the provider searched, with the fallback's model
 				}
 			}
 		}
