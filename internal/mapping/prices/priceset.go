@@ -114,7 +114,7 @@ func perName(u *unit) string {
 
 func nonNegative(v json.RawMessage) (float64, bool) {
 	var n json.Number
-	if err := json.Unmarshal(v, &n); err != nil {
+	if len(v) == 0 || v[0] == '"' || json.Unmarshal(v, &n) != nil {
 		return 0, false
 	}
 	f, err := n.Float64()
