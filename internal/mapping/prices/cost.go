@@ -96,14 +96,14 @@ func (ps *priceSet) cost(reg *unitRegistry, u *Usage) (float64, bool) {
 			return 0, false
 		}
 		if v > 0 {
-			r.units[r.n] = reg.byUsage[usageKeys[i]]
+			r.units[r.n] = reg.fields[i]
 			r.vals[r.n] = float64(v)
 			r.n++
 		}
 	}
 	var threshold float64
 	if ps.tiered {
-		v, ok := r.value(reg, reg.byUsage["input_tokens"])
+		v, ok := r.value(reg, reg.input)
 		if !ok {
 			return 0, false
 		}

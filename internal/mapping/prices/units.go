@@ -13,13 +13,14 @@ import (
 // {direction: input, family: tokens, token_type: cache_read} is a part of input_tokens
 // {direction: input, family: tokens}.
 type unit struct {
-	index     int
-	usageKey  string
-	priceKey  string
-	per       float64
-	dims      map[string]string
-	direction string
-	ancestors []bool // by unit index: the units whose dimensions are a subset of this one's
+	index      int
+	compatible []bool // by unit index: the units that agree with this one on every shared dimension
+	usageKey   string
+	priceKey   string
+	per        float64
+	dims       map[string]string
+	direction  string
+	ancestors  []bool // by unit index: the units whose dimensions are a subset of this one's
 }
 
 // unitRegistry is the package's unit registry (its dist/index.js class built from the same
@@ -29,6 +30,9 @@ type unitRegistry struct {
 	byUsage map[string]*unit
 	byPrice map[string]*unit
 	byDims  map[string]*unit
+	joins   [][]*unit             // joins[a][b]: the unit with the union of a's and b's dimensions, or nil
+	fields  [len(usageKeys)]*unit // the units of the Usage fields
+	input   *unit                 // input_tokens: the count tiers are on
 }
 
 // requestsKey is the one unit calcPrice never reads from the usage: a priced call counts 1 request.
@@ -61,6 +65,21 @@ func newUnitRegistry(raw map[string]unitJSON) (*unitRegistry, error) {
 			u.ancestors[o.index] = o != u && subset(o.dims, u.dims)
 		}
 	}
+	for i, k := range usageKeys {
+		if r.fields[i] = r.byUsage[k]; r.fields[i] == nil {
+			return nil, fmt.Errorf("the unit registry has no usage key %q", k)
+		}
+	}
+	r.input = r.byUsage["input_tokens"]
+	r.joins = make([][]*unit, len(r.units))
+	for _, a := range r.units {
+		r.joins[a.index] = make([]*unit, len(r.units))
+		a.compatible = make([]bool, len(r.units))
+		for _, b := range r.units {
+			a.compatible[b.index] = agree(a, b)
+			r.joins[a.index][b.index] = r.computeJoin(a, b)
+		}
+	}
 	return r, nil
 }
 
@@ -84,7 +103,9 @@ func subset(a, b map[string]string) bool {
 }
 
 // compatible reports whether a and b agree on every dimension they share.
-func compatible(a, b *unit) bool {
+func compatible(a, b *unit) bool { return a.compatible[b.index] }
+
+func agree(a, b *unit) bool {
 	for k, v := range a.dims {
 		if bv, ok := b.dims[k]; ok && bv != v {
 			return false
@@ -100,8 +121,10 @@ func related(a, b *unit) bool {
 
 // join is the registered unit with the union of a's and b's dimensions (nil when the registry
 // has none or they disagree on a dimension).
-func (r *unitRegistry) join(a, b *unit) *unit {
-	if !compatible(a, b) {
+func (r *unitRegistry) join(a, b *unit) *unit { return r.joins[a.index][b.index] }
+
+func (r *unitRegistry) computeJoin(a, b *unit) *unit {
+	if !agree(a, b) {
 		return nil
 	}
 	d := make(map[string]string, len(a.dims)+len(b.dims))
