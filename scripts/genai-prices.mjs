@@ -106,7 +106,7 @@ async function vendor(version, out) {
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true })
   fs.writeFileSync(out, JSON.stringify(data, null, 1) + '\n')
   const models = providers.reduce((n, p) => n + p.models.length, 0)
-  process.stderr.write(`genai-prices: wrote ${out}: ${PKG}@${version}, ${providers.length} providers, ${models} models\n`)
+  process.stderr.write(`genai-prices: wrote ${out}: ${PKG}@${version}, ${providers.length} providers, ${models} models; doc.go must say "version ${version}, taken ${data.taken}"\n`)
 }
 
 // The lookup chain of prices.Table.Lookup, written again here from its documentation, with the

@@ -2,8 +2,8 @@ package prices
 
 import "math"
 
-// Usage is the token usage of one model call with OpenTelemetry gen_ai semantics (semconv
-// v1.41, see ../../../README.md for the dialects the mapper reads): InputTokens counts all
+// Usage is the token usage of one model call with OpenTelemetry gen_ai semantics (the
+// gen_ai.usage.* attributes of semconv v1.41 and the genai registry): InputTokens counts all
 // prompt tokens including the cache reads and cache writes, OutputTokens all completion
 // tokens including reasoning; the other fields are parts of those two. Zero means not reported.
 //

@@ -8,7 +8,7 @@ import (
 
 // Price is a model's prices at one time, from Table.Lookup.
 type Price struct {
-	ProviderID    string // the table's provider id, e.g. "openai", "google", "aws" (as calcPrice: the provider searched, also when the model is its fallback provider's)
+	ProviderID    string // the table's provider id, e.g. "openai", "google", "aws"; as in calcPrice, the provider searched even when the model is its fallback provider's
 	ModelID       string // the table's model id, e.g. "gpt-4o"
 	ContextWindow int64  // context_window in tokens; 0 when the table has none
 	Override      bool   // the model comes from an override table
@@ -99,18 +99,25 @@ func candidates(model string) []string {
 }
 
 // Lookup finds the prices of a model at time at (the call's start; zero means now). provider
-// is the event's provider (gen_ai.provider.name or a dialect's equivalent, may be empty);
-// model the model name as the span reports it.
+// is the event's provider: a gen_ai.provider.name value (openai, anthropic, gcp.gemini,
+// gcp.vertex_ai, aws.bedrock, azure.ai.openai, mistral_ai, groq, deepseek, x_ai, perplexity,
+// cohere, ...), an older gen_ai.system value, the Vercel AI SDK's form ("groq.chat") or any name
+// the table resolves by provider id or provider_match; it may be empty. model is the model name
+// as the span reports it.
 //
-// The search, with the package's own matching at each step: first the provider's table (see
-// providerIDs; names the table resolves itself by id or provider_match), then the provider whose
-// model_match claims the name (the package's choice when no provider is given); in each, every
-// name of candidates in order, the table's model match rules first (they cover most dated
-// snapshots; a provider's fallback_model_providers are searched next, then the name with its
-// compact date 20240806 rewritten 2024-08-06, as calcPrice does). ok is false when no model
-// matches: such a call has no known cost (never 0).
+// Names tried, in order: the name (lower case, trimmed); without "models/"; after the first and
+// after the last "/" (openai/gpt-4o); a Bedrock model id without region, vendor and version
+// (us.anthropic.claude-3-5-sonnet-20240620-v1:0 → claude-3-5-sonnet-20240620); then each of
+// those without a trailing date (-2024-08-06, -20240806, @20240806). They are searched first in
+// the provider's table, then in the provider whose model_match claims the name (calcPrice's
+// choice when no provider is given). Each search is calcPrice's: the provider's first model
+// whose match rule matches (the rules name most dated snapshots), then its
+// fallback_model_providers, then the same with a compact date rewritten (-20240806 →
+// -2024-08-06). ok is false when nothing matches: such a call has no known cost (never 0).
 //
-// Results are cached by (provider, model); the price at a time is picked per call.
+// Results are cached by (provider, model), at most 4096 of them (then the cache starts over);
+// the price at a time is picked per call. Lookup and Cost together take about 0.5 µs and
+// allocate nothing (BenchmarkLookupCost).
 func (t *Table) Lookup(provider, model string, at time.Time) (Price, bool) {
 	key := lookupKey{provider, model}
 	var m *modelInfo
