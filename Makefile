@@ -39,6 +39,13 @@ lint:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
 
+## prices: regenerate internal/mapping/prices/data/genai-prices.json from the pinned npm package
+## @pydantic/genai-prices (node + npm; installs it under _build/genai-prices/)
+GENAI_PRICES_VERSION := 0.1.8
+.PHONY: prices
+prices:
+	node scripts/genai-prices.mjs vendor $(GENAI_PRICES_VERSION) internal/mapping/prices/data/genai-prices.json
+
 ## fuzz: run the mapping fuzz target for 60 s
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzMap -fuzztime 60s ./otelbridge
