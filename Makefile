@@ -27,7 +27,7 @@ $(OTELCOL): $(BIN)/builder builder-config.yaml go.mod $(shell find collectorexpo
 
 ## test: lint, build the binaries the end-to-end tests use, run all tests with the race detector
 test: lint build otelcol
-	$(GO) test -race -count=1 -timeout 20m ./...
+	LLMTRACE_REQUIRE_NODE=1 $(GO) test -race -count=1 -timeout 20m ./...
 
 ## lint: gofmt check and go vet
 lint:
