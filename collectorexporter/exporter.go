@@ -124,6 +124,7 @@ func (e *llmtraceExporter) pushTraces(ctx context.Context, td ptrace.Traces) err
 		return sources
 	}
 	res, sendErr := e.client.Send(ctx, events)
+	e.mapper.Delivered(events, res)
 	if res.Accepted > 0 {
 		e.telemetry.LlmtraceExporterEventsSent.Add(ctx, int64(res.Accepted))
 	}

@@ -113,7 +113,7 @@ func TestTraceTagsUnionCollected(t *testing.T) {
 	for _, order := range [][]*testSpan{{root, call}, {call, root}} {
 		m := NewMapper(MapOptions{})
 		preps := []prepared{m.prepare(order[0]), m.prepare(order[1])}
-		ids := m.mem.resolveTrace(root.trace, []*prepared{&preps[0], &preps[1]})
+		ids, _ := m.mem.resolveTrace(root.trace, []*prepared{&preps[0], &preps[1]})
 		if want := []string{"beta", "prod", "weather"}; !slices.Equal(ids.tags, want) {
 			t.Errorf("trace tags %v, want %v", ids.tags, want)
 		}
@@ -121,7 +121,7 @@ func TestTraceTagsUnionCollected(t *testing.T) {
 		before := ids.tags
 		late := newSpan(3, 1, "tool", str("openinference.span.kind", "TOOL"), str("tag.tags", `["zeta"]`))
 		p3 := m.prepare(late)
-		ids2 := m.mem.resolveTrace(root.trace, []*prepared{&p3})
+		ids2, _ := m.mem.resolveTrace(root.trace, []*prepared{&p3})
 		if want := []string{"beta", "prod", "weather", "zeta"}; !slices.Equal(ids2.tags, want) || len(before) != 3 {
 			t.Errorf("after a later batch: %v (earlier slice now %v)", ids2.tags, before)
 		}

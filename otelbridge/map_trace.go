@@ -3,6 +3,7 @@ package otelbridge
 import (
 	"container/list"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -110,8 +111,9 @@ type spanRec struct {
 }
 
 type traceMem struct {
-	key   [16]byte
-	ids   traceIDs
+	key     [16]byte
+	ids     traceIDs
+	version uint64 // counts the changes of ids
 	spans map[[8]byte]spanRec
 	seen  time.Time
 	elem  *list.Element
@@ -203,13 +205,16 @@ type prepared struct {
 
 // resolveTrace settles the trace-wide values and usage roll-ups of one trace's spans in
 // this batch, reading and updating the memory.
-func (m *traceMemory) resolveTrace(id [16]byte, spans []*prepared) traceIDs {
+func (m *traceMemory) resolveTrace(id [16]byte, spans []*prepared) (traceIDs, uint64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	t := m.get(id)
 	ids := t.ids
 	for _, p := range spans {
 		ids.merge(p.ids)
+	}
+	if ids.conv.v != t.ids.conv.v || ids.user.v != t.ids.user.v || ids.session.v != t.ids.session.v || !slices.Equal(ids.tags, t.ids.tags) {
+		t.version++
 	}
 	t.ids = ids
 
@@ -276,7 +281,7 @@ func (m *traceMemory) resolveTrace(id [16]byte, spans []*prepared) traceIDs {
 	if cap(m.nodes) > maxPooledNodes {
 		m.nodes, m.index = nil, nil
 	}
-	return ids
+	return ids, t.version
 }
 
 // resolveNode is one span of the tree resolveTrace walks.

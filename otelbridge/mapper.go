@@ -38,6 +38,7 @@ const (
 type Mapper struct {
 	opts  MapOptions
 	mem   *traceMemory
+	sent  *resendStore
 	attrs sync.Pool
 	ctxs  sync.Pool // *spanCtx: scratch buffers reused across Map calls
 	// treeOnly turns the streaming paths off (fastMessages, appendJSONText), so tests can
@@ -55,13 +56,14 @@ func NewMapper(opts MapOptions) *Mapper {
 			*p = MaxContentBytes
 		}
 	}
-	return &Mapper{opts: opts, mem: newTraceMemory(), attrs: sync.Pool{New: func() any { return new(spanAttrs) }}}
+	return &Mapper{opts: opts, mem: newTraceMemory(), sent: newResendStore(DefaultResendMemoryBytes), attrs: sync.Pool{New: func() any { return new(spanAttrs) }}}
 }
 
 // resolvedTrace is what every event of one trace shares: the trace-wide values and the
 // traceId / threadId strings (computed once per trace and Map call).
 type resolvedTrace struct {
 	ids        traceIDs
+	version    uint64 // of ids, in the trace memory
 	traceUUID  string
 	threadUUID string
 }
@@ -145,7 +147,7 @@ func (m *Mapper) Map(spans []SpanView) ([]TraceEvent, error) {
 	rts := make([]resolvedTrace, len(order))
 	for i, id := range order {
 		rt := &rts[i]
-		rt.ids = m.mem.resolveTrace(id, byTrace[id])
+		rt.ids, rt.version = m.mem.resolveTrace(id, byTrace[id])
 		rt.traceUUID = TraceUUID(id)
 		rt.threadUUID = ThreadUUID(rt.ids.conv.v)
 		if rt.threadUUID == "" {
@@ -173,7 +175,35 @@ func (m *Mapper) Map(spans []SpanView) ([]TraceEvent, error) {
 			}
 		}
 	}
+	latest := make(map[string]traceWide, len(rts))
+	for i := range rts {
+		rt := &rts[i]
+		latest[rt.traceUUID] = traceWide{version: rt.version, threadID: rt.threadUUID, userID: rt.ids.user.v,
+			sessionID: rt.ids.session.v, conversationID: rt.ids.conv.v, tags: normTags(append(rt.ids.tags[:len(rt.ids.tags):len(rt.ids.tags)], m.opts.Tags...))}
+	}
+	out = m.sent.resolved(out, latest)
 	return out, firstErr
+}
+
+// Delivered tells the Mapper which events of a Map result the platform accepted (res is
+// the Client's SendResult for events). It keeps them, within DefaultResendMemoryBytes, so
+// that a later Map call whose spans change their trace's thread, user, session or tags
+// re-emits them with the new values (map_resend.go). Shippers call it after every send.
+func (m *Mapper) Delivered(events []TraceEvent, res SendResult) { m.sent.delivered(events, res) }
+
+// MapperStats are the Mapper's re-send counts since it was created.
+type MapperStats struct {
+	// EventsResent counts accepted events Map emitted again because a later span of their
+	// trace changed its thread, user, session or tags.
+	EventsResent int64
+	// EventsForgotten counts accepted events dropped from the re-send memory (its byte
+	// bound): a late trace-wide value no longer reaches them.
+	EventsForgotten int64
+}
+
+// Stats returns the Mapper's re-send counts.
+func (m *Mapper) Stats() MapperStats {
+	return MapperStats{EventsResent: m.sent.resent.Load(), EventsForgotten: m.sent.forgotten.Load()}
 }
 
 // maxPooledScratch is the largest scratch buffer a pooled spanCtx keeps, bytes.
@@ -245,9 +275,7 @@ func (c *spanCtx) build(out []TraceEvent, rt *resolvedTrace) []TraceEvent {
 		ev.ParentSpanID = SpanUUID(c.trace, c.parent)
 	}
 	ev.ThreadID = rt.threadUUID
-	if c.root && ids.conv.v != "" {
-		ev.Type = TypeChat
-	}
+	ev.Type = conversationRootType(ev.Type, c.root, ids.conv.v)
 	ev.StartTime, ev.EndTime, ev.DurationMs = spanTimes(sv.StartTime(), sv.EndTime())
 
 	aggregate := c.hasUsageDesc

@@ -22,6 +22,7 @@ func (p *SpanProcessor) deliver(events []TraceEvent, o *outcome) {
 	pending := events
 	for attempt := 1; ; attempt++ {
 		res, err := p.client.Send(ctx, pending)
+		p.mapper.Delivered(pending, res)
 		p.exported.Add(int64(res.Accepted))
 		if n := len(res.Rejected); n > 0 {
 			p.rejected.Add(int64(n))

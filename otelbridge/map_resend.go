@@ -1,0 +1,207 @@
+package otelbridge
+
+import (
+	"container/list"
+	"maps"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// Late trace-wide values are filled in by re-sending, never by holding spans.
+//
+// A trace's spans may reach the Mapper in several Map calls (a collector releases spans as
+// they arrive; the root of an agent run often ends seconds after its children). The
+// platform upserts by (traceId, spanId) (docs/platform-api.md "Guarantees"), so when a
+// later span reveals the trace's thread, user, session or tags, the events of that trace
+// the platform already accepted are sent again with the values filled in. The Mapper keeps
+// what the shipper reports as accepted (Delivered), bounded in bytes (LRU by trace), and
+// Map appends the re-sent events after the batch's own. Nothing waits for a trace to
+// complete, so nothing acknowledged is held in front of a persistent queue.
+//
+// Limit: the memory of accepted events is per process: after a restart, events accepted
+// before it are not re-sent when a late span arrives (they keep the values they had).
+
+// DefaultResendMemoryBytes bounds the accepted events the Mapper keeps for re-sending,
+// bytes (approximate: content plus a fixed overhead per event).
+const DefaultResendMemoryBytes = 32 << 20
+
+// traceWide is what the re-send patches: the values every event of a trace shares.
+type traceWide struct {
+	version                                     uint64 // traceMem.version it was read at: higher is newer
+	threadID, userID, sessionID, conversationID string
+	tags                                        []string // per event: trace-wide union + MapOptions.Tags, normalised
+}
+
+// sentTrace is one trace's accepted events (by spanId) and its latest trace-wide values.
+type sentTrace struct {
+	key    string // traceId
+	latest traceWide
+	known  bool // latest was set by a Map call
+	events map[string]*TraceEvent
+	bytes  int
+	elem   *list.Element
+}
+
+// resendStore is the Mapper's bounded memory of accepted events; safe for concurrent use.
+type resendStore struct {
+	mu      sync.Mutex
+	traces  map[string]*sentTrace
+	lru     list.List // front = most recent
+	bytes   int
+	max     int
+	// pending: accepted events whose values were stale when accepted, or whose re-send
+	// was not accepted; the next Map call re-emits them (key: traceId + spanId).
+	pending map[string]*TraceEvent
+
+	resent, forgotten atomic.Int64
+}
+
+func newResendStore(max int) *resendStore {
+	return &resendStore{traces: map[string]*sentTrace{}, pending: map[string]*TraceEvent{}, max: max}
+}
+
+// touch returns the trace's entry, creating it; the caller holds mu.
+func (s *resendStore) touch(traceID string) *sentTrace {
+	t := s.traces[traceID]
+	if t == nil {
+		t = &sentTrace{key: traceID, events: map[string]*TraceEvent{}, bytes: traceEntryBytes}
+		t.elem = s.lru.PushFront(t)
+		s.traces[traceID] = t
+		s.bytes += traceEntryBytes
+	} else {
+		s.lru.MoveToFront(t.elem)
+	}
+	return t
+}
+
+// evict drops the least recently used traces until the store fits max; the caller holds mu.
+func (s *resendStore) evict() {
+	for s.bytes > s.max && s.lru.Len() > 0 {
+		t := s.lru.Remove(s.lru.Back()).(*sentTrace)
+		delete(s.traces, t.key)
+		s.bytes -= t.bytes
+		for _, ev := range t.events {
+			delete(s.pending, ev.TraceID+ev.SpanID)
+		}
+		s.forgotten.Add(int64(len(t.events)))
+	}
+}
+
+// resolved records the latest trace-wide values of the traces of one Map call and appends
+// to out a patched copy of every accepted event whose values differ, plus the pending
+// ones.
+func (s *resendStore) resolved(out []TraceEvent, latest map[string]traceWide) []TraceEvent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, w := range latest {
+		t := s.touch(id)
+		if t.known && t.latest.version > w.version {
+			continue // a concurrent Map call already recorded newer values
+		}
+		t.latest, t.known = w, true
+		for _, ev := range t.events {
+			if !w.matches(ev) {
+				out = append(out, w.patch(ev))
+				s.resent.Add(1)
+			}
+		}
+	}
+	for k, ev := range s.pending {
+		if t := s.traces[ev.TraceID]; t != nil && t.known && !t.latest.matches(ev) && !inCall(latest, ev.TraceID) {
+			out = append(out, t.latest.patch(ev))
+			s.resent.Add(1)
+		}
+		delete(s.pending, k)
+	}
+	s.evict()
+	return out
+}
+
+// traceEntryBytes is what one trace's entry costs without events, bytes (approximate).
+const traceEntryBytes = 256
+
+// delivered keeps copies of the events of res that the platform accepted; one accepted
+// with values older than its trace's latest is queued for the next Map call.
+func (s *resendStore) delivered(events []TraceEvent, res SendResult) {
+	notAccepted := make(map[int]bool, len(res.Rejected)+len(res.Undelivered))
+	for _, r := range res.Rejected {
+		notAccepted[r.Index] = true
+	}
+	for _, i := range res.Undelivered {
+		notAccepted[i] = true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range events {
+		if notAccepted[i] {
+			// Not accepted now; if an earlier version was, re-send it with the next Map.
+			if t := s.traces[events[i].TraceID]; t != nil {
+				if old := t.events[events[i].SpanID]; old != nil && t.known && !t.latest.matches(old) {
+					s.pending[old.TraceID+old.SpanID] = old
+				}
+			}
+			continue
+		}
+		ev := events[i] // a copy: the caller's slice may be reused
+		t := s.touch(ev.TraceID)
+		if old := t.events[ev.SpanID]; old != nil {
+			t.bytes -= approxEventBytes(old)
+			s.bytes -= approxEventBytes(old)
+		}
+		t.events[ev.SpanID] = &ev
+		n := approxEventBytes(&ev)
+		t.bytes += n
+		s.bytes += n
+		if t.known && !t.latest.matches(&ev) {
+			s.pending[ev.TraceID+ev.SpanID] = &ev
+		} else {
+			delete(s.pending, ev.TraceID+ev.SpanID)
+		}
+	}
+	s.evict()
+}
+
+// approxEventBytes estimates what keeping ev costs, bytes.
+func approxEventBytes(ev *TraceEvent) int {
+	return 512 + len(ev.Input) + len(ev.Output) + 96*len(ev.Metadata)
+}
+
+// matches reports whether ev already carries w.
+func (w *traceWide) matches(ev *TraceEvent) bool {
+	return ev.ThreadID == w.threadID && ev.UserID == w.userID && ev.SessionID == w.sessionID &&
+		slices.Equal(ev.Tags, w.tags) && ev.Type == conversationRootType(ev.Type, ev.ParentSpanID == "", w.conversationID)
+}
+
+// patch returns a copy of ev carrying w (metadata copied before it changes: ev's map may
+// still be read by the caller that sent it).
+func (w *traceWide) patch(ev *TraceEvent) TraceEvent {
+	cp := *ev
+	cp.ThreadID, cp.UserID, cp.SessionID, cp.Tags = w.threadID, w.userID, w.sessionID, w.tags
+	cp.Type = conversationRootType(ev.Type, ev.ParentSpanID == "", w.conversationID)
+	if w.conversationID != "" && w.conversationID != w.threadID && cp.Metadata["conversation_id"] != w.conversationID {
+		cp.Metadata = maps.Clone(cp.Metadata)
+		if cp.Metadata == nil {
+			cp.Metadata = map[string]any{}
+		}
+		cp.Metadata["conversation_id"] = w.conversationID
+	}
+	return cp
+}
+
+// conversationRootType is the type of an event given its trace's conversation: a root
+// span of a trace with a conversation is the conversation turn, "chat"; an "error" event
+// stays one.
+func conversationRootType(t Type, root bool, conversationID string) Type {
+	if root && conversationID != "" && t != TypeError {
+		return TypeChat
+	}
+	return t
+}
+
+// inCall reports whether a Map call's traces include traceID (its stale events are then
+// re-emitted by the trace's own pass).
+func inCall(latest map[string]traceWide, traceID string) bool {
+	_, ok := latest[traceID]
+	return ok
+}
