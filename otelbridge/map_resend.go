@@ -45,11 +45,11 @@ type sentTrace struct {
 
 // resendStore is the Mapper's bounded memory of accepted events; safe for concurrent use.
 type resendStore struct {
-	mu      sync.Mutex
-	traces  map[string]*sentTrace
-	lru     list.List // front = most recent
-	bytes   int
-	max     int
+	mu     sync.Mutex
+	traces map[string]*sentTrace
+	lru    list.List // front = most recent
+	bytes  int
+	max    int
 	// pending: accepted events whose values were stale when accepted, or whose re-send
 	// was not accepted; the next Map call re-emits them (key: traceId + spanId).
 	pending map[string]*TraceEvent

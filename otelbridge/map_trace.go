@@ -114,9 +114,9 @@ type traceMem struct {
 	key     [16]byte
 	ids     traceIDs
 	version uint64 // counts the changes of ids
-	spans map[[8]byte]spanRec
-	seen  time.Time
-	elem  *list.Element
+	spans   map[[8]byte]spanRec
+	seen    time.Time
+	elem    *list.Element
 }
 
 // traceMemory is the Mapper's bounded, concurrency-safe memory of recent traces: an LRU of
