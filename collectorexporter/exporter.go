@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
 
 	"github.com/llmtrace/llmtrace/collectorexporter/internal/metadata"
@@ -30,6 +31,7 @@ type llmtraceExporter struct {
 	mapper    *otelbridge.Mapper
 	telemetry *metadata.TelemetryBuilder
 	client    *otelbridge.Client
+	resendReg metric.Registration // observes the mapper's re-send counts
 
 	// Lower per-request limits than the contract's (0 = the contract's); tests only.
 	maxEventsPerRequest int
@@ -97,7 +99,19 @@ func (e *llmtraceExporter) start(ctx context.Context, host component.Host) error
 		return err
 	}
 	e.client = client
-	return nil
+	e.resendReg, err = e.telemetry.RegisterResendCallback(e.settings, func() (int64, int64) {
+		st := e.mapper.Stats()
+		return st.EventsResent, st.EventsForgotten
+	})
+	return err
+}
+
+// shutdown unregisters the asynchronous instruments.
+func (e *llmtraceExporter) shutdown(context.Context) error {
+	if e.resendReg == nil {
+		return nil
+	}
+	return e.resendReg.Unregister()
 }
 
 // pushTraces maps td and sends the events. Rejected events are logged and counted, never

@@ -73,6 +73,7 @@ func createTraces(ctx context.Context, set exporter.Settings, cfg component.Conf
 	return exporterhelper.NewTraces(ctx, set, cfg,
 		e.pushTraces,
 		exporterhelper.WithStart(e.start),
+		exporterhelper.WithShutdown(e.shutdown),
 		exporterhelper.WithCapabilities(consumer.Capabilities{MutatesData: false}),
 		// The HTTP client's timeout bounds each request (as in otlphttp).
 		exporterhelper.WithTimeout(exporterhelper.TimeoutConfig{Timeout: 0}),

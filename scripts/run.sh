@@ -2,7 +2,7 @@
 # `make run`: the main job end to end on real input.
 #   1. builds the dev platform and the otelcol-llmtrace distribution (make reuses them when up to date),
 #   2. starts the dev platform (SQLite under ./_build/) and the collector with testdata/otelcol.yaml
-#      (OTLP on 127.0.0.1:4317 gRPC / 127.0.0.1:4318 HTTP → memory_limiter → groupbytrace →
+#      (OTLP on 127.0.0.1:4317 gRPC / 127.0.0.1:4318 HTTP → memory_limiter →
 #      llmtrace exporter with a persistent queue → the dev platform),
 #   3. posts every capture in testdata/captures/ to the collector's OTLP/HTTP endpoint,
 #   4. waits until the dev platform stored their events, prints the count and the page URL,

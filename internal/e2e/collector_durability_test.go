@@ -21,8 +21,7 @@ func TestCollectorDurability(t *testing.T) {
 	cenv := newCollectorEnv(t, "http://"+platformAddr, "")
 	col := startCollector(t, b, cenv)
 	postCaptures(t, cenv.httpAddr, files)
-	// groupbytrace releases after 2 s; the exporter then fails to dial and retries, with
-	// the batch held in the file_storage queue.
+	// The exporter fails to dial and retries, with the batch held in the file_storage queue.
 	waitFor(t, "the exporter to retry against the unreachable platform", 30*time.Second, col, func() bool {
 		return strings.Contains(col.log(), "Exporting failed. Will retry the request after interval.")
 	})

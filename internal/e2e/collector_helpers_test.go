@@ -179,6 +179,8 @@ func waitFor(t *testing.T, what string, timeout time.Duration, p *proc, cond fun
 // collectorEnv holds what testdata/otelcol.yaml reads from the environment.
 type collectorEnv struct {
 	grpcAddr, httpAddr, metricsPort, platformURL, apiKey, storageDir string
+	extra                                                            []string // more NAME=value
+	config                                                           string   // "" = testdata/otelcol.yaml
 }
 
 func newCollectorEnv(t *testing.T, platformURL, apiKey string) collectorEnv {
@@ -194,21 +196,25 @@ func newCollectorEnv(t *testing.T, platformURL, apiKey string) collectorEnv {
 }
 
 func (c collectorEnv) env() []string {
-	return []string{
+	return append([]string{
 		"OTLP_GRPC_ENDPOINT=" + c.grpcAddr,
 		"OTLP_HTTP_ENDPOINT=" + c.httpAddr,
 		"OTELCOL_METRICS_PORT=" + c.metricsPort,
 		"LLMTRACE_ENDPOINT=" + c.platformURL,
 		"LLMTRACE_API_KEY=" + c.apiKey,
 		"LLMTRACE_STORAGE_DIR=" + c.storageDir,
-	}
+	}, c.extra...)
 }
 
 // startCollector runs otelcol-llmtrace with testdata/otelcol.yaml and waits until its
 // OTLP/HTTP receiver answers.
 func startCollector(t *testing.T, b binaries, c collectorEnv) *proc {
 	t.Helper()
-	p := startProc(t, "otelcol-llmtrace", b.otelcol, c.env(), "--config="+filepath.Join(b.root, "testdata", "otelcol.yaml"))
+	config := c.config
+	if config == "" {
+		config = filepath.Join(b.root, "testdata", "otelcol.yaml")
+	}
+	p := startProc(t, "otelcol-llmtrace", b.otelcol, c.env(), "--config="+config)
 	waitFor(t, "the collector's OTLP/HTTP receiver", 30*time.Second, p, func() bool {
 		return postOTLP(c.httpAddr, []byte(`{"resourceSpans":[]}`)) == nil
 	})

@@ -3,6 +3,7 @@
 package metadata
 
 import (
+	"context"
 	"errors"
 
 	"go.opentelemetry.io/otel/metric"
@@ -25,6 +26,22 @@ type TelemetryBuilder struct {
 	// LlmtraceExporterEventsFailed counts events not delivered because a request failed.
 	// Unit {event}.
 	LlmtraceExporterEventsFailed metric.Int64Counter
+	// LlmtraceExporterEventsResent counts accepted events sent again with late trace-wide
+	// values (asynchronous: read from the mapper). Unit {event}.
+	LlmtraceExporterEventsResent metric.Int64ObservableCounter
+	// LlmtraceExporterEventsForgotten counts accepted events dropped from the bounded
+	// re-send memory (asynchronous). Unit {event}.
+	LlmtraceExporterEventsForgotten metric.Int64ObservableCounter
+}
+
+// RegisterResendCallback observes resent and forgotten from read on every collection.
+func (tb *TelemetryBuilder) RegisterResendCallback(settings component.TelemetrySettings, read func() (resent, forgotten int64)) (metric.Registration, error) {
+	return Meter(settings).RegisterCallback(func(_ context.Context, o metric.Observer) error {
+		r, f := read()
+		o.ObserveInt64(tb.LlmtraceExporterEventsResent, r)
+		o.ObserveInt64(tb.LlmtraceExporterEventsForgotten, f)
+		return nil
+	}, tb.LlmtraceExporterEventsResent, tb.LlmtraceExporterEventsForgotten)
 }
 
 // NewTelemetryBuilder creates the instruments from settings.MeterProvider.
@@ -47,6 +64,18 @@ func NewTelemetryBuilder(settings component.TelemetrySettings) (*TelemetryBuilde
 	tb.LlmtraceExporterEventsFailed, err = m.Int64Counter(
 		"otelcol_llmtrace_exporter_events_failed",
 		metric.WithDescription("Events not delivered because a request failed (retried by exporterhelper when the error is retryable)."),
+		metric.WithUnit("{event}"),
+	)
+	errs = errors.Join(errs, err)
+	tb.LlmtraceExporterEventsResent, err = m.Int64ObservableCounter(
+		"otelcol_llmtrace_exporter_events_resent",
+		metric.WithDescription("Accepted events sent again with trace-wide values (thread, user, session, tags) that a later span of their trace revealed."),
+		metric.WithUnit("{event}"),
+	)
+	errs = errors.Join(errs, err)
+	tb.LlmtraceExporterEventsForgotten, err = m.Int64ObservableCounter(
+		"otelcol_llmtrace_exporter_events_forgotten",
+		metric.WithDescription("Accepted events dropped from the bounded re-send memory; a later trace-wide value no longer reaches them."),
 		metric.WithUnit("{event}"),
 	)
 	errs = errors.Join(errs, err)
