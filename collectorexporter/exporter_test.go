@@ -208,6 +208,11 @@ func TestReplies(t *testing.T) {
 		{name: "504", reply: status(504, ``), want: retryable, inErr: "504"},
 		{name: "500 other 5xx", reply: status(500, `oops`), want: retryable, inErr: "500"},
 		{name: "413 always: halved down to single events, each rejected", reply: status(413, ``), want: ok, rejected: 4},
+		// A redirect is never followed as a GET nor counted as sent.
+		{name: "301 redirect", reply: redirect(301), want: permanent, inErr: "redirects to https://platform.example/v1/traces; set endpoint to it"},
+		{name: "302 redirect", reply: redirect(302), want: permanent, inErr: "redirects to https://platform.example/v1/traces"},
+		{name: "303 redirect", reply: redirect(303), want: permanent, inErr: "redirects to https://platform.example/v1/traces"},
+		{name: "200 not the platform's reply", reply: status(200, `<html>welcome</html>`), want: permanent, inErr: "not the platform's ingest API"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -396,6 +401,15 @@ func TestRetryResendsOnlyUndelivered(t *testing.T) {
 
 // TestDialErrorIsRetryable: nothing listens on the endpoint; the error must never be
 // permanent (a persistent queue keeps the data for when the platform is back).
+// redirect answers with status and a Location on another host.
+func redirect(status int) platformtest.Reply {
+	return func(_ int, _ *platformtest.Request, w http.ResponseWriter) bool {
+		w.Header().Set("Location", "https://platform.example/v1/traces")
+		w.WriteHeader(status)
+		return true
+	}
+}
+
 func TestDialErrorIsRetryable(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -447,4 +461,26 @@ func TestLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	assert.Error(t, exp.Start(context.Background(), componenttest.NewNopHost()))
 	require.NoError(t, exp.Shutdown(context.Background()))
+}
+
+// TestRedirect308IsFollowedWithTheBody: a 308 to another origin is followed as a POST with
+// the same body (confighttp's client, wrapped by the platform client's redirect policy),
+// without the API key.
+func TestRedirect308IsFollowedWithTheBody(t *testing.T) {
+	p := platformtest.New(t)
+	front := platformtest.New(t)
+	front.SetReply(func(_ int, _ *platformtest.Request, w http.ResponseWriter) bool {
+		w.Header().Set("Location", p.URL()+"/v1/traces")
+		w.WriteHeader(http.StatusPermanentRedirect)
+		return true
+	})
+	cfg := testConfig(front.URL())
+	cfg.APIKey = "do-not-forward"
+	exp := startExporter(t, cfg, exportertest.NewNopSettings(metadata.Type))
+	td := genAITraces(4, 1, 4)
+	require.NoError(t, exp.ConsumeTraces(context.Background(), td))
+	assert.Len(t, p.Stored(), len(expectedEvents(t, cfg, td)))
+	for _, r := range p.Requests() {
+		assert.Empty(t, r.Header.Get("Authorization"), "the key went to another origin")
+	}
 }
