@@ -19,7 +19,7 @@ func TestCollectorDurability(t *testing.T) {
 
 	platformAddr := freeAddr(t) // nothing listens here yet
 	cenv := newCollectorEnv(t, "http://"+platformAddr, "")
-	col := startCollector(t, b, cenv)
+	col := startCollector(t, b, &cenv)
 	postCaptures(t, cenv.httpAddr, files)
 	// The exporter fails to dial and retries, with the batch held in the file_storage queue.
 	waitFor(t, "the exporter to retry against the unreachable platform", 30*time.Second, col, func() bool {
@@ -33,7 +33,7 @@ func TestCollectorDurability(t *testing.T) {
 	// Restart on the same queue directory (new ports are fine), then bring the platform up.
 	cenv2 := cenv
 	cenv2.grpcAddr, cenv2.httpAddr = freeAddr(t), freeAddr(t)
-	col2 := startCollector(t, b, cenv2)
+	col2 := startCollector(t, b, &cenv2)
 	dev := startDevserver(t, b, platformAddr, filepath.Join(t.TempDir(), "dev.db"), "")
 
 	got, total := waitStored(t, platformAddr, want, 90*time.Second, col2)

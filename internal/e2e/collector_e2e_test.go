@@ -22,7 +22,7 @@ func TestCollectorEndToEnd(t *testing.T) {
 	platformAddr := freeAddr(t)
 	startDevserver(t, b, platformAddr, filepath.Join(t.TempDir(), "dev.db"), "e2e-key")
 	cenv := newCollectorEnv(t, "http://"+platformAddr, "e2e-key")
-	col := startCollector(t, b, cenv)
+	col := startCollector(t, b, &cenv)
 
 	postCaptures(t, cenv.httpAddr, files)
 	got, total := waitStored(t, platformAddr, want, 60*time.Second, col)

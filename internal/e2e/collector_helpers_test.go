@@ -52,12 +52,55 @@ func needBinaries(t *testing.T) binaries {
 		devserver: filepath.Join(root, "_build", "bin", "llmtrace-devserver"),
 		llmtrace:  filepath.Join(root, "_build", "bin", "llmtrace"),
 	}
+	newest := newestSource(t, root)
 	for _, p := range []string{b.otelcol, b.devserver, b.llmtrace} {
-		if _, err := os.Stat(p); err != nil {
-			t.Skipf("%s is not built; run `make build otelcol` first (`make test` does)", p)
+		fi, err := os.Stat(p)
+		problem := ""
+		switch {
+		case err != nil:
+			problem = "is not built"
+		case fi.ModTime().Before(newest):
+			problem = "is older than its sources"
 		}
+		if problem == "" {
+			continue
+		}
+		msg := fmt.Sprintf("%s %s; run `make build otelcol` first (`make test` does)", p, problem)
+		if os.Getenv("LLMTRACE_REQUIRE_BINARIES") != "" {
+			t.Fatal(msg) // under `make test`, a missing or stale binary is a failure, never a skip
+		}
+		t.Skip(msg)
 	}
 	return b
+}
+
+// newestSource is the latest modification time of the root module's non-test Go files and
+// of go.mod / builder-config.yaml (what the binaries are built from).
+func newestSource(t *testing.T, root string) time.Time {
+	t.Helper()
+	var newest time.Time
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if path != root && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" || name == "examples" || name == "instrumentation") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if (strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go")) || path == filepath.Join(root, "go.mod") || path == filepath.Join(root, "builder-config.yaml") {
+			if fi, err := d.Info(); err == nil && fi.ModTime().After(newest) {
+				newest = fi.ModTime()
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newest
 }
 
 // handedOut holds every port freeAddr returned in this test process: the kernel may hand
@@ -206,19 +249,33 @@ func (c collectorEnv) env() []string {
 	}, c.extra...)
 }
 
-// startCollector runs otelcol-llmtrace with testdata/otelcol.yaml and waits until its
-// OTLP/HTTP receiver answers.
-func startCollector(t *testing.T, b binaries, c collectorEnv) *proc {
+// startCollector runs otelcol-llmtrace with c's configuration (default
+// testdata/otelcol.yaml) and waits until its OTLP/HTTP receiver answers. freeAddr releases
+// a port before the collector binds it, so another process may take it in between: when
+// the collector fails to bind, it is started again on fresh ports (written to c).
+func startCollector(t *testing.T, b binaries, c *collectorEnv) *proc {
 	t.Helper()
 	config := c.config
 	if config == "" {
 		config = filepath.Join(b.root, "testdata", "otelcol.yaml")
 	}
-	p := startProc(t, "otelcol-llmtrace", b.otelcol, c.env(), "--config="+config)
-	waitFor(t, "the collector's OTLP/HTTP receiver", 30*time.Second, p, func() bool {
-		return postOTLP(c.httpAddr, []byte(`{"resourceSpans":[]}`)) == nil
-	})
-	return p
+	for attempt := 1; ; attempt++ {
+		p := startProc(t, "otelcol-llmtrace", b.otelcol, c.env(), "--config="+config)
+		deadline := time.Now().Add(30 * time.Second)
+		for time.Now().Before(deadline) && !p.exited() {
+			if postOTLP(c.httpAddr, []byte(`{"resourceSpans":[]}`)) == nil {
+				return p
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if p.exited() && attempt < 3 && strings.Contains(p.log(), "address already in use") {
+			t.Logf("the collector lost a port race (%s); retrying on fresh ports", tail(p.log(), 1))
+			_, port, _ := net.SplitHostPort(freeAddr(t))
+			c.grpcAddr, c.httpAddr, c.metricsPort = freeAddr(t), freeAddr(t), port
+			continue
+		}
+		t.Fatalf("the collector's OTLP/HTTP receiver did not answer:\n%s", tail(p.log(), 40))
+	}
 }
 
 // startDevserver runs llmtrace-devserver on addr with a SQLite file under dir.

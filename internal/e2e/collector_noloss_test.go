@@ -71,19 +71,20 @@ func TestCollectorLosesNothingAcknowledged(t *testing.T) {
 					platformURL = hang.URL
 				}
 				cenv := newCollectorEnv(t, platformURL, "")
-				col := startCollector(t, b, cenv)
+				col := startCollector(t, b, &cenv)
 				postCaptures(t, cenv.httpAddr, files) // every post answered 200: acknowledged
 				pt.wait(t, col, &inflight)
+				// On SIGTERM exporterhelper logs "Dropping data … interrupted due to shutdown" for
+				// the requests in flight; the persistent queue keeps them on disk for the next
+				// start (exporterhelper's persistent_queue.go, IsShutdownErr). What counts is
+				// below: every event delivered after the restart.
 				col.stop(sig)
-				if strings.Contains(col.log(), "Dropping data") {
-					t.Fatalf("the collector dropped acknowledged data:\n%s", tail(col.log(), 40))
-				}
 
 				devAddr := freeAddr(t)
 				cenv2 := cenv
 				cenv2.grpcAddr, cenv2.httpAddr, cenv2.platformURL = freeAddr(t), freeAddr(t), "http://"+devAddr
 				startDevserver(t, b, devAddr, filepath.Join(t.TempDir(), "dev.db"), "")
-				col2 := startCollector(t, b, cenv2)
+				col2 := startCollector(t, b, &cenv2)
 				got, total := waitStored(t, devAddr, want, 90*time.Second, col2)
 				if total != len(want) {
 					t.Fatalf("the platform holds %d events, want exactly %d (each once)", total, len(want))
@@ -133,7 +134,7 @@ func TestCollectorLateRootFillsChildren(t *testing.T) {
 	devAddr := freeAddr(t)
 	startDevserver(t, b, devAddr, filepath.Join(dir, "dev.db"), "")
 	cenv := newCollectorEnv(t, "http://"+devAddr, "")
-	col := startCollector(t, b, cenv)
+	col := startCollector(t, b, &cenv)
 	if err := postOTLP(cenv.httpAddr, children); err != nil {
 		t.Fatal(err)
 	}

@@ -99,7 +99,7 @@ func TestCollectorOutageSoak(t *testing.T) {
 	fp := newFreshPosts(t, captures(t, b.root))
 	devAddr := freeAddr(t)
 	cenv := newCollectorEnv(t, "http://"+devAddr, "")
-	col := startCollector(t, b, cenv)
+	col := startCollector(t, b, &cenv)
 
 	const rate = 100 // spans per second
 	start := time.Now()
@@ -152,7 +152,7 @@ func TestCollectorFullQueueRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	cenv.extra = []string{"LLMTRACE_QUEUE_SIZE=300"}
-	col := startCollector(t, b, cenv)
+	col := startCollector(t, b, &cenv)
 
 	refusedWith := 0
 	for i := 0; i < 500 && refusedWith == 0; i++ {
