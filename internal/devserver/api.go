@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 )
 
 // traceList is the reply of GET /v1/traces.
@@ -12,9 +13,10 @@ type traceList struct {
 	Traces []traceSummary `json:"traces"`
 }
 
-// traceEvents is the reply of GET /v1/traces/{traceId}: the stored events as received.
+// traceEvents is the reply of GET /v1/traces/{traceId}: the stored events as received
+// (UUIDs in lower case), ordered by startTime.
 type traceEvents struct {
-	Traces []json.RawMessage `json:"traces"`
+	Events []json.RawMessage `json:"events"`
 }
 
 // handleList is GET /v1/traces?limit=&threadId=&sessionId=&userId=: trace summaries,
@@ -46,10 +48,10 @@ func parseFilter(r *http.Request) (traceFilter, *httpError) {
 	return f, nil
 }
 
-// handleTrace is GET /v1/traces/{traceId}: {"traces": [events…]} ordered by startTime,
-// 404 when no event of that trace is stored.
+// handleTrace is GET /v1/traces/{traceId}: {"events": [events…]} ordered by startTime,
+// 404 when no event of that trace is stored. The ID matches in any case.
 func (s *Server) handleTrace(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("traceId")
+	id := strings.ToLower(r.PathValue("traceId"))
 	raws, err := s.store.rawEvents(r.Context(), id)
 	if err != nil {
 		writeJSON(w, http.StatusInternalServerError, errorReply{Error: err.Error()})
@@ -59,5 +61,5 @@ func (s *Server) handleTrace(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorReply{Error: fmt.Sprintf("trace %q not found", id)})
 		return
 	}
-	writeJSON(w, http.StatusOK, traceEvents{Traces: raws})
+	writeJSON(w, http.StatusOK, traceEvents{Events: raws})
 }
