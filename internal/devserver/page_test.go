@@ -181,7 +181,7 @@ func TestSpanTreeOrphansAndCycles(t *testing.T) {
 		{SpanID: d, ParentSpanID: c, Name: "cycle d"},
 		{SpanID: "e", ParentSpanID: a, Name: "child"},
 	}
-	got := spanTree(evs)
+	got := spanTree(evs, time.Time{}, 0)
 	var names []string
 	var depths []int
 	for _, s := range got {
