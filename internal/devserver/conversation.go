@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/semconv"
 )
 
 // message is one turn of a rendered conversation: a role ("system", "user", "assistant",
@@ -44,11 +45,12 @@ type conversation struct {
 //   - {"response", "tool_calls", "finish_reason"} (output of llm and agent spans);
 //   - {"prompt", "system"} (Vercel AI SDK top-level input);
 //   - a JSON string: a user turn for an input, an assistant turn for an output;
-//   - a tool span: its input is the call's arguments, its output the tool's result.
+//   - a tool span: its input is the call's arguments, its output the tool's result (with
+//     gen_ai.tool.name and gen_ai.tool.call.id from metadata when present).
 //
 // Content may be a string, an array of parts ({"type":"text","text":…} and others) or any
 // JSON. Anything else is left unrecognised and shown as JSON.
-func renderContent(raw json.RawMessage, isOutput bool, typ otelbridge.Type, name string) conversation {
+func renderContent(raw json.RawMessage, isOutput bool, ev *otelbridge.TraceEvent) conversation {
 	var c conversation
 	if len(raw) == 0 || string(raw) == "null" {
 		return c
@@ -63,13 +65,20 @@ func renderContent(raw json.RawMessage, isOutput bool, typ otelbridge.Type, name
 	if isOutput {
 		defaultRole = "assistant"
 	}
-	if typ == otelbridge.TypeTool {
+	if ev.Type == otelbridge.TypeTool {
+		name, _ := ev.Metadata[semconv.GenAIToolName].(string)
+		if name == "" {
+			name = strings.TrimPrefix(ev.Name, "execute_tool ")
+		}
+		callID, _ := ev.Metadata[semconv.GenAIToolCallID].(string)
+		body := prettyJSON(raw) // the tool's own key order
+		if s, ok := v.(string); ok {
+			body = s
+		}
 		if isOutput {
-			m := message{Role: "tool", Name: strings.TrimPrefix(name, "execute_tool ")}
-			m.Text, m.Body = contentOf(v)
-			c.Messages = []message{m}
+			c.Messages = []message{{Role: "tool", Name: name, Body: body, ToolCallID: callID}}
 		} else {
-			c.Messages = []message{{Role: "assistant", ToolCalls: []toolCall{{Name: strings.TrimPrefix(name, "execute_tool "), Arguments: pretty(v)}}}}
+			c.Messages = []message{{Role: "assistant", ToolCalls: []toolCall{{ID: callID, Name: name, Arguments: body}}}}
 		}
 		c.Recognised = true
 		return c

@@ -134,8 +134,8 @@ func (s *Server) handleThreadPage(w http.ResponseWriter, r *http.Request) {
 		}
 		if len(events) > 0 {
 			root := spanTree(events, events[0].StartTime, 0)[0].Ev
-			turn.Input = renderContent(root.Input, false, root.Type, root.Name)
-			turn.Output = renderContent(root.Output, true, root.Type, root.Name)
+			turn.Input = renderContent(root.Input, false, &root)
+			turn.Output = renderContent(root.Output, true, &root)
 		}
 		data.Turns = append(data.Turns, turn)
 	}

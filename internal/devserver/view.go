@@ -219,8 +219,8 @@ func newSpanView(ev otelbridge.TraceEvent, depth int, traceStart time.Time, tota
 		}
 	}
 	sv.IsRootLike = ev.ParentSpanID == "" || sv.Kind == "agent" || sv.Kind == "step"
-	sv.Input = renderContent(ev.Input, false, ev.Type, ev.Name)
-	sv.Output = renderContent(ev.Output, true, ev.Type, ev.Name)
+	sv.Input = renderContent(ev.Input, false, &ev)
+	sv.Output = renderContent(ev.Output, true, &ev)
 	if len(ev.Metadata) > 0 {
 		if b, err := json.MarshalIndent(ev.Metadata, "", "  "); err == nil {
 			sv.Metadata = string(b)
