@@ -31,8 +31,9 @@ $(OTELCOL): $(BIN)/builder builder-config.yaml go.mod $(SOURCES)
 	touch $@
 
 ## test: lint, build the binaries the end-to-end tests use, run all tests with the race detector
+##       (the dev platform browser test needs chromium: .ci/run installs it; missing = failure)
 test: lint build otelcol
-	LLMTRACE_REQUIRE_NODE=1 LLMTRACE_REQUIRE_BINARIES=1 $(GO) test -race -count=1 -timeout 20m ./...
+	LLMTRACE_REQUIRE_NODE=1 LLMTRACE_REQUIRE_BINARIES=1 LLMTRACE_REQUIRE_BROWSER=1 $(GO) test -race -count=1 -timeout 20m ./...
 
 ## lint: gofmt check and go vet
 lint:

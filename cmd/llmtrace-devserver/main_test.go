@@ -83,11 +83,11 @@ func checkServing(t *testing.T, base, key string) {
 		t.Fatal(err)
 	}
 	var got struct {
-		Traces []map[string]any `json:"traces"`
+		Events []map[string]any `json:"events"`
 	}
 	err = json.NewDecoder(resp.Body).Decode(&got)
 	resp.Body.Close()
-	if err != nil || resp.StatusCode != http.StatusOK || len(got.Traces) != 1 || got.Traces[0]["traceId"] != trace {
+	if err != nil || resp.StatusCode != http.StatusOK || len(got.Events) != 1 || got.Events[0]["traceId"] != trace {
 		t.Fatalf("GET trace: %d %+v %v", resp.StatusCode, got, err)
 	}
 	resp, err = http.Get(base + "/")

@@ -1,11 +1,22 @@
 // Command llmtrace previews what OpenTelemetry spans become on the platform.
 //
-//	llmtrace map [--pretty] [file|-]
+// Usage:
 //
-// reads one OTLP JSON traces document (a file, or stdin when the argument is "-" or absent)
-// and prints the request body the platform would receive, {"traces":[…]}: the same bytes
-// the Client sends, otelbridge.Batch.AppendJSON (indented with --pretty). Bad input exits 1 with a
-// one-line reason on stderr; bad usage exits 2.
+//	llmtrace <command> [flags] [arguments]
+//	llmtrace help [command]
+//
+// Commands:
+//
+//	map [--pretty] [--omit-content] [file|-]
+//
+// map reads one OTLP JSON traces document (a file, or stdin when the argument is "-" or
+// absent) and prints the request body the platform would receive, {"traces":[…]}: the same
+// bytes the Client sends, otelbridge.Batch.AppendJSON (indented with --pretty).
+//
+// Exit codes: 0 success (help included); 1 bad input (a file that cannot be read, is not
+// JSON, or is not an OTLP traces document), with one line on stderr naming the file and
+// what is wrong; 2 bad usage (unknown command or flag, too many arguments), with the
+// usage on stderr.
 package main
 
 import (
@@ -17,82 +28,164 @@ import (
 	"io"
 	"os"
 	"strings"
-
-	"github.com/llmtrace/llmtrace/internal/pdataview"
-	"github.com/llmtrace/llmtrace/otelbridge"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 
-const usage = "usage: llmtrace map [--pretty] [--omit-content] [file|-]"
+// Exit codes (documented in the package comment and in `llmtrace help`).
+const (
+	exitOK       = 0
+	exitBadInput = 1
+	exitUsage    = 2
+)
+
+const mainUsage = `llmtrace previews what OpenTelemetry spans become on the llmtrace platform.
+
+Usage:
+  llmtrace <command> [flags] [arguments]
+
+Commands:
+  map    map an OTLP JSON traces document to the platform's request body
+  help   show this help, or a command's help: llmtrace help map
+
+Flags:
+  -h, --help   show this help
+
+Exit codes:
+  0  success
+  1  bad input: the file cannot be read, is not JSON, or is not an OTLP traces document
+  2  bad usage: unknown command or flag, too many arguments
+`
 
 // run is the whole command; it returns the exit code.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] != "map" {
-		fmt.Fprintln(stderr, usage)
-		return 2
+	if len(args) == 0 {
+		fmt.Fprint(stderr, mainUsage)
+		return exitUsage
 	}
+	switch cmd := args[0]; cmd {
+	case "-h", "-help", "--help":
+		fmt.Fprint(stdout, mainUsage)
+		return exitOK
+	case "help":
+		switch {
+		case len(args) == 1:
+			fmt.Fprint(stdout, mainUsage)
+			return exitOK
+		case len(args) == 2 && args[1] == "map":
+			mapFlags(stdout)
+			return exitOK
+		default:
+			fmt.Fprintf(stderr, "llmtrace help: unknown command %q\n\n%s", strings.Join(args[1:], " "), mainUsage)
+			return exitUsage
+		}
+	case "map":
+		return mapCommand(args[1:], stdin, stdout, stderr)
+	default:
+		fmt.Fprintf(stderr, "llmtrace: unknown command %q\n\n%s", cmd, mainUsage)
+		return exitUsage
+	}
+}
+
+// mapOptions are the flags of `llmtrace map`.
+type mapOptions struct {
+	pretty, omitContent bool
+}
+
+// mapFlags defines the flags of `llmtrace map` on a new FlagSet whose usage text goes to w.
+func mapFlags(w io.Writer) (*flag.FlagSet, *mapOptions) {
+	var o mapOptions
 	fs := flag.NewFlagSet("map", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	pretty := fs.Bool("pretty", false, "indent the JSON output")
-	omit := fs.Bool("omit-content", false, "drop message content, tool arguments and results")
-	if err := fs.Parse(args[1:]); err != nil {
-		fmt.Fprintln(stderr, "llmtrace map: "+err.Error()+"; "+usage)
-		return 2
+	fs.SetOutput(w)
+	fs.BoolVar(&o.pretty, "pretty", false, "indent the JSON output (two spaces)")
+	fs.BoolVar(&o.omitContent, "omit-content", false,
+		"drop message content, tool arguments and tool results (input and output); usage, model and timing stay")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `Usage: llmtrace map [--pretty] [--omit-content] [file|-]
+
+Reads one OTLP JSON traces document (ExportTraceServiceRequest, as an OTLP/HTTP JSON
+exporter or the collector's file exporter writes it) from file, or from stdin when file is
+"-" or absent, and prints the platform request body {"traces": [TraceEvent, ...]} that
+llmtrace would send for it: the same bytes, one line (indented with --pretty).
+
+Flags:
+`)
+		fs.PrintDefaults()
+		fmt.Fprint(fs.Output(), `  -h, --help
+    	show this help
+
+Exit codes: 0 success, 1 bad input (named on stderr), 2 bad usage.
+`)
+	}
+	if w != nil {
+		// Called as `llmtrace help map`: print the help now.
+		fs.Usage()
+	}
+	return fs, &o
+}
+
+// mapCommand is `llmtrace map [flags] [file|-]`.
+func mapCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var usageErr bytes.Buffer
+	fs, opts := mapFlags(nil)
+	fs.SetOutput(&usageErr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return exitOK
+		}
+		// The flag package has written "flag provided but not defined: -x" and the usage.
+		stderr.Write(usageErr.Bytes())
+		return exitUsage
 	}
 	if fs.NArg() > 1 {
-		fmt.Fprintln(stderr, "llmtrace map: one input file at most; "+usage)
-		return 2
+		fmt.Fprintf(stderr, "llmtrace map: one input file at most, got %d: %q\n", fs.NArg(), fs.Args())
+		fs.SetOutput(stderr)
+		fs.Usage()
+		return exitUsage
 	}
 	in, name := stdin, "stdin"
 	if p := fs.Arg(0); p != "" && p != "-" {
 		f, err := os.Open(p)
 		if err != nil {
-			fmt.Fprintln(stderr, "llmtrace map: "+oneLine(err.Error()))
-			return 1
+			fmt.Fprintln(stderr, "llmtrace map: "+openError(p, err))
+			return exitBadInput
 		}
 		defer f.Close()
 		in, name = f, p
 	}
-	body, err := mapOTLP(in, *omit)
+	body, err := mapOTLP(in, opts.omitContent)
 	if err != nil {
 		fmt.Fprintf(stderr, "llmtrace map: %s: %s\n", name, oneLine(err.Error()))
-		return 1
+		return exitBadInput
 	}
-	if *pretty {
+	if opts.pretty {
 		var buf bytes.Buffer
 		if err := json.Indent(&buf, body, "", "  "); err != nil {
-			fmt.Fprintln(stderr, "llmtrace map: "+oneLine(err.Error()))
-			return 1
+			fmt.Fprintln(stderr, "llmtrace map: indenting output: "+oneLine(err.Error()))
+			return exitBadInput
 		}
 		body = buf.Bytes()
 	}
 	body = append(body, '\n')
 	if _, err := stdout.Write(body); err != nil {
 		fmt.Fprintln(stderr, "llmtrace map: writing output: "+oneLine(err.Error()))
-		return 1
+		return exitBadInput
 	}
-	return 0
+	return exitOK
 }
 
-// mapOTLP reads OTLP JSON and returns the request body, (*otelbridge.Batch).AppendJSON.
-func mapOTLP(r io.Reader, omitContent bool) ([]byte, error) {
-	td, err := pdataview.ReadOTLPJSON(r)
-	if err != nil {
-		return nil, err
+// openError says why a file cannot be opened, in plain words, naming it.
+func openError(path string, err error) string {
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return path + ": no such file"
+	case errors.Is(err, os.ErrPermission):
+		return path + ": permission denied"
+	default:
+		return oneLine(err.Error())
 	}
-	events, err := otelbridge.NewMapper(otelbridge.MapOptions{OmitContent: omitContent}).Map(pdataview.Spans(td))
-	if err != nil {
-		return nil, err
-	}
-	if events == nil {
-		events = []otelbridge.TraceEvent{}
-	}
-	b, err := (&otelbridge.Batch{Traces: events}).AppendJSON(nil)
-	if err != nil {
-		return nil, errors.New("encoding events: " + err.Error())
-	}
-	return b, nil
 }
 
 func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }

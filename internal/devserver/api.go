@@ -5,6 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
+	"time"
+
+	"github.com/llmtrace/llmtrace/otelbridge"
 )
 
 // traceList is the reply of GET /v1/traces.
@@ -12,13 +16,14 @@ type traceList struct {
 	Traces []traceSummary `json:"traces"`
 }
 
-// traceEvents is the reply of GET /v1/traces/{traceId}: the stored events as received.
+// traceEvents is the reply of GET /v1/traces/{traceId}: the stored events as received
+// (UUIDs in lower case), ordered by startTime.
 type traceEvents struct {
-	Traces []json.RawMessage `json:"traces"`
+	Events []json.RawMessage `json:"events"`
 }
 
-// handleList is GET /v1/traces?limit=&threadId=&sessionId=&userId=: trace summaries,
-// newest first. limit is 1–1000 (default 50); a bad limit is 400.
+// handleList is GET /v1/traces?name=&model=&type=&status=&threadId=&sessionId=&userId=
+// &from=&to=&limit=&offset=&order=: trace summaries, newest first (parseFilter).
 func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 	f, herr := parseFilter(r)
 	if herr != nil {
@@ -33,9 +38,42 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, traceList{Traces: list})
 }
 
+// parseFilter reads the list query: name, model, type, status, threadId, sessionId,
+// userId, from, to (RFC 3339, or the UTC "2006-01-02T15:04" / "2006-01-02" of a date
+// input), limit (1–1000), offset (≥ 0) and order (desc, the default, or asc). A bad value
+// is 400 naming the parameter.
 func parseFilter(r *http.Request) (traceFilter, *httpError) {
 	q := r.URL.Query()
-	f := traceFilter{ThreadID: q.Get("threadId"), SessionID: q.Get("sessionId"), UserID: q.Get("userId")}
+	f := traceFilter{Name: q.Get("name"), Model: q.Get("model"),
+		ThreadID: strings.ToLower(q.Get("threadId")), SessionID: q.Get("sessionId"), UserID: q.Get("userId")}
+	if v := q.Get("type"); v != "" {
+		switch t := otelbridge.Type(v); t {
+		case otelbridge.TypeLLM, otelbridge.TypeTool, otelbridge.TypeChat, otelbridge.TypeError, otelbridge.TypeCustom:
+			f.Type = t
+		default:
+			return f, fail(http.StatusBadRequest, fmt.Sprintf("invalid type %q: want llm, tool, chat, error or custom", v))
+		}
+	}
+	if v := q.Get("status"); v != "" {
+		switch st := otelbridge.Status(v); st {
+		case otelbridge.StatusOK, otelbridge.StatusError, otelbridge.StatusUnset:
+			f.Status = st
+		default:
+			return f, fail(http.StatusBadRequest, fmt.Sprintf("invalid status %q: want ok, error or unset", v))
+		}
+	}
+	for _, p := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &f.From}, {"to", &f.To}} {
+		if v := q.Get(p.name); v != "" {
+			t, ok := parseQueryTime(v)
+			if !ok {
+				return f, fail(http.StatusBadRequest, fmt.Sprintf("invalid %s %q: want an RFC 3339 time or 2006-01-02T15:04 (UTC)", p.name, v))
+			}
+			*p.dst = t
+		}
+	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxListLimit {
@@ -43,13 +81,37 @@ func parseFilter(r *http.Request) (traceFilter, *httpError) {
 		}
 		f.Limit = n
 	}
+	if v := q.Get("offset"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return f, fail(http.StatusBadRequest, fmt.Sprintf("invalid offset %q: want an integer ≥ 0", v))
+		}
+		f.Offset = n
+	}
+	switch v := q.Get("order"); v {
+	case "", "desc":
+	case "asc":
+		f.Ascending = true
+	default:
+		return f, fail(http.StatusBadRequest, fmt.Sprintf("invalid order %q: want asc or desc", v))
+	}
 	return f, nil
 }
 
-// handleTrace is GET /v1/traces/{traceId}: {"traces": [events…]} ordered by startTime,
-// 404 when no event of that trace is stored.
+// parseQueryTime accepts RFC 3339 and the UTC forms an HTML date/datetime-local input sends.
+func parseQueryTime(v string) (time.Time, bool) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// handleTrace is GET /v1/traces/{traceId}: {"events": [events…]} ordered by startTime,
+// 404 when no event of that trace is stored. The ID matches in any case.
 func (s *Server) handleTrace(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("traceId")
+	id := strings.ToLower(r.PathValue("traceId"))
 	raws, err := s.store.rawEvents(r.Context(), id)
 	if err != nil {
 		writeJSON(w, http.StatusInternalServerError, errorReply{Error: err.Error()})
@@ -59,5 +121,5 @@ func (s *Server) handleTrace(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorReply{Error: fmt.Sprintf("trace %q not found", id)})
 		return
 	}
-	writeJSON(w, http.StatusOK, traceEvents{Traces: raws})
+	writeJSON(w, http.StatusOK, traceEvents{Events: raws})
 }

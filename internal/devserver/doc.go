@@ -20,11 +20,19 @@
 //     5 MiB + 1 byte of body read into memory (a 50 MiB body or gzip bomb included);
 //     past 5 MiB → 413. More than 1000 events → 413.
 //   - The body must be exactly {"traces": [ ... ]} (no other keys, nothing after it):
-//     otherwise 400 {"error": "...", "details": ["..."]} with the JSON error and offset.
+//     otherwise 400 {"error": "...", "details": ["..."]} naming the byte offset. The array
+//     is split into its events without decoding them (brackets counted outside strings,
+//     no depth limit), so an event nested past encoding/json's 10 000 levels, with a
+//     syntax error inside, or with invalid UTF-8 is rejected alone by index.
 //   - Each event is decoded with otelbridge.DecodeEvent, the one definition of a valid
-//     event. Invalid events are reported as 200 {"accepted": n, "rejected": [{"index": i,
-//     "error": "field: reason"}]} and the valid ones are stored (partial success); all
-//     valid → 200 {"accepted": n}.
+//     event, plus the rules a decoded value no longer shows: the event's bytes must be
+//     valid UTF-8; startTime and endTime must be UTC ("Z" or a zero offset; "+02:00" is
+//     rejected, as platform-api.md says "RFC 3339 UTC"). Invalid events are reported as
+//     200 {"accepted": n, "rejected": [{"index": i, "error": "field: reason"}]} and the
+//     valid ones are stored (partial success); all valid → 200 {"accepted": n}.
+//   - UUIDs (traceId, spanId, parentSpanId, threadId) are lower-cased before the upsert,
+//     in the columns and in the stored JSON: the same event sent in upper and in lower
+//     case is one row.
 //   - Events are upserted by (traceId, spanId) in one transaction per batch, so a retried
 //     batch replaces rather than duplicates. A store failure is 500 (503 with
 //     Retry-After: 1 when SQLite stays busy), which shippers retry.
@@ -35,22 +43,40 @@
 //
 // # Read API (unauthenticated; the server binds to loopback by default)
 //
-//   - GET /v1/traces?limit=&threadId=&sessionId=&userId= → {"traces": [summary, ...]},
-//     newest first (by the trace's earliest startTime). A summary is {traceId, name (of
-//     the root: the event without parentSpanId, else the earliest), type, threadId,
-//     sessionId, userId, startTime, durationMs (latest end − earliest start, ms),
-//     spanCount, usage (Σ prompt/completion/total tokens and cost_usd over the events),
-//     error (any event with status or type "error")}. A filter matches a trace when any
-//     of its events carries the value. limit is 1–1000, default 50; a bad limit is 400.
-//   - GET /v1/traces/{traceId} → {"traces": [event, ...]} ordered by startTime, each
-//     event exactly as received (compacted JSON); 404 {"error": ...} when unknown.
+//   - GET /v1/traces → {"traces": [summary, ...]}, newest first (by the trace's earliest
+//     startTime). A summary is {traceId, name (of the root: the event without
+//     parentSpanId, else the earliest), type, threadId, sessionId, userId, startTime,
+//     durationMs (latest end − earliest start, ms), spanCount, usage (Σ prompt /
+//     completion / total / cached / reasoning tokens and cost_usd over the events; absent
+//     when no event reports usage), status ("error" when any event has status or type
+//     error, else "ok" when any has status ok, else "unset"), error (status == error)}.
+//     Query parameters: name and model (any event's contains, case-insensitive), type,
+//     threadId, sessionId, userId (any event's equals), status, from and to (the trace's
+//     start, RFC 3339 or UTC "2006-01-02T15:04"), limit (1–1000, default 50), offset,
+//     order (desc or asc). A bad value is 400 naming it.
+//   - GET /v1/traces/{traceId} → {"events": [event, ...]} ordered by startTime, each event
+//     as received (compacted JSON, UUIDs lower-cased); 404 {"error": ...} when unknown.
 //
 // # Page
 //
-// GET / lists the 100 most recent traces; GET /traces/{traceId} (or /?trace=<id>) shows
-// one trace as an indented span tree (type, name, model, tokens, duration, status) with
-// each span's input, output and metadata in <details> blocks. It is server-rendered with
-// html/template from an embedded template, so every value is escaped.
+// Server-rendered with html/template (every value escaped) plus one small script and one
+// stylesheet embedded under /static/ — no build step, nothing loaded from another origin:
+//
+//   - GET / lists traces 50 a page with the filters above as a form, status, tokens
+//     ("—" when no usage), cost, user/session and conversation links; while "Refresh
+//     every 5 s" is checked the list re-fetches itself. GET /?trace=<id> redirects to the
+//     trace.
+//   - GET /traces/{traceId} shows the trace's totals (tokens, cached and reasoning, cost,
+//     models, providers, user, session, conversation, tags), a timeline of its spans
+//     (indented tree, one bar per span positioned by start and duration), and for each
+//     span its model, provider, usage, cost, context window, time to first chunk
+//     (gen_ai.response.time_to_first_chunk or ai.response.msToFirstChunk in metadata),
+//     roll-up (metadata.usage_rollup), error, and its input and output rendered as a
+//     conversation (roles, tool calls with arguments, tool results) with the raw JSON and
+//     the metadata in <details>. With the script, clicking a span on the timeline shows
+//     its panel; without it every panel is shown.
+//   - GET /threads/{threadId} shows one conversation: its traces oldest first, each with
+//     its root span's input and output as messages.
 //
 // # Storage
 //

@@ -1,9 +1,7 @@
 package devserver
 
 import (
-	"bytes"
 	"crypto/subtle"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -74,7 +72,7 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, key string) *htt
 	if err != nil {
 		return err
 	}
-	raws, err := parseBatch(body)
+	raws, err := splitBatch(body)
 	if err != nil {
 		return err
 	}
@@ -82,17 +80,12 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, key string) *htt
 	var reply ingestReply
 	valid := make([]storedEvent, 0, len(raws))
 	for i, raw := range raws {
-		ev, verr := otelbridge.DecodeEvent(raw)
-		if verr != nil {
-			reply.Rejected = append(reply.Rejected, rejectedEvent{Index: i, Error: describe(verr)})
+		se, reason := acceptEvent(raw)
+		if reason != "" {
+			reply.Rejected = append(reply.Rejected, rejectedEvent{Index: i, Error: reason})
 			continue
 		}
-		var buf bytes.Buffer
-		if cerr := json.Compact(&buf, raw); cerr != nil { // cannot fail after DecodeEvent
-			reply.Rejected = append(reply.Rejected, rejectedEvent{Index: i, Error: cerr.Error()})
-			continue
-		}
-		valid = append(valid, storedEvent{ev: ev, raw: buf.Bytes()})
+		valid = append(valid, se)
 	}
 	if serr := s.store.upsert(r.Context(), valid); serr != nil {
 		status := http.StatusInternalServerError
@@ -204,55 +197,6 @@ func bodyError(err error, what string) *httpError {
 		return tooLarge()
 	}
 	return fail(http.StatusBadRequest, what+": "+err.Error())
-}
-
-// parseBatch splits a {"traces": [...]} body into its raw events: 400 with details when
-// the body is not that shape, 413 past MaxEventsPerRequest.
-func parseBatch(body []byte) ([]json.RawMessage, *httpError) {
-	var batch struct {
-		Traces *[]json.RawMessage `json:"traces"`
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&batch); err != nil {
-		return nil, fail(http.StatusBadRequest, `malformed body: want {"traces": [TraceEvent, ...]}`, jsonDetail(err))
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fail(http.StatusBadRequest, `malformed body: want {"traces": [TraceEvent, ...]}`,
-			fmt.Sprintf("unexpected data after the JSON object at byte %d", dec.InputOffset()))
-	}
-	if batch.Traces == nil {
-		return nil, fail(http.StatusBadRequest, `malformed body: want {"traces": [TraceEvent, ...]}`,
-			`"traces" is missing or null`)
-	}
-	if n := len(*batch.Traces); n > otelbridge.MaxEventsPerRequest {
-		return nil, fail(http.StatusRequestEntityTooLarge,
-			fmt.Sprintf("%d events in one request, over the limit of %d", n, otelbridge.MaxEventsPerRequest))
-	}
-	return *batch.Traces, nil
-}
-
-// jsonDetail describes a JSON decoding error with its byte offset when known.
-func jsonDetail(err error) string {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return fmt.Sprintf("invalid JSON at byte %d: %s", se.Offset, se.Error())
-	}
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		field := te.Field
-		if field == "" {
-			field = "(body)"
-		}
-		return fmt.Sprintf("%s: got JSON %s, want %s", field, te.Value, te.Type)
-	}
-	if errors.Is(err, io.EOF) {
-		return "empty body"
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return "truncated JSON"
-	}
-	return err.Error()
 }
 
 // describe renders an event's validation error for the rejected list: "field: reason".

@@ -82,13 +82,15 @@ func TestIngestStoresAndServesBack(t *testing.T) {
 	if g.status != http.StatusOK || g.header.Get("Content-Type") != "application/json" {
 		t.Fatalf("GET: %d %q %s", g.status, g.header.Get("Content-Type"), g.body)
 	}
-	var got otelbridge.Batch
+	var got struct {
+		Events []otelbridge.TraceEvent `json:"events"`
+	}
 	if err := json.Unmarshal(g.body, &got); err != nil {
 		t.Fatal(err)
 	}
 	// The wire JSON of each event round-trips: compare through encoding.
-	wantJSON, _ := json.Marshal(otelbridge.Batch{Traces: evs})
-	gotJSON, _ := json.Marshal(got)
+	wantJSON, _ := json.Marshal(evs)
+	gotJSON, _ := json.Marshal(got.Events)
 	if !bytes.Equal(wantJSON, gotJSON) {
 		t.Fatalf("GET returned\n%s\nwant\n%s", gotJSON, wantJSON)
 	}

@@ -5,143 +5,208 @@ import (
 	"embed"
 	"encoding/json"
 	"html/template"
+	"io/fs"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/llmtrace/llmtrace/otelbridge"
 )
 
-//go:embed templates/page.html
+//go:embed templates/*.html
 var templateFS embed.FS
 
-var pageTemplate = template.Must(template.ParseFS(templateFS, "templates/page.html"))
+//go:embed static
+var staticFS embed.FS
 
-// pageListLimit is how many recent traces the page lists.
-const pageListLimit = 100
+var pageTemplate = template.Must(template.New("").Funcs(template.FuncMap{
+	"pct":     func(f float64) template.CSS { return template.CSS(strconv.FormatFloat(f, 'f', 2, 64) + "%") },
+	"em":      func(f float64) template.CSS { return template.CSS(strconv.FormatFloat(f, 'f', 2, 64) + "em") },
+	"utc":     func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000") },
+	"ms":      formatMs,
+	"short":   func(id string) string { return shortID(id) },
+	"filters": filterLink,
+	"usd":     formatUSD,
+	"strs":    func(s ...string) []string { return s },
+}).ParseFS(templateFS, "templates/*.html"))
 
-// pageData feeds templates/page.html: either the trace list or one trace's span tree.
-type pageData struct {
+// staticFiles serves the page's CSS and JavaScript (embedded: no build step, no CDN).
+var staticFiles = func() http.Handler {
+	sub, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		panic(err)
+	}
+	return http.StripPrefix("/static/", http.FileServerFS(sub))
+}()
+
+// pageSize is how many traces the list and the conversation view show per page.
+const pageSize = 50
+
+// listPage feeds the "list" template: the filters as given, one page of traces and the
+// links to the neighbouring pages.
+type listPage struct {
+	Title    string
+	Q        url.Values
 	List     []traceSummary
-	Trace    *traceSummary
-	TraceID  string
-	Spans    []pageSpan
-	NotFound string
+	Offset   int
+	Prev     string // "" on the first page
+	Next     string // "" when this page is not full
+	Error    string
+	Filtered bool
 }
 
-// pageSpan is one row of the span tree: the event, its depth under the trace's roots, and
-// its input/output/metadata pretty-printed for the <details> blocks.
-type pageSpan struct {
-	Ev       otelbridge.TraceEvent
-	Depth    int
-	Indent   float64 // em
-	Duration string  // ms, "" when the event has no endTime
-	Input    string
-	Output   string
-	Metadata string
+// threadPage feeds the "thread" template: one conversation's traces, oldest first, each
+// with its root span's input and output rendered.
+type threadPage struct {
+	Title    string
+	ThreadID string
+	Turns    []threadTurn
+	Next     string
 }
 
-// handlePage is GET / (recent traces, or one trace with ?trace=<id>) and
-// GET /traces/{traceId} (one trace as an indented span tree).
-func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("traceId")
-	if id == "" {
-		id = r.URL.Query().Get("trace")
+type threadTurn struct {
+	Summary traceSummary
+	Input   conversation
+	Output  conversation
+}
+
+// tracePage feeds the "trace" template.
+type tracePage struct {
+	Title string
+	Trace traceView
+}
+
+// handleListPage is GET /: the trace list with filters (parseFilter's parameters), 50 a
+// page. GET /?trace=<id> redirects to that trace's page.
+func (s *Server) handleListPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if id := q.Get("trace"); id != "" {
+		http.Redirect(w, r, "/traces/"+url.PathEscape(id), http.StatusFound)
+		return
 	}
-	var data pageData
+	data := listPage{Title: "Traces", Q: q}
+	f, herr := parseFilter(r)
 	status := http.StatusOK
-	if id == "" {
-		list, err := s.store.listTraces(r.Context(), traceFilter{Limit: pageListLimit})
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		data.List = list
+	if herr != nil {
+		data.Error, status = herr.msg, herr.status
 	} else {
-		raws, err := s.store.rawEvents(r.Context(), id)
+		f.Limit = pageSize
+		list, err := s.store.listTraces(r.Context(), f)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
-		events, err := decodeStored(raws)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
+		data.List, data.Offset = list, f.Offset
+		if f.Offset > 0 {
+			data.Prev = withOffset(q, max(0, f.Offset-pageSize))
 		}
-		if len(events) == 0 {
-			data.NotFound = id
-			status = http.StatusNotFound
-		} else {
-			data.TraceID = id
-			data.Spans = spanTree(events)
-			data.Trace = &traceSummary{TraceID: id, Name: data.Spans[0].Ev.Name}
+		if len(list) == pageSize {
+			data.Next = withOffset(q, f.Offset+pageSize)
 		}
 	}
+	for k, v := range q {
+		if k != "offset" && len(v) > 0 && v[0] != "" {
+			data.Filtered = true
+		}
+	}
+	s.render(w, status, "list", data)
+}
+
+// handleThreadPage is GET /threads/{threadId}: one conversation's traces in order.
+func (s *Server) handleThreadPage(w http.ResponseWriter, r *http.Request) {
+	id := strings.ToLower(r.PathValue("threadId"))
+	offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+	list, err := s.store.listTraces(r.Context(), traceFilter{ThreadID: id, Ascending: true,
+		Limit: pageSize, Offset: max(offset, 0)})
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	data := threadPage{Title: "Conversation " + shortID(id), ThreadID: id}
+	for _, sum := range list {
+		turn := threadTurn{Summary: sum}
+		events, err := s.events(r, sum.TraceID)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		if len(events) > 0 {
+			root := spanTree(events, events[0].StartTime, 0)[0].Ev
+			turn.Input = renderContent(root.Input, false, &root)
+			turn.Output = renderContent(root.Output, true, &root)
+		}
+		data.Turns = append(data.Turns, turn)
+	}
+	if len(list) == pageSize {
+		data.Next = withOffset(r.URL.Query(), max(offset, 0)+pageSize)
+	}
+	status := http.StatusOK
+	if len(list) == 0 {
+		status = http.StatusNotFound
+	}
+	s.render(w, status, "thread", data)
+}
+
+// handleTracePage is GET /traces/{traceId} (or /?trace=<id>): the trace view.
+func (s *Server) handleTracePage(w http.ResponseWriter, r *http.Request) {
+	id := strings.ToLower(r.PathValue("traceId"))
+	events, err := s.events(r, id)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	if len(events) == 0 {
+		s.render(w, http.StatusNotFound, "notfound", tracePage{Title: "Trace not found", Trace: traceView{TraceID: id}})
+		return
+	}
+	tv := newTraceView(id, events)
+	s.render(w, http.StatusOK, "trace", tracePage{Title: tv.Name, Trace: tv})
+}
+
+func (s *Server) events(r *http.Request, traceID string) ([]otelbridge.TraceEvent, error) {
+	raws, err := s.store.rawEvents(r.Context(), traceID)
+	if err != nil {
+		return nil, err
+	}
+	return decodeStored(raws)
+}
+
+func (s *Server) render(w http.ResponseWriter, status int, name string, data any) {
 	var buf bytes.Buffer
-	if err := pageTemplate.ExecuteTemplate(&buf, "page", data); err != nil {
+	if err := pageTemplate.ExecuteTemplate(&buf, name, data); err != nil {
 		http.Error(w, "rendering page: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self'; img-src 'self' data:")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
 
-// spanTree orders events depth-first from the roots (no parentSpanId, or a parent that is
-// not stored), children by startTime as given. Events caught in a parent cycle are shown
-// as roots, so every event appears exactly once.
-func spanTree(events []otelbridge.TraceEvent) []pageSpan {
-	byID := make(map[string]bool, len(events))
-	for _, ev := range events {
-		byID[ev.SpanID] = true
+// withOffset is the list URL with q's filters and the given offset.
+func withOffset(q url.Values, offset int) string {
+	c := url.Values{}
+	for k, v := range q {
+		c[k] = v
 	}
-	children := make(map[string][]int)
-	var roots []int
-	for i, ev := range events {
-		if ev.ParentSpanID == "" || ev.ParentSpanID == ev.SpanID || !byID[ev.ParentSpanID] {
-			roots = append(roots, i)
-		} else {
-			children[ev.ParentSpanID] = append(children[ev.ParentSpanID], i)
-		}
-	}
-	out := make([]pageSpan, 0, len(events))
-	seen := make([]bool, len(events))
-	var walk func(i, depth int)
-	walk = func(i, depth int) {
-		if seen[i] {
-			return
-		}
-		seen[i] = true
-		out = append(out, newPageSpan(events[i], depth))
-		for _, c := range children[events[i].SpanID] {
-			walk(c, depth+1)
-		}
-	}
-	for _, i := range roots {
-		walk(i, 0)
-	}
-	for i := range events { // cycles: no root reaches them
-		walk(i, 0)
-	}
-	return out
+	c.Set("offset", strconv.Itoa(offset))
+	return "?" + c.Encode()
 }
 
-func newPageSpan(ev otelbridge.TraceEvent, depth int) pageSpan {
-	ps := pageSpan{Ev: ev, Depth: depth, Indent: 1.5 * float64(depth),
-		Input: prettyJSON(ev.Input), Output: prettyJSON(ev.Output)}
-	if !ev.EndTime.IsZero() {
-		ps.Duration = formatMs(ev.DurationMs)
-		if ev.DurationMs == 0 {
-			ps.Duration = formatMs(float64(ev.EndTime.Sub(ev.StartTime).Microseconds()) / 1000)
-		}
+// filterLink is the list URL filtered by one key (threadId, sessionId, userId, model …).
+func filterLink(key, value string) string {
+	return "/?" + url.Values{key: {value}}.Encode()
+}
+
+// shortID is the last 12 characters of a UUID, enough to tell traces apart on a page.
+func shortID(id string) string {
+	if len(id) > 12 {
+		return "…" + id[len(id)-12:]
 	}
-	if len(ev.Metadata) > 0 {
-		if b, err := json.MarshalIndent(ev.Metadata, "", "  "); err == nil {
-			ps.Metadata = string(b)
-		}
-	}
-	return ps
+	return id
 }
 
 func prettyJSON(raw json.RawMessage) string {

@@ -15,13 +15,6 @@ import (
 
 const hostileName = `<script>alert("x")</script>`
 
-// renderedSpan is one span row of the tree as a browser would parse it.
-type renderedSpan struct {
-	depth, style, name string
-	text               string // all text of the row
-	details            []string
-}
-
 func attr(n *html.Node, key string) string {
 	for _, a := range n.Attr {
 		if a.Key == key {
@@ -55,50 +48,75 @@ func textOf(n *html.Node) string {
 	return b.String()
 }
 
-// parsePage parses an HTML page and returns its span rows, its <script> elements' text and
-// the trace links of the list.
-func parsePage(t *testing.T, body []byte) (spans []renderedSpan, scripts []string, links []string) {
-	t.Helper()
-	doc, err := html.Parse(bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
+// findAll returns the elements for which match is true, in document order.
+func findAll(n *html.Node, match func(*html.Node) bool) []*html.Node {
+	var out []*html.Node
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode {
-			switch {
-			case n.Data == "script":
-				scripts = append(scripts, textOf(n))
-			case n.Data == "a" && strings.HasPrefix(attr(n, "href"), "/traces/"):
-				links = append(links, textOf(n))
-			case n.Data == "div" && hasClass(n, "span"):
-				rs := renderedSpan{depth: attr(n, "data-depth"), style: attr(n, "style"), text: textOf(n)}
-				for c := n.FirstChild; c != nil; c = c.NextSibling {
-					if c.Type == html.ElementNode && c.Data == "strong" && hasClass(c, "name") {
-						rs.name = textOf(c)
-					}
-					if c.Type == html.ElementNode && c.Data == "details" {
-						rs.details = append(rs.details, textOf(c))
-					}
-				}
-				spans = append(spans, rs)
-			}
+		if n.Type == html.ElementNode && match(n) {
+			out = append(out, n)
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			walk(c)
 		}
 	}
-	walk(doc)
-	return spans, scripts, links
+	walk(n)
+	return out
 }
 
-func TestPage(t *testing.T) {
+// wordsOf is the text of n with each text node's words separated by single spaces.
+func wordsOf(n *html.Node) string {
+	var words []string
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			words = append(words, strings.Fields(n.Data)...)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return strings.Join(words, " ")
+}
+
+func byClass(c string) func(*html.Node) bool {
+	return func(n *html.Node) bool { return hasClass(n, c) }
+}
+
+func parseHTML(t *testing.T, body []byte) *html.Node {
+	t.Helper()
+	doc, err := html.Parse(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// checkSelfContained fails when the page has inline script or loads anything from another
+// origin (the page must work offline: no CDN).
+func checkSelfContained(t *testing.T, doc *html.Node) {
+	t.Helper()
+	for _, s := range findAll(doc, func(n *html.Node) bool { return n.Data == "script" }) {
+		if attr(s, "src") != "/static/app.js" || strings.TrimSpace(textOf(s)) != "" {
+			t.Errorf("script element src=%q text %q: want only /static/app.js", attr(s, "src"), textOf(s))
+		}
+	}
+	for _, n := range findAll(doc, func(n *html.Node) bool { return attr(n, "src") != "" || n.Data == "link" }) {
+		for _, u := range []string{attr(n, "src"), attr(n, "href")} {
+			if strings.Contains(u, "//") {
+				t.Errorf("<%s> loads %q from another origin", n.Data, u)
+			}
+		}
+	}
+}
+
+func TestPageEscapesAndIsSelfContained(t *testing.T) {
 	_, ts := newTestServer(t, testKey)
 	ids, evs := newTrace(t, t0, hostileName)
 	evs[0].Input = json.RawMessage(`{"messages":[{"role":"user","content":"</pre><script>alert(1)</script>"}]}`)
-	_, other := newTrace(t, t0.Add(-time.Hour), "older trace")
 	// encoding/json writes < and > as \u003c / \u003e; send them raw, as other clients may.
-	body := batchJSON(t, append(evs, other...))
+	body := batchJSON(t, evs)
 	body = bytes.ReplaceAll(bytes.ReplaceAll(body, []byte(`\u003c`), []byte("<")), []byte(`\u003e`), []byte(">"))
 	if !bytes.Contains(body, []byte("<script>")) {
 		t.Fatal("test body lacks a raw <script>")
@@ -106,70 +124,171 @@ func TestPage(t *testing.T) {
 	if r := post(t, ts, bytes.NewReader(body), nil); r.status != http.StatusOK {
 		t.Fatalf("%d %s", r.status, r.body)
 	}
-
-	t.Run("list", func(t *testing.T) {
-		r := get(t, ts, "/")
+	for _, path := range []string{"/", "/traces/" + ids.trace, "/threads/" + ids.thread} {
+		r := get(t, ts, path)
 		if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
-			t.Fatalf("%d %q", r.status, r.header.Get("Content-Type"))
+			t.Fatalf("%s: %d %q", path, r.status, r.header.Get("Content-Type"))
 		}
-		if bytes.Contains(r.body, []byte("<script>")) {
-			t.Fatalf("unescaped <script> in the list page")
+		if bytes.Contains(r.body, []byte("<script>alert")) || !bytes.Contains(r.body, []byte("&lt;script&gt;")) {
+			t.Errorf("%s: hostile text not escaped", path)
 		}
-		if !bytes.Contains(r.body, []byte("&lt;script&gt;")) {
-			t.Fatalf("hostile name not shown escaped")
+		checkSelfContained(t, parseHTML(t, r.body))
+	}
+	for path, ctype := range map[string]string{"/static/app.js": "text/javascript", "/static/app.css": "text/css"} {
+		r := get(t, ts, path)
+		if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), ctype) || len(r.body) < 100 {
+			t.Errorf("%s: %d %q %d bytes", path, r.status, r.header.Get("Content-Type"), len(r.body))
 		}
-		_, scripts, links := parsePage(t, r.body)
-		if len(scripts) != 0 {
-			t.Fatalf("page has script elements: %q", scripts)
+		if bytes.Contains(r.body, []byte("http://")) || bytes.Contains(r.body, []byte("https://")) {
+			t.Errorf("%s refers to another origin", path)
 		}
-		if len(links) != 2 || links[0] != hostileName || links[1] != "older trace" {
-			t.Fatalf("trace links %q, want the two root names newest first", links)
-		}
-	})
+	}
+}
 
-	for _, path := range []string{"/traces/" + ids.trace, "/?trace=" + ids.trace} {
-		t.Run("tree "+path, func(t *testing.T) {
-			r := get(t, ts, path)
-			if r.status != http.StatusOK {
-				t.Fatalf("%d %s", r.status, r.body)
-			}
-			spans, scripts, _ := parsePage(t, r.body)
-			if len(scripts) != 0 {
-				t.Fatalf("page has script elements: %q", scripts)
-			}
-			want := []struct{ depth, name string }{{"0", hostileName}, {"1", "chat gpt-4o-mini"}, {"2", "execute_tool get_weather"}}
-			if len(spans) != len(want) {
-				t.Fatalf("%d span rows, want %d", len(spans), len(want))
-			}
-			for i, w := range want {
-				if spans[i].depth != w.depth || spans[i].name != w.name {
-					t.Errorf("row %d: depth %s name %q, want depth %s name %q", i, spans[i].depth, spans[i].name, w.depth, w.name)
-				}
-			}
-			if spans[2].style != "margin-left: 3em" {
-				t.Errorf("grandchild indentation style %q", spans[2].style)
-			}
-			llm := spans[1].text
-			for _, s := range []string{"llm", "model gpt-4o-mini-2024-07-18", "tokens 42 in / 17 out / 59 total", "100 ms", "ok"} {
-				if !strings.Contains(llm, s) {
-					t.Errorf("llm row %q lacks %q", llm, s)
-				}
-			}
-			if len(spans[0].details) == 0 || !strings.Contains(spans[0].details[0], `"content": "</pre><script>alert(1)</script>"`) {
-				t.Errorf("root input details %q", spans[0].details)
-			}
-			if !strings.Contains(spans[2].text, "unset") || !strings.Contains(spans[2].text, "10 ms") {
-				t.Errorf("tool row %q", spans[2].text)
-			}
-		})
+// The list shows a trace's status as the contract's three outcomes — "unset" when no span
+// reported one — and "—" instead of 0 / 0 / 0 when no event reports usage.
+func TestListStatusAndNoUsage(t *testing.T) {
+	_, ts := newTestServer(t, testKey)
+	unset, evU := newTrace(t, t0, "all unset")
+	for i := range evU {
+		evU[i].Status = ""
+	}
+	evU[2].Status = otelbridge.StatusUnset
+	noUsage, evN := newTrace(t, t0.Add(time.Minute), "no usage")
+	evN[1].Usage = nil
+	ok, evO := newTrace(t, t0.Add(2*time.Minute), "ok")
+	if r := post(t, ts, bytes.NewReader(batchJSON(t, append(append(evU, evN...), evO...))), nil); r.status != http.StatusOK {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	want := map[string]struct {
+		status otelbridge.Status
+		tokens string
+	}{
+		unset.trace:   {otelbridge.StatusUnset, "42 / 17 / 59"},
+		noUsage.trace: {otelbridge.StatusOK, "—"},
+		ok.trace:      {otelbridge.StatusOK, "42 / 17 / 59"},
+	}
+	for _, s := range listTraces(t, func(p string) reply { return get(t, ts, p) }, nil) {
+		if s.Status != want[s.TraceID].status {
+			t.Errorf("%s: API status %q, want %q", s.Name, s.Status, want[s.TraceID].status)
+		}
+		if (s.Usage == nil) != (want[s.TraceID].tokens == "—") {
+			t.Errorf("%s: API usage %+v", s.Name, s.Usage)
+		}
+	}
+	doc := parseHTML(t, get(t, ts, "/").body)
+	rows := findAll(doc, byClass("trace"))
+	if len(rows) != 3 {
+		t.Fatalf("%d rows", len(rows))
+	}
+	for _, row := range rows {
+		w := want[attr(row, "data-trace-id")]
+		cells := findAll(row, func(n *html.Node) bool { return n.Data == "td" })
+		if got := strings.TrimSpace(textOf(cells[3])); got != string(w.status) {
+			t.Errorf("%s: status cell %q, want %q", textOf(cells[1]), got, w.status)
+		}
+		if got := strings.TrimSpace(textOf(cells[6])); got != w.tokens {
+			t.Errorf("%s: tokens cell %q, want %q", textOf(cells[1]), got, w.tokens)
+		}
+	}
+}
+
+// The trace page: the span tree in order with its timeline geometry, and each span's
+// panel with the conversation rendered from input/output, usage, cost and roll-up.
+func TestTracePage(t *testing.T) {
+	_, ts := newTestServer(t, testKey)
+	evs := agentTrace(t)
+	evs[0].Metadata["gen_ai.response.time_to_first_chunk"] = 0.0125 // seconds, as semconv records it
+	evs[0].Usage.ContextWindowTokens, evs[0].Usage.ContextUsedTokens = 128000, 1234
+	if r := post(t, ts, bytes.NewReader(batchJSON(t, evs)), nil); r.status != http.StatusOK {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	doc := parseHTML(t, get(t, ts, "/traces/"+evs[0].TraceID).body)
+	checkSelfContained(t, doc)
+
+	rows := findAll(doc, byClass("row"))
+	var got []string
+	for _, r := range rows {
+		got = append(got, attr(r, "data-depth")+" "+strings.TrimSpace(textOf(findAll(r, byClass("row-name"))[0])))
+	}
+	want := []string{"0 invoke_agent weather-agent", "1 step 1", "2 chat gpt-4o-mini", "2 execute_tool get_weather",
+		"3 exception AI_APICallError", "1 step 2", "2 chat gpt-4o-mini"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("timeline rows\n%q\nwant\n%q", got, want)
+	}
+	if s := attr(findAll(rows[0], byClass("bar"))[0], "style"); s != "margin-left: 0.00%; width: 100.00%" {
+		t.Errorf("root bar style %q", s)
+	}
+	// step 2 starts 69 ms into the 78.4 ms trace and lasts 8.2 ms.
+	if s := attr(findAll(rows[5], byClass("bar"))[0], "style"); s != "margin-left: 88.01%; width: 10.46%" {
+		t.Errorf("step 2 bar style %q", s)
 	}
 
-	t.Run("unknown trace", func(t *testing.T) {
-		r := get(t, ts, "/traces/"+newV7(t))
-		if r.status != http.StatusNotFound || !bytes.Contains(r.body, []byte("not found")) {
-			t.Fatalf("%d %s", r.status, r.body)
+	panel := func(spanID string) string {
+		for _, a := range findAll(doc, func(n *html.Node) bool { return n.Data == "article" }) {
+			if attr(a, "data-span-id") == spanID {
+				return wordsOf(a)
+			}
 		}
-	})
+		t.Fatalf("no panel for %s", spanID)
+		return ""
+	}
+	llm := panel(evs[0].SpanID)
+	for _, s := range []string{"Time to first chunk 12.5 ms", "Context window 1234 of 128000 tokens", "Cost $0.0000165",
+		"42 / 17 / 59 · 8 cached · 5 reasoning", "system You are a weather assistant.", "user What is the weather in Paris?",
+		"assistant calls tool get_weather call_fake000032 { \"city\": \"Paris\" }", "finish reason: tool_call", "tools offered: get_weather"} {
+		if !strings.Contains(llm, s) {
+			t.Errorf("llm panel lacks %q:\n%s", s, llm)
+		}
+	}
+	root := panel(evs[len(evs)-1].SpanID)
+	if !strings.Contains(root, "Roll-up (this span and all below): 84 / 34 / 118 tokens · 16 cached · 10 reasoning · $0.0000165") {
+		t.Errorf("root panel lacks the roll-up:\n%s", root)
+	}
+	tool := panel(evs[1].SpanID)
+	for _, s := range []string{"AI_APICallError : The server had an error", "tool · get_weather answers call_fake000032",
+		`"temperature_c": 21, "sky": "sunny"`, "calls tool get_weather call_fake000032"} {
+		if !strings.Contains(tool, s) {
+			t.Errorf("tool panel lacks %q:\n%s", s, tool)
+		}
+	}
+
+	r := get(t, ts, "/traces/"+newV7(t))
+	if r.status != http.StatusNotFound || !bytes.Contains(r.body, []byte("not found")) {
+		t.Fatalf("unknown trace: %d %s", r.status, r.body)
+	}
+	if r := get(t, ts, "/?trace="+evs[0].TraceID); r.status != http.StatusOK || !bytes.Contains(r.body, []byte(`class="timeline"`)) {
+		t.Fatalf("/?trace= does not lead to the trace: %d", r.status)
+	}
+}
+
+// The conversation view lists one thread's traces oldest first; an unknown thread is 404.
+func TestThreadPage(t *testing.T) {
+	_, ts := newTestServer(t, testKey)
+	a, evA := newTrace(t, t0.Add(time.Minute), "second turn")
+	_, evB := newTrace(t, t0, "first turn")
+	_, evC := newTrace(t, t0.Add(30*time.Second), "other thread")
+	for i := range evB {
+		evB[i].ThreadID = a.thread
+	}
+	if r := post(t, ts, bytes.NewReader(batchJSON(t, append(append(evA, evB...), evC...))), nil); r.status != http.StatusOK {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	doc := parseHTML(t, get(t, ts, "/threads/"+strings.ToUpper(a.thread)).body)
+	var names []string
+	for _, h := range findAll(doc, func(n *html.Node) bool { return n.Data == "h2" }) {
+		names = append(names, strings.Fields(textOf(h))[0]+" "+strings.Fields(textOf(h))[1])
+	}
+	if strings.Join(names, "|") != "first turn|second turn" {
+		t.Fatalf("turns %q, want first turn, second turn", names)
+	}
+	turn := wordsOf(findAll(doc, byClass("turn"))[0])
+	if !strings.Contains(turn, "user Weather in Paris?") || !strings.Contains(turn, "assistant Sunny, 21 °C") {
+		t.Errorf("turn does not render the root's messages: %s", turn)
+	}
+	if r := get(t, ts, "/threads/"+newV7(t)); r.status != http.StatusNotFound {
+		t.Errorf("unknown thread: %d", r.status)
+	}
 }
 
 func TestSpanTreeOrphansAndCycles(t *testing.T) {
@@ -181,7 +300,7 @@ func TestSpanTreeOrphansAndCycles(t *testing.T) {
 		{SpanID: d, ParentSpanID: c, Name: "cycle d"},
 		{SpanID: "e", ParentSpanID: a, Name: "child"},
 	}
-	got := spanTree(evs)
+	got := spanTree(evs, time.Time{}, 0)
 	var names []string
 	var depths []int
 	for _, s := range got {

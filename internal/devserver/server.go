@@ -46,8 +46,10 @@ func New(cfg Config) (*Server, error) {
 	s.mux.HandleFunc("POST /v1/traces", s.handleIngest)
 	s.mux.HandleFunc("GET /v1/traces", s.handleList)
 	s.mux.HandleFunc("GET /v1/traces/{traceId}", s.handleTrace)
-	s.mux.HandleFunc("GET /{$}", s.handlePage)
-	s.mux.HandleFunc("GET /traces/{traceId}", s.handlePage)
+	s.mux.HandleFunc("GET /{$}", s.handleListPage)
+	s.mux.HandleFunc("GET /traces/{traceId}", s.handleTracePage)
+	s.mux.HandleFunc("GET /threads/{threadId}", s.handleThreadPage)
+	s.mux.Handle("GET /static/", staticFiles)
 	return s, nil
 }
 

@@ -403,14 +403,15 @@ func stored(t *testing.T, platformAddr string, want map[string]any) (map[string]
 		if resp.StatusCode != http.StatusOK {
 			continue
 		}
-		evs := decodeEvents(t, body)
-		var raw struct {
-			Traces []json.RawMessage `json:"traces"`
+		var reply struct {
+			Events []map[string]any `json:"events"`
 		}
-		_ = json.Unmarshal(body, &raw)
-		total += len(raw.Traces)
-		for k, v := range evs {
-			got[k] = v
+		if err := json.Unmarshal(body, &reply); err != nil {
+			t.Fatalf("decoding GET /v1/traces/%s: %v: %.200s", tid, err, body)
+		}
+		total += len(reply.Events)
+		for _, ev := range reply.Events {
+			got[fmt.Sprint(ev["traceId"], "/", ev["spanId"])] = ev
 		}
 	}
 	return got, total
