@@ -15,12 +15,15 @@ import (
 // platform upserts by (traceId, spanId) (docs/platform-api.md "Guarantees"), so when a
 // later span reveals the trace's thread, user, session or tags, the events of that trace
 // the platform already accepted are sent again with the values filled in. The Mapper keeps
-// what the shipper reports as accepted (Delivered), bounded in bytes (LRU by trace), and
-// Map appends the re-sent events after the batch's own. Nothing waits for a trace to
+// what the shipper reports as accepted (Delivered) until the trace's root span is accepted
+// (the trace is then taken as complete and its events let go), bounded in bytes (LRU by
+// trace), and Map appends the re-sent events after the batch's own. Nothing waits for a trace to
 // complete, so nothing acknowledged is held in front of a persistent queue.
 //
-// Limit: the memory of accepted events is per process: after a restart, events accepted
-// before it are not re-sent when a late span arrives (they keep the values they had).
+// Limits: the memory of accepted events is per process: after a restart, events accepted
+// before it are not re-sent when a late span arrives (they keep the values they had); and
+// a value first revealed by a span that ends after its trace's root reaches only that span
+// and the ones after it.
 
 // DefaultResendMemoryBytes bounds the accepted events the Mapper keeps for re-sending,
 // bytes (approximate: content plus a fixed overhead per event).
@@ -38,7 +41,10 @@ type sentTrace struct {
 	key    string // traceId
 	latest traceWide
 	known  bool // latest was set by a Map call
-	events map[string]*TraceEvent
+	// rootDone: the trace's root span was accepted with the latest values; the trace is
+	// taken as complete, its events are no longer kept.
+	rootDone bool
+	events   map[string]*TraceEvent
 	bytes  int
 	elem   *list.Element
 }
@@ -75,9 +81,10 @@ func (s *resendStore) touch(traceID string) *sentTrace {
 	return t
 }
 
-// evict drops the least recently used traces until the store fits max; the caller holds mu.
+// evict drops the least recently used traces until the store fits max bytes and as many
+// traces as the trace memory (defaultMemoryTraces); the caller holds mu.
 func (s *resendStore) evict() {
-	for s.bytes > s.max && s.lru.Len() > 0 {
+	for (s.bytes > s.max || s.lru.Len() > defaultMemoryTraces) && s.lru.Len() > 0 {
 		t := s.lru.Remove(s.lru.Back()).(*sentTrace)
 		delete(s.traces, t.key)
 		s.bytes -= t.bytes
@@ -145,6 +152,20 @@ func (s *resendStore) delivered(events []TraceEvent, res SendResult) {
 		}
 		ev := events[i] // a copy: the caller's slice may be reused
 		t := s.touch(ev.TraceID)
+		stale := t.known && !t.latest.matches(&ev)
+		if t.rootDone || (!stale && ev.ParentSpanID == "" && ev.Type != TypeError) {
+			// The root is in with the latest values: keep nothing more of this trace (a
+			// later event is still re-sent when it was stale).
+			s.bytes -= t.bytes - traceEntryBytes
+			t.bytes, t.events, t.rootDone = traceEntryBytes, nil, true
+			if stale {
+				s.pending[ev.TraceID+ev.SpanID] = &ev
+			}
+			continue
+		}
+		if t.events == nil {
+			t.events = map[string]*TraceEvent{}
+		}
 		if old := t.events[ev.SpanID]; old != nil {
 			t.bytes -= approxEventBytes(old)
 			s.bytes -= approxEventBytes(old)
@@ -153,7 +174,7 @@ func (s *resendStore) delivered(events []TraceEvent, res SendResult) {
 		n := approxEventBytes(&ev)
 		t.bytes += n
 		s.bytes += n
-		if t.known && !t.latest.matches(&ev) {
+		if stale {
 			s.pending[ev.TraceID+ev.SpanID] = &ev
 		} else {
 			delete(s.pending, ev.TraceID+ev.SpanID)

@@ -1,0 +1,33 @@
+package otelbridge
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestResendStoreIsBounded: the memory of accepted events holds at most as many traces as
+// the trace memory and at most its byte bound; what it lets go is counted; a trace whose
+// root was accepted keeps no events.
+func TestResendStoreIsBounded(t *testing.T) {
+	s := newResendStore(1 << 20)
+	big := []byte(`"` + strings.Repeat("x", 10<<10) + `"`)
+	for i := range 3 * defaultMemoryTraces {
+		ev := TraceEvent{TraceID: fmt.Sprintf("trace-%d", i), SpanID: "child", ParentSpanID: "root", Type: TypeLLM, Input: big}
+		s.delivered([]TraceEvent{ev}, SendResult{Accepted: 1})
+		if s.bytes > s.max || s.lru.Len() > defaultMemoryTraces {
+			t.Fatalf("after %d traces: %d bytes in %d traces, over %d bytes / %d traces", i+1, s.bytes, s.lru.Len(), s.max, defaultMemoryTraces)
+		}
+	}
+	if s.forgotten.Load() == 0 {
+		t.Fatal("nothing counted as forgotten")
+	}
+	// The root accepted: the trace's events are let go.
+	s = newResendStore(1 << 20)
+	s.delivered([]TraceEvent{{TraceID: "t", SpanID: "child", ParentSpanID: "root", Type: TypeLLM, Input: big}}, SendResult{Accepted: 1})
+	before := s.bytes
+	s.delivered([]TraceEvent{{TraceID: "t", SpanID: "root", Type: TypeCustom}}, SendResult{Accepted: 1})
+	if tr := s.traces["t"]; len(tr.events) != 0 || !tr.rootDone || s.bytes >= before {
+		t.Fatalf("after the root: %d events kept, %d bytes (was %d)", len(tr.events), s.bytes, before)
+	}
+}
