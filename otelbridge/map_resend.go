@@ -45,8 +45,8 @@ type sentTrace struct {
 	// taken as complete, its events are no longer kept.
 	rootDone bool
 	events   map[string]*TraceEvent
-	bytes  int
-	elem   *list.Element
+	bytes    int
+	elem     *list.Element
 }
 
 // resendStore is the Mapper's bounded memory of accepted events; safe for concurrent use.
