@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/llmtrace/llmtrace/internal/platformtest"
 	"github.com/llmtrace/llmtrace/otelbridge"
 )
 
@@ -134,22 +135,40 @@ func TestQueueBytesBoundHoldsHeap(t *testing.T) {
 	}
 }
 
-// TestProcessorRedirectIsNotDelivery: an endpoint answering 301 has nothing exported; the
-// events count as rejected (a permanent reply) and the error names the new location.
-func TestProcessorRedirectIsNotDelivery(t *testing.T) {
-	errs := captureOtelErrors(t)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "https://platform.example/v1/traces", http.StatusMovedPermanently)
-	}))
-	defer srv.Close()
-	p, tp := newProc(t, srv.URL)
-	endSpans(tp.Tracer("t"), 5, "chat")
-	err := flush(t, p)
-	if err == nil || !strings.Contains(err.Error(), "redirects to https://platform.example/v1/traces") {
-		t.Fatalf("ForceFlush = %v, want the redirect named", err)
+// TestProcessorRedirects: an endpoint answering 301, 302 or 303 has nothing exported —
+// the events count as rejected (a permanent reply) and the error names the new location;
+// 307 and 308 are followed to the platform with the body, without the API key (another
+// origin).
+func TestProcessorRedirects(t *testing.T) {
+	for _, status := range []int{301, 302, 303, 307, 308} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			_ = captureOtelErrors(t)
+			plat := platformtest.New(t)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, plat.URL()+"/v1/traces", status)
+			}))
+			defer srv.Close()
+			p, tp := newProc(t, srv.URL)
+			endSpans(tp.Tracer("t"), 5, "chat")
+			err := flush(t, p)
+			st := p.Stats()
+			if status == 307 || status == 308 {
+				if err != nil || st.Exported != 5 || len(plat.Stored()) != 5 {
+					t.Fatalf("ForceFlush = %v, Stats = %+v, stored %d: want 5 delivered through the redirect", err, st, len(plat.Stored()))
+				}
+				for _, r := range plat.Requests() {
+					if r.Header.Get("Authorization") != "" {
+						t.Error("the API key went to another origin")
+					}
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), "redirects to "+plat.URL()+"/v1/traces") {
+				t.Fatalf("ForceFlush = %v, want the redirect named", err)
+			}
+			if st.Exported != 0 || st.Rejected != 5 || plat.RequestCount() != 0 {
+				t.Fatalf("Stats = %+v, platform saw %d requests: want 0 exported, 5 rejected, none followed", st, plat.RequestCount())
+			}
+		})
 	}
-	if st := p.Stats(); st.Exported != 0 || st.Rejected != 5 {
-		t.Fatalf("Stats = %+v, want 0 exported, 5 rejected", st)
-	}
-	_ = errs
 }
