@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/llmtrace/llmtrace/platform"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/config/configcompression"
 	"go.opentelemetry.io/collector/config/confighttp"
@@ -17,8 +18,6 @@ import (
 	"go.opentelemetry.io/collector/config/configretry"
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
-
-	"github.com/llmtrace/llmtrace/otelbridge"
 )
 
 // Config is the `llmtrace` exporter's configuration (collector YAML under
@@ -50,7 +49,7 @@ type Config struct {
 	CaptureContent bool `mapstructure:"capture_content"`
 
 	// MaxInputBytes caps one event's serialized input, bytes; larger input is replaced by a
-	// truncation marker. 0 means the mapping default (256 KiB); at most 320 KiB (otelbridge.MaxContentBytes).
+	// truncation marker. 0 means the mapping default (256 KiB); at most 320 KiB (platform.MaxContentBytes).
 	MaxInputBytes int `mapstructure:"max_input_bytes"`
 
 	// MaxOutputBytes caps one event's serialized output, bytes (as MaxInputBytes).
@@ -139,8 +138,8 @@ func (cfg *Config) Validate() error {
 		key string
 		v   int
 	}{{"max_input_bytes", cfg.MaxInputBytes}, {"max_output_bytes", cfg.MaxOutputBytes}} {
-		if f.v < 0 || f.v > otelbridge.MaxContentBytes {
-			errs = append(errs, fmt.Errorf("%s must be between 0 (the 256 KiB default) and %d bytes (so one event stays under the platform's 1 MiB limit), got %d", f.key, otelbridge.MaxContentBytes, f.v))
+		if f.v < 0 || f.v > platform.MaxContentBytes {
+			errs = append(errs, fmt.Errorf("%s must be between 0 (the 256 KiB default) and %d bytes (so one event stays under the platform's 1 MiB limit), got %d", f.key, platform.MaxContentBytes, f.v))
 		}
 	}
 	for i, tag := range cfg.Tags {

@@ -20,10 +20,10 @@ import (
 	"go.opentelemetry.io/collector/receiver"
 
 	"github.com/llmtrace/llmtrace/internal/platformtest"
-	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
-// platformReceiver is a test receiver speaking the platform's side of platform-api.md:
+// platformReceiver is a test receiver speaking the platform's side of docs/platform-api.md:
 // every event of a POST /v1/traces becomes one span carrying the event's `test_id`
 // (exportertest's unique ID, which the mapping keeps in metadata) and goes to the next
 // consumer; a permanent consumer error answers 400, any other error 503, success 200.
@@ -73,7 +73,7 @@ func (r *platformReceiver) serve(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, `{"error":"invalid body"}`, http.StatusBadRequest)
 		return
 	}
-	var batch otelbridge.Batch
+	var batch platform.Batch
 	if err := json.Unmarshal(raw, &batch); err != nil {
 		http.Error(w, `{"error":"malformed JSON"}`, http.StatusBadRequest)
 		return

@@ -18,11 +18,12 @@ import (
 	"github.com/llmtrace/llmtrace/collectorexporter/internal/metadata"
 	"github.com/llmtrace/llmtrace/internal/pdataview"
 	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // llmtraceExporter maps ptrace batches with one otelbridge.Mapper (bounded per-trace memory,
 // so thread / user / session and usage roll-ups resolve across batches of one trace) and
-// ships them with one otelbridge.Client built in start from confighttp.
+// ships them with one platform.Client built in start from confighttp.
 type llmtraceExporter struct {
 	cfg       *Config
 	logger    *zap.Logger
@@ -30,7 +31,7 @@ type llmtraceExporter struct {
 	userAgent string
 	mapper    *otelbridge.Mapper
 	telemetry *metadata.TelemetryBuilder
-	client    *otelbridge.Client
+	client    *platform.Client
 	resendReg metric.Registration // observes the mapper's re-send counts
 
 	// Lower per-request limits than the contract's (0 = the contract's); tests only.
@@ -54,8 +55,8 @@ func newExporter(cfg *Config, set exporter.Settings) (*llmtraceExporter, error) 
 		cfg:      cfg,
 		logger:   set.Logger,
 		settings: set.TelemetrySettings,
-		// llmtrace-{component}/{version} (platform-api.md "Request"), then the collector build.
-		userAgent: fmt.Sprintf("llmtrace-collector/%s (%s/%s; %s/%s)", otelbridge.Version,
+		// llmtrace-{component}/{version} (docs/platform-api.md "Request"), then the collector build.
+		userAgent: fmt.Sprintf("llmtrace-collector/%s (%s/%s; %s/%s)", platform.Version,
 			set.BuildInfo.Description, set.BuildInfo.Version, runtime.GOOS, runtime.GOARCH),
 		mapper: otelbridge.NewMapper(otelbridge.MapOptions{
 			MaxInputBytes:  cfg.MaxInputBytes,
@@ -84,7 +85,7 @@ func (e *llmtraceExporter) start(ctx context.Context, host component.Host) error
 	if compression == "" {
 		compression = string(compressionNone)
 	}
-	client, err := otelbridge.NewClient(otelbridge.ClientConfig{
+	client, err := platform.NewClient(platform.ClientConfig{
 		Endpoint:    e.cfg.ClientConfig.Endpoint,
 		APIKey:      string(e.cfg.APIKey),
 		HTTPClient:  httpClient,
@@ -162,7 +163,7 @@ func (e *llmtraceExporter) pushTraces(ctx context.Context, td ptrace.Traces) err
 	if len(res.Undelivered) > 0 {
 		e.telemetry.LlmtraceExporterEventsFailed.Add(ctx, int64(len(res.Undelivered)))
 	}
-	var ne *otelbridge.NetworkError
+	var ne *platform.NetworkError
 	if errors.As(sendErr, &ne) && !ne.Retryable {
 		return consumererror.NewPermanent(sendErr)
 	}
@@ -180,7 +181,7 @@ func (e *llmtraceExporter) pushTraces(ctx context.Context, td ptrace.Traces) err
 // reports the first event it had to leave out; spans left without an event are logged,
 // counted as rejected and not retried (the same span would fail the same way), and the
 // rest ship.
-func (e *llmtraceExporter) mapSpans(ctx context.Context, views []otelbridge.SpanView) []otelbridge.TraceEvent {
+func (e *llmtraceExporter) mapSpans(ctx context.Context, views []otelbridge.SpanView) []platform.TraceEvent {
 	events, err := e.mapper.Map(views)
 	if err == nil {
 		return events
@@ -215,7 +216,7 @@ func (e *llmtraceExporter) mapSpans(ctx context.Context, views []otelbridge.Span
 // sourceIndex returns, for each event, the index of the span it was mapped from: the span
 // whose deterministic UUID (otelbridge.SpanUUID) is the event's spanId, or — for the error
 // event of an exception — its parentSpanId. Unknown sources are -1.
-func sourceIndex(events []otelbridge.TraceEvent, views []otelbridge.SpanView) []int {
+func sourceIndex(events []platform.TraceEvent, views []otelbridge.SpanView) []int {
 	ids := make(map[string]int, len(views))
 	for i, v := range views {
 		ids[otelbridge.SpanUUID(v.TraceID(), v.SpanID())] = i
@@ -223,7 +224,7 @@ func sourceIndex(events []otelbridge.TraceEvent, views []otelbridge.SpanView) []
 	out := make([]int, len(events))
 	for k := range events {
 		i, ok := ids[events[k].SpanID]
-		if !ok && events[k].Type == otelbridge.TypeError && events[k].ParentSpanID != "" {
+		if !ok && events[k].Type == platform.TypeError && events[k].ParentSpanID != "" {
 			i, ok = ids[events[k].ParentSpanID]
 		}
 		if !ok {

@@ -28,6 +28,7 @@ import (
 	"github.com/llmtrace/llmtrace/internal/pdataview"
 	"github.com/llmtrace/llmtrace/internal/platformtest"
 	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // testConfig is the default config against endpoint with the queue and retry off, so
@@ -70,7 +71,7 @@ func expectedEvents(t testing.TB, cfg *Config, td ptrace.Traces) map[string]stri
 	return eventsByID(t, evs)
 }
 
-func eventsByID(t testing.TB, evs []otelbridge.TraceEvent) map[string]string {
+func eventsByID(t testing.TB, evs []platform.TraceEvent) map[string]string {
 	t.Helper()
 	out := make(map[string]string, len(evs))
 	for _, ev := range evs {
@@ -105,7 +106,7 @@ func TestConsumeTracesDeliversMappedEvents(t *testing.T) {
 	assert.Equal(t, []string{"gzip"}, h.Values("Content-Encoding"))
 	assert.True(t, json.Valid(reqs[0].Body), "one gunzip gives the JSON batch")
 	assert.NotEmpty(t, h.Get("Idempotency-Key"))
-	assert.True(t, strings.HasPrefix(h.Get("User-Agent"), "llmtrace-collector/"+otelbridge.Version), h.Get("User-Agent"))
+	assert.True(t, strings.HasPrefix(h.Get("User-Agent"), "llmtrace-collector/"+platform.Version), h.Get("User-Agent"))
 	assert.Equal(t, "search", h.Get("X-Team"))
 
 	got := eventsByID(t, reqs[0].Events)
@@ -167,7 +168,7 @@ func TestCaptureContentFalseOmitsContent(t *testing.T) {
 	}
 }
 
-// TestReplies covers every row of platform-api.md's Response table.
+// TestReplies covers every row of docs/platform-api.md's Response table.
 func TestReplies(t *testing.T) {
 	type kind int
 	const (
@@ -305,7 +306,7 @@ func TestUndeliveredErrorEventReturnsItsSpan(t *testing.T) {
 	p := platformtest.New(t)
 	p.SetReply(func(_ int, r *platformtest.Request, w http.ResponseWriter) bool {
 		for _, ev := range r.Events {
-			if ev.Type == otelbridge.TypeError {
+			if ev.Type == platform.TypeError {
 				w.WriteHeader(http.StatusBadGateway)
 				return true
 			}
@@ -327,7 +328,7 @@ func TestUndeliveredErrorEventReturnsItsSpan(t *testing.T) {
 	var sawError bool
 	for _, r := range p.Requests() {
 		for _, ev := range r.Events {
-			sawError = sawError || ev.Type == otelbridge.TypeError
+			sawError = sawError || ev.Type == platform.TypeError
 		}
 	}
 	assert.True(t, sawError, "the mapping produced an error event for the exception")

@@ -12,11 +12,11 @@ const (
 )
 
 // TraceAttributes are the conversation, user and session a piece of work belongs to —
-// the seeds' trace(conversation_id=, user_id=, session_id=). Empty fields are unset.
+// the platform SDK's trace(conversation_id=, user_id=, session_id=). Empty fields are unset.
 type TraceAttributes struct {
-	ConversationID string // gen_ai.conversation.id → TraceEvent.ThreadID
-	UserID         string // user.id → TraceEvent.UserID
-	SessionID      string // session.id → TraceEvent.SessionID
+	ConversationID string // gen_ai.conversation.id → platform.TraceEvent.ThreadID
+	UserID         string // user.id → platform.TraceEvent.UserID
+	SessionID      string // session.id → platform.TraceEvent.SessionID
 }
 
 // IsZero reports whether no field is set.

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/llmtrace/llmtrace/internal/contract"
 )
 
 // fuzzKeys are keys every dialect reads, so fuzzed values reach the mapping paths.
@@ -66,7 +68,7 @@ func FuzzMap(f *testing.F) {
 			if err != nil {
 				t.Fatalf("event %d does not encode: %v", i, err)
 			}
-			if _, err := DecodeEvent(b); err != nil {
+			if _, err := contract.DecodeEvent(b); err != nil {
 				t.Fatalf("event %d: %v\n%s", i, err, b)
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 func TestIDGeneratorMakesUUIDv7TraceIDs(t *testing.T) {
@@ -28,7 +29,7 @@ func TestIDGeneratorMakesUUIDv7TraceIDs(t *testing.T) {
 			t.Fatalf("%s: version %d variant %v, want 7 / RFC 4122", u, u.Version(), u.Variant())
 		}
 		// Maps to itself: the platform's traceId is the OTel trace ID.
-		if got := otelbridge.TraceUUID(tid); got != u.String() || !otelbridge.IsUUIDv7(got) {
+		if got := otelbridge.TraceUUID(tid); got != u.String() || !platform.IsUUIDv7(got) {
 			t.Fatalf("TraceUUID(%s) = %s, want %s", tid, got, u)
 		}
 		ms := int64(binary.BigEndian.Uint64(append([]byte{0, 0}, tid[:6]...)))
@@ -58,7 +59,7 @@ func TestIDGeneratorWithTracerProvider(t *testing.T) {
 	if root.SpanContext().TraceID() != child.SpanContext().TraceID() {
 		t.Fatal("child left the trace")
 	}
-	if !otelbridge.IsUUIDv7(uuid.UUID(root.SpanContext().TraceID()).String()) {
+	if !platform.IsUUIDv7(uuid.UUID(root.SpanContext().TraceID()).String()) {
 		t.Fatalf("trace ID %s is not a UUID v7", root.SpanContext().TraceID())
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"strings"
+
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // ID mapping: OTel trace / span IDs → the platform's UUID v7 strings, deterministically
@@ -88,7 +90,7 @@ func ThreadUUID(conversationID string) string {
 	if conversationID == "" {
 		return ""
 	}
-	if IsUUIDv7(conversationID) {
+	if platform.IsUUIDv7(conversationID) {
 		return strings.ToLower(conversationID)
 	}
 	sum := sha256.Sum256([]byte("llmtrace.thread:" + conversationID))

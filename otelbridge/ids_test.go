@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 func TestTraceUUIDKeepsUUIDv7TraceIDs(t *testing.T) {
@@ -16,7 +17,7 @@ func TestTraceUUIDKeepsUUIDv7TraceIDs(t *testing.T) {
 	for i := range random {
 		random[i] = byte(i * 37)
 	}
-	if got := TraceUUID(random); !IsUUIDv7(got) {
+	if got := TraceUUID(random); !platform.IsUUIDv7(got) {
 		t.Errorf("TraceUUID = %s is not a UUID v7", got)
 	}
 }
@@ -40,7 +41,7 @@ func TestSpanUUIDLayout(t *testing.T) {
 	seen := map[string]bool{got: true}
 	for i := 0; i < MaxExceptionEvents; i++ {
 		e := ExceptionEventUUID(trace, span, i)
-		if seen[e] || !IsUUIDv7(e) {
+		if seen[e] || !platform.IsUUIDv7(e) {
 			t.Fatalf("exception %d: %s collides or is invalid", i, e)
 		}
 		seen[e] = true
@@ -61,7 +62,7 @@ func TestThreadUUID(t *testing.T) {
 		t.Error("a UUID v7 conversation id must be kept (lower-cased)")
 	}
 	a, b := ThreadUUID("conv-heldout-7"), ThreadUUID("conv-heldout-8")
-	if !IsUUIDv7(a) || a == b || a != ThreadUUID("conv-heldout-7") {
+	if !platform.IsUUIDv7(a) || a == b || a != ThreadUUID("conv-heldout-7") {
 		t.Errorf("derived thread ids %s %s", a, b)
 	}
 	if ThreadUUID("") != "" {

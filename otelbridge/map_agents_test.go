@@ -3,6 +3,8 @@ package otelbridge
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // OpenAI Agents SDK through @arizeai/openinference-instrumentation-openai-agents: the
@@ -70,11 +72,11 @@ func TestOpenInferenceAgentsHandoffGuardrail(t *testing.T) {
 	spans[7].code, spans[7].msg = StatusCodeError, `Error running tool: {"tool_name":"get_weather","error":"boom"}`
 	evs := mapOne(t, MapOptions{}, spans...)
 	want := []struct {
-		typ  Type
+		typ  platform.Type
 		kind string
 	}{
-		{TypeCustom, "agent"}, {TypeCustom, "agent"}, {TypeCustom, "guardrail"}, {TypeLLM, "llm"}, {TypeTool, "handoff"},
-		{TypeCustom, "agent"}, {TypeLLM, "llm"}, {TypeTool, "tool"}, {TypeLLM, "llm"},
+		{platform.TypeCustom, "agent"}, {platform.TypeCustom, "agent"}, {platform.TypeCustom, "guardrail"}, {platform.TypeLLM, "llm"}, {platform.TypeTool, "handoff"},
+		{platform.TypeCustom, "agent"}, {platform.TypeLLM, "llm"}, {platform.TypeTool, "tool"}, {platform.TypeLLM, "llm"},
 	}
 	for i, w := range want {
 		if evs[i].Type != w.typ || evs[i].Metadata["kind"] != w.kind {
@@ -90,7 +92,7 @@ func TestOpenInferenceAgentsHandoffGuardrail(t *testing.T) {
 			t.Errorf("%s: usage %+v model %q provider %q", evs[i].Name, u, evs[i].Model, evs[i].Provider)
 		}
 	}
-	if evs[7].Status != StatusError || evs[7].Error == nil {
+	if evs[7].Status != platform.StatusError || evs[7].Error == nil {
 		t.Errorf("failed function: status %s error %+v", evs[7].Status, evs[7].Error)
 	}
 	if evs[2].Metadata["guardrail.triggered"] != false {
@@ -150,13 +152,13 @@ func TestOpenInferenceAgentsResponseInputAsMessages(t *testing.T) {
 // conventions, OpenInferenceSpanKind).
 func TestOpenInferenceKinds(t *testing.T) {
 	for k, w := range map[string]struct {
-		typ  Type
+		typ  platform.Type
 		kind string
 	}{
-		"LLM": {TypeLLM, "llm"}, "EMBEDDING": {TypeLLM, "embedding"}, "TOOL": {TypeTool, "tool"},
-		"AGENT": {TypeCustom, "agent"}, "CHAIN": {TypeCustom, "chain"}, "RETRIEVER": {TypeCustom, "retrieval"},
-		"RERANKER": {TypeCustom, "reranker"}, "GUARDRAIL": {TypeCustom, "guardrail"}, "EVALUATOR": {TypeCustom, "evaluator"},
-		"PROMPT": {TypeCustom, "prompt"}, "llm": {TypeLLM, "llm"},
+		"LLM": {platform.TypeLLM, "llm"}, "EMBEDDING": {platform.TypeLLM, "embedding"}, "TOOL": {platform.TypeTool, "tool"},
+		"AGENT": {platform.TypeCustom, "agent"}, "CHAIN": {platform.TypeCustom, "chain"}, "RETRIEVER": {platform.TypeCustom, "retrieval"},
+		"RERANKER": {platform.TypeCustom, "reranker"}, "GUARDRAIL": {platform.TypeCustom, "guardrail"}, "EVALUATOR": {platform.TypeCustom, "evaluator"},
+		"PROMPT": {platform.TypeCustom, "prompt"}, "llm": {platform.TypeLLM, "llm"},
 	} {
 		s := newSpan(1, 2, "span", str("openinference.span.kind", k))
 		ev := mapOne(t, MapOptions{}, s)[0]

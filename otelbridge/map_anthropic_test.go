@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // Anthropic calls through each instrumentation library, as the library's code emits them,
@@ -23,9 +25,9 @@ const (
 )
 
 // usageIs reports a mismatch of the fields the fake provider fixes for one Anthropic call.
-func wantAnthropicCall(t *testing.T, ev TraceEvent) {
+func wantAnthropicCall(t *testing.T, ev platform.TraceEvent) {
 	t.Helper()
-	if ev.Type != TypeLLM {
+	if ev.Type != platform.TypeLLM {
 		t.Errorf("%s: type %q, want llm", ev.Name, ev.Type)
 	}
 	if ev.Usage == nil {
@@ -43,7 +45,7 @@ func wantAnthropicCall(t *testing.T, ev TraceEvent) {
 	}
 }
 
-func sumPrompt(evs []TraceEvent) (n int64) {
+func sumPrompt(evs []platform.TraceEvent) (n int64) {
 	for _, e := range evs {
 		if e.Usage != nil {
 			n += e.Usage.PromptTokens
@@ -109,7 +111,7 @@ func TestAISDKv5AnthropicToolLoop(t *testing.T) {
 	if evs[0].Usage != nil || evs[0].Metadata["usage_rollup"] == nil {
 		t.Errorf("outer ai.generateText: usage %+v rollup %v, want only the roll-up", evs[0].Usage, evs[0].Metadata["usage_rollup"])
 	}
-	if evs[2].Type != TypeTool || evs[2].ParentSpanID != evs[1].SpanID {
+	if evs[2].Type != platform.TypeTool || evs[2].ParentSpanID != evs[1].SpanID {
 		t.Errorf("tool event %s parent %s", evs[2].Type, evs[2].ParentSpanID)
 	}
 	for _, e := range evs {
@@ -199,7 +201,7 @@ func TestAISDKv7OtelAnthropicAgent(t *testing.T) {
 	if got := sumPrompt(evs); got != 84 {
 		t.Errorf("Σ prompt_tokens = %d, want 84", got)
 	}
-	if evs[0].Type != TypeChat || evs[0].Usage != nil {
+	if evs[0].Type != platform.TypeChat || evs[0].Usage != nil {
 		t.Errorf("root: type %s usage %+v, want chat without usage", evs[0].Type, evs[0].Usage)
 	}
 }
@@ -280,11 +282,11 @@ func TestOpenInferenceAnthropicProviderError(t *testing.T) {
 		t.Fatalf("%d events, want the llm event and its error event", len(evs))
 	}
 	ev, xe := evs[0], evs[1]
-	if ev.Type != TypeLLM || ev.Status != StatusError || ev.Error == nil || ev.Error.Type != "InternalServerError" ||
+	if ev.Type != platform.TypeLLM || ev.Status != platform.StatusError || ev.Error == nil || ev.Error.Type != "InternalServerError" ||
 		!strings.Contains(ev.Error.Message, "fake provider failure") || ev.Usage != nil || ev.Provider != "anthropic" {
 		t.Errorf("llm event: type %s status %s error %+v usage %+v provider %q", ev.Type, ev.Status, ev.Error, ev.Usage, ev.Provider)
 	}
-	if xe.Type != TypeError || xe.ParentSpanID != ev.SpanID || xe.Error == nil || xe.Error.Type != "InternalServerError" {
+	if xe.Type != platform.TypeError || xe.ParentSpanID != ev.SpanID || xe.Error == nil || xe.Error.Type != "InternalServerError" {
 		t.Errorf("error event %+v", xe)
 	}
 }
@@ -304,7 +306,7 @@ func TestTraceloopAnthropicJS(t *testing.T) {
 		str("gen_ai.completion.0.content", `[{"type":"tool_use","id":"toolu_1","name":"get_weather","input":{"city":"Paris"}}]`))
 	s.scope = "@traceloop/instrumentation-anthropic"
 	ev := mapOne(t, MapOptions{}, s)[0]
-	if ev.Type != TypeLLM || ev.Provider != "anthropic" || ev.Model != anthModelDated {
+	if ev.Type != platform.TypeLLM || ev.Provider != "anthropic" || ev.Model != anthModelDated {
 		t.Errorf("type %s provider %q model %q", ev.Type, ev.Provider, ev.Model)
 	}
 	// This emitter drops the cache counts, so only the exclusive count can be reported.

@@ -146,10 +146,7 @@ func (a *spanAttrs) leftovers() []int32 {
 		a.order = append(a.order, int32(i))
 	}
 	slices.SortFunc(a.order, func(x, y int32) int {
-		if lessKey(a.e[x].k, a.e[y].k) {
-			return -1
-		}
-		return 1 // keys are distinct
+		return strings.Compare(a.e[x].k, a.e[y].k) // keys are distinct
 	})
 	return a.order
 }

@@ -3,6 +3,8 @@ package otelbridge
 import (
 	"slices"
 	"testing"
+
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // Multi-turn conversations: each turn is its own trace; wherever a library has a place for
@@ -76,7 +78,7 @@ func TestConversationPerLibrary(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if evs[0].Type != TypeChat || evs[1].Type != TypeLLM {
+			if evs[0].Type != platform.TypeChat || evs[1].Type != platform.TypeLLM {
 				t.Errorf("%s: types %s, %s, want chat root and llm call", c.name, evs[0].Type, evs[1].Type)
 			}
 			if thread == "" {
@@ -89,7 +91,7 @@ func TestConversationPerLibrary(t *testing.T) {
 				}
 			}
 		}
-		if thread == ThreadUUID("") || !IsUUIDv7(thread) || thread != ThreadUUID("conv-heldout-7") {
+		if thread == ThreadUUID("") || !platform.IsUUIDv7(thread) || thread != ThreadUUID("conv-heldout-7") {
 			t.Errorf("%s: thread %q is not the conversation's deterministic UUID v7", c.name, thread)
 		}
 	}
@@ -100,7 +102,7 @@ func TestConversationPerLibrary(t *testing.T) {
 func TestOpenInferenceSessionIsNotConversation(t *testing.T) {
 	evs := mapOne(t, MapOptions{}, newSpan(1, 0, "agent", str("openinference.span.kind", "AGENT")),
 		newSpan(2, 1, "llm", str("openinference.span.kind", "LLM"), str("session.id", "sess-heldout-001")))
-	if evs[0].Type != TypeCustom || evs[0].SessionID != "sess-heldout-001" || evs[0].ThreadID != evs[0].TraceID {
+	if evs[0].Type != platform.TypeCustom || evs[0].SessionID != "sess-heldout-001" || evs[0].ThreadID != evs[0].TraceID {
 		t.Errorf("root: type %s session %q thread %s trace %s", evs[0].Type, evs[0].SessionID, evs[0].ThreadID, evs[0].TraceID)
 	}
 }

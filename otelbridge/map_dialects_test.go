@@ -2,6 +2,8 @@ package otelbridge
 
 import (
 	"testing"
+
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // Embeddings through @opentelemetry/instrumentation-openai: span
@@ -19,7 +21,7 @@ func TestOtelContribOpenAIEmbeddings(t *testing.T) {
 	s.kind = SpanKindClient
 	s.scope = "@opentelemetry/instrumentation-openai"
 	ev := mapOne(t, MapOptions{}, s)[0]
-	if ev.Type != TypeLLM || ev.Metadata["kind"] != "embedding" || ev.Provider != "openai" ||
+	if ev.Type != platform.TypeLLM || ev.Metadata["kind"] != "embedding" || ev.Provider != "openai" ||
 		ev.Model != "text-embedding-3-small" {
 		t.Errorf("type %s kind %v provider %q model %q", ev.Type, ev.Metadata["kind"], ev.Provider, ev.Model)
 	}
@@ -41,7 +43,7 @@ func TestAISDKEmbedCountedOnce(t *testing.T) {
 		kv{"ai.embeddings", ListValue(vlist{StrValue("[0.1,0.2]")})})...)
 	outer.scope, call.scope = "ai", "ai"
 	evs := mapOne(t, MapOptions{}, outer, call)
-	if evs[1].Type != TypeLLM || evs[1].Metadata["kind"] != "embedding" || evs[1].Usage == nil ||
+	if evs[1].Type != platform.TypeLLM || evs[1].Metadata["kind"] != "embedding" || evs[1].Usage == nil ||
 		evs[1].Usage.PromptTokens != 8 || evs[1].Provider != "openai" {
 		t.Errorf("doEmbed: type %s kind %v usage %+v provider %q", evs[1].Type, evs[1].Metadata["kind"], evs[1].Usage, evs[1].Provider)
 	}
@@ -65,14 +67,14 @@ func TestConversationAcrossTraces(t *testing.T) {
 		return []*testSpan{root, call}
 	}
 	m := NewMapper(MapOptions{})
-	var all []TraceEvent
+	var all []platform.TraceEvent
 	for _, tb := range []byte{0xa1, 0xb2} {
 		spans := turn(tb)
 		evs, err := m.Map([]SpanView{spans[0], spans[1]})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if evs[0].Type != TypeChat || evs[1].Type != TypeLLM {
+		if evs[0].Type != platform.TypeChat || evs[1].Type != platform.TypeLLM {
 			t.Errorf("trace %x: types %s, %s, want chat root and llm call", tb, evs[0].Type, evs[1].Type)
 		}
 		all = append(all, evs...)
@@ -85,7 +87,7 @@ func TestConversationAcrossTraces(t *testing.T) {
 			t.Errorf("%s: thread %s (want %s) conversation_id %v", e.Name, e.ThreadID, all[0].ThreadID, e.Metadata["conversation_id"])
 		}
 	}
-	if !IsUUIDv7(all[0].ThreadID) {
+	if !platform.IsUUIDv7(all[0].ThreadID) {
 		t.Errorf("threadId %q is not a UUID v7", all[0].ThreadID)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // Provider and tool errors as each instrumentation library records them, against the fake
@@ -12,9 +14,9 @@ import (
 // `error` event.
 
 // wantFailed checks the event of a failed span.
-func wantFailed(t *testing.T, ev TraceEvent, typ Type, errType, msgPart string) {
+func wantFailed(t *testing.T, ev platform.TraceEvent, typ platform.Type, errType, msgPart string) {
 	t.Helper()
-	if ev.Type != typ || ev.Status != StatusError || ev.Error == nil {
+	if ev.Type != typ || ev.Status != platform.StatusError || ev.Error == nil {
 		t.Fatalf("%s: type %s status %s error %+v, want %s with status error", ev.Name, ev.Type, ev.Status, ev.Error, typ)
 	}
 	if ev.Error.Type != errType || !strings.Contains(ev.Error.Message, msgPart) {
@@ -26,10 +28,10 @@ func wantFailed(t *testing.T, ev TraceEvent, typ Type, errType, msgPart string) 
 }
 
 // errorEvents returns the `error` events that are children of parent.
-func errorEvents(evs []TraceEvent, parent TraceEvent) []TraceEvent {
-	var out []TraceEvent
+func errorEvents(evs []platform.TraceEvent, parent platform.TraceEvent) []platform.TraceEvent {
+	var out []platform.TraceEvent
 	for _, e := range evs {
-		if e.Type == TypeError && e.ParentSpanID == parent.SpanID {
+		if e.Type == platform.TypeError && e.ParentSpanID == parent.SpanID {
 			out = append(out, e)
 		}
 	}
@@ -60,7 +62,7 @@ func TestOtelContribOpenAIProviderErrors(t *testing.T) {
 		if len(evs) != 1 {
 			t.Fatalf("%s: %d events, want 1 (no exception event recorded)", c.class, len(evs))
 		}
-		wantFailed(t, evs[0], TypeLLM, c.class, c.msg)
+		wantFailed(t, evs[0], platform.TypeLLM, c.class, c.msg)
 		if evs[0].Provider != "openai" || evs[0].Model != "gpt-4o-mini" {
 			t.Errorf("%s: provider %q model %q (request model expected without a response)", c.class, evs[0].Provider, evs[0].Model)
 		}
@@ -112,21 +114,21 @@ func TestAISDKv5RetryThenSuccess(t *testing.T) {
 	if len(evs) != 6 {
 		t.Fatalf("%d events, want 6", len(evs))
 	}
-	wantFailed(t, evs[1], TypeLLM, "AI_APICallError", "server had an error")
-	wantFailed(t, evs[3], TypeLLM, "AI_APICallError", "Rate limit")
+	wantFailed(t, evs[1], platform.TypeLLM, "AI_APICallError", "server had an error")
+	wantFailed(t, evs[3], platform.TypeLLM, "AI_APICallError", "Rate limit")
 	for _, i := range []int{1, 3} {
 		if xs := errorEvents(evs, evs[i]); len(xs) != 1 || xs[0].Error.Type != "AI_APICallError" {
 			t.Errorf("attempt %d: error events %+v", i, xs)
 		}
 	}
-	if evs[5].Status == StatusError || evs[5].Usage == nil || evs[5].Usage.PromptTokens != 42 ||
+	if evs[5].Status == platform.StatusError || evs[5].Usage == nil || evs[5].Usage.PromptTokens != 42 ||
 		evs[5].Model != "gpt-4o-mini-2024-07-18" {
 		t.Errorf("successful attempt: status %s usage %+v model %q", evs[5].Status, evs[5].Usage, evs[5].Model)
 	}
 	if got := sumPrompt(evs); got != 42 {
 		t.Errorf("Σ prompt_tokens = %d, want 42 (one successful call)", got)
 	}
-	if evs[0].Status == StatusError || evs[0].Usage != nil {
+	if evs[0].Status == platform.StatusError || evs[0].Usage != nil {
 		t.Errorf("outer: status %s usage %+v, want not failed and usage only rolled up", evs[0].Status, evs[0].Usage)
 	}
 }
@@ -152,13 +154,13 @@ func TestAISDKv5RetriesExhausted(t *testing.T) {
 		s.scope = "ai"
 	}
 	evs := mapOne(t, MapOptions{}, spans...)
-	wantFailed(t, evs[0], TypeCustom, "AI_RetryError", "Failed after 2 attempts")
+	wantFailed(t, evs[0], platform.TypeCustom, "AI_RetryError", "Failed after 2 attempts")
 	if evs[0].Metadata["kind"] != "task" {
 		t.Errorf("outer kind %v", evs[0].Metadata["kind"])
 	}
 	n := 0
 	for _, e := range evs {
-		if e.Type == TypeError {
+		if e.Type == platform.TypeError {
 			n++
 		}
 	}
@@ -179,11 +181,11 @@ func TestAISDKv5ToolError(t *testing.T) {
 	if len(evs) != 2 {
 		t.Fatalf("%d events, want tool + error", len(evs))
 	}
-	wantFailed(t, evs[0], TypeTool, "Error", "weather service unavailable")
+	wantFailed(t, evs[0], platform.TypeTool, "Error", "weather service unavailable")
 	if string(evs[0].Input) != `{"city":"Paris"}` {
 		t.Errorf("tool input %s", evs[0].Input)
 	}
-	if evs[1].Type != TypeError || evs[1].ParentSpanID != evs[0].SpanID {
+	if evs[1].Type != platform.TypeError || evs[1].ParentSpanID != evs[0].SpanID {
 		t.Errorf("error event type %s parent %s", evs[1].Type, evs[1].ParentSpanID)
 	}
 }
@@ -200,7 +202,7 @@ func TestAISDKv7OtelErrors(t *testing.T) {
 	tool.events = []testEvent{exceptionEvent("Error", "weather service unavailable")}
 	tool.scope = "gen_ai"
 	evs := mapOne(t, MapOptions{}, tool)
-	wantFailed(t, evs[0], TypeTool, "Error", "weather service unavailable")
+	wantFailed(t, evs[0], platform.TypeTool, "Error", "weather service unavailable")
 	if len(errorEvents(evs, evs[0])) != 1 {
 		t.Errorf("tool error events: %d", len(errorEvents(evs, evs[0])))
 	}
@@ -223,8 +225,8 @@ func TestAISDKv7OtelErrors(t *testing.T) {
 	if len(evs) != 5 {
 		t.Fatalf("%d events, want root, its error, step, chat, its error", len(evs))
 	}
-	wantFailed(t, evs[0], TypeChat, "AI_APICallError", "Rate limit")
-	wantFailed(t, evs[3], TypeLLM, "AI_APICallError", "Rate limit")
+	wantFailed(t, evs[0], platform.TypeChat, "AI_APICallError", "Rate limit")
+	wantFailed(t, evs[3], platform.TypeLLM, "AI_APICallError", "Rate limit")
 	if evs[3].Provider != "openai" || evs[3].Model != "gpt-4o-mini" {
 		t.Errorf("chat: provider %q model %q", evs[3].Provider, evs[3].Model)
 	}
@@ -257,7 +259,7 @@ func TestOpenInferenceOpenAIProviderError(t *testing.T) {
 		if len(evs) != 2 {
 			t.Fatalf("%d events", len(evs))
 		}
-		wantFailed(t, evs[0], TypeLLM, c.class, c.msg)
+		wantFailed(t, evs[0], platform.TypeLLM, c.class, c.msg)
 		if string(evs[0].Input) != `{"messages":[{"role":"user","content":"Hi"}]}` || evs[0].Output != nil {
 			t.Errorf("input %s output %s", evs[0].Input, evs[0].Output)
 		}
@@ -277,7 +279,7 @@ func TestOpenInferenceAgentsFunctionError(t *testing.T) {
 	if len(evs) != 1 {
 		t.Fatalf("%d events, want 1", len(evs))
 	}
-	wantFailed(t, evs[0], TypeTool, "error", "weather service unavailable")
+	wantFailed(t, evs[0], platform.TypeTool, "error", "weather service unavailable")
 	if string(evs[0].Input) != `{"city":"Paris"}` {
 		t.Errorf("input %s", evs[0].Input)
 	}
@@ -301,11 +303,11 @@ func TestTraceloopOpenAIProviderError(t *testing.T) {
 	if len(evs) != 4 {
 		t.Fatalf("%d events, want task, its error, llm, its error", len(evs))
 	}
-	wantFailed(t, evs[2], TypeLLM, "RateLimitError", "Rate limit")
+	wantFailed(t, evs[2], platform.TypeLLM, "RateLimitError", "Rate limit")
 	if errs := errorEvents(evs, evs[2]); len(errs) != 1 || errs[0].Error.Type != "openai.RateLimitError" {
 		t.Errorf("llm error events %+v", errs)
 	}
-	wantFailed(t, evs[0], TypeCustom, "openai.RateLimitError", "Rate limit")
+	wantFailed(t, evs[0], platform.TypeCustom, "openai.RateLimitError", "Rate limit")
 	if evs[2].Provider != "openai" || evs[2].Model != "gpt-4o-mini" {
 		t.Errorf("provider %q model %q", evs[2].Provider, evs[2].Model)
 	}

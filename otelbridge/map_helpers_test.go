@@ -1,6 +1,10 @@
 package otelbridge
 
-import "time"
+import (
+	"time"
+
+	"github.com/llmtrace/llmtrace/platform"
+)
 
 // testSpan is an in-memory SpanView for tests and the fuzz target.
 type testSpan struct {
@@ -82,7 +86,7 @@ func newSpan(span byte, parent byte, name string, attrs ...kv) *testSpan {
 func str(k, v string) kv       { return kv{k, StrValue(v)} }
 func num(k string, v int64) kv { return kv{k, IntValue(v)} }
 
-func mapOne(t interface{ Fatal(...any) }, opts MapOptions, spans ...*testSpan) []TraceEvent {
+func mapOne(t interface{ Fatal(...any) }, opts MapOptions, spans ...*testSpan) []platform.TraceEvent {
 	views := make([]SpanView, len(spans))
 	for i, s := range spans {
 		views[i] = s

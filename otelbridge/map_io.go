@@ -3,6 +3,8 @@ package otelbridge
 import (
 	"strings"
 
+	"github.com/llmtrace/llmtrace/internal/jsonesc"
+	"github.com/llmtrace/llmtrace/platform"
 	sc "github.com/llmtrace/llmtrace/semconv"
 )
 
@@ -240,7 +242,7 @@ func (c *spanCtx) inputMessages() ([]nmsg, *jv) {
 	}
 	// OpenInference model calls that do not flatten their request (the OpenAI Agents SDK
 	// processor for some versions): input.value is the Responses API input items.
-	if c.typ == TypeLLM && c.a.str(sc.OIInputMimeType) != "text/plain" {
+	if c.typ == platform.TypeLLM && c.a.str(sc.OIInputMimeType) != "text/plain" {
 		if j := c.attrJV(sc.OIInputValue); j != nil && j.k == 'a' {
 			if msgs, ok := responsesItems(j); ok {
 				return msgs, nil
@@ -370,7 +372,7 @@ func (c *spanCtx) appendAttrJSON(dst []byte, v Value) []byte {
 				return out
 			}
 		}
-		return appendJSONString(dst, s)
+		return jsonesc.AppendString(dst, s)
 	}
 	j := valueJV(v, true, 0)
 	return appendJV(dst, &j)
@@ -603,7 +605,7 @@ func (c *spanCtx) buildInput() []byte {
 	if c.opts.OmitContent {
 		return nil
 	}
-	tool := c.typ == TypeTool
+	tool := c.typ == platform.TypeTool
 	if !tool {
 		if buf, ok := c.fastInput(); ok {
 			c.buf = buf
@@ -640,7 +642,7 @@ func (c *spanCtx) buildInput() []byte {
 
 // buildOutput returns the event output, or nil.
 func (c *spanCtx) buildOutput() []byte {
-	tool := c.typ == TypeTool
+	tool := c.typ == platform.TypeTool
 	if !tool {
 		if out, ok := c.fastOutput(); ok {
 			return out
@@ -681,7 +683,7 @@ func (c *spanCtx) buildOutput() []byte {
 		case m.hasText:
 			sep()
 			buf = append(buf, `"response":`...)
-			buf = appendJSONString(buf, m.text)
+			buf = jsonesc.AppendString(buf, m.text)
 		}
 		if m.content == nil && len(m.parts) > 0 && !allTextParts(m.parts) {
 			var other []jv // structured non-text parts (images, tool results, reasoning …)
@@ -757,7 +759,7 @@ func (c *spanCtx) appendSystem(dst []byte, v Value) []byte {
 	if v.Kind() == ValueStr {
 		s := v.Str()
 		if !looksLikeJSON(s) {
-			return appendJSONString(dst, s)
+			return jsonesc.AppendString(dst, s)
 		}
 		if m, txt, ok := fastTextParts(s, c.txt[:0]); ok && m.hasText {
 			c.txt = txt

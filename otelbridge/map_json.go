@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/llmtrace/llmtrace/internal/jsonesc"
 )
 
 // jv is a parsed JSON value that keeps object key order (so output is stable and mirrors
@@ -307,7 +309,7 @@ func (p *jsonParser) str() (string, bool) {
 	p.i++
 	start := p.i
 	for p.i < len(p.s) {
-		for p.i+8 <= len(p.s) && jsonSpecial8(load8(p.s, p.i)) == 0 {
+		for p.i+8 <= len(p.s) && jsonesc.Special8(jsonesc.Load8(p.s, p.i)) == 0 {
 			p.i += 8
 		}
 		if p.i >= len(p.s) {
@@ -407,7 +409,7 @@ func appendJV(dst []byte, v *jv) []byte {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendJSONString(dst, v.keys[i])
+			dst = jsonesc.AppendString(dst, v.keys[i])
 			dst = append(dst, ':')
 			dst = appendJV(dst, &v.vals[i])
 		}
@@ -422,7 +424,7 @@ func appendJV(dst []byte, v *jv) []byte {
 		}
 		return append(dst, ']')
 	case 's':
-		return appendJSONString(dst, v.s)
+		return jsonesc.AppendString(dst, v.s)
 	case 'n':
 		return append(dst, v.s...)
 	case 't':
@@ -438,7 +440,7 @@ func appendJV(dst []byte, v *jv) []byte {
 func appendValue(dst []byte, v Value, depth int) []byte {
 	switch v.Kind() {
 	case ValueStr:
-		return appendJSONString(dst, v.Str())
+		return jsonesc.AppendString(dst, v.Str())
 	case ValueBool:
 		return strconv.AppendBool(dst, v.Bool())
 	case ValueInt:
@@ -474,7 +476,7 @@ func appendValue(dst []byte, v Value, depth int) []byte {
 				dst = append(dst, ',')
 			}
 			first = false
-			dst = appendJSONString(dst, k)
+			dst = jsonesc.AppendString(dst, k)
 			dst = append(dst, ':')
 			dst = appendValue(dst, e, depth+1)
 			return true
@@ -486,7 +488,7 @@ func appendValue(dst []byte, v Value, depth int) []byte {
 
 func appendFloat(dst []byte, f float64) []byte {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return appendJSONString(dst, strconv.FormatFloat(f, 'g', -1, 64))
+		return jsonesc.AppendString(dst, strconv.FormatFloat(f, 'g', -1, 64))
 	}
 	return strconv.AppendFloat(dst, f, 'g', -1, 64)
 }
@@ -607,7 +609,7 @@ func truncateUTF8(s string, n int) string {
 }
 
 // appendJSONText appends s re-encoded as appendJV(parseJSON(s)) would write it — compact,
-// strings re-escaped by appendJSONString, numbers as written, duplicate keys kept in order —
+// strings re-escaped by jsonesc.AppendString, numbers as written, duplicate keys kept in order —
 // streaming, without building the value tree. ok is false (dst unchanged) exactly when
 // parseJSON(s) fails; the caller then keeps s as a raw string (lenient parsing).
 func appendJSONText(dst []byte, s string) ([]byte, bool) {
@@ -645,7 +647,7 @@ func (p *jsonParser) emit(dst []byte, depth int) ([]byte, bool) {
 				return dst, false
 			}
 			// The key is re-encoded straight from the source, as the parser's key() then
-			// appendJSONString would write it.
+			// jsonesc.AppendString would write it.
 			if dst, ok = p.emitStr(dst); !ok || !p.colon() {
 				return dst, false
 			}
@@ -706,7 +708,7 @@ func (p *jsonParser) emit(dst []byte, depth int) ([]byte, bool) {
 }
 
 // emitStr reads the JSON string at p.i (which is '"') as str does and appends it as
-// appendJSONString writes the decoded text.
+// jsonesc.AppendString writes the decoded text.
 func (p *jsonParser) emitStr(dst []byte) ([]byte, bool) {
 	dst = append(dst, '"')
 	dst, ok := p.emitStrBody(dst)
@@ -715,16 +717,16 @@ func (p *jsonParser) emitStr(dst []byte) ([]byte, bool) {
 
 // emitStrBody is emitStr without the quotes: the body of the re-encoded string. One pass
 // over the source: a string of plain ASCII without escapes (the common case) is copied as
-// it is, which is what appendJSONStringBody writes for it; any other string is re-encoded
-// by appendJSONStringBody, after str decodes it when it has escapes.
+// it is, which is what jsonesc.AppendStringBody writes for it; any other string is re-encoded
+// by jsonesc.AppendStringBody, after str decodes it when it has escapes.
 func (p *jsonParser) emitStrBody(dst []byte) ([]byte, bool) {
 	q := p.i
 	i := q + 1
 	var high uint64 // the top bits of the bytes seen: non-zero when one is >= 0x80
 	for i < len(p.s) {
 		for i+8 <= len(p.s) {
-			x := load8(p.s, i)
-			if jsonSpecial8(x) != 0 {
+			x := jsonesc.Load8(p.s, i)
+			if jsonesc.Special8(x) != 0 {
 				break
 			}
 			high |= x
@@ -736,17 +738,17 @@ func (p *jsonParser) emitStrBody(dst []byte) ([]byte, bool) {
 		c := p.s[i]
 		if c == '"' {
 			p.i = i + 1
-			if high&swarMSB == 0 {
+			if high&jsonesc.MSB == 0 {
 				return append(dst, p.s[q+1:i]...), true
 			}
-			return appendJSONStringBody(dst, p.s[q+1:i]), true
+			return jsonesc.AppendStringBody(dst, p.s[q+1:i]), true
 		}
 		if c == '\\' {
 			s, ok := p.str()
 			if !ok {
 				return dst, false
 			}
-			return appendJSONStringBody(dst, s), true
+			return jsonesc.AppendStringBody(dst, s), true
 		}
 		if c < 0x20 {
 			return dst, false

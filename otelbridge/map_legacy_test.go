@@ -3,6 +3,8 @@ package otelbridge
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // Deprecated OTel gen_ai shapes (semantic conventions v1.26–v1.36) still sent by emitters
@@ -89,7 +91,7 @@ func TestDeprecatedContentEvents(t *testing.T) {
 		{"gen_ai.content.completion", t0, kvs{str("gen_ai.completion", `[{"role":"assistant","content":"Hello."}]`)}},
 	}
 	ev := mapOne(t, MapOptions{}, s)[0]
-	if ev.Type != TypeLLM || ev.Usage == nil || ev.Usage.PromptTokens != 42 || ev.Model != oaModelDated {
+	if ev.Type != platform.TypeLLM || ev.Usage == nil || ev.Usage.PromptTokens != 42 || ev.Model != oaModelDated {
 		t.Errorf("type %s usage %+v model %q", ev.Type, ev.Usage, ev.Model)
 	}
 	// The content is never lost: at least the raw values are kept.
@@ -117,7 +119,7 @@ func TestDeprecatedOperationNames(t *testing.T) {
 	for _, op := range []string{"chat.completions", "text.completions", "chat_completion"} {
 		s := newSpan(1, 0, op+" m", str("gen_ai.operation.name", op), str("gen_ai.system", "openai"),
 			str("gen_ai.request.model", "m"))
-		if ev := mapOne(t, MapOptions{}, s)[0]; ev.Type != TypeLLM || ev.Metadata["kind"] != "llm" {
+		if ev := mapOne(t, MapOptions{}, s)[0]; ev.Type != platform.TypeLLM || ev.Metadata["kind"] != "llm" {
 			t.Errorf("%s: type %s kind %v", op, ev.Type, ev.Metadata["kind"])
 		}
 	}

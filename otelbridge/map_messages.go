@@ -1,6 +1,10 @@
 package otelbridge
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/llmtrace/llmtrace/internal/jsonesc"
+)
 
 // Message normalisation: every dialect's message shape (OTel {role, parts}, ChatML
 // {role, content, tool_calls}, OpenInference flattened message / message_content / tool_call
@@ -381,14 +385,14 @@ func appendToolCalls(dst []byte, tcs []ntool) []byte {
 		sep := false
 		if tcs[i].id != "" {
 			dst = append(dst, `"id":`...)
-			dst = appendJSONString(dst, tcs[i].id)
+			dst = jsonesc.AppendString(dst, tcs[i].id)
 			sep = true
 		}
 		if sep {
 			dst = append(dst, ',')
 		}
 		dst = append(dst, `"name":`...)
-		dst = appendJSONString(dst, tcs[i].name)
+		dst = jsonesc.AppendString(dst, tcs[i].name)
 		if tcs[i].args.ok() {
 			dst = append(dst, `,"arguments":`...)
 			dst = appendJV(dst, &tcs[i].args)
@@ -401,7 +405,7 @@ func appendToolCalls(dst []byte, tcs []ntool) []byte {
 // appendMessage writes {role, content, name?, tool_calls?, tool_call_id?}.
 func appendMessage(dst []byte, m *nmsg) []byte {
 	dst = append(dst, `{"role":`...)
-	dst = appendJSONString(dst, m.role)
+	dst = jsonesc.AppendString(dst, m.role)
 	switch {
 	case m.content != nil:
 		dst = append(dst, `,"content":`...)
@@ -411,11 +415,11 @@ func appendMessage(dst []byte, m *nmsg) []byte {
 		dst = appendJV(dst, &jv{k: 'a', vals: m.parts})
 	case m.hasText:
 		dst = append(dst, `,"content":`...)
-		dst = appendJSONString(dst, m.text)
+		dst = jsonesc.AppendString(dst, m.text)
 	}
 	if m.name != "" {
 		dst = append(dst, `,"name":`...)
-		dst = appendJSONString(dst, m.name)
+		dst = jsonesc.AppendString(dst, m.name)
 	}
 	if len(m.toolCalls) > 0 {
 		dst = append(dst, `,"tool_calls":`...)
@@ -423,7 +427,7 @@ func appendMessage(dst []byte, m *nmsg) []byte {
 	}
 	if m.toolCallID != "" {
 		dst = append(dst, `,"tool_call_id":`...)
-		dst = appendJSONString(dst, m.toolCallID)
+		dst = jsonesc.AppendString(dst, m.toolCallID)
 	}
 	return append(dst, '}')
 }
@@ -485,7 +489,7 @@ func systemJV(v *jv) jv {
 // compares both on generated and fuzzed messages).
 
 // fastMsg is one plain-text message: role, name and finish reason decoded, the text kept
-// as the body of a JSON string already escaped as appendJSONString escapes (parts joined by
+// as the body of a JSON string already escaped as jsonesc.AppendString escapes (parts joined by
 // "\n"), at txt[text0:text1] of the buffer fastMessages fills.
 type fastMsg struct {
 	role, name, finish string
@@ -664,7 +668,7 @@ func (p *jsonParser) fastTextPart(m *fastMsg, txt []byte) ([]byte, bool) {
 // name?}.
 func appendFastMessage(dst []byte, m *fastMsg, txt []byte) []byte {
 	dst = append(dst, `{"role":`...)
-	dst = appendJSONString(dst, m.role)
+	dst = jsonesc.AppendString(dst, m.role)
 	if m.hasText {
 		dst = append(dst, `,"content":"`...)
 		dst = append(dst, txt[m.text0:m.text1]...)
@@ -672,7 +676,7 @@ func appendFastMessage(dst []byte, m *fastMsg, txt []byte) []byte {
 	}
 	if m.name != "" {
 		dst = append(dst, `,"name":`...)
-		dst = appendJSONString(dst, m.name)
+		dst = jsonesc.AppendString(dst, m.name)
 	}
 	return append(dst, '}')
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/llmtrace/llmtrace/internal/jsonesc"
 	sc "github.com/llmtrace/llmtrace/semconv"
 )
 
@@ -236,7 +237,7 @@ func (md *metadata) events(evs []spanEvent, used []bool) {
 		}
 		n++
 		buf = append(buf, `{"name":`...)
-		buf = appendJSONString(buf, evs[i].name)
+		buf = jsonesc.AppendString(buf, evs[i].name)
 		buf = append(buf, `,"time":"`...)
 		buf = evs[i].t.UTC().AppendFormat(buf, time.RFC3339Nano)
 		buf = append(buf, '"')
@@ -283,6 +284,6 @@ func capJSON(b []byte, max int) ([]byte, bool) {
 	out := append([]byte(nil), `{"truncated":true,"original_bytes":`...)
 	out = strconv.AppendInt(out, int64(len(b)), 10)
 	out = append(out, `,"preview":`...)
-	out = appendJSONString(out, truncateUTF8(string(b), 1024))
+	out = jsonesc.AppendString(out, truncateUTF8(string(b), 1024))
 	return append(out, '}'), true
 }

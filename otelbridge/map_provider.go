@@ -6,7 +6,7 @@ import (
 	sc "github.com/llmtrace/llmtrace/semconv"
 )
 
-// modelKeys in priority order: response model over request model (reference §6.3).
+// modelKeys in priority order: response model over request model (README.md "How spans map onto platform events").
 var modelKeys = []string{sc.GenAIResponseModel, sc.OILLMResponseModelName, sc.AIResponseModel,
 	sc.TLResponseModel, sc.GenAIRequestModel, sc.OILLMRequestModelName, sc.TLRequestModel, sc.AIModelID, sc.OILLMModelName,
 	sc.OIEmbeddingModelName, "langfuse.observation.model.name", sc.TLAssocModelName}

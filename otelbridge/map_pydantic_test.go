@@ -3,6 +3,8 @@ package otelbridge
 import (
 	"strings"
 	"testing"
+
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // Pydantic AI (pydantic/pydantic-ai pydantic_ai_slim/pydantic_ai/models/instrumented.py,
@@ -56,7 +58,7 @@ func TestPydanticAIV1ToolLoop(t *testing.T) {
 		t.Errorf("Σ prompt_tokens = %d, want 84", got)
 	}
 	a := evs[0]
-	if a.Type != TypeCustom || a.Metadata["kind"] != "agent" || a.Usage != nil || a.Metadata["usage_rollup"] == nil {
+	if a.Type != platform.TypeCustom || a.Metadata["kind"] != "agent" || a.Usage != nil || a.Metadata["usage_rollup"] == nil {
 		t.Errorf("agent run: type %q kind %v usage %+v rollup %v", a.Type, a.Metadata["kind"], a.Usage, a.Metadata["usage_rollup"])
 	}
 	if string(a.Output) != `"It is 21 degrees in Paris."` {
@@ -92,7 +94,7 @@ func TestPydanticAIV1ToolLoop(t *testing.T) {
 	if jsonOf(t, evs[3].Output)["response"] != "It is 21 degrees in Paris." {
 		t.Errorf("second call output %s", evs[3].Output)
 	}
-	if e := evs[2]; e.Type != TypeTool || string(e.Input) != `{"city":"Paris"}` || string(e.Output) != `{"temperature_c":21}` {
+	if e := evs[2]; e.Type != platform.TypeTool || string(e.Input) != `{"city":"Paris"}` || string(e.Output) != `{"temperature_c":21}` {
 		t.Errorf("tool: type %q input %s output %s", e.Type, e.Input, e.Output)
 	}
 }
@@ -141,7 +143,7 @@ func TestPydanticAIV3AnthropicAgent(t *testing.T) {
 		t.Errorf("cost %v, want operation.cost 0.000123 USD", c)
 	}
 	a := evs[0]
-	if a.Type != TypeChat || a.Usage != nil || a.Metadata["kind"] != "agent" {
+	if a.Type != platform.TypeChat || a.Usage != nil || a.Metadata["kind"] != "agent" {
 		t.Errorf("agent root: type %q usage %+v kind %v, want chat (conversation root) rolled up", a.Type, a.Usage, a.Metadata["kind"])
 	}
 	in := jsonOf(t, a.Input)
@@ -152,7 +154,7 @@ func TestPydanticAIV3AnthropicAgent(t *testing.T) {
 		t.Errorf("pydantic_ai.all_messages kept in metadata as well as mapped")
 	}
 	for _, e := range evs {
-		if e.ThreadID != evs[0].ThreadID || e.Metadata["conversation_id"] != "conv-heldout-7" && e.Type != TypeError {
+		if e.ThreadID != evs[0].ThreadID || e.Metadata["conversation_id"] != "conv-heldout-7" && e.Type != platform.TypeError {
 			t.Errorf("%s: thread %s conversation %v", e.Name, e.ThreadID, e.Metadata["conversation_id"])
 		}
 	}

@@ -3,6 +3,8 @@ package otelbridge
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // Python instrumentations of open-telemetry/opentelemetry-python-contrib
@@ -24,9 +26,9 @@ func jsonOf(t *testing.T, raw []byte) map[string]any {
 	return m
 }
 
-func wantOpenAICall(t *testing.T, ev TraceEvent) {
+func wantOpenAICall(t *testing.T, ev platform.TraceEvent) {
 	t.Helper()
-	if ev.Type != TypeLLM || ev.Provider != "openai" || ev.Model != oaModelDated {
+	if ev.Type != platform.TypeLLM || ev.Provider != "openai" || ev.Model != oaModelDated {
 		t.Errorf("%s: type %q provider %q model %q, want llm / openai / %s", ev.Name, ev.Type, ev.Provider, ev.Model, oaModelDated)
 	}
 	if ev.Usage == nil {
@@ -113,7 +115,7 @@ func TestPythonOpenAIV2DefaultModeAndError(t *testing.T) {
 		t.Errorf("default mode: input %s output %s, want no content and the finish reason", evs[0].Input, evs[0].Output)
 	}
 	e := evs[1]
-	if e.Type != TypeLLM || e.Status != StatusError || e.Error == nil || e.Error.Type != "InternalServerError" ||
+	if e.Type != platform.TypeLLM || e.Status != platform.StatusError || e.Error == nil || e.Error.Type != "InternalServerError" ||
 		e.Error.Message != bad.msg || e.Usage != nil || e.Model != oaModel || e.Provider != "openai" {
 		t.Errorf("failed call: %+v error %+v", e, e.Error)
 	}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // Late trace-wide values are filled in by re-sending, never by holding spans.
@@ -44,7 +46,7 @@ type sentTrace struct {
 	// rootDone: the trace's root span was accepted with the latest values; the trace is
 	// taken as complete, its events are no longer kept.
 	rootDone bool
-	events   map[string]*TraceEvent
+	events   map[string]*platform.TraceEvent
 	bytes    int
 	elem     *list.Element
 }
@@ -58,20 +60,20 @@ type resendStore struct {
 	max    int
 	// pending: accepted events whose values were stale when accepted, or whose re-send
 	// was not accepted; the next Map call re-emits them (key: traceId + spanId).
-	pending map[string]*TraceEvent
+	pending map[string]*platform.TraceEvent
 
 	resent, forgotten atomic.Int64
 }
 
 func newResendStore(max int) *resendStore {
-	return &resendStore{traces: map[string]*sentTrace{}, pending: map[string]*TraceEvent{}, max: max}
+	return &resendStore{traces: map[string]*sentTrace{}, pending: map[string]*platform.TraceEvent{}, max: max}
 }
 
 // touch returns the trace's entry, creating it; the caller holds mu.
 func (s *resendStore) touch(traceID string) *sentTrace {
 	t := s.traces[traceID]
 	if t == nil {
-		t = &sentTrace{key: traceID, events: map[string]*TraceEvent{}, bytes: traceEntryBytes}
+		t = &sentTrace{key: traceID, events: map[string]*platform.TraceEvent{}, bytes: traceEntryBytes}
 		t.elem = s.lru.PushFront(t)
 		s.traces[traceID] = t
 		s.bytes += traceEntryBytes
@@ -98,7 +100,7 @@ func (s *resendStore) evict() {
 // resolved records the latest trace-wide values of the traces of one Map call and appends
 // to out a patched copy of every accepted event whose values differ, plus the pending
 // ones.
-func (s *resendStore) resolved(out []TraceEvent, latest map[string]traceWide) []TraceEvent {
+func (s *resendStore) resolved(out []platform.TraceEvent, latest map[string]traceWide) []platform.TraceEvent {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for id, w := range latest {
@@ -130,7 +132,7 @@ const traceEntryBytes = 256
 
 // delivered keeps copies of the events of res that the platform accepted; one accepted
 // with values older than its trace's latest is queued for the next Map call.
-func (s *resendStore) delivered(events []TraceEvent, res SendResult) {
+func (s *resendStore) delivered(events []platform.TraceEvent, res platform.SendResult) {
 	notAccepted := make(map[int]bool, len(res.Rejected)+len(res.Undelivered))
 	for _, r := range res.Rejected {
 		notAccepted[r.Index] = true
@@ -153,7 +155,7 @@ func (s *resendStore) delivered(events []TraceEvent, res SendResult) {
 		ev := events[i] // a copy: the caller's slice may be reused
 		t := s.touch(ev.TraceID)
 		stale := t.known && !t.latest.matches(&ev)
-		if t.rootDone || (!stale && ev.ParentSpanID == "" && ev.Type != TypeError) {
+		if t.rootDone || (!stale && ev.ParentSpanID == "" && ev.Type != platform.TypeError) {
 			// The root is in with the latest values: keep nothing more of this trace (a
 			// later event is still re-sent when it was stale).
 			s.bytes -= t.bytes - traceEntryBytes
@@ -164,7 +166,7 @@ func (s *resendStore) delivered(events []TraceEvent, res SendResult) {
 			continue
 		}
 		if t.events == nil {
-			t.events = map[string]*TraceEvent{}
+			t.events = map[string]*platform.TraceEvent{}
 		}
 		if old := t.events[ev.SpanID]; old != nil {
 			t.bytes -= approxEventBytes(old)
@@ -184,19 +186,19 @@ func (s *resendStore) delivered(events []TraceEvent, res SendResult) {
 }
 
 // approxEventBytes estimates what keeping ev costs, bytes.
-func approxEventBytes(ev *TraceEvent) int {
+func approxEventBytes(ev *platform.TraceEvent) int {
 	return 512 + len(ev.Input) + len(ev.Output) + 96*len(ev.Metadata)
 }
 
 // matches reports whether ev already carries w.
-func (w *traceWide) matches(ev *TraceEvent) bool {
+func (w *traceWide) matches(ev *platform.TraceEvent) bool {
 	return ev.ThreadID == w.threadID && ev.UserID == w.userID && ev.SessionID == w.sessionID &&
 		slices.Equal(ev.Tags, w.tags) && ev.Type == conversationRootType(ev.Type, ev.ParentSpanID == "", w.conversationID)
 }
 
 // patch returns a copy of ev carrying w (metadata copied before it changes: ev's map may
 // still be read by the caller that sent it).
-func (w *traceWide) patch(ev *TraceEvent) TraceEvent {
+func (w *traceWide) patch(ev *platform.TraceEvent) platform.TraceEvent {
 	cp := *ev
 	cp.ThreadID, cp.UserID, cp.SessionID, cp.Tags = w.threadID, w.userID, w.sessionID, w.tags
 	cp.Type = conversationRootType(ev.Type, ev.ParentSpanID == "", w.conversationID)
@@ -213,9 +215,9 @@ func (w *traceWide) patch(ev *TraceEvent) TraceEvent {
 // conversationRootType is the type of an event given its trace's conversation: a root
 // span of a trace with a conversation is the conversation turn, "chat"; an "error" event
 // stays one.
-func conversationRootType(t Type, root bool, conversationID string) Type {
-	if root && conversationID != "" && t != TypeError {
-		return TypeChat
+func conversationRootType(t platform.Type, root bool, conversationID string) platform.Type {
+	if root && conversationID != "" && t != platform.TypeError {
+		return platform.TypeChat
 	}
 	return t
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // TestResendStoreIsBounded: the memory of accepted events holds at most as many traces as
@@ -13,8 +15,8 @@ func TestResendStoreIsBounded(t *testing.T) {
 	s := newResendStore(1 << 20)
 	big := []byte(`"` + strings.Repeat("x", 10<<10) + `"`)
 	for i := range 3 * defaultMemoryTraces {
-		ev := TraceEvent{TraceID: fmt.Sprintf("trace-%d", i), SpanID: "child", ParentSpanID: "root", Type: TypeLLM, Input: big}
-		s.delivered([]TraceEvent{ev}, SendResult{Accepted: 1})
+		ev := platform.TraceEvent{TraceID: fmt.Sprintf("trace-%d", i), SpanID: "child", ParentSpanID: "root", Type: platform.TypeLLM, Input: big}
+		s.delivered([]platform.TraceEvent{ev}, platform.SendResult{Accepted: 1})
 		if s.bytes > s.max || s.lru.Len() > defaultMemoryTraces {
 			t.Fatalf("after %d traces: %d bytes in %d traces, over %d bytes / %d traces", i+1, s.bytes, s.lru.Len(), s.max, defaultMemoryTraces)
 		}
@@ -24,9 +26,9 @@ func TestResendStoreIsBounded(t *testing.T) {
 	}
 	// The root accepted: the trace's events are let go.
 	s = newResendStore(1 << 20)
-	s.delivered([]TraceEvent{{TraceID: "t", SpanID: "child", ParentSpanID: "root", Type: TypeLLM, Input: big}}, SendResult{Accepted: 1})
+	s.delivered([]platform.TraceEvent{{TraceID: "t", SpanID: "child", ParentSpanID: "root", Type: platform.TypeLLM, Input: big}}, platform.SendResult{Accepted: 1})
 	before := s.bytes
-	s.delivered([]TraceEvent{{TraceID: "t", SpanID: "root", Type: TypeCustom}}, SendResult{Accepted: 1})
+	s.delivered([]platform.TraceEvent{{TraceID: "t", SpanID: "root", Type: platform.TypeCustom}}, platform.SendResult{Accepted: 1})
 	if tr := s.traces["t"]; len(tr.events) != 0 || !tr.rootDone || s.bytes >= before {
 		t.Fatalf("after the root: %d events kept, %d bytes (was %d)", len(tr.events), s.bytes, before)
 	}

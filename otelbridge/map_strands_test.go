@@ -3,6 +3,8 @@ package otelbridge
 import (
 	"strings"
 	"testing"
+
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // Strands Agents (strands-agents/sdk-python src/strands/telemetry/tracer.py; scope
@@ -65,7 +67,7 @@ func TestStrandsToolLoopDefaultConventions(t *testing.T) {
 	}
 	for _, i := range []int{2, 4} {
 		e := evs[i]
-		if e.Type != TypeLLM || e.Provider != "openai" || e.Usage == nil || e.Usage.PromptTokens != 42 {
+		if e.Type != platform.TypeLLM || e.Provider != "openai" || e.Usage == nil || e.Usage.PromptTokens != 42 {
 			t.Errorf("%s: type %q provider %q usage %+v", e.Name, e.Type, e.Provider, e.Usage)
 		}
 		if e.Metadata["gen_ai.system"] != "strands-agents" {
@@ -94,7 +96,7 @@ func TestStrandsToolLoopDefaultConventions(t *testing.T) {
 	if jsonOf(t, evs[4].Output)["response"] != "It is 21 degrees in Paris." {
 		t.Errorf("second chat output %s", evs[4].Output)
 	}
-	if e := evs[3]; e.Type != TypeTool || string(e.Input) != `{"city":"Paris"}` || string(e.Output) != `{"temperature_c":21}` {
+	if e := evs[3]; e.Type != platform.TypeTool || string(e.Input) != `{"city":"Paris"}` || string(e.Output) != `{"temperature_c":21}` {
 		t.Errorf("tool: type %q input %s output %s", e.Type, e.Input, e.Output)
 	}
 	if jsonOf(t, evs[0].Output)["response"] != "It is 21 degrees in Paris.\n" {
@@ -140,7 +142,7 @@ func TestStrandsLatestConventionsBedrockCache(t *testing.T) {
 	if _, ok := c.Metadata["otel.events"]; ok {
 		t.Errorf("details events left unmapped: %v", c.Metadata["otel.events"])
 	}
-	if tl := evs[1]; tl.Type != TypeTool || string(tl.Input) != `{"city":"Paris"}` || string(tl.Output) != `"21 degrees"` {
+	if tl := evs[1]; tl.Type != platform.TypeTool || string(tl.Input) != `{"city":"Paris"}` || string(tl.Output) != `"21 degrees"` {
 		t.Errorf("tool: type %q input %s output %s", tl.Type, tl.Input, tl.Output)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"math/rand"
 	"testing"
 	"time"
+
+	"github.com/llmtrace/llmtrace/internal/jsonesc"
 )
 
 // The streaming paths (fastMessages, appendJSONText and the callers in map_io.go) must
@@ -22,7 +24,7 @@ func snapJSONString(r *rand.Rand) string {
 	if r.Intn(5) == 0 { // raw escapes in the source
 		return `"a\/b\u00e9\n\ud83d\ude00` + fmt.Sprint(r.Intn(9)) + `"`
 	}
-	b = appendJSONString(b, s)
+	b = jsonesc.AppendString(b, s)
 	return string(b)
 }
 

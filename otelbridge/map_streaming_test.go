@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // Streaming OpenAI calls in each library. Usage exists only when the library saw it (the
@@ -15,9 +17,9 @@ const (
 	oaModelDated = "gpt-4o-mini-2024-07-18"
 )
 
-func wantOpenAIStream(t *testing.T, ev TraceEvent, withUsage bool) {
+func wantOpenAIStream(t *testing.T, ev platform.TraceEvent, withUsage bool) {
 	t.Helper()
-	if ev.Type != TypeLLM || ev.Provider != "openai" || ev.Model != oaModelDated {
+	if ev.Type != platform.TypeLLM || ev.Provider != "openai" || ev.Model != oaModelDated {
 		t.Errorf("%s: type %s provider %q model %q", ev.Name, ev.Type, ev.Provider, ev.Model)
 	}
 	switch {
@@ -162,7 +164,7 @@ func TestAISDKv5StreamTextOpenAI(t *testing.T) {
 	if u := evs[1].Usage; u == nil || u.CachedTokens != 8 || u.ReasoningTokens != 5 {
 		t.Errorf("doStream usage %+v, want cached 8 reasoning 5", u)
 	}
-	if sumPrompt(evs) != 42 || evs[0].Usage != nil || evs[0].Type != TypeChat {
+	if sumPrompt(evs) != 42 || evs[0].Usage != nil || evs[0].Type != platform.TypeChat {
 		t.Errorf("Σ prompt %d, outer type %s usage %+v", sumPrompt(evs), evs[0].Type, evs[0].Usage)
 	}
 	if string(evs[1].Output) != `{"response":"Hello.","finish_reason":"stop"}` || evs[1].Metadata["ai.response.msToFirstChunk"] != 3.2 {

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/llmtrace/llmtrace/platform"
 	sc "github.com/llmtrace/llmtrace/semconv"
 )
 
@@ -106,8 +107,8 @@ func (t *traceIDs) merge(o traceIDs) {
 // spanRec is what the memory keeps of a mapped span for later roll-ups.
 type spanRec struct {
 	parent   [8]byte
-	ownUsage bool  // the span reported usage of its own
-	emitted  Usage // the usage its event carries (zero when rolled up)
+	ownUsage bool           // the span reported usage of its own
+	emitted  platform.Usage // the usage its event carries (zero when rolled up)
 }
 
 type traceMem struct {
@@ -191,7 +192,7 @@ type prepared struct {
 	span     [8]byte
 	parent   [8]byte
 	root     bool
-	typ      Type
+	typ      platform.Type
 	kind     string
 	provider string
 	usage    spanUsage
@@ -200,7 +201,7 @@ type prepared struct {
 	oiMeta   *jv
 	// resolved in the trace pass
 	hasUsageDesc bool
-	rollup       Usage
+	rollup       platform.Usage
 }
 
 // resolveTrace settles the trace-wide values and usage roll-ups of one trace's spans in
@@ -260,7 +261,7 @@ func (m *traceMemory) resolveTrace(id [16]byte, spans []*prepared) (traceIDs, ui
 		}
 	}
 	for i := range nodes {
-		if nodes[i].emitted == (Usage{}) {
+		if nodes[i].emitted == (platform.Usage{}) {
 			continue
 		}
 		e := nodes[i].emitted
@@ -290,7 +291,7 @@ type resolveNode struct {
 	up           int32 // index of the parent node, -1 when it is not known
 	own          bool
 	hasDesc      bool
-	emitted      Usage
+	emitted      platform.Usage
 	p            *prepared // nil for a remembered span
 }
 

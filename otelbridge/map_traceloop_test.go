@@ -3,6 +3,8 @@ package otelbridge
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // OpenLLMetry / Traceloop shapes beyond the capture: decorators (workflow / task / agent /
@@ -63,9 +65,9 @@ func TestTraceloopDecoratorsToolLoop(t *testing.T) {
 	evs := mapOne(t, MapOptions{}, wf, agent, call1, tool, task, call2)
 
 	wantTypes := []struct {
-		typ  Type
+		typ  platform.Type
 		kind string
-	}{{TypeChat, "workflow"}, {TypeCustom, "agent"}, {TypeLLM, "llm"}, {TypeTool, "tool"}, {TypeCustom, "task"}, {TypeLLM, "llm"}}
+	}{{platform.TypeChat, "workflow"}, {platform.TypeCustom, "agent"}, {platform.TypeLLM, "llm"}, {platform.TypeTool, "tool"}, {platform.TypeCustom, "task"}, {platform.TypeLLM, "llm"}}
 	for i, w := range wantTypes {
 		if evs[i].Type != w.typ || evs[i].Metadata["kind"] != w.kind {
 			t.Errorf("%s: type %s kind %v, want %s %s", evs[i].Name, evs[i].Type, evs[i].Metadata["kind"], w.typ, w.kind)
@@ -119,7 +121,7 @@ func TestTraceloopLangChain(t *testing.T) {
 		num("llm.usage.total_tokens", 59), num("gen_ai.usage.cache_read_input_tokens", 8),
 		str("gen_ai.completion.0.role", "assistant"), str("gen_ai.completion.0.content", "It is 21 degrees and sunny in Paris."))
 	evs := mapOne(t, MapOptions{}, chain, prompt, model)
-	if evs[0].Metadata["kind"] != "workflow" || evs[1].Metadata["kind"] != "task" || evs[2].Type != TypeLLM {
+	if evs[0].Metadata["kind"] != "workflow" || evs[1].Metadata["kind"] != "task" || evs[2].Type != platform.TypeLLM {
 		t.Errorf("kinds %v %v type %s", evs[0].Metadata["kind"], evs[1].Metadata["kind"], evs[2].Type)
 	}
 	var in struct {
@@ -156,7 +158,7 @@ func TestTraceloopAssociationChatID(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if evs[0].Type != TypeChat || evs[0].Metadata["traceloop.association.properties.tenant"] != "acme" {
+		if evs[0].Type != platform.TypeChat || evs[0].Metadata["traceloop.association.properties.tenant"] != "acme" {
 			t.Errorf("root type %s tenant %v", evs[0].Type, evs[0].Metadata["traceloop.association.properties.tenant"])
 		}
 		if thread == "" {
@@ -179,7 +181,7 @@ func TestTraceloopLegacyLLMKeys(t *testing.T) {
 		str("llm.request.model", oaModel), num("llm.temperature", 0), str("llm.response.model", oaModelDated),
 		num("llm.usage.total_tokens", 59), num("llm.usage.completion_tokens", 17), num("llm.usage.prompt_tokens", 42))
 	ev := mapOne(t, MapOptions{}, s)[0]
-	if ev.Type != TypeLLM || ev.Provider != "openai" || ev.Model != oaModelDated {
+	if ev.Type != platform.TypeLLM || ev.Provider != "openai" || ev.Model != oaModelDated {
 		t.Errorf("type %s provider %q model %q", ev.Type, ev.Provider, ev.Model)
 	}
 	if ev.Usage == nil || ev.Usage.PromptTokens != 42 || ev.Usage.CompletionTokens != 17 || ev.Usage.TotalTokens != 59 {

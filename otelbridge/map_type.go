@@ -4,88 +4,89 @@ import (
 	"strings"
 	"time"
 
+	"github.com/llmtrace/llmtrace/platform"
 	sc "github.com/llmtrace/llmtrace/semconv"
 )
 
 // classify decides the platform type and the finer kind (metadata.kind) of a span, by the
 // first dialect that names an operation: langfuse.observation.type › openinference.span.kind
 // › gen_ai.operation.name › AI SDK ai.operationId › traceloop.span.kind / llm.request.type ›
-// tool keys › any model key (reference §6.1, §6.3). OpenInference kinds are refined where the
+// tool keys › any model key (README.md "How spans map onto platform events"). OpenInference kinds are refined where the
 // emitter marks a finer kind without a kind of its own: an OpenAI Agents handoff (TOOL named
 // "handoff to …" without tool.name) is "handoff", a guardrail (CHAIN with guardrail.triggered)
 // is "guardrail". Classification is by operation, never by
 // context attributes such as gen_ai.agent.name on a chat span. aggregate marks kinds whose
 // usage repeats their descendants' (agent, workflow, chain, step, task).
-func classify(a *spanAttrs, name, scope string) (typ Type, kind string) {
+func classify(a *spanAttrs, name, scope string) (typ platform.Type, kind string) {
 	if t := strings.ToLower(a.str("langfuse.observation.type")); t != "" {
 		switch t {
 		case "generation":
-			return TypeLLM, "llm"
+			return platform.TypeLLM, "llm"
 		case "embedding":
-			return TypeLLM, "embedding"
+			return platform.TypeLLM, "embedding"
 		case "tool":
-			return TypeTool, "tool"
+			return platform.TypeTool, "tool"
 		case "retriever":
-			return TypeCustom, "retrieval"
+			return platform.TypeCustom, "retrieval"
 		case "chain", "agent", "guardrail", "evaluator", "event":
-			return TypeCustom, t
+			return platform.TypeCustom, t
 		}
 	}
 	if k := strings.ToUpper(a.str(sc.OISpanKind)); k != "" {
 		switch k {
 		case sc.OIKindLLM:
-			return TypeLLM, "llm"
+			return platform.TypeLLM, "llm"
 		case sc.OIKindEmbedding:
-			return TypeLLM, "embedding"
+			return platform.TypeLLM, "embedding"
 		case sc.OIKindTool:
 			if strings.HasPrefix(name, sc.OIHandoffNamePrefix) && !a.has(sc.OIToolName) {
-				return TypeTool, "handoff" // OpenAI Agents handoff: the model's transfer tool
+				return platform.TypeTool, "handoff" // OpenAI Agents handoff: the model's transfer tool
 			}
-			return TypeTool, "tool"
+			return platform.TypeTool, "tool"
 		case sc.OIKindAgent:
-			return TypeCustom, "agent"
+			return platform.TypeCustom, "agent"
 		case sc.OIKindChain:
 			if a.has(sc.OIGuardrailTriggered) {
-				return TypeCustom, "guardrail" // OpenAI Agents guardrail span
+				return platform.TypeCustom, "guardrail" // OpenAI Agents guardrail span
 			}
-			return TypeCustom, "chain"
+			return platform.TypeCustom, "chain"
 		case sc.OIKindRetriever:
-			return TypeCustom, "retrieval"
+			return platform.TypeCustom, "retrieval"
 		case sc.OIKindReranker:
-			return TypeCustom, "reranker"
+			return platform.TypeCustom, "reranker"
 		case sc.OIKindGuardrail:
-			return TypeCustom, "guardrail"
+			return platform.TypeCustom, "guardrail"
 		case sc.OIKindEvaluator:
-			return TypeCustom, "evaluator"
+			return platform.TypeCustom, "evaluator"
 		case sc.OIKindPrompt:
-			return TypeCustom, "prompt"
+			return platform.TypeCustom, "prompt"
 		}
 	}
 	if op := strings.ToLower(a.str(sc.GenAIOperationName)); op != "" {
 		switch op {
 		case sc.OpChat, sc.OpTextCompletion, sc.OpGenerateContent, sc.OpCompletion, sc.OpGenerate:
-			return TypeLLM, "llm"
+			return platform.TypeLLM, "llm"
 		case sc.OpEmbeddings:
-			return TypeLLM, "embedding"
+			return platform.TypeLLM, "embedding"
 		case sc.OpExecuteTool:
-			return TypeTool, "tool"
+			return platform.TypeTool, "tool"
 		case sc.OpInvokeAgent, sc.OpCreateAgent:
-			return TypeCustom, "agent"
+			return platform.TypeCustom, "agent"
 		case sc.OpInvokeWorkflow:
-			return TypeCustom, "workflow"
+			return platform.TypeCustom, "workflow"
 		case sc.OpAgentStep, sc.OpExecuteLoop:
-			return TypeCustom, "step"
+			return platform.TypeCustom, "step"
 		case sc.OpRetrieval:
-			return TypeCustom, "retrieval"
+			return platform.TypeCustom, "retrieval"
 		case sc.OpRerank:
-			return TypeCustom, "reranker"
+			return platform.TypeCustom, "reranker"
 		case sc.OpPlan:
-			return TypeCustom, "plan"
+			return platform.TypeCustom, "plan"
 		case sc.OpHandoff, sc.OpGuardrail:
-			return TypeCustom, op
+			return platform.TypeCustom, op
 		}
 		if strings.Contains(op, sc.OpMemoryPrefix) {
-			return TypeCustom, "memory"
+			return platform.TypeCustom, "memory"
 		}
 		// An unknown operation falls through to the other dialects.
 	}
@@ -96,35 +97,35 @@ func classify(a *spanAttrs, name, scope string) (typ Type, kind string) {
 	if opID != "" {
 		switch {
 		case strings.HasSuffix(opID, sc.AIOpSuffixGen), strings.HasSuffix(opID, sc.AIOpSuffixStream):
-			return TypeLLM, "llm"
+			return platform.TypeLLM, "llm"
 		case strings.HasSuffix(opID, sc.AIOpSuffixEmbed):
-			return TypeLLM, "embedding"
+			return platform.TypeLLM, "embedding"
 		case opID == sc.AIOpToolCall:
-			return TypeTool, "tool"
+			return platform.TypeTool, "tool"
 		case strings.HasPrefix(opID, "ai."):
-			return TypeCustom, "task" // outer ai.generateText / streamText / generateObject / embed …
+			return platform.TypeCustom, "task" // outer ai.generateText / streamText / generateObject / embed …
 		}
 	}
 	if k := strings.ToLower(a.str(sc.TLSpanKind)); k != "" {
 		switch k {
 		case sc.TLKindWorkflow, sc.TLKindTask, sc.TLKindAgent:
-			return TypeCustom, k
+			return platform.TypeCustom, k
 		case sc.TLKindTool:
-			return TypeTool, "tool"
+			return platform.TypeTool, "tool"
 		}
 	}
 	if rt := strings.ToLower(a.str(sc.TLRequestType)); rt != "" {
 		switch rt {
 		case sc.TLRequestChat, sc.TLRequestCompletion:
-			return TypeLLM, "llm"
+			return platform.TypeLLM, "llm"
 		case sc.TLRequestEmbedding:
-			return TypeLLM, "embedding"
+			return platform.TypeLLM, "embedding"
 		case sc.TLRequestRerank:
-			return TypeCustom, "reranker"
+			return platform.TypeCustom, "reranker"
 		}
 	}
 	if a.has(sc.GenAIToolName) || a.has(sc.GenAIToolCallID) || a.has(sc.AIToolCallName) {
-		return TypeTool, "tool"
+		return platform.TypeTool, "tool"
 	}
 	// An agent span that names no operation: pydantic-ai's agent run span of data formats
 	// v1/v2 ("agent run", agent_name, model_name; pydantic_ai agent/__init__.py iter) or any
@@ -132,17 +133,17 @@ func classify(a *spanAttrs, name, scope string) (typ Type, kind string) {
 	// the model keys: an agent run may carry its model's name.
 	if (scope == sc.PydanticScope && name == sc.PydanticAgentRunSpan && a.has(sc.PydanticAgentName)) ||
 		strings.HasPrefix(name, sc.OpInvokeAgent+" ") {
-		return TypeCustom, "agent"
+		return platform.TypeCustom, "agent"
 	}
 	if name == sc.OpExecuteLoop { // Strands sets no operation name on its cycle spans
-		return TypeCustom, "step"
+		return platform.TypeCustom, "step"
 	}
 	for _, k := range modelKeys {
 		if a.has(k) {
-			return TypeLLM, "llm"
+			return platform.TypeLLM, "llm"
 		}
 	}
-	return TypeCustom, ""
+	return platform.TypeCustom, ""
 }
 
 // isAggregateKind reports kinds that enclose model calls and often repeat their usage.

@@ -5,10 +5,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/llmtrace/llmtrace/platform"
 	sc "github.com/llmtrace/llmtrace/semconv"
 )
 
-// Usage sources per field, first present wins (reference §6.3). A span carrying several
+// Usage sources per field, first present wins (README.md "How spans map onto platform events"). A span carrying several
 // dialects with the same numbers (gen_ai.* + ai.usage.*, gen_ai.* + llm.token_count.*) is
 // therefore counted once.
 var (
@@ -30,7 +31,7 @@ var (
 
 // spanUsage is what one span reports about its own call.
 type spanUsage struct {
-	u             Usage
+	u             platform.Usage
 	cacheCreation int64
 	converted     bool // exclusive (Anthropic-style) input counts were made inclusive
 }
@@ -152,7 +153,7 @@ func readUsage(a *spanAttrs, provider string) spanUsage {
 	return su
 }
 
-func addUsage(dst *Usage, u *Usage) {
+func addUsage(dst *platform.Usage, u *platform.Usage) {
 	dst.PromptTokens += u.PromptTokens
 	dst.CompletionTokens += u.CompletionTokens
 	dst.TotalTokens += u.TotalTokens
@@ -162,7 +163,7 @@ func addUsage(dst *Usage, u *Usage) {
 }
 
 // usageJSON is a Usage as a metadata value (usage_rollup).
-func usageJSON(u *Usage) map[string]any {
+func usageJSON(u *platform.Usage) map[string]any {
 	m := map[string]any{}
 	put := func(k string, v int64) {
 		if v != 0 {

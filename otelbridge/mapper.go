@@ -5,6 +5,9 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/llmtrace/llmtrace/internal/jsonesc"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // MapOptions configure the mapping core.
@@ -31,8 +34,8 @@ const (
 	defaultMaxIOBytes = 256 << 10
 )
 
-// Mapper maps OpenTelemetry spans onto platform events (seed 000 TraceEvent,
-// platform-api.md). It is safe for concurrent use. It keeps a bounded memory of recent
+// Mapper maps OpenTelemetry spans onto platform events (docs/platform-api.md
+// "TraceEvent"). It is safe for concurrent use. It keeps a bounded memory of recent
 // traces (4096 traces, 10 minutes, 4096 spans each) so that trace-wide values and usage
 // roll-ups also work when a trace's spans arrive in several Map calls.
 type Mapper struct {
@@ -52,8 +55,8 @@ func NewMapper(opts MapOptions) *Mapper {
 		if *p <= 0 {
 			*p = defaultMaxIOBytes
 		}
-		if *p > MaxContentBytes {
-			*p = MaxContentBytes
+		if *p > platform.MaxContentBytes {
+			*p = platform.MaxContentBytes
 		}
 	}
 	return &Mapper{opts: opts, mem: newTraceMemory(), sent: newResendStore(DefaultResendMemoryBytes), attrs: sync.Pool{New: func() any { return new(spanAttrs) }}}
@@ -92,7 +95,7 @@ type spanCtx struct {
 	slab []byte
 	// usages holds the Usage of the events of one Map call (one array, not one per event);
 	// like slab, never reused across calls.
-	usages []Usage
+	usages []platform.Usage
 	md     metadata // reused builder; the map it builds belongs to the event
 }
 
@@ -118,7 +121,7 @@ func (c *spanCtx) keep(b []byte) []byte {
 // call the result does not depend on input order. Every returned event passes
 // (*TraceEvent).Validate; an event that would not (a bug) is left out and reported as a
 // *ValidationError after the others are returned. Nil views are skipped.
-func (m *Mapper) Map(spans []SpanView) ([]TraceEvent, error) {
+func (m *Mapper) Map(spans []SpanView) ([]platform.TraceEvent, error) {
 	preps := make([]prepared, 0, len(spans))
 	for _, sv := range spans {
 		if sv == nil {
@@ -156,11 +159,11 @@ func (m *Mapper) Map(spans []SpanView) ([]TraceEvent, error) {
 		resolved[id] = rt
 	}
 
-	out := make([]TraceEvent, 0, len(preps))
+	out := make([]platform.TraceEvent, 0, len(preps))
 	var firstErr error
 	c := m.getCtx()
 	defer m.putCtx(c)
-	c.usages = make([]Usage, 0, len(preps))
+	c.usages = make([]platform.Usage, 0, len(preps))
 	for i := range preps {
 		c.prepared = &preps[i]
 		n := len(out)
@@ -189,7 +192,9 @@ func (m *Mapper) Map(spans []SpanView) ([]TraceEvent, error) {
 // the Client's SendResult for events). It keeps them, within DefaultResendMemoryBytes, so
 // that a later Map call whose spans change their trace's thread, user, session or tags
 // re-emits them with the new values (map_resend.go). Shippers call it after every send.
-func (m *Mapper) Delivered(events []TraceEvent, res SendResult) { m.sent.delivered(events, res) }
+func (m *Mapper) Delivered(events []platform.TraceEvent, res platform.SendResult) {
+	m.sent.delivered(events, res)
+}
 
 // MapperStats are the Mapper's re-send counts since it was created.
 type MapperStats struct {
@@ -243,7 +248,7 @@ func (m *Mapper) prepare(sv SpanView) prepared {
 	p.root = p.parent == [8]byte{}
 	scope, _ := sv.Scope()
 	p.typ, p.kind = classify(a, sv.Name(), scope)
-	p.provider = readProvider(a, p.typ == TypeLLM)
+	p.provider = readProvider(a, p.typ == platform.TypeLLM)
 	p.usage = readUsage(a, p.provider)
 	p.ownUsage = !p.usage.u.IsZero() && (p.usage.u.PromptTokens != 0 || p.usage.u.CompletionTokens != 0 ||
 		p.usage.u.TotalTokens != 0 || p.usage.u.CostUSD != 0)
@@ -252,7 +257,7 @@ func (m *Mapper) prepare(sv SpanView) prepared {
 }
 
 // build appends the span's event and its error events.
-func (c *spanCtx) build(out []TraceEvent, rt *resolvedTrace) []TraceEvent {
+func (c *spanCtx) build(out []platform.TraceEvent, rt *resolvedTrace) []platform.TraceEvent {
 	ids := &rt.ids
 	sv := c.sv
 	c.events = c.events[:0]
@@ -262,7 +267,7 @@ func (c *spanCtx) build(out []TraceEvent, rt *resolvedTrace) []TraceEvent {
 	})
 	c.usedEvents = append(c.usedEvents[:0], make([]bool, len(c.events))...)
 
-	ev := TraceEvent{
+	ev := platform.TraceEvent{
 		TraceID:   rt.traceUUID,
 		SpanID:    SpanUUID(c.trace, c.span),
 		Name:      eventName(sv.Name(), c.kind),
@@ -315,11 +320,11 @@ func (c *spanCtx) build(out []TraceEvent, rt *resolvedTrace) []TraceEvent {
 	errType := c.a.str("error.type")
 	switch {
 	case code == StatusCodeError || errType != "":
-		ev.Status = StatusError
+		ev.Status = platform.StatusError
 	case code == StatusCodeOK:
-		ev.Status = StatusOK
+		ev.Status = platform.StatusOK
 	default:
-		ev.Status = StatusUnset
+		ev.Status = platform.StatusUnset
 	}
 	var excIdx []int
 	for i := range c.events {
@@ -328,8 +333,8 @@ func (c *spanCtx) build(out []TraceEvent, rt *resolvedTrace) []TraceEvent {
 			c.usedEvents[i] = true
 		}
 	}
-	if ev.Status == StatusError {
-		e := &EventError{Type: errType, Message: sv.StatusMessage()}
+	if ev.Status == platform.StatusError {
+		e := &platform.EventError{Type: errType, Message: sv.StatusMessage()}
 		if len(excIdx) > 0 {
 			x := c.events[excIdx[0]].attrs
 			if e.Type == "" {
@@ -396,7 +401,7 @@ func (c *spanCtx) build(out []TraceEvent, rt *resolvedTrace) []TraceEvent {
 
 // errorEvent builds the `error` event of the n-th exception event of the span whose event
 // is parent: a child of it with output {type, message, stacktrace}.
-func (c *spanCtx) errorEvent(parent *TraceEvent, n int, x *spanEvent) TraceEvent {
+func (c *spanCtx) errorEvent(parent *platform.TraceEvent, n int, x *spanEvent) platform.TraceEvent {
 	typ, msg, stack := mapStr(x.attrs, "exception.type"), mapStr(x.attrs, "exception.message"), mapStr(x.attrs, "exception.stacktrace")
 	name := "exception"
 	if typ != "" {
@@ -406,24 +411,24 @@ func (c *spanCtx) errorEvent(parent *TraceEvent, n int, x *spanEvent) TraceEvent
 	if t.IsZero() || t.Before(parent.StartTime) {
 		t = parent.StartTime
 	}
-	ev := TraceEvent{
+	ev := platform.TraceEvent{
 		TraceID: parent.TraceID, SpanID: ExceptionEventUUID(c.trace, c.span, n), ParentSpanID: parent.SpanID,
-		ThreadID: parent.ThreadID, Name: eventName(name, "exception"), Type: TypeError,
-		StartTime: t.UTC(), Status: StatusError, UserID: parent.UserID, SessionID: parent.SessionID,
+		ThreadID: parent.ThreadID, Name: eventName(name, "exception"), Type: platform.TypeError,
+		StartTime: t.UTC(), Status: platform.StatusError, UserID: parent.UserID, SessionID: parent.SessionID,
 		Tags: parent.Tags,
 	}
 	et := typ
 	if et == "" {
 		et = "exception"
 	}
-	ev.Error = &EventError{Type: et, Message: msg}
+	ev.Error = &platform.EventError{Type: et, Message: msg}
 	o := append(c.buf[:0], `{"type":`...)
-	o = appendJSONString(o, typ)
+	o = jsonesc.AppendString(o, typ)
 	o = append(o, `,"message":`...)
-	o = appendJSONString(o, msg)
+	o = jsonesc.AppendString(o, msg)
 	if stack != "" {
 		o = append(o, `,"stacktrace":`...)
-		o = appendJSONString(o, stack)
+		o = jsonesc.AppendString(o, stack)
 	}
 	o = append(o, '}')
 	c.buf = o
@@ -462,7 +467,7 @@ func eventName(name, kind string) string {
 	if !utf8.ValidString(name) {
 		name = strings.ToValidUTF8(name, "\ufffd")
 	}
-	return truncateUTF8(name, MaxNameBytes)
+	return truncateUTF8(name, platform.MaxNameBytes)
 }
 
 func spanTimes(start, end time.Time) (time.Time, time.Time, float64) {

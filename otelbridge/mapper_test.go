@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 func TestAnthropicExclusiveCountsConverted(t *testing.T) {
@@ -86,7 +88,7 @@ func TestTraceloopFlattenedAndDeprecatedEvents(t *testing.T) {
 		str("gen_ai.completion.0.finish_reason", "stop"),
 		num("gen_ai.usage.prompt_tokens", 5), num("gen_ai.usage.completion_tokens", 2))
 	ev := mapOne(t, MapOptions{}, s)[0]
-	if ev.Type != TypeLLM || string(ev.Input) != `{"messages":[{"role":"user","content":"hi"}]}` ||
+	if ev.Type != platform.TypeLLM || string(ev.Input) != `{"messages":[{"role":"user","content":"hi"}]}` ||
 		string(ev.Output) != `{"response":"hello","finish_reason":"stop"}` || ev.Usage.TotalTokens != 7 ||
 		ev.Metadata["gen_ai.prompt.name"] != "greeting" {
 		t.Errorf("event %s %s %+v %v", ev.Input, ev.Output, ev.Usage, ev.Metadata)
@@ -134,7 +136,7 @@ func TestOmitContentAndCaps(t *testing.T) {
 	}
 	ev = mapOne(t, MapOptions{}, &testSpan{name: "n", start: t0, attrs: attrs, span: [8]byte{1}})[0]
 	b, _ = json.Marshal(ev)
-	if len(b) > MaxEventBytes {
+	if len(b) > platform.MaxEventBytes {
 		t.Errorf("event is %d bytes", len(b))
 	}
 }
@@ -147,11 +149,11 @@ func TestExceptionEventsAndErrors(t *testing.T) {
 		{"exception", t0.Add(time.Millisecond), kvs{str("exception.type", "B"), str("exception.message", "second"), kv{"exception.escaped", BoolValue(true)}}},
 	}
 	evs := mapOne(t, MapOptions{}, s)
-	if len(evs) != 3 || evs[0].Type != TypeTool || evs[0].Error.Type != "TimeoutError" || evs[0].Error.Message != "first" {
+	if len(evs) != 3 || evs[0].Type != platform.TypeTool || evs[0].Error.Type != "TimeoutError" || evs[0].Error.Message != "first" {
 		t.Fatalf("events %+v", evs)
 	}
 	for i, e := range evs[1:] {
-		if e.Type != TypeError || e.ParentSpanID != evs[0].SpanID || e.SpanID != ExceptionEventUUID(s.trace, s.span, i) ||
+		if e.Type != platform.TypeError || e.ParentSpanID != evs[0].SpanID || e.SpanID != ExceptionEventUUID(s.trace, s.span, i) ||
 			e.Metadata["exception.escaped"] == nil && i == 1 {
 			t.Errorf("error event %d: %+v", i, e)
 		}
@@ -165,7 +167,7 @@ func TestMapperMemoryAcrossBatches(t *testing.T) {
 		str("gen_ai.conversation.id", "c-1"))
 	a, _ := m.Map([]SpanView{child})
 	b, _ := m.Map([]SpanView{root})
-	if a[0].Usage.PromptTokens != 42 || b[0].Usage != nil || b[0].Type != TypeChat || b[0].ThreadID != ThreadUUID("c-1") {
+	if a[0].Usage.PromptTokens != 42 || b[0].Usage != nil || b[0].Type != platform.TypeChat || b[0].ThreadID != ThreadUUID("c-1") {
 		t.Errorf("child %+v root %+v", a[0].Usage, b[0])
 	}
 	c, _ := m.Map([]SpanView{newSpan(3, 1, "late tool", str("gen_ai.operation.name", "execute_tool"))})

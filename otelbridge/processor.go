@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/llmtrace/llmtrace/platform"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -37,7 +38,7 @@ import (
 // constants) on the WithMeterProvider provider.
 type SpanProcessor struct {
 	cfg    resolved
-	client *Client
+	client *platform.Client
 	mapper *Mapper
 
 	queue   chan queuedSpan
@@ -70,11 +71,11 @@ func NewSpanProcessor(opts ...Option) (*SpanProcessor, error) {
 	if err != nil {
 		return nil, err
 	}
-	client, err := NewClient(ClientConfig{
+	client, err := platform.NewClient(platform.ClientConfig{
 		Endpoint:    cfg.endpoint,
 		APIKey:      cfg.apiKey,
 		HTTPClient:  cfg.httpClient,
-		UserAgent:   "llmtrace-spanprocessor/" + Version,
+		UserAgent:   "llmtrace-spanprocessor/" + platform.Version,
 		Compression: cfg.compression,
 		Timeout:     cfg.exportTimeout,
 	})

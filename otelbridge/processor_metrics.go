@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync/atomic"
 
+	"github.com/llmtrace/llmtrace/platform"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/metric/noop"
@@ -74,7 +75,7 @@ func (c *counters) register(mp metric.MeterProvider) error {
 	if mp == nil {
 		mp = noop.NewMeterProvider()
 	}
-	m := mp.Meter(meterName, metric.WithInstrumentationVersion(Version))
+	m := mp.Meter(meterName, metric.WithInstrumentationVersion(platform.Version))
 	var errs []error
 	counter := func(name, unit, desc string) metric.Int64ObservableCounter {
 		inst, err := m.Int64ObservableCounter(name, metric.WithUnit(unit), metric.WithDescription(desc))

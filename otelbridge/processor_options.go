@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/llmtrace/llmtrace/platform"
 	"go.opentelemetry.io/otel/metric"
 )
 
@@ -270,7 +271,7 @@ func resolve(opts []Option, lookup func(string) (string, bool)) (resolved, error
 	}
 	r.endpoint = strings.TrimSpace(r.endpoint)
 	if r.endpoint == "" {
-		return r, &ConfigurationError{Field: field, Reason: "missing: set WithEndpoint or " + EnvEndpoint}
+		return r, &platform.ConfigurationError{Field: field, Reason: "missing: set WithEndpoint or " + EnvEndpoint}
 	}
 	u, err := url.Parse(r.endpoint)
 	if err != nil {
@@ -279,13 +280,13 @@ func resolve(opts []Option, lookup func(string) (string, bool)) (resolved, error
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return r, &ConfigurationError{Field: field, Reason: "not a URL: " + err.Error()}
+		return r, &platform.ConfigurationError{Field: field, Reason: "not a URL: " + err.Error()}
 	}
 	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return r, &ConfigurationError{Field: field, Reason: "want an absolute http:// or https:// URL, got " + strconv.Quote(redactURL(u))}
+		return r, &platform.ConfigurationError{Field: field, Reason: "want an absolute http:// or https:// URL, got " + strconv.Quote(redactURL(u))}
 	}
 	if u.User != nil {
-		return r, &ConfigurationError{Field: field, Reason: "credentials in the URL are not allowed; use WithAPIKey"}
+		return r, &platform.ConfigurationError{Field: field, Reason: "credentials in the URL are not allowed; use WithAPIKey"}
 	}
 
 	// API key: options may set it to "" on purpose (a dev platform without auth).
@@ -320,7 +321,7 @@ func resolve(opts []Option, lookup func(string) (string, bool)) (resolved, error
 		r.maxBatchSize = r.maxQueueSize
 	}
 	if r.maxBatchBytes < 0 {
-		return r, &ConfigurationError{Field: "max batch bytes", Reason: "must be > 0"}
+		return r, &platform.ConfigurationError{Field: "max batch bytes", Reason: "must be > 0"}
 	}
 	if r.maxBatchBytes == 0 {
 		r.maxBatchBytes = DefaultMaxBatchBytes
@@ -332,7 +333,7 @@ func resolve(opts []Option, lookup func(string) (string, bool)) (resolved, error
 	} else if v, ok := lookup(EnvCaptureContent); ok && strings.TrimSpace(v) != "" {
 		b, err := strconv.ParseBool(strings.TrimSpace(v))
 		if err != nil {
-			return r, &ConfigurationError{Field: EnvCaptureContent, Reason: "want true or false, got " + strconv.Quote(v)}
+			return r, &platform.ConfigurationError{Field: EnvCaptureContent, Reason: "want true or false, got " + strconv.Quote(v)}
 		}
 		r.captureContent = b
 	}
@@ -342,12 +343,12 @@ func resolve(opts []Option, lookup func(string) (string, bool)) (resolved, error
 		r.compression = "gzip"
 	case "gzip", "zstd", "none":
 	default:
-		return r, &ConfigurationError{Field: "compression", Reason: "want gzip, zstd or none, got " + strconv.Quote(r.compression)}
+		return r, &platform.ConfigurationError{Field: "compression", Reason: "want gzip, zstd or none, got " + strconv.Quote(r.compression)}
 	}
 
 	if rc := &r.retry; rc.Enabled {
 		if rc.InitialInterval < 0 || rc.MaxInterval < 0 || rc.MaxElapsedTime < 0 {
-			return r, &ConfigurationError{Field: "retry", Reason: "intervals must be ≥ 0"}
+			return r, &platform.ConfigurationError{Field: "retry", Reason: "intervals must be ≥ 0"}
 		}
 		if rc.InitialInterval == 0 {
 			rc.InitialInterval = DefaultRetryConfig.InitialInterval
@@ -360,7 +361,7 @@ func resolve(opts []Option, lookup func(string) (string, bool)) (resolved, error
 		}
 	}
 	if c.maxInputBytes < 0 || c.maxOutputBytes < 0 {
-		return r, &ConfigurationError{Field: "max input/output bytes", Reason: "must be ≥ 0"}
+		return r, &platform.ConfigurationError{Field: "max input/output bytes", Reason: "must be ≥ 0"}
 	}
 
 	r.mapOpts = MapOptions{
@@ -376,14 +377,14 @@ func resolve(opts []Option, lookup func(string) (string, bool)) (resolved, error
 func durationSetting(field string, opt *time.Duration, env string, def time.Duration, lookup func(string) (string, bool)) (time.Duration, error) {
 	if opt != nil {
 		if *opt <= 0 {
-			return 0, &ConfigurationError{Field: field, Reason: "must be > 0, got " + opt.String()}
+			return 0, &platform.ConfigurationError{Field: field, Reason: "must be > 0, got " + opt.String()}
 		}
 		return *opt, nil
 	}
 	if v, ok := lookup(env); ok && strings.TrimSpace(v) != "" {
 		ms, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 		if err != nil || ms <= 0 {
-			return 0, &ConfigurationError{Field: env, Reason: "want a positive integer of milliseconds, got " + strconv.Quote(v)}
+			return 0, &platform.ConfigurationError{Field: env, Reason: "want a positive integer of milliseconds, got " + strconv.Quote(v)}
 		}
 		return time.Duration(ms) * time.Millisecond, nil
 	}
@@ -393,14 +394,14 @@ func durationSetting(field string, opt *time.Duration, env string, def time.Dura
 func intSetting(field string, opt *int, env string, def int, lookup func(string) (string, bool)) (int, error) {
 	if opt != nil {
 		if *opt <= 0 {
-			return 0, &ConfigurationError{Field: field, Reason: "must be > 0, got " + strconv.Itoa(*opt)}
+			return 0, &platform.ConfigurationError{Field: field, Reason: "must be > 0, got " + strconv.Itoa(*opt)}
 		}
 		return *opt, nil
 	}
 	if v, ok := lookup(env); ok && strings.TrimSpace(v) != "" {
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil || n <= 0 {
-			return 0, &ConfigurationError{Field: env, Reason: "want a positive integer, got " + strconv.Quote(v)}
+			return 0, &platform.ConfigurationError{Field: env, Reason: "want a positive integer, got " + strconv.Quote(v)}
 		}
 		return n, nil
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/llmtrace/llmtrace/internal/platformtest"
 	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 func TestNewSpanProcessorConfigurationErrors(t *testing.T) {
@@ -30,9 +31,9 @@ func TestNewSpanProcessorConfigurationErrors(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p, err := otelbridge.NewSpanProcessor(c.opts...)
-			var ce *otelbridge.ConfigurationError
+			var ce *platform.ConfigurationError
 			if !errors.As(err, &ce) || p != nil {
-				t.Fatalf("got (%v, %v), want a *ConfigurationError", p, err)
+				t.Fatalf("got (%v, %v), want a *platform.ConfigurationError", p, err)
 			}
 			if ce.Field != c.field {
 				t.Errorf("Field = %q, want %q (%v)", ce.Field, c.field, err)
@@ -77,8 +78,8 @@ func TestEnvironmentFallbacks(t *testing.T) {
 	// A bad env value is a clear error naming the variable.
 	t.Setenv(otelbridge.EnvScheduleDelay, "5s")
 	_, err = otelbridge.NewSpanProcessor(otelbridge.WithEndpoint(plat.URL()))
-	var ce *otelbridge.ConfigurationError
+	var ce *platform.ConfigurationError
 	if !errors.As(err, &ce) || ce.Field != otelbridge.EnvScheduleDelay {
-		t.Fatalf("got %v, want a ConfigurationError for %s", err, otelbridge.EnvScheduleDelay)
+		t.Fatalf("got %v, want a platform.ConfigurationError for %s", err, otelbridge.EnvScheduleDelay)
 	}
 }

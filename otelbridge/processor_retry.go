@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"time"
+
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // deliver sends events with the Client and retries the undelivered ones while the reply
@@ -13,7 +15,7 @@ import (
 // than Retry-After, within the export timeout and RetryConfig.MaxElapsedTime. Accepted
 // events count as exported; events refused for good (invalid, a permanent reply such as
 // 400/401/403) as rejected; the rest, when it gives up, as failed.
-func (p *SpanProcessor) deliver(events []TraceEvent, o *outcome) {
+func (p *SpanProcessor) deliver(events []platform.TraceEvent, o *outcome) {
 	ctx, cancel := context.WithTimeout(p.ctx, p.cfg.exportTimeout)
 	defer cancel()
 	rc := p.cfg.retry
@@ -34,8 +36,8 @@ func (p *SpanProcessor) deliver(events []TraceEvent, o *outcome) {
 			return
 		}
 		n := len(res.Undelivered)
-		after, retryable := RetryDelay(err)
-		var ne *NetworkError
+		after, retryable := platform.RetryDelay(err)
+		var ne *platform.NetworkError
 		switch {
 		case !retryable && errors.As(err, &ne) && ne.StatusCode != 0:
 			// 400, 401, 403, other 4xx: the platform refused the batch for good.
@@ -73,7 +75,7 @@ func (p *SpanProcessor) deliver(events []TraceEvent, o *outcome) {
 			p.reportError(gerr)
 			return
 		}
-		next := make([]TraceEvent, n)
+		next := make([]platform.TraceEvent, n)
 		for k, i := range res.Undelivered {
 			next[k] = pending[i]
 		}

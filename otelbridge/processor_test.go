@@ -20,6 +20,7 @@ import (
 
 	"github.com/llmtrace/llmtrace/internal/platformtest"
 	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // emitAgentTurn emits one agent turn as an instrumented app would (OTel gen_ai semconv):
@@ -126,7 +127,7 @@ func TestSpanProcessorShipsAgentTurns(t *testing.T) {
 	if len(got) != 9 {
 		t.Fatalf("platform stored %d events, want 9", len(got))
 	}
-	byTrace := map[string][]otelbridge.TraceEvent{}
+	byTrace := map[string][]platform.TraceEvent{}
 	for _, ev := range got {
 		byTrace[ev.TraceID] = append(byTrace[ev.TraceID], ev)
 		if ev.UserID != "user-7" || ev.SessionID != "sess-3" {
@@ -145,13 +146,13 @@ func TestSpanProcessorShipsAgentTurns(t *testing.T) {
 		if len(evs) != 3 {
 			t.Fatalf("trace %s: %d events, want 3", tid, len(evs))
 		}
-		types := map[otelbridge.Type]int{}
+		types := map[platform.Type]int{}
 		threads := map[string]bool{}
 		for _, ev := range evs {
 			types[ev.Type]++
 			threads[ev.ThreadID] = true
 		}
-		if types[otelbridge.TypeLLM] != 1 || types[otelbridge.TypeTool] != 1 {
+		if types[platform.TypeLLM] != 1 || types[platform.TypeTool] != 1 {
 			t.Errorf("trace %s types %v, want one llm and one tool", tid, types)
 		}
 		if len(threads) != 1 {
@@ -375,7 +376,7 @@ func TestCaptureContentOff(t *testing.T) {
 		if c := contentOf(ev); c != "" {
 			t.Errorf("%s: content %q sent with content capture off", ev.Name, c)
 		}
-		if ev.Type == otelbridge.TypeLLM && (ev.Usage == nil || ev.Usage.PromptTokens != 82) {
+		if ev.Type == platform.TypeLLM && (ev.Usage == nil || ev.Usage.PromptTokens != 82) {
 			t.Errorf("llm event lost its usage: %+v", ev.Usage)
 		}
 	}
@@ -433,7 +434,7 @@ func newTPFor(t *testing.T, p sdktrace.SpanProcessor) *sdktrace.TracerProvider {
 
 // contentOf returns the first piece of message or tool content (from emitAgentTurn) found
 // in ev's input or output, "" when there is none.
-func contentOf(ev otelbridge.TraceEvent) string {
+func contentOf(ev platform.TraceEvent) string {
 	io := string(ev.Input) + string(ev.Output)
 	for _, c := range []string{"Weather in Paris", "Paris", "temperature_c", "clear"} {
 		if strings.Contains(io, c) {

@@ -1,5 +1,5 @@
 // Command llmtrace-devserver runs the local dev platform: the ingest endpoint of
-// platform-api.md (POST /v1/traces), a read API and a web page, over a SQLite file.
+// docs/platform-api.md (POST /v1/traces), a read API and a web page, over a SQLite file.
 // See package internal/devserver for the exact behaviour.
 //
 // Usage:

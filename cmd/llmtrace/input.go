@@ -11,9 +11,10 @@ import (
 
 	"github.com/llmtrace/llmtrace/internal/pdataview"
 	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
-// mapOTLP reads OTLP JSON and returns the request body, (*otelbridge.Batch).AppendJSON.
+// mapOTLP reads OTLP JSON and returns the request body, (*platform.Batch).AppendJSON.
 // Its errors are plain words for a person: where the JSON breaks (line and column), which
 // field has the wrong type, or what the document lacks.
 func mapOTLP(r io.Reader, omitContent bool) ([]byte, error) {
@@ -33,9 +34,9 @@ func mapOTLP(r io.Reader, omitContent bool) ([]byte, error) {
 		return nil, err
 	}
 	if events == nil {
-		events = []otelbridge.TraceEvent{}
+		events = []platform.TraceEvent{}
 	}
-	out, err := (&otelbridge.Batch{Traces: events}).AppendJSON(nil)
+	out, err := (&platform.Batch{Traces: events}).AppendJSON(nil)
 	if err != nil {
 		return nil, errors.New("encoding events: " + err.Error())
 	}

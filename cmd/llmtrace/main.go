@@ -11,7 +11,7 @@
 //
 // map reads one OTLP JSON traces document (a file, or stdin when the argument is "-" or
 // absent) and prints the request body the platform would receive, {"traces":[…]}: the same
-// bytes the Client sends, otelbridge.Batch.AppendJSON (indented with --pretty).
+// bytes the Client sends, platform.Batch.AppendJSON (indented with --pretty).
 //
 // Exit codes: 0 success (help included); 1 bad input (a file that cannot be read, is not
 // JSON, or is not an OTLP traces document), with one line on stderr naming the file and

@@ -11,8 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llmtrace/llmtrace/internal/contract"
 	"github.com/llmtrace/llmtrace/internal/pdataview"
 	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden/*.json")
@@ -62,8 +64,8 @@ func TestGolden(t *testing.T) {
 }
 
 type capture struct {
-	events []otelbridge.TraceEvent
-	byID   map[string]*otelbridge.TraceEvent
+	events []platform.TraceEvent
+	byID   map[string]*platform.TraceEvent
 }
 
 func mapCapture(t *testing.T, path string) capture {
@@ -77,9 +79,9 @@ func mapCapture(t *testing.T, path string) capture {
 	if err := json.Unmarshal([]byte(out), &raw); err != nil {
 		t.Fatal(err)
 	}
-	c := capture{byID: map[string]*otelbridge.TraceEvent{}}
+	c := capture{byID: map[string]*platform.TraceEvent{}}
 	for i, r := range raw.Traces {
-		ev, err := otelbridge.DecodeEvent(r)
+		ev, err := contract.DecodeEvent(r)
 		if err != nil {
 			t.Fatalf("event %d: %v", i, err)
 		}
@@ -91,8 +93,8 @@ func mapCapture(t *testing.T, path string) capture {
 	return c
 }
 
-func (c capture) named(name string) []*otelbridge.TraceEvent {
-	var out []*otelbridge.TraceEvent
+func (c capture) named(name string) []*platform.TraceEvent {
+	var out []*platform.TraceEvent
 	for i := range c.events {
 		if c.events[i].Name == name {
 			out = append(out, &c.events[i])
@@ -101,8 +103,8 @@ func (c capture) named(name string) []*otelbridge.TraceEvent {
 	return out
 }
 
-func (c capture) types() map[otelbridge.Type]int {
-	m := map[otelbridge.Type]int{}
+func (c capture) types() map[platform.Type]int {
+	m := map[platform.Type]int{}
 	for _, e := range c.events {
 		m[e.Type]++
 	}
@@ -128,11 +130,11 @@ func checkCommon(t *testing.T, c capture, wantPrompt int64, wantConv, wantUser, 
 		}
 		if e.Usage != nil {
 			sum += e.Usage.PromptTokens
-			if e.Type != otelbridge.TypeLLM {
+			if e.Type != platform.TypeLLM {
 				t.Errorf("%s (%s) carries usage", e.Name, e.Type)
 			}
 		}
-		if e.Type == otelbridge.TypeLLM && e.Status != otelbridge.StatusError {
+		if e.Type == platform.TypeLLM && e.Status != platform.StatusError {
 			if !strings.Contains(e.Model, "-20") {
 				t.Errorf("%s: model %q is not the dated snapshot", e.Name, e.Model)
 			}
@@ -167,7 +169,7 @@ func checkCommon(t *testing.T, c capture, wantPrompt int64, wantConv, wantUser, 
 		t.Errorf("threadId %s, want the traceId %s (no conversation id)", thread, c.events[0].TraceID)
 	}
 	for _, e := range c.events {
-		if e.ParentSpanID == "" && (wantConv != "") != (e.Type == otelbridge.TypeChat) {
+		if e.ParentSpanID == "" && (wantConv != "") != (e.Type == platform.TypeChat) {
 			t.Errorf("root %s has type %s (conversation %q)", e.Name, e.Type, wantConv)
 		}
 	}
@@ -177,7 +179,7 @@ func checkCommon(t *testing.T, c capture, wantPrompt int64, wantConv, wantUser, 
 // wantPrompt and, when conversational, the captures' conversation, user and session
 // (conv-heldout-7, user-heldout-42, sess-heldout-001); it also checks the number of events
 // of each type in wantTypes (other types may occur).
-func mapAndCheck(t *testing.T, file string, wantPrompt int64, conversational bool, wantTypes map[otelbridge.Type]int) capture {
+func mapAndCheck(t *testing.T, file string, wantPrompt int64, conversational bool, wantTypes map[platform.Type]int) capture {
 	t.Helper()
 	c := mapCapture(t, filepath.Join(capturesDir, file))
 	if conversational {
@@ -195,7 +197,7 @@ func mapAndCheck(t *testing.T, file string, wantPrompt int64, conversational boo
 	return c
 }
 
-func rollup(t *testing.T, e *otelbridge.TraceEvent) float64 {
+func rollup(t *testing.T, e *platform.TraceEvent) float64 {
 	t.Helper()
 	r, ok := e.Metadata["usage_rollup"].(map[string]any)
 	if !ok {
@@ -205,7 +207,7 @@ func rollup(t *testing.T, e *otelbridge.TraceEvent) float64 {
 }
 
 func TestCaptureOtelContrib(t *testing.T) {
-	c := mapAndCheck(t, "otel-contrib-openai-chat-tool.json", 84, false, map[otelbridge.Type]int{otelbridge.TypeLLM: 2, otelbridge.TypeCustom: 1})
+	c := mapAndCheck(t, "otel-contrib-openai-chat-tool.json", 84, false, map[platform.Type]int{platform.TypeLLM: 2, platform.TypeCustom: 1})
 	if len(c.events) != 3 {
 		t.Errorf("types %v", c.types())
 	}
@@ -220,7 +222,7 @@ func TestCaptureOtelContrib(t *testing.T) {
 }
 
 func TestCaptureVercelV5ToolLoop(t *testing.T) {
-	c := mapAndCheck(t, "vercel-ai-v5-tool-loop.json", 84, true, map[otelbridge.Type]int{otelbridge.TypeLLM: 2, otelbridge.TypeTool: 1, otelbridge.TypeChat: 1})
+	c := mapAndCheck(t, "vercel-ai-v5-tool-loop.json", 84, true, map[platform.Type]int{platform.TypeLLM: 2, platform.TypeTool: 1, platform.TypeChat: 1})
 	root := c.named("ai.generateText")[0]
 	if root.Usage != nil || rollup(t, root) != 84 || root.Metadata["kind"] != "task" {
 		t.Errorf("outer ai.generateText: usage %+v metadata %v", root.Usage, root.Metadata)
@@ -244,16 +246,16 @@ func TestCaptureVercelV5Error(t *testing.T) {
 	}
 	for _, e := range errs {
 		p := c.byID[e.ParentSpanID]
-		if e.Type != otelbridge.TypeError || e.Status != otelbridge.StatusError || p == nil ||
+		if e.Type != platform.TypeError || e.Status != platform.StatusError || p == nil ||
 			e.Error.Type != "AI_APICallError" || !strings.Contains(string(e.Output), `"stacktrace":"AI_APICallError`) {
 			t.Errorf("error event %+v", e)
 		}
-		if p.Status != otelbridge.StatusError || p.Error == nil || p.Error.Type != "AI_APICallError" ||
+		if p.Status != platform.StatusError || p.Error == nil || p.Error.Type != "AI_APICallError" ||
 			p.Error.Message != "The server had an error while processing your request (fake)" {
 			t.Errorf("failed span %s: status %s error %+v", p.Name, p.Status, p.Error)
 		}
 	}
-	if c.named("ai.generateText.doGenerate")[0].Type != otelbridge.TypeLLM || c.named("ai.generateText")[0].Type != otelbridge.TypeChat {
+	if c.named("ai.generateText.doGenerate")[0].Type != platform.TypeLLM || c.named("ai.generateText")[0].Type != platform.TypeChat {
 		t.Error("a failed span must keep its type")
 	}
 }
@@ -279,7 +281,7 @@ func TestCaptureVercelV7(t *testing.T) {
 }
 
 func TestCaptureOpenInferenceChat(t *testing.T) {
-	c := mapAndCheck(t, "openinference-openai-chat-tool.json", 84, true, map[otelbridge.Type]int{otelbridge.TypeLLM: 2, otelbridge.TypeTool: 1, otelbridge.TypeChat: 1})
+	c := mapAndCheck(t, "openinference-openai-chat-tool.json", 84, true, map[platform.Type]int{platform.TypeLLM: 2, platform.TypeTool: 1, platform.TypeChat: 1})
 	llm := c.named("OpenAI Chat Completions")[0]
 	if llm.Usage.CachedTokens != 8 || llm.Usage.ReasoningTokens != 5 {
 		t.Errorf("usage %+v", llm.Usage)
@@ -310,7 +312,7 @@ func TestCaptureOpenInferenceAgents(t *testing.T) {
 
 func TestCaptureTraceloop(t *testing.T) {
 	c := mapAndCheck(t, "traceloop-openai-chat-tool.json", 84, true,
-		map[otelbridge.Type]int{otelbridge.TypeLLM: 2, otelbridge.TypeTool: 1, otelbridge.TypeChat: 1, otelbridge.TypeCustom: 1})
+		map[platform.Type]int{platform.TypeLLM: 2, platform.TypeTool: 1, platform.TypeChat: 1, platform.TypeCustom: 1})
 	if c.named("weather_agent.agent")[0].Metadata["kind"] != "agent" || c.named("weather_workflow.workflow")[0].Metadata["kind"] != "workflow" {
 		t.Error("traceloop kinds")
 	}
@@ -377,7 +379,7 @@ func TestOrderAndBatchIndependence(t *testing.T) {
 }
 
 func canon(t *testing.T, m *otelbridge.Mapper, batches [][]otelbridge.SpanView) string {
-	var all []otelbridge.TraceEvent
+	var all []platform.TraceEvent
 	for _, b := range batches {
 		evs, err := m.Map(b)
 		if err != nil {
@@ -397,7 +399,7 @@ func TestOutputIsBatchJSON(t *testing.T) {
 	defer fh.Close()
 	td, _ := pdataview.ReadOTLPJSON(fh)
 	evs, _ := otelbridge.NewMapper(otelbridge.MapOptions{}).Map(pdataview.Spans(td))
-	want, _ := json.Marshal(otelbridge.Batch{Traces: evs})
+	want, _ := json.Marshal(platform.Batch{Traces: evs})
 	if code != 0 || out != string(want)+"\n" {
 		t.Errorf("output is not json.Marshal(Batch)")
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // traceList is the reply of GET /v1/traces.
@@ -47,16 +47,16 @@ func parseFilter(r *http.Request) (traceFilter, *httpError) {
 	f := traceFilter{Name: q.Get("name"), Model: q.Get("model"),
 		ThreadID: strings.ToLower(q.Get("threadId")), SessionID: q.Get("sessionId"), UserID: q.Get("userId")}
 	if v := q.Get("type"); v != "" {
-		switch t := otelbridge.Type(v); t {
-		case otelbridge.TypeLLM, otelbridge.TypeTool, otelbridge.TypeChat, otelbridge.TypeError, otelbridge.TypeCustom:
+		switch t := platform.Type(v); t {
+		case platform.TypeLLM, platform.TypeTool, platform.TypeChat, platform.TypeError, platform.TypeCustom:
 			f.Type = t
 		default:
 			return f, fail(http.StatusBadRequest, fmt.Sprintf("invalid type %q: want llm, tool, chat, error or custom", v))
 		}
 	}
 	if v := q.Get("status"); v != "" {
-		switch st := otelbridge.Status(v); st {
-		case otelbridge.StatusOK, otelbridge.StatusError, otelbridge.StatusUnset:
+		switch st := platform.Status(v); st {
+		case platform.StatusOK, platform.StatusError, platform.StatusUnset:
 			f.Status = st
 		default:
 			return f, fail(http.StatusBadRequest, fmt.Sprintf("invalid status %q: want ok, error or unset", v))

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // malformedBody is the error message of every 400 about the body's shape.
@@ -14,10 +14,10 @@ const malformedBody = `malformed body: want {"traces": [TraceEvent, ...]}`
 // splitBatch splits a {"traces": [...]} body into the raw text of its events without
 // decoding them, so that one bad event (invalid JSON, nested past encoding/json's depth
 // limit of 10 000, invalid UTF-8) is rejected alone by index and never the batch
-// (platform-api.md "Validation"). It needs only the array's structure to be intact:
+// (docs/platform-api.md "Validation"). It needs only the array's structure to be intact:
 // strings closed, brackets balanced. It answers 400 with a detail naming the byte offset
 // when the body is not that one-key object (nothing after it), and 413 past
-// otelbridge.MaxEventsPerRequest events. Its memory is the returned slice headers: the
+// platform.MaxEventsPerRequest events. Its memory is the returned slice headers: the
 // events alias body.
 func splitBatch(body []byte) ([]json.RawMessage, *httpError) {
 	p := &batchScanner{b: body}
@@ -96,9 +96,9 @@ func splitBatch(body []byte) ([]json.RawMessage, *httpError) {
 	if events == nil {
 		return nil, bad(`"traces" is missing or null`)
 	}
-	if n := len(events); n > otelbridge.MaxEventsPerRequest {
+	if n := len(events); n > platform.MaxEventsPerRequest {
 		return nil, fail(http.StatusRequestEntityTooLarge,
-			fmt.Sprintf("%d events in one request, over the limit of %d", n, otelbridge.MaxEventsPerRequest))
+			fmt.Sprintf("%d events in one request, over the limit of %d", n, platform.MaxEventsPerRequest))
 	}
 	return events, nil
 }
@@ -146,7 +146,7 @@ func (p *batchScanner) valueKind() string {
 
 // array reads the value of "traces": null (nil, no error), or an array whose elements are
 // returned as raw text. An element's extent is found by counting brackets outside strings,
-// with no depth limit; what is inside is left to otelbridge.DecodeEvent.
+// with no depth limit; what is inside is left to contract.DecodeEvent.
 func (p *batchScanner) array() ([]json.RawMessage, string) {
 	if p.eof() {
 		return nil, "truncated JSON"

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // BenchmarkIngest posts gzip batches of 100 three-span traces' worth of events (300
@@ -22,7 +22,7 @@ func BenchmarkIngest(b *testing.B) {
 	ts := newHTTPTest(b, srv)
 	bodies := make([][]byte, 16)
 	for i := range bodies {
-		var evs []otelbridge.TraceEvent
+		var evs []platform.TraceEvent
 		for j := 0; j < 100; j++ {
 			_, tr := newTrace(b, time.Now().UTC(), fmt.Sprintf("bench %d/%d", i, j))
 			evs = append(evs, tr...)

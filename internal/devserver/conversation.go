@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 
-	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 	"github.com/llmtrace/llmtrace/semconv"
 )
 
@@ -50,7 +50,7 @@ type conversation struct {
 //
 // Content may be a string, an array of parts ({"type":"text","text":…} and others) or any
 // JSON. Anything else is left unrecognised and shown as JSON.
-func renderContent(raw json.RawMessage, isOutput bool, ev *otelbridge.TraceEvent) conversation {
+func renderContent(raw json.RawMessage, isOutput bool, ev *platform.TraceEvent) conversation {
 	var c conversation
 	if len(raw) == 0 || string(raw) == "null" {
 		return c
@@ -65,7 +65,7 @@ func renderContent(raw json.RawMessage, isOutput bool, ev *otelbridge.TraceEvent
 	if isOutput {
 		defaultRole = "assistant"
 	}
-	if ev.Type == otelbridge.TypeTool {
+	if ev.Type == platform.TypeTool {
 		name, _ := ev.Metadata[semconv.GenAIToolName].(string)
 		if name == "" {
 			name = strings.TrimPrefix(ev.Name, "execute_tool ")

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // Every input and output of a model call, tool call or agent in the golden mappings of the
@@ -22,7 +22,7 @@ func TestRenderGoldenContent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var batch otelbridge.Batch
+		var batch platform.Batch
 		if err := json.Unmarshal(b, &batch); err != nil {
 			t.Fatal(err)
 		}
@@ -31,11 +31,11 @@ func TestRenderGoldenContent(t *testing.T) {
 				raw    json.RawMessage
 				output bool
 			}{{ev.Input, false}, {ev.Output, true}} {
-				if len(side.raw) == 0 || ev.Type == otelbridge.TypeError || ev.Type == otelbridge.TypeCustom && !strings.Contains(string(side.raw), "role") {
+				if len(side.raw) == 0 || ev.Type == platform.TypeError || ev.Type == platform.TypeCustom && !strings.Contains(string(side.raw), "role") {
 					continue
 				}
 				c := renderContent(side.raw, side.output, &ev)
-				if ev.Type == otelbridge.TypeCustom || ev.Type == otelbridge.TypeChat {
+				if ev.Type == platform.TypeCustom || ev.Type == platform.TypeChat {
 					if strings.Contains(string(side.raw), `"args"`) { // Traceloop task/workflow arguments: not a conversation
 						continue
 					}
@@ -50,12 +50,12 @@ func TestRenderGoldenContent(t *testing.T) {
 					for _, tc := range m.ToolCalls {
 						got++
 						// Traceloop's tool span records {"args": [], "kwargs": {}}: no city there.
-						if tc.Name == "" || tc.Arguments == "" || ev.Type != otelbridge.TypeTool && !strings.Contains(tc.Arguments, "Paris") {
+						if tc.Name == "" || tc.Arguments == "" || ev.Type != platform.TypeTool && !strings.Contains(tc.Arguments, "Paris") {
 							t.Errorf("%s %s: tool call %+v lacks its name or arguments", filepath.Base(f), ev.Name, tc)
 						}
 					}
 				}
-				if ev.Type != otelbridge.TypeTool && got != calls {
+				if ev.Type != platform.TypeTool && got != calls {
 					t.Errorf("%s %s: %d tool calls rendered, %d in the JSON", filepath.Base(f), ev.Name, got, calls)
 				}
 			}
@@ -64,7 +64,7 @@ func TestRenderGoldenContent(t *testing.T) {
 }
 
 func TestRenderShapes(t *testing.T) {
-	llm := &otelbridge.TraceEvent{Type: otelbridge.TypeLLM, Name: "chat"}
+	llm := &platform.TraceEvent{Type: platform.TypeLLM, Name: "chat"}
 	for _, tc := range []struct {
 		name   string
 		raw    string

@@ -1,11 +1,11 @@
 // Package devserver is llmtrace's local stand-in for the platform: it speaks the ingest
-// contract of platform-api.md strictly, stores events in SQLite (modernc.org/sqlite, no
+// contract of docs/platform-api.md strictly, stores events in SQLite (modernc.org/sqlite, no
 // cgo) and serves them back as JSON and as a web page. cmd/llmtrace-devserver wraps it;
 // end-to-end tests of other packages run it in-process with New and httptest.
 //
 // # Ingest: POST /v1/traces
 //
-// Request and replies as platform-api.md fixes them:
+// Request and replies as docs/platform-api.md fixes them:
 //
 //   - Authorization: "Bearer <key>" when Config.APIKey is set. Missing or not a Bearer
 //     credential → 401, wrong key → 403, both {"error": "..."}; the key is never echoed.
@@ -14,7 +14,7 @@
 //     open, and 415 names the problem exactly; like 400 it is permanent for a shipper.
 //   - Content-Encoding gzip (or x-gzip), zstd, identity or absent; any other coding → 415.
 //     A corrupt gzip/zstd stream → 400.
-//   - The body may be at most 5 MiB (otelbridge.MaxRequestBytes) after decompression:
+//   - The body may be at most 5 MiB (platform.MaxRequestBytes) after decompression:
 //     the wire is capped by http.MaxBytesReader (plus 64 KiB for compression overhead)
 //     and the decompressed stream by a limited reader, so a request never has more than
 //     5 MiB + 1 byte of body read into memory (a 50 MiB body or gzip bomb included);
@@ -24,10 +24,10 @@
 //     is split into its events without decoding them (brackets counted outside strings,
 //     no depth limit), so an event nested past encoding/json's 10 000 levels, with a
 //     syntax error inside, or with invalid UTF-8 is rejected alone by index.
-//   - Each event is decoded with otelbridge.DecodeEvent, the one definition of a valid
+//   - Each event is decoded with contract.DecodeEvent, the one definition of a valid
 //     event, plus the rules a decoded value no longer shows: the event's bytes must be
 //     valid UTF-8; startTime and endTime must be UTC ("Z" or a zero offset; "+02:00" is
-//     rejected, as platform-api.md says "RFC 3339 UTC"). Invalid events are reported as
+//     rejected, as docs/platform-api.md says "RFC 3339 UTC"). Invalid events are reported as
 //     200 {"accepted": n, "rejected": [{"index": i, "error": "field: reason"}]} and the
 //     valid ones are stored (partial success); all valid → 200 {"accepted": n}.
 //   - UUIDs (traceId, spanId, parentSpanId, threadId) are lower-cased before the upsert,

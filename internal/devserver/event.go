@@ -8,10 +8,11 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/internal/contract"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
-// acceptEvent decides one raw event of a batch. On top of otelbridge.DecodeEvent (the one
+// acceptEvent decides one raw event of a batch. On top of contract.DecodeEvent (the one
 // definition of a valid event) the dev platform applies the contract's rules that a
 // decoded time.Time or Go string no longer shows:
 //
@@ -19,7 +20,7 @@ import (
 //     "(event): invalid UTF-8 at byte N" — encoding/json would silently turn the bad
 //     bytes into U+FFFD while json.Compact kept them, and the stored event would be served
 //     back as invalid JSON;
-//   - startTime and endTime must be UTC (platform-api.md: "RFC 3339 UTC"): "Z" or a zero
+//   - startTime and endTime must be UTC (docs/platform-api.md: "RFC 3339 UTC"): "Z" or a zero
 //     offset; "+02:00" is rejected naming the field and its offset;
 //   - the UUIDs (traceId, spanId, parentSpanId, threadId) are stored in lower case, in the
 //     columns and in the stored JSON, so the upsert by (traceId, spanId) treats "ABC…" and
@@ -30,7 +31,7 @@ func acceptEvent(raw []byte) (storedEvent, string) {
 	if !utf8.Valid(raw) {
 		return storedEvent{}, fmt.Sprintf("(event): invalid UTF-8 at byte %d of the event", invalidUTF8At(raw))
 	}
-	ev, err := otelbridge.DecodeEvent(raw)
+	ev, err := contract.DecodeEvent(raw)
 	if err != nil {
 		return storedEvent{}, describe(err)
 	}
@@ -79,7 +80,7 @@ func checkUTC(field string, t time.Time) string {
 }
 
 // lowerIDs lower-cases the event's UUIDs in place and reports whether any changed.
-func lowerIDs(ev *otelbridge.TraceEvent) bool {
+func lowerIDs(ev *platform.TraceEvent) bool {
 	changed := false
 	for _, p := range []*string{&ev.TraceID, &ev.SpanID, &ev.ParentSpanID, &ev.ThreadID} {
 		if l := strings.ToLower(*p); l != *p {
@@ -92,7 +93,7 @@ func lowerIDs(ev *otelbridge.TraceEvent) bool {
 // rewriteIDs re-writes the top-level traceId, spanId, parentSpanId and threadId values of a
 // compacted event object with ev's (lower-cased) IDs, keeping every other key and value
 // byte for byte and in order.
-func rewriteIDs(compact []byte, ev *otelbridge.TraceEvent) ([]byte, error) {
+func rewriteIDs(compact []byte, ev *platform.TraceEvent) ([]byte, error) {
 	ids := map[string]string{"traceId": ev.TraceID, "spanId": ev.SpanID,
 		"parentSpanId": ev.ParentSpanID, "threadId": ev.ThreadID}
 	dec := json.NewDecoder(bytes.NewReader(compact))

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // Each filter of GET /v1/traces (and the page's form) narrows the list as documented;
@@ -19,11 +19,11 @@ func TestListFilters(t *testing.T) {
 	b, evB := newTrace(t, t0.Add(time.Hour), "billing agent")
 	c, evC := newTrace(t, t0.Add(2*time.Hour), "weather agent")
 	evB[1].Model = "claude-sonnet-4"
-	evB[2].Status, evB[2].Error = otelbridge.StatusError, &otelbridge.EventError{Type: "E", Message: "m"}
+	evB[2].Status, evB[2].Error = platform.StatusError, &platform.EventError{Type: "E", Message: "m"}
 	for i := range evC {
-		evC[i].Status = otelbridge.StatusUnset
+		evC[i].Status = platform.StatusUnset
 	}
-	evC[2].Type = otelbridge.TypeCustom
+	evC[2].Type = platform.TypeCustom
 	evC[2].Name = "lookup_%_under_score"
 	if r := post(t, ts, bytes.NewReader(batchJSON(t, append(append(evA, evB...), evC...))), nil); r.status != http.StatusOK {
 		t.Fatalf("%d %s", r.status, r.body)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/llmtrace/llmtrace/internal/pdataview"
 	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 const capturesDir = "../../testdata/captures"
@@ -29,7 +30,7 @@ func readCapture(t testing.TB, name string) ptrace.Traces {
 }
 
 // mapTraces maps OTLP traces with the default mapper, as the shippers do.
-func mapTraces(t testing.TB, td ptrace.Traces) []otelbridge.TraceEvent {
+func mapTraces(t testing.TB, td ptrace.Traces) []platform.TraceEvent {
 	t.Helper()
 	evs, err := otelbridge.NewMapper(otelbridge.MapOptions{}).Map(pdataview.Spans(td))
 	if err != nil {
@@ -66,7 +67,7 @@ const fixtureCostUSD = 0.0000165
 //     of the failed call in vercel-ai-v5-error-500.json;
 //   - the first chat span gets gen_ai.usage.cost = fixtureCostUSD, since no capture
 //     reports a cost; the mapper turns it into usage.cost_usd and rolls it up.
-func agentTrace(t testing.TB) []otelbridge.TraceEvent {
+func agentTrace(t testing.TB) []platform.TraceEvent {
 	t.Helper()
 	td := readCapture(t, "vercel-ai-v7-otel-tool-loop.json")
 	failed := findSpan(t, readCapture(t, "vercel-ai-v5-error-500.json"), "ai.generateText.doGenerate")

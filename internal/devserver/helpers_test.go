@@ -15,8 +15,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
-
-	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 const testKey = "dev-secret-key-123"
@@ -54,38 +53,38 @@ var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 // (42/17/59 tokens, as the fake provider answers) and a tool call under it.
 type traceIDs struct{ trace, thread, root, llm, tool string }
 
-func newTrace(t testing.TB, start time.Time, rootName string) (traceIDs, []otelbridge.TraceEvent) {
+func newTrace(t testing.TB, start time.Time, rootName string) (traceIDs, []platform.TraceEvent) {
 	t.Helper()
 	ids := traceIDs{trace: newV7(t), thread: newV7(t), root: newV7(t), llm: newV7(t), tool: newV7(t)}
 	ms := func(n int) time.Time { return start.Add(time.Duration(n) * time.Millisecond) }
-	evs := []otelbridge.TraceEvent{
+	evs := []platform.TraceEvent{
 		{
 			TraceID: ids.trace, SpanID: ids.root, ThreadID: ids.thread, Name: rootName,
-			Type: otelbridge.TypeChat, StartTime: ms(0), EndTime: ms(250), DurationMs: 250,
+			Type: platform.TypeChat, StartTime: ms(0), EndTime: ms(250), DurationMs: 250,
 			Input:  json.RawMessage(`{"messages":[{"role":"user","content":"Weather in Paris?"}]}`),
 			Output: json.RawMessage(`{"response":"Sunny, 21 °C"}`),
-			Status: otelbridge.StatusOK, SessionID: "sess-heldout-001", UserID: "user-heldout-42",
+			Status: platform.StatusOK, SessionID: "sess-heldout-001", UserID: "user-heldout-42",
 		},
 		{
 			TraceID: ids.trace, SpanID: ids.llm, ParentSpanID: ids.root, ThreadID: ids.thread,
-			Name: "chat gpt-4o-mini", Type: otelbridge.TypeLLM, StartTime: ms(10), EndTime: ms(110),
+			Name: "chat gpt-4o-mini", Type: platform.TypeLLM, StartTime: ms(10), EndTime: ms(110),
 			DurationMs: 100, Model: "gpt-4o-mini-2024-07-18", Provider: "openai",
-			Usage:  &otelbridge.Usage{PromptTokens: 42, CompletionTokens: 17, TotalTokens: 59, CachedTokens: 8, ReasoningTokens: 5},
+			Usage:  &platform.Usage{PromptTokens: 42, CompletionTokens: 17, TotalTokens: 59, CachedTokens: 8, ReasoningTokens: 5},
 			Output: json.RawMessage(`{"tool_calls":[{"name":"get_weather","arguments":{"city":"Paris"}}]}`),
-			Status: otelbridge.StatusOK, Metadata: map[string]any{"otel.span_id": "0123456789abcdef"},
+			Status: platform.StatusOK, Metadata: map[string]any{"otel.span_id": "0123456789abcdef"},
 		},
 		{
 			TraceID: ids.trace, SpanID: ids.tool, ParentSpanID: ids.llm, ThreadID: ids.thread,
-			Name: "execute_tool get_weather", Type: otelbridge.TypeTool, StartTime: ms(120), EndTime: ms(130),
+			Name: "execute_tool get_weather", Type: platform.TypeTool, StartTime: ms(120), EndTime: ms(130),
 			DurationMs: 10, Input: json.RawMessage(`{"city":"Paris"}`), Output: json.RawMessage(`"sunny"`),
 		},
 	}
 	return ids, evs
 }
 
-func batchJSON(t testing.TB, evs []otelbridge.TraceEvent) []byte {
+func batchJSON(t testing.TB, evs []platform.TraceEvent) []byte {
 	t.Helper()
-	b, err := json.Marshal(otelbridge.Batch{Traces: evs})
+	b, err := json.Marshal(platform.Batch{Traces: evs})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,8 +11,7 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
-
-	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // compressedSlack is how much larger than MaxRequestBytes a compressed body may be on the
@@ -48,7 +47,7 @@ func fail(status int, msg string, details ...string) *httpError {
 	return &httpError{status: status, msg: msg, details: details}
 }
 
-// handleIngest is POST /v1/traces (platform-api.md "Request" and "Response").
+// handleIngest is POST /v1/traces (docs/platform-api.md "Request" and "Response").
 func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 	key := r.Header.Get("Idempotency-Key")
 	if err := s.ingest(w, r, key); err != nil {
@@ -140,7 +139,7 @@ func checkContentType(ct string) *httpError {
 // compressed stream is 400; an unknown Content-Encoding is 415.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, string, *httpError) {
 	encoding := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding")))
-	wireLimit := int64(otelbridge.MaxRequestBytes)
+	wireLimit := int64(platform.MaxRequestBytes)
 	if encoding != "" && encoding != "identity" {
 		wireLimit += compressedSlack
 	}
@@ -171,7 +170,7 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, string, *httpErro
 		return nil, encoding, fail(http.StatusUnsupportedMediaType,
 			fmt.Sprintf("unsupported Content-Encoding %q: want gzip, zstd or identity", encoding))
 	}
-	body, err := io.ReadAll(io.LimitReader(src, otelbridge.MaxRequestBytes+1))
+	body, err := io.ReadAll(io.LimitReader(src, platform.MaxRequestBytes+1))
 	if err != nil {
 		what := "reading body"
 		if src != wire {
@@ -179,7 +178,7 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, string, *httpErro
 		}
 		return nil, encoding, bodyError(err, what)
 	}
-	if len(body) > otelbridge.MaxRequestBytes {
+	if len(body) > platform.MaxRequestBytes {
 		return nil, encoding, tooLarge()
 	}
 	return body, encoding, nil
@@ -187,7 +186,7 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, string, *httpErro
 
 func tooLarge() *httpError {
 	return fail(http.StatusRequestEntityTooLarge,
-		fmt.Sprintf("request body over %d bytes after decompression", otelbridge.MaxRequestBytes))
+		fmt.Sprintf("request body over %d bytes after decompression", platform.MaxRequestBytes))
 }
 
 // bodyError classifies a read error: the wire limit is 413, anything else 400.
@@ -201,7 +200,7 @@ func bodyError(err error, what string) *httpError {
 
 // describe renders an event's validation error for the rejected list: "field: reason".
 func describe(err error) string {
-	var ve *otelbridge.ValidationError
+	var ve *platform.ValidationError
 	if errors.As(err, &ve) {
 		return ve.Field + ": " + ve.Reason
 	}

@@ -15,8 +15,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-
-	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 func TestAuth(t *testing.T) {
@@ -69,7 +68,7 @@ func TestIngestStoresAndServesBack(t *testing.T) {
 	srv, ts := newTestServer(t, testKey)
 	ids, evs := newTrace(t, t0, "weather agent")
 	// Send out of order: GET must order by startTime.
-	sent := []otelbridge.TraceEvent{evs[2], evs[0], evs[1]}
+	sent := []platform.TraceEvent{evs[2], evs[0], evs[1]}
 	r := post(t, ts, bytes.NewReader(batchJSON(t, sent)), nil)
 	if r.status != http.StatusOK {
 		t.Fatalf("status %d: %s", r.status, r.body)
@@ -83,7 +82,7 @@ func TestIngestStoresAndServesBack(t *testing.T) {
 		t.Fatalf("GET: %d %q %s", g.status, g.header.Get("Content-Type"), g.body)
 	}
 	var got struct {
-		Events []otelbridge.TraceEvent `json:"events"`
+		Events []platform.TraceEvent `json:"events"`
 	}
 	if err := json.Unmarshal(g.body, &got); err != nil {
 		t.Fatal(err)
@@ -151,7 +150,7 @@ func TestPartialSuccessRejectsByIndex(t *testing.T) {
 	}
 }
 
-// Every kind of invalid event is judged by otelbridge.DecodeEvent and rejected alone.
+// Every kind of invalid event is judged by contract.DecodeEvent and rejected alone.
 func TestInvalidEventsRejectedAlone(t *testing.T) {
 	srv, ts := newTestServer(t, testKey)
 	_, evs := newTrace(t, t0, "valid")
@@ -211,7 +210,7 @@ func TestIdempotentUpsert(t *testing.T) {
 		t.Fatalf("same batch twice: %d events stored, want 3", n)
 	}
 	evs[0].Name = "renamed"
-	evs[1].Usage = &otelbridge.Usage{PromptTokens: 100, CompletionTokens: 1, TotalTokens: 101}
+	evs[1].Usage = &platform.Usage{PromptTokens: 100, CompletionTokens: 1, TotalTokens: 101}
 	evs[1].Model = "gpt-4o"
 	if r := post(t, ts, bytes.NewReader(batchJSON(t, evs)), nil); r.status != http.StatusOK {
 		t.Fatalf("update: %d %s", r.status, r.body)
@@ -264,8 +263,8 @@ func TestCompressedBodies(t *testing.T) {
 
 func TestBodyLimits(t *testing.T) {
 	_, ts := newTestServer(t, testKey)
-	atLimit := paddedBody(otelbridge.MaxRequestBytes)
-	over := paddedBody(otelbridge.MaxRequestBytes + 1)
+	atLimit := paddedBody(platform.MaxRequestBytes)
+	over := paddedBody(platform.MaxRequestBytes + 1)
 	for _, tc := range []struct {
 		name     string
 		body     []byte
@@ -298,7 +297,7 @@ func TestCompressedWireLimit(t *testing.T) {
 	t.Run("gzip of empty blocks", func(t *testing.T) {
 		body := []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff} // gzip header, deflate
 		emptyStored := []byte{0, 0, 0, 0xff, 0xff}            // non-final stored block, length 0
-		body = append(body, bytes.Repeat(emptyStored, (otelbridge.MaxRequestBytes+compressedSlack)/5+1)...)
+		body = append(body, bytes.Repeat(emptyStored, (platform.MaxRequestBytes+compressedSlack)/5+1)...)
 		r := post(t, ts, io.MultiReader(bytes.NewReader(body)), map[string]string{"Content-Encoding": "gzip"})
 		if r.status != http.StatusRequestEntityTooLarge {
 			t.Fatalf("status %d, want 413: %s", r.status, r.body)
@@ -312,7 +311,7 @@ func TestCompressedWireLimit(t *testing.T) {
 			t.Fatalf("status %d, want 400: %s", r.status, r.body)
 		}
 	})
-	noise := make([]byte, otelbridge.MaxRequestBytes+compressedSlack+1)
+	noise := make([]byte, platform.MaxRequestBytes+compressedSlack+1)
 	rand.NewChaCha8([32]byte{1}).Read(noise)
 	for _, tc := range []struct {
 		encoding string
@@ -320,7 +319,7 @@ func TestCompressedWireLimit(t *testing.T) {
 	}{{"gzip", gzipBytes}, {"zstd", zstdBytes}} {
 		t.Run(tc.encoding, func(t *testing.T) {
 			body := tc.compress(t, noise)
-			if len(body) <= otelbridge.MaxRequestBytes+compressedSlack {
+			if len(body) <= platform.MaxRequestBytes+compressedSlack {
 				t.Fatalf("compressed noise is only %d bytes", len(body))
 			}
 			r := post(t, ts, io.MultiReader(bytes.NewReader(body)), map[string]string{"Content-Encoding": tc.encoding})
@@ -333,12 +332,12 @@ func TestCompressedWireLimit(t *testing.T) {
 
 func TestEventCountLimit(t *testing.T) {
 	srv, ts := newTestServer(t, testKey)
-	many := func(n int) []otelbridge.TraceEvent {
+	many := func(n int) []platform.TraceEvent {
 		trace, thread := newV7(t), newV7(t)
-		evs := make([]otelbridge.TraceEvent, n)
+		evs := make([]platform.TraceEvent, n)
 		for i := range evs {
-			evs[i] = otelbridge.TraceEvent{TraceID: trace, SpanID: newV7(t), ThreadID: thread,
-				Name: fmt.Sprintf("span %d", i), Type: otelbridge.TypeCustom, StartTime: t0.Add(time.Duration(i))}
+			evs[i] = platform.TraceEvent{TraceID: trace, SpanID: newV7(t), ThreadID: thread,
+				Name: fmt.Sprintf("span %d", i), Type: platform.TypeCustom, StartTime: t0.Add(time.Duration(i))}
 		}
 		return evs
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // traceFilter selects traces for listTraces. A trace matches when all the set fields
@@ -23,8 +23,8 @@ import (
 // skip, Ascending lists oldest first instead of newest first.
 type traceFilter struct {
 	Name, Model   string
-	Type          otelbridge.Type
-	Status        otelbridge.Status
+	Type          platform.Type
+	Status        platform.Status
 	ThreadID      string
 	SessionID     string
 	UserID        string
@@ -47,7 +47,7 @@ type traceSummary struct {
 	// Name is the root span's name: the event without parentSpanId, else the earliest.
 	Name string `json:"name"`
 	// Type is the root span's type.
-	Type otelbridge.Type `json:"type"`
+	Type platform.Type `json:"type"`
 	// ThreadID, SessionID and UserID are the root span's (omitted when empty).
 	ThreadID  string `json:"threadId,omitempty"`
 	SessionID string `json:"sessionId,omitempty"`
@@ -60,10 +60,10 @@ type traceSummary struct {
 	SpanCount int `json:"spanCount"`
 	// Usage is Σ usage over the trace's events (tokens; cost_usd in USD), zero fields
 	// omitted; absent when no event reports any usage.
-	Usage *otelbridge.Usage `json:"usage,omitempty"`
+	Usage *platform.Usage `json:"usage,omitempty"`
 	// Status is "error" when any event has status or type "error", else "ok" when any
 	// event has status "ok", else "unset" (no span reported an outcome).
-	Status otelbridge.Status `json:"status"`
+	Status platform.Status `json:"status"`
 	// Error is Status == "error".
 	Error bool `json:"error"`
 }
@@ -99,11 +99,11 @@ func (s *store) listTraces(ctx context.Context, f traceFilter) ([]traceSummary, 
 	}
 	var havingArgs []any
 	switch f.Status {
-	case otelbridge.StatusError:
+	case platform.StatusError:
 		having = append(having, `err = 1`)
-	case otelbridge.StatusOK:
+	case platform.StatusOK:
 		having = append(having, `err = 0 AND anyok = 1`)
-	case otelbridge.StatusUnset:
+	case platform.StatusUnset:
 		having = append(having, `err = 0 AND anyok = 0`)
 	}
 	if !f.From.IsZero() {
@@ -168,17 +168,17 @@ ORDER BY agg.st ` + dir + `, agg.trace_id ` + dir
 		t.StartTime = st
 		t.DurationMs = float64(et.Sub(st)) / float64(time.Millisecond)
 		if pt+ct+tt+cached+reasoning+cost > 0 {
-			t.Usage = &otelbridge.Usage{PromptTokens: clampTokens(pt), CompletionTokens: clampTokens(ct),
+			t.Usage = &platform.Usage{PromptTokens: clampTokens(pt), CompletionTokens: clampTokens(ct),
 				TotalTokens: clampTokens(tt), CachedTokens: clampTokens(cached),
 				ReasoningTokens: clampTokens(reasoning), CostUSD: cost}
 		}
 		switch {
 		case isErr != 0:
-			t.Status, t.Error = otelbridge.StatusError, true
+			t.Status, t.Error = platform.StatusError, true
 		case anyOK != 0:
-			t.Status = otelbridge.StatusOK
+			t.Status = platform.StatusOK
 		default:
-			t.Status = otelbridge.StatusUnset
+			t.Status = platform.StatusUnset
 		}
 		out = append(out, t)
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 func listTraces(t *testing.T, tsURL func(string) reply, query url.Values) []traceSummary {
@@ -41,14 +41,14 @@ func TestListTraces(t *testing.T) {
 		evB[i].SessionID, evB[i].UserID = "", ""
 	}
 	evB[0].SessionID, evB[0].UserID = "sess-1", "u2"
-	evB[2].Status = otelbridge.StatusError
-	evB[2].Error = &otelbridge.EventError{Type: "TimeoutError", Message: "weather API timed out"}
+	evB[2].Status = platform.StatusError
+	evB[2].Error = &platform.EventError{Type: "TimeoutError", Message: "weather API timed out"}
 	for i := range evC {
 		evC[i].SessionID, evC[i].UserID = "", ""
 	}
 	evC[0].SessionID, evC[0].UserID = "sess-2", "u1"
 	// Send the child spans first to check the root is found by parentSpanId, not order.
-	all := append(append(append([]otelbridge.TraceEvent{}, evA[1:]...), evA[0]), append(evB, evC...)...)
+	all := append(append(append([]platform.TraceEvent{}, evA[1:]...), evA[0]), append(evB, evC...)...)
 	if r := post(t, ts, bytes.NewReader(batchJSON(t, all)), nil); r.status != http.StatusOK {
 		t.Fatalf("%d %s", r.status, r.body)
 	}
@@ -58,7 +58,7 @@ func TestListTraces(t *testing.T) {
 		t.Fatalf("want C, B, A newest first, got %+v", got)
 	}
 	sa := got[2]
-	if sa.Name != "trace A" || sa.Type != otelbridge.TypeChat || sa.SpanCount != 3 || sa.DurationMs != 250 ||
+	if sa.Name != "trace A" || sa.Type != platform.TypeChat || sa.SpanCount != 3 || sa.DurationMs != 250 ||
 		!sa.StartTime.Equal(t0) || sa.ThreadID != a.thread || sa.SessionID != "sess-1" || sa.UserID != "u1" || sa.Error {
 		t.Fatalf("summary of A: %+v", sa)
 	}

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 //go:embed templates/*.html
@@ -165,7 +165,7 @@ func (s *Server) handleTracePage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusOK, "trace", tracePage{Title: tv.Name, Trace: tv})
 }
 
-func (s *Server) events(r *http.Request, traceID string) ([]otelbridge.TraceEvent, error) {
+func (s *Server) events(r *http.Request, traceID string) ([]platform.TraceEvent, error) {
 	raws, err := s.store.rawEvents(r.Context(), traceID)
 	if err != nil {
 		return nil, err

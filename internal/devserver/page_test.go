@@ -8,9 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/llmtrace/llmtrace/platform"
 	"golang.org/x/net/html"
-
-	"github.com/llmtrace/llmtrace/otelbridge"
 )
 
 const hostileName = `<script>alert("x")</script>`
@@ -153,7 +152,7 @@ func TestListStatusAndNoUsage(t *testing.T) {
 	for i := range evU {
 		evU[i].Status = ""
 	}
-	evU[2].Status = otelbridge.StatusUnset
+	evU[2].Status = platform.StatusUnset
 	noUsage, evN := newTrace(t, t0.Add(time.Minute), "no usage")
 	evN[1].Usage = nil
 	ok, evO := newTrace(t, t0.Add(2*time.Minute), "ok")
@@ -161,12 +160,12 @@ func TestListStatusAndNoUsage(t *testing.T) {
 		t.Fatalf("%d %s", r.status, r.body)
 	}
 	want := map[string]struct {
-		status otelbridge.Status
+		status platform.Status
 		tokens string
 	}{
-		unset.trace:   {otelbridge.StatusUnset, "42 / 17 / 59"},
-		noUsage.trace: {otelbridge.StatusOK, "—"},
-		ok.trace:      {otelbridge.StatusOK, "42 / 17 / 59"},
+		unset.trace:   {platform.StatusUnset, "42 / 17 / 59"},
+		noUsage.trace: {platform.StatusOK, "—"},
+		ok.trace:      {platform.StatusOK, "42 / 17 / 59"},
 	}
 	for _, s := range listTraces(t, func(p string) reply { return get(t, ts, p) }, nil) {
 		if s.Status != want[s.TraceID].status {
@@ -293,7 +292,7 @@ func TestThreadPage(t *testing.T) {
 
 func TestSpanTreeOrphansAndCycles(t *testing.T) {
 	a, b, c, d := "a", "b", "c", "d"
-	evs := []otelbridge.TraceEvent{
+	evs := []platform.TraceEvent{
 		{SpanID: a, Name: "root"},
 		{SpanID: b, ParentSpanID: "missing", Name: "orphan"}, // parent not stored: a root
 		{SpanID: c, ParentSpanID: d, Name: "cycle c"},        // c ↔ d: unreachable from roots

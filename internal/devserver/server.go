@@ -7,7 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // Config configures a Server.
@@ -62,9 +62,9 @@ func (s *Server) Close() error { return s.store.close() }
 
 // Events returns the stored events of one trace (traceId, a UUID v7 string), ordered by
 // startTime then spanId; an empty slice when the trace is unknown.
-func (s *Server) Events(ctx context.Context, traceID string) ([]otelbridge.TraceEvent, error) {
+func (s *Server) Events(ctx context.Context, traceID string) ([]platform.TraceEvent, error) {
 	if traceID == "" {
-		return []otelbridge.TraceEvent{}, nil
+		return []platform.TraceEvent{}, nil
 	}
 	raws, err := s.store.rawEvents(ctx, traceID)
 	if err != nil {
@@ -74,7 +74,7 @@ func (s *Server) Events(ctx context.Context, traceID string) ([]otelbridge.Trace
 }
 
 // AllEvents returns every stored event, ordered by traceId, then startTime, then spanId.
-func (s *Server) AllEvents(ctx context.Context) ([]otelbridge.TraceEvent, error) {
+func (s *Server) AllEvents(ctx context.Context) ([]platform.TraceEvent, error) {
 	raws, err := s.store.rawEvents(ctx, "")
 	if err != nil {
 		return nil, err

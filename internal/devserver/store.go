@@ -9,8 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/llmtrace/llmtrace/otelbridge"
-
+	"github.com/llmtrace/llmtrace/platform"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver (pure Go, no cgo)
 )
 
@@ -105,7 +104,7 @@ func (s *store) close() error { return s.db.Close() }
 
 // storedEvent is one valid event of a batch: the decoded event and its compacted JSON.
 type storedEvent struct {
-	ev  otelbridge.TraceEvent
+	ev  platform.TraceEvent
 	raw []byte
 }
 
@@ -132,7 +131,7 @@ func (s *store) upsert(ctx context.Context, events []storedEvent) (err error) {
 	now := time.Now().UTC().Format(timeLayout)
 	for _, se := range events {
 		ev := &se.ev
-		var u otelbridge.Usage
+		var u platform.Usage
 		if ev.Usage != nil {
 			u = *ev.Usage
 		}
@@ -183,10 +182,10 @@ func (s *store) rawEvents(ctx context.Context, traceID string) ([]json.RawMessag
 }
 
 // decodeStored decodes stored event JSON into TraceEvents.
-func decodeStored(raws []json.RawMessage) ([]otelbridge.TraceEvent, error) {
-	out := make([]otelbridge.TraceEvent, 0, len(raws))
+func decodeStored(raws []json.RawMessage) ([]platform.TraceEvent, error) {
+	out := make([]platform.TraceEvent, 0, len(raws))
 	for _, raw := range raws {
-		var ev otelbridge.TraceEvent
+		var ev platform.TraceEvent
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.UseNumber() // metadata numbers keep their exact text
 		if err := dec.Decode(&ev); err != nil {

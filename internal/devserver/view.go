@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 	"github.com/llmtrace/llmtrace/semconv"
 )
 
@@ -20,7 +20,7 @@ type traceView struct {
 	Name       string
 	Start      time.Time
 	DurationMs float64
-	Status     otelbridge.Status
+	Status     platform.Status
 	// Usage is Σ usage over the events (nil when none reports any).
 	Usage     *usageView
 	Models    []string
@@ -35,10 +35,10 @@ type traceView struct {
 // spanView is one span: the event, its depth in the tree, its bar on the timeline (offset
 // and width in % of the trace's duration) and what the detail panel shows.
 type spanView struct {
-	Ev         otelbridge.TraceEvent
+	Ev         platform.TraceEvent
 	Depth      int
 	Indent     float64 // em
-	Status     otelbridge.Status
+	Status     platform.Status
 	Duration   string // ms, "" without endTime
 	StartAt    string // ms after the trace's start
 	OffsetPct  float64
@@ -63,7 +63,7 @@ type usageView struct {
 }
 
 // newUsageView renders u; nil when it reports nothing.
-func newUsageView(u *otelbridge.Usage) *usageView {
+func newUsageView(u *platform.Usage) *usageView {
 	if u == nil || (u.PromptTokens|u.CompletionTokens|u.TotalTokens|u.CachedTokens|u.ReasoningTokens) == 0 && u.CostUSD == 0 {
 		return nil
 	}
@@ -88,10 +88,10 @@ func formatUSD(c float64) string {
 }
 
 // newTraceView builds the trace page's view of events (non-empty, ordered by startTime).
-func newTraceView(id string, events []otelbridge.TraceEvent) traceView {
-	tv := traceView{TraceID: id, Status: otelbridge.StatusUnset}
+func newTraceView(id string, events []platform.TraceEvent) traceView {
+	tv := traceView{TraceID: id, Status: platform.StatusUnset}
 	start, end := events[0].StartTime, events[0].StartTime
-	var total otelbridge.Usage
+	var total platform.Usage
 	models, providers, tags := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, ev := range events {
 		if ev.StartTime.Before(start) {
@@ -105,10 +105,10 @@ func newTraceView(id string, events []otelbridge.TraceEvent) traceView {
 			end = e
 		}
 		switch {
-		case ev.Status == otelbridge.StatusError || ev.Type == otelbridge.TypeError:
-			tv.Status = otelbridge.StatusError
-		case ev.Status == otelbridge.StatusOK && tv.Status != otelbridge.StatusError:
-			tv.Status = otelbridge.StatusOK
+		case ev.Status == platform.StatusError || ev.Type == platform.TypeError:
+			tv.Status = platform.StatusError
+		case ev.Status == platform.StatusOK && tv.Status != platform.StatusError:
+			tv.Status = platform.StatusOK
 		}
 		if ev.Usage != nil {
 			u := ev.Usage
@@ -143,7 +143,7 @@ func newTraceView(id string, events []otelbridge.TraceEvent) traceView {
 // spanTree orders events depth-first from the roots (no parentSpanId, or a parent that is
 // not stored), children by startTime as given. Events caught in a parent cycle are shown
 // as roots, so every event appears exactly once.
-func spanTree(events []otelbridge.TraceEvent, start time.Time, totalMs float64) []spanView {
+func spanTree(events []platform.TraceEvent, start time.Time, totalMs float64) []spanView {
 	byID := make(map[string]bool, len(events))
 	for _, ev := range events {
 		byID[ev.SpanID] = true
@@ -179,11 +179,11 @@ func spanTree(events []otelbridge.TraceEvent, start time.Time, totalMs float64) 
 	return out
 }
 
-func newSpanView(ev otelbridge.TraceEvent, depth int, traceStart time.Time, totalMs float64) spanView {
+func newSpanView(ev platform.TraceEvent, depth int, traceStart time.Time, totalMs float64) spanView {
 	sv := spanView{Ev: ev, Depth: depth, Indent: 1.1 * float64(depth), Status: ev.Status,
 		InputRaw: prettyJSON(ev.Input), OutputRaw: prettyJSON(ev.Output)}
 	if sv.Status == "" {
-		sv.Status = otelbridge.StatusUnset
+		sv.Status = platform.StatusUnset
 	}
 	offset := msBetween(traceStart, ev.StartTime)
 	sv.StartAt = formatMs(offset)
@@ -244,13 +244,13 @@ func timeToFirstChunk(md map[string]any) string {
 
 // usageFromMap reads a usage object kept in metadata (usage_rollup, the mapper's
 // usageJSON: token counts and cost_usd).
-func usageFromMap(m map[string]any) *otelbridge.Usage {
+func usageFromMap(m map[string]any) *platform.Usage {
 	get := func(k string) int64 {
 		f, _ := number(m[k])
 		return int64(f)
 	}
 	cost, _ := number(m["cost_usd"])
-	return &otelbridge.Usage{PromptTokens: get("prompt_tokens"), CompletionTokens: get("completion_tokens"),
+	return &platform.Usage{PromptTokens: get("prompt_tokens"), CompletionTokens: get("completion_tokens"),
 		TotalTokens: get("total_tokens"), CachedTokens: get("cached_tokens"),
 		ReasoningTokens: get("reasoning_tokens"), CostUSD: cost}
 }

@@ -115,8 +115,8 @@ func benchSpanEnd(b *testing.B, pauseEvery int) {
 // the real dev platform (SQLite, strict validation): spans are ended in rounds of 1 000 and
 // flushed, and spans/s counts what the platform stored per second of wall time.
 func BenchmarkSpanProcessorThroughput(b *testing.B) {
-	dev, platform := sdkDevPlatform(b, "")
-	p, err := otelbridge.NewSpanProcessor(otelbridge.WithEndpoint(platform.URL), otelbridge.WithMaxQueueSize(4096))
+	dev, devsrv := sdkDevPlatform(b, "")
+	p, err := otelbridge.NewSpanProcessor(otelbridge.WithEndpoint(devsrv.URL), otelbridge.WithMaxQueueSize(4096))
 	if err != nil {
 		b.Fatal(err)
 	}

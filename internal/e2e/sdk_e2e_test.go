@@ -17,6 +17,7 @@ import (
 
 	"github.com/llmtrace/llmtrace/internal/pdataview"
 	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // An app instrumented with the OTel Go SDK emits agent → llm → tool turns through the
@@ -25,7 +26,7 @@ import (
 // collector path's mapping (ptrace → internal/pdataview → the same core) gives for the
 // OTLP body: one core, same bytes.
 func TestSpanProcessorMatchesOTLPMapping(t *testing.T) {
-	dev, platform := sdkDevPlatform(t, "e2e-key")
+	dev, devsrv := sdkDevPlatform(t, "e2e-key")
 	sink := &sdkOTLPSink{keep: true}
 	otlpSrv := httptest.NewServer(sink)
 	defer otlpSrv.Close()
@@ -38,7 +39,7 @@ func TestSpanProcessorMatchesOTLPMapping(t *testing.T) {
 	tags := []string{"e2e"}
 	md := map[string]any{"deployment": "ci"}
 	p, err := otelbridge.NewSpanProcessor(
-		otelbridge.WithEndpoint(platform.URL),
+		otelbridge.WithEndpoint(devsrv.URL),
 		otelbridge.WithAPIKey("e2e-key"),
 		otelbridge.WithTags(tags...),
 		otelbridge.WithMetadata(md),
@@ -92,7 +93,7 @@ func TestSpanProcessorMatchesOTLPMapping(t *testing.T) {
 		t.Fatalf("mapping the OTLP spans: %v", err)
 	}
 
-	var got []otelbridge.TraceEvent
+	var got []platform.TraceEvent
 	for id := range traceIDs {
 		evs, err := dev.Events(ctx, id)
 		if err != nil {
@@ -121,7 +122,7 @@ func TestSpanProcessorMatchesOTLPMapping(t *testing.T) {
 }
 
 // sdkCanonical encodes events as JSON, sorted by (traceId, spanId).
-func sdkCanonical(t *testing.T, evs []otelbridge.TraceEvent) [][]byte {
+func sdkCanonical(t *testing.T, evs []platform.TraceEvent) [][]byte {
 	t.Helper()
 	sort.Slice(evs, func(i, j int) bool {
 		if evs[i].TraceID != evs[j].TraceID {

@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // chatTraces is one typical chat span (official gen_ai keys, ~2 KB of messages as JSON
@@ -86,7 +87,7 @@ func BenchmarkMapChatSpanMarshal(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := json.Marshal(otelbridge.Batch{Traces: evs}); err != nil {
+		if _, err := json.Marshal(platform.Batch{Traces: evs}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -110,7 +111,7 @@ func TestChatSpanMaps(t *testing.T) {
 		t.Fatal(err, len(evs))
 	}
 	e := evs[0]
-	if e.Type != otelbridge.TypeLLM || e.Usage.PromptTokens != 420 || e.Model != "gpt-4o-mini-2024-07-18" ||
+	if e.Type != platform.TypeLLM || e.Usage.PromptTokens != 420 || e.Model != "gpt-4o-mini-2024-07-18" ||
 		len(e.Input) < 1400 || !strings.HasPrefix(string(e.Output), `{"response":"The customer`) {
 		t.Errorf("usage %+v type %s model %s input %d output %.40s", e.Usage, e.Type, e.Model, len(e.Input), e.Output)
 	}

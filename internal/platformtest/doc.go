@@ -1,5 +1,5 @@
 // Package platformtest is test support: a loopback stand-in for the llmtrace platform's
-// ingest endpoint (POST /v1/traces, /work/shared/platform-api.md) for tests of the code that
+// ingest endpoint (POST /v1/traces, docs/platform-api.md) for tests of the code that
 // ships TraceEvents to it (the otelbridge client and SpanProcessor, the collector exporter).
 //
 // A [Platform] is an httptest server on 127.0.0.1. For every request it
@@ -7,7 +7,7 @@
 //   - undoes exactly one Content-Encoding layer (gzip, zstd or identity; anything else, or a
 //     body that does not decode, is answered 400 and not recorded),
 //   - reads the body as {"traces": [...]} and each event strictly with
-//     [otelbridge.DecodeEvent], the contract's reading (unknown keys, bad IDs, limits),
+//     [contract.DecodeEvent], the contract's reading (unknown keys, bad IDs, limits),
 //   - records the request ([Request]: headers, wire size, decoded body, valid events,
 //     rejected indices, arrival time),
 //   - answers it: by default 200 {"accepted": n, "rejected": [...]} and the valid events are

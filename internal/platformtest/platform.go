@@ -11,8 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/llmtrace/llmtrace/internal/contract"
 	"github.com/llmtrace/llmtrace/internal/platformtest/bodyenc"
-	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // Request is one POST /v1/traces as the platform read it.
@@ -22,8 +23,8 @@ type Request struct {
 	WireBytes int
 	// Body is the request body after undoing exactly one Content-Encoding layer.
 	Body []byte
-	// Events are the events that passed otelbridge.DecodeEvent, in batch order.
-	Events []otelbridge.TraceEvent
+	// Events are the events that passed contract.DecodeEvent, in batch order.
+	Events []platform.TraceEvent
 	// Rejected lists the events that did not, by index in the batch.
 	Rejected []Rejection
 	// Received is when the platform finished reading the request.
@@ -35,7 +36,7 @@ type Request struct {
 // Context is the request's context: done when the client gives up or the connection closes.
 func (r *Request) Context() context.Context { return r.ctx }
 
-// Rejection is one entry of a 200 reply's "rejected" list (platform-api.md, Response).
+// Rejection is one entry of a 200 reply's "rejected" list (docs/platform-api.md, Response).
 type Rejection struct {
 	Index int    `json:"index"`
 	Error string `json:"error"`
@@ -56,7 +57,7 @@ type Platform struct {
 	reply    Reply
 	replyTo  map[int]Reply
 	requests []*Request
-	stored   map[Key]otelbridge.TraceEvent
+	stored   map[Key]platform.TraceEvent
 }
 
 // New starts a Platform on a free loopback port; it is closed when the test ends.
@@ -73,7 +74,7 @@ func NewOnListener(t testing.TB, l net.Listener) *Platform {
 }
 
 func start(t testing.TB, l net.Listener) *Platform {
-	p := &Platform{replyTo: map[int]Reply{}, stored: map[Key]otelbridge.TraceEvent{}}
+	p := &Platform{replyTo: map[int]Reply{}, stored: map[Key]platform.TraceEvent{}}
 	p.srv = httptest.NewUnstartedServer(http.HandlerFunc(p.serve))
 	if l != nil {
 		_ = p.srv.Listener.Close()
@@ -120,8 +121,8 @@ func (p *Platform) RequestCount() int {
 
 // Events returns the valid events of every request, in arrival order, whatever the reply
 // (an event sent again after a failed request appears twice).
-func (p *Platform) Events() []otelbridge.TraceEvent {
-	var out []otelbridge.TraceEvent
+func (p *Platform) Events() []platform.TraceEvent {
+	var out []platform.TraceEvent
 	for _, r := range p.Requests() {
 		out = append(out, r.Events...)
 	}
@@ -129,10 +130,10 @@ func (p *Platform) Events() []otelbridge.TraceEvent {
 }
 
 // Stored returns a copy of the events the platform accepted (default answer), by key.
-func (p *Platform) Stored() map[Key]otelbridge.TraceEvent {
+func (p *Platform) Stored() map[Key]platform.TraceEvent {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := make(map[Key]otelbridge.TraceEvent, len(p.stored))
+	out := make(map[Key]platform.TraceEvent, len(p.stored))
 	for k, v := range p.stored {
 		out[k] = v
 	}
@@ -163,7 +164,7 @@ func (p *Platform) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	req := &Request{Header: r.Header.Clone(), WireBytes: len(raw), Body: body, ctx: r.Context()}
 	for i, e := range batch.Traces {
-		ev, err := otelbridge.DecodeEvent(e)
+		ev, err := contract.DecodeEvent(e)
 		if err != nil {
 			req.Rejected = append(req.Rejected, Rejection{Index: i, Error: err.Error()})
 			continue

@@ -15,7 +15,7 @@ import (
 	"github.com/llmtrace/llmtrace/internal/platformtest"
 )
 
-// event is a valid TraceEvent (platform-api.md) with spanId ending in n.
+// event is a valid TraceEvent (docs/platform-api.md) with spanId ending in n.
 func event(n int) string {
 	return fmt.Sprintf(`{"traceId":"01932c4e-0001-7000-8000-000000000001","spanId":"01932c4e-0002-7000-8000-%012x",`+
 		`"threadId":"01932c4e-0003-7000-8000-000000000001","name":"chat gpt-4o-mini","type":"llm","startTime":"2025-11-21T12:00:00Z"}`, n)

@@ -1,4 +1,4 @@
-package otelbridge
+package platform
 
 import (
 	"net/http"
@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// TestClassifyReply covers every row of platform-api.md "Response".
+// TestClassifyReply covers every row of docs/platform-api.md "Response".
 func TestClassifyReply(t *testing.T) {
 	now := time.Date(2025, 11, 21, 12, 0, 0, 0, time.UTC)
 	ra := func(v string) http.Header { return http.Header{"Retry-After": {v}} }

@@ -1,4 +1,4 @@
-package otelbridge
+package platform
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 )
 
 // replyKind is what a shipper does with one reply of POST /v1/traces
-// (platform-api.md "Response").
+// (docs/platform-api.md "Response").
 type replyKind int
 
 const (
@@ -44,7 +44,7 @@ type reply struct {
 const maxMessageBytes = 1024
 
 // classifyReply maps an HTTP reply of POST /v1/traces onto what the shipper does, row by
-// row of platform-api.md "Response":
+// row of docs/platform-api.md "Response":
 //
 //   - 2xx (200 / 202 {"accepted": n}): accepted; a 200 with {"rejected": [{index, error}]}
 //     lists events the platform refused for good (never retried). A 2xx whose body is not

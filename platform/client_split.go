@@ -1,6 +1,6 @@
-package otelbridge
+package platform
 
-// Framing of a request body, platform-api.md "Request": {"traces":[e0,e1,…]}.
+// Framing of a request body, docs/platform-api.md "Request": {"traces":[e0,e1,…]}.
 const (
 	bodyPrefix = `{"traces":[`
 	bodySuffix = `]}`

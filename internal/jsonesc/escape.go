@@ -1,29 +1,29 @@
-package otelbridge
+// Package jsonesc is the one JSON string escaper of the module. Every string the mapper
+// writes into Input, Output and metadata JSON, and every string field
+// platform.TraceEvent.AppendJSON writes, goes through AppendString / AppendStringBody, so
+// both write strings as encoding/json does with HTML escaping off (escape_test.go compares
+// with encoding/json; platform/event_json_test.go compares whole events).
+package jsonesc
 
 import "unicode/utf8"
 
-// The one JSON string escaper of the package. Every string the mapper writes into Input,
-// Output and metadata JSON, and every string field TraceEvent.AppendJSON writes, goes
-// through appendJSONString / appendJSONStringBody, so both write strings as encoding/json
-// does with HTML escaping off (event_json_test.go compares AppendJSON with encoding/json).
-
-// appendJSONString writes s as a JSON string exactly as encoding/json does without HTML
+// AppendString writes s as a JSON string exactly as encoding/json does without HTML
 // escaping: \" \\ \b \f \n \r \t, other control bytes as \u00XX (lower-case hex), invalid
 // UTF-8 as \ufffd byte by byte, U+2028 / U+2029 escaped, everything else (including "<",
 // ">", "&" and valid non-ASCII) as it is.
-func appendJSONString(dst []byte, s string) []byte {
+func AppendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
-	dst = appendJSONStringBody(dst, s)
+	dst = AppendStringBody(dst, s)
 	return append(dst, '"')
 }
 
-// appendJSONStringBody is appendJSONString without the quotes. It is character-local: the
+// AppendStringBody is AppendString without the quotes. It is character-local: the
 // body of a + "\n" + b is the body of a, `\n`, the body of b (invalid UTF-8 is replaced
 // byte by byte), which the streaming message path relies on to join text parts.
-func appendJSONStringBody(dst []byte, s string) []byte {
+func AppendStringBody(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
-		for i+8 <= len(s) && plainASCII8(load8(s, i)) {
+		for i+8 <= len(s) && plainASCII8(Load8(s, i)) {
 			i += 8
 		}
 		if i >= len(s) {
@@ -76,26 +76,29 @@ func appendJSONStringBody(dst []byte, s string) []byte {
 	return append(dst, s[start:]...)
 }
 
+const hexDigits = "0123456789abcdef"
+
 // Eight bytes at a time (SWAR): the string loops skip runs of bytes that need no care.
 const (
 	swarLSB = 0x0101010101010101
-	swarMSB = 0x8080808080808080
+	// MSB has the top bit of each byte: x&MSB is non-zero when a byte of x is ≥ 0x80.
+	MSB = 0x8080808080808080
 )
 
-// load8 returns s[i:i+8] as a little-endian word.
-func load8(s string, i int) uint64 {
+// Load8 returns s[i:i+8] as a little-endian word.
+func Load8(s string, i int) uint64 {
 	s = s[i : i+8]
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
-// jsonSpecial8 is non-zero when a byte of x is a control byte (< 0x20), '"' or '\\'.
-func jsonSpecial8(x uint64) uint64 {
+// Special8 is non-zero when a byte of x is a control byte (< 0x20), '"' or '\\'.
+func Special8(x uint64) uint64 {
 	q := x ^ (swarLSB * '"')
 	b := x ^ (swarLSB * '\\')
-	return ((x-swarLSB*0x20)&^x | (q-swarLSB)&^q | (b-swarLSB)&^b) & swarMSB
+	return ((x-swarLSB*0x20)&^x | (q-swarLSB)&^q | (b-swarLSB)&^b) & MSB
 }
 
 // plainASCII8 reports whether the 8 bytes of x are ASCII a JSON string carries as they
 // are (no control byte, '"', '\\' or byte ≥ 0x80).
-func plainASCII8(x uint64) bool { return jsonSpecial8(x)|x&swarMSB == 0 }
+func plainASCII8(x uint64) bool { return Special8(x)|x&MSB == 0 }

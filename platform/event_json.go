@@ -1,4 +1,4 @@
-package otelbridge
+package platform
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/llmtrace/llmtrace/internal/jsonesc"
 )
 
 // AppendJSON appends ev as one JSON object to dst and returns the extended slice: exactly
@@ -42,7 +44,7 @@ func (ev TraceEvent) MarshalJSON() ([]byte, error) {
 	return ev.AppendJSON(make([]byte, 0, ev.sizeHint()))
 }
 
-// AppendJSON appends the request body {"traces":[…]} (platform-api.md "Request") to dst:
+// AppendJSON appends the request body {"traces":[…]} (docs/platform-api.md "Request") to dst:
 // the events as TraceEvent.AppendJSON encodes them, "null" for nil Traces as json.Marshal
 // writes it. It fails, appending nothing, on the first event that cannot be encoded.
 func (b *Batch) AppendJSON(dst []byte) ([]byte, error) {
@@ -71,19 +73,19 @@ func (ev *TraceEvent) sizeHint() int {
 func (ev *TraceEvent) appendJSON(dst []byte) ([]byte, error) {
 	var err error
 	dst = append(dst, `{"traceId":`...)
-	dst = appendJSONString(dst, ev.TraceID)
+	dst = jsonesc.AppendString(dst, ev.TraceID)
 	dst = append(dst, `,"spanId":`...)
-	dst = appendJSONString(dst, ev.SpanID)
+	dst = jsonesc.AppendString(dst, ev.SpanID)
 	if ev.ParentSpanID != "" {
 		dst = append(dst, `,"parentSpanId":`...)
-		dst = appendJSONString(dst, ev.ParentSpanID)
+		dst = jsonesc.AppendString(dst, ev.ParentSpanID)
 	}
 	dst = append(dst, `,"threadId":`...)
-	dst = appendJSONString(dst, ev.ThreadID)
+	dst = jsonesc.AppendString(dst, ev.ThreadID)
 	dst = append(dst, `,"name":`...)
-	dst = appendJSONString(dst, ev.Name)
+	dst = jsonesc.AppendString(dst, ev.Name)
 	dst = append(dst, `,"type":`...)
-	dst = appendJSONString(dst, string(ev.Type))
+	dst = jsonesc.AppendString(dst, string(ev.Type))
 	if len(ev.Input) > 0 {
 		dst = append(dst, `,"input":`...)
 		if dst, err = appendRawJSON(dst, ev.Input); err != nil {
@@ -120,11 +122,11 @@ func (ev *TraceEvent) appendJSON(dst []byte) ([]byte, error) {
 	}
 	if ev.Model != "" {
 		dst = append(dst, `,"model":`...)
-		dst = appendJSONString(dst, ev.Model)
+		dst = jsonesc.AppendString(dst, ev.Model)
 	}
 	if ev.Provider != "" {
 		dst = append(dst, `,"provider":`...)
-		dst = appendJSONString(dst, ev.Provider)
+		dst = jsonesc.AppendString(dst, ev.Provider)
 	}
 	if len(ev.Metadata) > 0 {
 		dst = append(dst, `,"metadata":`...)
@@ -138,22 +140,22 @@ func (ev *TraceEvent) appendJSON(dst []byte) ([]byte, error) {
 	}
 	if ev.Status != "" {
 		dst = append(dst, `,"status":`...)
-		dst = appendJSONString(dst, string(ev.Status))
+		dst = jsonesc.AppendString(dst, string(ev.Status))
 	}
 	if e := ev.Error; e != nil {
 		dst = append(dst, `,"error":{"type":`...)
-		dst = appendJSONString(dst, e.Type)
+		dst = jsonesc.AppendString(dst, e.Type)
 		dst = append(dst, `,"message":`...)
-		dst = appendJSONString(dst, e.Message)
+		dst = jsonesc.AppendString(dst, e.Message)
 		dst = append(dst, '}')
 	}
 	if ev.UserID != "" {
 		dst = append(dst, `,"userId":`...)
-		dst = appendJSONString(dst, ev.UserID)
+		dst = jsonesc.AppendString(dst, ev.UserID)
 	}
 	if ev.SessionID != "" {
 		dst = append(dst, `,"sessionId":`...)
-		dst = appendJSONString(dst, ev.SessionID)
+		dst = jsonesc.AppendString(dst, ev.SessionID)
 	}
 	return append(dst, '}'), nil
 }
@@ -254,7 +256,7 @@ func appendStrings(dst []byte, ss []string) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendJSONString(dst, s)
+		dst = jsonesc.AppendString(dst, s)
 	}
 	return append(dst, ']')
 }
@@ -355,7 +357,7 @@ func scanWord(raw []byte, i int, w string) (int, bool) {
 func scanString(raw []byte, i int) (int, bool) {
 	i++
 	for i < len(raw) {
-		for i+8 <= len(raw) && jsonSpecial8(binary.LittleEndian.Uint64(raw[i:])) == 0 {
+		for i+8 <= len(raw) && jsonesc.Special8(binary.LittleEndian.Uint64(raw[i:])) == 0 {
 			i += 8
 		}
 		if i >= len(raw) {
@@ -467,7 +469,7 @@ func appendAnyMap(dst []byte, m map[string]any, depth int) ([]byte, error) {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendJSONString(dst, keys[ord[i]])
+		dst = jsonesc.AppendString(dst, keys[ord[i]])
 		dst = append(dst, ':')
 		if dst, err = appendAny(dst, vals[ord[i]], depth+1); err != nil {
 			return dst, err
@@ -497,7 +499,7 @@ func appendAnyMapLarge(dst []byte, m map[string]any, depth int) ([]byte, error) 
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendJSONString(dst, ents[i].k)
+		dst = jsonesc.AppendString(dst, ents[i].k)
 		dst = append(dst, ':')
 		if dst, err = appendAny(dst, ents[i].v, depth+1); err != nil {
 			return dst, err
@@ -542,7 +544,7 @@ func appendAny(dst []byte, v any, depth int) ([]byte, error) {
 	case nil:
 		return append(dst, "null"...), nil
 	case string:
-		return appendJSONString(dst, x), nil
+		return jsonesc.AppendString(dst, x), nil
 	case bool:
 		return strconv.AppendBool(dst, x), nil
 	case int:

@@ -1,4 +1,4 @@
-package otelbridge_test
+package platform_test
 
 import (
 	"bytes"
@@ -13,15 +13,16 @@ import (
 
 	"github.com/llmtrace/llmtrace/internal/pdataview"
 	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // plainEvent has TraceEvent's fields and tags but not its MarshalJSON: encoding/json's
 // reflection encoder, the reference AppendJSON must match byte for byte.
-type plainEvent otelbridge.TraceEvent
+type plainEvent platform.TraceEvent
 
 // referenceJSON is what a json.Encoder with SetEscapeHTML(false) (the Client's encoder
 // before AppendJSON) writes for ev, less the newline.
-func referenceJSON(ev *otelbridge.TraceEvent) ([]byte, error) {
+func referenceJSON(ev *platform.TraceEvent) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -33,7 +34,7 @@ func referenceJSON(ev *otelbridge.TraceEvent) ([]byte, error) {
 
 // checkSame asserts AppendJSON == the reference encoding, and json.Marshal through
 // MarshalJSON == json.Marshal of the plain copy (HTML escaping on), errors included.
-func checkSame(t *testing.T, what string, ev *otelbridge.TraceEvent) {
+func checkSame(t *testing.T, what string, ev *platform.TraceEvent) {
 	t.Helper()
 	want, wantErr := referenceJSON(ev)
 	prefix := []byte("prefix")
@@ -97,7 +98,7 @@ func TestAppendJSONCaptures(t *testing.T) {
 			for i := range evs {
 				checkSame(t, filepath.Base(f)+" event "+evs[i].Name, &evs[i])
 			}
-			batch := otelbridge.Batch{Traces: evs}
+			batch := platform.Batch{Traces: evs}
 			got, err := batch.AppendJSON(nil)
 			var want bytes.Buffer
 			enc := json.NewEncoder(&want)
@@ -118,11 +119,11 @@ func TestAppendJSONCaptures(t *testing.T) {
 // TestBatchAppendJSON covers the body framing: nil, empty, and a failing event.
 func TestBatchAppendJSON(t *testing.T) {
 	for _, tc := range []struct {
-		b    otelbridge.Batch
+		b    platform.Batch
 		want string
 	}{
-		{otelbridge.Batch{}, `{"traces":null}`},
-		{otelbridge.Batch{Traces: []otelbridge.TraceEvent{}}, `{"traces":[]}`},
+		{platform.Batch{}, `{"traces":null}`},
+		{platform.Batch{Traces: []platform.TraceEvent{}}, `{"traces":[]}`},
 	} {
 		got, err := tc.b.AppendJSON(nil)
 		ref, _ := json.Marshal(tc.b)
@@ -133,7 +134,7 @@ func TestBatchAppendJSON(t *testing.T) {
 	good := baseEvent()
 	bad := baseEvent()
 	bad.Input = json.RawMessage(`{"unterminated":`)
-	got, err := (&otelbridge.Batch{Traces: []otelbridge.TraceEvent{good, bad}}).AppendJSON([]byte("x"))
+	got, err := (&platform.Batch{Traces: []platform.TraceEvent{good, bad}}).AppendJSON([]byte("x"))
 	if err == nil || string(got) != "x" {
 		t.Fatalf("batch with an invalid event: %q, %v; want nothing appended and an error", got, err)
 	}
@@ -142,10 +143,10 @@ func TestBatchAppendJSON(t *testing.T) {
 	}
 }
 
-func baseEvent() otelbridge.TraceEvent {
-	return otelbridge.TraceEvent{
+func baseEvent() platform.TraceEvent {
+	return platform.TraceEvent{
 		TraceID: "01020304-0506-7708-890a-0b0c0d0e0f10", SpanID: "01020304-0506-7102-8304-050607080000",
-		ThreadID: "01020304-0506-7708-890a-0b0c0d0e0f10", Name: "chat gpt-4o", Type: otelbridge.TypeLLM,
+		ThreadID: "01020304-0506-7708-890a-0b0c0d0e0f10", Name: "chat gpt-4o", Type: platform.TypeLLM,
 		StartTime: time.Date(2026, 1, 2, 3, 4, 5, 600700800, time.UTC),
 	}
 }
@@ -167,87 +168,87 @@ func TestAppendJSONEdgeCases(t *testing.T) {
 		"line\u2028sep\u2029para", "<script>alert('x')&amp;</script>", "\u00a0\ufeff\U0010ffff",
 		strings.Repeat("long ", 500),
 	}
-	cases := map[string]func(*otelbridge.TraceEvent){
-		"minimal": func(*otelbridge.TraceEvent) {},
-		"all fields": func(e *otelbridge.TraceEvent) {
+	cases := map[string]func(*platform.TraceEvent){
+		"minimal": func(*platform.TraceEvent) {},
+		"all fields": func(e *platform.TraceEvent) {
 			e.ParentSpanID = e.SpanID
 			e.Input = json.RawMessage(`{"messages":[{"role":"user","content":"hi <b>"}]}`)
 			e.Output = json.RawMessage(`{"response":"ok","finish_reason":"stop"}`)
 			e.EndTime = e.StartTime.Add(1234567 * time.Nanosecond)
 			e.DurationMs = 1.234567
-			e.Usage = &otelbridge.Usage{PromptTokens: 1, CompletionTokens: 2, TotalTokens: 3, CachedTokens: 4,
+			e.Usage = &platform.Usage{PromptTokens: 1, CompletionTokens: 2, TotalTokens: 3, CachedTokens: 4,
 				ReasoningTokens: 5, CostUSD: 0.000123, ContextWindowTokens: 128000, ContextUsedTokens: 7}
 			e.Model, e.Provider = "gpt-4o", "openai"
 			e.Metadata = map[string]any{"k": "v"}
 			e.Tags = []string{"a", "b&c"}
-			e.Status = otelbridge.StatusError
-			e.Error = &otelbridge.EventError{Type: "Timeout", Message: "took > 30s"}
+			e.Status = platform.StatusError
+			e.Error = &platform.EventError{Type: "Timeout", Message: "took > 30s"}
 			e.UserID, e.SessionID = "u-1", "s-1"
 		},
-		"empty usage and error": func(e *otelbridge.TraceEvent) {
-			e.Usage = &otelbridge.Usage{}
-			e.Error = &otelbridge.EventError{}
+		"empty usage and error": func(e *platform.TraceEvent) {
+			e.Usage = &platform.Usage{}
+			e.Error = &platform.EventError{}
 		},
-		"empty non-nil slices": func(e *otelbridge.TraceEvent) {
+		"empty non-nil slices": func(e *platform.TraceEvent) {
 			e.Input, e.Output, e.Tags, e.Metadata = json.RawMessage{}, json.RawMessage{}, []string{}, map[string]any{}
 		},
-		"raw with white space": func(e *otelbridge.TraceEvent) {
+		"raw with white space": func(e *platform.TraceEvent) {
 			e.Input = json.RawMessage(" {\n\t\"a\" : [ 1 , 2.5e-3 , true , null , \"x y\" ] ,\r\n \"b\":{ } } ")
 			e.Output = json.RawMessage(`  "just a string \u2028 \ud83d\ude00"  `)
 		},
-		"raw scalars and nesting": func(e *otelbridge.TraceEvent) {
+		"raw scalars and nesting": func(e *platform.TraceEvent) {
 			e.Input = json.RawMessage(strings.Repeat("[", 300) + strings.Repeat("]", 300))
 			e.Output = json.RawMessage(`-0.0e+10`)
 		},
-		"raw with raw U+2028 and HTML": func(e *otelbridge.TraceEvent) {
+		"raw with raw U+2028 and HTML": func(e *platform.TraceEvent) {
 			e.Input = json.RawMessage("{\"a\":\"x\u2028y<>&\"}")
 			e.Output = json.RawMessage("[\"\xff\"]")
 		},
-		"times in other zones": func(e *otelbridge.TraceEvent) {
+		"times in other zones": func(e *platform.TraceEvent) {
 			e.StartTime = time.Date(2026, 6, 1, 12, 0, 0, 5, time.FixedZone("X", -(9*3600+30*60)))
 			e.EndTime = time.Date(2026, 6, 1, 23, 0, 0, 0, time.FixedZone("Y", 14*3600))
 			e.DurationMs = 1e21
 		},
-		"time year 0 and 9999": func(e *otelbridge.TraceEvent) {
+		"time year 0 and 9999": func(e *platform.TraceEvent) {
 			e.StartTime = time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)
 			e.EndTime = time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)
 		},
-		"floats": func(e *otelbridge.TraceEvent) {
+		"floats": func(e *platform.TraceEvent) {
 			e.DurationMs = 1e-7
-			e.Usage = &otelbridge.Usage{CostUSD: 5e-324}
+			e.Usage = &platform.Usage{CostUSD: 5e-324}
 			e.Metadata = map[string]any{
 				"f1": 0.1, "f2": 1e20, "f3": 1e21, "f4": 123456789.123456789, "f5": -1e-6, "f6": 9.99e-7,
 				"f7": math.MaxFloat64, "f8": math.Copysign(0, -1), "f9": float32(0.1), "f10": float32(1e21),
 				"f11": float32(1e-7), "f12": 100.0,
 			}
 		},
-		"big ints and numbers": func(e *otelbridge.TraceEvent) {
-			e.Usage = &otelbridge.Usage{PromptTokens: math.MaxInt64, TotalTokens: 1 << 53}
+		"big ints and numbers": func(e *platform.TraceEvent) {
+			e.Usage = &platform.Usage{PromptTokens: math.MaxInt64, TotalTokens: 1 << 53}
 			e.Metadata = map[string]any{
 				"i": math.MinInt64, "i64": int64(math.MaxInt64), "u64": uint64(math.MaxUint64), "i32": int32(-5),
 				"u32": uint32(7), "u": uint(9), "i8": int8(-8), "u16": uint16(16), "n1": json.Number("12345678901234567890123"),
 				"n2": json.Number("-0.5e+7"), "n3": json.Number(""),
 			}
 		},
-		"nested metadata": func(e *otelbridge.TraceEvent) {
+		"nested metadata": func(e *platform.TraceEvent) {
 			e.Metadata = map[string]any{
 				"z": map[string]any{"b": []any{1, "x", nil, true, map[string]any{}, []any{}, []any(nil)}, "a": map[string]any(nil)},
 				"y": []string{"p", "q<"}, "x": []string(nil), "w": json.RawMessage(nil), "v": json.RawMessage(" [1, 2] "),
 				"u": struct {
 					A int    `json:"a"`
 					B string `json:"b,omitempty"`
-				}{A: 1}, "t": time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), "s": &otelbridge.Usage{PromptTokens: 3},
+				}{A: 1}, "t": time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), "s": &platform.Usage{PromptTokens: 3},
 				"r": []int{1, 2}, "q": map[string]string{"b": "1", "a": "2"}, "p": []byte("bytes"), "o": nil,
 				"Z": "upper sorts first", "é": "non-ASCII key", "": "empty key", "k\x00\u2028\xff": "odd key",
 			}
 		},
-		"many metadata keys": func(e *otelbridge.TraceEvent) {
+		"many metadata keys": func(e *platform.TraceEvent) {
 			e.Metadata = map[string]any{}
 			for i := range 200 {
 				e.Metadata[string(rune('a'+i%26))+strings.Repeat("k", i%7)+string(rune('0'+i%10))] = i
 			}
 		},
-		"deep metadata": func(e *otelbridge.TraceEvent) {
+		"deep metadata": func(e *platform.TraceEvent) {
 			var v any = "leaf"
 			for i := range 150 {
 				if i%2 == 0 {
@@ -260,10 +261,10 @@ func TestAppendJSONEdgeCases(t *testing.T) {
 		},
 	}
 	for i, s := range nasty {
-		cases["strings "+string(rune('0'+i))] = func(e *otelbridge.TraceEvent) {
+		cases["strings "+string(rune('0'+i))] = func(e *platform.TraceEvent) {
 			e.Name, e.Model, e.Provider, e.UserID, e.SessionID = s, s, s, s, s
 			e.Tags = []string{s, s + "x"}
-			e.Error = &otelbridge.EventError{Type: s, Message: s}
+			e.Error = &platform.EventError{Type: s, Message: s}
 			e.Metadata = map[string]any{s: s, "nested": map[string]any{s: []any{s}}}
 		}
 	}
@@ -279,23 +280,23 @@ func TestAppendJSONEdgeCases(t *testing.T) {
 func TestAppendJSONErrors(t *testing.T) {
 	cyclic := map[string]any{}
 	cyclic["self"] = cyclic
-	cases := map[string]func(*otelbridge.TraceEvent){
-		"invalid input":       func(e *otelbridge.TraceEvent) { e.Input = json.RawMessage(`{"a":}`) },
-		"truncated output":    func(e *otelbridge.TraceEvent) { e.Output = json.RawMessage(`["x"`) },
-		"two values":          func(e *otelbridge.TraceEvent) { e.Output = json.RawMessage(`1 2`) },
-		"raw control char":    func(e *otelbridge.TraceEvent) { e.Input = json.RawMessage("\"a\nb\"") },
-		"year 10000":          func(e *otelbridge.TraceEvent) { e.StartTime = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) },
-		"negative year":       func(e *otelbridge.TraceEvent) { e.EndTime = time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC) },
-		"zone of 24 hours":    func(e *otelbridge.TraceEvent) { e.StartTime = e.StartTime.In(time.FixedZone("Q", 24*3600)) },
-		"NaN duration":        func(e *otelbridge.TraceEvent) { e.DurationMs = math.NaN() },
-		"Inf cost":            func(e *otelbridge.TraceEvent) { e.Usage = &otelbridge.Usage{CostUSD: math.Inf(1)} },
-		"NaN metadata":        func(e *otelbridge.TraceEvent) { e.Metadata = map[string]any{"x": []any{math.NaN()}} },
-		"float32 Inf":         func(e *otelbridge.TraceEvent) { e.Metadata = map[string]any{"x": float32(math.Inf(-1))} },
-		"bad json.Number":     func(e *otelbridge.TraceEvent) { e.Metadata = map[string]any{"x": json.Number("1.")} },
-		"bad raw in metadata": func(e *otelbridge.TraceEvent) { e.Metadata = map[string]any{"x": json.RawMessage("nul")} },
-		"empty raw metadata":  func(e *otelbridge.TraceEvent) { e.Metadata = map[string]any{"x": json.RawMessage{}} },
-		"channel":             func(e *otelbridge.TraceEvent) { e.Metadata = map[string]any{"x": make(chan int)} },
-		"cycle":               func(e *otelbridge.TraceEvent) { e.Metadata = cyclic },
+	cases := map[string]func(*platform.TraceEvent){
+		"invalid input":       func(e *platform.TraceEvent) { e.Input = json.RawMessage(`{"a":}`) },
+		"truncated output":    func(e *platform.TraceEvent) { e.Output = json.RawMessage(`["x"`) },
+		"two values":          func(e *platform.TraceEvent) { e.Output = json.RawMessage(`1 2`) },
+		"raw control char":    func(e *platform.TraceEvent) { e.Input = json.RawMessage("\"a\nb\"") },
+		"year 10000":          func(e *platform.TraceEvent) { e.StartTime = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) },
+		"negative year":       func(e *platform.TraceEvent) { e.EndTime = time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC) },
+		"zone of 24 hours":    func(e *platform.TraceEvent) { e.StartTime = e.StartTime.In(time.FixedZone("Q", 24*3600)) },
+		"NaN duration":        func(e *platform.TraceEvent) { e.DurationMs = math.NaN() },
+		"Inf cost":            func(e *platform.TraceEvent) { e.Usage = &platform.Usage{CostUSD: math.Inf(1)} },
+		"NaN metadata":        func(e *platform.TraceEvent) { e.Metadata = map[string]any{"x": []any{math.NaN()}} },
+		"float32 Inf":         func(e *platform.TraceEvent) { e.Metadata = map[string]any{"x": float32(math.Inf(-1))} },
+		"bad json.Number":     func(e *platform.TraceEvent) { e.Metadata = map[string]any{"x": json.Number("1.")} },
+		"bad raw in metadata": func(e *platform.TraceEvent) { e.Metadata = map[string]any{"x": json.RawMessage("nul")} },
+		"empty raw metadata":  func(e *platform.TraceEvent) { e.Metadata = map[string]any{"x": json.RawMessage{}} },
+		"channel":             func(e *platform.TraceEvent) { e.Metadata = map[string]any{"x": make(chan int)} },
+		"cycle":               func(e *platform.TraceEvent) { e.Metadata = cyclic },
 	}
 	for name, edit := range cases {
 		ev := baseEvent()
@@ -379,7 +380,7 @@ func TestAppendJSONRandom(t *testing.T) {
 			ev.DurationMs = float64(ev.EndTime.Sub(ev.StartTime).Nanoseconds()) / 1e6
 		}
 		if r.IntN(2) == 0 {
-			ev.Usage = &otelbridge.Usage{PromptTokens: r.Int64N(1e6), CompletionTokens: r.Int64N(3),
+			ev.Usage = &platform.Usage{PromptTokens: r.Int64N(1e6), CompletionTokens: r.Int64N(3),
 				CostUSD: float64(r.IntN(3)) * r.Float64() / 1000}
 		}
 		if r.IntN(3) > 0 {
@@ -408,7 +409,7 @@ func FuzzAppendJSON(f *testing.F) {
 		ev.Name, ev.Model = name, val
 		ev.Input = raw
 		ev.DurationMs = f64
-		ev.Usage = &otelbridge.Usage{PromptTokens: n, CostUSD: math.Abs(f64)}
+		ev.Usage = &platform.Usage{PromptTokens: n, CostUSD: math.Abs(f64)}
 		ev.Metadata = map[string]any{key: val, key + "n": n, key + "f": f64, "raw": json.RawMessage(raw),
 			"num": json.Number(val), "list": []any{name, f64, map[string]any{val: key}}}
 		checkSame(t, "fuzz", &ev)

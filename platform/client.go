@@ -1,4 +1,4 @@
-package otelbridge
+package platform
 
 import (
 	"bytes"
@@ -25,7 +25,7 @@ const (
 	maxSuccessBody = 1 << 20
 )
 
-// ClientConfig configures a Client (platform-api.md "Request").
+// ClientConfig configures a Client (docs/platform-api.md "Request").
 type ClientConfig struct {
 	// Endpoint is the platform's base URL, http or https with a host, e.g.
 	// "https://api.example.com". The client POSTs to Endpoint + "/v1/traces"; an
@@ -54,7 +54,7 @@ type ClientConfig struct {
 }
 
 // Client sends TraceEvents to the platform: POST {endpoint}/v1/traces, one request after
-// another, per platform-api.md. It never retries by itself; Send reports which events
+// another, per docs/platform-api.md. It never retries by itself; Send reports which events
 // were not delivered and RetryDelay says whether and when to send them again. A Client is
 // safe for concurrent use.
 type Client struct {

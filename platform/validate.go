@@ -1,16 +1,11 @@
-package otelbridge
+package platform
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
-	"strings"
-	"time"
 )
 
-// Contract limits (platform-api.md "Limits").
+// Contract limits (docs/platform-api.md "Limits").
 const (
 	MaxEventsPerRequest = 1000    // events per POST /v1/traces
 	MaxRequestBytes     = 5 << 20 // request body after decompression, bytes
@@ -51,11 +46,11 @@ func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
-// Validate checks ev against the platform contract (platform-api.md "Validation" and the
+// Validate checks ev against the platform contract (docs/platform-api.md "Validation" and the
 // TraceEvent table): UUID v7 IDs, a name of 1–512 bytes, one of the five types, a start
 // time, an end time not before it, non-negative usage, a known status. It returns the
 // first *ValidationError found (Index -1), or nil. The size limit is checked where the
-// event is serialized (Client, DecodeEvent), not here.
+// event is serialized (Client; internal/contract.DecodeEvent on the receiving side), not here.
 func (ev *TraceEvent) Validate() error {
 	bad := func(field, reason string) error {
 		return &ValidationError{Index: -1, SpanID: ev.SpanID, Field: field, Reason: reason}
@@ -113,64 +108,4 @@ func (ev *TraceEvent) Validate() error {
 		}
 	}
 	return nil
-}
-
-// DecodeEvent parses one serialized TraceEvent strictly and validates it: the platform's
-// (and llmtrace-devserver's) reading of an event. Unknown keys, wrongly typed values
-// (a fractional or string token count, an unparsable time), a missing required key and an
-// event over MaxEventBytes each give a *ValidationError (Index -1) naming the field.
-func DecodeEvent(raw []byte) (TraceEvent, error) {
-	var ev TraceEvent
-	if len(raw) > MaxEventBytes {
-		return ev, &ValidationError{Index: -1, Field: "(event)", Reason: fmt.Sprintf("%d bytes serialized, over the %d byte limit", len(raw), MaxEventBytes)}
-	}
-	trimmed := bytes.TrimSpace(raw)
-	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return ev, &ValidationError{Index: -1, Field: "(event)", Reason: "not a JSON object"}
-	}
-	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&ev); err != nil {
-		return ev, &ValidationError{Index: -1, SpanID: ev.SpanID, Field: jsonErrorField(err), Reason: jsonErrorReason(err)}
-	}
-	// Required keys that the zero value cannot tell apart from absent ones.
-	var present map[string]json.RawMessage
-	if err := json.Unmarshal(trimmed, &present); err == nil {
-		for _, k := range []string{"traceId", "spanId", "threadId", "name", "type", "startTime"} {
-			if v, ok := present[k]; !ok || string(v) == "null" {
-				return ev, &ValidationError{Index: -1, SpanID: ev.SpanID, Field: k, Reason: "missing (required)"}
-			}
-		}
-	}
-	return ev, ev.Validate()
-}
-
-func jsonErrorField(err error) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) && te.Field != "" {
-		return te.Field
-	}
-	var pe *time.ParseError
-	if errors.As(err, &pe) {
-		return "startTime/endTime"
-	}
-	if s := err.Error(); strings.HasPrefix(s, "json: unknown field ") {
-		return strings.Trim(strings.TrimPrefix(s, "json: unknown field "), `"`)
-	}
-	return "(event)"
-}
-
-func jsonErrorReason(err error) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return fmt.Sprintf("%s is not a valid %s", te.Value, te.Type)
-	}
-	var pe *time.ParseError
-	if errors.As(err, &pe) {
-		return "not an RFC 3339 time: " + pe.Value
-	}
-	if strings.HasPrefix(err.Error(), "json: unknown field ") {
-		return "unknown key"
-	}
-	return err.Error()
 }

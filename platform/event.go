@@ -1,4 +1,4 @@
-package otelbridge
+package platform
 
 import (
 	"encoding/json"
@@ -6,10 +6,10 @@ import (
 )
 
 // Type is the platform's trace type: exactly one of the five values of
-// seed 000 ("Trace Types") and platform-api.md.
+// docs/platform-api.md ("Trace types").
 type Type string
 
-// The platform's five trace types (seed 000).
+// The platform's five trace types (docs/platform-api.md "Trace types").
 const (
 	TypeLLM    Type = "llm"    // a model call (chat, completion, embeddings, …)
 	TypeTool   Type = "tool"   // a tool / function execution
@@ -18,7 +18,7 @@ const (
 	TypeCustom Type = "custom" // anything else (agent, workflow, retrieval, …; finer kind in metadata.kind)
 )
 
-// Status is the span outcome (platform-api.md extension `status`), from the OTel span status.
+// Status is the span outcome (docs/platform-api.md extension `status`), from the OTel span status.
 type Status string
 
 // Span outcomes, from OTel's Unset / Ok / Error status codes.
@@ -28,8 +28,8 @@ const (
 	StatusError Status = "error"
 )
 
-// TraceEvent is one event of the platform's wire model ("Send a Trace", seed 000;
-// platform-api.md "TraceEvent"). JSON keys are camelCase as in the seed's TypeScript SDK;
+// TraceEvent is one event of the platform's wire model (docs/platform-api.md
+// "TraceEvent"). JSON keys are camelCase as in the platform's TypeScript SDK;
 // absent optional fields are omitted, never null.
 type TraceEvent struct {
 	// TraceID is the trace, a UUID v7 string (all spans of one OTel trace share it).
@@ -68,21 +68,21 @@ type TraceEvent struct {
 	Status Status `json:"status,omitempty"`
 	// Error is present when Status is "error" (extension).
 	Error *EventError `json:"error,omitempty"`
-	// UserID is the end user (extension; seed 001 user_id).
+	// UserID is the end user (extension; docs/platform-api.md userId).
 	UserID string `json:"userId,omitempty"`
-	// SessionID groups several traces (extension; seed 001/004 session_id).
+	// SessionID groups several traces (extension; docs/platform-api.md sessionId).
 	SessionID string `json:"sessionId,omitempty"`
 }
 
 // EventError is the `error` object of a failed event: the exception or error type and its
-// message (platform-api.md extension).
+// message (docs/platform-api.md extension).
 type EventError struct {
 	Type    string `json:"type"`
 	Message string `json:"message"`
 }
 
-// Usage is the token and cost accounting of one call (platform-api.md `usage`; seed 001
-// set_usage). Token counts are integers ≥ 0 in tokens, with OTel semantics: PromptTokens
+// Usage is the token and cost accounting of one call (docs/platform-api.md `usage`).
+// Token counts are integers ≥ 0 in tokens, with OTel semantics: PromptTokens
 // includes CachedTokens and CompletionTokens includes ReasoningTokens. A zero count is
 // treated as not reported and omitted.
 type Usage struct {
@@ -99,7 +99,7 @@ type Usage struct {
 // IsZero reports whether no field of u is set.
 func (u *Usage) IsZero() bool { return u == nil || *u == Usage{} }
 
-// Batch is the request body of POST /v1/traces (platform-api.md "Request").
+// Batch is the request body of POST /v1/traces (docs/platform-api.md "Request").
 type Batch struct {
 	Traces []TraceEvent `json:"traces"`
 }

@@ -1,4 +1,4 @@
-package otelbridge
+package platform
 
 import (
 	"context"
@@ -722,7 +722,7 @@ func TestSendEarlyReplyKeepsBodyIntact(t *testing.T) {
 			t.Errorf("corrupt body: %v", err)
 		}
 		for _, e := range batch.Traces {
-			if _, err := DecodeEvent(e); err != nil {
+			if _, err := strictEvent(e); err != nil {
 				t.Errorf("corrupt event: %v", err)
 			}
 		}

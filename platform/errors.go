@@ -1,4 +1,4 @@
-package otelbridge
+package platform
 
 import (
 	"fmt"
@@ -6,7 +6,8 @@ import (
 	"time"
 )
 
-// ConfigurationError reports an invalid configuration (seed 000 "ConfigurationError"):
+// ConfigurationError reports an invalid configuration (docs/platform-api.md
+// "Errors a shipper reports"):
 // a missing endpoint, an unparsable URL, a negative limit. It is never retried; fix the
 // configuration. The API key is never part of the message.
 type ConfigurationError struct {
@@ -18,8 +19,8 @@ func (e *ConfigurationError) Error() string {
 	return "llmtrace: invalid configuration: " + e.Field + ": " + e.Reason
 }
 
-// ValidationError reports an event that breaks the platform contract (seed 000
-// "ValidationError"): which event (its index in the batch, -1 when unknown), which JSON
+// ValidationError reports an event that breaks the platform contract (docs/platform-api.md
+// "Errors a shipper reports"): which event (its index in the batch, -1 when unknown), which JSON
 // field, and why. An invalid event is never retried; the platform would reject it alone.
 type ValidationError struct {
 	Index  int    // index of the event in the batch it came in, or -1
@@ -39,7 +40,8 @@ func (e *ValidationError) Error() string {
 	return s + ": " + e.Field + ": " + e.Reason
 }
 
-// NetworkError reports a failed request to the platform (seed 000 "NetworkError"):
+// NetworkError reports a failed request to the platform (docs/platform-api.md
+// "Errors a shipper reports"):
 // a transport error (StatusCode 0: dial, reset, timeout) or an HTTP reply outside 2xx.
 // Retryable tells whether sending the same events again can succeed (transport errors,
 // 408, 429, 5xx); RetryAfter is the platform's Retry-After delay when it sent one.

@@ -1,4 +1,4 @@
-package otelbridge
+package jsonesc
 
 import (
 	"bytes"
@@ -30,9 +30,9 @@ func TestAppendJSONStringMatchesEncodingJSON(t *testing.T) {
 	cases = append(cases, "", "\b\f\n\r\t", "\xff", "a\xc3", "\xe2\x80", "\u2028\u2029", "é日本🙂",
 		"<script>&amp;</script>", strings.Repeat("plain ascii ", 20)+"\x7f\b")
 	for _, s := range cases {
-		got := string(appendJSONString(nil, s))
+		got := string(AppendString(nil, s))
 		if want := encodingJSONString(t, s); got != want {
-			t.Errorf("appendJSONString(%q) = %s, encoding/json writes %s", s, got, want)
+			t.Errorf("AppendString(%q) = %s, encoding/json writes %s", s, got, want)
 		}
 	}
 }
@@ -41,8 +41,8 @@ func TestAppendJSONStringMatchesEncodingJSON(t *testing.T) {
 func FuzzAppendJSONString(f *testing.F) {
 	f.Add("ctl \b\f\x00\x1f \"q\" \\ \xff \u2028 é")
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := string(appendJSONString(nil, s)), encodingJSONString(t, s); got != want {
-			t.Fatalf("appendJSONString(%q) = %s, encoding/json writes %s", s, got, want)
+		if got, want := string(AppendString(nil, s)), encodingJSONString(t, s); got != want {
+			t.Fatalf("AppendString(%q) = %s, encoding/json writes %s", s, got, want)
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package otelbridge
+package platform
 
 import (
 	"bytes"
@@ -76,7 +76,7 @@ type platformRequest struct {
 }
 
 // loopbackPlatform is a loopback platform: it decodes each request per Content-Encoding,
-// decodes every event strictly (DecodeEvent, the contract's reading), records it, and
+// decodes every event strictly (strictEvent), records it, and
 // answers with reply (default: 200 {"accepted": n}).
 type loopbackPlatform struct {
 	t     testing.TB
@@ -130,7 +130,7 @@ func (p *loopbackPlatform) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	rr := platformRequest{header: r.Header.Clone(), rawLen: len(raw), body: body}
 	for i, e := range batch.Traces {
-		ev, err := DecodeEvent(e)
+		ev, err := strictEvent(e)
 		if err != nil {
 			p.t.Errorf("platform: event %d of request is invalid: %v", i, err)
 		}
@@ -238,4 +238,17 @@ func containsAllOf(s string, subs ...string) bool {
 		}
 	}
 	return true
+}
+
+// strictEvent reads one event as the platform does, short of the required-key check
+// (internal/contract.DecodeEvent, which imports this package, is the full reading): no
+// unknown key, well-typed values, then Validate.
+func strictEvent(raw []byte) (TraceEvent, error) {
+	var ev TraceEvent
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&ev); err != nil {
+		return ev, err
+	}
+	return ev, ev.Validate()
 }
