@@ -54,7 +54,7 @@ prices:
 
 ## fuzz: run the mapping fuzz target for 60 s
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzMap -fuzztime 60s ./otelbridge
+	$(GO) test -run '^$$' -fuzz FuzzMap -fuzztime 60s ./internal/mapping
 
 ## devserver: run the local dev platform on 127.0.0.1:8787
 devserver: build

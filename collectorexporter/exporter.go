@@ -16,12 +16,12 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/llmtrace/llmtrace/collectorexporter/internal/metadata"
+	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/internal/pdataview"
-	"github.com/llmtrace/llmtrace/otelbridge"
 	"github.com/llmtrace/llmtrace/platform"
 )
 
-// llmtraceExporter maps ptrace batches with one otelbridge.Mapper (bounded per-trace memory,
+// llmtraceExporter maps ptrace batches with one mapping.Mapper (bounded per-trace memory,
 // so thread / user / session and usage roll-ups resolve across batches of one trace) and
 // ships them with one platform.Client built in start from confighttp.
 type llmtraceExporter struct {
@@ -29,7 +29,7 @@ type llmtraceExporter struct {
 	logger    *zap.Logger
 	settings  component.TelemetrySettings
 	userAgent string
-	mapper    *otelbridge.Mapper
+	mapper    *mapping.Mapper
 	telemetry *metadata.TelemetryBuilder
 	client    *platform.Client
 	resendReg metric.Registration // observes the mapper's re-send counts
@@ -58,7 +58,7 @@ func newExporter(cfg *Config, set exporter.Settings) (*llmtraceExporter, error) 
 		// llmtrace-{component}/{version} (docs/platform-api.md "Request"), then the collector build.
 		userAgent: fmt.Sprintf("llmtrace-collector/%s (%s/%s; %s/%s)", platform.Version,
 			set.BuildInfo.Description, set.BuildInfo.Version, runtime.GOOS, runtime.GOARCH),
-		mapper: otelbridge.NewMapper(otelbridge.MapOptions{
+		mapper: mapping.NewMapper(mapping.MapOptions{
 			MaxInputBytes:  cfg.MaxInputBytes,
 			MaxOutputBytes: cfg.MaxOutputBytes,
 			OmitContent:    !cfg.CaptureContent,
@@ -181,7 +181,7 @@ func (e *llmtraceExporter) pushTraces(ctx context.Context, td ptrace.Traces) err
 // reports the first event it had to leave out; spans left without an event are logged,
 // counted as rejected and not retried (the same span would fail the same way), and the
 // rest ship.
-func (e *llmtraceExporter) mapSpans(ctx context.Context, views []otelbridge.SpanView) []platform.TraceEvent {
+func (e *llmtraceExporter) mapSpans(ctx context.Context, views []mapping.SpanView) []platform.TraceEvent {
 	events, err := e.mapper.Map(views)
 	if err == nil {
 		return events
@@ -214,12 +214,12 @@ func (e *llmtraceExporter) mapSpans(ctx context.Context, views []otelbridge.Span
 }
 
 // sourceIndex returns, for each event, the index of the span it was mapped from: the span
-// whose deterministic UUID (otelbridge.SpanUUID) is the event's spanId, or — for the error
+// whose deterministic UUID (mapping.SpanUUID) is the event's spanId, or — for the error
 // event of an exception — its parentSpanId. Unknown sources are -1.
-func sourceIndex(events []platform.TraceEvent, views []otelbridge.SpanView) []int {
+func sourceIndex(events []platform.TraceEvent, views []mapping.SpanView) []int {
 	ids := make(map[string]int, len(views))
 	for i, v := range views {
-		ids[otelbridge.SpanUUID(v.TraceID(), v.SpanID())] = i
+		ids[mapping.SpanUUID(v.TraceID(), v.SpanID())] = i
 	}
 	out := make([]int, len(events))
 	for k := range events {
@@ -237,7 +237,7 @@ func sourceIndex(events []platform.TraceEvent, views []otelbridge.SpanView) []in
 
 // undeliveredTraces copies the spans behind the undelivered events (each span once, with its
 // resource and scope) into a new ptrace.Traces. ok is false when none can be attributed.
-func undeliveredTraces(td ptrace.Traces, views []otelbridge.SpanView, sources []int, undelivered []int) (ptrace.Traces, bool) {
+func undeliveredTraces(td ptrace.Traces, views []mapping.SpanView, sources []int, undelivered []int) (ptrace.Traces, bool) {
 	want := make(map[[24]byte]struct{}, len(undelivered))
 	for _, k := range undelivered {
 		if k < 0 || k >= len(sources) || sources[k] < 0 {

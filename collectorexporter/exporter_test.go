@@ -25,9 +25,9 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/llmtrace/llmtrace/collectorexporter/internal/metadata"
+	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/internal/pdataview"
 	"github.com/llmtrace/llmtrace/internal/platformtest"
-	"github.com/llmtrace/llmtrace/otelbridge"
 	"github.com/llmtrace/llmtrace/platform"
 )
 
@@ -281,13 +281,13 @@ func TestOnlyUndeliveredSpansAreReturned(t *testing.T) {
 	}
 	var wantUndelivered, gotUndelivered []string
 	forEachSpan(td, func(sp ptrace.Span) {
-		id := otelbridge.SpanUUID(sp.TraceID(), sp.SpanID())
+		id := mapping.SpanUUID(sp.TraceID(), sp.SpanID())
 		if !delivered[id] {
 			wantUndelivered = append(wantUndelivered, id)
 		}
 	})
 	forEachSpan(te.Data(), func(sp ptrace.Span) {
-		gotUndelivered = append(gotUndelivered, otelbridge.SpanUUID(sp.TraceID(), sp.SpanID()))
+		gotUndelivered = append(gotUndelivered, mapping.SpanUUID(sp.TraceID(), sp.SpanID()))
 	})
 	sort.Strings(wantUndelivered)
 	sort.Strings(gotUndelivered)

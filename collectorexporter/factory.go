@@ -1,6 +1,6 @@
 // Package collectorexporter is the `llmtrace` traces exporter for the OpenTelemetry
 // Collector: it maps gen_ai spans onto the platform's TraceEvent model with the same core
-// as otelbridge's SpanProcessor (otelbridge.Mapper over internal/pdataview) and ships them
+// as otelbridge's SpanProcessor (mapping.Mapper over internal/pdataview) and ships them
 // with platform.Client to POST {endpoint}/v1/traces (docs/platform-api.md), behind
 // exporterhelper's sending queue (optionally persistent) and retry.
 package collectorexporter // import "github.com/llmtrace/llmtrace/collectorexporter"

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
+	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/otelbridge"
 	"github.com/llmtrace/llmtrace/platform"
 )
@@ -29,7 +30,7 @@ func TestIDGeneratorMakesUUIDv7TraceIDs(t *testing.T) {
 			t.Fatalf("%s: version %d variant %v, want 7 / RFC 4122", u, u.Version(), u.Variant())
 		}
 		// Maps to itself: the platform's traceId is the OTel trace ID.
-		if got := otelbridge.TraceUUID(tid); got != u.String() || !platform.IsUUIDv7(got) {
+		if got := mapping.TraceUUID(tid); got != u.String() || !platform.IsUUIDv7(got) {
 			t.Fatalf("TraceUUID(%s) = %s, want %s", tid, got, u)
 		}
 		ms := int64(binary.BigEndian.Uint64(append([]byte{0, 0}, tid[:6]...)))

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/platform"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -39,7 +40,7 @@ import (
 type SpanProcessor struct {
 	cfg    resolved
 	client *platform.Client
-	mapper *Mapper
+	mapper *mapping.Mapper
 
 	queue   chan queuedSpan
 	held    atomic.Int64 // approximate bytes of the spans queued, batching and in flight
@@ -86,7 +87,7 @@ func NewSpanProcessor(opts ...Option) (*SpanProcessor, error) {
 	p := &SpanProcessor{
 		cfg:     cfg,
 		client:  client,
-		mapper:  NewMapper(cfg.mapOpts),
+		mapper:  mapping.NewMapper(cfg.mapOpts),
 		queue:   make(chan queuedSpan, cfg.maxQueueSize),
 		flushCh: make(chan *flushAck),
 		batches: make(chan batch),
@@ -192,7 +193,7 @@ func (p *SpanProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
 // keep runs the span filter; a panic in it drops the span.
 func (p *SpanProcessor) keep(s sdktrace.ReadOnlySpan) (ok bool) {
 	defer p.recoverPanic("span filter")
-	return p.cfg.filter(SDKSpanView(s))
+	return p.cfg.filter(s)
 }
 
 // ForceFlush sends every span enqueued before the call and returns once the platform has

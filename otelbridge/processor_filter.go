@@ -1,6 +1,11 @@
 package otelbridge
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/llmtrace/llmtrace/internal/mapping"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+)
 
 // DefaultGenAIOnlyMemory is how many pending ancestor marks GenAIOnly remembers, spans:
 // about 32 bytes each, oldest forgotten first.
@@ -14,8 +19,10 @@ const DefaultGenAIOnlyMemory = 65536
 // DefaultGenAIOnlyMemory marks, oldest forgotten first (an ancestor that outlives 65 536
 // later marks is then left out). Each call returns an independent filter; it is safe for
 // concurrent use.
-func GenAIOnly() func(SpanView) bool {
-	f := newAncestorFilter(DefaultGenAIOnlyMemory, HasGenAISemantics)
+func GenAIOnly() func(sdktrace.ReadOnlySpan) bool {
+	f := newAncestorFilter(DefaultGenAIOnlyMemory, func(s sdktrace.ReadOnlySpan) bool {
+		return mapping.HasGenAISemantics(sdkSpanView(s))
+	})
 	return f.keep
 }
 
@@ -26,14 +33,14 @@ type spanKey struct {
 
 // ancestorFilter keeps spans matching match and every ancestor of a kept span.
 type ancestorFilter struct {
-	match func(SpanView) bool
+	match func(sdktrace.ReadOnlySpan) bool
 	mu    sync.Mutex
 	marks map[spanKey]struct{} // spans to keep when they end
 	ring  []spanKey            // insertion order, for eviction
 	next  int
 }
 
-func newAncestorFilter(capacity int, match func(SpanView) bool) *ancestorFilter {
+func newAncestorFilter(capacity int, match func(sdktrace.ReadOnlySpan) bool) *ancestorFilter {
 	return &ancestorFilter{
 		match: match,
 		marks: make(map[spanKey]struct{}),
@@ -41,9 +48,9 @@ func newAncestorFilter(capacity int, match func(SpanView) bool) *ancestorFilter 
 	}
 }
 
-func (f *ancestorFilter) keep(s SpanView) bool {
-	self := spanKey{s.TraceID(), s.SpanID()}
-	parent := s.ParentSpanID()
+func (f *ancestorFilter) keep(s sdktrace.ReadOnlySpan) bool {
+	self := spanKey{s.SpanContext().TraceID(), s.SpanContext().SpanID()}
+	parent := [8]byte(s.Parent().SpanID())
 	f.mu.Lock()
 	_, marked := f.marks[self]
 	if marked {

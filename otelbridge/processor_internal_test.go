@@ -3,23 +3,30 @@ package otelbridge
 import (
 	"testing"
 	"time"
+
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
 )
 
-// procFakeView is a SpanView with only IDs, for the ancestor filter.
+// procFakeView is a ReadOnlySpan with only IDs, for the ancestor filter.
 type procFakeView struct {
-	SpanView
+	sdktrace.ReadOnlySpan
 	trace  [16]byte
 	span   [8]byte
 	parent [8]byte
 	genai  bool
 }
 
-func (v procFakeView) TraceID() [16]byte     { return v.trace }
-func (v procFakeView) SpanID() [8]byte       { return v.span }
-func (v procFakeView) ParentSpanID() [8]byte { return v.parent }
+func (v procFakeView) SpanContext() trace.SpanContext {
+	return trace.NewSpanContext(trace.SpanContextConfig{TraceID: v.trace, SpanID: v.span})
+}
+
+func (v procFakeView) Parent() trace.SpanContext {
+	return trace.NewSpanContext(trace.SpanContextConfig{TraceID: v.trace, SpanID: v.parent})
+}
 
 func TestAncestorFilterMemoryIsBounded(t *testing.T) {
-	f := newAncestorFilter(4, func(s SpanView) bool { return s.(procFakeView).genai })
+	f := newAncestorFilter(4, func(s sdktrace.ReadOnlySpan) bool { return s.(procFakeView).genai })
 	tr := [16]byte{1}
 	sp := func(i byte) [8]byte { return [8]byte{i} }
 	// Ten gen_ai leaves with distinct parents: only the last 4 parent marks are kept.

@@ -11,8 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/platform"
 	"go.opentelemetry.io/otel/metric"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
 // Defaults of the SpanProcessor, the OTel Go BatchSpanProcessor's where it has one.
@@ -100,7 +102,7 @@ type processorConfig struct {
 	retry          RetryConfig
 	tags           []string
 	metadata       map[string]any
-	filter         func(SpanView) bool
+	filter         func(sdktrace.ReadOnlySpan) bool
 	maxInputBytes  int
 	maxOutputBytes int
 }
@@ -120,8 +122,8 @@ type resolved struct {
 	httpClient     *http.Client
 	meterProvider  metric.MeterProvider
 	retry          RetryConfig
-	filter         func(SpanView) bool
-	mapOpts        MapOptions
+	filter         func(sdktrace.ReadOnlySpan) bool
+	mapOpts        mapping.MapOptions
 }
 
 // WithEndpoint sets the platform's base URL (http or https; the processor POSTs to
@@ -204,17 +206,17 @@ func WithRetry(rc RetryConfig) Option {
 
 // WithCaptureContent decides whether message content, tool arguments and results are sent
 // (default true). With false only names, usage, model and timings leave the process
-// (MapOptions.OmitContent). Environment fallback: LLMTRACE_CAPTURE_CONTENT.
+// (the mapping's OmitContent). Environment fallback: LLMTRACE_CAPTURE_CONTENT.
 func WithCaptureContent(capture bool) Option {
 	return optionFunc(func(c *processorConfig) { c.captureContent = &capture })
 }
 
-// WithTags adds static tags to every event (TraceEvent.Tags). Repeated calls append.
+// WithTags adds static tags to every event (platform.TraceEvent.Tags). Repeated calls append.
 func WithTags(tags ...string) Option {
 	return optionFunc(func(c *processorConfig) { c.tags = append(c.tags, tags...) })
 }
 
-// WithMetadata merges static metadata into every event (TraceEvent.Metadata; a span's own
+// WithMetadata merges static metadata into every event (platform.TraceEvent.Metadata; a span's own
 // values win). Repeated calls merge; values must be JSON-encodable.
 func WithMetadata(md map[string]any) Option {
 	return optionFunc(func(c *processorConfig) {
@@ -228,18 +230,18 @@ func WithMetadata(md map[string]any) Option {
 // WithSpanFilter keeps only the spans for which keep returns true. keep runs inside
 // span.End() on the application's goroutine, so it must be fast and safe for concurrent
 // use; a panic in it is recovered and the span dropped. See GenAIOnly for a ready filter.
-func WithSpanFilter(keep func(SpanView) bool) Option {
+func WithSpanFilter(keep func(sdktrace.ReadOnlySpan) bool) Option {
 	return optionFunc(func(c *processorConfig) { c.filter = keep })
 }
 
-// WithMaxInputBytes caps the serialized input of one event, bytes (MapOptions.MaxInputBytes;
-// 0 keeps the mapping's default of 256 KiB).
+// WithMaxInputBytes caps the serialized input of one event, bytes (0 keeps the
+// mapping's default of 256 KiB; at most platform.MaxContentBytes, 320 KiB).
 func WithMaxInputBytes(n int) Option {
 	return optionFunc(func(c *processorConfig) { c.maxInputBytes = n })
 }
 
 // WithMaxOutputBytes caps the serialized output of one event, bytes
-// (MapOptions.MaxOutputBytes; 0 keeps the mapping's default of 256 KiB).
+// (0 keeps the mapping's default of 256 KiB; at most platform.MaxContentBytes, 320 KiB).
 func WithMaxOutputBytes(n int) Option {
 	return optionFunc(func(c *processorConfig) { c.maxOutputBytes = n })
 }
@@ -364,7 +366,7 @@ func resolve(opts []Option, lookup func(string) (string, bool)) (resolved, error
 		return r, &platform.ConfigurationError{Field: "max input/output bytes", Reason: "must be ≥ 0"}
 	}
 
-	r.mapOpts = MapOptions{
+	r.mapOpts = mapping.MapOptions{
 		MaxInputBytes:  c.maxInputBytes,
 		MaxOutputBytes: c.maxOutputBytes,
 		OmitContent:    !r.captureContent,

@@ -3,6 +3,7 @@ package otelbridge
 import (
 	"fmt"
 
+	"github.com/llmtrace/llmtrace/internal/mapping"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
@@ -74,9 +75,9 @@ func (p *SpanProcessor) sendBatch(spans []sdktrace.ReadOnlySpan, o *outcome) {
 			}
 		}
 	}()
-	views := make([]SpanView, len(spans))
+	views := make([]mapping.SpanView, len(spans))
 	for i, s := range spans {
-		views[i] = SDKSpanView(s)
+		views[i] = sdkSpanView(s)
 	}
 	events, err := p.mapper.Map(views)
 	if err != nil {

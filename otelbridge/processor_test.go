@@ -18,6 +18,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/internal/platformtest"
 	"github.com/llmtrace/llmtrace/otelbridge"
 	"github.com/llmtrace/llmtrace/platform"
@@ -142,7 +143,7 @@ func TestSpanProcessorShipsAgentTurns(t *testing.T) {
 	}
 	for _, tid := range traces {
 		// NewIDGenerator: the platform's traceId is the OTel trace ID itself.
-		evs := byTrace[otelbridge.TraceUUID(tid)]
+		evs := byTrace[mapping.TraceUUID(tid)]
 		if len(evs) != 3 {
 			t.Fatalf("trace %s: %d events, want 3", tid, len(evs))
 		}
@@ -329,7 +330,7 @@ func captureOtelErrors(t *testing.T) *procErrors {
 func TestPanicsNeverReachTheApp(t *testing.T) {
 	errs := captureOtelErrors(t)
 	plat := platformtest.New(t)
-	p, tp := newProc(t, plat.URL(), otelbridge.WithSpanFilter(func(s otelbridge.SpanView) bool {
+	p, tp := newProc(t, plat.URL(), otelbridge.WithSpanFilter(func(s sdktrace.ReadOnlySpan) bool {
 		if strings.HasPrefix(s.Name(), "boom") {
 			panic("filter bug")
 		}

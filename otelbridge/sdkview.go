@@ -3,17 +3,18 @@ package otelbridge
 import (
 	"time"
 
+	"github.com/llmtrace/llmtrace/internal/mapping"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
-// SDKSpanView presents a finished OTel Go SDK span (sdktrace.ReadOnlySpan, as handed to
+// sdkSpanView presents a finished OTel Go SDK span (sdktrace.ReadOnlySpan, as handed to
 // SpanProcessor.OnEnd) as a SpanView. Span, event and resource attributes are read in
 // place, not copied; attribute.SLICE / MAP values and typed slices become List / Map
 // values when read.
-func SDKSpanView(s sdktrace.ReadOnlySpan) SpanView { return sdkSpan{s} }
+func sdkSpanView(s sdktrace.ReadOnlySpan) mapping.SpanView { return sdkSpan{s} }
 
 type sdkSpan struct{ s sdktrace.ReadOnlySpan }
 
@@ -24,14 +25,14 @@ func (v sdkSpan) ParentSpanID() [8]byte { return v.s.Parent().SpanID() }
 func (v sdkSpan) Name() string          { return v.s.Name() }
 
 // Kind: trace.SpanKind uses the OTLP numbering (0 unspecified … 5 consumer).
-func (v sdkSpan) Kind() SpanKind         { return SpanKind(v.s.SpanKind()) }
-func (v sdkSpan) StartTime() time.Time   { return v.s.StartTime() }
-func (v sdkSpan) EndTime() time.Time     { return v.s.EndTime() }
-func (v sdkSpan) StatusMessage() string  { return v.s.Status().Description }
-func (v sdkSpan) Attributes() Map        { return kvMap(v.s.Attributes()) }
-func (v sdkSpan) StatusCode() StatusCode { return statusCode(v.s.Status().Code) }
+func (v sdkSpan) Kind() mapping.SpanKind         { return mapping.SpanKind(v.s.SpanKind()) }
+func (v sdkSpan) StartTime() time.Time           { return v.s.StartTime() }
+func (v sdkSpan) EndTime() time.Time             { return v.s.EndTime() }
+func (v sdkSpan) StatusMessage() string          { return v.s.Status().Description }
+func (v sdkSpan) Attributes() mapping.Map        { return kvMap(v.s.Attributes()) }
+func (v sdkSpan) StatusCode() mapping.StatusCode { return statusCode(v.s.Status().Code) }
 
-func (v sdkSpan) Events(fn func(name string, t time.Time, attrs Map) bool) {
+func (v sdkSpan) Events(fn func(name string, t time.Time, attrs mapping.Map) bool) {
 	for _, e := range v.s.Events() {
 		if !fn(e.Name, e.Time, kvMap(e.Attributes)) {
 			return
@@ -39,7 +40,7 @@ func (v sdkSpan) Events(fn func(name string, t time.Time, attrs Map) bool) {
 	}
 }
 
-func (v sdkSpan) Resource() Map { return resourceMap{v.s.Resource()} }
+func (v sdkSpan) Resource() mapping.Map { return resourceMap{v.s.Resource()} }
 
 func (v sdkSpan) Scope() (name, version string) {
 	sc := v.s.InstrumentationScope()
@@ -48,14 +49,14 @@ func (v sdkSpan) Scope() (name, version string) {
 
 // statusCode maps OTel Go's codes (Unset 0, Error 1, Ok 2) onto OTLP's (Unset 0, Ok 1,
 // Error 2).
-func statusCode(c codes.Code) StatusCode {
+func statusCode(c codes.Code) mapping.StatusCode {
 	switch c {
 	case codes.Ok:
-		return StatusCodeOK
+		return mapping.StatusCodeOK
 	case codes.Error:
-		return StatusCodeError
+		return mapping.StatusCodeError
 	}
-	return StatusCodeUnset
+	return mapping.StatusCodeUnset
 }
 
 // kvMap is a Map over attribute key-values, read in place.
@@ -63,7 +64,7 @@ type kvMap []attribute.KeyValue
 
 func (m kvMap) Len() int { return len(m) }
 
-func (m kvMap) Range(fn func(key string, v Value) bool) {
+func (m kvMap) Range(fn func(key string, v mapping.Value) bool) {
 	for _, kv := range m {
 		if !fn(string(kv.Key), attrValue(kv.Value)) {
 			return
@@ -82,7 +83,7 @@ func (m resourceMap) Len() int {
 	return m.r.Len()
 }
 
-func (m resourceMap) Range(fn func(key string, v Value) bool) {
+func (m resourceMap) Range(fn func(key string, v mapping.Value) bool) {
 	if m.r == nil {
 		return
 	}
@@ -97,39 +98,39 @@ func (m resourceMap) Range(fn func(key string, v Value) bool) {
 
 // attrValue converts one attribute.Value. Scalars cost nothing; slices and maps are
 // wrapped (attribute's accessors hand out one copy of the backing array).
-func attrValue(v attribute.Value) Value {
+func attrValue(v attribute.Value) mapping.Value {
 	switch v.Type() {
 	case attribute.BOOL:
-		return BoolValue(v.AsBool())
+		return mapping.BoolValue(v.AsBool())
 	case attribute.INT64:
-		return IntValue(v.AsInt64())
+		return mapping.IntValue(v.AsInt64())
 	case attribute.FLOAT64:
-		return DoubleValue(v.AsFloat64())
+		return mapping.DoubleValue(v.AsFloat64())
 	case attribute.STRING:
-		return StrValue(v.AsString())
+		return mapping.StrValue(v.AsString())
 	case attribute.BYTESLICE:
-		return BytesValue(v.AsByteSlice())
+		return mapping.BytesValue(v.AsByteSlice())
 	case attribute.BOOLSLICE:
-		return ListValue(sliceList[bool]{v.AsBoolSlice(), BoolValue})
+		return mapping.ListValue(sliceList[bool]{v.AsBoolSlice(), mapping.BoolValue})
 	case attribute.INT64SLICE:
-		return ListValue(sliceList[int64]{v.AsInt64Slice(), IntValue})
+		return mapping.ListValue(sliceList[int64]{v.AsInt64Slice(), mapping.IntValue})
 	case attribute.FLOAT64SLICE:
-		return ListValue(sliceList[float64]{v.AsFloat64Slice(), DoubleValue})
+		return mapping.ListValue(sliceList[float64]{v.AsFloat64Slice(), mapping.DoubleValue})
 	case attribute.STRINGSLICE:
-		return ListValue(sliceList[string]{v.AsStringSlice(), StrValue})
+		return mapping.ListValue(sliceList[string]{v.AsStringSlice(), mapping.StrValue})
 	case attribute.SLICE:
-		return ListValue(sliceList[attribute.Value]{v.AsSlice(), attrValue})
+		return mapping.ListValue(sliceList[attribute.Value]{v.AsSlice(), attrValue})
 	case attribute.MAP:
-		return MapValue(kvMap(v.AsMap()))
+		return mapping.MapValue(kvMap(v.AsMap()))
 	}
-	return Value{}
+	return mapping.Value{}
 }
 
 // sliceList is a List over a typed slice.
 type sliceList[T any] struct {
 	s  []T
-	to func(T) Value
+	to func(T) mapping.Value
 }
 
-func (l sliceList[T]) Len() int       { return len(l.s) }
-func (l sliceList[T]) At(i int) Value { return l.to(l.s[i]) }
+func (l sliceList[T]) Len() int               { return len(l.s) }
+func (l sliceList[T]) At(i int) mapping.Value { return l.to(l.s[i]) }

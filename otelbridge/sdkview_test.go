@@ -1,4 +1,4 @@
-package otelbridge_test
+package otelbridge
 
 import (
 	"bytes"
@@ -13,14 +13,14 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/internal/mapping"
 )
 
-func mapOf(t *testing.T, m otelbridge.Map) map[string]otelbridge.Value {
+func mapOf(t *testing.T, m mapping.Map) map[string]mapping.Value {
 	t.Helper()
-	out := map[string]otelbridge.Value{}
+	out := map[string]mapping.Value{}
 	n := 0
-	m.Range(func(k string, v otelbridge.Value) bool {
+	m.Range(func(k string, v mapping.Value) bool {
 		out[k] = v
 		n++
 		return true
@@ -66,19 +66,19 @@ func TestSDKSpanViewPresentsEverySpanField(t *testing.T) {
 		Resource:             resource.NewSchemaless(attribute.String("service.name", "svc"), attribute.String("deployment.environment.name", "prod")),
 		InstrumentationScope: instrumentation.Scope{Name: "github.com/acme/genai", Version: "1.2.3"},
 	}
-	v := otelbridge.SDKSpanView(stub.Snapshot())
+	v := sdkSpanView(stub.Snapshot())
 
 	if v.TraceID() != [16]byte(tid) || v.SpanID() != [8]byte(sid) || v.ParentSpanID() != [8]byte(pid) {
 		t.Fatal("IDs differ")
 	}
-	if v.Name() != "chat gpt-4o" || v.Kind() != otelbridge.SpanKindClient {
+	if v.Name() != "chat gpt-4o" || v.Kind() != mapping.SpanKindClient {
 		t.Fatalf("name %q kind %d", v.Name(), v.Kind())
 	}
 	if !v.StartTime().Equal(start) || !v.EndTime().Equal(start.Add(1500*time.Millisecond)) {
 		t.Fatal("times differ")
 	}
 	// OTel Go numbers Error 1 / Ok 2; OTLP (and SpanView) Ok 1 / Error 2.
-	if v.StatusCode() != otelbridge.StatusCodeError || v.StatusMessage() != "boom" {
+	if v.StatusCode() != mapping.StatusCodeError || v.StatusMessage() != "boom" {
 		t.Fatalf("status %d %q", v.StatusCode(), v.StatusMessage())
 	}
 	if n, ver := v.Scope(); n != "github.com/acme/genai" || ver != "1.2.3" {
@@ -94,10 +94,10 @@ func TestSDKSpanViewPresentsEverySpanField(t *testing.T) {
 		a["gen_ai.request.temperature"].Double() != 0.2 || !a["stream"].Bool() {
 		t.Fatalf("scalars: %+v", a)
 	}
-	if a["empty"].Kind() != otelbridge.ValueEmpty {
+	if a["empty"].Kind() != mapping.ValueEmpty {
 		t.Fatal("empty value not empty")
 	}
-	if b := a["blob"]; b.Kind() != otelbridge.ValueBytes || !bytes.Equal(b.Bytes(), []byte{0xde, 0xad}) {
+	if b := a["blob"]; b.Kind() != mapping.ValueBytes || !bytes.Equal(b.Bytes(), []byte{0xde, 0xad}) {
 		t.Fatalf("bytes: %v", b.Bytes())
 	}
 	fr := a["gen_ai.response.finish_reasons"].List()
@@ -114,11 +114,11 @@ func TestSDKSpanViewPresentsEverySpanField(t *testing.T) {
 		t.Fatal("float slice")
 	}
 	msgs := a["gen_ai.input.messages"]
-	if msgs.Kind() != otelbridge.ValueList || msgs.List().Len() != 1 {
+	if msgs.Kind() != mapping.ValueList || msgs.List().Len() != 1 {
 		t.Fatalf("SLICE value: kind %d", msgs.Kind())
 	}
 	first := msgs.List().At(0)
-	if first.Kind() != otelbridge.ValueMap {
+	if first.Kind() != mapping.ValueMap {
 		t.Fatalf("MAP inside SLICE: kind %d", first.Kind())
 	}
 	fm := mapOf(t, first.Map())
@@ -127,7 +127,7 @@ func TestSDKSpanViewPresentsEverySpanField(t *testing.T) {
 	}
 
 	var names []string
-	v.Events(func(name string, ts time.Time, attrs otelbridge.Map) bool {
+	v.Events(func(name string, ts time.Time, attrs mapping.Map) bool {
 		names = append(names, name)
 		if name == "exception" {
 			if m := mapOf(t, attrs); m["exception.type"].Str() != "ValueError" || !ts.Equal(start.Add(time.Second)) {
@@ -144,9 +144,9 @@ func TestSDKSpanViewPresentsEverySpanField(t *testing.T) {
 func TestSDKSpanViewRootAndStatusCodes(t *testing.T) {
 	for _, c := range []struct {
 		in   codes.Code
-		want otelbridge.StatusCode
-	}{{codes.Unset, otelbridge.StatusCodeUnset}, {codes.Ok, otelbridge.StatusCodeOK}, {codes.Error, otelbridge.StatusCodeError}} {
-		v := otelbridge.SDKSpanView(tracetest.SpanStub{Name: "x", Status: sdktrace.Status{Code: c.in}}.Snapshot())
+		want mapping.StatusCode
+	}{{codes.Unset, mapping.StatusCodeUnset}, {codes.Ok, mapping.StatusCodeOK}, {codes.Error, mapping.StatusCodeError}} {
+		v := sdkSpanView(tracetest.SpanStub{Name: "x", Status: sdktrace.Status{Code: c.in}}.Snapshot())
 		if v.StatusCode() != c.want {
 			t.Errorf("%v → %d, want %d", c.in, v.StatusCode(), c.want)
 		}
@@ -165,6 +165,6 @@ func BenchmarkSDKSpanViewAttributes(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		n := 0
-		otelbridge.SDKSpanView(ro).Attributes().Range(func(string, otelbridge.Value) bool { n++; return true })
+		sdkSpanView(ro).Attributes().Range(func(string, mapping.Value) bool { n++; return true })
 	}
 }

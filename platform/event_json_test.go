@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/internal/pdataview"
-	"github.com/llmtrace/llmtrace/otelbridge"
 	"github.com/llmtrace/llmtrace/platform"
 )
 
@@ -91,7 +91,7 @@ func TestAppendJSONCaptures(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, omit := range []bool{false, true} {
-			evs, err := otelbridge.NewMapper(otelbridge.MapOptions{OmitContent: omit, Tags: []string{"a<b>&c"}}).Map(pdataview.Spans(td))
+			evs, err := mapping.NewMapper(mapping.MapOptions{OmitContent: omit, Tags: []string{"a<b>&c"}}).Map(pdataview.Spans(td))
 			if err != nil || len(evs) == 0 {
 				t.Fatalf("%s: %d events, %v", f, len(evs), err)
 			}
@@ -399,7 +399,7 @@ func TestAppendJSONRandom(t *testing.T) {
 }
 
 // FuzzAppendJSON: for any strings and raw JSON bytes, AppendJSON agrees with encoding/json
-// (bytes, or failing together). Run with go test -fuzz FuzzAppendJSON ./otelbridge.
+// (bytes, or failing together). Run with go test -fuzz FuzzAppendJSON ./platform.
 func FuzzAppendJSON(f *testing.F) {
 	f.Add("chat", "k", "v", []byte(`{"a":[1,2]}`), 1.5, int64(3))
 	f.Add("\xff\u2028<&>", "\x00", "\x1f\"\\", []byte(" [ true ,null ] "), 1e21, int64(-1))

@@ -9,8 +9,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/internal/pdataview"
-	"github.com/llmtrace/llmtrace/otelbridge"
 	"github.com/llmtrace/llmtrace/platform"
 )
 
@@ -29,7 +29,7 @@ func mapOTLP(r io.Reader, omitContent bool) ([]byte, error) {
 	if err != nil {
 		return nil, errors.New(plainOTLPError(err.Error()))
 	}
-	events, err := otelbridge.NewMapper(otelbridge.MapOptions{OmitContent: omitContent}).Map(pdataview.Spans(td))
+	events, err := mapping.NewMapper(mapping.MapOptions{OmitContent: omitContent}).Map(pdataview.Spans(td))
 	if err != nil {
 		return nil, err
 	}

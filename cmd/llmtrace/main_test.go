@@ -12,8 +12,8 @@ import (
 	"testing"
 
 	"github.com/llmtrace/llmtrace/internal/contract"
+	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/internal/pdataview"
-	"github.com/llmtrace/llmtrace/otelbridge"
 	"github.com/llmtrace/llmtrace/platform"
 )
 
@@ -157,7 +157,7 @@ func checkCommon(t *testing.T, c capture, wantPrompt int64, wantConv, wantUser, 
 	}
 	thread := c.events[0].ThreadID
 	if wantConv != "" {
-		if thread != otelbridge.ThreadUUID(wantConv) {
+		if thread != mapping.ThreadUUID(wantConv) {
 			t.Errorf("threadId %s, want ThreadUUID(%q)", thread, wantConv)
 		}
 		for _, e := range c.events {
@@ -329,16 +329,16 @@ func TestOrderAndBatchIndependence(t *testing.T) {
 			t.Fatal(err)
 		}
 		views := pdataview.Spans(td)
-		want := canon(t, otelbridge.NewMapper(otelbridge.MapOptions{}), [][]otelbridge.SpanView{views})
+		want := canon(t, mapping.NewMapper(mapping.MapOptions{}), [][]mapping.SpanView{views})
 		for seed := uint64(1); seed <= 3; seed++ {
-			s := append([]otelbridge.SpanView(nil), views...)
+			s := append([]mapping.SpanView(nil), views...)
 			rand.New(rand.NewPCG(seed, seed)).Shuffle(len(s), func(i, j int) { s[i], s[j] = s[j], s[i] })
-			if got := canon(t, otelbridge.NewMapper(otelbridge.MapOptions{}), [][]otelbridge.SpanView{s}); got != want {
+			if got := canon(t, mapping.NewMapper(mapping.MapOptions{}), [][]mapping.SpanView{s}); got != want {
 				t.Errorf("%s: shuffled input changes the result", filepath.Base(f))
 			}
 		}
 		// Children first, the root in a later Map call (the collector / processor case).
-		var kids, root []otelbridge.SpanView
+		var kids, root []mapping.SpanView
 		for _, v := range views {
 			if v.ParentSpanID() == [8]byte{} {
 				root = append(root, v)
@@ -346,17 +346,17 @@ func TestOrderAndBatchIndependence(t *testing.T) {
 				kids = append(kids, v)
 			}
 		}
-		if got := canon(t, otelbridge.NewMapper(otelbridge.MapOptions{}), [][]otelbridge.SpanView{kids, root}); got != want {
+		if got := canon(t, mapping.NewMapper(mapping.MapOptions{}), [][]mapping.SpanView{kids, root}); got != want {
 			t.Errorf("%s: root in a later batch changes the result", filepath.Base(f))
 		}
 		// One span per Map call in end-time order (real captures have parents ending a few
 		// µs before their last child): the usage invariant still holds.
-		s := append([]otelbridge.SpanView(nil), views...)
+		s := append([]mapping.SpanView(nil), views...)
 		sort.SliceStable(s, func(i, j int) bool { return s[i].EndTime().Before(s[j].EndTime()) })
-		m := otelbridge.NewMapper(otelbridge.MapOptions{})
+		m := mapping.NewMapper(mapping.MapOptions{})
 		var sum, wantSum int64
 		for _, v := range s {
-			evs, err := m.Map([]otelbridge.SpanView{v})
+			evs, err := m.Map([]mapping.SpanView{v})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -366,7 +366,7 @@ func TestOrderAndBatchIndependence(t *testing.T) {
 				}
 			}
 		}
-		evs, _ := otelbridge.NewMapper(otelbridge.MapOptions{}).Map(views)
+		evs, _ := mapping.NewMapper(mapping.MapOptions{}).Map(views)
 		for _, e := range evs {
 			if e.Usage != nil {
 				wantSum += e.Usage.PromptTokens
@@ -378,7 +378,7 @@ func TestOrderAndBatchIndependence(t *testing.T) {
 	}
 }
 
-func canon(t *testing.T, m *otelbridge.Mapper, batches [][]otelbridge.SpanView) string {
+func canon(t *testing.T, m *mapping.Mapper, batches [][]mapping.SpanView) string {
 	var all []platform.TraceEvent
 	for _, b := range batches {
 		evs, err := m.Map(b)
@@ -398,7 +398,7 @@ func TestOutputIsBatchJSON(t *testing.T) {
 	fh, _ := os.Open(f)
 	defer fh.Close()
 	td, _ := pdataview.ReadOTLPJSON(fh)
-	evs, _ := otelbridge.NewMapper(otelbridge.MapOptions{}).Map(pdataview.Spans(td))
+	evs, _ := mapping.NewMapper(mapping.MapOptions{}).Map(pdataview.Spans(td))
 	want, _ := json.Marshal(platform.Batch{Traces: evs})
 	if code != 0 || out != string(want)+"\n" {
 		t.Errorf("output is not json.Marshal(Batch)")

@@ -20,6 +20,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/otelbridge"
 )
 
@@ -70,7 +71,7 @@ func run() error {
 		return err
 	}
 	st := p.Stats()
-	id := otelbridge.TraceUUID(traceID)
+	id := mapping.TraceUUID(traceID)
 	fmt.Printf("sent %d events (%d spans)\n", st.Exported, st.Received)
 	fmt.Println("trace ID:", id)
 	fmt.Printf("page:     %s/traces/%s\n", strings.TrimRight(endpoint, "/"), id)

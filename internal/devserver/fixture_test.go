@@ -7,8 +7,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
+	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/internal/pdataview"
-	"github.com/llmtrace/llmtrace/otelbridge"
 	"github.com/llmtrace/llmtrace/platform"
 )
 
@@ -32,7 +32,7 @@ func readCapture(t testing.TB, name string) ptrace.Traces {
 // mapTraces maps OTLP traces with the default mapper, as the shippers do.
 func mapTraces(t testing.TB, td ptrace.Traces) []platform.TraceEvent {
 	t.Helper()
-	evs, err := otelbridge.NewMapper(otelbridge.MapOptions{}).Map(pdataview.Spans(td))
+	evs, err := mapping.NewMapper(mapping.MapOptions{}).Map(pdataview.Spans(td))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
+	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/internal/pdataview"
 	"github.com/llmtrace/llmtrace/otelbridge"
 	"github.com/llmtrace/llmtrace/platform"
@@ -62,7 +63,7 @@ func TestSpanProcessorMatchesOTLPMapping(t *testing.T) {
 		ConversationID: "conv-e2e", UserID: "user-1", SessionID: "sess-1"})
 	traceIDs := map[string]bool{}
 	for i := range 4 {
-		traceIDs[otelbridge.TraceUUID(sdkAgentTurn(convCtx, tr, i))] = true
+		traceIDs[mapping.TraceUUID(sdkAgentTurn(convCtx, tr, i))] = true
 	}
 	fctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
@@ -71,7 +72,7 @@ func TestSpanProcessorMatchesOTLPMapping(t *testing.T) {
 	}
 
 	// The collector path: OTLP protobuf → ptrace → pdataview → the core.
-	var views []otelbridge.SpanView
+	var views []mapping.SpanView
 	var tds []ptrace.Traces
 	sink.mu.Lock()
 	for _, body := range sink.bodies {
@@ -88,7 +89,7 @@ func TestSpanProcessorMatchesOTLPMapping(t *testing.T) {
 	if len(views) != 12 {
 		t.Fatalf("OTLP sink got %d spans, want 12", len(views))
 	}
-	want, err := otelbridge.NewMapper(otelbridge.MapOptions{Tags: tags, Metadata: md}).Map(views)
+	want, err := mapping.NewMapper(mapping.MapOptions{Tags: tags, Metadata: md}).Map(views)
 	if err != nil {
 		t.Fatalf("mapping the OTLP spans: %v", err)
 	}

@@ -9,7 +9,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
-	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/platform"
 )
 
@@ -61,7 +61,7 @@ func chatTraces() ptrace.Traces {
 // with BenchmarkProtoMarshalChatSpan in the same run.
 func BenchmarkMapChatSpan(b *testing.B) {
 	td := chatTraces()
-	m := otelbridge.NewMapper(otelbridge.MapOptions{})
+	m := mapping.NewMapper(mapping.MapOptions{})
 	var buf []byte
 	b.ReportAllocs()
 	for b.Loop() {
@@ -80,7 +80,7 @@ func BenchmarkMapChatSpan(b *testing.B) {
 // body instead (a fresh, HTML-escaped buffer per call).
 func BenchmarkMapChatSpanMarshal(b *testing.B) {
 	td := chatTraces()
-	m := otelbridge.NewMapper(otelbridge.MapOptions{})
+	m := mapping.NewMapper(mapping.MapOptions{})
 	b.ReportAllocs()
 	for b.Loop() {
 		evs, err := m.Map(Spans(td))
@@ -106,7 +106,7 @@ func BenchmarkProtoMarshalChatSpan(b *testing.B) {
 }
 
 func TestChatSpanMaps(t *testing.T) {
-	evs, err := otelbridge.NewMapper(otelbridge.MapOptions{}).Map(Spans(chatTraces()))
+	evs, err := mapping.NewMapper(mapping.MapOptions{}).Map(Spans(chatTraces()))
 	if err != nil || len(evs) != 1 {
 		t.Fatal(err, len(evs))
 	}

@@ -1,5 +1,5 @@
 // Package pdataview presents collector pdata spans (ptrace.Span with its resource and
-// instrumentation scope) as otelbridge.SpanView, without copying attributes, so the
+// instrumentation scope) as mapping.SpanView, without copying attributes, so the
 // collector exporter and the CLI feed the same mapping core as the SDK path.
 package pdataview
 
@@ -10,16 +10,15 @@ import (
 	"io"
 	"time"
 
+	"github.com/llmtrace/llmtrace/internal/mapping"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
-
-	"github.com/llmtrace/llmtrace/otelbridge"
 )
 
 // Spans returns one view per span of td, in document order (resource, scope, span).
-func Spans(td ptrace.Traces) []otelbridge.SpanView {
+func Spans(td ptrace.Traces) []mapping.SpanView {
 	n := td.SpanCount()
-	out := make([]otelbridge.SpanView, 0, n)
+	out := make([]mapping.SpanView, 0, n)
 	views := make([]spanView, n)
 	i := 0
 	rss := td.ResourceSpans()
@@ -57,22 +56,22 @@ type spanView struct {
 	resAttrs      *pmap
 }
 
-func (v *spanView) TraceID() [16]byte         { return v.span.TraceID() }
-func (v *spanView) SpanID() [8]byte           { return v.span.SpanID() }
-func (v *spanView) ParentSpanID() [8]byte     { return v.span.ParentSpanID() }
-func (v *spanView) Name() string              { return v.span.Name() }
-func (v *spanView) Kind() otelbridge.SpanKind { return otelbridge.SpanKind(v.span.Kind()) }
-func (v *spanView) StartTime() time.Time      { return nanos(v.span.StartTimestamp()) }
-func (v *spanView) EndTime() time.Time        { return nanos(v.span.EndTimestamp()) }
-func (v *spanView) StatusCode() otelbridge.StatusCode {
-	return otelbridge.StatusCode(v.span.Status().Code())
+func (v *spanView) TraceID() [16]byte      { return v.span.TraceID() }
+func (v *spanView) SpanID() [8]byte        { return v.span.SpanID() }
+func (v *spanView) ParentSpanID() [8]byte  { return v.span.ParentSpanID() }
+func (v *spanView) Name() string           { return v.span.Name() }
+func (v *spanView) Kind() mapping.SpanKind { return mapping.SpanKind(v.span.Kind()) }
+func (v *spanView) StartTime() time.Time   { return nanos(v.span.StartTimestamp()) }
+func (v *spanView) EndTime() time.Time     { return nanos(v.span.EndTimestamp()) }
+func (v *spanView) StatusCode() mapping.StatusCode {
+	return mapping.StatusCode(v.span.Status().Code())
 }
 func (v *spanView) StatusMessage() string         { return v.span.Status().Message() }
-func (v *spanView) Attributes() otelbridge.Map    { return &v.attrs }
-func (v *spanView) Resource() otelbridge.Map      { return v.resAttrs }
+func (v *spanView) Attributes() mapping.Map       { return &v.attrs }
+func (v *spanView) Resource() mapping.Map         { return v.resAttrs }
 func (v *spanView) Scope() (name, version string) { return v.scope.Name(), v.scope.Version() }
 
-func (v *spanView) Events(fn func(name string, t time.Time, attrs otelbridge.Map) bool) {
+func (v *spanView) Events(fn func(name string, t time.Time, attrs mapping.Map) bool) {
 	evs := v.span.Events()
 	for i := 0; i < evs.Len(); i++ {
 		e := evs.At(i)
@@ -90,40 +89,40 @@ func nanos(ts pcommon.Timestamp) time.Time {
 	return time.Unix(0, int64(ts)).UTC()
 }
 
-// Map presents a pcommon.Map as an otelbridge.Map (no copy).
-func Map(m pcommon.Map) otelbridge.Map { return &pmap{m} }
+// Map presents a pcommon.Map as an mapping.Map (no copy).
+func Map(m pcommon.Map) mapping.Map { return &pmap{m} }
 
 type pmap struct{ m pcommon.Map }
 
 func (p *pmap) Len() int { return p.m.Len() }
-func (p *pmap) Range(fn func(string, otelbridge.Value) bool) {
+func (p *pmap) Range(fn func(string, mapping.Value) bool) {
 	p.m.Range(func(k string, v pcommon.Value) bool { return fn(k, Value(v)) })
 }
 
 type pslice struct{ s pcommon.Slice }
 
-func (p pslice) Len() int                  { return p.s.Len() }
-func (p pslice) At(i int) otelbridge.Value { return Value(p.s.At(i)) }
+func (p pslice) Len() int               { return p.s.Len() }
+func (p pslice) At(i int) mapping.Value { return Value(p.s.At(i)) }
 
-// Value presents a pcommon.Value as an otelbridge.Value (strings, maps and slices not copied).
-func Value(v pcommon.Value) otelbridge.Value {
+// Value presents a pcommon.Value as an mapping.Value (strings, maps and slices not copied).
+func Value(v pcommon.Value) mapping.Value {
 	switch v.Type() {
 	case pcommon.ValueTypeStr:
-		return otelbridge.StrValue(v.Str())
+		return mapping.StrValue(v.Str())
 	case pcommon.ValueTypeInt:
-		return otelbridge.IntValue(v.Int())
+		return mapping.IntValue(v.Int())
 	case pcommon.ValueTypeDouble:
-		return otelbridge.DoubleValue(v.Double())
+		return mapping.DoubleValue(v.Double())
 	case pcommon.ValueTypeBool:
-		return otelbridge.BoolValue(v.Bool())
+		return mapping.BoolValue(v.Bool())
 	case pcommon.ValueTypeBytes:
-		return otelbridge.BytesValue(v.Bytes().AsRaw())
+		return mapping.BytesValue(v.Bytes().AsRaw())
 	case pcommon.ValueTypeSlice:
-		return otelbridge.ListValue(pslice{v.Slice()})
+		return mapping.ListValue(pslice{v.Slice()})
 	case pcommon.ValueTypeMap:
-		return otelbridge.MapValue(&pmap{v.Map()})
+		return mapping.MapValue(&pmap{v.Map()})
 	}
-	return otelbridge.Value{}
+	return mapping.Value{}
 }
 
 // ReadOTLPJSON reads one OTLP/JSON traces document ({"resourceSpans": […]}, as

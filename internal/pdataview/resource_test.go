@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/llmtrace/llmtrace/internal/mapping"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
-
-	"github.com/llmtrace/llmtrace/otelbridge"
 )
 
 // multiResourceTraces has three resources — plain strings, a structured value (kvlist) and
@@ -55,12 +54,12 @@ func multiResourceTraces() ptrace.Traces {
 func TestResourceMetadataSharedAcrossSpans(t *testing.T) {
 	td := multiResourceTraces()
 	views := Spans(td)
-	batch, err := otelbridge.NewMapper(otelbridge.MapOptions{Metadata: map[string]any{"base": 1, "service.name": "base"}}).Map(views)
+	batch, err := mapping.NewMapper(mapping.MapOptions{Metadata: map[string]any{"base": 1, "service.name": "base"}}).Map(views)
 	if err != nil || len(batch) != 18 {
 		t.Fatal(err, len(batch))
 	}
 	for i, sv := range views {
-		alone, err := otelbridge.NewMapper(otelbridge.MapOptions{Metadata: map[string]any{"base": 1, "service.name": "base"}}).Map([]otelbridge.SpanView{sv})
+		alone, err := mapping.NewMapper(mapping.MapOptions{Metadata: map[string]any{"base": 1, "service.name": "base"}}).Map([]mapping.SpanView{sv})
 		if err != nil || len(alone) != 1 {
 			t.Fatal(err, len(alone))
 		}

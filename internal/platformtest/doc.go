@@ -1,6 +1,6 @@
 // Package platformtest is test support: a loopback stand-in for the llmtrace platform's
 // ingest endpoint (POST /v1/traces, docs/platform-api.md) for tests of the code that
-// ships TraceEvents to it (the otelbridge client and SpanProcessor, the collector exporter).
+// ships TraceEvents to it (the platform client, the otelbridge SpanProcessor and Exporter, the collector exporter).
 //
 // A [Platform] is an httptest server on 127.0.0.1. For every request it
 //
@@ -17,6 +17,6 @@
 //     with Retry-After, a platform that never answers, and a dropped connection.
 //
 // It imports otelbridge, so only external test packages (package otelbridge_test,
-// collectorexporter, internal/...) can use it; tests inside package otelbridge cannot, and
+// collectorexporter, internal/...) can use it; tests inside package platform cannot, and
 // use the sub-package bodyenc (the Content-Encoding decoding alone, no otelbridge import).
 package platformtest

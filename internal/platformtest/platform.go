@@ -193,7 +193,7 @@ func (p *Platform) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // DecodeBody undoes exactly one Content-Encoding layer ("", "gzip" or "zstd"); see
-// bodyenc.Decode, which tests inside package otelbridge use directly.
+// bodyenc.Decode, which tests inside package platform use directly.
 func DecodeBody(encoding string, raw []byte) ([]byte, error) { return bodyenc.Decode(encoding, raw) }
 
 // Accept writes the contract's success reply: 200 {"accepted": n}.

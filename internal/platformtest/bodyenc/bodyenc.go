@@ -1,6 +1,6 @@
 // Package bodyenc is test support: it undoes one HTTP Content-Encoding layer of a request
 // body the way the platform does (docs/platform-api.md: gzip, zstd or identity). It imports
-// nothing of llmtrace, so tests inside package otelbridge can use it too.
+// nothing of llmtrace, so tests inside package platform can use it too.
 package bodyenc
 
 import (

@@ -1,4 +1,4 @@
-package otelbridge
+package mapping
 
 import (
 	"encoding/json"
@@ -183,13 +183,11 @@ func (md *metadata) resource(r Map) {
 }
 
 // sameResource reports whether a and b certainly present the same resource attributes:
-// the same SDK resource, or the same pointer (views are read-only during a Map call).
+// equal views of one comparable type (the SDK adapter's view of one *resource.Resource, the
+// same pointer); views are read-only during a Map call (SpanView).
 func sameResource(a, b Map) bool {
-	if x, ok := a.(resourceMap); ok {
-		y, ok := b.(resourceMap)
-		return ok && x.r == y.r
-	}
-	if t := reflect.TypeOf(a); t == nil || t.Kind() != reflect.Pointer {
+	t := reflect.TypeOf(a)
+	if t == nil || !t.Comparable() || t != reflect.TypeOf(b) {
 		return false
 	}
 	return a == b

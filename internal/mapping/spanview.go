@@ -1,4 +1,4 @@
-package otelbridge
+package mapping
 
 import (
 	"math"
@@ -25,6 +25,8 @@ type SpanView interface {
 	// Events calls fn for each span event in order until fn returns false.
 	Events(fn func(name string, t time.Time, attrs Map) bool)
 	// Resource holds the resource attributes (service.name, deployment.environment.name, …).
+	// When its dynamic type is comparable, two equal Resource views must present the same
+	// attributes: the mapper boxes the values of such a resource once per Map call.
 	Resource() Map
 	// Scope is the instrumentation scope's name and version.
 	Scope() (name, version string)

@@ -1,0 +1,15 @@
+// Package mapping is the core of llmtrace: it maps finished OpenTelemetry spans onto
+// platform events (platform.TraceEvent, docs/platform-api.md). Every way in shares it —
+// otelbridge (the SDK's sdktrace.ReadOnlySpan), collectorexporter and `llmtrace map`
+// (ptrace.Span through internal/pdataview) — so the same span gives the same bytes
+// wherever it is mapped.
+//
+// The span view (spanview.go: SpanView, Map, List, Value, SpanKind, StatusCode) is what an
+// adapter presents, without copying attributes. Mapper.Map turns a batch of views into
+// events: type and kind (map_type.go), input and output messages (map_io.go,
+// map_messages.go), usage (map_usage.go), model and provider (map_provider.go), metadata
+// (map_metadata.go), and the trace-wide values — conversation, user, session, tags, usage
+// roll-ups — resolved per trace with a bounded memory across calls (map_trace.go). IDs
+// are derived deterministically from the OTel IDs as UUID v7 (ids.go). The attribute keys
+// come from package semconv.
+package mapping

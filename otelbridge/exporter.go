@@ -1,0 +1,136 @@
+package otelbridge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+
+	"github.com/llmtrace/llmtrace/internal/mapping"
+	"github.com/llmtrace/llmtrace/platform"
+)
+
+// Exporter is an sdktrace.SpanExporter that maps each batch of spans onto platform events
+// (the same mapping core as SpanProcessor) and sends them to the platform, for apps that
+// batch with the SDK themselves:
+//
+//	exp, err := otelbridge.NewExporter(otelbridge.WithEndpoint("https://api.example.com"))
+//	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp))
+//
+// ExportSpans retries what the platform may accept later (RetryDelay: 408, 429, 5xx,
+// network errors) with capped exponential backoff and ±50 % jitter, never sooner than
+// Retry-After, within the ctx the batcher passes (its export timeout), WithExportTimeout
+// per request and RetryConfig.MaxElapsedTime. It returns an error naming how many events
+// were rejected (invalid, or a permanent reply such as 400/401/403) or failed; the SDK's
+// batcher hands that error to otel.Handle. What the SDK's BatchSpanProcessor queues is
+// bounded in spans only (its MaxQueueSize) and drops are counted by the SDK's own
+// otel.sdk.processor.span.processed metric; SpanProcessor bounds bytes as well.
+//
+// Of the Options, the queue and batch settings, WithSpanFilter and WithMeterProvider
+// belong to SpanProcessor and are ignored here; the context helpers
+// (ContextWithConversation, …) need SpanProcessor, which stamps them in OnStart. An
+// Exporter is safe for concurrent use.
+type Exporter struct {
+	client  *platform.Client
+	mapper  *mapping.Mapper
+	retry   RetryConfig
+	stopped atomic.Bool
+}
+
+var _ sdktrace.SpanExporter = (*Exporter)(nil)
+
+// NewExporter returns an Exporter configured by opts, falling back to the LLMTRACE_*
+// environment variables and the defaults as NewSpanProcessor does. A missing endpoint, an
+// unparsable or non-http(s) URL or an out-of-range setting gives a
+// *platform.ConfigurationError (never containing the API key).
+func NewExporter(opts ...Option) (*Exporter, error) {
+	cfg, err := resolve(opts, osLookupEnv)
+	if err != nil {
+		return nil, err
+	}
+	client, err := platform.NewClient(platform.ClientConfig{
+		Endpoint:    cfg.endpoint,
+		APIKey:      cfg.apiKey,
+		HTTPClient:  cfg.httpClient,
+		UserAgent:   "llmtrace-exporter/" + platform.Version,
+		Compression: cfg.compression,
+		Timeout:     cfg.exportTimeout,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Exporter{client: client, mapper: mapping.NewMapper(cfg.mapOpts), retry: cfg.retry}, nil
+}
+
+// ExportSpans maps spans and sends the events; see Exporter for retries and errors. After
+// Shutdown it sends nothing and returns an error.
+func (e *Exporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
+	if e.stopped.Load() {
+		return errors.New("llmtrace: exporter is shut down")
+	}
+	if len(spans) == 0 {
+		return nil
+	}
+	views := make([]mapping.SpanView, len(spans))
+	for i, s := range spans {
+		views[i] = sdkSpanView(s)
+	}
+	events, err := e.mapper.Map(views)
+	if err != nil {
+		err = fmt.Errorf("llmtrace: mapping %d spans: %w", len(spans), err)
+		if len(events) == 0 {
+			return err
+		}
+	}
+	return errors.Join(err, e.send(ctx, events))
+}
+
+// send delivers events, retrying the undelivered ones while the reply is retryable.
+func (e *Exporter) send(ctx context.Context, events []platform.TraceEvent) error {
+	var rejected error
+	start := time.Now()
+	interval := e.retry.InitialInterval
+	pending := events
+	for attempt := 1; ; attempt++ {
+		res, err := e.client.Send(ctx, pending)
+		if n := len(res.Rejected); n > 0 {
+			rejected = fmt.Errorf("llmtrace: platform rejected %d of %d events, e.g. %s", n, len(pending), res.Rejected[0].Error)
+		}
+		if err == nil {
+			return rejected
+		}
+		n := len(res.Undelivered)
+		after, retryable := platform.RetryDelay(err)
+		if !retryable || !e.retry.Enabled {
+			return errors.Join(rejected, fmt.Errorf("llmtrace: %d events not delivered, not retried: %w", n, err))
+		}
+		wait := max(jitter(interval), after)
+		if time.Since(start)+wait > e.retry.MaxElapsedTime {
+			return errors.Join(rejected, fmt.Errorf("llmtrace: %d events failed after %d attempts (next wait %v exceeds max elapsed time %v): %w",
+				n, attempt, wait, e.retry.MaxElapsedTime, err))
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return errors.Join(rejected, fmt.Errorf("llmtrace: %d events failed: %w while waiting to retry: %w", n, ctx.Err(), err))
+		}
+		next := make([]platform.TraceEvent, n)
+		for k, i := range res.Undelivered {
+			next[k] = pending[i]
+		}
+		pending = next
+		interval = min(2*interval, e.retry.MaxInterval)
+	}
+}
+
+// Shutdown stops the Exporter: later ExportSpans calls send nothing. It holds nothing
+// itself (the SDK's batcher flushes before it calls Shutdown), so it returns at once.
+func (e *Exporter) Shutdown(ctx context.Context) error {
+	e.stopped.Store(true)
+	return ctx.Err()
+}
