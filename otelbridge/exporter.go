@@ -96,6 +96,7 @@ func (e *Exporter) send(ctx context.Context, events []platform.TraceEvent) error
 	pending := events
 	for attempt := 1; ; attempt++ {
 		res, err := e.client.Send(ctx, pending)
+		e.mapper.Delivered(pending, res) // what later spans of the trace may re-send (upsert)
 		if n := len(res.Rejected); n > 0 {
 			rejected = fmt.Errorf("llmtrace: platform rejected %d of %d events, e.g. %s", n, len(pending), res.Rejected[0].Error)
 		}

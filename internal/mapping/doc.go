@@ -9,7 +9,9 @@
 // events: type and kind (map_type.go), input and output messages (map_io.go,
 // map_messages.go), usage (map_usage.go), model and provider (map_provider.go), metadata
 // (map_metadata.go), and the trace-wide values — conversation, user, session, tags, usage
-// roll-ups — resolved per trace with a bounded memory across calls (map_trace.go). IDs
+// roll-ups — resolved per trace with a bounded memory across calls (map_trace.go); late
+// trace-wide values are filled in by re-sending events the shipper reported accepted
+// (Mapper.Delivered, map_resend.go). IDs
 // are derived deterministically from the OTel IDs as UUID v7 (ids.go). The attribute keys
 // come from package semconv.
 package mapping

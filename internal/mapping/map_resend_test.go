@@ -1,4 +1,4 @@
-package otelbridge_test
+package mapping_test
 
 import (
 	"bytes"
@@ -8,13 +8,14 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/internal/pdataview"
-	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // captureSpans reads one capture of testdata/captures as span views, ordered by end time
 // (the order in which a collector receives them from an app's batch processor).
-func captureSpans(t *testing.T, file string) []otelbridge.SpanView {
+func captureSpans(t *testing.T, file string) []mapping.SpanView {
 	t.Helper()
 	raw, err := os.ReadFile(file)
 	if err != nil {
@@ -25,13 +26,13 @@ func captureSpans(t *testing.T, file string) []otelbridge.SpanView {
 		t.Fatal(err)
 	}
 	spans := pdataview.Spans(td)
-	slices.SortStableFunc(spans, func(a, b otelbridge.SpanView) int { return a.EndTime().Compare(b.EndTime()) })
+	slices.SortStableFunc(spans, func(a, b mapping.SpanView) int { return a.EndTime().Compare(b.EndTime()) })
 	return spans
 }
 
 // upsert applies events to a platform's state the way the contract does: by spanId, the
 // last one wins (docs/platform-api.md "Guarantees").
-func upsert(t *testing.T, state map[string]string, events []otelbridge.TraceEvent) {
+func upsert(t *testing.T, state map[string]string, events []platform.TraceEvent) {
 	t.Helper()
 	for i := range events {
 		b, err := json.Marshal(&events[i])
@@ -42,8 +43,8 @@ func upsert(t *testing.T, state map[string]string, events []otelbridge.TraceEven
 	}
 }
 
-func acceptAll(events []otelbridge.TraceEvent) otelbridge.SendResult {
-	return otelbridge.SendResult{Accepted: len(events)}
+func acceptAll(events []platform.TraceEvent) platform.SendResult {
+	return platform.SendResult{Accepted: len(events)}
 }
 
 // TestLateTraceWideValuesAreResent: every capture, its spans split into two Map calls at
@@ -51,7 +52,7 @@ func acceptAll(events []otelbridge.TraceEvent) otelbridge.SendResult {
 // ends on the platform exactly as one Map call of all its spans gives: the events accepted
 // from the first call are re-sent with the values found in the second.
 func TestLateTraceWideValuesAreResent(t *testing.T) {
-	files, err := filepath.Glob("../testdata/captures/*.json")
+	files, err := filepath.Glob("../../testdata/captures/*.json")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no captures: %v", err)
 	}
@@ -59,13 +60,13 @@ func TestLateTraceWideValuesAreResent(t *testing.T) {
 	for _, f := range files {
 		spans := captureSpans(t, f)
 		whole := map[string]string{}
-		all, err := otelbridge.NewMapper(otelbridge.MapOptions{Tags: []string{"env:test"}}).Map(spans)
+		all, err := mapping.NewMapper(mapping.MapOptions{Tags: []string{"env:test"}}).Map(spans)
 		if err != nil {
 			t.Fatal(err)
 		}
 		upsert(t, whole, all)
 		for k := 1; k < len(spans); k++ {
-			m := otelbridge.NewMapper(otelbridge.MapOptions{Tags: []string{"env:test"}})
+			m := mapping.NewMapper(mapping.MapOptions{Tags: []string{"env:test"}})
 			state := map[string]string{}
 			first, err := m.Map(spans[:k])
 			if err != nil {
@@ -97,10 +98,10 @@ func TestLateTraceWideValuesAreResent(t *testing.T) {
 	}
 }
 
-func countErrors(evs []otelbridge.TraceEvent) int {
+func countErrors(evs []platform.TraceEvent) int {
 	n := 0
 	for i := range evs {
-		if evs[i].Type == otelbridge.TypeError {
+		if evs[i].Type == platform.TypeError {
 			n++
 		}
 	}
@@ -134,12 +135,12 @@ func rollupOnly(got, want string) bool {
 func TestResendWaitsForAcceptance(t *testing.T) {
 	// The AI SDK v7 capture: its later spans carry the trace's thread, so splitting it
 	// after two spans makes those two stale (see TestLateTraceWideValuesAreResent).
-	spans := captureSpans(t, "../testdata/captures/vercel-ai-v7-otel-tool-loop.json")
+	spans := captureSpans(t, "../../testdata/captures/vercel-ai-v7-otel-tool-loop.json")
 	const k = 2
-	m := otelbridge.NewMapper(otelbridge.MapOptions{})
+	m := mapping.NewMapper(mapping.MapOptions{})
 	first, _ := m.Map(spans[:k])
 	// Nothing accepted: nothing to re-send later.
-	m.Delivered(first, otelbridge.SendResult{Undelivered: indices(len(first))})
+	m.Delivered(first, platform.SendResult{Undelivered: indices(len(first))})
 	second, _ := m.Map(spans[k:])
 	if len(second) != len(spans)-k+countErrors(second) {
 		t.Fatalf("second Map gave %d events; nothing was accepted before, so only its own spans'", len(second))
@@ -149,7 +150,7 @@ func TestResendWaitsForAcceptance(t *testing.T) {
 	}
 
 	// Accepted first, then the re-send fails: the next Map call (another trace) re-sends.
-	m = otelbridge.NewMapper(otelbridge.MapOptions{})
+	m = mapping.NewMapper(mapping.MapOptions{})
 	first, _ = m.Map(spans[:k])
 	m.Delivered(first, acceptAll(first))
 	second, _ = m.Map(spans[k:])
@@ -157,8 +158,8 @@ func TestResendWaitsForAcceptance(t *testing.T) {
 	if resent != k {
 		t.Fatalf("re-sent %d events, want the %d accepted before the thread was known", resent, k)
 	}
-	m.Delivered(second, otelbridge.SendResult{Undelivered: indices(len(second))})
-	other := captureSpans(t, "../testdata/captures/openinference-openai-agents-agent-tool.json")
+	m.Delivered(second, platform.SendResult{Undelivered: indices(len(second))})
+	other := captureSpans(t, "../../testdata/captures/openinference-openai-agents-agent-tool.json")
 	third, _ := m.Map(other)
 	if got := len(third) - len(other) - countErrors(third); got < resent {
 		t.Fatalf("the next Map re-sent %d events, want the %d whose re-send failed", got, resent)
