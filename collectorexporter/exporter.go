@@ -125,7 +125,7 @@ func (e *llmtraceExporter) pushTraces(ctx context.Context, td ptrace.Traces) err
 	if len(views) == 0 {
 		return nil
 	}
-	events := e.mapSpans(ctx, views)
+	events := e.mapper.Map(views) // checked against the contract once, in Client.Send
 	if len(events) == 0 {
 		return nil
 	}
@@ -175,42 +175,6 @@ func (e *llmtraceExporter) pushTraces(ctx context.Context, td ptrace.Traces) err
 		return consumererror.NewTraces(err, rest)
 	}
 	return err
-}
-
-// mapSpans maps views and returns the events. The Mapper returns every valid event and
-// reports the first event it had to leave out; spans left without an event are logged,
-// counted as rejected and not retried (the same span would fail the same way), and the
-// rest ship.
-func (e *llmtraceExporter) mapSpans(ctx context.Context, views []mapping.SpanView) []platform.TraceEvent {
-	events, err := e.mapper.Map(views)
-	if err == nil {
-		return events
-	}
-	sources := sourceIndex(events, views)
-	mapped := make([]bool, len(views))
-	for _, s := range sources {
-		if s >= 0 {
-			mapped[s] = true
-		}
-	}
-	dropped := 0
-	for i, ok := range mapped {
-		if ok {
-			continue
-		}
-		dropped++
-		e.logger.Warn("llmtrace: dropping a span that cannot be mapped onto a valid event; it is not retried",
-			zap.String("otel_trace_id", hexTrace(views[i].TraceID())),
-			zap.String("otel_span_id", hexSpan(views[i].SpanID())),
-			zap.String("span_name", views[i].Name()),
-			zap.Error(err))
-	}
-	if dropped == 0 { // only a derived (error) event was left out
-		dropped = 1
-		e.logger.Warn("llmtrace: dropping an event that cannot be mapped onto a valid event; it is not retried", zap.Error(err))
-	}
-	e.telemetry.LlmtraceExporterEventsRejected.Add(ctx, int64(dropped))
-	return events
 }
 
 // sourceIndex returns, for each event, the index of the span it was mapped from: the span

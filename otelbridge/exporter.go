@@ -78,14 +78,7 @@ func (e *Exporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpa
 	for i, s := range spans {
 		views[i] = sdkSpanView(s)
 	}
-	events, err := e.mapper.Map(views)
-	if err != nil {
-		err = fmt.Errorf("llmtrace: mapping %d spans: %w", len(spans), err)
-		if len(events) == 0 {
-			return err
-		}
-	}
-	return errors.Join(err, e.send(ctx, events))
+	return e.send(ctx, e.mapper.Map(views))
 }
 
 // send delivers events, retrying the undelivered ones while the reply is retryable.

@@ -79,16 +79,7 @@ func (p *SpanProcessor) sendBatch(spans []sdktrace.ReadOnlySpan, o *outcome) {
 	for i, s := range spans {
 		views[i] = sdkSpanView(s)
 	}
-	events, err := p.mapper.Map(views)
-	if err != nil {
-		err = fmt.Errorf("llmtrace: mapping %d spans: %w", len(spans), err)
-		p.reportError(err)
-		if len(events) == 0 {
-			p.failed.Add(int64(len(spans)))
-			o.add(0, len(spans), err)
-			return
-		}
-	}
+	events := p.mapper.Map(views)
 	delivered = true
 	if len(events) == 0 {
 		return

@@ -91,9 +91,9 @@ func TestAppendJSONCaptures(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, omit := range []bool{false, true} {
-			evs, err := mapping.NewMapper(mapping.MapOptions{OmitContent: omit, Tags: []string{"a<b>&c"}}).Map(pdataview.Spans(td))
-			if err != nil || len(evs) == 0 {
-				t.Fatalf("%s: %d events, %v", f, len(evs), err)
+			evs := mapping.NewMapper(mapping.MapOptions{OmitContent: omit, Tags: []string{"a<b>&c"}}).Map(pdataview.Spans(td))
+			if len(evs) == 0 {
+				t.Fatalf("%s: no events", f)
 			}
 			for i := range evs {
 				checkSame(t, filepath.Base(f)+" event "+evs[i].Name, &evs[i])

@@ -29,12 +29,15 @@ func mapOTLP(r io.Reader, omitContent bool) ([]byte, error) {
 	if err != nil {
 		return nil, errors.New(plainOTLPError(err.Error()))
 	}
-	events, err := mapping.NewMapper(mapping.MapOptions{OmitContent: omitContent}).Map(pdataview.Spans(td))
-	if err != nil {
-		return nil, err
-	}
+	events := mapping.NewMapper(mapping.MapOptions{OmitContent: omitContent}).Map(pdataview.Spans(td))
 	if events == nil {
 		events = []platform.TraceEvent{}
+	}
+	// What the Client would check before sending: an event it would reject is an error here.
+	for i := range events {
+		if err := events[i].Validate(); err != nil {
+			return nil, err
+		}
 	}
 	out, err := (&platform.Batch{Traces: events}).AppendJSON(nil)
 	if err != nil {

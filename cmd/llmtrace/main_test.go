@@ -356,17 +356,14 @@ func TestOrderAndBatchIndependence(t *testing.T) {
 		m := mapping.NewMapper(mapping.MapOptions{})
 		var sum, wantSum int64
 		for _, v := range s {
-			evs, err := m.Map([]mapping.SpanView{v})
-			if err != nil {
-				t.Fatal(err)
-			}
+			evs := m.Map([]mapping.SpanView{v})
 			for _, e := range evs {
 				if e.Usage != nil {
 					sum += e.Usage.PromptTokens
 				}
 			}
 		}
-		evs, _ := mapping.NewMapper(mapping.MapOptions{}).Map(views)
+		evs := mapping.NewMapper(mapping.MapOptions{}).Map(views)
 		for _, e := range evs {
 			if e.Usage != nil {
 				wantSum += e.Usage.PromptTokens
@@ -381,10 +378,7 @@ func TestOrderAndBatchIndependence(t *testing.T) {
 func canon(t *testing.T, m *mapping.Mapper, batches [][]mapping.SpanView) string {
 	var all []platform.TraceEvent
 	for _, b := range batches {
-		evs, err := m.Map(b)
-		if err != nil {
-			t.Fatal(err)
-		}
+		evs := m.Map(b)
 		all = append(all, evs...)
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].SpanID < all[j].SpanID })
@@ -398,7 +392,7 @@ func TestOutputIsBatchJSON(t *testing.T) {
 	fh, _ := os.Open(f)
 	defer fh.Close()
 	td, _ := pdataview.ReadOTLPJSON(fh)
-	evs, _ := mapping.NewMapper(mapping.MapOptions{}).Map(pdataview.Spans(td))
+	evs := mapping.NewMapper(mapping.MapOptions{}).Map(pdataview.Spans(td))
 	want, _ := json.Marshal(platform.Batch{Traces: evs})
 	if code != 0 || out != string(want)+"\n" {
 		t.Errorf("output is not json.Marshal(Batch)")

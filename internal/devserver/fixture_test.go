@@ -32,11 +32,7 @@ func readCapture(t testing.TB, name string) ptrace.Traces {
 // mapTraces maps OTLP traces with the default mapper, as the shippers do.
 func mapTraces(t testing.TB, td ptrace.Traces) []platform.TraceEvent {
 	t.Helper()
-	evs, err := mapping.NewMapper(mapping.MapOptions{}).Map(pdataview.Spans(td))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return evs
+	return mapping.NewMapper(mapping.MapOptions{}).Map(pdataview.Spans(td))
 }
 
 // findSpan returns the first span named name.

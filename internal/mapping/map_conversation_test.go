@@ -74,10 +74,7 @@ func TestConversationPerLibrary(t *testing.T) {
 		m := NewMapper(MapOptions{})
 		var thread string
 		for _, tb := range []byte{0x31, 0x42, 0x53} {
-			evs, err := m.Map(turnSpans(tb, "turn", c.root, c.call))
-			if err != nil {
-				t.Fatal(err)
-			}
+			evs := m.Map(turnSpans(tb, "turn", c.root, c.call))
 			if evs[0].Type != platform.TypeChat || evs[1].Type != platform.TypeLLM {
 				t.Errorf("%s: types %s, %s, want chat root and llm call", c.name, evs[0].Type, evs[1].Type)
 			}

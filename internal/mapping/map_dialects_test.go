@@ -70,10 +70,7 @@ func TestConversationAcrossTraces(t *testing.T) {
 	var all []platform.TraceEvent
 	for _, tb := range []byte{0xa1, 0xb2} {
 		spans := turn(tb)
-		evs, err := m.Map([]SpanView{spans[0], spans[1]})
-		if err != nil {
-			t.Fatal(err)
-		}
+		evs := m.Map([]SpanView{spans[0], spans[1]})
 		if evs[0].Type != platform.TypeChat || evs[1].Type != platform.TypeLLM {
 			t.Errorf("trace %x: types %s, %s, want chat root and llm call", tb, evs[0].Type, evs[1].Type)
 		}

@@ -91,9 +91,6 @@ func mapOne(t interface{ Fatal(...any) }, opts MapOptions, spans ...*testSpan) [
 	for i, s := range spans {
 		views[i] = s
 	}
-	evs, err := NewMapper(opts).Map(views)
-	if err != nil {
-		t.Fatal(err)
-	}
+	evs := NewMapper(opts).Map(views)
 	return evs
 }

@@ -40,10 +40,7 @@ func TestContentEventShapes(t *testing.T) {
 		for _, tree := range []bool{false, true} {
 			m := NewMapper(MapOptions{})
 			m.treeOnly = tree
-			evs, err := m.Map([]SpanView{s})
-			if err != nil {
-				t.Fatal(err)
-			}
+			evs := m.Map([]SpanView{s})
 			ev := evs[0]
 			if string(ev.Input) != tc.in || string(ev.Output) != tc.out {
 				t.Errorf("%s (tree %v): input %s output %s\nwant input %s output %s", tc.name, tree, ev.Input, ev.Output, tc.in, tc.out)
@@ -151,10 +148,7 @@ func TestRequestSystemParam(t *testing.T) {
 func TestTraceTagsOwnedPerEvent(t *testing.T) {
 	m := NewMapper(MapOptions{})
 	root := newSpan(1, 0, "agent", str("openinference.span.kind", "AGENT"), str("tag.tags", `["prod","weather"]`))
-	evs, err := m.Map([]SpanView{root, newSpan(2, 1, "llm", str("openinference.span.kind", "LLM"))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	evs := m.Map([]SpanView{root, newSpan(2, 1, "llm", str("openinference.span.kind", "LLM"))})
 	evs[1].Tags[0] = "changed" // the model call has no tags of its own: all from the union
 	if !slices.Equal(evs[0].Tags, []string{"prod", "weather"}) {
 		t.Errorf("root event tags %v", evs[0].Tags)
@@ -164,11 +158,7 @@ func TestTraceTagsOwnedPerEvent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			late, err := m.Map([]SpanView{newSpan(byte(3+i), 1, "tool", str("openinference.span.kind", "TOOL"))})
-			if err != nil {
-				t.Error(err)
-				return
-			}
+			late := m.Map([]SpanView{newSpan(byte(3+i), 1, "tool", str("openinference.span.kind", "TOOL"))})
 			if !slices.Equal(late[0].Tags, []string{"prod", "weather"}) {
 				t.Errorf("later batch tags %v", late[0].Tags)
 			}

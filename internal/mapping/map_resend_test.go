@@ -60,24 +60,15 @@ func TestLateTraceWideValuesAreResent(t *testing.T) {
 	for _, f := range files {
 		spans := captureSpans(t, f)
 		whole := map[string]string{}
-		all, err := mapping.NewMapper(mapping.MapOptions{Tags: []string{"env:test"}}).Map(spans)
-		if err != nil {
-			t.Fatal(err)
-		}
+		all := mapping.NewMapper(mapping.MapOptions{Tags: []string{"env:test"}}).Map(spans)
 		upsert(t, whole, all)
 		for k := 1; k < len(spans); k++ {
 			m := mapping.NewMapper(mapping.MapOptions{Tags: []string{"env:test"}})
 			state := map[string]string{}
-			first, err := m.Map(spans[:k])
-			if err != nil {
-				t.Fatal(err)
-			}
+			first := m.Map(spans[:k])
 			upsert(t, state, first)
 			m.Delivered(first, acceptAll(first))
-			second, err := m.Map(spans[k:])
-			if err != nil {
-				t.Fatal(err)
-			}
+			second := m.Map(spans[k:])
 			upsert(t, state, second)
 			m.Delivered(second, acceptAll(second))
 			if len(second) > len(spans)-k+countErrors(second) {
@@ -138,10 +129,10 @@ func TestResendWaitsForAcceptance(t *testing.T) {
 	spans := captureSpans(t, "../../testdata/captures/vercel-ai-v7-otel-tool-loop.json")
 	const k = 2
 	m := mapping.NewMapper(mapping.MapOptions{})
-	first, _ := m.Map(spans[:k])
+	first := m.Map(spans[:k])
 	// Nothing accepted: nothing to re-send later.
 	m.Delivered(first, platform.SendResult{Undelivered: indices(len(first))})
-	second, _ := m.Map(spans[k:])
+	second := m.Map(spans[k:])
 	if len(second) != len(spans)-k+countErrors(second) {
 		t.Fatalf("second Map gave %d events; nothing was accepted before, so only its own spans'", len(second))
 	}
@@ -151,16 +142,16 @@ func TestResendWaitsForAcceptance(t *testing.T) {
 
 	// Accepted first, then the re-send fails: the next Map call (another trace) re-sends.
 	m = mapping.NewMapper(mapping.MapOptions{})
-	first, _ = m.Map(spans[:k])
+	first = m.Map(spans[:k])
 	m.Delivered(first, acceptAll(first))
-	second, _ = m.Map(spans[k:])
+	second = m.Map(spans[k:])
 	resent := int(m.Stats().EventsResent)
 	if resent != k {
 		t.Fatalf("re-sent %d events, want the %d accepted before the thread was known", resent, k)
 	}
 	m.Delivered(second, platform.SendResult{Undelivered: indices(len(second))})
 	other := captureSpans(t, "../../testdata/captures/openinference-openai-agents-agent-tool.json")
-	third, _ := m.Map(other)
+	third := m.Map(other)
 	if got := len(third) - len(other) - countErrors(third); got < resent {
 		t.Fatalf("the next Map re-sent %d events, want the %d whose re-send failed", got, resent)
 	}

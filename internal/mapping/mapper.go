@@ -118,10 +118,12 @@ func (c *spanCtx) keep(b []byte) []byte {
 // input order, each followed by one `error` event per OTel exception event of the span.
 // Trace-wide values (threadId, userId, sessionId, the chat root) and usage roll-ups are
 // resolved over the whole batch plus the Mapper's memory of earlier batches, so within one
-// call the result does not depend on input order. Every returned event passes
-// (*TraceEvent).Validate; an event that would not (a bug) is left out and reported as a
-// *ValidationError after the others are returned. Nil views are skipped.
-func (m *Mapper) Map(spans []SpanView) ([]platform.TraceEvent, error) {
+// call the result does not depend on input order. Nil views are skipped.
+//
+// Map does not check events against the contract: that happens once per event, on the way
+// out, in platform.Client.Send (which rejects an invalid event alone, e.g. a span without
+// a start time) — or in `llmtrace map`, which sends nothing.
+func (m *Mapper) Map(spans []SpanView) []platform.TraceEvent {
 	preps := make([]prepared, 0, len(spans))
 	for _, sv := range spans {
 		if sv == nil {
@@ -160,23 +162,12 @@ func (m *Mapper) Map(spans []SpanView) ([]platform.TraceEvent, error) {
 	}
 
 	out := make([]platform.TraceEvent, 0, len(preps))
-	var firstErr error
 	c := m.getCtx()
 	defer m.putCtx(c)
 	c.usages = make([]platform.Usage, 0, len(preps))
 	for i := range preps {
 		c.prepared = &preps[i]
-		n := len(out)
 		out = c.build(out, resolved[c.trace])
-		for j := n; j < len(out); j++ {
-			if err := out[j].Validate(); err != nil {
-				if firstErr == nil {
-					firstErr = err
-				}
-				out = append(out[:j], out[j+1:]...)
-				j--
-			}
-		}
 	}
 	latest := make(map[string]traceWide, len(rts))
 	for i := range rts {
@@ -185,7 +176,7 @@ func (m *Mapper) Map(spans []SpanView) ([]platform.TraceEvent, error) {
 			sessionID: rt.ids.session.v, conversationID: rt.ids.conv.v, tags: normTags(append(rt.ids.tags[:len(rt.ids.tags):len(rt.ids.tags)], m.opts.Tags...))}
 	}
 	out = m.sent.resolved(out, latest)
-	return out, firstErr
+	return out
 }
 
 // Delivered tells the Mapper which events of a Map result the platform accepted (res is

@@ -165,12 +165,12 @@ func TestMapperMemoryAcrossBatches(t *testing.T) {
 	child := newSpan(2, 1, "chat m", str("gen_ai.operation.name", "chat"), num("gen_ai.usage.input_tokens", 42))
 	root := newSpan(1, 0, "agent", str("gen_ai.operation.name", "invoke_agent"), num("gen_ai.usage.input_tokens", 42),
 		str("gen_ai.conversation.id", "c-1"))
-	a, _ := m.Map([]SpanView{child})
-	b, _ := m.Map([]SpanView{root})
+	a := m.Map([]SpanView{child})
+	b := m.Map([]SpanView{root})
 	if a[0].Usage.PromptTokens != 42 || b[0].Usage != nil || b[0].Type != platform.TypeChat || b[0].ThreadID != ThreadUUID("c-1") {
 		t.Errorf("child %+v root %+v", a[0].Usage, b[0])
 	}
-	c, _ := m.Map([]SpanView{newSpan(3, 1, "late tool", str("gen_ai.operation.name", "execute_tool"))})
+	c := m.Map([]SpanView{newSpan(3, 1, "late tool", str("gen_ai.operation.name", "execute_tool"))})
 	if c[0].ThreadID != ThreadUUID("c-1") {
 		t.Error("a later span of the trace must get the thread found earlier")
 	}
