@@ -19,8 +19,8 @@ var contentKeys = []string{
 	sc.AIPrompt, sc.AIPromptMessages, sc.AIPromptTools, sc.AIResponseText, sc.AIResponseToolCalls,
 	sc.AIResponseObject, sc.AIResultText, sc.AIResultToolCalls, sc.AIResultObject,
 	sc.AIToolCallArgs, sc.AIToolCallResult, sc.AIValue, sc.AIValues, sc.AIEmbedding, sc.AIEmbeddings,
-	"langfuse.observation.input", "langfuse.observation.output", "mlflow.spanInputs", "mlflow.spanOutputs",
-	"tool_arguments", "tool_response", "final_result", "input", "output",
+	sc.LangfuseObservationInput, sc.LangfuseObservationOutput, sc.MLflowSpanInputs, sc.MLflowSpanOutputs,
+	sc.PydanticToolArguments, sc.PydanticToolResponse, "final_result", "input", "output",
 	sc.PydanticEvents, sc.PydanticAllMessagesEvents, sc.PydanticAllMessages,
 	sc.OpenAIV2RequestMessages, sc.OpenAIV2ResponseContent,
 }
@@ -313,17 +313,17 @@ func (c *spanCtx) toolDefinitions() *jv {
 // Plain input / output value keys in priority order, for model and other spans and for tool
 // spans.
 var (
-	valueInputKeys = []string{"langfuse.observation.input", sc.GenAIInputMessages, sc.AIPromptMessages, sc.OIInputValue, sc.TLEntityInput, sc.AIPrompt,
+	valueInputKeys = []string{sc.LangfuseObservationInput, sc.GenAIInputMessages, sc.AIPromptMessages, sc.OIInputValue, sc.TLEntityInput, sc.AIPrompt,
 		sc.GenAIToolCallArgs, sc.AIToolCallArgs, sc.GenAIRetrievalQueryText, sc.AIValue, sc.AIValues,
-		"tool_arguments", "mlflow.spanInputs", "input"}
+		sc.PydanticToolArguments, sc.MLflowSpanInputs, "input"}
 	toolInputKeys = []string{sc.GenAIToolCallArgs, sc.AIToolCallArgs, sc.OIInputValue, sc.TLEntityInput,
-		"tool_arguments", "langfuse.observation.input", "mlflow.spanInputs", "input"}
-	valueOutputKeys = []string{"langfuse.observation.output", sc.GenAIOutputMessages, sc.OIOutputValue, sc.TLEntityOutput,
+		sc.PydanticToolArguments, sc.LangfuseObservationInput, sc.MLflowSpanInputs, "input"}
+	valueOutputKeys = []string{sc.LangfuseObservationOutput, sc.GenAIOutputMessages, sc.OIOutputValue, sc.TLEntityOutput,
 		sc.GenAIToolCallResult, sc.AIToolCallResult, sc.AIResponseObject, sc.AIResultObject,
-		sc.GenAIRetrievalDocuments, sc.AIEmbedding, sc.AIEmbeddings, "tool_response", "final_result",
-		"mlflow.spanOutputs", "output"}
+		sc.GenAIRetrievalDocuments, sc.AIEmbedding, sc.AIEmbeddings, sc.PydanticToolResponse, "final_result",
+		sc.MLflowSpanOutputs, "output"}
 	toolOutputKeys = []string{sc.GenAIToolCallResult, sc.AIToolCallResult, sc.OIOutputValue, sc.TLEntityOutput,
-		"tool_response", "langfuse.observation.output", "mlflow.spanOutputs", "output"}
+		sc.PydanticToolResponse, sc.LangfuseObservationOutput, sc.MLflowSpanOutputs, "output"}
 )
 
 // appendValueInput appends the first plain input value of the span's dialect, as

@@ -28,7 +28,7 @@ const (
 var jsonStringKeys = map[string]bool{
 	sc.OIMetadata: true, sc.OILLMInvocationParams: true, sc.OIEmbeddingParams: true,
 	sc.AIResponseProviderMD: true, sc.AIPromptToolChoice: true, sc.OIToolParameters: true,
-	"langfuse.observation.metadata": true, "langfuse.trace.metadata": true, "langfuse.metadata": true,
+	sc.LangfuseObservationMetadata: true, sc.LangfuseTraceMetadata: true, sc.LangfuseMetadata: true,
 }
 
 type metadata struct {

@@ -9,7 +9,7 @@ import (
 // modelKeys in priority order: response model over request model (README.md "How spans map onto platform events").
 var modelKeys = []string{sc.GenAIResponseModel, sc.OILLMResponseModelName, sc.AIResponseModel,
 	sc.TLResponseModel, sc.GenAIRequestModel, sc.OILLMRequestModelName, sc.TLRequestModel, sc.AIModelID, sc.OILLMModelName,
-	sc.OIEmbeddingModelName, "langfuse.observation.model.name", sc.TLAssocModelName}
+	sc.OIEmbeddingModelName, sc.LangfuseObservationModelName, sc.TLAssocModelName}
 
 // providerKeys in priority order.
 var providerKeys = []string{sc.GenAIProviderName, sc.GenAISystem, sc.OILLMProvider, sc.OILLMSystem,

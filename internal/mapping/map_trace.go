@@ -21,13 +21,13 @@ var (
 		sc.AIMetadataPrefix + "conversationId", sc.AIRuntimeCtxPrefix + "conversationId", sc.AIContextPrefix + "conversationId",
 		sc.AIMetadataPrefix + "threadId", sc.AIRuntimeCtxPrefix + "threadId", sc.AIContextPrefix + "threadId",
 		sc.TLAssocConvID, sc.TLAssocThreadID, sc.TLAssocChatID,
-		"langfuse.trace.metadata.conversation_id"}
-	userKeys = []string{"langfuse.user.id", sc.UserID,
-		"langfuse.observation.metadata.langfuse_user_id", "langfuse.trace.metadata.langfuse_user_id",
+		sc.LangfuseTraceConversationID}
+	userKeys = []string{sc.LangfuseUserID, sc.UserID,
+		sc.LangfuseObservationUserID, sc.LangfuseTraceUserID,
 		sc.AIMetadataPrefix + "userId", sc.AIRuntimeCtxPrefix + "userId", sc.AIContextPrefix + "userId",
 		sc.TLAssocUserID, sc.EnduserID, sc.TLUser, sc.GenAIUser}
-	sessionKeys = []string{"langfuse.session.id", sc.SessionID,
-		"langfuse.observation.metadata.langfuse_session_id", "langfuse.trace.metadata.langfuse_session_id",
+	sessionKeys = []string{sc.LangfuseSessionID, sc.SessionID,
+		sc.LangfuseObservationSessionID, sc.LangfuseTraceSessionID,
 		sc.AIMetadataPrefix + "sessionId", sc.AIRuntimeCtxPrefix + "sessionId", sc.AIContextPrefix + "sessionId",
 		sc.TLAssocSessionID}
 	// Keys read inside OpenInference's `metadata` JSON object, after the direct keys.
@@ -377,7 +377,7 @@ func readIDs(p *prepared) {
 // trace-wide union (traceIDs.tags) can be passed as dst.
 func readTags(a *spanAttrs, dst []string) []string {
 	dst = dst[:len(dst):len(dst)] // appending copies: dst may be shared
-	for _, k := range []string{sc.OITagTags, sc.AIMetadataPrefix + "tags", "langfuse.trace.tags", "langfuse.tags"} {
+	for _, k := range []string{sc.OITagTags, sc.AIMetadataPrefix + "tags", sc.LangfuseTraceTags, sc.LangfuseTags} {
 		v, ok := a.get(k)
 		if !ok {
 			continue

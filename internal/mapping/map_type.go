@@ -18,7 +18,7 @@ import (
 // context attributes such as gen_ai.agent.name on a chat span. aggregate marks kinds whose
 // usage repeats their descendants' (agent, workflow, chain, step, task).
 func classify(a *spanAttrs, name, scope string) (typ platform.Type, kind string) {
-	if t := strings.ToLower(a.str("langfuse.observation.type")); t != "" {
+	if t := strings.ToLower(a.str(sc.LangfuseObservationType)); t != "" {
 		switch t {
 		case "generation":
 			return platform.TypeLLM, "llm"
@@ -186,7 +186,7 @@ func HasGenAISemantics(s SpanView) bool {
 }
 
 func hasGenAIPrefix(k string) bool {
-	for _, p := range [...]string{"gen_ai.", "llm.", "openinference.", "traceloop.", "ai.", "langfuse.", "embedding.", "retrieval.", "tool.", "input.value", "output.value"} {
+	for _, p := range [...]string{"gen_ai.", "llm.", "openinference.", "traceloop.", "ai.", sc.LangfusePrefix, "embedding.", "retrieval.", "tool.", "input.value", "output.value"} {
 		if strings.HasPrefix(k, p) {
 			return true
 		}
