@@ -284,16 +284,33 @@ func (c *spanCtx) build(out []platform.TraceEvent, rt *resolvedTrace) []platform
 	}
 
 	md := c.newMetadata(sv.Resource())
-	scopeName, scopeVersion := sv.Scope()
+	truncated := c.setContent(&ev) // content before leftovers, so mapped keys are consumed
+	// The trace-wide union (sorted), then the span's own (already in it) and the options'.
+	ev.Tags = normTags(append(readTags(c.a, ids.tags), c.opts.Tags...))
+	excIdx := c.setStatus(&ev)
+	c.fillMetadata(md, &ev, ids, excIdx, truncated)
+	ev.Metadata = md.finish()
+	out = append(out, ev)
 
-	// Content before leftovers, so mapped keys are consumed.
+	// One error event per exception event.
+	for n, i := range excIdx {
+		if n >= MaxExceptionEvents {
+			break
+		}
+		out = append(out, c.errorEvent(&ev, n, &c.events[i]))
+	}
+	return out
+}
+
+// setContent sets ev.Input and ev.Output, each capped at its MapOptions limit, marks the
+// content keys used, and returns which of "input" / "output" were truncated.
+func (c *spanCtx) setContent(ev *platform.TraceEvent) (truncated []any) {
 	in := c.buildInput()
 	outb := c.buildOutput()
 	c.a.use(contentKeys...)
 	for _, p := range contentPrefixes {
 		c.a.usePrefix(p)
 	}
-	var truncated []any
 	var cut bool
 	if in, cut = capJSON(in, c.opts.MaxInputBytes); cut {
 		truncated = append(truncated, "input")
@@ -302,12 +319,14 @@ func (c *spanCtx) build(out []platform.TraceEvent, rt *resolvedTrace) []platform
 		truncated = append(truncated, "output")
 	}
 	ev.Input, ev.Output = in, outb
+	return truncated
+}
 
-	// The trace-wide union (sorted), then the span's own (already in it) and the options'.
-	ev.Tags = normTags(append(readTags(c.a, ids.tags), c.opts.Tags...))
-
-	// Status and error.
-	code := sv.StatusCode()
+// setStatus sets ev.Status from the span status and error.type, and ev.Error for a failed
+// span (from the first exception event where the status says nothing). It returns the
+// indexes of the span's exception events, each of which becomes an error event.
+func (c *spanCtx) setStatus(ev *platform.TraceEvent) (excIdx []int) {
+	code := c.sv.StatusCode()
 	errType := c.a.str("error.type")
 	switch {
 	case code == StatusCodeError || errType != "":
@@ -317,7 +336,6 @@ func (c *spanCtx) build(out []platform.TraceEvent, rt *resolvedTrace) []platform
 	default:
 		ev.Status = platform.StatusUnset
 	}
-	var excIdx []int
 	for i := range c.events {
 		if c.events[i].name == "exception" {
 			excIdx = append(excIdx, i)
@@ -325,7 +343,7 @@ func (c *spanCtx) build(out []platform.TraceEvent, rt *resolvedTrace) []platform
 		}
 	}
 	if ev.Status == platform.StatusError {
-		e := &platform.EventError{Type: errType, Message: sv.StatusMessage()}
+		e := &platform.EventError{Type: errType, Message: c.sv.StatusMessage()}
 		if len(excIdx) > 0 {
 			x := c.events[excIdx[0]].attrs
 			if e.Type == "" {
@@ -341,12 +359,17 @@ func (c *spanCtx) build(out []platform.TraceEvent, rt *resolvedTrace) []platform
 		ev.Error = e
 		c.a.use("error.type")
 	}
+	return excIdx
+}
 
-	// Metadata: leftovers, then what the mapping knows.
-	md.scope(scopeName, scopeVersion)
+// fillMetadata puts into md the scope, the attributes and events no rule consumed, then
+// what the mapping knows: OTel span kind and hex IDs, kind, conversation id, usage
+// roll-up and conversions, dropped exceptions, truncation.
+func (c *spanCtx) fillMetadata(md *metadata, ev *platform.TraceEvent, ids *traceIDs, excIdx []int, truncated []any) {
+	md.scope(c.sv.Scope())
 	md.leftovers(c.a)
 	md.events(c.events, c.usedEvents)
-	md.set("otel.span_kind", spanKindBoxed(sv.Kind()))
+	md.set("otel.span_kind", spanKindBoxed(c.sv.Kind()))
 	traceHex, spanHex, parentHex := c.hexIDs(!c.root)
 	md.set("otel.trace_id", traceHex)
 	md.set("otel.span_id", spanHex)
@@ -377,17 +400,6 @@ func (c *spanCtx) build(out []platform.TraceEvent, rt *resolvedTrace) []platform
 	if len(truncated) > 0 {
 		md.set("truncated", truncated)
 	}
-	ev.Metadata = md.finish()
-	out = append(out, ev)
-
-	// One error event per exception event.
-	for n, i := range excIdx {
-		if n >= MaxExceptionEvents {
-			break
-		}
-		out = append(out, c.errorEvent(&ev, n, &c.events[i]))
-	}
-	return out
 }
 
 // errorEvent builds the `error` event of the n-th exception event of the span whose event
