@@ -6,7 +6,8 @@
 //
 // The span view (spanview.go: SpanView, Map, List, Value, SpanKind, StatusCode) is what an
 // adapter presents, without copying attributes. Mapper.Map turns a batch of views into
-// events: type and kind (map_type.go), input and output messages (map_io.go,
+// events: type and kind (map_type.go: one rule per dialect, their precedence one table,
+// typeRules), input and output messages (map_io.go,
 // map_messages.go), usage (map_usage.go), model and provider (map_provider.go), metadata
 // (map_metadata.go), and the trace-wide values — conversation, user, session, tags, usage
 // roll-ups — resolved per trace with a bounded memory across calls (map_trace.go); late
