@@ -1,4 +1,4 @@
-package otelbridge
+package mapping
 
 import (
 	"fmt"
