@@ -8,13 +8,11 @@
 // Genkit records its spans on the global OTel TracerProvider when that is an SDK
 // *sdktrace.TracerProvider (core/tracing.TracerProvider in Genkit's source), so the app
 // builds one with its span processors and sets it with otel.SetTracerProvider before
-// genkit.Init, as Genkit's googlecloud plugin does:
-//
-//   - LLMTRACE_ENDPOINT set (or -endpoint): llmtrace's otelbridge SpanProcessor sends the
-//     spans to the platform (make devserver runs one on 127.0.0.1:8787);
-//   - -capture DIR: an OTLP/HTTP exporter sends them to an in-process receiver
-//     (internal/otlpcapture) that writes DIR/genkit-go-compat-oai-*.json, the real
-//     captures of testdata/captures/.
+// genkit.Init, as Genkit's googlecloud plugin does. With LLMTRACE_ENDPOINT set (or the
+// -endpoint flag) llmtrace's otelbridge SpanProcessor sends the spans to the platform
+// (make devserver runs one on 127.0.0.1:8787). With the -capture flag an OTLP/HTTP
+// exporter sends them to an in-process receiver (internal/otlpcapture) that writes
+// DIR/genkit-go-compat-oai-*.json, the real captures of testdata/captures/.
 //
 //	cd examples/genkit
 //	LLMTRACE_ENDPOINT=http://127.0.0.1:8787 go run .

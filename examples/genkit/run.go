@@ -33,7 +33,7 @@ type config struct {
 // result is what one run did.
 type result struct {
 	Scenarios []scenarioResult
-	Captures  []string                  // capture files written
+	Captures  []string                   // capture files written
 	Stats     *otelbridge.ProcessorStats // nil without an endpoint
 }
 
