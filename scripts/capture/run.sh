@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Re-records one real capture: scripts/capture/run.sh NAME (langfuse-js,
+# Re-records one real capture: scripts/capture/run.sh NAME (genkit-js, langfuse-js,
 # langchain-openinference). It installs NAME's pinned npm packages (network to the npm
 # registry: this is why make test never runs it), starts the Go OTLP receiver
 # (scripts/capture/receiver) on loopback, runs NAME/capture.mjs against it and the script's
@@ -13,7 +13,7 @@ dir="$here/$name"
 [ -f "$dir/capture.mjs" ] || { echo "no $dir/capture.mjs" >&2; exit 2; }
 out=$(sed -n 's/^export const CAPTURE_FILE = .\(.*\).;$/\1/p' "$dir/capture.mjs")
 [ -n "$out" ] || { echo "$dir/capture.mjs exports no CAPTURE_FILE" >&2; exit 2; }
-(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+[ -d "$dir/node_modules" ] && [ -z "${CAPTURE_NPM_CI:-}" ] || (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
 bin=$(mktemp -d)/receiver
 (cd "$root" && go build -o "$bin" ./scripts/capture/receiver)
 port=${CAPTURE_PORT:-4319}
