@@ -78,8 +78,8 @@ func firstDiff(a, b []byte) int {
 // content) and the request body of each against encoding/json.
 func TestAppendJSONCaptures(t *testing.T) {
 	files, err := filepath.Glob("../testdata/captures/*.json")
-	if err != nil || len(files) != 7 {
-		t.Fatalf("want the 7 captures, got %d (%v)", len(files), err)
+	if err != nil || len(files) != 13 {
+		t.Fatalf("want the 13 captures, got %d (%v)", len(files), err)
 	}
 	for _, f := range files {
 		raw, err := os.ReadFile(f)

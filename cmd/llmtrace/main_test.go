@@ -24,8 +24,8 @@ const capturesDir = "../../testdata/captures"
 func captures(t *testing.T) []string {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(capturesDir, "*.json"))
-	if err != nil || len(files) != 7 {
-		t.Fatalf("want the 7 captures in %s, got %d (%v)", capturesDir, len(files), err)
+	if err != nil || len(files) != 13 {
+		t.Fatalf("want the 13 captures in %s, got %d (%v)", capturesDir, len(files), err)
 	}
 	return files
 }
