@@ -92,6 +92,12 @@ func renderContent(raw json.RawMessage, isOutput bool, ev *platform.TraceEvent) 
 			c.Messages, c.Recognised = msgs, true
 		}
 	case map[string]any:
+		if _, ok := x["role"]; ok { // one message object (e.g. Langfuse's generation output)
+			if msgs, ok := messagesOf([]any{x}); ok {
+				c.Messages, c.Recognised = msgs, true
+				return c
+			}
+		}
 		if s, ok := x["system"].(string); ok {
 			c.Messages = append(c.Messages, message{Role: "system", Text: s})
 		}
