@@ -13,7 +13,8 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/llmtrace/llmtrace/internal/devserver"
-	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/internal/mapping"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // spansPerScenario is what Genkit v1.4.0 records for each scenario (see the captures):
@@ -22,7 +23,7 @@ var spansPerScenario = map[string]int{"tool-loop": 6, "generate": 2, "stream": 2
 
 // runAgainstDevPlatform runs the app with the otelbridge SpanProcessor into an in-process
 // dev platform and returns the stored events by scenario.
-func runAgainstDevPlatform(t *testing.T) (*result, map[string][]otelbridge.TraceEvent) {
+func runAgainstDevPlatform(t *testing.T) (*result, map[string][]platform.TraceEvent) {
 	t.Helper()
 	dev, err := devserver.New(devserver.Config{DBPath: ":memory:"})
 	if err != nil {
@@ -34,13 +35,13 @@ func runAgainstDevPlatform(t *testing.T) (*result, map[string][]otelbridge.Trace
 	if err != nil {
 		t.Fatal(err)
 	}
-	byScenario := map[string][]otelbridge.TraceEvent{}
+	byScenario := map[string][]platform.TraceEvent{}
 	for _, sc := range res.Scenarios {
 		tid, err := trace.TraceIDFromHex(sc.TraceID)
 		if err != nil {
 			t.Fatalf("%s: trace ID %q: %v", sc.Name, sc.TraceID, err)
 		}
-		evs, err := dev.Events(context.Background(), otelbridge.TraceUUID(tid))
+		evs, err := dev.Events(context.Background(), mapping.TraceUUID(tid))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -89,10 +90,10 @@ func TestGenkitEventsAreMapped(t *testing.T) {
 	_, byScenario := runAgainstDevPlatform(t)
 	wantLLM := map[string]int{"tool-loop": 2, "generate": 1, "stream": 1, "error-500": 1}
 	for name, n := range wantLLM {
-		var llm []otelbridge.TraceEvent
+		var llm []platform.TraceEvent
 		var prompt, completion int64
 		for _, ev := range byScenario[name] {
-			if ev.Type != otelbridge.TypeLLM {
+			if ev.Type != platform.TypeLLM {
 				continue
 			}
 			llm = append(llm, ev)
@@ -109,7 +110,7 @@ func TestGenkitEventsAreMapped(t *testing.T) {
 			continue
 		}
 		if name == "error-500" {
-			if llm[0].Status != otelbridge.StatusError || llm[0].Error == nil || !strings.Contains(llm[0].Error.Message, FakeErrorMessage) {
+			if llm[0].Status != platform.StatusError || llm[0].Error == nil || !strings.Contains(llm[0].Error.Message, FakeErrorMessage) {
 				t.Errorf("error-500: llm event status %q error %+v, want error with %q", llm[0].Status, llm[0].Error, FakeErrorMessage)
 			}
 			continue
@@ -120,7 +121,7 @@ func TestGenkitEventsAreMapped(t *testing.T) {
 	}
 	var tools int
 	for _, ev := range byScenario["tool-loop"] {
-		if ev.Type != otelbridge.TypeTool {
+		if ev.Type != platform.TypeTool {
 			continue
 		}
 		tools++
