@@ -52,9 +52,11 @@ GENAI_PRICES_VERSION := 0.1.8
 prices:
 	node scripts/genai-prices.mjs vendor $(GENAI_PRICES_VERSION) internal/mapping/prices/data/genai-prices.json
 
-## fuzz: run the mapping fuzz target for 60 s
+## fuzz: run every fuzz target (func Fuzz* in *_test.go) for FUZZTIME each (default 60s) and
+## print executions per target; failing inputs stay in <package>/testdata/fuzz/ as seed corpus
+FUZZTIME ?= 60s
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzMap -fuzztime 60s ./internal/mapping
+	GO=$(GO) FUZZTIME=$(FUZZTIME) bash scripts/fuzz.sh
 
 ## devserver: run the local dev platform on 127.0.0.1:8787
 devserver: build

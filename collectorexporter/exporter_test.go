@@ -62,6 +62,9 @@ func startWithTelemetry(t *testing.T, cfg *Config) (exporter.Traces, *componentt
 }
 
 // expectedEvents is what the shared mapping core makes of td with cfg's options.
+// Self-referential by design: tests comparing against it check transport (the platform
+// receives exactly the core's events), not the mapping, whose rules are pinned with
+// literal values in internal/mapping's tests and the CLI goldens (testdata/golden).
 func expectedEvents(t testing.TB, cfg *Config, td ptrace.Traces) map[string]string {
 	t.Helper()
 	e, err := newExporter(cfg, exportertest.NewNopSettings(metadata.Type))
@@ -81,6 +84,10 @@ func eventsByID(t testing.TB, evs []platform.TraceEvent) map[string]string {
 	return out
 }
 
+// TestConsumeTracesDeliversMappedEvents: one request with the configured key, headers,
+// one gzip layer and an Idempotency-Key, carrying exactly the mapping core's events
+// (expectedEvents: self-referential, a transport check) plus the configured tags and
+// metadata.
 func TestConsumeTracesDeliversMappedEvents(t *testing.T) {
 	p := platformtest.New(t)
 	cfg := testConfig(p.URL())
@@ -132,6 +139,8 @@ func assertCounter(t *testing.T, tel *componenttest.Telemetry, name string, want
 	assert.Equal(t, want, total, "metric %s", name)
 }
 
+// TestZstdAndNoCompression: one zstd layer, or none, and the events arrive unchanged
+// (compared with expectedEvents, the core's own output: a transport check).
 func TestZstdAndNoCompression(t *testing.T) {
 	for _, c := range []configcompression.Type{configcompression.TypeZstd, "none"} {
 		t.Run(string(c), func(t *testing.T) {

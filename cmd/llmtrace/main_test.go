@@ -113,6 +113,8 @@ func (c capture) types() map[platform.Type]int {
 
 // checkCommon asserts what holds on every capture: one trace; parents present; trace-wide
 // thread/user/session; Σ prompt tokens; models are the dated snapshots; provider openai.
+// The expected threadId is mapping.ThreadUUID of the conversation id (the core's own
+// derivation, pinned by known values in internal/mapping's TestThreadUUIDKnownValues).
 func checkCommon(t *testing.T, c capture, wantPrompt int64, wantConv, wantUser, wantSession string) {
 	t.Helper()
 	var sum int64
@@ -320,6 +322,8 @@ func TestCaptureTraceloop(t *testing.T) {
 
 // TestOrderAndBatchIndependence maps every capture shuffled, and split into per-span
 // batches (children first) through one Mapper: the events are the same as in one call.
+// Its reference is the mapping core itself (a property test); the values are pinned by
+// TestGolden.
 func TestOrderAndBatchIndependence(t *testing.T) {
 	for _, f := range captures(t) {
 		fh, _ := os.Open(f)
@@ -386,6 +390,8 @@ func canon(t *testing.T, m *mapping.Mapper, batches [][]mapping.SpanView) string
 	return string(b)
 }
 
+// TestOutputIsBatchJSON: the output is json.Marshal of the Batch of the mapping core's
+// events — self-referential, it checks the CLI's framing; TestGolden pins the values.
 func TestOutputIsBatchJSON(t *testing.T) {
 	f := filepath.Join(capturesDir, "vercel-ai-v5-tool-loop.json")
 	out, _, code := runMap(t, f)

@@ -14,7 +14,9 @@
 //     stored by (traceId, spanId); a [Reply] set with [Platform.SetReply] (every request) or
 //     [Platform.ReplyTo] (the n-th request only) may answer instead — the fault helpers
 //     [Status], [RetryAfter], [Hang] and [Reset] cover the contract's 400/401/413, 429/503
-//     with Retry-After, a platform that never answers, and a dropped connection.
+//     with Retry-After, a platform that never answers, and a dropped connection,
+//   - quotes the request's Authorization header in every error body it writes
+//     ([EchoAuthorization]), so a test that an error never shows the API key can fail.
 //
 // It imports otelbridge, so only external test packages (package otelbridge_test,
 // collectorexporter, internal/...) can use it; tests inside package platform cannot, and

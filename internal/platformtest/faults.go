@@ -8,9 +8,14 @@ import (
 )
 
 // Status answers with HTTP status code and body (Content-Type application/json when body
-// is JSON): e.g. 400 malformed batch, 401 missing key, 413 too large, 503.
+// is JSON): e.g. 400 malformed batch, 401 missing key, 413 too large, 503. An error body
+// (code ≥ 400) quotes the request's Authorization header ([EchoAuthorization]).
 func Status(code int, body string) Reply {
-	return func(_ int, _ *Request, w http.ResponseWriter) bool {
+	return func(_ int, req *Request, w http.ResponseWriter) bool {
+		body := body
+		if code >= 400 {
+			body = EchoAuthorization(body, req.Header)
+		}
 		if json.Valid([]byte(body)) {
 			w.Header().Set("Content-Type", "application/json")
 		}
@@ -21,13 +26,14 @@ func Status(code int, body string) Reply {
 }
 
 // RetryAfter answers with code (429, 503, …) and a Retry-After header: delay-seconds
-// ("7") or an HTTP date.
+// ("7") or an HTTP date. The body {"error":"slow down"} quotes the request's Authorization
+// header ([EchoAuthorization]).
 func RetryAfter(code int, retryAfter string) Reply {
-	return func(_ int, _ *Request, w http.ResponseWriter) bool {
+	return func(_ int, req *Request, w http.ResponseWriter) bool {
 		w.Header().Set("Retry-After", retryAfter)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(code)
-		_, _ = io.WriteString(w, `{"error":"slow down"}`)
+		_, _ = io.WriteString(w, EchoAuthorization(`{"error":"slow down"}`, req.Header))
 		return true
 	}
 }

@@ -142,24 +142,24 @@ func (p *Platform) Stored() map[Key]platform.TraceEvent {
 
 func (p *Platform) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost || r.URL.Path != "/v1/traces" {
-		http.Error(w, `{"error":"not found"}`, http.StatusNotFound)
+		writeError(w, r.Header, http.StatusNotFound, "not found", nil)
 		return
 	}
 	raw, err := io.ReadAll(r.Body)
 	if err != nil {
-		http.Error(w, `{"error":"read"}`, http.StatusBadRequest)
+		writeError(w, r.Header, http.StatusBadRequest, "read", nil)
 		return
 	}
 	body, err := DecodeBody(r.Header.Get("Content-Encoding"), raw)
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "bad Content-Encoding", "details": []string{err.Error()}})
+		writeError(w, r.Header, http.StatusBadRequest, "bad Content-Encoding", []string{err.Error()})
 		return
 	}
 	var batch struct {
 		Traces []json.RawMessage `json:"traces"`
 	}
 	if err := json.Unmarshal(body, &batch); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "malformed batch", "details": []string{err.Error()}})
+		writeError(w, r.Header, http.StatusBadRequest, "malformed batch", []string{err.Error()})
 		return
 	}
 	req := &Request{Header: r.Header.Clone(), WireBytes: len(raw), Body: body, ctx: r.Context()}
@@ -199,6 +199,15 @@ func DecodeBody(encoding string, raw []byte) ([]byte, error) { return bodyenc.De
 // Accept writes the contract's success reply: 200 {"accepted": n}.
 func Accept(w http.ResponseWriter, n int) {
 	writeJSON(w, http.StatusOK, map[string]int{"accepted": n})
+}
+
+// writeError writes the contract's error body {"error": msg, "details": [...]} quoting the
+// request's Authorization header (EchoAuthorization).
+func writeError(w http.ResponseWriter, h http.Header, status int, msg string, details []string) {
+	b, _ := json.Marshal(map[string]any{"error": msg, "details": details})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, EchoAuthorization(string(b), h))
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
