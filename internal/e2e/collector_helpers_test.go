@@ -351,7 +351,10 @@ func captures(t *testing.T, root string) []string {
 }
 
 // expectedFromCLI runs `llmtrace map` on each capture and returns traceId/spanId → event
-// (decoded JSON), the reference the collector path must reproduce.
+// (decoded JSON), the reference the collector path must reproduce. The reference is the
+// same mapping core: this checks that the collector path (queue, retry, re-send)
+// reproduces it and loses nothing; the values themselves are pinned by testdata/golden
+// (cmd/llmtrace TestGolden) and internal/mapping's literal tests.
 func expectedFromCLI(t *testing.T, b binaries, files []string) map[string]any {
 	t.Helper()
 	want := map[string]any{}

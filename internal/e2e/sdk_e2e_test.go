@@ -25,7 +25,9 @@ import (
 // SpanProcessor into the real dev platform; the same spans also go out as OTLP through
 // otlptracehttp. The events the platform stored equal, byte for byte as JSON, what the
 // collector path's mapping (ptrace → internal/pdataview → the same core) gives for the
-// OTLP body: one core, same bytes.
+// OTLP body: one core, same bytes. The reference is that same core, so this checks that both
+// adapters present spans alike and nothing is lost in transport; the values are pinned by
+// internal/mapping's literal tests and testdata/golden.
 func TestSpanProcessorMatchesOTLPMapping(t *testing.T) {
 	dev, devsrv := sdkDevPlatform(t, "e2e-key")
 	sink := &sdkOTLPSink{keep: true}
