@@ -38,7 +38,7 @@ const UnpricedOther = "other"
 func (m *Mapper) price(p *prepared) {
 	u := &p.usage.u
 	if u.CostUSD != 0 {
-		p.usage.costSource = CostSourceReported
+		p.usage.costSource = any(CostSourceReported)
 	}
 	if p.typ != platform.TypeLLM || !p.ownUsage || u.PromptTokens == 0 && u.CompletionTokens == 0 {
 		return
@@ -49,7 +49,7 @@ func (m *Mapper) price(p *prepared) {
 	if ok {
 		u.ContextWindowTokens = pr.ContextWindow
 	}
-	if p.usage.costSource != "" {
+	if p.usage.costSource != nil {
 		return
 	}
 	var usd float64
@@ -68,7 +68,7 @@ func (m *Mapper) price(p *prepared) {
 	}
 	u.CostUSD = usd
 	if pr.Override {
-		p.usage.costSource = CostSourcePriceOverride
+		p.usage.costSource = any(CostSourcePriceOverride)
 	} else {
 		p.usage.costSource = m.tableSource
 	}

@@ -33,8 +33,8 @@ var (
 type spanUsage struct {
 	u             platform.Usage
 	cacheCreation int64
-	converted     bool   // exclusive (Anthropic-style) input counts were made inclusive
-	costSource    string // metadata.cost_source, set by Mapper.price (cost.go)
+	converted     bool // exclusive (Anthropic-style) input counts were made inclusive
+	costSource    any  // metadata.cost_source (a string, boxed once), set by Mapper.price (cost.go)
 }
 
 func (a *spanAttrs) firstInt(keys []string) (int64, bool) {

@@ -49,7 +49,7 @@ type Mapper struct {
 	attrs sync.Pool
 	// prices, tableSource ("price_table:<date>") and unpriced: cost.go.
 	prices      *prices.Table
-	tableSource string
+	tableSource any // boxed once: metadata values are any
 	unpriced    unpricedCounts
 	ctxs        sync.Pool // *spanCtx: scratch buffers reused across Map calls
 	// treeOnly turns the streaming paths off (fastMessages, appendJSONText), so tests can
@@ -71,7 +71,7 @@ func NewMapper(opts MapOptions) *Mapper {
 	if m.prices = opts.Prices; m.prices == nil {
 		m.prices = prices.Vendored()
 	}
-	m.tableSource = CostSourcePriceTablePrefix + m.prices.Date()
+	m.tableSource = any(CostSourcePriceTablePrefix + m.prices.Date())
 	return m
 }
 
@@ -405,7 +405,7 @@ func (c *spanCtx) fillMetadata(md *metadata, ev *platform.TraceEvent, ids *trace
 	if c.usage.cacheCreation > 0 {
 		md.set("cache_creation_tokens", c.usage.cacheCreation)
 	}
-	if c.usage.costSource != "" {
+	if c.usage.costSource != nil {
 		md.set("cost_source", c.usage.costSource)
 	}
 	if c.usage.converted {
