@@ -61,6 +61,9 @@ type Config struct {
 	// Metadata is merged into every event's metadata; a span's own values win.
 	Metadata map[string]string `mapstructure:"metadata"`
 
+	// Pricing overrides the price table llm events are priced with (pricing.go).
+	Pricing PricingConfig `mapstructure:"pricing"`
+
 	// prevent unkeyed literal initialization
 	_ struct{}
 }
@@ -151,6 +154,9 @@ func (cfg *Config) Validate() error {
 		if strings.TrimSpace(k) == "" {
 			errs = append(errs, errors.New("metadata has an empty key"))
 		}
+	}
+	if _, err := cfg.Pricing.table(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

@@ -98,6 +98,22 @@ func TestLoadConfigVariants(t *testing.T) {
 		assert.NotContains(t, printConfig(t, cfg), "secret-key-123")
 	})
 
+	t.Run("pricing", func(t *testing.T) {
+		cfg, err := loadVariant(t, "pricing")
+		require.NoError(t, err)
+		assert.Equal(t, "testdata/prices.json", cfg.Pricing.File)
+		require.Len(t, cfg.Pricing.Providers, 1)
+		assert.Equal(t, "openai", cfg.Pricing.Providers[0]["id"])
+		tb, err := cfg.Pricing.table()
+		require.NoError(t, err)
+		p, ok := tb.Lookup("vllm", "llama-ft-3", time.Time{})
+		require.True(t, ok, "the file's model")
+		assert.True(t, p.Override)
+		p, ok = tb.Lookup("openai", "gpt-4o-mini-2024-07-18", time.Time{})
+		require.True(t, ok)
+		assert.Equal(t, "gpt-4o-mini-negotiated", p.ModelID, "the inline model wins over the vendored one")
+	})
+
 	t.Run("no_queue", func(t *testing.T) {
 		cfg, err := loadVariant(t, "no_queue")
 		require.NoError(t, err)
@@ -141,6 +157,12 @@ func TestLoadConfigBad(t *testing.T) {
 		{"bad_queue_size", "queue_size"},
 		{"bad_unknown_key", "unknown key(s) capture_contents in the llmtrace exporter's configuration; valid keys are "},
 		{"bad_capture_content_type", "capture_content"},
+		{"bad_pricing_file", `pricing.file "testdata/no-such-prices.json" cannot be read: no such file or directory`},
+		{"bad_pricing_regex", `pricing.providers[0] (provider "self-hosted"): models[0] ("llama"): regex "llama-(7b" does not compile`},
+		{"bad_pricing_price_key", `pricing.providers[0] (provider "self-hosted"): models[0] ("llama"): "input_per_million" is not a price key of genai-prices`},
+		{"bad_pricing_negative", `pricing.providers[0] (provider "self-hosted"): models[0] ("llama"): price "input_mtok" is -1; a price is a non-negative number of USD per million tokens`},
+		{"bad_pricing_no_match", `pricing.providers[0] (provider "self-hosted"): models[0] ("llama"): the model has no match rule (e.g. {"equals": "llama"})`},
+		{"bad_pricing_key", "unknown key files under pricing; valid keys are file and providers"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -33,6 +33,7 @@ type llmtraceExporter struct {
 	telemetry *metadata.TelemetryBuilder
 	client    *platform.Client
 	resendReg metric.Registration // observes the mapper's re-send counts
+	priceReg  metric.Registration // observes the mapper's unpriced counts
 
 	// Lower per-request limits than the contract's (0 = the contract's); tests only.
 	maxEventsPerRequest int
@@ -43,6 +44,10 @@ func newExporter(cfg *Config, set exporter.Settings) (*llmtraceExporter, error) 
 	tb, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
 	if err != nil {
 		return nil, fmt.Errorf("llmtrace exporter: creating its telemetry: %w", err)
+	}
+	table, err := cfg.Pricing.table()
+	if err != nil {
+		return nil, fmt.Errorf("llmtrace exporter: %w", err)
 	}
 	md := make(map[string]any, len(cfg.Metadata))
 	for k, v := range cfg.Metadata {
@@ -64,6 +69,7 @@ func newExporter(cfg *Config, set exporter.Settings) (*llmtraceExporter, error) 
 			OmitContent:    !cfg.CaptureContent,
 			Tags:           cfg.Tags,
 			Metadata:       md,
+			Prices:         table,
 		}),
 		telemetry: tb,
 	}, nil
@@ -104,15 +110,22 @@ func (e *llmtraceExporter) start(ctx context.Context, host component.Host) error
 		st := e.mapper.Stats()
 		return st.EventsResent, st.EventsForgotten
 	})
+	if err != nil {
+		return err
+	}
+	e.priceReg, err = e.telemetry.RegisterUnpricedCallback(e.settings, e.mapper.Unpriced)
 	return err
 }
 
 // shutdown unregisters the asynchronous instruments.
 func (e *llmtraceExporter) shutdown(context.Context) error {
-	if e.resendReg == nil {
-		return nil
+	var errs []error
+	for _, r := range []metric.Registration{e.resendReg, e.priceReg} {
+		if r != nil {
+			errs = append(errs, r.Unregister())
+		}
 	}
-	return e.resendReg.Unregister()
+	return errors.Join(errs...)
 }
 
 // pushTraces maps td and sends the events. Rejected events are logged and counted, never

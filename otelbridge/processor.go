@@ -99,6 +99,7 @@ func NewSpanProcessor(opts ...Option) (*SpanProcessor, error) {
 	p.conv.init(defaultMaxConversationSpans)
 	p.queueLen = func() int64 { return int64(len(p.queue)) }
 	p.queueCap = func() int64 { return int64(cap(p.queue)) }
+	p.unpriced = p.mapper.Unpriced
 	if err := p.register(cfg.meterProvider); err != nil {
 		otel.Handle(fmt.Errorf("llmtrace: span processor metrics: %w", err))
 	}

@@ -43,6 +43,10 @@ const (
 	MetricPanics         = "llmtrace.processor.panics"          // {panic}
 	MetricQueueSize      = "llmtrace.processor.queue.size"      // {span}, up-down (observed)
 	MetricQueueCapacity  = "llmtrace.processor.queue.capacity"  // {span}, up-down (observed)
+	// MetricEventsUnpriced counts llm events with token usage and no reported cost that the
+	// price table could not price (unknown model), with gen_ai.response.model = the event's
+	// model: the first 100 distinct names, then "other".
+	MetricEventsUnpriced = "llmtrace.processor.events.unpriced" // {event}, gen_ai.response.model
 )
 
 const meterName = "github.com/llmtrace/llmtrace/otelbridge"
@@ -55,6 +59,7 @@ type counters struct {
 	panics, batchesSent         atomic.Int64
 	reg                         metric.Registration
 	queueLen, queueCap          func() int64
+	unpriced                    func() map[string]int64 // by model (mapping.Mapper.Unpriced)
 }
 
 func (c *counters) stats() ProcessorStats {
@@ -94,6 +99,7 @@ func (c *counters) register(mp metric.MeterProvider) error {
 	rejected := counter(MetricEventsRejected, "{event}", "Events the platform refused for good (invalid or permanent error).")
 	failed := counter(MetricEventsFailed, "{event}", "Events given up on after retries, timeout or shutdown.")
 	panics := counter(MetricPanics, "{panic}", "Panics recovered inside the span processor.")
+	unpriced := counter(MetricEventsUnpriced, "{event}", "LLM events without a reported cost that the price table could not price.")
 	qSize := gauge(MetricQueueSize, "Spans waiting in the queue.")
 	qCap := gauge(MetricQueueCapacity, "Capacity of the span queue.")
 	if err := errors.Join(errs...); err != nil {
@@ -110,12 +116,18 @@ func (c *counters) register(mp metric.MeterProvider) error {
 		o.ObserveInt64(rejected, c.rejected.Load(), base)
 		o.ObserveInt64(failed, c.failed.Load(), base)
 		o.ObserveInt64(panics, c.panics.Load(), base)
+		if c.unpriced != nil {
+			for model, n := range c.unpriced() {
+				o.ObserveInt64(unpriced, n, metric.WithAttributes(attribute.String("otel.component.type", "llmtrace_span_processor"),
+					attribute.String("gen_ai.response.model", model)))
+			}
+		}
 		if c.queueLen != nil {
 			o.ObserveInt64(qSize, c.queueLen(), base)
 			o.ObserveInt64(qCap, c.queueCap(), base)
 		}
 		return nil
-	}, received, filtered, dropped, exported, rejected, failed, panics, qSize, qCap)
+	}, received, filtered, dropped, exported, rejected, failed, panics, unpriced, qSize, qCap)
 	if err != nil {
 		return err
 	}

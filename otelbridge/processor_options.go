@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/llmtrace/llmtrace/internal/mapping"
+	"github.com/llmtrace/llmtrace/internal/mapping/prices"
 	"github.com/llmtrace/llmtrace/platform"
 	"go.opentelemetry.io/otel/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -105,6 +106,7 @@ type processorConfig struct {
 	filter         func(sdktrace.ReadOnlySpan) bool
 	maxInputBytes  int
 	maxOutputBytes int
+	prices         [][]byte
 }
 
 // resolved is the final configuration after options, environment and defaults.
@@ -246,6 +248,19 @@ func WithMaxOutputBytes(n int) Option {
 	return optionFunc(func(c *processorConfig) { c.maxOutputBytes = n })
 }
 
+// WithPrices layers price tables over the vendored genai-prices table (README.md
+// "Cost and context window"): fine-tunes, negotiated rates, self-hosted models at price 0.
+// Each is the JSON of the vendored file's providers — an array of providers, or an object
+// with a "providers" array — each {"id", "models": [{"id", "match", "prices",
+// "context_window"?}], "provider_match"?}; prices are USD per million tokens (input_mtok,
+// cache_read_mtok, cache_write_mtok, output_mtok, ...). Later tables win over earlier ones,
+// all over the vendored table. Repeated calls append; for a file pass os.ReadFile's bytes.
+// NewSpanProcessor refuses a table with mistakes (a *platform.ConfigurationError for field
+// "prices", one sentence per mistake).
+func WithPrices(tables ...[]byte) Option {
+	return optionFunc(func(c *processorConfig) { c.prices = append(c.prices, tables...) })
+}
+
 // resolve applies options over the environment over defaults and validates the result.
 // lookup is os.LookupEnv outside tests.
 func resolve(opts []Option, lookup func(string) (string, bool)) (resolved, error) {
@@ -366,7 +381,15 @@ func resolve(opts []Option, lookup func(string) (string, bool)) (resolved, error
 		return r, &platform.ConfigurationError{Field: "max input/output bytes", Reason: "must be ≥ 0"}
 	}
 
+	var table *prices.Table
+	if len(c.prices) > 0 {
+		var err error
+		if table, err = prices.New(c.prices...); err != nil {
+			return r, &platform.ConfigurationError{Field: "prices", Reason: strings.ReplaceAll(err.Error(), "\n", "; ")}
+		}
+	}
 	r.mapOpts = mapping.MapOptions{
+		Prices:         table,
 		MaxInputBytes:  c.maxInputBytes,
 		MaxOutputBytes: c.maxOutputBytes,
 		OmitContent:    !r.captureContent,

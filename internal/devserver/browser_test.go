@@ -157,7 +157,7 @@ func TestBrowser(t *testing.T) {
 	if rows != 2 || filtered != 1 {
 		t.Fatalf("list has %d rows, %d after filtering by name, want 2 then 1", rows, filtered)
 	}
-	for _, want := range []string{"invoke_agent weather-agent", "error", "ai.generateText", "unset", "$0.0000165", "84 / 34 / 118"} {
+	for _, want := range []string{"invoke_agent weather-agent", "error", "ai.generateText", "unset", fixtureRollupText, "84 / 34 / 118"} {
 		if !strings.Contains(listText, want) {
 			t.Errorf("list lacks %q:\n%s", want, listText)
 		}
@@ -181,7 +181,7 @@ func TestBrowser(t *testing.T) {
 	}
 	// The root (the agent) is selected first: its roll-up over both calls, with the cost.
 	rootText := eval[string](t, ctx, `document.querySelector(".details article.span.shown").innerText`)
-	for _, want := range []string{"invoke_agent weather-agent", "Roll-up", "84 / 34 / 118", "16 cached", "10 reasoning", "$0.0000165", "agent"} {
+	for _, want := range []string{"invoke_agent weather-agent", "Roll-up", "84 / 34 / 118", "16 cached", "10 reasoning", fixtureRollupText, "agent"} {
 		if !strings.Contains(rootText, want) {
 			t.Errorf("root panel lacks %q:\n%s", want, rootText)
 		}

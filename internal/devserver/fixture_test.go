@@ -55,6 +55,12 @@ func findSpan(t testing.TB, td ptrace.Traces, name string) ptrace.Span {
 // 17 completion tokens at $0.60 / 1M (gpt-4o-mini list prices).
 const fixtureCostUSD = 0.0000165
 
+// The roll-up of agentTrace's agent (and its trace's cost in the list), as the page prints
+// it: fixtureCostUSD reported by the first call plus the second call priced from the
+// vendored price table (34 uncached prompt tokens at $0.15 / 1M, 8 cache reads at
+// $0.075 / 1M, 17 completion tokens at $0.60 / 1M = $0.0000159).
+const fixtureRollupText = "$0.0000324"
+
 // agentTrace is a real agent trace with an agent, two model calls, a tool and an error,
 // built from the captures: vercel-ai-v7-otel-tool-loop.json (@ai-sdk/otel: invoke_agent,
 // two steps each with a chat call, execute_tool get_weather) with two changes made to the
@@ -62,7 +68,8 @@ const fixtureCostUSD = 0.0000165
 //   - the tool span fails: it gets the status (code ERROR, message) and the exception event
 //     of the failed call in vercel-ai-v5-error-500.json;
 //   - the first chat span gets gen_ai.usage.cost = fixtureCostUSD, since no capture
-//     reports a cost; the mapper turns it into usage.cost_usd and rolls it up.
+//     reports a cost; the mapper keeps it (a reported cost wins over the price table),
+//     prices the second call from the table, and rolls both up.
 func agentTrace(t testing.TB) []platform.TraceEvent {
 	t.Helper()
 	td := readCapture(t, "vercel-ai-v7-otel-tool-loop.json")

@@ -241,7 +241,7 @@ func TestTracePage(t *testing.T) {
 		}
 	}
 	root := panel(evs[len(evs)-1].SpanID)
-	if !strings.Contains(root, "Roll-up (this span and all below): 84 / 34 / 118 tokens · 16 cached · 10 reasoning · $0.0000165") {
+	if !strings.Contains(root, "Roll-up (this span and all below): 84 / 34 / 118 tokens · 16 cached · 10 reasoning · "+fixtureRollupText) {
 		t.Errorf("root panel lacks the roll-up:\n%s", root)
 	}
 	tool := panel(evs[1].SpanID)

@@ -34,6 +34,7 @@ type spanUsage struct {
 	u             platform.Usage
 	cacheCreation int64
 	converted     bool // exclusive (Anthropic-style) input counts were made inclusive
+	costSource    any  // metadata.cost_source (a string, boxed once), set by Mapper.price (cost.go)
 }
 
 func (a *spanAttrs) firstInt(keys []string) (int64, bool) {
@@ -80,6 +81,9 @@ func readUsage(a *spanAttrs, provider string) spanUsage {
 	}
 	cached, hasCached := a.firstInt(cachedKeys)
 	creation, hasCreation := a.firstInt(cacheCreationKeys)
+	if provider == sc.ProviderAnthropic && (!hasCreation || !hasCached) {
+		aiSDKAnthropicCache(a, &creation, &hasCreation, &cached, &hasCached) // usage_cache.go
+	}
 	reasoning, _ := a.firstInt(reasoningKeys)
 	settled := false
 	if provider == sc.ProviderAnthropic {

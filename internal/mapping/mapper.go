@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/llmtrace/llmtrace/internal/jsonesc"
+	"github.com/llmtrace/llmtrace/internal/mapping/prices"
 	"github.com/llmtrace/llmtrace/platform"
 )
 
@@ -28,6 +29,9 @@ type MapOptions struct {
 	Tags []string
 	// Metadata is merged into every event's metadata (span values win).
 	Metadata map[string]any
+	// Prices prices the llm events whose spans report no cost (cost.go); nil means
+	// prices.Vendored(). Build one with overrides with prices.New.
+	Prices *prices.Table
 }
 
 const (
@@ -43,7 +47,11 @@ type Mapper struct {
 	mem   *traceMemory
 	sent  *resendStore
 	attrs sync.Pool
-	ctxs  sync.Pool // *spanCtx: scratch buffers reused across Map calls
+	// prices, tableSource ("price_table:<date>") and unpriced: cost.go.
+	prices      *prices.Table
+	tableSource any // boxed once: metadata values are any
+	unpriced    unpricedCounts
+	ctxs        sync.Pool // *spanCtx: scratch buffers reused across Map calls
 	// treeOnly turns the streaming paths off (fastMessages, appendJSONText), so tests can
 	// compare them with the general path.
 	treeOnly bool
@@ -59,7 +67,12 @@ func NewMapper(opts MapOptions) *Mapper {
 			*p = platform.MaxContentBytes
 		}
 	}
-	return &Mapper{opts: opts, mem: newTraceMemory(), sent: newResendStore(DefaultResendMemoryBytes), attrs: sync.Pool{New: func() any { return new(spanAttrs) }}}
+	m := &Mapper{opts: opts, mem: newTraceMemory(), sent: newResendStore(DefaultResendMemoryBytes), attrs: sync.Pool{New: func() any { return new(spanAttrs) }}}
+	if m.prices = opts.Prices; m.prices == nil {
+		m.prices = prices.Vendored()
+	}
+	m.tableSource = any(CostSourcePriceTablePrefix + m.prices.Date())
+	return m
 }
 
 // resolvedTrace is what every event of one trace shares: the trace-wide values and the
@@ -243,6 +256,7 @@ func (m *Mapper) prepare(sv SpanView) prepared {
 	p.usage = readUsage(a, p.provider)
 	p.ownUsage = !p.usage.u.IsZero() && (p.usage.u.PromptTokens != 0 || p.usage.u.CompletionTokens != 0 ||
 		p.usage.u.TotalTokens != 0 || p.usage.u.CostUSD != 0)
+	m.price(&p)
 	readIDs(&p)
 	return p
 }
@@ -390,6 +404,9 @@ func (c *spanCtx) fillMetadata(md *metadata, ev *platform.TraceEvent, ids *trace
 	}
 	if c.usage.cacheCreation > 0 {
 		md.set("cache_creation_tokens", c.usage.cacheCreation)
+	}
+	if c.usage.costSource != nil {
+		md.set("cost_source", c.usage.costSource)
 	}
 	if c.usage.converted {
 		md.set("usage_converted", "exclusive input counts made inclusive")

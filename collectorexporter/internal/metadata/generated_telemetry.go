@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 
 	"go.opentelemetry.io/collector/component"
@@ -32,6 +33,10 @@ type TelemetryBuilder struct {
 	// LlmtraceExporterEventsForgotten counts accepted events dropped from the bounded
 	// re-send memory (asynchronous). Unit {event}.
 	LlmtraceExporterEventsForgotten metric.Int64ObservableCounter
+	// LlmtraceExporterEventsUnpriced counts llm events with token usage and no reported cost
+	// that the price table could not price, by gen_ai.response.model (asynchronous: read
+	// from the mapper; at most 100 models, then "other"). Unit {event}.
+	LlmtraceExporterEventsUnpriced metric.Int64ObservableCounter
 }
 
 // RegisterResendCallback observes resent and forgotten from read on every collection.
@@ -42,6 +47,17 @@ func (tb *TelemetryBuilder) RegisterResendCallback(settings component.TelemetryS
 		o.ObserveInt64(tb.LlmtraceExporterEventsForgotten, f)
 		return nil
 	}, tb.LlmtraceExporterEventsResent, tb.LlmtraceExporterEventsForgotten)
+}
+
+// RegisterUnpricedCallback observes the unpriced counts by model from read on every
+// collection, with attribute gen_ai.response.model.
+func (tb *TelemetryBuilder) RegisterUnpricedCallback(settings component.TelemetrySettings, read func() map[string]int64) (metric.Registration, error) {
+	return Meter(settings).RegisterCallback(func(_ context.Context, o metric.Observer) error {
+		for model, n := range read() {
+			o.ObserveInt64(tb.LlmtraceExporterEventsUnpriced, n, metric.WithAttributes(attribute.String("gen_ai.response.model", model)))
+		}
+		return nil
+	}, tb.LlmtraceExporterEventsUnpriced)
 }
 
 // NewTelemetryBuilder creates the instruments from settings.MeterProvider.
@@ -76,6 +92,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings) (*TelemetryBuilde
 	tb.LlmtraceExporterEventsForgotten, err = m.Int64ObservableCounter(
 		"otelcol_llmtrace_exporter_events_forgotten",
 		metric.WithDescription("Accepted events dropped from the bounded re-send memory; a later trace-wide value no longer reaches them."),
+		metric.WithUnit("{event}"),
+	)
+	errs = errors.Join(errs, err)
+	tb.LlmtraceExporterEventsUnpriced, err = m.Int64ObservableCounter(
+		"otelcol_llmtrace_exporter_events_unpriced",
+		metric.WithDescription("LLM events with token usage and no reported cost that the price table could not price (unknown model), by model."),
 		metric.WithUnit("{event}"),
 	)
 	errs = errors.Join(errs, err)

@@ -1,18 +1,17 @@
 package prices
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/llmtrace/llmtrace/internal/mapping/prices/oracle"
 )
 
 // The oracle: the pinned npm package's own calcPrice, run with node by
@@ -21,23 +20,10 @@ import (
 // fails.
 
 type oracleCase struct {
-	Provider string             `json:"provider"`
-	Model    string             `json:"model"`
-	Usage    map[string]float64 `json:"usage"`
-	TimeMS   int64              `json:"time_ms"`
-	Chain    bool               `json:"chain"`
+	oracle.Case
 
 	usage Usage
 	at    time.Time
-}
-
-type oracleResult struct {
-	Found         bool    `json:"found"`
-	Provider      string  `json:"provider"`
-	Model         string  `json:"model"`
-	ContextWindow int64   `json:"context_window"`
-	TotalPrice    float64 `json:"total_price"`
-	Error         string  `json:"error"`
 }
 
 func newCase(provider, model string, u Usage, at time.Time, chain bool) oracleCase {
@@ -48,7 +34,7 @@ func newCase(provider, model string, u Usage, at time.Time, chain bool) oracleCa
 			m[usageKeys[i]] = float64(v)
 		}
 	}
-	return oracleCase{Provider: provider, Model: model, Usage: m, TimeMS: at.UnixMilli(), Chain: chain, usage: u, at: at}
+	return oracleCase{Case: oracle.Case{Provider: provider, Model: model, Usage: m, TimeMS: at.UnixMilli(), Chain: chain}, usage: u, at: at}
 }
 
 func repoRoot(t testing.TB) string {
@@ -60,48 +46,13 @@ func repoRoot(t testing.TB) string {
 }
 
 // runOracle runs calcPrice over the cases.
-func runOracle(t *testing.T, cases []oracleCase) []oracleResult {
+func runOracle(t *testing.T, cases []oracleCase) []oracle.Result {
 	t.Helper()
-	required := os.Getenv("LLMTRACE_REQUIRE_NODE") == "1"
-	unavailable := func(format string, args ...any) {
-		t.Helper()
-		if required {
-			t.Fatalf("LLMTRACE_REQUIRE_NODE=1: "+format, args...)
-		}
-		t.Skipf(format+" (set LLMTRACE_REQUIRE_NODE=1 to fail instead)", args...)
+	in := make([]oracle.Case, len(cases))
+	for i, c := range cases {
+		in[i] = c.Case
 	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		unavailable("node is not installed: %v", err)
-	}
-	in, err := json.Marshal(map[string]any{"cases": cases, "aliases": providerIDs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(node, "scripts/genai-prices.mjs", "oracle", Vendored().Version())
-	cmd.Dir = repoRoot(t)
-	cmd.Stdin = bytes.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) && strings.Contains(stderr.String(), "npm install") {
-			unavailable("the oracle could not install the npm package: %s", stderr.String())
-		}
-		t.Fatalf("oracle: %v\n%s", err, stderr.String())
-	}
-	var res struct {
-		Version string         `json:"version"`
-		Results []oracleResult `json:"results"`
-	}
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatalf("oracle output: %v", err)
-	}
-	if len(res.Results) != len(cases) {
-		t.Fatalf("oracle returned %d results for %d cases", len(res.Results), len(cases))
-	}
-	return res.Results
+	return oracle.Run(t, repoRoot(t), Vendored().Version(), providerIDs, in)
 }
 
 var oracleUsages = []Usage{

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"sync"
 	"sync/atomic"
 )
@@ -230,3 +231,8 @@ func (t *Table) Version() string { return t.version }
 
 // Date is the UTC date the vendored data was taken (YYYY-MM-DD).
 func (t *Table) Date() string { return t.date }
+
+// ProviderAliases returns a copy of the provider names Lookup maps to the table's provider
+// ids (gen_ai.provider.name values, older gen_ai.system values, common short names), for
+// tests and documentation.
+func ProviderAliases() map[string]string { return maps.Clone(providerIDs) }
