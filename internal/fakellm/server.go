@@ -16,6 +16,9 @@ type Reply struct {
 	Body   string        // the body as sent (JSON replies)
 	Events []Event       // SSE events, each flushed on its own (stream replies)
 	Delay  time.Duration // before each SSE event
+	// Hold, when set, is waited for after the first SSE event is flushed (a test reads that
+	// event while the rest of the stream is still unsent).
+	Hold <-chan struct{}
 }
 
 // Event is one Server-Sent Event: its optional event name and its data line.
@@ -129,7 +132,10 @@ func write(w http.ResponseWriter, rep Reply) {
 	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(status)
 	fl, _ := w.(http.Flusher)
-	for _, ev := range rep.Events {
+	for i, ev := range rep.Events {
+		if i == 1 && rep.Hold != nil {
+			<-rep.Hold
+		}
 		if rep.Delay > 0 {
 			time.Sleep(rep.Delay)
 		}
