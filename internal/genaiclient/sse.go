@@ -23,7 +23,9 @@ type SSEHandler interface {
 
 // NewSSEBody returns a body that hands every byte of rc to the caller unchanged and as soon
 // as it is read, and passes each complete event to h. It holds at most the current event's
-// data and one unfinished line, never the whole stream.
+// data and one unfinished line, never the whole stream. Close may be called from another
+// goroutine than Read (to abandon a stream): h is never called concurrently, and not at all
+// after End.
 func NewSSEBody(rc io.ReadCloser, h SSEHandler) io.ReadCloser {
 	return &sseBody{rc: rc, h: h}
 }
@@ -35,11 +37,18 @@ type sseBody struct {
 	event []byte
 	data  []byte
 	has   bool // data: seen in the current event
-	once  sync.Once
+
+	mu    sync.Mutex // serialises the calls of h
+	ended bool
 }
 
 func (b *sseBody) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ended {
+		return n, err
+	}
 	if n > 0 {
 		b.feed(p[:n])
 	}
@@ -58,11 +67,19 @@ func (b *sseBody) Read(p []byte) (int, error) {
 
 func (b *sseBody) Close() error {
 	err := b.rc.Close()
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	b.end(ErrClosedEarly)
 	return err
 }
 
-func (b *sseBody) end(err error) { b.once.Do(func() { b.h.End(err) }) }
+// end calls h.End once; b.mu is held.
+func (b *sseBody) end(err error) {
+	if !b.ended {
+		b.ended = true
+		b.h.End(err)
+	}
+}
 
 func (b *sseBody) feed(p []byte) {
 	for len(p) > 0 {

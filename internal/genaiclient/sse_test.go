@@ -76,3 +76,24 @@ func TestSSEBodyEarlyCloseAndReadError(t *testing.T) {
 		t.Errorf("read error: ends %v", rec.ends)
 	}
 }
+
+// Close from another goroutine while Read is blocked (abandoning a stream) ends once, and
+// nothing reaches the handler after End.
+func TestSSEBodyCloseFromAnotherGoroutine(t *testing.T) {
+	pr, pw := io.Pipe()
+	rec := &recorder{}
+	body := NewSSEBody(pr, rec)
+	go func() {
+		_, _ = pw.Write([]byte("data: 1\n\n"))
+		_ = body.Close() // closes the pipe's reader: the blocked Read returns
+	}()
+	buf := make([]byte, 64)
+	for {
+		if _, err := body.Read(buf); err != nil {
+			break
+		}
+	}
+	if len(rec.ends) != 1 {
+		t.Errorf("ends %v", rec.ends)
+	}
+}
