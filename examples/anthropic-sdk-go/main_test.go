@@ -7,6 +7,7 @@ import (
 	"github.com/llmtrace/llmtrace/internal/fakellm"
 	"github.com/llmtrace/llmtrace/internal/platformtest"
 	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // The example against a loopback fake Anthropic API and a loopback platform: it exits
@@ -15,7 +16,7 @@ import (
 // tool event for the get_weather execution, linked by the tool_use id — all in one trace.
 func TestExampleShipsEveryCallAndTheTool(t *testing.T) {
 	fake := fakellm.New(t)
-	platform := platformtest.New(t)
+	ingest := platformtest.New(t)
 	const m = "claude-sonnet-4-5-20250929"
 	fake.Enqueue(
 		fakellm.AnthropicMessageReply(fakellm.AnthropicMessage{ID: "msg_e1", Model: m, Text: "Hello!",
@@ -30,37 +31,37 @@ func TestExampleShipsEveryCallAndTheTool(t *testing.T) {
 	)
 	t.Setenv("ANTHROPIC_BASE_URL", fake.URL())
 	t.Setenv("ANTHROPIC_API_KEY", "sk-ant-test")
-	t.Setenv(otelbridge.EnvEndpoint, platform.URL())
+	t.Setenv(otelbridge.EnvEndpoint, ingest.URL())
 	t.Setenv(otelbridge.EnvAPIKey, "test-key")
 	if err := run(); err != nil {
 		t.Fatal(err)
 	}
 
-	want := map[string]otelbridge.Usage{
+	want := map[string]platform.Usage{
 		"msg_e1": {PromptTokens: 14, CompletionTokens: 3, TotalTokens: 17},
 		"msg_e2": {PromptTokens: 15, CompletionTokens: 13, TotalTokens: 28},
 		"msg_e3": {PromptTokens: 380, CompletionTokens: 56, TotalTokens: 436},
 		"msg_e4": {PromptTokens: 440, CompletionTokens: 12, TotalTokens: 452, CachedTokens: 420},
 	}
 	var llm, tool, chat int
-	evs := platform.Events()
+	evs := ingest.Events()
 	for _, ev := range evs {
 		if ev.TraceID != evs[0].TraceID {
 			t.Errorf("%s in trace %s, the turn is %s", ev.Name, ev.TraceID, evs[0].TraceID)
 		}
 		switch ev.Type {
-		case otelbridge.TypeChat:
+		case platform.TypeChat:
 			chat++
 			if ev.Name != "invoke_agent weather-bot" || ev.ParentSpanID != "" {
 				t.Errorf("chat event %q parent %q", ev.Name, ev.ParentSpanID)
 			}
-		case otelbridge.TypeLLM:
+		case platform.TypeLLM:
 			llm++
 			id, _ := ev.Metadata["gen_ai.response.id"].(string)
 			if ev.Usage == nil || *ev.Usage != want[id] || ev.Input == nil || ev.Output == nil || ev.Provider != "anthropic" {
 				t.Errorf("llm %s: usage %+v want %+v, provider %q, input %s output %s", id, ev.Usage, want[id], ev.Provider, ev.Input, ev.Output)
 			}
-		case otelbridge.TypeTool:
+		case platform.TypeTool:
 			tool++
 			if ev.Name != "execute_tool get_weather" || !bytes.Contains(ev.Input, []byte("Paris")) || !bytes.Contains(ev.Output, []byte("temperature_c")) ||
 				ev.Metadata["gen_ai.tool.call.id"] != "toolu_w1" {

@@ -7,6 +7,7 @@ import (
 	"github.com/llmtrace/llmtrace/internal/fakellm"
 	"github.com/llmtrace/llmtrace/internal/platformtest"
 	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // The example against a loopback fake OpenAI and a loopback platform: it exits cleanly and
@@ -15,7 +16,7 @@ import (
 // execution, linked by the call id — all in one trace.
 func TestExampleShipsEveryCallAndTheTool(t *testing.T) {
 	fake := fakellm.New(t)
-	platform := platformtest.New(t)
+	ingest := platformtest.New(t)
 	fake.Enqueue(
 		fakellm.OpenAIChatCompletion(fakellm.OpenAIChat{ID: "chatcmpl-e1", Model: "gpt-4o-mini-2024-07-18", Text: "Hello!",
 			Usage: fakellm.OpenAIUsage{Prompt: 14, Completion: 3}}),
@@ -29,37 +30,37 @@ func TestExampleShipsEveryCallAndTheTool(t *testing.T) {
 	)
 	t.Setenv("OPENAI_BASE_URL", fake.URL())
 	t.Setenv("OPENAI_API_KEY", "sk-test")
-	t.Setenv(otelbridge.EnvEndpoint, platform.URL())
+	t.Setenv(otelbridge.EnvEndpoint, ingest.URL())
 	t.Setenv(otelbridge.EnvAPIKey, "test-key")
 	if err := run(); err != nil {
 		t.Fatal(err)
 	}
 
-	want := map[string]otelbridge.Usage{
+	want := map[string]platform.Usage{
 		"chatcmpl-e1": {PromptTokens: 14, CompletionTokens: 3, TotalTokens: 17},
 		"chatcmpl-e2": {PromptTokens: 15, CompletionTokens: 13, TotalTokens: 28},
 		"chatcmpl-e3": {PromptTokens: 60, CompletionTokens: 16, TotalTokens: 76},
 		"chatcmpl-e4": {PromptTokens: 95, CompletionTokens: 9, TotalTokens: 104, CachedTokens: 64},
 	}
 	var llm, tool, chat int
-	evs := platform.Events()
+	evs := ingest.Events()
 	for _, ev := range evs {
 		if ev.TraceID != evs[0].TraceID {
 			t.Errorf("%s in trace %s, the turn is %s", ev.Name, ev.TraceID, evs[0].TraceID)
 		}
 		switch ev.Type {
-		case otelbridge.TypeChat:
+		case platform.TypeChat:
 			chat++
 			if ev.Name != "invoke_agent weather-bot" || ev.ParentSpanID != "" {
 				t.Errorf("chat event %q parent %q", ev.Name, ev.ParentSpanID)
 			}
-		case otelbridge.TypeLLM:
+		case platform.TypeLLM:
 			llm++
 			id, _ := ev.Metadata["gen_ai.response.id"].(string)
 			if ev.Usage == nil || *ev.Usage != want[id] || ev.Input == nil || ev.Output == nil {
 				t.Errorf("llm %s: usage %+v want %+v, input %s output %s", id, ev.Usage, want[id], ev.Input, ev.Output)
 			}
-		case otelbridge.TypeTool:
+		case platform.TypeTool:
 			tool++
 			if ev.Name != "execute_tool get_weather" || !bytes.Contains(ev.Input, []byte("Paris")) || !bytes.Contains(ev.Output, []byte("temperature_c")) ||
 				ev.Metadata["gen_ai.tool.call.id"] != "call_w1" {

@@ -13,6 +13,7 @@ import (
 	"github.com/llmtrace/llmtrace/internal/fakellm"
 	"github.com/llmtrace/llmtrace/internal/platformtest"
 	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // Through the SpanProcessor into a loopback platform that decodes every POSTed event
@@ -22,8 +23,8 @@ import (
 func TestPlatformGetsOneLLMEventPerServedCall(t *testing.T) {
 	for _, capture := range []bool{false, true} {
 		t.Run("capture="+strconv.FormatBool(capture), func(t *testing.T) {
-			platform := platformtest.New(t)
-			proc, err := otelbridge.NewSpanProcessor(otelbridge.WithEndpoint(platform.URL()), otelbridge.WithAPIKey("test-key"))
+			ingest := platformtest.New(t)
+			proc, err := otelbridge.NewSpanProcessor(otelbridge.WithEndpoint(ingest.URL()), otelbridge.WithAPIKey("test-key"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -54,21 +55,21 @@ func TestPlatformGetsOneLLMEventPerServedCall(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			want := map[string]otelbridge.Usage{
+			want := map[string]platform.Usage{
 				"msg_p1": {PromptTokens: 371, CompletionTokens: 3, TotalTokens: 374, CachedTokens: 300},
 				"msg_p2": {PromptTokens: 30, CompletionTokens: 7, TotalTokens: 37, ReasoningTokens: 2},
 			}
 			var served, failed, errorEvents int
-			for _, ev := range platform.Events() {
+			for _, ev := range ingest.Events() {
 				switch {
-				case ev.Type == otelbridge.TypeError:
+				case ev.Type == platform.TypeError:
 					errorEvents++
-				case ev.Type == otelbridge.TypeLLM && ev.Status == otelbridge.StatusError:
+				case ev.Type == platform.TypeLLM && ev.Status == platform.StatusError:
 					failed++
 					if ev.Error == nil || ev.Error.Type != "overloaded_error" || ev.Usage != nil {
 						t.Errorf("overloaded attempt: %+v usage %+v", ev.Error, ev.Usage)
 					}
-				case ev.Type == otelbridge.TypeLLM:
+				case ev.Type == platform.TypeLLM:
 					served++
 					id, _ := ev.Metadata["gen_ai.response.id"].(string)
 					if ev.Usage == nil || *ev.Usage != want[id] {

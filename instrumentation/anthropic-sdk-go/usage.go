@@ -3,7 +3,7 @@ package llmtraceanthropic
 import (
 	"github.com/anthropics/anthropic-sdk-go/v2"
 
-	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // Response is what [UsageFromAnthropic] reads: a Message (from Messages.New, or
@@ -14,7 +14,7 @@ type Response interface {
 }
 
 // UsageFromAnthropic returns the token counts of resp in the platform's usage fields (seed
-// 001's set_usage, otelbridge.Usage), for code that records usage itself, made inclusive
+// 001's set_usage, platform.Usage), for code that records usage itself, made inclusive
 // as the platform and the OpenTelemetry conventions count them: PromptTokens =
 // input_tokens + cache_read_input_tokens + cache_creation_input_tokens (Anthropic's
 // input_tokens leaves both cache counts out), CachedTokens = cache_read_input_tokens,
@@ -22,7 +22,7 @@ type Response interface {
 // output_tokens_details.thinking_tokens, TotalTokens = PromptTokens + CompletionTokens.
 // The response reports no cost and no context window, so CostUSD, ContextWindowTokens and
 // ContextUsedTokens stay 0 (not reported). A nil Message gives the zero Usage.
-func UsageFromAnthropic[R Response](resp R) otelbridge.Usage {
+func UsageFromAnthropic[R Response](resp R) platform.Usage {
 	switch r := any(resp).(type) {
 	case *anthropic.Message:
 		if r != nil {
@@ -39,12 +39,12 @@ func UsageFromAnthropic[R Response](resp R) otelbridge.Usage {
 	case anthropic.BetaUsage:
 		return usageOf(r.InputTokens, r.CacheReadInputTokens, r.CacheCreationInputTokens, r.OutputTokens, r.OutputTokensDetails.ThinkingTokens)
 	}
-	return otelbridge.Usage{}
+	return platform.Usage{}
 }
 
-func usageOf(input, cacheRead, cacheCreation, output, thinking int64) otelbridge.Usage {
+func usageOf(input, cacheRead, cacheCreation, output, thinking int64) platform.Usage {
 	prompt := input + cacheRead + cacheCreation
-	return otelbridge.Usage{
+	return platform.Usage{
 		PromptTokens:     prompt,
 		CompletionTokens: output,
 		TotalTokens:      prompt + output,

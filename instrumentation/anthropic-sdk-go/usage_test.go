@@ -8,7 +8,7 @@ import (
 
 	llmtraceanthropic "github.com/llmtrace/llmtrace/instrumentation/anthropic-sdk-go"
 	"github.com/llmtrace/llmtrace/internal/fakellm"
-	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // UsageFromAnthropic reads the SDK's own decoding of a Message, plain and accumulated from
@@ -18,7 +18,7 @@ func TestUsageFromAnthropic(t *testing.T) {
 	client := anthropic.NewClient(option.WithBaseURL(fake.URL()), option.WithAPIKey("sk-ant-test"), option.WithoutOpenTelemetry())
 	m := fakellm.AnthropicMessage{ID: "msg_u", Model: "claude-sonnet-4-5", Text: "x",
 		Usage: fakellm.AnthropicUsage{Input: 10, CacheRead: 1000, CacheCreation: 90, Output: 50, Thinking: 30}}
-	want := otelbridge.Usage{PromptTokens: 1100, CompletionTokens: 50, TotalTokens: 1150, CachedTokens: 1000, ReasoningTokens: 30}
+	want := platform.Usage{PromptTokens: 1100, CompletionTokens: 50, TotalTokens: 1150, CachedTokens: 1000, ReasoningTokens: 30}
 	fake.Enqueue(fakellm.AnthropicMessageReply(m), fakellm.AnthropicStream(m))
 	params := anthropic.MessageNewParams{Model: model, MaxTokens: 100, Messages: userText("x")}
 	msg, err := client.Messages.New(t.Context(), params)

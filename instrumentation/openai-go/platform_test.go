@@ -14,6 +14,7 @@ import (
 	"github.com/llmtrace/llmtrace/internal/fakellm"
 	"github.com/llmtrace/llmtrace/internal/platformtest"
 	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // Through the SpanProcessor into a loopback platform that decodes every POSTed event
@@ -23,8 +24,8 @@ import (
 func TestPlatformGetsOneLLMEventPerServedCall(t *testing.T) {
 	for _, capture := range []bool{false, true} {
 		t.Run("capture="+strconv.FormatBool(capture), func(t *testing.T) {
-			platform := platformtest.New(t)
-			proc, err := otelbridge.NewSpanProcessor(otelbridge.WithEndpoint(platform.URL()), otelbridge.WithAPIKey("test-key"))
+			ingest := platformtest.New(t)
+			proc, err := otelbridge.NewSpanProcessor(otelbridge.WithEndpoint(ingest.URL()), otelbridge.WithAPIKey("test-key"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -55,21 +56,21 @@ func TestPlatformGetsOneLLMEventPerServedCall(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			want := map[string]otelbridge.Usage{
+			want := map[string]platform.Usage{
 				"chatcmpl-p1": {PromptTokens: 21, CompletionTokens: 3, TotalTokens: 24, CachedTokens: 5},
 				"chatcmpl-p2": {PromptTokens: 30, CompletionTokens: 7, TotalTokens: 37, ReasoningTokens: 2},
 			}
 			var served, failed, errorEvents int
-			for _, ev := range platform.Events() {
+			for _, ev := range ingest.Events() {
 				switch {
-				case ev.Type == otelbridge.TypeError:
+				case ev.Type == platform.TypeError:
 					errorEvents++
-				case ev.Type == otelbridge.TypeLLM && ev.Status == otelbridge.StatusError:
+				case ev.Type == platform.TypeLLM && ev.Status == platform.StatusError:
 					failed++
 					if ev.Error == nil || ev.Error.Type != "rate_limit_exceeded" || ev.Usage != nil {
 						t.Errorf("rate-limited attempt: %+v usage %+v", ev.Error, ev.Usage)
 					}
-				case ev.Type == otelbridge.TypeLLM:
+				case ev.Type == platform.TypeLLM:
 					served++
 					id, _ := ev.Metadata["gen_ai.response.id"].(string)
 					if ev.Usage == nil || *ev.Usage != want[id] {

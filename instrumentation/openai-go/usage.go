@@ -4,7 +4,7 @@ import (
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/responses"
 
-	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // Response is what [UsageFromOpenAI] reads: a chat completion, the last chunk of a
@@ -16,13 +16,13 @@ type Response interface {
 }
 
 // UsageFromOpenAI returns the token counts of resp in the platform's usage fields (seed
-// 001's set_usage, otelbridge.Usage), for code that records usage itself:
+// 001's set_usage, platform.Usage), for code that records usage itself:
 // PromptTokens = prompt_tokens / input_tokens (cached tokens included, as OpenAI reports),
 // CompletionTokens = completion_tokens / output_tokens (reasoning included), TotalTokens,
 // CachedTokens = the cached prompt tokens, ReasoningTokens. The response reports no cost
 // and no context window, so CostUSD, ContextWindowTokens and ContextUsedTokens stay 0 (not
 // reported). A nil response gives the zero Usage.
-func UsageFromOpenAI[R Response](resp R) otelbridge.Usage {
+func UsageFromOpenAI[R Response](resp R) platform.Usage {
 	switch r := any(resp).(type) {
 	case *openai.ChatCompletion:
 		if r != nil {
@@ -42,14 +42,14 @@ func UsageFromOpenAI[R Response](resp R) otelbridge.Usage {
 		return responsesUsage(r)
 	case *openai.CreateEmbeddingResponse:
 		if r != nil {
-			return otelbridge.Usage{PromptTokens: r.Usage.PromptTokens, TotalTokens: r.Usage.TotalTokens}
+			return platform.Usage{PromptTokens: r.Usage.PromptTokens, TotalTokens: r.Usage.TotalTokens}
 		}
 	}
-	return otelbridge.Usage{}
+	return platform.Usage{}
 }
 
-func chatUsage(u openai.CompletionUsage) otelbridge.Usage {
-	return otelbridge.Usage{
+func chatUsage(u openai.CompletionUsage) platform.Usage {
+	return platform.Usage{
 		PromptTokens:     u.PromptTokens,
 		CompletionTokens: u.CompletionTokens,
 		TotalTokens:      u.TotalTokens,
@@ -58,8 +58,8 @@ func chatUsage(u openai.CompletionUsage) otelbridge.Usage {
 	}
 }
 
-func responsesUsage(u responses.ResponseUsage) otelbridge.Usage {
-	return otelbridge.Usage{
+func responsesUsage(u responses.ResponseUsage) platform.Usage {
+	return platform.Usage{
 		PromptTokens:     u.InputTokens,
 		CompletionTokens: u.OutputTokens,
 		TotalTokens:      u.TotalTokens,

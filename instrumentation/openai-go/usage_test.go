@@ -9,7 +9,7 @@ import (
 
 	llmtraceopenai "github.com/llmtrace/llmtrace/instrumentation/openai-go"
 	"github.com/llmtrace/llmtrace/internal/fakellm"
-	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // UsageFromOpenAI reads the SDK's own decoding of each response type.
@@ -17,7 +17,7 @@ func TestUsageFromOpenAI(t *testing.T) {
 	fake := fakellm.New(t)
 	client := openai.NewClient(option.WithBaseURL(fake.URL()), option.WithAPIKey("sk-test"))
 	u := fakellm.OpenAIUsage{Prompt: 100, Completion: 40, Cached: 60, CacheWrite: 10, Reasoning: 25}
-	want := otelbridge.Usage{PromptTokens: 100, CompletionTokens: 40, TotalTokens: 140, CachedTokens: 60, ReasoningTokens: 25}
+	want := platform.Usage{PromptTokens: 100, CompletionTokens: 40, TotalTokens: 140, CachedTokens: 60, ReasoningTokens: 25}
 	fake.Enqueue(
 		fakellm.OpenAIChatCompletion(fakellm.OpenAIChat{ID: "c", Model: "o4-mini", Text: "x", Usage: u}),
 		fakellm.OpenAIResponse(fakellm.OpenAIChat{ID: "r", Model: "o4-mini", Text: "x", Usage: u}),
@@ -57,7 +57,7 @@ func TestUsageFromOpenAI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := llmtraceopenai.UsageFromOpenAI(emb); got != (otelbridge.Usage{PromptTokens: 7, TotalTokens: 7}) {
+	if got := llmtraceopenai.UsageFromOpenAI(emb); got != (platform.Usage{PromptTokens: 7, TotalTokens: 7}) {
 		t.Errorf("embeddings: %+v", got)
 	}
 	if got := llmtraceopenai.UsageFromOpenAI((*openai.ChatCompletion)(nil)); !got.IsZero() {
