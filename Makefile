@@ -6,7 +6,7 @@ BIN        := $(BUILD)/bin
 OCB_VERSION := v0.162.0
 OTELCOL    := $(BUILD)/otelcol-llmtrace/otelcol-llmtrace
 
-.PHONY: all build test lint bench devserver run otelcol clean fuzz
+.PHONY: all build test lint bench devserver run otelcol clean fuzz test-modules bench-modules
 
 all: build
 
@@ -34,6 +34,19 @@ $(OTELCOL): $(BIN)/builder builder-config.yaml go.mod $(SOURCES)
 ##       (the dev platform browser test needs chromium: .ci/run installs it; missing = failure)
 test: lint build otelcol
 	LLMTRACE_REQUIRE_NODE=1 LLMTRACE_REQUIRE_BINARIES=1 LLMTRACE_REQUIRE_BROWSER=1 $(GO) test -race -count=1 -timeout 20m ./...
+
+## test-modules: go vet + race tests in every nested module (instrumentation/*, examples/*
+## with their own go.mod; each builds against this checkout through its replace directive)
+MODULES := $(shell find instrumentation examples -name go.mod -not -path '*/_build/*' 2>/dev/null | xargs -r -n1 dirname | sort)
+test-modules:
+	@set -e; for m in $(MODULES); do \
+	  echo "== $$m"; \
+	  (cd $$m && $(GO) vet ./... && $(GO) test -race -count=1 -timeout 10m ./...); \
+	done
+
+## bench-modules: the nested modules' benchmarks (middleware overhead vs no middleware), -benchmem
+bench-modules:
+	@set -e; for m in $(MODULES); do (cd $$m && $(GO) test -run '^$$' -bench . -benchmem -count=1 ./...); done
 
 ## lint: gofmt check and go vet
 lint:

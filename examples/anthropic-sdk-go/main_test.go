@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/llmtrace/llmtrace/internal/fakellm"
+	"github.com/llmtrace/llmtrace/internal/platformtest"
+	"github.com/llmtrace/llmtrace/otelbridge"
+	"github.com/llmtrace/llmtrace/platform"
+)
+
+// The example against a loopback fake Anthropic API and a loopback platform: it exits
+// cleanly and the platform stores the turn's root (the agent span, a chat event), one llm
+// event per call with the served token counts (inclusive of the cache) and content, and one
+// tool event for the get_weather execution, linked by the tool_use id — all in one trace.
+func TestExampleShipsEveryCallAndTheTool(t *testing.T) {
+	fake := fakellm.New(t)
+	ingest := platformtest.New(t)
+	const m = "claude-sonnet-4-5-20250929"
+	fake.Enqueue(
+		fakellm.AnthropicMessageReply(fakellm.AnthropicMessage{ID: "msg_e1", Model: m, Text: "Hello!",
+			Usage: fakellm.AnthropicUsage{Input: 14, Output: 3}}),
+		fakellm.AnthropicStream(fakellm.AnthropicMessage{ID: "msg_e2", Model: m, Text: "1, 2, 3, 4, 5",
+			Usage: fakellm.AnthropicUsage{Input: 15, Output: 13}}),
+		fakellm.AnthropicMessageReply(fakellm.AnthropicMessage{ID: "msg_e3", Model: m, Text: "Let me check.",
+			ToolUses: []fakellm.AnthropicToolUse{{ID: "toolu_w1", Name: "get_weather", Input: `{"location":"Paris"}`}},
+			Usage:    fakellm.AnthropicUsage{Input: 380, Output: 56}}),
+		fakellm.AnthropicMessageReply(fakellm.AnthropicMessage{ID: "msg_e4", Model: m, Text: "18 °C and clear in Paris.",
+			Usage: fakellm.AnthropicUsage{Input: 20, CacheRead: 420, Output: 12}}),
+	)
+	t.Setenv("ANTHROPIC_BASE_URL", fake.URL())
+	t.Setenv("ANTHROPIC_API_KEY", "sk-ant-test")
+	t.Setenv(otelbridge.EnvEndpoint, ingest.URL())
+	t.Setenv(otelbridge.EnvAPIKey, "test-key")
+	if err := run(); err != nil {
+		t.Fatal(err)
+	}
+
+	want := map[string]platform.Usage{
+		"msg_e1": {PromptTokens: 14, CompletionTokens: 3, TotalTokens: 17},
+		"msg_e2": {PromptTokens: 15, CompletionTokens: 13, TotalTokens: 28},
+		"msg_e3": {PromptTokens: 380, CompletionTokens: 56, TotalTokens: 436},
+		"msg_e4": {PromptTokens: 440, CompletionTokens: 12, TotalTokens: 452, CachedTokens: 420},
+	}
+	var llm, tool, chat int
+	evs := ingest.Events()
+	for _, ev := range evs {
+		if ev.TraceID != evs[0].TraceID {
+			t.Errorf("%s in trace %s, the turn is %s", ev.Name, ev.TraceID, evs[0].TraceID)
+		}
+		switch ev.Type {
+		case platform.TypeChat:
+			chat++
+			if ev.Name != "invoke_agent weather-bot" || ev.ParentSpanID != "" {
+				t.Errorf("chat event %q parent %q", ev.Name, ev.ParentSpanID)
+			}
+		case platform.TypeLLM:
+			llm++
+			id, _ := ev.Metadata["gen_ai.response.id"].(string)
+			if ev.Usage == nil || *ev.Usage != want[id] || ev.Input == nil || ev.Output == nil || ev.Provider != "anthropic" {
+				t.Errorf("llm %s: usage %+v want %+v, provider %q, input %s output %s", id, ev.Usage, want[id], ev.Provider, ev.Input, ev.Output)
+			}
+		case platform.TypeTool:
+			tool++
+			if ev.Name != "execute_tool get_weather" || !bytes.Contains(ev.Input, []byte("Paris")) || !bytes.Contains(ev.Output, []byte("temperature_c")) ||
+				ev.Metadata["gen_ai.tool.call.id"] != "toolu_w1" {
+				t.Errorf("tool event %q input %s output %s metadata %v", ev.Name, ev.Input, ev.Output, ev.Metadata)
+			}
+		default:
+			t.Errorf("unexpected %s event %q", ev.Type, ev.Name)
+		}
+	}
+	if llm != 4 || tool != 1 || chat != 1 {
+		t.Errorf("platform stored %d llm, %d tool and %d chat events, want 4, 1, 1", llm, tool, chat)
+	}
+	// The tool result went back to the model under the same tool_use id.
+	if reqs := fake.Requests(); len(reqs) != 4 || !bytes.Contains(reqs[3].Body, []byte(`"tool_use_id":"toolu_w1"`)) {
+		t.Errorf("requests %d, last %s", len(reqs), reqs[len(reqs)-1].Body)
+	}
+}
