@@ -34,6 +34,7 @@ $(OTELCOL): $(BIN)/builder builder-config.yaml go.mod $(SOURCES)
 ##       (the dev platform browser test needs chromium: .ci/run installs it; missing = failure)
 test: lint build otelcol
 	LLMTRACE_REQUIRE_NODE=1 LLMTRACE_REQUIRE_BINARIES=1 LLMTRACE_REQUIRE_BROWSER=1 $(GO) test -race -count=1 -timeout 20m ./...
+	$(MAKE) test-modules
 
 ## test-modules: go vet + race tests in every nested module (instrumentation/*, examples/*
 ## with their own go.mod; each builds against this checkout through its replace directive)
