@@ -242,6 +242,11 @@ func (t *Table) findModelIn(p *provider, name string, fallback bool) (*modelInfo
 			return m, p.id
 		}
 	}
+	for _, m := range p.vendoredModels() {
+		if m.match.match(name) {
+			return m, p.id
+		}
+	}
 	if fallback {
 		for _, id := range p.fallback {
 			if fp := t.byID[id]; fp != nil {

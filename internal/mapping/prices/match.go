@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/dlclark/regexp2/v2"
@@ -34,12 +35,37 @@ const regexTimeout = 50 * time.Millisecond
 // matcher is a compiled match rule. As in the package, the name is compared in lower case
 // (equals, starts_with, ends_with, contains) and regexes run unanchored with JavaScript
 // semantics (ECMAScript mode of regexp2: the table uses lookaheads Go's regexp lacks) on the
-// lower-cased name.
+// lower-cased name. A regex of the vendored table is compiled on its first test (an
+// override's when it is loaded, to report it if it does not compile).
 type matcher struct {
 	op   matchOp
-	s    string // lower-cased operand of the string operations
-	re   *regexp2.Regexp
+	s    string // lower-cased operand of the string operations; the pattern of a regex
+	re   atomic.Pointer[regexp2.Regexp]
 	subs []*matcher
+}
+
+// regex returns the compiled regex, compiling it on first use; nil if it does not compile
+// (which parseMatch reports for overrides and TestVendoredTable rules out for the vendored
+// table).
+func (m *matcher) regex() *regexp2.Regexp {
+	if re := m.re.Load(); re != nil {
+		return re
+	}
+	re, err := compileRegex(m.s)
+	if err != nil {
+		return nil
+	}
+	m.re.CompareAndSwap(nil, re)
+	return m.re.Load()
+}
+
+func compileRegex(pattern string) (*regexp2.Regexp, error) {
+	re, err := regexp2.Compile(pattern, regexp2.ECMAScript)
+	if err != nil {
+		return nil, err
+	}
+	re.MatchTimeout = regexTimeout
+	return re, nil
 }
 
 // match reports whether the lower-cased name satisfies the rule.
@@ -54,7 +80,11 @@ func (m *matcher) match(name string) bool {
 	case opContains:
 		return strings.Contains(name, m.s)
 	case opRegex:
-		ok, err := m.re.MatchString(name)
+		re := m.regex()
+		if re == nil {
+			return false
+		}
+		ok, err := re.MatchString(name)
 		return err == nil && ok
 	case opOr:
 		for _, s := range m.subs {
@@ -74,9 +104,10 @@ func (m *matcher) match(name string) bool {
 	return false
 }
 
-// parseMatch compiles a match rule: an object with exactly one of equals, starts_with,
-// ends_with, contains, regex (a string) or or, and (a non-empty array of rules).
-func parseMatch(raw json.RawMessage) (*matcher, error) {
+// parseMatch reads a match rule: an object with exactly one of equals, starts_with,
+// ends_with, contains, regex (a string) or or, and (a non-empty array of rules). With strict (an
+// override) a regex is compiled now, else on its first test.
+func parseMatch(raw json.RawMessage, strict bool) (*matcher, error) {
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
 		return nil, fmt.Errorf("a match rule must be an object with one of equals, starts_with, ends_with, contains, regex, or, and; got %s", clip(raw))
@@ -102,7 +133,7 @@ func parseMatch(raw json.RawMessage) (*matcher, error) {
 				return nil, fmt.Errorf("match operation %q needs a non-empty array of rules, got %s", k, clip(v))
 			}
 			for _, s := range subs {
-				sm, err := parseMatch(s)
+				sm, err := parseMatch(s, strict)
 				if err != nil {
 					return nil, err
 				}
@@ -114,12 +145,14 @@ func parseMatch(raw json.RawMessage) (*matcher, error) {
 				return nil, fmt.Errorf("match operation %q needs a string, got %s", k, clip(v))
 			}
 			if op == opRegex {
-				re, err := regexp2.Compile(s, regexp2.ECMAScript)
-				if err != nil {
-					return nil, fmt.Errorf("regex %q does not compile: %v", s, err)
+				m.s = s
+				if strict {
+					re, err := compileRegex(s)
+					if err != nil {
+						return nil, fmt.Errorf("regex %q does not compile: %v", s, err)
+					}
+					m.re.Store(re)
 				}
-				re.MatchTimeout = regexTimeout
-				m.re = re
 			} else {
 				m.s = strings.ToLower(s)
 			}

@@ -12,10 +12,11 @@ import (
 // provider is one provider of the table.
 type provider struct {
 	id            string
-	modelMatch    *matcher // claims model names for the provider when none is given
-	providerMatch *matcher // matches provider names other than the id
-	fallback      []string // fallback_model_providers: ids searched when no model matches
-	models        []*modelInfo
+	modelMatch    *matcher        // claims model names for the provider when none is given
+	providerMatch *matcher        // matches provider names other than the id
+	fallback      []string        // fallback_model_providers: ids searched when no model matches
+	models        []*modelInfo    // an override table's models, searched before the vendored ones
+	vendored      *vendoredModels // the vendored models, parsed on first use; nil for an override's provider
 }
 
 // modelInfo is one model (the package's ModelInfo) of a provider.
@@ -96,7 +97,7 @@ func parseModel(raw json.RawMessage, reg *unitRegistry, strict bool) (*modelInfo
 	}
 	if len(j.Match) == 0 || string(j.Match) == "null" {
 		errs = append(errs, fmt.Errorf("the model has no match rule (e.g. {\"equals\": %q})", j.ID))
-	} else if mm, err := parseMatch(j.Match); err != nil {
+	} else if mm, err := parseMatch(j.Match, strict); err != nil {
 		errs = append(errs, err)
 	} else {
 		m.match = mm

@@ -85,7 +85,7 @@ func tableCases(tb *Table) []oracleCase {
 	var cases []oracleCase
 	n := 0
 	for _, p := range tb.providers {
-		for _, m := range p.models {
+		for _, m := range p.vendoredModels() {
 			special := len(m.prices) > 1
 			for _, c := range m.prices {
 				special = special || c.prices.tiered

@@ -33,32 +33,35 @@ const maxCached = 4096
 
 type lookupKey struct{ provider, model string }
 
-type fileJSON struct {
-	Version   string              `json:"version"`
-	Taken     string              `json:"taken"`
-	Units     map[string]unitJSON `json:"units"`
-	Providers []json.RawMessage   `json:"providers"`
-}
-
 type unitJSON struct {
 	Dimensions map[string]string `json:"dimensions"`
 	Per        float64           `json:"per"`
 	PriceKey   string            `json:"price_key"`
 }
 
+// providerJSON is a provider without its models: the vendored table reads them on first use
+// (vendoredModels), an override table right away (modelsJSON).
 type providerJSON struct {
-	ID                     string            `json:"id"`
-	ModelMatch             json.RawMessage   `json:"model_match"`
-	ProviderMatch          json.RawMessage   `json:"provider_match"`
-	FallbackModelProviders []string          `json:"fallback_model_providers"`
-	Models                 []json.RawMessage `json:"models"`
+	ID                     string          `json:"id"`
+	ModelMatch             json.RawMessage `json:"model_match"`
+	ProviderMatch          json.RawMessage `json:"provider_match"`
+	FallbackModelProviders []string        `json:"fallback_model_providers"`
+}
+
+type modelsJSON struct {
+	ID     string            `json:"id"`
+	Models []json.RawMessage `json:"models"`
 }
 
 var vendored = sync.OnceValues(func() (*Table, error) { return parseVendored(vendoredJSON) })
 
-// Vendored returns the table of data/genai-prices.json, parsed on first use (tens of
-// milliseconds) and shared. It panics if the embedded file does not parse, which the package's
-// tests rule out.
+// Vendored returns the table of data/genai-prices.json, parsed on first use and shared. It
+// panics if the embedded file does not parse, which the package's tests rule out.
+//
+// The file's providers are read on first use (about 10 ms); each provider's models on the
+// first Lookup that searches that provider, from the embedded bytes, and their regexes on
+// their first test. The table's footprint in the heap is the providers searched, not the
+// whole file (about 1.2 MB parsed, which every GC cycle would mark).
 func Vendored() *Table {
 	t, err := vendored()
 	if err != nil {
@@ -68,20 +71,22 @@ func Vendored() *Table {
 }
 
 func parseVendored(data []byte) (*Table, error) {
-	var f fileJSON
-	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, err
-	}
-	reg, err := newUnitRegistry(f.Units)
+	f, err := splitFile(data)
 	if err != nil {
 		return nil, err
 	}
-	t := &Table{reg: reg, byID: map[string]*provider{}, version: f.Version, date: f.Taken}
+	reg, err := newUnitRegistry(f.units)
+	if err != nil {
+		return nil, err
+	}
+	t := &Table{reg: reg, byID: map[string]*provider{}, version: f.version, date: f.taken}
 	var errs []error
-	for i, raw := range f.Providers {
-		p, perrs := parseProvider(raw, reg, false, fmt.Sprintf("providers[%d]", i))
+	for i, raw := range f.providers {
+		where := fmt.Sprintf("providers[%d]", i)
+		p, perrs := parseProviderHead(raw, false, where)
 		errs = append(errs, perrs...)
 		if p != nil {
+			p.vendored = &vendoredModels{raw: raw, reg: reg, where: fmt.Sprintf("%s (provider %q)", where, p.id)}
 			t.providers = append(t.providers, p)
 			t.byID[p.id] = p
 		}
@@ -89,9 +94,49 @@ func parseVendored(data []byte) (*Table, error) {
 	return t, errors.Join(errs...)
 }
 
-// parseProvider reads one Provider; its errors name where they are (where, the provider's id,
-// the model's index and id).
+// parseProvider reads one Provider with its models; its errors name where they are (where, the
+// provider's id, the model's index and id).
 func parseProvider(raw json.RawMessage, reg *unitRegistry, strict bool, where string) (*provider, []error) {
+	p, errs := parseProviderHead(raw, strict, where)
+	var j modelsJSON
+	if err := json.Unmarshal(raw, &j); err != nil {
+		return nil, errs // parseProviderHead said so
+	}
+	if j.ID != "" {
+		where = fmt.Sprintf("%s (provider %q)", where, j.ID)
+	}
+	models, merrs := parseModels(j.Models, reg, strict, where)
+	errs = append(errs, merrs...)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	p.models = models
+	return p, nil
+}
+
+// parseModels reads a provider's models; the models with errors are left out.
+func parseModels(list []json.RawMessage, reg *unitRegistry, strict bool, where string) ([]*modelInfo, []error) {
+	var models []*modelInfo
+	var errs []error
+	for i, mr := range list {
+		m, merrs := parseModel(mr, reg, strict)
+		for _, e := range merrs {
+			mw := fmt.Sprintf("models[%d]", i)
+			if m != nil && m.id != "" {
+				mw = fmt.Sprintf("models[%d] (%q)", i, m.id)
+			}
+			errs = append(errs, fmt.Errorf("%s: %s: %v", where, mw, e))
+		}
+		if len(merrs) == 0 {
+			models = append(models, m)
+		}
+	}
+	return models, errs
+}
+
+// parseProviderHead reads a Provider's id, match rules and fallback providers; its errors name
+// where they are (where, the provider's id).
+func parseProviderHead(raw json.RawMessage, strict bool, where string) (*provider, []error) {
 	var j providerJSON
 	if err := json.Unmarshal(raw, &j); err != nil {
 		return nil, []error{fmt.Errorf("%s: a provider must be an object with id and models: %v", where, err)}
@@ -111,24 +156,11 @@ func parseProvider(raw json.RawMessage, reg *unitRegistry, strict bool, where st
 		if len(f.raw) == 0 || string(f.raw) == "null" {
 			continue
 		}
-		m, err := parseMatch(f.raw)
+		m, err := parseMatch(f.raw, strict)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %s: %v", where, f.name, err))
 		}
 		*f.dst = m
-	}
-	for i, mr := range j.Models {
-		m, merrs := parseModel(mr, reg, strict)
-		for _, e := range merrs {
-			mw := fmt.Sprintf("models[%d]", i)
-			if m != nil && m.id != "" {
-				mw = fmt.Sprintf("models[%d] (%q)", i, m.id)
-			}
-			errs = append(errs, fmt.Errorf("%s: %s: %v", where, mw, e))
-		}
-		if len(merrs) == 0 {
-			p.models = append(p.models, m)
-		}
 	}
 	if len(errs) > 0 {
 		return nil, errs

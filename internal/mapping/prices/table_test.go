@@ -1,13 +1,15 @@
 package prices
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
 )
 
-// The vendored file parses, every model has a usable rule and prices, and calcPrice would
-// accept every price set (no missing ancestor or overlap price).
+// The vendored file parses (each provider's models, which Lookup reads on first use, too),
+// every model has a usable rule (its regexes, which compile on first use, compile) and prices,
+// and calcPrice would accept every price set (no missing ancestor or overlap price).
 func TestVendoredTable(t *testing.T) {
 	tb, err := vendored()
 	if err != nil {
@@ -15,10 +17,21 @@ func TestVendoredTable(t *testing.T) {
 	}
 	models := 0
 	for _, p := range tb.providers {
-		for _, m := range p.models {
+		for _, m := range []*matcher{p.modelMatch, p.providerMatch} {
+			if err := compileAll(m); err != nil {
+				t.Errorf("%s: %v", p.id, err)
+			}
+		}
+		ms := p.vendoredModels()
+		if p.vendored == nil || p.vendored.err != nil || len(p.models) > 0 || len(ms) == 0 {
+			t.Errorf("%s: vendored models %d (%v), other models %d", p.id, len(ms), p.vendored.err, len(p.models))
+		}
+		for _, m := range ms {
 			models++
 			if m.match == nil || len(m.prices) == 0 {
 				t.Errorf("%s/%s: no match rule or prices", p.id, m.id)
+			} else if err := compileAll(m.match); err != nil {
+				t.Errorf("%s/%s: %v", p.id, m.id, err)
 			}
 			for _, c := range m.prices {
 				if c.prices.err != nil {
@@ -54,4 +67,22 @@ func TestNewWithoutOverridesIsVendored(t *testing.T) {
 	if err != nil || tb != Vendored() {
 		t.Errorf("New() = %p, %v; want the vendored table %p", tb, err, Vendored())
 	}
+}
+
+// compileAll compiles every regex of a match rule (nil: none).
+func compileAll(m *matcher) error {
+	if m == nil {
+		return nil
+	}
+	if m.op == opRegex {
+		if _, err := compileRegex(m.s); err != nil {
+			return fmt.Errorf("regex %q does not compile: %v", m.s, err)
+		}
+	}
+	for _, s := range m.subs {
+		if err := compileAll(s); err != nil {
+			return err
+		}
+	}
+	return nil
 }
