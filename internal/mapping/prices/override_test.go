@@ -96,6 +96,8 @@ func TestOverrideValidation(t *testing.T) {
 			[]string{"the model has no match rule", "the model has no prices"}},
 		{"bad context window", `[{"id": "a", "models": [{"id": "m", "match": {"equals": "m"}, "prices": {"input_mtok": 1}, "context_window": -5}]}]`,
 			[]string{"context_window is -5"}},
+		{"models not an array", `[{"id": "a", "models": {"id": "m", "match": {"equals": "m"}, "prices": {"input_mtok": 1}}}]`,
+			[]string{`providers[0]: a provider must be an object with id and models`}},
 		{"duplicate provider", `[{"id": "a", "models": []}, {"id": "a", "models": []}]`,
 			[]string{`provider "a" appears twice`}},
 		{"several mistakes, all reported", `[{"id": "a", "models": [

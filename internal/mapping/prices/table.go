@@ -97,11 +97,11 @@ func parseVendored(data []byte) (*Table, error) {
 // parseProvider reads one Provider with its models; its errors name where they are (where, the
 // provider's id, the model's index and id).
 func parseProvider(raw json.RawMessage, reg *unitRegistry, strict bool, where string) (*provider, []error) {
-	p, errs := parseProviderHead(raw, strict, where)
 	var j modelsJSON
 	if err := json.Unmarshal(raw, &j); err != nil {
-		return nil, errs // parseProviderHead said so
+		return nil, []error{fmt.Errorf("%s: a provider must be an object with id and models: %v", where, err)}
 	}
+	p, errs := parseProviderHead(raw, strict, where)
 	if j.ID != "" {
 		where = fmt.Sprintf("%s (provider %q)", where, j.ID)
 	}
