@@ -58,7 +58,7 @@ var vendored = sync.OnceValues(func() (*Table, error) { return parseVendored(ven
 // Vendored returns the table of data/genai-prices.json, parsed on first use and shared. It
 // panics if the embedded file does not parse, which the package's tests rule out.
 //
-// The file's providers are read on first use (about 10 ms); each provider's models on the
+// The file's providers are read on first use (about 15 ms); each provider's models on the
 // first Lookup that searches that provider, from the embedded bytes, and their regexes on
 // their first test. The table's footprint in the heap is the providers searched, not the
 // whole file (about 1.2 MB parsed, which every GC cycle would mark).
