@@ -24,6 +24,18 @@ const (
 	LangfuseObservationUserID    = "langfuse.observation.metadata.langfuse_user_id"
 	LangfuseObservationSessionID = "langfuse.observation.metadata.langfuse_session_id"
 	LangfusePrefix               = "langfuse."
+
+	// Langfuse JS SDK v4 (@langfuse/core LangfuseOtelSpanAttributes): usage and cost
+	// details are JSON objects name → number (tokens; USD), level one of DEBUG, DEFAULT,
+	// WARNING, ERROR (ERROR is the SDK's failure signal), trace input / output JSON.
+	LangfuseObservationUsageDetails = "langfuse.observation.usage_details"
+	LangfuseObservationCostDetails  = "langfuse.observation.cost_details"
+	LangfuseObservationLevel        = "langfuse.observation.level"
+	LangfuseObservationStatusMsg    = "langfuse.observation.status_message"
+	LangfuseTraceName               = "langfuse.trace.name"
+	LangfuseTraceInput              = "langfuse.trace.input"
+	LangfuseTraceOutput             = "langfuse.trace.output"
+	LangfuseLevelError              = "ERROR"
 )
 
 // MLflow tracing's span attributes (mlflow/mlflow mlflow/tracing/constant.py, SpanAttributeKey):

@@ -22,7 +22,25 @@ var contentKeys = []string{
 	sc.LangfuseObservationInput, sc.LangfuseObservationOutput, sc.MLflowSpanInputs, sc.MLflowSpanOutputs,
 	sc.PydanticToolArguments, sc.PydanticToolResponse, "final_result", "input", "output",
 	sc.PydanticEvents, sc.PydanticAllMessagesEvents, sc.PydanticAllMessages,
-	sc.OpenAIV2RequestMessages, sc.OpenAIV2ResponseContent,
+	sc.OpenAIV2RequestMessages, sc.OpenAIV2ResponseContent, sc.GenkitInput, sc.GenkitOutput,
+}
+
+// inputRules read the messages and tool definitions a dialect keeps in one structured
+// value; the first that knows the span decides, before the other dialects' keys.
+var inputRules = [...]func(c *spanCtx) (msgs []nmsg, tools *jv, ok bool){
+	(*spanCtx).genkitInput,   // ModelRequest.messages, .tools in genkit:input
+	(*spanCtx).langfuseInput, // {messages, tools} or messages in langfuse.observation.input
+}
+
+// outputRules read a model's answer a dialect keeps in one structured value.
+var outputRules = [...]func(c *spanCtx) (*nmsg, bool){
+	(*spanCtx).genkitOutput,   // ModelResponse.message, .finishReason in genkit:output
+	(*spanCtx).langfuseOutput, // an assistant message or text in langfuse.observation.output
+}
+
+// toolOutputRules read a tool's result a dialect wraps; nil when the span has none.
+var toolOutputRules = [...]func(c *spanCtx) *jv{
+	(*spanCtx).genkitToolOutput, // tool.v2: {"output": …}
 }
 
 var contentPrefixes = []string{
@@ -315,15 +333,15 @@ func (c *spanCtx) toolDefinitions() *jv {
 var (
 	valueInputKeys = []string{sc.LangfuseObservationInput, sc.GenAIInputMessages, sc.AIPromptMessages, sc.OIInputValue, sc.TLEntityInput, sc.AIPrompt,
 		sc.GenAIToolCallArgs, sc.AIToolCallArgs, sc.GenAIRetrievalQueryText, sc.AIValue, sc.AIValues,
-		sc.PydanticToolArguments, sc.MLflowSpanInputs, "input"}
+		sc.PydanticToolArguments, sc.MLflowSpanInputs, sc.GenkitInput, "input"}
 	toolInputKeys = []string{sc.GenAIToolCallArgs, sc.AIToolCallArgs, sc.OIInputValue, sc.TLEntityInput,
-		sc.PydanticToolArguments, sc.LangfuseObservationInput, sc.MLflowSpanInputs, "input"}
+		sc.PydanticToolArguments, sc.LangfuseObservationInput, sc.MLflowSpanInputs, sc.GenkitInput, "input"}
 	valueOutputKeys = []string{sc.LangfuseObservationOutput, sc.GenAIOutputMessages, sc.OIOutputValue, sc.TLEntityOutput,
 		sc.GenAIToolCallResult, sc.AIToolCallResult, sc.AIResponseObject, sc.AIResultObject,
 		sc.GenAIRetrievalDocuments, sc.AIEmbedding, sc.AIEmbeddings, sc.PydanticToolResponse, "final_result",
-		sc.MLflowSpanOutputs, "output"}
+		sc.MLflowSpanOutputs, sc.GenkitOutput, "output"}
 	toolOutputKeys = []string{sc.GenAIToolCallResult, sc.AIToolCallResult, sc.OIOutputValue, sc.TLEntityOutput,
-		sc.PydanticToolResponse, sc.LangfuseObservationOutput, sc.MLflowSpanOutputs, "output"}
+		sc.PydanticToolResponse, sc.LangfuseObservationOutput, sc.MLflowSpanOutputs, sc.GenkitOutput, "output"}
 )
 
 // appendValueInput appends the first plain input value of the span's dialect, as
@@ -486,6 +504,11 @@ func (c *spanCtx) outputMessages() (*nmsg, bool) {
 		}
 		return &out, true
 	}
+	for _, rule := range outputRules {
+		if m, ok := rule(c); ok {
+			return m, true
+		}
+	}
 	if j := c.attrJV(sc.GenAIOutputMessages); j != nil && (j.k == 'a' || j.k == 'o') {
 		return pick(normMessages(j))
 	}
@@ -611,6 +634,25 @@ func (c *spanCtx) buildInput() []byte {
 			c.buf = buf
 			return c.keep(buf)
 		}
+		for _, rule := range inputRules {
+			if msgs, tools, ok := rule(c); ok {
+				buf := append(c.buf[:0], `{"messages":[`...)
+				for i := range msgs {
+					if i > 0 {
+						buf = append(buf, ',')
+					}
+					buf = appendMessage(buf, &msgs[i])
+				}
+				buf = append(buf, ']')
+				if tools != nil {
+					buf = append(buf, `,"tools":`...)
+					buf = appendJV(buf, tools)
+				}
+				buf = append(buf, '}')
+				c.buf = buf
+				return c.keep(buf)
+			}
+		}
 		if msgs, sys := c.inputMessages(); msgs != nil || sys != nil {
 			buf := append(c.buf[:0], `{"messages":[`...)
 			for i := range msgs {
@@ -658,6 +700,15 @@ func (c *spanCtx) buildOutput() []byte {
 	}
 	if c.opts.OmitContent {
 		m = nil // finish reasons only
+	}
+	if tool && !c.opts.OmitContent {
+		for _, rule := range toolOutputRules {
+			if j := rule(c); j != nil {
+				buf := appendJV(c.buf[:0], j)
+				c.buf = buf
+				return c.keep(buf)
+			}
+		}
 	}
 	if m == nil && !c.opts.OmitContent {
 		if buf, ok := c.appendValueOutput(c.buf[:0], tool); ok {

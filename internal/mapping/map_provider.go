@@ -11,6 +11,18 @@ var modelKeys = []string{sc.GenAIResponseModel, sc.OILLMResponseModelName, sc.AI
 	sc.TLResponseModel, sc.GenAIRequestModel, sc.OILLMRequestModelName, sc.TLRequestModel, sc.AIModelID, sc.OILLMModelName,
 	sc.OIEmbeddingModelName, sc.LangfuseObservationModelName, sc.TLAssocModelName}
 
+// modelRules give the model of a span no model key names, from a dialect's structured
+// values; the first non-empty wins.
+var modelRules = [...]func(p *prepared) string{
+	genkitModel, // ModelResponse.custom.model, else genkit:name without its plugin
+}
+
+// providerRules give the provider of a span no provider key names, from a dialect's own
+// keys, before server.address and the model family.
+var providerRules = [...]func(a *spanAttrs) string{
+	genkitProvider, // the plugin prefix of a model action's genkit:name
+}
+
 // providerKeys in priority order.
 var providerKeys = []string{sc.GenAIProviderName, sc.GenAISystem, sc.OILLMProvider, sc.OILLMSystem,
 	sc.AIModelProvider, sc.TLVendor, sc.TLAssocProvider}
@@ -131,6 +143,12 @@ func readProvider(a *spanAttrs, llm bool) string {
 			continue
 		}
 		a.use(k)
+	}
+	for _, rule := range providerRules {
+		if p != "" {
+			break
+		}
+		p = rule(a)
 	}
 	if p == "" && llm {
 		p = providerFromHost(a.str(sc.ServerAddress))

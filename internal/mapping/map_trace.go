@@ -29,7 +29,12 @@ var (
 	sessionKeys = []string{sc.LangfuseSessionID, sc.SessionID,
 		sc.LangfuseObservationSessionID, sc.LangfuseTraceSessionID,
 		sc.AIMetadataPrefix + "sessionId", sc.AIRuntimeCtxPrefix + "sessionId", sc.AIContextPrefix + "sessionId",
-		sc.TLAssocSessionID}
+		sc.TLAssocSessionID, sc.GenkitSessionID, sc.GenkitAgentSessionID}
+	// conversationRules read a conversation a dialect spells in more than one key, after
+	// conversationKeys and OpenInference's metadata.
+	conversationRules = [...]func(a *spanAttrs) string{
+		genkitConversation, // genkit:sessionId (+ genkit:threadName), genkit:metadata:agent:sessionId
+	}
 	// Keys read inside OpenInference's `metadata` JSON object, after the direct keys.
 	oiConversationKeys = []string{"conversation_id", "conversationId", "thread_id", "threadId"}
 	oiUserKeys         = []string{"user_id", "userId"}
@@ -199,6 +204,8 @@ type prepared struct {
 	ownUsage bool
 	ids      traceIDs
 	oiMeta   *jv
+	gkOut    *jv  // genkit:output of a model action, parsed (genkitResponse)
+	gkParsed bool // gkOut was looked for
 	// resolved in the trace pass
 	hasUsageDesc bool
 	rollup       platform.Usage
@@ -364,6 +371,14 @@ func readIDs(p *prepared) {
 		}
 	}
 	p.ids.conv = pickID(a, conversationKeys, oiConversationKeys, p.oiMeta)
+	for i, rule := range conversationRules {
+		if p.ids.conv.v != "" {
+			break
+		}
+		if s := rule(a); s != "" {
+			p.ids.conv = idVal{v: s, prio: len(conversationKeys) + len(oiConversationKeys) + i}
+		}
+	}
 	p.ids.user = pickID(a, userKeys, oiUserKeys, p.oiMeta)
 	p.ids.session = pickID(a, sessionKeys, oiSessionKeys, p.oiMeta)
 	for _, v := range []*idVal{&p.ids.conv, &p.ids.user, &p.ids.session} {

@@ -29,6 +29,7 @@ type typeRule func(a *spanAttrs, name, scope string) (typ platform.Type, kind st
 // the span decides.
 var typeRules = [...]typeRule{
 	langfuseType,      // langfuse.observation.type
+	genkitType,        // genkit:type, genkit:metadata:subtype
 	openInferenceType, // openinference.span.kind
 	genAIType,         // gen_ai.operation.name
 	vercelAIType,      // ai.operationId (or an ai.* span name in the AI SDK's scope)
@@ -36,25 +37,6 @@ var typeRules = [...]typeRule{
 	toolKeysType,      // gen_ai.tool.name / gen_ai.tool.call.id / ai.toolCall.name
 	agentSpanType,     // Pydantic AI "agent run", "invoke_agent {name}", Strands cycles
 	modelKeysType,     // any model key: a model call
-}
-
-// langfuseType reads langfuse.observation.type (Langfuse SDKs).
-func langfuseType(a *spanAttrs, name, scope string) (platform.Type, string, bool) {
-	if t := strings.ToLower(a.str(sc.LangfuseObservationType)); t != "" {
-		switch t {
-		case "generation":
-			return platform.TypeLLM, "llm", true
-		case "embedding":
-			return platform.TypeLLM, "embedding", true
-		case "tool":
-			return platform.TypeTool, "tool", true
-		case "retriever":
-			return platform.TypeCustom, "retrieval", true
-		case "chain", "agent", "guardrail", "evaluator", "event":
-			return platform.TypeCustom, t, true
-		}
-	}
-	return "", "", false
 }
 
 // openInferenceType reads openinference.span.kind, refined where the emitter marks a finer
@@ -247,7 +229,7 @@ func HasGenAISemantics(s SpanView) bool {
 }
 
 func hasGenAIPrefix(k string) bool {
-	for _, p := range [...]string{"gen_ai.", "llm.", "openinference.", "traceloop.", "ai.", sc.LangfusePrefix, "embedding.", "retrieval.", "tool.", "input.value", "output.value"} {
+	for _, p := range [...]string{"gen_ai.", "llm.", "openinference.", "traceloop.", "ai.", sc.LangfusePrefix, "genkit:", "embedding.", "retrieval.", "tool.", "input.value", "output.value"} {
 		if strings.HasPrefix(k, p) {
 			return true
 		}

@@ -29,6 +29,13 @@ var (
 	costKeys = []string{sc.OICostTotal, sc.GenAIUsageCost, sc.GenAIUsageTotalCost, sc.PydanticOperationCost}
 )
 
+// usageRules read the usage a dialect keeps inside a structured value, for a span whose
+// usage keys (readUsage) say nothing; the first that finds usage decides.
+var usageRules = [...]func(p *prepared) (spanUsage, bool){
+	genkitUsage,   // the ModelResponse.usage in a model action's genkit:output
+	langfuseUsage, // langfuse.observation.usage_details, cost_details
+}
+
 // spanUsage is what one span reports about its own call.
 type spanUsage struct {
 	u             platform.Usage

@@ -254,6 +254,14 @@ func (m *Mapper) prepare(sv SpanView) prepared {
 	p.typ, p.kind = classify(a, sv.Name(), scope)
 	p.provider = readProvider(a, p.typ == platform.TypeLLM)
 	p.usage = readUsage(a, p.provider)
+	if p.usage.u.IsZero() {
+		for _, rule := range usageRules {
+			if u, ok := rule(&p); ok {
+				p.usage = u
+				break
+			}
+		}
+	}
 	p.ownUsage = !p.usage.u.IsZero() && (p.usage.u.PromptTokens != 0 || p.usage.u.CompletionTokens != 0 ||
 		p.usage.u.TotalTokens != 0 || p.usage.u.CostUSD != 0)
 	m.price(&p)
@@ -291,6 +299,12 @@ func (c *spanCtx) build(out []platform.TraceEvent, rt *resolvedTrace) []platform
 	aggregate := c.hasUsageDesc
 	if !isAggregateKind(c.kind) || !aggregate {
 		ev.Model = readModel(c.a)
+		for _, rule := range modelRules {
+			if ev.Model != "" {
+				break
+			}
+			ev.Model = rule(c.prepared)
+		}
 	}
 	if c.ownUsage && !c.hasUsageDesc {
 		c.usages = append(c.usages, c.usage.u)
@@ -322,6 +336,7 @@ func (c *spanCtx) setContent(ev *platform.TraceEvent) (truncated []any) {
 	in := c.buildInput()
 	outb := c.buildOutput()
 	c.a.use(contentKeys...)
+	langfuseTraceIO(c.a)
 	for _, p := range contentPrefixes {
 		c.a.usePrefix(p)
 	}
@@ -336,14 +351,27 @@ func (c *spanCtx) setContent(ev *platform.TraceEvent) (truncated []any) {
 	return truncated
 }
 
+// failureRules read a dialect's own failure signal, for spans whose OTel status may not say
+// it; a rule returns the error message when the status message is empty.
+var failureRules = [...]func(a *spanAttrs) (failed bool, message string){
+	genkitFailed,   // genkit:state=error, genkit:isFailureSource
+	langfuseFailed, // langfuse.observation.level=ERROR, status_message
+}
+
 // setStatus sets ev.Status from the span status and error.type, and ev.Error for a failed
 // span (from the first exception event where the status says nothing). It returns the
 // indexes of the span's exception events, each of which becomes an error event.
 func (c *spanCtx) setStatus(ev *platform.TraceEvent) (excIdx []int) {
 	code := c.sv.StatusCode()
 	errType := c.a.str("error.type")
+	failed, failMsg := false, ""
+	for _, rule := range failureRules {
+		if failed, failMsg = rule(c.a); failed {
+			break
+		}
+	}
 	switch {
-	case code == StatusCodeError || errType != "":
+	case code == StatusCodeError || errType != "" || failed:
 		ev.Status = platform.StatusError
 	case code == StatusCodeOK:
 		ev.Status = platform.StatusOK
@@ -358,6 +386,9 @@ func (c *spanCtx) setStatus(ev *platform.TraceEvent) (excIdx []int) {
 	}
 	if ev.Status == platform.StatusError {
 		e := &platform.EventError{Type: errType, Message: c.sv.StatusMessage()}
+		if e.Message == "" {
+			e.Message = failMsg
+		}
 		if len(excIdx) > 0 {
 			x := c.events[excIdx[0]].attrs
 			if e.Type == "" {

@@ -1,0 +1,359 @@
+package mapping
+
+import (
+	"strings"
+
+	"github.com/llmtrace/llmtrace/platform"
+	sc "github.com/llmtrace/llmtrace/semconv"
+)
+
+// The Firebase Genkit dialect (Go github.com/firebase/genkit/go v1.4.0 and JS, which share
+// the keys; semconv/genkit.go). Every Genkit span is an action run (core/tracing/tracing.go
+// RunInNewSpan): genkit:type and genkit:metadata:subtype say what ran, genkit:input and
+// genkit:output hold its input and output as JSON. A model action's are the ai package's
+// ModelRequest {messages, tools, config, …} and ModelResponse {message, finishReason, usage,
+// custom, …} (go/ai/gen.go), their messages {role: system|user|model|tool, content: [Part]}
+// with parts {text} | {media:{contentType,url}} | {toolRequest:{name,ref,input}} |
+// {toolResponse:{name,ref,output}} | {reasoning} | {data} | {custom} | {resource:{uri}}
+// (go/ai/document.go). The util `generate` spans and flows repeat the last ModelResponse,
+// usage included: usage is read on model spans only, the wrappers get roll-ups.
+
+// genkitType reads genkit:type and genkit:metadata:subtype.
+func genkitType(a *spanAttrs, name, scope string) (platform.Type, string, bool) {
+	t := a.str(sc.GenkitType)
+	if t == "" {
+		return "", "", false
+	}
+	switch sub := a.str(sc.GenkitSubtype); sub {
+	case sc.GenkitSubModel, sc.GenkitSubBackgroundModel:
+		return platform.TypeLLM, "llm", true
+	case sc.GenkitSubEmbedder:
+		return platform.TypeLLM, "embedding", true
+	case sc.GenkitSubTool, sc.GenkitSubToolV2:
+		return platform.TypeTool, "tool", true
+	case sc.GenkitSubFlow:
+		return platform.TypeCustom, "workflow", true
+	case sc.GenkitSubAgent:
+		return platform.TypeCustom, "agent", true
+	case sc.GenkitSubRetriever:
+		return platform.TypeCustom, "retrieval", true
+	case sc.GenkitSubEvaluator:
+		return platform.TypeCustom, "evaluator", true
+	case sc.GenkitSubPrompt:
+		return platform.TypeCustom, "prompt", true
+	case sc.GenkitSubUtil:
+		return platform.TypeCustom, "task", true
+	case "":
+	default:
+		return platform.TypeCustom, sub, true
+	}
+	switch t {
+	case sc.GenkitTypeUtil: // Genkit JS writes no subtype on util spans
+		return platform.TypeCustom, "task", true
+	case sc.GenkitTypeFlowStep:
+		return platform.TypeCustom, "step", true
+	case "promptTemplate", "dotprompt":
+		return platform.TypeCustom, "prompt", true
+	}
+	return platform.TypeCustom, t, true
+}
+
+// genkitProviders maps Genkit plugin names (the prefix of a model action's genkit:name,
+// "plugin/model") that differ from their gen_ai.provider.name value: the Google GenAI
+// plugin registers googleai (Gemini API) and vertexai (go/plugins/googlegenai/googlegenai.go
+// googleAIProvider, vertexAIProvider). Other prefixes (openai, anthropic, ollama, deepseek,
+// xai, mistral …) go through NormalizeProvider.
+var genkitProviders = map[string]string{
+	"googleai": sc.ProviderGCPGemini,
+	"vertexai": sc.ProviderGCPVertexAI,
+}
+
+// genkitProvider is a model action's provider, from the plugin prefix of genkit:name.
+func genkitProvider(a *spanAttrs) string {
+	if !genkitModelSpan(a) {
+		return ""
+	}
+	plugin, _, ok := strings.Cut(a.str(sc.GenkitName), "/")
+	if !ok || plugin == "" {
+		return ""
+	}
+	if p, ok := genkitProviders[strings.ToLower(plugin)]; ok {
+		return p
+	}
+	return NormalizeProvider(plugin)
+}
+
+// genkitModelSpan reports a model (or embedder) action span.
+func genkitModelSpan(a *spanAttrs) bool {
+	switch a.str(sc.GenkitSubtype) {
+	case sc.GenkitSubModel, sc.GenkitSubBackgroundModel, sc.GenkitSubEmbedder:
+		return a.has(sc.GenkitType)
+	}
+	return false
+}
+
+// genkitResponse returns the parsed genkit:output of a model action span, parsed once per
+// span; nil for other spans.
+func (p *prepared) genkitResponse() *jv {
+	if p.gkParsed {
+		return p.gkOut
+	}
+	p.gkParsed = true
+	if !genkitModelSpan(p.a) {
+		return nil
+	}
+	if v, ok := p.a.get(sc.GenkitOutput); ok && v.Kind() == ValueStr {
+		if j, ok := parseJSON(v.Str()); ok && j.k == 'o' {
+			p.gkOut = &j
+		}
+	}
+	return p.gkOut
+}
+
+// genkitUsage reads a model action's ModelResponse.usage (go/ai/gen.go GenerationUsage,
+// tokens): inputTokens → prompt, outputTokens → completion, totalTokens → total,
+// cachedContentTokens → cached, thoughtsTokens → reasoning. The plugins fill it from the
+// provider's own counts: compat_oai's outputTokens is OpenAI's completion_tokens, which
+// includes reasoning (plugins/compat_oai/generate.go), googlegenai's is Gemini's
+// candidatesTokenCount, which does not (plugins/googlegenai/gemini.go; Gemini's
+// totalTokenCount counts the thoughts apart): when totalTokens = input + output + thoughts
+// the thoughts are added to the completion (OTel counts reasoning in the output).
+func genkitUsage(p *prepared) (spanUsage, bool) {
+	r := p.genkitResponse()
+	u := r.get("usage")
+	if u == nil || u.k != 'o' {
+		return spanUsage{}, false
+	}
+	var su spanUsage
+	in, hasIn := jvInt(u.get("inputTokens"))
+	out, hasOut := jvInt(u.get("outputTokens"))
+	total, hasTotal := jvInt(u.get("totalTokens"))
+	cached, _ := jvInt(u.get("cachedContentTokens"))
+	thoughts, _ := jvInt(u.get("thoughtsTokens"))
+	if !hasIn && !hasOut && !hasTotal {
+		return su, false
+	}
+	if thoughts > 0 && hasTotal && total == in+out+thoughts {
+		out += thoughts
+		su.converted = true
+	}
+	if !hasTotal {
+		total = in + out
+	}
+	su.u = platform.Usage{PromptTokens: in, CompletionTokens: out, TotalTokens: total,
+		CachedTokens: cached, ReasoningTokens: thoughts}
+	return su, true
+}
+
+// genkitModel is a model action's model: the provider's response model where the plugin
+// keeps it (compat_oai: ModelResponse.custom.model, plugins/compat_oai/generate.go; an
+// OpenAI-shaped raw response's model, as Genkit JS compat-oai keeps it), else genkit:name
+// without its plugin prefix.
+func genkitModel(p *prepared) string {
+	if !genkitModelSpan(p.a) {
+		return ""
+	}
+	r := p.genkitResponse()
+	if m := r.get("custom").get("model").str(); m != "" {
+		return m
+	}
+	if m := r.get("raw").get("model").str(); m != "" {
+		return m
+	}
+	name := p.a.str(sc.GenkitName)
+	if _, m, ok := strings.Cut(name, "/"); ok && m != "" {
+		return m
+	}
+	return name
+}
+
+// genkitFailed: genkit:state=error, or genkit:isFailureSource (core/tracing/tracing.go
+// sets both with the span's error status; a failed span has no genkit:output).
+func genkitFailed(a *spanAttrs) (bool, string) {
+	if a.str(sc.GenkitState) == "error" {
+		a.use(sc.GenkitState)
+		return true, ""
+	}
+	if v, ok := a.get(sc.GenkitIsFailureSource); ok && v.Bool() {
+		return true, ""
+	}
+	return false, ""
+}
+
+// genkitConversation is the conversation of a Genkit JS chat session: genkit:sessionId, with
+// genkit:threadName when the session has several threads (js/ai/src/chat.ts), or a 1.42
+// agent's genkit:metadata:agent:sessionId (@genkit-ai/ai lib/agent.mjs). Only the span that
+// starts the turn carries them; the trace pass gives the value to every event.
+func genkitConversation(a *spanAttrs) string {
+	if s := a.str(sc.GenkitSessionID); s != "" {
+		if t := a.str(sc.GenkitThreadName); t != "" {
+			a.use(sc.GenkitThreadName)
+			return s + "/" + t
+		}
+		return s
+	}
+	return a.str(sc.GenkitAgentSessionID)
+}
+
+// genkitInput reads the messages and tools of a model action's ModelRequest (or of a util
+// generate span's options, which hold the same messages).
+func (c *spanCtx) genkitInput() (msgs []nmsg, tools *jv, ok bool) {
+	if !c.a.has(sc.GenkitType) || c.typ == platform.TypeTool {
+		return nil, nil, false
+	}
+	v, has := c.a.get(sc.GenkitInput)
+	if !has || v.Kind() != ValueStr || !strings.Contains(v.Str(), `"messages"`) {
+		return nil, nil, false
+	}
+	req, parsed := parseJSON(v.Str())
+	ms := req.get("messages")
+	if !parsed || ms == nil || ms.k != 'a' {
+		return nil, nil, false
+	}
+	for i := range ms.vals {
+		msgs = append(msgs, genkitMessages(&ms.vals[i])...)
+	}
+	if t := req.get("tools"); t != nil && t.k == 'a' && len(t.vals) > 0 {
+		tools = t
+	}
+	return msgs, tools, true
+}
+
+// genkitOutput reads the answer of a ModelResponse (model actions and the util generate
+// spans that repeat it): the message and finishReason.
+func (c *spanCtx) genkitOutput() (*nmsg, bool) {
+	if !c.a.has(sc.GenkitType) || c.typ == platform.TypeTool {
+		return nil, false
+	}
+	r := c.genkitResponse()
+	if r == nil {
+		v, has := c.a.get(sc.GenkitOutput)
+		if !has || v.Kind() != ValueStr || !strings.Contains(v.Str(), `"message"`) {
+			return nil, false
+		}
+		j, ok := parseJSON(v.Str())
+		if !ok || j.k != 'o' {
+			return nil, false
+		}
+		r = &j
+	}
+	msg := r.get("message")
+	if msg == nil || msg.k != 'o' {
+		return nil, false
+	}
+	ms := genkitMessages(msg)
+	if len(ms) == 0 {
+		return nil, false
+	}
+	m := ms[0]
+	for i := 1; i < len(ms); i++ {
+		m.toolCalls = append(m.toolCalls, ms[i].toolCalls...)
+	}
+	m.finish = r.get("finishReason").str()
+	return &m, true
+}
+
+// genkitToolOutput is a tool action's result: tool.v2 actions return a
+// MultipartToolResponse {output, content?} (go/ai/gen.go), whose output is the tool's
+// result; a plain tool action's output is the result itself.
+func (c *spanCtx) genkitToolOutput() *jv {
+	if c.a.str(sc.GenkitSubtype) != sc.GenkitSubToolV2 {
+		return nil
+	}
+	j := c.attrJV(sc.GenkitOutput)
+	if j == nil || j.k != 'o' {
+		return j
+	}
+	if o := j.get("output"); o != nil && len(j.keys) == 1 {
+		return o
+	}
+	return j
+}
+
+// genkitMessages turns one Genkit message into normalised messages: role model is the
+// assistant; each toolResponse part of a tool message is a tool message of its own (one
+// tool_call_id each).
+func genkitMessages(v *jv) []nmsg {
+	role := v.get("role").str()
+	if role == "model" {
+		role = "assistant"
+	}
+	m := nmsg{role: role}
+	var out []nmsg
+	content := v.get("content")
+	if content == nil || content.k != 'a' {
+		return []nmsg{m}
+	}
+	for i := range content.vals {
+		p := &content.vals[i]
+		switch {
+		case p.get("text") != nil:
+			s := p.get("text").str()
+			m.addText(s)
+			m.parts = append(m.parts, jv{k: 'o', keys: []string{"type", "content"}, vals: []jv{{k: 's', s: "text"}, {k: 's', s: s}}})
+		case p.get("toolRequest") != nil:
+			r := p.get("toolRequest")
+			m.toolCalls = append(m.toolCalls, ntool{id: r.get("ref").str(), name: r.get("name").str(), args: parsedArgs(r.get("input"))})
+		case p.get("toolResponse") != nil:
+			r := p.get("toolResponse")
+			t := nmsg{role: "tool", toolCallID: r.get("ref").str(), name: r.get("name").str()}
+			t.setResult(r.get("output"))
+			out = append(out, t)
+		case p.get("media") != nil:
+			m.parts = append(m.parts, genkitMedia(p.get("media")))
+		case p.get("reasoning") != nil:
+			m.parts = append(m.parts, genkitPart("reasoning", p.get("reasoning")))
+		case p.get("data") != nil:
+			m.parts = append(m.parts, genkitPart("data", p.get("data")))
+		case p.get("custom") != nil:
+			m.parts = append(m.parts, genkitPart("custom", p.get("custom")))
+		case p.get("resource") != nil:
+			m.parts = append(m.parts, jv{k: 'o', keys: []string{"type", "uri"},
+				vals: []jv{{k: 's', s: "uri"}, {k: 's', s: p.get("resource").get("uri").str()}}})
+		default:
+			m.parts = append(m.parts, *p)
+		}
+	}
+	if m.hasText || len(m.parts) > 0 || len(m.toolCalls) > 0 || len(out) == 0 {
+		out = append([]nmsg{m}, out...)
+	}
+	return out
+}
+
+// genkitPart is a gen_ai part {type, content}.
+func genkitPart(typ string, content *jv) jv {
+	return jv{k: 'o', keys: []string{"type", "content"}, vals: []jv{{k: 's', s: typ}, *content}}
+}
+
+// genkitMedia turns a media part {contentType, url} into a gen_ai part: a data: URL into a
+// blob {type, modality, mime_type, content (base64)}, any other URL into a uri part.
+func genkitMedia(m *jv) jv {
+	ct, url := m.get("contentType").str(), m.get("url").str()
+	if rest, ok := strings.CutPrefix(url, "data:"); ok {
+		meta, data, found := strings.Cut(rest, ",")
+		if found && strings.HasSuffix(meta, ";base64") {
+			if ct == "" {
+				ct = strings.TrimSuffix(meta, ";base64")
+			}
+			return partJV("blob", ct, "content", data)
+		}
+	}
+	return partJV("uri", ct, "uri", url)
+}
+
+// partJV builds {type, modality?, mime_type?, key: val}; the modality is the MIME type's
+// top-level type when it is image, video or audio.
+func partJV(typ, mime, key, val string) jv {
+	o := jv{k: 'o', keys: []string{"type"}, vals: []jv{{k: 's', s: typ}}}
+	if top, _, _ := strings.Cut(mime, "/"); top == "image" || top == "video" || top == "audio" {
+		o.keys = append(o.keys, "modality")
+		o.vals = append(o.vals, jv{k: 's', s: top})
+	}
+	if mime != "" {
+		o.keys = append(o.keys, "mime_type")
+		o.vals = append(o.vals, jv{k: 's', s: mime})
+	}
+	o.keys = append(o.keys, key)
+	o.vals = append(o.vals, jv{k: 's', s: val})
+	return o
+}
