@@ -253,21 +253,40 @@ func (c *spanCtx) genkitOutput() (*nmsg, bool) {
 	return &m, true
 }
 
-// genkitToolOutput is a tool action's result: tool.v2 actions return a
+// genkitValueInput is genkit:input as the JSON value it is (a flow's input may be a JSON
+// string, "Paris", base.JSONString in go/internal/base/json.go).
+func (c *spanCtx) genkitValueInput() *jv { return c.genkitJSON(sc.GenkitInput) }
+
+// genkitValueOutput is genkit:output as the JSON value it is; a tool.v2 action's is a
 // MultipartToolResponse {output, content?} (go/ai/gen.go), whose output is the tool's
-// result; a plain tool action's output is the result itself.
-func (c *spanCtx) genkitToolOutput() *jv {
-	if c.a.str(sc.GenkitSubtype) != sc.GenkitSubToolV2 {
-		return nil
-	}
-	j := c.attrJV(sc.GenkitOutput)
-	if j == nil || j.k != 'o' {
-		return j
-	}
-	if o := j.get("output"); o != nil && len(j.keys) == 1 {
-		return o
+// result (a plain tool action's output is the result itself).
+func (c *spanCtx) genkitValueOutput() *jv {
+	j := c.genkitJSON(sc.GenkitOutput)
+	if j != nil && j.k == 'o' && c.a.str(sc.GenkitSubtype) == sc.GenkitSubToolV2 {
+		if o := j.get("output"); o != nil && len(j.keys) == 1 {
+			return o
+		}
 	}
 	return j
+}
+
+// genkitJSON parses a Genkit JSON attribute of a Genkit span; a value that does not parse
+// is kept as the string it is.
+func (c *spanCtx) genkitJSON(key string) *jv {
+	if !c.a.has(sc.GenkitType) {
+		return nil
+	}
+	v, ok := c.a.get(key)
+	if !ok {
+		return nil
+	}
+	if v.Kind() == ValueStr {
+		if j, ok := parseJSON(v.Str()); ok {
+			return &j
+		}
+	}
+	j := valueJV(v, true, 0)
+	return &j
 }
 
 // genkitMessages turns one Genkit message into normalised messages: role model is the

@@ -38,10 +38,17 @@ var outputRules = [...]func(c *spanCtx) (*nmsg, bool){
 	(*spanCtx).langfuseOutput, // an assistant message or text in langfuse.observation.output
 }
 
-// toolOutputRules read a tool's result a dialect wraps; nil when the span has none.
-var toolOutputRules = [...]func(c *spanCtx) *jv{
-	(*spanCtx).genkitToolOutput, // tool.v2: {"output": …}
-}
+// valueInputRules and valueOutputRules read the plain input and output values (tools,
+// flows, any span without messages) a dialect encodes or wraps its own way; nil when the
+// span has none, and the value keys decide.
+var (
+	valueInputRules = [...]func(c *spanCtx) *jv{
+		(*spanCtx).genkitValueInput, // genkit:input, JSON of any type
+	}
+	valueOutputRules = [...]func(c *spanCtx) *jv{
+		(*spanCtx).genkitValueOutput, // genkit:output, JSON of any type; tool.v2 {"output": …} unwrapped
+	}
+)
 
 var contentPrefixes = []string{
 	sc.OILLMInputMessages, sc.OILLMOutputMessages, sc.OILLMPrompts, sc.OILLMChoices, sc.OILLMTools,
@@ -675,6 +682,13 @@ func (c *spanCtx) buildInput() []byte {
 			return c.keep(buf)
 		}
 	}
+	for _, rule := range valueInputRules {
+		if j := rule(c); j != nil {
+			buf := appendJV(c.buf[:0], j)
+			c.buf = buf
+			return c.keep(buf)
+		}
+	}
 	if buf, ok := c.appendValueInput(c.buf[:0], tool); ok {
 		c.buf = buf
 		return c.keep(buf)
@@ -701,8 +715,8 @@ func (c *spanCtx) buildOutput() []byte {
 	if c.opts.OmitContent {
 		m = nil // finish reasons only
 	}
-	if tool && !c.opts.OmitContent {
-		for _, rule := range toolOutputRules {
+	if m == nil && !c.opts.OmitContent {
+		for _, rule := range valueOutputRules {
 			if j := rule(c); j != nil {
 				buf := appendJV(c.buf[:0], j)
 				c.buf = buf
