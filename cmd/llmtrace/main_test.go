@@ -379,11 +379,22 @@ func TestOrderAndBatchIndependence(t *testing.T) {
 	}
 }
 
+// canon maps batches in order, each reported delivered (as a shipper does), and returns
+// the platform's final state: the last event of each span ID (platform-api.md
+// "Guarantees"), sorted. A trace-wide value a later batch brings (a session only the root
+// carries) reaches the earlier events through the Mapper's re-sends.
 func canon(t *testing.T, m *mapping.Mapper, batches [][]mapping.SpanView) string {
-	var all []platform.TraceEvent
+	last := map[string]platform.TraceEvent{}
 	for _, b := range batches {
 		evs := m.Map(b)
-		all = append(all, evs...)
+		m.Delivered(evs, platform.SendResult{Accepted: len(evs)})
+		for _, e := range evs {
+			last[e.SpanID] = e
+		}
+	}
+	all := make([]platform.TraceEvent, 0, len(last))
+	for _, e := range last {
+		all = append(all, e)
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].SpanID < all[j].SpanID })
 	b, _ := json.Marshal(all)
