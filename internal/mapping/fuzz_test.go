@@ -20,6 +20,18 @@ var fuzzKeys = []string{
 	"gen_ai.completion.0.tool_calls.0.arguments", "ai.operationId", "ai.prompt.messages", "ai.prompt.tools",
 	"ai.response.toolCalls", "ai.usage.promptTokens", "ai.model.provider", "user.id", "session.id",
 	"llm.cost.total", "error.type",
+	"genkit:output", "genkit:input", "genkit:name", "genkit:state", "genkit:sessionId", "genkit:threadName",
+	"langfuse.observation.usage_details", "langfuse.observation.cost_details", "langfuse.observation.level",
+	"langfuse.observation.input", "langfuse.observation.output", "langfuse.observation.type",
+}
+
+func fuzzKeyIndex(k string) uint8 {
+	for i, fk := range fuzzKeys {
+		if fk == k {
+			return uint8(i)
+		}
+	}
+	panic(k)
 }
 
 // FuzzMap maps spans built from fuzzed attribute keys and values (strings, JSON strings,
@@ -30,6 +42,10 @@ func FuzzMap(f *testing.F) {
 	f.Add(uint8(15), "LLM", `{"a":[1,2,{"b":null}]}`, int64(-1), "llm.input_messages.0.message.role", uint8(0), true)
 	f.Add(uint8(25), "ai.generateText.doGenerate", `[{"role":"assistant","content":[{"type":"tool-call","toolCallId":"1","toolName":"t","input":"{\"a\":1}"}]}]`, int64(7), "", uint8(1), false)
 	f.Add(uint8(7), "conv", "\xff\xfe{\"unterminated", int64(1<<62), "gen_ai.prompt.9.role", uint8(2), true)
+	// Genkit model action (shape&4 adds genkit:type=action and the subtype s1).
+	f.Add(fuzzKeyIndex("genkit:output"), "model", `{"message":{"role":"model","content":[{"text":"x"},{"media":{"contentType":"image/png","url":"data:image/png;base64,AA=="}},{"toolRequest":{"name":"t","ref":"1","input":{}}}]},"usage":{"inputTokens":1,"thoughtsTokens":2,"totalTokens":5},"custom":{"model":"m"}}`, int64(5), "genkit:input", uint8(4), true)
+	f.Add(fuzzKeyIndex("genkit:input"), "tool.v2", `{"messages":[{"role":"tool","content":[{"toolResponse":{"name":"t","ref":"1","output":{"a":1}}}]}]}`, int64(0), "genkit:output", uint8(5), false)
+	f.Add(fuzzKeyIndex("langfuse.observation.usage_details"), "generation", `{"input":34,"output":12,"total":59,"input_cached_tokens":8,"output_reasoning_tokens":5}`, int64(3), "langfuse.observation.cost_details", uint8(0), false)
 	f.Fuzz(func(t *testing.T, k uint8, s1, s2 string, n int64, key string, shape uint8, errStatus bool) {
 		fk := fuzzKeys[int(k)%len(fuzzKeys)]
 		var nested Value
@@ -47,6 +63,9 @@ func FuzzMap(f *testing.F) {
 			{fk, StrValue(s2)}, {"gen_ai.operation.name", StrValue(s1)}, {"openinference.span.kind", StrValue(s1)},
 			{key, nested}, {fuzzKeys[(int(k)+1)%len(fuzzKeys)], IntValue(n)},
 			{fuzzKeys[(int(k)+2)%len(fuzzKeys)], nested}, {fuzzKeys[(int(k)+3)%len(fuzzKeys)], StrValue(s1)},
+		}
+		if shape&4 != 0 { // a Genkit action of subtype s1 (the type key decides before the others)
+			attrs = append(attrs, kv{"genkit:type", StrValue("action")}, kv{"genkit:metadata:subtype", StrValue(s1)})
 		}
 		child := &testSpan{trace: [16]byte{byte(k), 1}, span: [8]byte{byte(k), 2}, parent: [8]byte{byte(k), 1},
 			name: s1, start: time.Unix(0, n), end: time.Unix(0, n/2), attrs: attrs, scope: s2, res: kvs{{key, nested}}}
