@@ -7,9 +7,13 @@
 // The span view (spanview.go: SpanView, Map, List, Value, SpanKind, StatusCode) is what an
 // adapter presents, without copying attributes. Mapper.Map turns a batch of views into
 // events: type and kind (map_type.go: one rule per dialect, their precedence one table,
-// typeRules), input and output messages (map_io.go,
-// map_messages.go), usage (map_usage.go; cost and context window of model calls from the
-// price table of package prices, cost.go), model and provider (map_provider.go), metadata
+// typeRules; dialects that keep usage, model, messages or failure inside their own
+// structured values register one rule per concern in the tables usageRules, modelRules,
+// providerRules, inputRules, outputRules, valueInputRules, valueOutputRules, failureRules
+// and conversationRules — Genkit in genkit.go, the Langfuse SDK in langfuse.go), input and
+// output messages (map_io.go, map_messages.go), usage (map_usage.go; cost and context
+// window of model calls from the price table of package prices, cost.go), model and
+// provider (map_provider.go), metadata
 // (map_metadata.go), and the trace-wide values — conversation, user, session, tags, usage
 // roll-ups — resolved per trace with a bounded memory across calls (map_trace.go); late
 // trace-wide values are filled in by re-sending events the shipper reported accepted

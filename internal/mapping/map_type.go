@@ -199,7 +199,7 @@ func isAggregateKind(kind string) bool {
 }
 
 // HasGenAISemantics reports whether s carries attributes of any gen_ai dialect (official
-// gen_ai.*, OpenInference, Traceloop, Vercel AI SDK ai.*, Langfuse), or events of the
+// gen_ai.*, OpenInference, Traceloop, Vercel AI SDK ai.*, Langfuse, Genkit genkit:*), or events of the
 // deprecated gen_ai message model. Plain HTTP / DB spans report false.
 func HasGenAISemantics(s SpanView) bool {
 	found := false
