@@ -53,7 +53,7 @@ func langfuseUsage(p *prepared) (spanUsage, bool) {
 	if v, ok := a.get(sc.LangfuseObservationUsageDetails); ok {
 		if j := valueJV(v, true, 0); j.k == 'o' {
 			var in, out, total, inDet, outDet int64
-			hasIn, hasOut, hasTotal := false, false, false
+			hasIn, hasOut, hasTotal, unmapped := false, false, false, false
 			for i, k := range j.keys {
 				n, ok := jvInt(&j.vals[i])
 				if !ok {
@@ -72,10 +72,13 @@ func langfuseUsage(p *prepared) (spanUsage, bool) {
 					outDet += n
 				}
 				switch k {
+				case "input", "output", "total":
 				case "input_cached_tokens", "input_cache_read":
 					su.u.CachedTokens = n
 				case "output_reasoning_tokens", "output_reasoning":
 					su.u.ReasoningTokens = n
+				default:
+					unmapped = unmapped || n != 0 // audio, prediction, … tokens: no event field
 				}
 			}
 			if hasIn || hasOut || hasTotal {
@@ -89,7 +92,9 @@ func langfuseUsage(p *prepared) (spanUsage, bool) {
 					total = in + out
 				}
 				su.u.PromptTokens, su.u.CompletionTokens, su.u.TotalTokens = in, out, total
-				a.use(sc.LangfuseObservationUsageDetails)
+				if !unmapped { // else the map stays in metadata, its other counts with it
+					a.use(sc.LangfuseObservationUsageDetails)
+				}
 			}
 		}
 	}

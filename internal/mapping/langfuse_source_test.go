@@ -41,8 +41,13 @@ func TestLangfuseUsageDetails(t *testing.T) {
 			t.Errorf("%s: usage_details left in metadata", c.details)
 		}
 	}
+	// Non-zero counts of types with no event field (audio, predictions) keep the map in metadata.
+	ev := mapOne(t, MapOptions{}, lfGeneration(str(sc.LangfuseObservationUsageDetails, `{"input":30,"output":10,"input_audio_tokens":4}`)))[0]
+	if ev.Usage == nil || ev.Usage.PromptTokens != 34 || ev.Metadata[sc.LangfuseObservationUsageDetails] == nil {
+		t.Errorf("audio tokens: usage %+v metadata %v", ev.Usage, ev.Metadata[sc.LangfuseObservationUsageDetails])
+	}
 	// A usage_details that is not an object maps to nothing and stays in metadata.
-	ev := mapOne(t, MapOptions{}, lfGeneration(str(sc.LangfuseObservationUsageDetails, "n/a")))[0]
+	ev = mapOne(t, MapOptions{}, lfGeneration(str(sc.LangfuseObservationUsageDetails, "n/a")))[0]
 	if ev.Usage != nil || ev.Metadata[sc.LangfuseObservationUsageDetails] != "n/a" {
 		t.Errorf("bad usage_details: usage %+v metadata %v", ev.Usage, ev.Metadata[sc.LangfuseObservationUsageDetails])
 	}
