@@ -254,8 +254,9 @@ func (c *spanCtx) genkitOutput() (*nmsg, bool) {
 }
 
 // genkitValueInput is genkit:input as the JSON value it is (a flow's input may be a JSON
-// string, "Paris", base.JSONString in go/internal/base/json.go).
-func (c *spanCtx) genkitValueInput() *jv { return c.genkitJSON(sc.GenkitInput) }
+// string, "Paris", base.JSONString in go/internal/base/json.go), its Genkit messages
+// normalised (genkitNormValue).
+func (c *spanCtx) genkitValueInput() *jv { return genkitNormValue(c.genkitJSON(sc.GenkitInput)) }
 
 // genkitValueOutput is genkit:output as the JSON value it is; a tool.v2 action's is a
 // MultipartToolResponse {output, content?} (go/ai/gen.go), whose output is the tool's
@@ -267,7 +268,67 @@ func (c *spanCtx) genkitValueOutput() *jv {
 			return o
 		}
 	}
-	return j
+	if c.typ == platform.TypeTool {
+		return j
+	}
+	return genkitNormValue(j)
+}
+
+// genkitNormValue normalises the Genkit messages of a step's or agent's value (JS agents:
+// a turn's input {message}, its output {state: {messages, artifacts, …}}, @genkit-ai/ai
+// lib/agent.mjs): "messages" holding Genkit messages and a single "message" become
+// "messages" in the gen_ai form, and a value that is only {state} shows the state's keys.
+// Other values are returned as they are.
+func genkitNormValue(j *jv) *jv {
+	if j == nil || j.k != 'o' {
+		return j
+	}
+	if len(j.keys) == 1 && j.keys[0] == "state" && j.vals[0].get("messages") != nil {
+		j = &j.vals[0]
+	}
+	var out *jv
+	for i, k := range j.keys {
+		v := &j.vals[i]
+		var msgs []jv
+		switch {
+		case k == "messages" && v.k == 'a' && len(v.vals) > 0 && genkitMessage(&v.vals[0]):
+			msgs = v.vals
+		case k == "message" && genkitMessage(v) && j.get("messages") == nil:
+			msgs = []jv{*v}
+		default:
+			continue
+		}
+		if out == nil {
+			cp := jv{k: 'o', keys: append([]string(nil), j.keys...), vals: append([]jv(nil), j.vals...)}
+			out = &cp
+		}
+		var b []byte
+		b = append(b, '[')
+		n := 0
+		for m := range msgs {
+			for _, nm := range genkitMessages(&msgs[m]) {
+				if n > 0 {
+					b = append(b, ',')
+				}
+				b = appendMessage(b, &nm)
+				n++
+			}
+		}
+		b = append(b, ']')
+		if pj, ok := parseJSON(string(b)); ok {
+			out.keys[i], out.vals[i] = "messages", pj
+		}
+	}
+	if out == nil {
+		return j
+	}
+	return out
+}
+
+// genkitMessage reports a Genkit message: {role, content: [Part]}.
+func genkitMessage(v *jv) bool {
+	c := v.get("content")
+	return v.get("role").str() != "" && c != nil && c.k == 'a'
 }
 
 // genkitJSON parses a Genkit JSON attribute of a Genkit span; a value that does not parse

@@ -142,3 +142,17 @@ func TestGenkitHasGenAISemantics(t *testing.T) {
 		t.Error("a Genkit model span reported no gen_ai semantics")
 	}
 }
+
+// A JS agent turn (flowStep runTurn-N, @genkit-ai/ai lib/agent.mjs) takes {message} and
+// returns {state: {messages, artifacts}}: their Genkit messages in the gen_ai form, the
+// state's other keys kept.
+func TestGenkitAgentTurnValues(t *testing.T) {
+	s := newSpan(1, 0, "runTurn-1", str(sc.GenkitType, "flowStep"), str(sc.GenkitName, "runTurn-1"),
+		str(sc.GenkitInput, `{"message":{"role":"user","content":[{"text":"hi"}]}}`),
+		str(sc.GenkitOutput, `{"state":{"artifacts":[{"name":"a"}],"messages":[{"role":"user","content":[{"text":"hi"}]},{"role":"model","content":[{"text":"hello"}]}]}}`))
+	ev := mapOne(t, MapOptions{}, s)[0]
+	if string(ev.Input) != `{"messages":[{"role":"user","content":"hi"}]}` ||
+		string(ev.Output) != `{"artifacts":[{"name":"a"}],"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}` {
+		t.Errorf("input %s output %s", ev.Input, ev.Output)
+	}
+}
