@@ -44,7 +44,7 @@ func (m *Mapper) price(p *prepared) {
 		return
 	}
 	u.ContextUsedTokens = u.PromptTokens + u.CompletionTokens
-	model, _ := p.a.firstStr(modelKeys...)
+	model := p.modelName()
 	pr, ok := m.prices.Lookup(p.provider, model, p.sv.StartTime())
 	if ok {
 		u.ContextWindowTokens = pr.ContextWindow

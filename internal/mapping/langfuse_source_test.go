@@ -34,7 +34,7 @@ func TestLangfuseUsageDetails(t *testing.T) {
 		{`{"input":10,"output":3}`, platform.Usage{PromptTokens: 10, CompletionTokens: 3, TotalTokens: 13}, false},
 	} {
 		ev := mapOne(t, MapOptions{}, lfGeneration(str(sc.LangfuseObservationUsageDetails, c.details)))[0]
-		if ev.Usage == nil || *ev.Usage != c.want || (ev.Metadata["usage_converted"] != nil) != c.converted {
+		if tokensOf(ev.Usage) != c.want || (ev.Metadata["usage_converted"] != nil) != c.converted {
 			t.Errorf("%s: usage %+v converted %v, want %+v %v", c.details, ev.Usage, ev.Metadata["usage_converted"], c.want, c.converted)
 		}
 		if _, left := ev.Metadata[sc.LangfuseObservationUsageDetails]; left {

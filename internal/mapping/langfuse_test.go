@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/platform"
 )
 
@@ -25,15 +26,15 @@ func TestLangfuseJSCapture(t *testing.T) {
 		t.Fatalf("%d @langfuse/openai generations, want 3", len(gens))
 	}
 	for _, g := range gens {
-		if g.Type != platform.TypeLLM || g.Usage == nil || *g.Usage != served || g.Metadata["usage_converted"] == nil {
+		if g.Type != platform.TypeLLM || tokens(g.Usage) != served || g.Metadata["usage_converted"] == nil {
 			t.Errorf("%s: type %q usage %+v converted %v, want llm %+v made inclusive", g.Name, g.Type, g.Usage, g.Metadata["usage_converted"], served)
 		}
 	}
 	manual := byName(evs, "manual-generation")[0]
-	want := served
-	want.CostUSD = 0.0000165
-	if manual.Usage == nil || *manual.Usage != want || manual.Metadata["usage_converted"] != nil {
-		t.Errorf("manual generation usage %+v converted %v, want %+v as written", manual.Usage, manual.Metadata["usage_converted"], want)
+	if tokens(manual.Usage) != served || manual.Usage.CostUSD != 0.0000165 || manual.Metadata["cost_source"] != mapping.CostSourceReported ||
+		manual.Metadata["usage_converted"] != nil {
+		t.Errorf("manual generation usage %+v cost_source %v converted %v, want %+v and the reported 0.0000165 USD as written",
+			manual.Usage, manual.Metadata["cost_source"], manual.Metadata["usage_converted"], served)
 	}
 	if _, kept := manual.Metadata["langfuse.observation.cost_details"]; !kept {
 		t.Error("cost_details breakdown dropped")

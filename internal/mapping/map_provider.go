@@ -17,6 +17,20 @@ var modelRules = [...]func(p *prepared) string{
 	genkitModel, // ModelResponse.custom.model, else genkit:name without its plugin
 }
 
+// modelName is the span's model as the event names it (readModel, then modelRules),
+// without consuming any key.
+func (p *prepared) modelName() string {
+	if m, _ := p.a.firstStr(modelKeys...); m != "" {
+		return m
+	}
+	for _, rule := range modelRules {
+		if m := rule(p); m != "" {
+			return m
+		}
+	}
+	return ""
+}
+
 // providerRules give the provider of a span no provider key names, from a dialect's own
 // keys, before server.address and the model family.
 var providerRules = [...]func(a *spanAttrs) string{
