@@ -195,10 +195,12 @@ type prepared struct {
 	typ      platform.Type
 	kind     string
 	provider string
-	usage    spanUsage
-	ownUsage bool
-	ids      traceIDs
-	oiMeta   *jv
+	// providerInferred: no provider key named provider; inferProvider found it.
+	providerInferred bool
+	usage            spanUsage
+	ownUsage         bool
+	ids              traceIDs
+	oiMeta           *jv
 	// resolved in the trace pass
 	hasUsageDesc bool
 	rollup       platform.Usage

@@ -252,7 +252,7 @@ func (m *Mapper) prepare(sv SpanView) prepared {
 	p.root = p.parent == [8]byte{}
 	scope, _ := sv.Scope()
 	p.typ, p.kind = classify(a, sv.Name(), scope)
-	p.provider = readProvider(a, p.typ == platform.TypeLLM)
+	p.provider, p.providerInferred = readProvider(a, p.typ == platform.TypeLLM, "")
 	p.usage = readUsage(a, p.provider)
 	p.ownUsage = !p.usage.u.IsZero() && (p.usage.u.PromptTokens != 0 || p.usage.u.CompletionTokens != 0 ||
 		p.usage.u.TotalTokens != 0 || p.usage.u.CostUSD != 0)
@@ -392,6 +392,9 @@ func (c *spanCtx) fillMetadata(md *metadata, ev *platform.TraceEvent, ids *trace
 	}
 	if c.kind != "" {
 		md.set("kind", c.kind)
+	}
+	if c.providerInferred {
+		md.set("provider_inferred", true)
 	}
 	if ids.conv.v != "" && ids.conv.v != ev.ThreadID {
 		md.set("conversation_id", ids.conv.v)
