@@ -197,6 +197,7 @@ type prepared struct {
 	provider string
 	// providerInferred: no provider key named provider; inferProvider found it.
 	providerInferred bool
+	fb               fallbackUsage // fallback.go: model and usage no dialect named
 	usage            spanUsage
 	ownUsage         bool
 	ids              traceIDs
@@ -368,6 +369,7 @@ func readIDs(p *prepared) {
 	p.ids.conv = pickID(a, conversationKeys, oiConversationKeys, p.oiMeta)
 	p.ids.user = pickID(a, userKeys, oiUserKeys, p.oiMeta)
 	p.ids.session = pickID(a, sessionKeys, oiSessionKeys, p.oiMeta)
+	fallbackIDs(p)
 	for _, v := range []*idVal{&p.ids.conv, &p.ids.user, &p.ids.session} {
 		v.root, v.span = p.root, p.span
 	}

@@ -252,8 +252,10 @@ func (m *Mapper) prepare(sv SpanView) prepared {
 	p.root = p.parent == [8]byte{}
 	scope, _ := sv.Scope()
 	p.typ, p.kind = classify(a, sv.Name(), scope)
-	p.provider, p.providerInferred = readProvider(a, p.typ == platform.TypeLLM, "")
+	p.fb = fallbackCall(a, &p.typ, &p.kind)
+	p.provider, p.providerInferred = readProvider(a, p.typ == platform.TypeLLM, p.fb.model)
 	p.usage = readUsage(a, p.provider)
+	p.fb.applyUsage(a, p.typ, &p.usage)
 	p.ownUsage = !p.usage.u.IsZero() && (p.usage.u.PromptTokens != 0 || p.usage.u.CompletionTokens != 0 ||
 		p.usage.u.TotalTokens != 0 || p.usage.u.CostUSD != 0)
 	m.price(&p)
@@ -292,6 +294,9 @@ func (c *spanCtx) build(out []platform.TraceEvent, rt *resolvedTrace) []platform
 	if !isAggregateKind(c.kind) || !aggregate {
 		ev.Model = readModel(c.a)
 	}
+	if ev.Model == "" {
+		ev.Model = c.fallbackModel()
+	}
 	if c.ownUsage && !c.hasUsageDesc {
 		c.usages = append(c.usages, c.usage.u)
 		ev.Usage = &c.usages[len(c.usages)-1]
@@ -324,6 +329,12 @@ func (c *spanCtx) setContent(ev *platform.TraceEvent) (truncated []any) {
 	c.a.use(contentKeys...)
 	for _, p := range contentPrefixes {
 		c.a.usePrefix(p)
+	}
+	if in == nil {
+		in = c.fallbackContent(fbInputNames)
+	}
+	if outb == nil {
+		outb = c.fallbackContent(fbOutputNames)
 	}
 	var cut bool
 	if in, cut = capJSON(in, c.opts.MaxInputBytes); cut {
