@@ -118,6 +118,8 @@ type traceMem struct {
 	spans   map[[8]byte]spanRec
 	seen    time.Time
 	elem    *list.Element
+	// toolCalls are the tool calls its model calls requested (toolargs.go).
+	toolCalls traceToolCalls
 }
 
 // traceMemory is the Mapper's bounded, concurrency-safe memory of recent traces: an LRU of

@@ -188,6 +188,7 @@ func (m *Mapper) Map(spans []SpanView) []platform.TraceEvent {
 		latest[rt.traceUUID] = traceWide{version: rt.version, threadID: rt.threadUUID, userID: rt.ids.user.v,
 			sessionID: rt.ids.session.v, conversationID: rt.ids.conv.v, tags: normTags(append(rt.ids.tags[:len(rt.ids.tags):len(rt.ids.tags)], m.opts.Tags...))}
 	}
+	out = m.fillToolArgs(out, preps, latest)
 	out = m.sent.resolved(out, latest)
 	return out
 }
