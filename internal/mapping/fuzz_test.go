@@ -20,6 +20,8 @@ var fuzzKeys = []string{
 	"gen_ai.completion.0.tool_calls.0.arguments", "ai.operationId", "ai.prompt.messages", "ai.prompt.tools",
 	"ai.response.toolCalls", "ai.usage.promptTokens", "ai.model.provider", "user.id", "session.id",
 	"llm.cost.total", "error.type",
+	// the fallback (fallback.go) and tool arguments (toolargs.go)
+	"acme.usage.input_tokens", "acme.model", "acme.response", "acme:sessionId", "gen_ai.tool.call.id", "traceloop.entity.name",
 }
 
 // FuzzMap maps spans built from fuzzed attribute keys and values (strings, JSON strings,

@@ -250,7 +250,7 @@ func (m *Mapper) fillToolArgs(out []platform.TraceEvent, preps []prepared, lates
 		delete(waiting, trace)
 		m.mem.addToolCalls(preps[i].trace, cs, func(tc *traceToolCalls) {
 			for _, p := range w {
-				if args := tc.match(p.callID, p.toolName); len(args) > 0 && !noArguments(args) {
+				if args := tc.match(p.callID, p.toolName); m.fits(args) {
 					p.ev.Input = args
 					p.ev.Metadata["input_from_tool_call"] = true
 				} else if len(tc.waiting) < maxTraceToolCalls {
@@ -262,7 +262,7 @@ func (m *Mapper) fillToolArgs(out []platform.TraceEvent, preps []prepared, lates
 			}
 			kept := tc.waiting[:0]
 			for _, wt := range tc.waiting {
-				if args := tc.match(wt.callID, wt.toolName); len(args) > 0 && !noArguments(args) {
+				if args := tc.match(wt.callID, wt.toolName); m.fits(args) {
 					later = append(later, repatch{trace, wt.spanID, args})
 					continue
 				}
@@ -299,4 +299,10 @@ func (m *Mapper) fillToolArgs(out []platform.TraceEvent, preps []prepared, lates
 		s.resent.Add(1)
 	}
 	return out
+}
+
+// fits reports arguments worth filling in: some, within MaxInputBytes (a tool event's
+// input is never truncated for them: larger ones are left out).
+func (m *Mapper) fits(args []byte) bool {
+	return len(args) > 0 && len(args) <= m.opts.MaxInputBytes && !noArguments(args)
 }
