@@ -67,14 +67,15 @@ type fallbackUsage struct {
 	modelKey string
 	usage    spanUsage
 	hasUsage bool
+	read     bool // the usage was looked for
 	keys     []string
 }
 
 // fallbackCall reads a model call no dialect described: it runs when typ/kind come from
-// no type rule (custom, no kind) or describe a model call, and the span carries no model
-// key or no usage key of a dialect. A span no rule knew that has both a model name and
-// token counts becomes llm (typ and kind are set). The usage is applied by applyUsage,
-// after the dialects' readUsage; the model by model.
+// no type rule (custom, no kind) or describe a model call. A span no rule knew that has
+// both a model name and token counts becomes llm (typ and kind are set). The usage is
+// applied by applyUsage, after the dialects' readUsage found none (a dialect's model call
+// is searched only then); the model by fallbackModel, when no model key named one.
 func fallbackCall(a *spanAttrs, typ *platform.Type, kind *string) fallbackUsage {
 	var fb fallbackUsage
 	unknown := *typ == platform.TypeCustom && *kind == ""
@@ -84,14 +85,22 @@ func fallbackCall(a *spanAttrs, typ *platform.Type, kind *string) fallbackUsage 
 	if named, _ := a.firstStr(modelKeys...); named == "" {
 		fb.model, fb.modelKey = fallbackModelKey(a)
 	}
+	if unknown { // a model call of a dialect is read by applyUsage, when it has no usage
+		fb.readUsage(a)
+		if fb.model != "" && fb.hasUsage {
+			*typ, *kind = platform.TypeLLM, "llm"
+		}
+	}
+	return fb
+}
+
+// readUsage looks for token counts: flat keys, else a JSON usage object.
+func (fb *fallbackUsage) readUsage(a *spanAttrs) {
+	fb.read = true
 	fb.readFlatUsage(a)
 	if !fb.hasUsage {
 		fb.readJSONUsage(a)
 	}
-	if unknown && fb.model != "" && fb.hasUsage {
-		*typ, *kind = platform.TypeLLM, "llm"
-	}
-	return fb
 }
 
 // fallbackModelKey returns the value of the first flat key whose last segment is a
@@ -261,7 +270,13 @@ func jsonUsage(obj map[string]json.RawMessage) (spanUsage, bool) {
 // applyUsage puts the fallback's usage into su when the dialects found none on a model
 // call, consuming its keys.
 func (fb *fallbackUsage) applyUsage(a *spanAttrs, typ platform.Type, su *spanUsage) {
-	if !fb.hasUsage || typ != platform.TypeLLM || !su.u.IsZero() {
+	if typ != platform.TypeLLM || !su.u.IsZero() {
+		return
+	}
+	if !fb.read {
+		fb.readUsage(a)
+	}
+	if !fb.hasUsage {
 		return
 	}
 	*su = fb.usage
