@@ -321,7 +321,8 @@ func TestCaptureTraceloop(t *testing.T) {
 }
 
 // TestOrderAndBatchIndependence maps every capture shuffled, and split into per-span
-// batches (children first) through one Mapper: the events are the same as in one call.
+// batches (children first) through one Mapper: the events the platform holds (each batch
+// accepted, re-sent events upserted) are the same as in one call.
 // Its reference is the mapping core itself (a property test); the values are pinned by
 // TestGolden.
 func TestOrderAndBatchIndependence(t *testing.T) {
@@ -380,10 +381,20 @@ func TestOrderAndBatchIndependence(t *testing.T) {
 }
 
 func canon(t *testing.T, m *mapping.Mapper, batches [][]mapping.SpanView) string {
-	var all []platform.TraceEvent
+	// What the platform ends up with: each batch accepted, upserted by (traceId, spanId),
+	// so a later batch's re-sent events (late trace-wide values, e.g. a session id only the
+	// root carries) replace the earlier ones.
+	byID := map[string]platform.TraceEvent{}
 	for _, b := range batches {
 		evs := m.Map(b)
-		all = append(all, evs...)
+		m.Delivered(evs, platform.SendResult{Accepted: len(evs)})
+		for _, e := range evs {
+			byID[e.TraceID+"/"+e.SpanID] = e
+		}
+	}
+	all := make([]platform.TraceEvent, 0, len(byID))
+	for _, e := range byID {
+		all = append(all, e)
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].SpanID < all[j].SpanID })
 	b, _ := json.Marshal(all)
