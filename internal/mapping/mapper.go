@@ -337,6 +337,7 @@ func (c *spanCtx) setContent(ev *platform.TraceEvent) (truncated []any) {
 	if outb == nil {
 		outb = c.fallbackContent(fbOutputNames)
 	}
+	in, outb = redactBlobs(in), redactBlobs(outb) // multimodal.go: before the caps
 	var cut bool
 	if in, cut = capJSON(in, c.opts.MaxInputBytes); cut {
 		truncated = append(truncated, "input")
