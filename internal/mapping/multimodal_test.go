@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -70,4 +71,21 @@ func TestImageInputNotTruncated(t *testing.T) {
 	if string(ev.Input) != want || ev.Metadata["truncated"] != nil {
 		t.Errorf("input %s truncated %v\nwant %s", ev.Input, ev.Metadata["truncated"], want)
 	}
+}
+
+// FuzzRedactBlobs: on any input redactBlobs never panics, keeps valid JSON valid and is
+// idempotent.
+func FuzzRedactBlobs(f *testing.F) {
+	f.Add(`{"type":"blob","mime_type":"image/png","content":"` + bigB64 + `"}`)
+	f.Add(`{"url":"data:image/png;base64,` + bigB64 + `"}`)
+	f.Add(`[{"type":"base64","media_type":"image/jpeg","data":"` + bigB64 + `"},"` + strings.Repeat("base64", 300) + `"]`)
+	f.Fuzz(func(t *testing.T, s string) {
+		out := redactBlobs([]byte(s))
+		if json.Valid([]byte(s)) && !json.Valid(out) {
+			t.Fatalf("invalid JSON out of valid JSON:\n%s", out)
+		}
+		if again := redactBlobs(out); string(again) != string(out) {
+			t.Fatalf("not idempotent:\n%s\n%s", out, again)
+		}
+	})
 }
