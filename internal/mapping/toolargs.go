@@ -72,24 +72,31 @@ type eventToolCall struct {
 // eventToolCalls returns the tool calls of a model-call event: its output's tool_calls,
 // then those of its input messages.
 func eventToolCalls(ev *platform.TraceEvent, dst []toolCallRec) []toolCallRec {
-	var out struct {
-		ToolCalls []eventToolCall `json:"tool_calls"`
-	}
-	if bytes.Contains(ev.Output, []byte(`"tool_calls"`)) && json.Unmarshal(ev.Output, &out) == nil {
-		dst = appendCalls(dst, out.ToolCalls)
-	}
-	var in struct {
-		Messages []struct {
+	if bytes.Contains(ev.Output, toolCallsKey) {
+		var out struct {
 			ToolCalls []eventToolCall `json:"tool_calls"`
-		} `json:"messages"`
+		}
+		if json.Unmarshal(ev.Output, &out) == nil {
+			dst = appendCalls(dst, out.ToolCalls)
+		}
 	}
-	if bytes.Contains(ev.Input, []byte(`"tool_calls"`)) && json.Unmarshal(ev.Input, &in) == nil {
-		for _, m := range in.Messages {
-			dst = appendCalls(dst, m.ToolCalls)
+	if bytes.Contains(ev.Input, toolCallsKey) {
+		var in struct {
+			Messages []struct {
+				ToolCalls []eventToolCall `json:"tool_calls"`
+			} `json:"messages"`
+		}
+		if json.Unmarshal(ev.Input, &in) == nil {
+			for _, m := range in.Messages {
+				dst = appendCalls(dst, m.ToolCalls)
+			}
 		}
 	}
 	return dst
 }
+
+// toolCallsKey is the key of an event's tool calls, as appendToolCalls writes it.
+var toolCallsKey = []byte(`"tool_calls"`)
 
 func appendCalls(dst []toolCallRec, calls []eventToolCall) []toolCallRec {
 	for _, c := range calls {
@@ -202,14 +209,21 @@ func (m *Mapper) fillToolArgs(out []platform.TraceEvent, preps []prepared, lates
 		ev *platform.TraceEvent
 		waitingTool
 	}
-	calls := map[string][]toolCallRec{} // by traceId
-	waiting := map[string][]pending{}
-	var tools map[string]*prepared // by event spanId, built on first need
+	var (
+		calls   map[string][]toolCallRec // by traceId; the maps are made on first need
+		waiting map[string][]pending
+		tools   map[string]*prepared // by event spanId
+	)
 	for i := range out {
 		ev := &out[i]
 		switch ev.Type {
 		case platform.TypeLLM:
-			calls[ev.TraceID] = eventToolCalls(ev, calls[ev.TraceID])
+			if cs := eventToolCalls(ev, nil); len(cs) > 0 {
+				if calls == nil {
+					calls = map[string][]toolCallRec{}
+				}
+				calls[ev.TraceID] = append(calls[ev.TraceID], cs...)
+			}
 		case platform.TypeTool:
 			if !noArguments(ev.Input) {
 				continue
@@ -231,8 +245,14 @@ func (m *Mapper) fillToolArgs(out []platform.TraceEvent, preps []prepared, lates
 			if name == "" {
 				name = strings.TrimPrefix(ev.Name, sc.OpExecuteTool+" ")
 			}
+			if waiting == nil {
+				waiting = map[string][]pending{}
+			}
 			waiting[ev.TraceID] = append(waiting[ev.TraceID], pending{ev, waitingTool{ev.SpanID, id, name}})
 		}
+	}
+	if len(calls) == 0 && len(waiting) == 0 {
+		return out
 	}
 	type repatch struct {
 		trace, span string
