@@ -28,10 +28,11 @@ import (
 const (
 	// maxTraceToolCalls bounds the tool calls remembered per trace; beyond it, calls are
 	// not matched by name (one more call of the same name may be unknown).
-	maxTraceToolCalls = 256
+	maxTraceToolCalls = 64
 	// maxTraceToolArgsBytes bounds the argument bytes remembered per trace; a call over it
-	// is remembered without arguments.
-	maxTraceToolArgsBytes = 256 << 10
+	// is remembered without arguments. With the trace memory's 4096 traces, the tool calls
+	// hold at most about 64 MiB.
+	maxTraceToolArgsBytes = 16 << 10
 )
 
 // toolCallRec is one tool call a model requested.
