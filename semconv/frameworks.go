@@ -46,3 +46,14 @@ const (
 	OpenAIV2ResponseContent  = "gen_ai.response.content" // the answer's text
 	OpenAIV2ReasoningDetails = "gen_ai.usage.output_tokens_details.reasoning"
 )
+
+// LangChain's LangSmith parameters (BaseChatModel.getLsParams / _get_ls_params in
+// langchain-core, filled by each integration: @langchain/openai "openai",
+// @langchain/anthropic "anthropic", @langchain/google-vertexai "google_vertexai",
+// @langchain/aws "amazon_bedrock", langchain-mistralai "mistral", …). LangChain copies them
+// into a run's metadata, which OpenInference's LangChain instrumentation serialises into its
+// `metadata` JSON attribute and Traceloop into traceloop.association.properties.ls_*.
+const (
+	LangChainLSProvider  = "ls_provider"
+	LangChainLSModelName = "ls_model_name"
+)

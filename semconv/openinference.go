@@ -45,6 +45,9 @@ const (
 	OIToolDescription = "tool.description"
 	OIToolParameters  = "tool.parameters"
 	OIToolID          = "tool.id"
+	// OIToolCallID is the id of the model's tool call a TOOL span executes
+	// (ToolCallAttributes.TOOL_CALL_ID of the OpenInference semantic conventions).
+	OIToolCallID = "tool_call.id"
 
 	OISessionID = "session.id"
 	OIUserID    = "user.id"

@@ -321,7 +321,8 @@ func TestCaptureTraceloop(t *testing.T) {
 }
 
 // TestOrderAndBatchIndependence maps every capture shuffled, and split into per-span
-// batches (children first) through one Mapper: the events are the same as in one call.
+// batches (children first) through one Mapper: the events the platform holds (each batch
+// accepted, re-sent events upserted) are the same as in one call.
 // Its reference is the mapping core itself (a property test); the values are pinned by
 // TestGolden.
 func TestOrderAndBatchIndependence(t *testing.T) {
@@ -384,16 +385,19 @@ func TestOrderAndBatchIndependence(t *testing.T) {
 // "Guarantees"), sorted. A trace-wide value a later batch brings (a session only the root
 // carries) reaches the earlier events through the Mapper's re-sends.
 func canon(t *testing.T, m *mapping.Mapper, batches [][]mapping.SpanView) string {
-	last := map[string]platform.TraceEvent{}
+	// What the platform ends up with: each batch accepted, upserted by (traceId, spanId),
+	// so a later batch's re-sent events (late trace-wide values, e.g. a session id only the
+	// root carries) replace the earlier ones.
+	byID := map[string]platform.TraceEvent{}
 	for _, b := range batches {
 		evs := m.Map(b)
 		m.Delivered(evs, platform.SendResult{Accepted: len(evs)})
 		for _, e := range evs {
-			last[e.SpanID] = e
+			byID[e.TraceID+"/"+e.SpanID] = e
 		}
 	}
-	all := make([]platform.TraceEvent, 0, len(last))
-	for _, e := range last {
+	all := make([]platform.TraceEvent, 0, len(byID))
+	for _, e := range byID {
 		all = append(all, e)
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].SpanID < all[j].SpanID })

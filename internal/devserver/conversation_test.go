@@ -31,7 +31,10 @@ func TestRenderGoldenContent(t *testing.T) {
 				raw    json.RawMessage
 				output bool
 			}{{ev.Input, false}, {ev.Output, true}} {
-				if len(side.raw) == 0 || ev.Type == platform.TypeError || ev.Type == platform.TypeCustom && !strings.Contains(string(side.raw), "role") {
+				// A chat event is a custom span that roots a conversation turn (agent, workflow):
+				// like any custom span, its input is a conversation only when it has roles.
+				custom := ev.Type == platform.TypeCustom || ev.Type == platform.TypeChat
+				if len(side.raw) == 0 || ev.Type == platform.TypeError || custom && !strings.Contains(string(side.raw), "role") {
 					continue
 				}
 				c := renderContent(side.raw, side.output, &ev)

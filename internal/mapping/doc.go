@@ -19,5 +19,8 @@
 // trace-wide values are filled in by re-sending events the shipper reported accepted
 // (Mapper.Delivered, map_resend.go). IDs
 // are derived deterministically from the OTel IDs as UUID v7 (ids.go). The attribute keys
-// come from package semconv.
+// come from package semconv. After every named dialect: the general fallback for emitters
+// no dialect names (fallback.go), provider inference (provider_infer.go), tool arguments
+// from the requesting tool call (toolargs.go) and large base64 payloads replaced by
+// references (multimodal.go).
 package mapping

@@ -23,6 +23,8 @@ var fuzzKeys = []string{
 	"genkit:output", "genkit:input", "genkit:name", "genkit:state", "genkit:sessionId", "genkit:threadName",
 	"langfuse.observation.usage_details", "langfuse.observation.cost_details", "langfuse.observation.level",
 	"langfuse.observation.input", "langfuse.observation.output", "langfuse.observation.type",
+	// the fallback (fallback.go) and tool arguments (toolargs.go)
+	"acme.usage.input_tokens", "acme.model", "acme.response", "acme:sessionId", "gen_ai.tool.call.id", "traceloop.entity.name",
 }
 
 func fuzzKeyIndex(k string) uint8 {

@@ -60,6 +60,8 @@ var providerAliases = map[string]string{
 	// google-vertex Vertex AI), openai-v2's base-URL vendors (google_vertex, aws_bedrock).
 	"google-gla": sc.ProviderGCPGemini, "google_gla": sc.ProviderGCPGemini, "google_vertex": sc.ProviderGCPVertexAI,
 	"google_genai": sc.ProviderGCPGenAI, "google-genai": sc.ProviderGCPGenAI, "mistral_ai": sc.ProviderMistralAI,
+	// LangChain ls_provider values (semconv.LangChainLSProvider).
+	"google_vertexai": sc.ProviderGCPVertexAI, "amazon_bedrock": sc.ProviderAWSBedrock,
 }
 
 // frameworkSystems are gen_ai.system / gen_ai.provider.name values that name the
@@ -140,9 +142,9 @@ func providerFromHost(host string) string {
 }
 
 // readProvider returns the normalised provider and consumes its keys. A framework name
-// (frameworkSystems) is skipped; a model call without a provider gets the one its
-// server.address names, else the one its model family implies (providerFromModel).
-func readProvider(a *spanAttrs, llm bool) string {
+// (frameworkSystems) is skipped; a model call whose keys name no provider gets the one
+// inferProvider finds (from model, else the span's model keys), with inferred true.
+func readProvider(a *spanAttrs, llm bool, model string) (provider string, inferred bool) {
 	p := ""
 	for _, k := range providerKeys {
 		if v := a.str(k); v != "" && !frameworkSystems[strings.ToLower(v)] {
@@ -150,11 +152,9 @@ func readProvider(a *spanAttrs, llm bool) string {
 			break
 		}
 	}
-	framework := false
 	for _, k := range providerKeys {
 		if frameworkSystems[strings.ToLower(a.str(k))] {
-			framework = true // kept in metadata: it names the framework
-			continue
+			continue // kept in metadata: it names the framework
 		}
 		a.use(k)
 	}
@@ -165,48 +165,14 @@ func readProvider(a *spanAttrs, llm bool) string {
 		p = rule(a)
 	}
 	if p == "" && llm {
-		p = providerFromHost(a.str(sc.ServerAddress))
-	}
-	if p == "" && llm && framework {
-		if m, _ := a.firstStr(modelKeys...); m != "" {
-			p = providerFromModel(m)
+		if model == "" {
+			model, _ = a.firstStr(modelKeys...)
+		}
+		if p = inferProvider(a, model); p != "" {
+			return p, true
 		}
 	}
-	return NormalizeProvider(p)
-}
-
-// providerFromModel infers the provider from a model id's family, for model calls whose
-// instrumentation names only its framework: Bedrock model ids ("anthropic.claude-…",
-// "us.anthropic.claude-…", "amazon.nova-…", "meta.llama…") → aws.bedrock; claude-* →
-// anthropic; gpt-*, o1/o3/o4*, chatgpt-*, text-embedding-* → openai; gemini-* → gcp.gemini;
-// mistral-* / mixtral-* → mistral_ai. Unknown families give "".
-func providerFromModel(model string) string {
-	m := strings.ToLower(model)
-	if i := strings.LastIndexByte(m, '/'); i >= 0 {
-		m = m[i+1:]
-	}
-	for _, pre := range []string{"us.", "eu.", "apac.", "global."} {
-		if strings.HasPrefix(m, pre) && strings.Count(m, ".") >= 2 {
-			return sc.ProviderAWSBedrock // cross-region inference profile
-		}
-	}
-	for _, pre := range []string{"anthropic.", "amazon.", "meta.", "cohere.", "ai21.", "mistral.", "deepseek."} {
-		if strings.HasPrefix(m, pre) {
-			return sc.ProviderAWSBedrock
-		}
-	}
-	switch {
-	case strings.HasPrefix(m, "claude"):
-		return sc.ProviderAnthropic
-	case strings.HasPrefix(m, "gpt-"), strings.HasPrefix(m, "chatgpt-"), strings.HasPrefix(m, "text-embedding-"),
-		len(m) >= 2 && m[0] == 'o' && m[1] >= '1' && m[1] <= '9':
-		return sc.ProviderOpenAI
-	case strings.HasPrefix(m, "gemini"):
-		return sc.ProviderGCPGemini
-	case strings.HasPrefix(m, "mistral"), strings.HasPrefix(m, "mixtral"):
-		return sc.ProviderMistralAI
-	}
-	return ""
+	return NormalizeProvider(p), false
 }
 
 // readModel returns the model (response over request) and consumes the keys whose value it

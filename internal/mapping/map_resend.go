@@ -212,11 +212,13 @@ func (w *traceWide) patch(ev *platform.TraceEvent) platform.TraceEvent {
 	return cp
 }
 
-// conversationRootType is the type of an event given its trace's conversation: a root
-// span of a trace with a conversation is the conversation turn, "chat"; an "error" event
-// stays one.
+// conversationRootType is the type of an event given its trace's conversation: the root
+// span of a trace with a conversation is the conversation turn, "chat", unless it is itself
+// a model call ("llm") or a tool execution ("tool"), which keep their type wherever they
+// sit; an "error" event stays one. It is the one place this rule lives: the build and the
+// re-send both use it.
 func conversationRootType(t platform.Type, root bool, conversationID string) platform.Type {
-	if root && conversationID != "" && t != platform.TypeError {
+	if root && conversationID != "" && t == platform.TypeCustom {
 		return platform.TypeChat
 	}
 	return t

@@ -123,6 +123,8 @@ type traceMem struct {
 	spans   map[[8]byte]spanRec
 	seen    time.Time
 	elem    *list.Element
+	// toolCalls are the tool calls its model calls requested (toolargs.go).
+	toolCalls traceToolCalls
 }
 
 // traceMemory is the Mapper's bounded, concurrency-safe memory of recent traces: an LRU of
@@ -200,12 +202,15 @@ type prepared struct {
 	typ      platform.Type
 	kind     string
 	provider string
-	usage    spanUsage
-	ownUsage bool
-	ids      traceIDs
-	oiMeta   *jv
-	gkOut    *jv  // genkit:output of a model action, parsed (genkitResponse)
-	gkParsed bool // gkOut was looked for
+	// providerInferred: no provider key named provider; inferProvider found it.
+	providerInferred bool
+	fb               fallbackUsage // fallback.go: model and usage no dialect named
+	usage            spanUsage
+	ownUsage         bool
+	ids              traceIDs
+	oiMeta           *jv
+	gkOut            *jv  // genkit:output of a model action, parsed (genkitResponse)
+	gkParsed         bool // gkOut was looked for
 	// resolved in the trace pass
 	hasUsageDesc bool
 	rollup       platform.Usage
@@ -381,6 +386,7 @@ func readIDs(p *prepared) {
 	}
 	p.ids.user = pickID(a, userKeys, oiUserKeys, p.oiMeta)
 	p.ids.session = pickID(a, sessionKeys, oiSessionKeys, p.oiMeta)
+	fallbackIDs(p)
 	for _, v := range []*idVal{&p.ids.conv, &p.ids.user, &p.ids.session} {
 		v.root, v.span = p.root, p.span
 	}

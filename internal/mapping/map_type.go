@@ -200,12 +200,13 @@ func isAggregateKind(kind string) bool {
 
 // HasGenAISemantics reports whether s carries attributes of any gen_ai dialect (official
 // gen_ai.*, OpenInference, Traceloop, Vercel AI SDK ai.*, Langfuse, Genkit genkit:*), or events of the
-// deprecated gen_ai message model. Plain HTTP / DB spans report false.
+// deprecated gen_ai message model, or a token count the fallback reads (fallback.go).
+// Plain HTTP / DB spans report false.
 func HasGenAISemantics(s SpanView) bool {
 	found := false
 	if attrs := s.Attributes(); attrs != nil {
 		attrs.Range(func(k string, _ Value) bool {
-			if hasGenAIPrefix(k) {
+			if hasGenAIPrefix(k) || isFallbackTokenKey(k) {
 				found = true
 				return false
 			}

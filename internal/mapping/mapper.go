@@ -188,6 +188,7 @@ func (m *Mapper) Map(spans []SpanView) []platform.TraceEvent {
 		latest[rt.traceUUID] = traceWide{version: rt.version, threadID: rt.threadUUID, userID: rt.ids.user.v,
 			sessionID: rt.ids.session.v, conversationID: rt.ids.conv.v, tags: normTags(append(rt.ids.tags[:len(rt.ids.tags):len(rt.ids.tags)], m.opts.Tags...))}
 	}
+	out = m.fillToolArgs(out, preps, latest)
 	out = m.sent.resolved(out, latest)
 	return out
 }
@@ -252,7 +253,8 @@ func (m *Mapper) prepare(sv SpanView) prepared {
 	p.root = p.parent == [8]byte{}
 	scope, _ := sv.Scope()
 	p.typ, p.kind = classify(a, sv.Name(), scope)
-	p.provider = readProvider(a, p.typ == platform.TypeLLM)
+	p.fb = fallbackCall(a, &p.typ, &p.kind)
+	p.provider, p.providerInferred = readProvider(a, p.typ == platform.TypeLLM, p.fb.model)
 	p.usage = readUsage(a, p.provider)
 	if p.usage.u.IsZero() {
 		for _, rule := range usageRules {
@@ -262,6 +264,7 @@ func (m *Mapper) prepare(sv SpanView) prepared {
 			}
 		}
 	}
+	p.fb.applyUsage(a, p.typ, &p.usage)
 	p.ownUsage = !p.usage.u.IsZero() && (p.usage.u.PromptTokens != 0 || p.usage.u.CompletionTokens != 0 ||
 		p.usage.u.TotalTokens != 0 || p.usage.u.CostUSD != 0)
 	m.price(&p)
@@ -306,6 +309,9 @@ func (c *spanCtx) build(out []platform.TraceEvent, rt *resolvedTrace) []platform
 			ev.Model = rule(c.prepared)
 		}
 	}
+	if ev.Model == "" {
+		ev.Model = c.fallbackModel()
+	}
 	if c.ownUsage && !c.hasUsageDesc {
 		c.usages = append(c.usages, c.usage.u)
 		ev.Usage = &c.usages[len(c.usages)-1]
@@ -340,6 +346,13 @@ func (c *spanCtx) setContent(ev *platform.TraceEvent) (truncated []any) {
 	for _, p := range contentPrefixes {
 		c.a.usePrefix(p)
 	}
+	if in == nil {
+		in = c.fallbackContent(fbInputNames)
+	}
+	if outb == nil {
+		outb = c.fallbackContent(fbOutputNames)
+	}
+	in, outb = redactBlobs(in), redactBlobs(outb) // multimodal.go: before the caps
 	var cut bool
 	if in, cut = capJSON(in, c.opts.MaxInputBytes); cut {
 		truncated = append(truncated, "input")
@@ -423,6 +436,9 @@ func (c *spanCtx) fillMetadata(md *metadata, ev *platform.TraceEvent, ids *trace
 	}
 	if c.kind != "" {
 		md.set("kind", c.kind)
+	}
+	if c.providerInferred {
+		md.set("provider_inferred", true)
 	}
 	if ids.conv.v != "" && ids.conv.v != ev.ThreadID {
 		md.set("conversation_id", ids.conv.v)

@@ -1,0 +1,391 @@
+package mapping
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/llmtrace/llmtrace/platform"
+)
+
+// The fallback: general rules for emitters no dialect names (issue 10, item 3). They apply
+// after every named dialect and only where the dialects found nothing, so a named key
+// always wins (README.md "How spans map onto platform events", the fallback rows):
+//
+//   - a model call: a span no type rule knows (custom without a kind), or a model call
+//     without model or usage keys, that carries a model name and token counts the core
+//     recognises (fallbackCall) is an `llm` event with that model and usage;
+//   - content: a JSON attribute whose last key segment is input / request / prompt
+//     (output / response / completion) is the input (output) when the dialects found none
+//     (fallbackContent);
+//   - trace identity: a key in any namespace whose last segment names a session, user or
+//     conversation (fallbackIDs), ranked below every named key of the trace.
+//
+// A key's last segment is what follows its last '.' or ':' (the separators of OTel
+// attribute names and of Genkit's genkit:* keys), the whole key when it has none.
+
+// lastSegment returns what follows k's last '.' or ':'.
+func lastSegment(k string) string {
+	if i := strings.LastIndexAny(k, ".:"); i >= 0 {
+		return k[i+1:]
+	}
+	return k
+}
+
+// keyPrefix returns k without its last segment (and separator).
+func keyPrefix(k string) string {
+	if i := strings.LastIndexAny(k, ".:"); i >= 0 {
+		return k[:i]
+	}
+	return ""
+}
+
+// Token-count names, in the order they are taken: the OTel / Anthropic / OpenAI Responses
+// snake_case names, OpenAI Chat Completions' prompt/completion names, and the camelCase
+// forms of JavaScript SDKs (Vercel AI SDK LanguageModelUsage, Genkit GenerationUsage,
+// Bedrock Converse TokenUsage).
+var (
+	fbPromptNames     = []string{"input_tokens", "prompt_tokens", "inputTokens", "promptTokens"}
+	fbCompletionNames = []string{"output_tokens", "completion_tokens", "outputTokens", "completionTokens"}
+	fbTotalNames      = []string{"total_tokens", "totalTokens"}
+	// Anthropic's usage object counts cache reads and writes apart from input_tokens
+	// (Messages API "usage"); they are added so the prompt count is inclusive (OTel).
+	fbCacheReadName  = "cache_read_input_tokens"
+	fbCacheWriteName = "cache_creation_input_tokens"
+	// Model-name keys: the last segment of a flat key, or a member of the JSON object that
+	// holds the usage (a provider's response body: OpenAI, Anthropic, Mistral … "model").
+	fbModelNames = []string{"model", "model_name", "modelName", "model_id", "modelId"}
+)
+
+// maxFallbackJSON bounds the attribute values parsed in search of a usage object, bytes.
+const maxFallbackJSON = 1 << 20
+
+// fallbackUsage is what fallbackCall found: a model name and a usage, and the keys they
+// came from (consumed when used).
+type fallbackUsage struct {
+	model    string
+	modelKey string
+	usage    spanUsage
+	hasUsage bool
+	read     bool // the usage was looked for
+	keys     []string
+}
+
+// fallbackCall reads a model call no dialect described: it runs when typ/kind come from
+// no type rule (custom, no kind) or describe a model call. A span no rule knew that has
+// both a model name and token counts becomes llm (typ and kind are set). The usage is
+// applied by applyUsage, after the dialects' readUsage found none (a dialect's model call
+// is searched only then); the model by fallbackModel, when no model key named one.
+func fallbackCall(a *spanAttrs, typ *platform.Type, kind *string) fallbackUsage {
+	var fb fallbackUsage
+	unknown := *typ == platform.TypeCustom && *kind == ""
+	if !unknown && *typ != platform.TypeLLM {
+		return fb
+	}
+	if named, _ := a.firstStr(modelKeys...); named == "" {
+		fb.model, fb.modelKey = fallbackModelKey(a)
+	}
+	if unknown { // a model call of a dialect is read by applyUsage, when it has no usage
+		fb.readUsage(a)
+		if fb.model != "" && fb.hasUsage {
+			*typ, *kind = platform.TypeLLM, "llm"
+		}
+	}
+	return fb
+}
+
+// readUsage looks for token counts: flat keys, else a JSON usage object.
+func (fb *fallbackUsage) readUsage(a *spanAttrs) {
+	fb.read = true
+	fb.readFlatUsage(a)
+	if !fb.hasUsage {
+		fb.readJSONUsage(a)
+	}
+}
+
+// fallbackModelKey returns the value of the first flat key whose last segment is a
+// model name (fbModelNames order, then the lowest key).
+func fallbackModelKey(a *spanAttrs) (string, string) {
+	best, bestKey, bestRank := "", "", len(fbModelNames)
+	for i := range a.e {
+		k := a.e[i].k
+		r := indexOf(fbModelNames, lastSegment(k))
+		if r < 0 || r > bestRank || a.e[i].v.Kind() != ValueStr || strings.TrimSpace(a.e[i].v.Str()) == "" {
+			continue
+		}
+		if r < bestRank || k < bestKey {
+			best, bestKey, bestRank = a.e[i].v.Str(), k, r
+		}
+	}
+	return best, bestKey
+}
+
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// readFlatUsage reads token counts from flat keys whose last segment is a token-count
+// name. All counts come from one namespace (the key without its last segment): the lowest
+// one that holds a prompt or completion count, so two libraries' keys are never mixed.
+func (fb *fallbackUsage) readFlatUsage(a *spanAttrs) {
+	ns, found := "", false
+	for i := range a.e {
+		k := a.e[i].k
+		seg := lastSegment(k)
+		if indexOf(fbPromptNames, seg) < 0 && indexOf(fbCompletionNames, seg) < 0 {
+			continue
+		}
+		if _, ok := valueInt(a.e[i].v); !ok {
+			continue
+		}
+		if p := keyPrefix(k); !found || p < ns {
+			ns, found = p, true
+		}
+	}
+	if !found {
+		return
+	}
+	get := func(names ...string) (int64, bool) {
+		for _, n := range names {
+			for i := range a.e {
+				k := a.e[i].k
+				if lastSegment(k) != n || keyPrefix(k) != ns {
+					continue
+				}
+				if c, ok := valueInt(a.e[i].v); ok {
+					fb.keys = append(fb.keys, k)
+					return c, true
+				}
+			}
+		}
+		return 0, false
+	}
+	var f tokenFields
+	f.prompt, f.hasPrompt = get(fbPromptNames...)
+	f.completion, f.hasCompletion = get(fbCompletionNames...)
+	f.total, f.hasTotal = get(fbTotalNames...)
+	f.cacheRead, _ = get(fbCacheReadName)
+	f.cacheWrite, _ = get(fbCacheWriteName)
+	fb.usage, fb.hasUsage = f.usage()
+}
+
+// tokenFields are the counts the fallback found in one place.
+type tokenFields struct {
+	prompt, completion, total, cacheRead, cacheWrite int64
+	hasPrompt, hasCompletion, hasTotal               bool
+}
+
+// usage returns the counts with OTel semantics: prompt includes cache reads and writes
+// (Anthropic's input_tokens excludes them), total = prompt + completion when absent.
+func (f tokenFields) usage() (spanUsage, bool) {
+	var su spanUsage
+	if !f.hasPrompt && !f.hasCompletion {
+		return su, false
+	}
+	su.u.PromptTokens = f.prompt
+	if f.cacheRead+f.cacheWrite > 0 {
+		su.u.PromptTokens += f.cacheRead + f.cacheWrite
+		su.converted = true
+	}
+	su.u.CompletionTokens = f.completion
+	su.u.CachedTokens = f.cacheRead
+	su.cacheCreation = f.cacheWrite
+	su.u.TotalTokens = f.total
+	if !f.hasTotal || f.total < su.u.PromptTokens+su.u.CompletionTokens {
+		su.u.TotalTokens = su.u.PromptTokens + su.u.CompletionTokens
+	}
+	return su, true
+}
+
+// readJSONUsage looks for a usage object in JSON attributes (a string holding a JSON
+// object, at most maxFallbackJSON bytes, in key order): the object itself when it holds a
+// token count, else its "usage" member (a provider's response body: OpenAI Chat
+// Completions and Responses, Anthropic Messages, Mistral, …). A "model" string beside the
+// usage is the model when no key named one.
+func (fb *fallbackUsage) readJSONUsage(a *spanAttrs) {
+	key, model := "", ""
+	for i := range a.e {
+		k, v := a.e[i].k, a.e[i].v
+		if v.Kind() != ValueStr || (key != "" && k > key) {
+			continue
+		}
+		s := strings.TrimSpace(v.Str())
+		if len(s) > maxFallbackJSON || !strings.HasPrefix(s, "{") || !strings.Contains(s, "okens") {
+			continue
+		}
+		var obj map[string]json.RawMessage
+		if json.Unmarshal([]byte(s), &obj) != nil {
+			continue
+		}
+		su, ok := jsonUsage(obj)
+		if !ok {
+			var inner map[string]json.RawMessage
+			if json.Unmarshal(obj["usage"], &inner) != nil {
+				continue
+			}
+			if su, ok = jsonUsage(inner); !ok {
+				continue
+			}
+		}
+		key, fb.usage, fb.hasUsage, model = k, su, true, ""
+		for _, n := range fbModelNames {
+			if json.Unmarshal(obj[n], &model) == nil && strings.TrimSpace(model) != "" {
+				break
+			}
+			model = ""
+		}
+	}
+	// The attribute is not consumed: it stays content (fallbackContent) or metadata.
+	if key != "" && fb.model == "" && model != "" {
+		fb.model, fb.modelKey = model, ""
+	}
+}
+
+// jsonUsage reads the token counts of one JSON object.
+func jsonUsage(obj map[string]json.RawMessage) (spanUsage, bool) {
+	get := func(names ...string) (int64, bool) {
+		for _, n := range names {
+			if raw, ok := obj[n]; ok {
+				if c, err := strconv.ParseInt(strings.TrimSpace(string(raw)), 10, 64); err == nil && c >= 0 {
+					return c, true
+				}
+			}
+		}
+		return 0, false
+	}
+	var f tokenFields
+	f.prompt, f.hasPrompt = get(fbPromptNames...)
+	f.completion, f.hasCompletion = get(fbCompletionNames...)
+	f.total, f.hasTotal = get(fbTotalNames...)
+	f.cacheRead, _ = get(fbCacheReadName)
+	f.cacheWrite, _ = get(fbCacheWriteName)
+	return f.usage()
+}
+
+// applyUsage puts the fallback's usage into su when the dialects found none on a model
+// call, consuming its keys.
+func (fb *fallbackUsage) applyUsage(a *spanAttrs, typ platform.Type, su *spanUsage) {
+	if typ != platform.TypeLLM || !su.u.IsZero() {
+		return
+	}
+	if !fb.read {
+		fb.readUsage(a)
+	}
+	if !fb.hasUsage {
+		return
+	}
+	*su = fb.usage
+	a.use(fb.keys...)
+}
+
+// fallbackModel returns the fallback's model for a model call whose dialects named none,
+// consuming its key.
+func (c *spanCtx) fallbackModel() string {
+	if c.typ != platform.TypeLLM || c.fb.model == "" {
+		return ""
+	}
+	c.a.use(c.fb.modelKey)
+	return c.fb.model
+}
+
+// Content names: the last key segment of a JSON attribute that holds a span's input or
+// output, in the order they are taken.
+var (
+	fbInputNames  = []string{"input", "request", "prompt"}
+	fbOutputNames = []string{"output", "response", "completion"}
+)
+
+// fallbackContent returns the span's input (output) from the first JSON attribute whose
+// last key segment is in names (then the lowest key) that no rule consumed, re-encoded;
+// nil when there is none. The attribute is consumed either way (also with OmitContent,
+// which returns nil): content never goes to metadata.
+func (c *spanCtx) fallbackContent(names []string) []byte {
+	best, bestRank := -1, len(names)
+	for i := range c.a.e {
+		e := &c.a.e[i]
+		if e.used || isIndexedContent(e.k) || c.a.underUsedPrefix(e.k) {
+			continue
+		}
+		r := indexOf(names, strings.ToLower(lastSegment(e.k)))
+		if r < 0 || r > bestRank || !isJSONValue(e.v) {
+			continue
+		}
+		if r < bestRank || e.k < c.a.e[best].k {
+			best, bestRank = i, r
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	c.a.e[best].used = true
+	if c.opts.OmitContent {
+		return nil
+	}
+	c.buf = c.appendAttrJSON(c.buf[:0], c.a.e[best].v)
+	return c.keep(c.buf)
+}
+
+// isJSONValue reports a map or list value, or a string holding a JSON object or array.
+func isJSONValue(v Value) bool {
+	switch v.Kind() {
+	case ValueMap, ValueList:
+		return true
+	case ValueStr:
+		s := strings.TrimSpace(v.Str())
+		return len(s) >= 2 && (s[0] == '{' || s[0] == '[') && json.Valid([]byte(s))
+	}
+	return false
+}
+
+// Trace-identity names: a key in any namespace whose last segment is one of these names a
+// conversation, user or session.
+var (
+	fbConversationNames = []string{"conversationId", "conversation_id", "threadId", "thread_id"}
+	fbUserNames         = []string{"userId", "user_id"}
+	fbSessionNames      = []string{"sessionId", "session_id"}
+)
+
+// fallbackPrio ranks the fallback's identity candidates below every named key (the key
+// lists of map_trace.go and OpenInference's metadata keys are far shorter).
+const fallbackPrio = 1 << 20
+
+// fallbackIDs fills the span's conversation, user and session candidates that no named
+// key gave from keys in any namespace (fbConversationNames, …; first name, then lowest
+// key), consuming the key taken.
+func fallbackIDs(p *prepared) {
+	for _, x := range []struct {
+		v     *idVal
+		names []string
+	}{{&p.ids.conv, fbConversationNames}, {&p.ids.user, fbUserNames}, {&p.ids.session, fbSessionNames}} {
+		if x.v.prio != noPrio {
+			continue
+		}
+		best, bestRank := -1, len(x.names)
+		for i := range p.a.e {
+			e := &p.a.e[i]
+			r := indexOf(x.names, lastSegment(e.k))
+			if r < 0 || r > bestRank || e.used || valueString(e.v) == "" {
+				continue
+			}
+			if r < bestRank || e.k < p.a.e[best].k {
+				best, bestRank = i, r
+			}
+		}
+		if best >= 0 {
+			p.a.e[best].used = true
+			*x.v = idVal{v: valueString(p.a.e[best].v), prio: fallbackPrio + bestRank}
+		}
+	}
+}
+
+// isFallbackTokenKey reports a key whose last segment is a token-count name: a span
+// carrying one has gen_ai semantics for HasGenAISemantics.
+func isFallbackTokenKey(k string) bool {
+	seg := lastSegment(k)
+	return indexOf(fbPromptNames, seg) >= 0 || indexOf(fbCompletionNames, seg) >= 0 || indexOf(fbTotalNames, seg) >= 0
+}

@@ -1,0 +1,329 @@
+package mapping
+
+import (
+	"bytes"
+	"encoding/json"
+	"maps"
+	"strings"
+
+	"github.com/llmtrace/llmtrace/platform"
+	sc "github.com/llmtrace/llmtrace/semconv"
+)
+
+// Tool arguments from the requesting tool call (issue 10, item 6). Some instrumentations
+// record no arguments on a tool span — OpenLLMetry's @tool decorator records the Python
+// function's own parameters, {"args": [], "kwargs": {}} for a tool the framework calls
+// with none (traceloop-sdk decorators/base.py _handle_span_input) — while the model call
+// that requested the tool, in the same trace, carries them. Such a tool event gets the
+// arguments of the call with the same call id, else (a span naming no call id) of the one
+// call in the trace with the same tool name, and metadata.input_from_tool_call = true.
+//
+// The calls are read from the model-call events' own output ("tool_calls") and input
+// (the assistant messages' "tool_calls"), so every dialect's calls count, and they are
+// remembered per trace in the trace memory (bounded: maxTraceToolCalls calls and
+// maxTraceToolArgsBytes of arguments a trace), so a tool span mapped in a later Map call
+// than its model call still finds them. Limit: a tool span mapped before the model call
+// that requested it keeps its empty input (its model call usually ends first).
+
+const (
+	// maxTraceToolCalls bounds the tool calls remembered per trace; beyond it, calls are
+	// not matched by name (one more call of the same name may be unknown).
+	maxTraceToolCalls = 64
+	// maxTraceToolArgsBytes bounds the argument bytes remembered per trace; a call over it
+	// is remembered without arguments. With the trace memory's 4096 traces, the tool calls
+	// hold at most about 64 MiB.
+	maxTraceToolArgsBytes = 16 << 10
+)
+
+// toolCallRec is one tool call a model requested.
+type toolCallRec struct {
+	id, name string
+	args     []byte // JSON; nil when over the byte bound
+}
+
+// traceToolCalls is what the trace memory keeps of a trace's tool calls.
+type traceToolCalls struct {
+	calls []toolCallRec
+	bytes int
+	full  bool // a call was not remembered: name matching is off
+	// waiting are tool events mapped without arguments and no matching call yet; a later
+	// call that brings theirs re-sends them (at most maxTraceToolCalls).
+	waiting []waitingTool
+}
+
+// waitingTool is a tool event mapped without arguments.
+type waitingTool struct {
+	spanID           string // the event's spanId
+	callID, toolName string
+}
+
+// toolCallIDKeys name the call a tool span executes; toolNameKeys its tool.
+var (
+	toolCallIDKeys = []string{sc.GenAIToolCallID, sc.AIToolCallID, sc.OIToolCallID}
+	toolNameKeys   = []string{sc.GenAIToolName, sc.OIToolName, sc.AIToolCallName, sc.TLEntityName}
+)
+
+// eventToolCall is a tool call as the mapping writes it into an event (appendToolCalls).
+type eventToolCall struct {
+	ID        string          `json:"id"`
+	Name      string          `json:"name"`
+	Arguments json.RawMessage `json:"arguments"`
+}
+
+// eventToolCalls returns the tool calls of a model-call event: its output's tool_calls,
+// then those of its input messages.
+func eventToolCalls(ev *platform.TraceEvent, dst []toolCallRec) []toolCallRec {
+	if bytes.Contains(ev.Output, toolCallsKey) {
+		var out struct {
+			ToolCalls []eventToolCall `json:"tool_calls"`
+		}
+		if json.Unmarshal(ev.Output, &out) == nil {
+			dst = appendCalls(dst, out.ToolCalls)
+		}
+	}
+	if bytes.Contains(ev.Input, toolCallsKey) {
+		var in struct {
+			Messages []struct {
+				ToolCalls []eventToolCall `json:"tool_calls"`
+			} `json:"messages"`
+		}
+		if json.Unmarshal(ev.Input, &in) == nil {
+			for _, m := range in.Messages {
+				dst = appendCalls(dst, m.ToolCalls)
+			}
+		}
+	}
+	return dst
+}
+
+// toolCallsKey is the key of an event's tool calls, as appendToolCalls writes it.
+var toolCallsKey = []byte(`"tool_calls"`)
+
+func appendCalls(dst []toolCallRec, calls []eventToolCall) []toolCallRec {
+	for _, c := range calls {
+		if c.Name == "" && c.ID == "" {
+			continue
+		}
+		var args []byte
+		if len(c.Arguments) > 0 {
+			args = []byte(c.Arguments)
+			// Arguments kept as a JSON string holding JSON are the object itself.
+			var s string
+			if args[0] == '"' && json.Unmarshal(args, &s) == nil && json.Valid([]byte(s)) {
+				args = []byte(s)
+			}
+		}
+		dst = append(dst, toolCallRec{id: c.ID, name: c.Name, args: args})
+	}
+	return dst
+}
+
+// noArguments reports a tool input that records no arguments: none, null, "", {}, [] or
+// OpenLLMetry's {"args": [], "kwargs": {}}.
+func noArguments(in []byte) bool {
+	in = bytes.TrimSpace(in)
+	switch string(in) {
+	case "", "null", `""`, "{}", "[]":
+		return true
+	}
+	if in[0] != '{' {
+		return false
+	}
+	var v map[string]json.RawMessage
+	if json.Unmarshal(in, &v) != nil || len(v) != 2 {
+		return false
+	}
+	a, k := string(bytes.TrimSpace(v["args"])), string(bytes.TrimSpace(v["kwargs"]))
+	return a == "[]" && k == "{}"
+}
+
+// addToolCalls remembers calls of trace id (deduplicated by id, else by name and
+// arguments) and returns the trace's calls so far; the caller must not keep the slice.
+func (m *traceMemory) addToolCalls(id [16]byte, calls []toolCallRec, fn func(*traceToolCalls)) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t := m.get(id)
+	tc := &t.toolCalls
+	for _, c := range calls {
+		if tc.has(c) {
+			continue
+		}
+		if len(tc.calls) >= maxTraceToolCalls {
+			tc.full = true
+			continue
+		}
+		if tc.bytes+len(c.args) > maxTraceToolArgsBytes {
+			c.args = nil
+		}
+		c.args = bytes.Clone(c.args) // the event's bytes may be reused by the caller
+		tc.bytes += len(c.args) + len(c.id) + len(c.name)
+		tc.calls = append(tc.calls, c)
+	}
+	fn(tc)
+}
+
+func (tc *traceToolCalls) has(c toolCallRec) bool {
+	for _, x := range tc.calls {
+		if c.id != "" && x.id == c.id || c.id == "" && x.id == "" && x.name == c.name && bytes.Equal(x.args, c.args) {
+			return true
+		}
+	}
+	return false
+}
+
+// match returns the arguments for a tool span with call id callID and tool name name.
+func (tc *traceToolCalls) match(callID, name string) []byte {
+	if callID != "" {
+		for _, x := range tc.calls {
+			if x.id == callID {
+				return x.args
+			}
+		}
+		return nil
+	}
+	if tc.full || name == "" {
+		return nil
+	}
+	var found []byte
+	n := 0
+	for _, x := range tc.calls {
+		if x.name == name {
+			found, n = x.args, n+1
+		}
+	}
+	if n != 1 {
+		return nil
+	}
+	return found
+}
+
+// fillToolArgs gives the tool events of out that record no arguments those of their
+// requesting tool call (see above); preps are the Map call's spans, latest its traces'
+// trace-wide values. A tool event accepted by the platform in an earlier call whose call
+// arrives now is re-sent with its arguments (appended to out), unless the re-send of late
+// trace-wide values (resendStore.resolved, which runs next) emits it anyway.
+func (m *Mapper) fillToolArgs(out []platform.TraceEvent, preps []prepared, latest map[string]traceWide) []platform.TraceEvent {
+	if m.opts.OmitContent {
+		return out
+	}
+	type pending struct {
+		ev *platform.TraceEvent
+		waitingTool
+	}
+	var (
+		calls   map[string][]toolCallRec // by traceId; the maps are made on first need
+		waiting map[string][]pending
+		tools   map[string]*prepared // by event spanId
+	)
+	for i := range out {
+		ev := &out[i]
+		switch ev.Type {
+		case platform.TypeLLM:
+			if cs := eventToolCalls(ev, nil); len(cs) > 0 {
+				if calls == nil {
+					calls = map[string][]toolCallRec{}
+				}
+				calls[ev.TraceID] = append(calls[ev.TraceID], cs...)
+			}
+		case platform.TypeTool:
+			if !noArguments(ev.Input) {
+				continue
+			}
+			if tools == nil {
+				tools = make(map[string]*prepared)
+				for j := range preps {
+					if p := &preps[j]; p.typ == platform.TypeTool {
+						tools[SpanUUID(p.trace, p.span)] = p
+					}
+				}
+			}
+			p := tools[ev.SpanID]
+			if p == nil {
+				continue
+			}
+			id, _ := p.a.firstStr(toolCallIDKeys...)
+			name, _ := p.a.firstStr(toolNameKeys...)
+			if name == "" {
+				name = strings.TrimPrefix(ev.Name, sc.OpExecuteTool+" ")
+			}
+			if waiting == nil {
+				waiting = map[string][]pending{}
+			}
+			waiting[ev.TraceID] = append(waiting[ev.TraceID], pending{ev, waitingTool{ev.SpanID, id, name}})
+		}
+	}
+	if len(calls) == 0 && len(waiting) == 0 {
+		return out
+	}
+	type repatch struct {
+		trace, span string
+		args        []byte
+	}
+	var later []repatch
+	for i := range preps {
+		trace := TraceUUID(preps[i].trace)
+		cs, ok := calls[trace]
+		if !ok && len(waiting[trace]) == 0 {
+			continue
+		}
+		delete(calls, trace)
+		w := waiting[trace]
+		delete(waiting, trace)
+		m.mem.addToolCalls(preps[i].trace, cs, func(tc *traceToolCalls) {
+			for _, p := range w {
+				if args := tc.match(p.callID, p.toolName); m.fits(args) {
+					p.ev.Input = args
+					p.ev.Metadata["input_from_tool_call"] = true
+				} else if len(tc.waiting) < maxTraceToolCalls {
+					tc.waiting = append(tc.waiting, p.waitingTool)
+				}
+			}
+			if len(cs) == 0 {
+				return
+			}
+			kept := tc.waiting[:0]
+			for _, wt := range tc.waiting {
+				if args := tc.match(wt.callID, wt.toolName); m.fits(args) {
+					later = append(later, repatch{trace, wt.spanID, args})
+					continue
+				}
+				kept = append(kept, wt)
+			}
+			tc.waiting = kept
+		})
+	}
+	if len(later) == 0 {
+		return out
+	}
+	s := m.sent
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range later {
+		t := s.traces[r.trace]
+		if t == nil || t.events[r.span] == nil {
+			continue // not accepted (yet), or let go with its trace: the limit above
+		}
+		old := t.events[r.span]
+		cp := *old
+		cp.Input = r.args
+		cp.Metadata = maps.Clone(old.Metadata)
+		if cp.Metadata == nil {
+			cp.Metadata = map[string]any{}
+		}
+		cp.Metadata["input_from_tool_call"] = true
+		n := approxEventBytes(&cp) - approxEventBytes(old)
+		t.events[r.span], t.bytes, s.bytes = &cp, t.bytes+n, s.bytes+n
+		if w, ok := latest[r.trace]; ok && !w.matches(&cp) {
+			continue // resolved re-sends it with the new trace-wide values
+		}
+		out = append(out, cp)
+		s.resent.Add(1)
+	}
+	return out
+}
+
+// fits reports arguments worth filling in: some, within MaxInputBytes (a tool event's
+// input is never truncated for them: larger ones are left out).
+func (m *Mapper) fits(args []byte) bool {
+	return len(args) > 0 && len(args) <= m.opts.MaxInputBytes && !noArguments(args)
+}
