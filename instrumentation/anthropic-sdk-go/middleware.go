@@ -1,9 +1,7 @@
 package llmtraceanthropic
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -46,41 +44,10 @@ func Middleware(opts ...Option) option.Middleware {
 		c.span, c.start = span, time.Now()
 
 		resp, err := next(req.WithContext(ctx))
-		if err != nil {
-			genaiclient.RecordError(span, err)
-			span.End()
-			return resp, err
-		}
-		if resp.StatusCode >= 400 {
-			recordAPIError(span, resp.StatusCode, genaiclient.ReadErrorBody(resp))
-			span.End()
-			return resp, nil
-		}
-		if genaiclient.IsEventStream(resp) {
-			resp.Body = genaiclient.NewSSEBody(resp.Body, &stream{c: c})
-			return resp, nil
-		}
-		// A JSON reply: the client reads all of it before returning anyway.
-		b, rerr := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(b), errReader{rerr}))
-		if rerr != nil {
-			genaiclient.RecordError(span, rerr)
-		} else {
-			c.message(b)
-		}
-		c.end()
-		return resp, nil
+		return genaiclient.Finish(span, resp, err, genaiclient.Reply{
+			APIError: recordAPIError, Stream: &stream{c: c}, JSON: c.message, End: c.end,
+		})
 	}
-}
-
-type errReader struct{ err error }
-
-func (r errReader) Read([]byte) (int, error) {
-	if r.err != nil {
-		return 0, r.err
-	}
-	return 0, io.EOF
 }
 
 // call is one traced HTTP attempt.
