@@ -381,7 +381,7 @@ func TestOrderAndBatchIndependence(t *testing.T) {
 }
 
 // canon maps batches in order, each reported delivered (as a shipper does), and returns
-// the platform's final state: the last event of each span ID (platform-api.md
+// the platform's final state: the last event of each span ID (docs/platform-api.md
 // "Guarantees"), sorted. A trace-wide value a later batch brings (a session only the root
 // carries) reaches the earlier events through the Mapper's re-sends.
 func canon(t *testing.T, m *mapping.Mapper, batches [][]mapping.SpanView) string {
