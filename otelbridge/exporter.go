@@ -51,14 +51,7 @@ func NewExporter(opts ...Option) (*Exporter, error) {
 	if err != nil {
 		return nil, err
 	}
-	client, err := platform.NewClient(platform.ClientConfig{
-		Endpoint:    cfg.endpoint,
-		APIKey:      cfg.apiKey,
-		HTTPClient:  cfg.httpClient,
-		UserAgent:   "llmtrace-exporter/" + platform.Version,
-		Compression: cfg.compression,
-		Timeout:     cfg.exportTimeout,
-	})
+	client, err := cfg.newClient("llmtrace-exporter")
 	if err != nil {
 		return nil, err
 	}

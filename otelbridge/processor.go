@@ -72,14 +72,7 @@ func NewSpanProcessor(opts ...Option) (*SpanProcessor, error) {
 	if err != nil {
 		return nil, err
 	}
-	client, err := platform.NewClient(platform.ClientConfig{
-		Endpoint:    cfg.endpoint,
-		APIKey:      cfg.apiKey,
-		HTTPClient:  cfg.httpClient,
-		UserAgent:   "llmtrace-spanprocessor/" + platform.Version,
-		Compression: cfg.compression,
-		Timeout:     cfg.exportTimeout,
-	})
+	client, err := cfg.newClient("llmtrace-spanprocessor")
 	if err != nil {
 		return nil, err
 	}

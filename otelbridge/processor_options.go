@@ -263,6 +263,19 @@ func WithPrices(tables ...[]byte) Option {
 
 // resolve applies options over the environment over defaults and validates the result.
 // lookup is os.LookupEnv outside tests.
+// newClient is the platform client both shippers use, identified by userAgent
+// (followed by "/" and platform.Version); its errors are NewClient's.
+func (cfg *resolved) newClient(userAgent string) (*platform.Client, error) {
+	return platform.NewClient(platform.ClientConfig{
+		Endpoint:    cfg.endpoint,
+		APIKey:      cfg.apiKey,
+		HTTPClient:  cfg.httpClient,
+		UserAgent:   userAgent + "/" + platform.Version,
+		Compression: cfg.compression,
+		Timeout:     cfg.exportTimeout,
+	})
+}
+
 func resolve(opts []Option, lookup func(string) (string, bool)) (resolved, error) {
 	c := processorConfig{retry: DefaultRetryConfig}
 	for _, o := range opts {
