@@ -52,8 +52,19 @@ const (
 	OISessionID = "session.id"
 	OIUserID    = "user.id"
 	OIMetadata  = "metadata" // JSON object string
-	OITagTags   = "tag.tags" // string[]
-	OIAgentName = "agent.name"
+	// Trace-wide ids an app puts in the `metadata` object (members of OIMetadata, not span
+	// attributes): OpenInference's using_metadata / LangChain run metadata, snake_case or
+	// camelCase.
+	OIMetaConversationID      = "conversation_id"
+	OIMetaConversationIDCamel = "conversationId"
+	OIMetaThreadID            = "thread_id"
+	OIMetaThreadIDCamel       = "threadId"
+	OIMetaUserID              = "user_id"
+	OIMetaUserIDCamel         = "userId"
+	OIMetaSessionID           = "session_id"
+	OIMetaSessionIDCamel      = "sessionId"
+	OITagTags                 = "tag.tags" // string[]
+	OIAgentName               = "agent.name"
 
 	// Set on guardrail spans (kind CHAIN) by the OpenAI Agents processors
 	// (openinference-instrumentation-openai-agents, JS processor.ts addGuardrailAttributes).

@@ -6,17 +6,6 @@ import (
 	sc "github.com/llmtrace/llmtrace/semconv"
 )
 
-// modelKeys in priority order: response model over request model (README.md "How spans map onto platform events").
-var modelKeys = []string{sc.GenAIResponseModel, sc.OILLMResponseModelName, sc.AIResponseModel,
-	sc.TLResponseModel, sc.GenAIRequestModel, sc.OILLMRequestModelName, sc.TLRequestModel, sc.AIModelID, sc.OILLMModelName,
-	sc.OIEmbeddingModelName, sc.LangfuseObservationModelName, sc.TLAssocModelName}
-
-// modelRules give the model of a span no model key names, from a dialect's structured
-// values; the first non-empty wins.
-var modelRules = [...]func(p *prepared) string{
-	genkitModel, // ModelResponse.custom.model, else genkit:name without its plugin
-}
-
 // modelName is the span's model as the event names it (readModel, then modelRules),
 // without consuming any key.
 func (p *prepared) modelName() string {
@@ -30,16 +19,6 @@ func (p *prepared) modelName() string {
 	}
 	return ""
 }
-
-// providerRules give the provider of a span no provider key names, from a dialect's own
-// keys, before server.address and the model family.
-var providerRules = [...]func(a *spanAttrs) string{
-	genkitProvider, // the plugin prefix of a model action's genkit:name
-}
-
-// providerKeys in priority order.
-var providerKeys = []string{sc.GenAIProviderName, sc.GenAISystem, sc.OILLMProvider, sc.OILLMSystem,
-	sc.AIModelProvider, sc.TLVendor, sc.TLAssocProvider}
 
 // providerAliases maps deprecated gen_ai.system values, OpenInference llm.provider /
 // llm.system values and AI SDK provider ids (before the first '.') onto gen_ai.provider.name.

@@ -9,33 +9,6 @@ import (
 	sc "github.com/llmtrace/llmtrace/semconv"
 )
 
-// Usage sources per field, first present wins (README.md "How spans map onto platform events"). A span carrying several
-// dialects with the same numbers (gen_ai.* + ai.usage.*, gen_ai.* + llm.token_count.*) is
-// therefore counted once.
-var (
-	promptKeys = []string{sc.GenAIUsageInputTokens, sc.GenAIUsagePromptTokens, sc.OITokenPrompt,
-		sc.AIUsageInputTokens, sc.AIUsagePromptTokens, sc.TLUsagePromptTokens}
-	completionKeys = []string{sc.GenAIUsageOutputTokens, sc.GenAIUsageCompletionTokens, sc.OITokenCompletion,
-		sc.AIUsageOutputTokens, sc.AIUsageCompletionToks, sc.TLUsageCompletionTokens}
-	totalKeys  = []string{sc.GenAIUsageTotalTokens, sc.TLUsageTotalTokens, sc.OITokenTotal, sc.AIUsageTotalTokens}
-	cachedKeys = []string{sc.GenAIUsageCacheReadInputTokens, sc.GenAIUsageCacheReadOld, sc.OITokenCacheRead,
-		sc.GenAIUsageInputDetailsCache, sc.GenAIUsageInputCachedSentry, sc.AIUsageCachedInput, sc.AIUsageCacheRead,
-		sc.TLUsageCacheRead, sc.PydanticCacheRead}
-	cacheCreationKeys = []string{sc.GenAIUsageCacheCreationTokens, sc.GenAIUsageCacheCreationOld,
-		sc.OITokenCacheWrite, sc.AIUsageCacheWrite, sc.StrandsCacheWriteTokens, sc.PydanticCacheWrite}
-	reasoningKeys = []string{sc.GenAIUsageReasoningTokens, sc.GenAIUsageReasoningOld, sc.OITokenReasoning,
-		sc.GenAIUsageReasoningSentry, sc.AIUsageReasoning, sc.AIUsageReasoningDet, sc.OpenAIV2ReasoningDetails,
-		sc.PydanticReasoning}
-	costKeys = []string{sc.OICostTotal, sc.GenAIUsageCost, sc.GenAIUsageTotalCost, sc.PydanticOperationCost}
-)
-
-// usageRules read the usage a dialect keeps inside a structured value, for a span whose
-// usage keys (readUsage) say nothing; the first that finds usage decides.
-var usageRules = [...]func(p *prepared) (spanUsage, bool){
-	genkitUsage,   // the ModelResponse.usage in a model action's genkit:output
-	langfuseUsage, // langfuse.observation.usage_details, cost_details
-}
-
 // spanUsage is what one span reports about its own call.
 type spanUsage struct {
 	u             platform.Usage

@@ -342,7 +342,9 @@ func (c *spanCtx) setContent(ev *platform.TraceEvent) (truncated []any) {
 	in := c.buildInput()
 	outb := c.buildOutput()
 	c.a.use(contentKeys...)
-	langfuseTraceIO(c.a)
+	for _, rule := range contentShownRules {
+		rule(c.a)
+	}
 	for _, p := range contentPrefixes {
 		c.a.usePrefix(p)
 	}
@@ -362,13 +364,6 @@ func (c *spanCtx) setContent(ev *platform.TraceEvent) (truncated []any) {
 	}
 	ev.Input, ev.Output = in, outb
 	return truncated
-}
-
-// failureRules read a dialect's own failure signal, for spans whose OTel status may not say
-// it; a rule returns the error message when the status message is empty.
-var failureRules = [...]func(a *spanAttrs) (failed bool, message string){
-	genkitFailed,   // genkit:state=error, genkit:isFailureSource
-	langfuseFailed, // langfuse.observation.level=ERROR, status_message
 }
 
 // setStatus sets ev.Status from the span status and error.type, and ev.Error for a failed
