@@ -363,7 +363,7 @@ var (
 )
 
 // fallbackPrio ranks the fallback's identity candidates below every named key (the key
-// lists of map_trace.go and OpenInference's metadata keys are far shorter).
+// lists built in precedence.go and OpenInference's metadata keys are far shorter).
 const fallbackPrio = 1 << 20
 
 // fallbackIDs fills the span's conversation, user and session candidates that no named

@@ -62,7 +62,7 @@ func readUsage(a *spanAttrs, provider string) spanUsage {
 	cached, hasCached := a.firstInt(cachedKeys)
 	creation, hasCreation := a.firstInt(cacheCreationKeys)
 	if provider == sc.ProviderAnthropic && (!hasCreation || !hasCached) {
-		aiSDKAnthropicCache(a, &creation, &hasCreation, &cached, &hasCached) // usage_cache.go
+		aiSDKAnthropicCache(a, &creation, &hasCreation, &cached, &hasCached) // vercelai.go
 	}
 	reasoning, _ := a.firstInt(reasoningKeys)
 	settled := false
