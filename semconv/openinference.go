@@ -4,6 +4,11 @@ package semconv
 // python/openinference-semantic-conventions/src/openinference/semconv/trace/__init__.py.
 const (
 	OISpanKind             = "openinference.span.kind"
+	OIPrefix               = "openinference."
+	OILLMPrefix            = "llm." // also OpenLLMetry's
+	OIEmbeddingPrefix      = "embedding."
+	OIRetrievalPrefix      = "retrieval."
+	OIToolPrefix           = "tool."
 	OIInputValue           = "input.value"
 	OIInputMimeType        = "input.mime_type"
 	OIOutputValue          = "output.value"

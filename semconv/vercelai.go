@@ -5,6 +5,7 @@ package semconv
 // docs/03-ai-sdk-core/60-telemetry.mdx and dist/index.mjs. Instrumentation scope "ai".
 const (
 	AIScope            = "ai"
+	AIPrefix           = "ai." // every key, operation id and span name
 	AIOperationID      = "ai.operationId"
 	AIOperationName    = "operation.name" // "<operationId> <functionId>"
 	AIResourceName     = "resource.name"

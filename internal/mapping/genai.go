@@ -16,7 +16,7 @@ import (
 // their values in keys of their own.
 var genAI = &dialect{
 	name:         "gen_ai",
-	detect:       []string{"gen_ai."},
+	detect:       []string{sc.GenAIPrefix},
 	spanType:     genAIType,
 	input:        genAIInput,
 	tools:        genAITools,

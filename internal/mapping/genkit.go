@@ -19,7 +19,7 @@ import (
 // usage included: usage is read on model spans only, the wrappers get roll-ups.
 var genkit = &dialect{
 	name:              "genkit",
-	detect:            []string{"genkit:"},
+	detect:            []string{sc.GenkitPrefix},
 	spanType:          genkitType,
 	request:           (*spanCtx).genkitInput,
 	output:            (*spanCtx).genkitOutput,

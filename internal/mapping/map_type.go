@@ -94,7 +94,7 @@ func HasGenAISemantics(s SpanView) bool {
 		return true
 	}
 	s.Events(func(name string, _ time.Time, _ Map) bool {
-		if strings.HasPrefix(name, "gen_ai.") {
+		if strings.HasPrefix(name, sc.GenAIPrefix) {
 			found = true
 			return false
 		}

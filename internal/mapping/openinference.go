@@ -16,7 +16,7 @@ import (
 // Agents processors' refinements are openAIAgents (openai_agents.go).
 var openInference = &dialect{
 	name:             "openinference",
-	detect:           []string{"llm.", "openinference.", "embedding.", "retrieval.", "tool.", sc.OIInputValue, sc.OIOutputValue},
+	detect:           []string{sc.OILLMPrefix, sc.OIPrefix, sc.OIEmbeddingPrefix, sc.OIRetrievalPrefix, sc.OIToolPrefix, sc.OIInputValue, sc.OIOutputValue},
 	spanType:         openInferenceType,
 	input:            openInferenceInput,
 	tools:            openInferenceTools,

@@ -14,7 +14,7 @@ import (
 // llm.user). The association properties an app sets are traceloopAssociation.
 var traceloop = &dialect{
 	name:             "traceloop",
-	detect:           []string{"traceloop.", "llm."},
+	detect:           []string{sc.TLPrefix, sc.OILLMPrefix},
 	spanType:         traceloopType,
 	input:            traceloopInput,
 	tools:            traceloopTools,

@@ -16,7 +16,7 @@ import (
 // come from the app's telemetry metadata (ai.telemetry.metadata.*) or v7's runtime context.
 var vercelAI = &dialect{
 	name:             "vercel-ai",
-	detect:           []string{"ai."},
+	detect:           []string{sc.AIPrefix},
 	spanType:         vercelAIType,
 	input:            vercelAIInput,
 	tools:            vercelAITools,
@@ -73,7 +73,7 @@ var vercelAIEmbed = &dialect{
 // in the AI SDK's scope.
 func vercelAIType(a *spanAttrs, name, scope string) (platform.Type, string, bool) {
 	opID := a.str(sc.AIOperationID)
-	if opID == "" && scope == sc.AIScope && strings.HasPrefix(name, "ai.") {
+	if opID == "" && scope == sc.AIScope && strings.HasPrefix(name, sc.AIPrefix) {
 		opID = name
 	}
 	if opID != "" {
@@ -84,7 +84,7 @@ func vercelAIType(a *spanAttrs, name, scope string) (platform.Type, string, bool
 			return platform.TypeLLM, "embedding", true
 		case opID == sc.AIOpToolCall:
 			return platform.TypeTool, "tool", true
-		case strings.HasPrefix(opID, "ai."):
+		case strings.HasPrefix(opID, sc.AIPrefix):
 			return platform.TypeCustom, "task", true // outer ai.generateText / streamText / generateObject / embed …
 		}
 	}
