@@ -88,6 +88,16 @@ type dialect struct {
 	// provider gives the provider of a span no provider key names, from the dialect's
 	// own keys; "" when none.
 	provider func(a *spanAttrs) string
+	// frameworkNames are provider-key values (gen_ai.system, gen_ai.provider.name) that
+	// name the instrumenting framework rather than the provider: skipped, and the provider
+	// inferred like a missing one.
+	frameworkNames []string
+	// anthropicUsage finds Anthropic's raw Messages API usage object the dialect carries
+	// beside its own counts (read for provider anthropic only; readUsage).
+	anthropicUsage func(a *spanAttrs) (anthropicUsage, bool)
+	// anthropicCache fills in the cache read / write counts (tokens) of an Anthropic call
+	// that the dialect keeps outside its usage keys, where the keys reported none.
+	anthropicCache func(a *spanAttrs, write *int64, hasWrite *bool, read *int64, hasRead *bool)
 
 	// failure reads the dialect's own failure signal, for spans whose OTel status may not
 	// say it: failed, and the error message to use when the status message is empty.

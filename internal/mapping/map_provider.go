@@ -43,12 +43,6 @@ var providerAliases = map[string]string{
 	"google_vertexai": sc.ProviderGCPVertexAI, "amazon_bedrock": sc.ProviderAWSBedrock,
 }
 
-// frameworkSystems are gen_ai.system / gen_ai.provider.name values that name the
-// instrumenting framework rather than the model provider (Strands Agents sets
-// "strands-agents" on every span, strands-agents/sdk-python telemetry/tracer.py
-// _get_common_attributes); the provider is then inferred like a missing one.
-var frameworkSystems = map[string]bool{sc.StrandsSystem: true}
-
 // knownProviders are the gen_ai.provider.name values kept as they are.
 var knownProviders = map[string]bool{
 	sc.ProviderAnthropic: true, sc.ProviderAWSBedrock: true, sc.ProviderAzureAIInference: true,
@@ -121,7 +115,7 @@ func providerFromHost(host string) string {
 }
 
 // readProvider returns the normalised provider and consumes its keys. A framework name
-// (frameworkSystems) is skipped; a model call whose keys name no provider gets the one
+// (frameworkSystems: the dialects' frameworkNames, precedence.go) is skipped; a model call whose keys name no provider gets the one
 // inferProvider finds (from model, else the span's model keys), with inferred true.
 func readProvider(a *spanAttrs, llm bool, model string) (provider string, inferred bool) {
 	p := ""

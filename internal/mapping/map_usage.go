@@ -3,7 +3,6 @@ package mapping
 import (
 	"math"
 	"strconv"
-	"strings"
 
 	"github.com/llmtrace/llmtrace/platform"
 	sc "github.com/llmtrace/llmtrace/semconv"
@@ -62,7 +61,9 @@ func readUsage(a *spanAttrs, provider string) spanUsage {
 	cached, hasCached := a.firstInt(cachedKeys)
 	creation, hasCreation := a.firstInt(cacheCreationKeys)
 	if provider == sc.ProviderAnthropic && (!hasCreation || !hasCached) {
-		aiSDKAnthropicCache(a, &creation, &hasCreation, &cached, &hasCached) // vercelai.go
+		for _, rule := range anthropicCacheRules {
+			rule(a, &creation, &hasCreation, &cached, &hasCached)
+		}
 	}
 	reasoning, _ := a.firstInt(reasoningKeys)
 	settled := false
@@ -176,40 +177,14 @@ type anthropicUsage struct {
 
 func (u anthropicUsage) inclusive() int64 { return u.input + u.cacheRead + u.cacheWrite }
 
-// rawAnthropicUsage finds the raw Anthropic usage object a span carries, in order:
-//   - ai.response.providerMetadata (Vercel AI SDK v5–v7, any span of a call made with
-//     @ai-sdk/anthropic): {"anthropic":{"usage":{input_tokens, output_tokens,
-//     cache_read_input_tokens, cache_creation_input_tokens, …}, "cacheCreationInputTokens":…}}
-//     (vercel/ai packages/anthropic/src/anthropic-messages-language-model.ts,
-//     `usage: response.usage as JSONObject`);
-//   - OpenInference output.value when output.mime_type is application/json and the value is
-//     an Anthropic Message ({"type":"message", …, "usage":{…}}): the non-streaming path of
-//     @arizeai/openinference-instrumentation-anthropic sets output.value to
-//     JSON.stringify(result) (Arize-ai/openinference
-//     js/packages/openinference-instrumentation-anthropic/src/instrumentation.ts).
-//
-// It is read only for provider anthropic; ok is false when the span carries none.
+// rawAnthropicUsage finds the raw Anthropic usage object a span carries: that of the first
+// dialect's anthropicUsage rule that finds one (precedence.go: the Vercel AI SDK's provider
+// metadata, then OpenInference's output.value). It is read only for provider anthropic; ok
+// is false when the span carries none.
 func rawAnthropicUsage(a *spanAttrs) (anthropicUsage, bool) {
-	if v, ok := a.get(sc.AIResponseProviderMD); ok {
-		if s := v.Str(); v.Kind() == ValueStr && strings.Contains(s, "input_tokens") {
-			if j, ok := parseJSON(s); ok {
-				if u, ok := anthropicUsageJV(j.get("anthropic").get("usage")); ok {
-					return u, true
-				}
-			}
-		}
-	}
-	if strings.EqualFold(a.str(sc.OIOutputMimeType), sc.MimeJSON) {
-		if v, ok := a.get(sc.OIOutputValue); ok && v.Kind() == ValueStr {
-			s := v.Str()
-			// Cheap checks before parsing a possibly large response body.
-			if strings.Contains(s, `"usage"`) && strings.Contains(s, "input_tokens") {
-				if j, ok := parseJSON(s); ok && j.get("type").str() == "message" {
-					if u, ok := anthropicUsageJV(j.get("usage")); ok {
-						return u, true
-					}
-				}
-			}
+	for _, rule := range anthropicUsageRules {
+		if u, ok := rule(a); ok {
+			return u, true
 		}
 	}
 	return anthropicUsage{}, false

@@ -40,7 +40,8 @@ var openInference = &dialect{
 		user:         []string{sc.OIMetaUserID, sc.OIMetaUserIDCamel},
 		session:      []string{sc.OIMetaSessionID, sc.OIMetaSessionIDCamel},
 	},
-	jsonKeys: []string{sc.OIMetadata, sc.OILLMInvocationParams, sc.OIEmbeddingParams, sc.OIToolParameters},
+	jsonKeys:       []string{sc.OIMetadata, sc.OILLMInvocationParams, sc.OIEmbeddingParams, sc.OIToolParameters},
+	anthropicUsage: openInferenceAnthropicUsage,
 }
 
 // openInferencePrompts is the completions-API form: llm.prompts.{i}.prompt.text (a user
@@ -179,4 +180,27 @@ func openInferenceChoicesOutput(c *spanCtx) (*nmsg, bool) {
 		}
 	}
 	return &m, true
+}
+
+// openInferenceAnthropicUsage reads Anthropic's raw usage object from output.value when
+// output.mime_type is application/json and the value is an Anthropic Message
+// ({"type":"message", …, "usage":{…}}): the non-streaming path of
+// @arizeai/openinference-instrumentation-anthropic sets output.value to
+// JSON.stringify(result) (Arize-ai/openinference
+// js/packages/openinference-instrumentation-anthropic/src/instrumentation.ts).
+func openInferenceAnthropicUsage(a *spanAttrs) (anthropicUsage, bool) {
+	if strings.EqualFold(a.str(sc.OIOutputMimeType), sc.MimeJSON) {
+		if v, ok := a.get(sc.OIOutputValue); ok && v.Kind() == ValueStr {
+			s := v.Str()
+			// Cheap checks before parsing a possibly large response body.
+			if strings.Contains(s, `"usage"`) && strings.Contains(s, "input_tokens") {
+				if j, ok := parseJSON(s); ok && j.get("type").str() == "message" {
+					if u, ok := anthropicUsageJV(j.get("usage")); ok {
+						return u, true
+					}
+				}
+			}
+		}
+	}
+	return anthropicUsage{}, false
 }

@@ -38,6 +38,8 @@ var precedence = struct {
 	model                                  []*dialect // when no model key names one
 	providerKeys                           []*dialect
 	provider                               []*dialect // when no provider key names one
+	frameworkNames                         []*dialect
+	anthropicUsage, anthropicCache         []*dialect // provider anthropic: raw usage objects
 
 	failure []*dialect
 
@@ -81,12 +83,15 @@ var precedence = struct {
 	usageCost:          []*dialect{openInference, genAIDeprecated, pydanticAI},
 	usage:              []*dialect{genkit, langfuse},
 
-	modelResponse: []*dialect{genAI, openInference, vercelAI, traceloop},
-	modelRequest:  []*dialect{genAI, openInference, traceloop, vercelAI},
-	modelName:     []*dialect{openInference, langfuse, langchain},
-	model:         []*dialect{genkit},
-	providerKeys:  []*dialect{genAI, genAIDeprecated, openInference, vercelAI, traceloop, langchain},
-	provider:      []*dialect{genkit},
+	modelResponse:  []*dialect{genAI, openInference, vercelAI, traceloop},
+	modelRequest:   []*dialect{genAI, openInference, traceloop, vercelAI},
+	modelName:      []*dialect{openInference, langfuse, langchain},
+	model:          []*dialect{genkit},
+	providerKeys:   []*dialect{genAI, genAIDeprecated, openInference, vercelAI, traceloop, langchain},
+	provider:       []*dialect{genkit},
+	frameworkNames: []*dialect{strands},
+	anthropicUsage: []*dialect{vercelAI, openInference},
+	anthropicCache: []*dialect{vercelAI},
 
 	failure: []*dialect{genkit, langfuse},
 
@@ -122,10 +127,13 @@ var (
 	cacheCreationKeys, reasoningKeys, costKeys        []string
 	usageRules                                        []func(p *prepared) (spanUsage, bool)
 
-	modelKeys     []string
-	modelRules    []func(p *prepared) string
-	providerKeys  []string
-	providerRules []func(a *spanAttrs) string
+	modelKeys           []string
+	modelRules          []func(p *prepared) string
+	providerKeys        []string
+	providerRules       []func(a *spanAttrs) string
+	frameworkSystems    map[string]bool
+	anthropicUsageRules []func(a *spanAttrs) (anthropicUsage, bool)
+	anthropicCacheRules []func(a *spanAttrs, write *int64, hasWrite *bool, read *int64, hasRead *bool)
 
 	failureRules []func(a *spanAttrs) (bool, string)
 
@@ -196,6 +204,12 @@ func init() {
 	modelRules = gatherRules(p.model, func(d *dialect) func(*prepared) string { return d.model })
 	providerKeys = concatKeys(p.providerKeys, func(d *dialect) []string { return d.providerKeys })
 	providerRules = gatherRules(p.provider, func(d *dialect) func(*spanAttrs) string { return d.provider })
+	frameworkSystems = map[string]bool{}
+	for _, s := range concatKeys(p.frameworkNames, func(d *dialect) []string { return d.frameworkNames }) {
+		frameworkSystems[s] = true
+	}
+	anthropicUsageRules = gatherRules(p.anthropicUsage, func(d *dialect) func(*spanAttrs) (anthropicUsage, bool) { return d.anthropicUsage })
+	anthropicCacheRules = gatherRules(p.anthropicCache, func(d *dialect) func(*spanAttrs, *int64, *bool, *int64, *bool) { return d.anthropicCache })
 
 	failureRules = gatherRules(p.failure, func(d *dialect) func(*spanAttrs) (bool, string) { return d.failure })
 

@@ -7,11 +7,12 @@ import (
 // Strands Agents (strands-agents/sdk-python src/strands/telemetry/tracer.py;
 // semconv/frameworks.go): gen_ai otherwise, with a cache-write count of its own
 // (gen_ai.usage.cache_write_input_tokens), gen_ai.system naming the framework
-// (frameworkSystems, map_provider.go), event-loop cycle spans without an operation name
+// (frameworkNames), event-loop cycle spans without an operation name
 // (anyAgentSpan, map_type.go), and tool spans whose arguments and result are carried in
 // span events.
 var strands = &dialect{
 	name:             "strands-agents",
+	frameworkNames:   []string{sc.StrandsSystem},
 	valueEventInput:  strandsToolInput,
 	valueEventOutput: strandsToolOutput,
 	usageKeys:        usageKeys{cacheCreation: []string{sc.StrandsCacheWriteTokens}},

@@ -43,7 +43,9 @@ var vercelAI = &dialect{
 		session: []string{sc.AIMetadataPrefix + sc.AIMetaSessionID, sc.AIRuntimeCtxPrefix + sc.AIMetaSessionID, sc.AIContextPrefix + sc.AIMetaSessionID},
 		tags:    []string{sc.AIMetadataPrefix + sc.AIMetaTags},
 	},
-	jsonKeys: []string{sc.AIResponseProviderMD, sc.AIPromptToolChoice},
+	jsonKeys:       []string{sc.AIResponseProviderMD, sc.AIPromptToolChoice},
+	anthropicUsage: vercelAIAnthropicUsage,
+	anthropicCache: aiSDKAnthropicCache,
 }
 
 // vercelAIOuter is an outer call span's prompt (ai.prompt, JSON) and result object
@@ -158,4 +160,23 @@ func aiSDKAnthropicCache(a *spanAttrs, write *int64, hasWrite *bool, read *int64
 	if n, ok := jvInt(anth.get("cacheReadInputTokens")); ok && !*hasRead {
 		*read, *hasRead = n, true
 	}
+}
+
+// vercelAIAnthropicUsage reads Anthropic's raw usage object from ai.response.providerMetadata
+// (AI SDK v5–v7, any span of a call made with @ai-sdk/anthropic):
+// {"anthropic":{"usage":{input_tokens, output_tokens, cache_read_input_tokens,
+// cache_creation_input_tokens, …}, "cacheCreationInputTokens":…}} (vercel/ai
+// packages/anthropic/src/anthropic-messages-language-model.ts, `usage: response.usage as
+// JSONObject`).
+func vercelAIAnthropicUsage(a *spanAttrs) (anthropicUsage, bool) {
+	if v, ok := a.get(sc.AIResponseProviderMD); ok {
+		if s := v.Str(); v.Kind() == ValueStr && strings.Contains(s, "input_tokens") {
+			if j, ok := parseJSON(s); ok {
+				if u, ok := anthropicUsageJV(j.get("anthropic").get("usage")); ok {
+					return u, true
+				}
+			}
+		}
+	}
+	return anthropicUsage{}, false
 }
