@@ -113,6 +113,7 @@ func TestPrecedenceKeyListsPinned(t *testing.T) {
 			sc.OIMetadata, sc.OILLMInvocationParams, sc.OIEmbeddingParams,
 			sc.AIResponseProviderMD, sc.AIPromptToolChoice, sc.OIToolParameters,
 			sc.LangfuseObservationMetadata, sc.LangfuseTraceMetadata, sc.LangfuseMetadata}},
+		{"frameworkSystems", slices.Collect(mapKeys(frameworkSystems)), []string{sc.StrandsSystem}},
 	}
 	for _, l := range sets {
 		got, want := slices.Sorted(slices.Values(l.got)), slices.Sorted(slices.Values(l.want))
@@ -161,6 +162,7 @@ func TestPrecedenceRuleOrderPinned(t *testing.T) {
 		{"valueEventOutputRules", valueEventOutputRules, []func(*spanCtx, bool) *jv{genAIContentValueOutput, strandsToolOutput}},
 		{"usageRules", usageRules, []func(*prepared) (spanUsage, bool){genkitUsage, langfuseUsage}},
 		{"failureRules", failureRules, []func(*spanAttrs) (bool, string){genkitFailed, langfuseFailed}},
+		{"anthropicUsageRules", anthropicUsageRules, []func(*spanAttrs) (anthropicUsage, bool){vercelAIAnthropicUsage, openInferenceAnthropicUsage}},
 	} {
 		if !slices.Equal(ptrs(c.got), ptrs(c.want)) {
 			t.Errorf("%s: the rules run in another order than pinned", c.name)
