@@ -95,9 +95,10 @@ type dialect struct {
 	// anthropicUsage finds Anthropic's raw Messages API usage object the dialect carries
 	// beside its own counts (read for provider anthropic only; readUsage).
 	anthropicUsage func(a *spanAttrs) (anthropicUsage, bool)
-	// anthropicCache fills in the cache read / write counts (tokens) of an Anthropic call
-	// that the dialect keeps outside its usage keys, where the keys reported none.
-	anthropicCache func(a *spanAttrs, write *int64, hasWrite *bool, read *int64, hasRead *bool)
+	// anthropicCache reads the cache write (creation) and read counts (tokens) of an
+	// Anthropic call that the dialect keeps outside its usage keys; they fill in counts the
+	// usage keys did not report.
+	anthropicCache func(a *spanAttrs) (write int64, hasWrite bool, read int64, hasRead bool)
 
 	// failure reads the dialect's own failure signal, for spans whose OTel status may not
 	// say it: failed, and the error message to use when the status message is empty.

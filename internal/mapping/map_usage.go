@@ -62,7 +62,13 @@ func readUsage(a *spanAttrs, provider string) spanUsage {
 	creation, hasCreation := a.firstInt(cacheCreationKeys)
 	if provider == sc.ProviderAnthropic && (!hasCreation || !hasCached) {
 		for _, rule := range anthropicCacheRules {
-			rule(a, &creation, &hasCreation, &cached, &hasCached)
+			w, hasW, r, hasR := rule(a)
+			if hasW && !hasCreation {
+				creation, hasCreation = w, true
+			}
+			if hasR && !hasCached {
+				cached, hasCached = r, true
+			}
 		}
 	}
 	reasoning, _ := a.firstInt(reasoningKeys)

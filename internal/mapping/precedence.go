@@ -133,7 +133,7 @@ var (
 	providerRules       []func(a *spanAttrs) string
 	frameworkSystems    map[string]bool
 	anthropicUsageRules []func(a *spanAttrs) (anthropicUsage, bool)
-	anthropicCacheRules []func(a *spanAttrs, write *int64, hasWrite *bool, read *int64, hasRead *bool)
+	anthropicCacheRules []func(a *spanAttrs) (write int64, hasWrite bool, read int64, hasRead bool)
 
 	failureRules []func(a *spanAttrs) (bool, string)
 
@@ -209,7 +209,7 @@ func init() {
 		frameworkSystems[s] = true
 	}
 	anthropicUsageRules = gatherRules(p.anthropicUsage, func(d *dialect) func(*spanAttrs) (anthropicUsage, bool) { return d.anthropicUsage })
-	anthropicCacheRules = gatherRules(p.anthropicCache, func(d *dialect) func(*spanAttrs, *int64, *bool, *int64, *bool) { return d.anthropicCache })
+	anthropicCacheRules = gatherRules(p.anthropicCache, func(d *dialect) func(*spanAttrs) (int64, bool, int64, bool) { return d.anthropicCache })
 
 	failureRules = gatherRules(p.failure, func(d *dialect) func(*spanAttrs) (bool, string) { return d.failure })
 

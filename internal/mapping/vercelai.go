@@ -144,7 +144,7 @@ func vercelAIOutput(c *spanCtx) (*nmsg, bool) {
 // also carry Anthropic's raw usage object there, read by rawAnthropicUsage (map_usage.go).
 // Each count fills in a write (cache creation) or read count the span's attributes did not
 // report.
-func aiSDKAnthropicCache(a *spanAttrs, write *int64, hasWrite *bool, read *int64, hasRead *bool) {
+func aiSDKAnthropicCache(a *spanAttrs) (write int64, hasWrite bool, read int64, hasRead bool) {
 	v, ok := a.get(sc.AIResponseProviderMD)
 	if !ok || v.Kind() != ValueStr || !strings.Contains(v.Str(), "InputTokens") {
 		return
@@ -154,12 +154,9 @@ func aiSDKAnthropicCache(a *spanAttrs, write *int64, hasWrite *bool, read *int64
 		return
 	}
 	anth := j.get("anthropic")
-	if n, ok := jvInt(anth.get("cacheCreationInputTokens")); ok && !*hasWrite {
-		*write, *hasWrite = n, true
-	}
-	if n, ok := jvInt(anth.get("cacheReadInputTokens")); ok && !*hasRead {
-		*read, *hasRead = n, true
-	}
+	write, hasWrite = jvInt(anth.get("cacheCreationInputTokens"))
+	read, hasRead = jvInt(anth.get("cacheReadInputTokens"))
+	return write, hasWrite, read, hasRead
 }
 
 // vercelAIAnthropicUsage reads Anthropic's raw usage object from ai.response.providerMetadata
