@@ -22,8 +22,9 @@ type dialect struct {
 	name string
 
 	// detect are the attribute-key prefixes (or whole keys) that mark a span as carrying
-	// this dialect (HasGenAISemantics).
-	detect []string
+	// this dialect, and scopes the instrumentation scope names whose spans carry it even
+	// without such a key (HasGenAISemantics).
+	detect, scopes []string
 
 	// spanType reads the platform type and the finer kind (metadata.kind) of a span named
 	// name in instrumentation scope scope; ok is false when the dialect names no
@@ -58,6 +59,9 @@ type dialect struct {
 	valueDecodeInput, valueDecodeOutput func(c *spanCtx) *jv
 	// valueKeys hold the plain input and output values as they are.
 	valueKeys valueKeys
+	// toolKeys name, on a tool span, the tool call it executes and the tool
+	// (toolargs.go: the arguments of a tool span that carries none come from that call).
+	toolKeys toolKeys
 	// valueEvents read a plain input / output value from the span's events, after every
 	// value key; tool is true on tool spans. Nil when the span has none.
 	valueEventInput, valueEventOutput func(c *spanCtx, tool bool) *jv
@@ -125,9 +129,14 @@ type valueKeys struct {
 
 // usageKeys are the attribute keys of each usage field: token counts (prompt includes
 // cached and cache creation, completion includes reasoning, as readUsage reads them) and
-// cost (USD).
+// cost (USD); embedding is an embedding call's one count, the prompt and the total when no
+// prompt / total key is present. Two keys settle how readUsage reads an Anthropic call's
+// prompt count: noCache holds the prompt tokens without cache reads and writes (the prompt
+// count is exclusive when it equals them); anthropicInput are prompt keys that, for
+// provider anthropic, hold Anthropic's own input_tokens, which exclude the cache.
 type usageKeys struct {
 	prompt, completion, total, cached, cacheCreation, reasoning, cost []string
+	embedding, noCache, anthropicInput                                []string
 }
 
 // modelNames are the attribute keys naming a span's model: the model that answered
@@ -136,6 +145,11 @@ type usageKeys struct {
 // every name key.
 type modelNames struct {
 	response, request, name []string
+}
+
+// toolKeys are the attribute keys of a tool span's tool call id and tool name.
+type toolKeys struct {
+	callID, name []string
 }
 
 // idKeys are the attribute keys of the trace-wide values and of the tags.

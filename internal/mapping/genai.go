@@ -40,7 +40,8 @@ var genAIExecuteTool = &dialect{
 	name: "gen_ai execute_tool",
 	valueKeys: valueKeys{input: []string{sc.GenAIToolCallArgs}, toolInput: []string{sc.GenAIToolCallArgs},
 		output: []string{sc.GenAIToolCallResult}, toolOutput: []string{sc.GenAIToolCallResult}},
-	content: []string{sc.GenAIToolCallArgs, sc.GenAIToolCallResult},
+	toolKeys: toolKeys{callID: []string{sc.GenAIToolCallID}, name: []string{sc.GenAIToolName}},
+	content:  []string{sc.GenAIToolCallArgs, sc.GenAIToolCallResult},
 }
 
 // genAIRetrieval is a retrieval span's query and documents (gen_ai.retrieval.query.text,

@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -90,7 +91,7 @@ func HasGenAISemantics(s SpanView) bool {
 	if found {
 		return true
 	}
-	if name, _ := s.Scope(); name == sc.AIScope {
+	if name, _ := s.Scope(); slices.Contains(genAIScopes, name) {
 		return true
 	}
 	s.Events(func(name string, _ time.Time, _ Map) bool {

@@ -16,6 +16,16 @@ type spanUsage struct {
 	costSource    any  // metadata.cost_source (a string, boxed once), set by Mapper.price (cost.go)
 }
 
+// hasAny reports whether some key of keys is on the span.
+func (a *spanAttrs) hasAny(keys []string) bool {
+	for _, k := range keys {
+		if a.has(k) {
+			return true
+		}
+	}
+	return false
+}
+
 func (a *spanAttrs) firstInt(keys []string) (int64, bool) {
 	for _, k := range keys {
 		if v, ok := a.get(k); ok {
@@ -49,14 +59,14 @@ func readUsage(a *spanAttrs, provider string) spanUsage {
 	u := &su.u
 	prompt, hasPrompt := a.firstInt(promptKeys)
 	if !hasPrompt {
-		if n, ok := a.firstInt([]string{sc.AIUsageTokens}); ok { // embeddings
+		if n, ok := a.firstInt(embeddingTokenKeys); ok {
 			prompt, hasPrompt = n, true
 		}
 	}
 	completion, hasCompletion := a.firstInt(completionKeys)
 	total, hasTotal := a.firstInt(totalKeys)
 	if !hasTotal {
-		total, hasTotal = a.firstInt([]string{sc.AIUsageTokens})
+		total, hasTotal = a.firstInt(embeddingTokenKeys)
 	}
 	cached, hasCached := a.firstInt(cachedKeys)
 	creation, hasCreation := a.firstInt(cacheCreationKeys)
@@ -106,10 +116,10 @@ func readUsage(a *spanAttrs, provider string) spanUsage {
 	if !settled && hasPrompt && cached+creation > 0 {
 		exclusive := cached+creation > prompt || hasTotal && hasCompletion && total == prompt+completion+cached+creation
 		if !exclusive && provider == sc.ProviderAnthropic &&
-			(a.has(sc.AIUsagePromptTokens) || a.has(sc.AIUsageInputTokens) || a.has(sc.AIUsageCachedInput)) {
+			a.hasAny(anthropicInputKeys) {
 			exclusive = true
 		}
-		if noCache, ok := a.firstInt([]string{sc.AIUsageNoCacheTokens}); ok {
+		if noCache, ok := a.firstInt(noCacheKeys); ok {
 			exclusive = noCache == prompt
 		}
 		if exclusive {
@@ -138,7 +148,7 @@ func readUsage(a *spanAttrs, provider string) spanUsage {
 			}
 		}
 	}
-	for _, list := range [][]string{promptKeys, completionKeys, totalKeys, cachedKeys, cacheCreationKeys, reasoningKeys, costKeys, {sc.AIUsageTokens}} {
+	for _, list := range [][]string{promptKeys, completionKeys, totalKeys, cachedKeys, cacheCreationKeys, reasoningKeys, costKeys, embeddingTokenKeys} {
 		a.use(list...)
 	}
 	return su

@@ -24,6 +24,7 @@ var openInference = &dialect{
 	finishReasonKeys: []string{sc.OILLMFinishReason},
 	valueKeys: valueKeys{input: []string{sc.OIInputValue}, output: []string{sc.OIOutputValue},
 		toolInput: []string{sc.OIInputValue}, toolOutput: []string{sc.OIOutputValue}},
+	toolKeys:        toolKeys{callID: []string{sc.OIToolCallID}, name: []string{sc.OIToolName}},
 	content:         []string{sc.OIInputValue, sc.OIOutputValue, sc.OIInputMimeType, sc.OIOutputMimeType},
 	contentPrefixes: []string{sc.OILLMInputMessages, sc.OILLMOutputMessages, sc.OILLMTools, sc.OIEmbeddings, sc.OIRetrievalDocs},
 	usageKeys: usageKeys{

@@ -29,9 +29,11 @@ var precedence = struct {
 	valueDecode                                    []*dialect // before every value key
 	valueInput, valueOutput, toolInput, toolOutput []*dialect // value keys
 	valueEvents                                    []*dialect // after every value key
+	toolCallID, toolName                           []*dialect
 
 	usagePrompt, usageCompletion, usageTotal, usageCached []*dialect
 	usageCacheCreation, usageReasoning, usageCost         []*dialect
+	usageEmbedding, usageNoCache, usageAnthropicInput     []*dialect
 	usage                                                 []*dialect // structured usage, when no usage key says anything
 
 	modelResponse, modelRequest, modelName []*dialect
@@ -73,15 +75,20 @@ var precedence = struct {
 	toolOutput: []*dialect{genAIExecuteTool, vercelAITool, openInference, traceloop, pydanticAITool, langfuse, mlflow,
 		genkit, fallback},
 	valueEvents: []*dialect{genAIContentEvents, strands},
+	toolCallID:  []*dialect{genAIExecuteTool, vercelAITool, openInference},
+	toolName:    []*dialect{genAIExecuteTool, openInference, vercelAITool, traceloop},
 
-	usagePrompt:        []*dialect{genAI, genAIDeprecated, openInference, vercelAI, traceloop},
-	usageCompletion:    []*dialect{genAI, genAIDeprecated, openInference, vercelAI, traceloop},
-	usageTotal:         []*dialect{genAIDeprecated, traceloop, openInference, vercelAI},
-	usageCached:        []*dialect{genAI, genAIDeprecated, openInference, sentry, vercelAI, traceloop, pydanticAI},
-	usageCacheCreation: []*dialect{genAI, genAIDeprecated, openInference, vercelAI, strands, pydanticAI},
-	usageReasoning:     []*dialect{genAI, genAIDeprecated, openInference, sentry, vercelAI, openAIV2, pydanticAI},
-	usageCost:          []*dialect{openInference, genAIDeprecated, pydanticAI},
-	usage:              []*dialect{genkit, langfuse},
+	usagePrompt:         []*dialect{genAI, genAIDeprecated, openInference, vercelAI, traceloop},
+	usageCompletion:     []*dialect{genAI, genAIDeprecated, openInference, vercelAI, traceloop},
+	usageTotal:          []*dialect{genAIDeprecated, traceloop, openInference, vercelAI},
+	usageCached:         []*dialect{genAI, genAIDeprecated, openInference, sentry, vercelAI, traceloop, pydanticAI},
+	usageCacheCreation:  []*dialect{genAI, genAIDeprecated, openInference, vercelAI, strands, pydanticAI},
+	usageReasoning:      []*dialect{genAI, genAIDeprecated, openInference, sentry, vercelAI, openAIV2, pydanticAI},
+	usageCost:           []*dialect{openInference, genAIDeprecated, pydanticAI},
+	usageEmbedding:      []*dialect{vercelAIEmbed},
+	usageNoCache:        []*dialect{vercelAI},
+	usageAnthropicInput: []*dialect{vercelAI},
+	usage:               []*dialect{genkit, langfuse},
 
 	modelResponse:  []*dialect{genAI, openInference, vercelAI, traceloop},
 	modelRequest:   []*dialect{genAI, openInference, traceloop, vercelAI},
@@ -120,12 +127,14 @@ var (
 
 	contentKeys, contentPrefixes, indexedContentPrefixes []string
 	contentShownRules                                    []func(a *spanAttrs)
-	genAIPrefixes                                        []string
+	genAIPrefixes, genAIScopes                           []string
+	toolCallIDKeys, toolNameKeys                         []string
 	jsonStringKeys                                       map[string]bool
 
-	promptKeys, completionKeys, totalKeys, cachedKeys []string
-	cacheCreationKeys, reasoningKeys, costKeys        []string
-	usageRules                                        []func(p *prepared) (spanUsage, bool)
+	promptKeys, completionKeys, totalKeys, cachedKeys   []string
+	cacheCreationKeys, reasoningKeys, costKeys          []string
+	embeddingTokenKeys, noCacheKeys, anthropicInputKeys []string
+	usageRules                                          []func(p *prepared) (spanUsage, bool)
 
 	modelKeys           []string
 	modelRules          []func(p *prepared) string
@@ -183,6 +192,9 @@ func init() {
 	contentPrefixes = concatKeys(p.all, func(d *dialect) []string { return d.contentPrefixes })
 	contentShownRules = gatherRules(p.all, func(d *dialect) func(*spanAttrs) { return d.contentShown })
 	indexedContentPrefixes = concatKeys(p.all, func(d *dialect) []string { return d.indexedContent })
+	genAIScopes = compactKeys(concatKeys(p.all, func(d *dialect) []string { return d.scopes }))
+	toolCallIDKeys = concatKeys(p.toolCallID, func(d *dialect) []string { return d.toolKeys.callID })
+	toolNameKeys = concatKeys(p.toolName, func(d *dialect) []string { return d.toolKeys.name })
 	genAIPrefixes = compactKeys(concatKeys(p.all, func(d *dialect) []string { return d.detect }))
 	jsonStringKeys = map[string]bool{}
 	for _, k := range concatKeys(p.all, func(d *dialect) []string { return d.jsonKeys }) {
@@ -196,6 +208,9 @@ func init() {
 	cacheCreationKeys = concatKeys(p.usageCacheCreation, func(d *dialect) []string { return d.usageKeys.cacheCreation })
 	reasoningKeys = concatKeys(p.usageReasoning, func(d *dialect) []string { return d.usageKeys.reasoning })
 	costKeys = concatKeys(p.usageCost, func(d *dialect) []string { return d.usageKeys.cost })
+	embeddingTokenKeys = concatKeys(p.usageEmbedding, func(d *dialect) []string { return d.usageKeys.embedding })
+	noCacheKeys = concatKeys(p.usageNoCache, func(d *dialect) []string { return d.usageKeys.noCache })
+	anthropicInputKeys = concatKeys(p.usageAnthropicInput, func(d *dialect) []string { return d.usageKeys.anthropicInput })
 	usageRules = gatherRules(p.usage, func(d *dialect) func(*prepared) (spanUsage, bool) { return d.usage })
 
 	modelKeys = slices.Concat(concatKeys(p.modelResponse, func(d *dialect) []string { return d.modelKeys.response }),

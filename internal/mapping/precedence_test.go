@@ -71,6 +71,10 @@ func TestPrecedenceKeyListsPinned(t *testing.T) {
 		{"metaConversationKeys", metaConversationKeys, []string{"conversation_id", "conversationId", "thread_id", "threadId"}},
 		{"metaUserKeys", metaUserKeys, []string{"user_id", "userId"}},
 		{"metaSessionKeys", metaSessionKeys, []string{"session_id", "sessionId"}},
+		{"toolCallIDKeys", toolCallIDKeys, []string{sc.GenAIToolCallID, sc.AIToolCallID, sc.OIToolCallID}},
+		{"toolNameKeys", toolNameKeys, []string{sc.GenAIToolName, sc.OIToolName, sc.AIToolCallName, sc.TLEntityName}},
+		{"embeddingTokenKeys", embeddingTokenKeys, []string{sc.AIUsageTokens}},
+		{"noCacheKeys", noCacheKeys, []string{sc.AIUsageNoCacheTokens}},
 		{"tagKeys", tagKeys, []string{sc.OITagTags, sc.AIMetadataPrefix + "tags", sc.LangfuseTraceTags, sc.LangfuseTags}},
 	}
 	for _, l := range ordered {
@@ -114,6 +118,8 @@ func TestPrecedenceKeyListsPinned(t *testing.T) {
 			sc.AIResponseProviderMD, sc.AIPromptToolChoice, sc.OIToolParameters,
 			sc.LangfuseObservationMetadata, sc.LangfuseTraceMetadata, sc.LangfuseMetadata}},
 		{"frameworkSystems", slices.Collect(mapKeys(frameworkSystems)), []string{sc.StrandsSystem}},
+		{"anthropicInputKeys", anthropicInputKeys, []string{sc.AIUsagePromptTokens, sc.AIUsageInputTokens, sc.AIUsageCachedInput}},
+		{"genAIScopes", genAIScopes, []string{sc.AIScope}},
 	}
 	for _, l := range sets {
 		got, want := slices.Sorted(slices.Values(l.got)), slices.Sorted(slices.Values(l.want))
@@ -194,6 +200,11 @@ func concerns() []concern {
 		{"valueOutput", p.valueOutput, keys(func(d *dialect) []string { return d.valueKeys.output })},
 		{"toolInput", p.toolInput, keys(func(d *dialect) []string { return d.valueKeys.toolInput })},
 		{"toolOutput", p.toolOutput, keys(func(d *dialect) []string { return d.valueKeys.toolOutput })},
+		{"toolCallID", p.toolCallID, keys(func(d *dialect) []string { return d.toolKeys.callID })},
+		{"toolName", p.toolName, keys(func(d *dialect) []string { return d.toolKeys.name })},
+		{"usageEmbedding", p.usageEmbedding, keys(func(d *dialect) []string { return d.usageKeys.embedding })},
+		{"usageNoCache", p.usageNoCache, keys(func(d *dialect) []string { return d.usageKeys.noCache })},
+		{"usageAnthropicInput", p.usageAnthropicInput, keys(func(d *dialect) []string { return d.usageKeys.anthropicInput })},
 		{"valueEvents", p.valueEvents, func(d *dialect) bool { return d.valueEventInput != nil || d.valueEventOutput != nil }},
 		{"usagePrompt", p.usagePrompt, keys(func(d *dialect) []string { return d.usageKeys.prompt })},
 		{"usageCompletion", p.usageCompletion, keys(func(d *dialect) []string { return d.usageKeys.completion })},
@@ -261,7 +272,7 @@ func TestPrecedenceTableConsistent(t *testing.T) {
 	}
 	// Each field of dialect that holds a rule or keys is ordered by some concern (or read
 	// from precedence.all): a new field needs its row.
-	fromAll := map[string]bool{"name": true, "detect": true, "content": true, "contentPrefixes": true,
+	fromAll := map[string]bool{"name": true, "detect": true, "scopes": true, "content": true, "contentPrefixes": true,
 		"indexedContent": true, "contentShown": true, "jsonKeys": true}
 	probe := &dialect{}
 	rv := reflect.ValueOf(probe).Elem()

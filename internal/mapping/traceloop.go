@@ -22,6 +22,7 @@ var traceloop = &dialect{
 	finishReasonKeys: []string{sc.TLFinishReason},
 	valueKeys: valueKeys{input: []string{sc.TLEntityInput}, output: []string{sc.TLEntityOutput},
 		toolInput: []string{sc.TLEntityInput}, toolOutput: []string{sc.TLEntityOutput}},
+	toolKeys:        toolKeys{name: []string{sc.TLEntityName}},
 	content:         []string{sc.TLEntityInput, sc.TLEntityOutput},
 	contentPrefixes: []string{sc.TLRequestFunctions, sc.TLLegacyCompletions},
 	// gen_ai.prompt. is also the root of the official gen_ai.prompt.name: only indexed

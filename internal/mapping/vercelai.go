@@ -17,6 +17,7 @@ import (
 var vercelAI = &dialect{
 	name:             "vercel-ai",
 	detect:           []string{sc.AIPrefix},
+	scopes:           []string{sc.AIScope},
 	spanType:         vercelAIType,
 	input:            vercelAIInput,
 	tools:            vercelAITools,
@@ -32,6 +33,10 @@ var vercelAI = &dialect{
 		cached:        []string{sc.AIUsageCachedInput, sc.AIUsageCacheRead},
 		cacheCreation: []string{sc.AIUsageCacheWrite},
 		reasoning:     []string{sc.AIUsageReasoning, sc.AIUsageReasoningDet},
+		// AI SDK v5 copies Anthropic's input_tokens into its prompt count;
+		// ai.usage.inputTokenDetails.noCacheTokens (v6+) states the count without cache.
+		anthropicInput: []string{sc.AIUsagePromptTokens, sc.AIUsageInputTokens, sc.AIUsageCachedInput},
+		noCache:        []string{sc.AIUsageNoCacheTokens},
 	},
 	modelKeys:    modelNames{response: []string{sc.AIResponseModel}, request: []string{sc.AIModelID}},
 	providerKeys: []string{sc.AIModelProvider},
@@ -61,13 +66,16 @@ var vercelAITool = &dialect{
 	name: "vercel-ai tool call",
 	valueKeys: valueKeys{input: []string{sc.AIToolCallArgs}, toolInput: []string{sc.AIToolCallArgs},
 		output: []string{sc.AIToolCallResult}, toolOutput: []string{sc.AIToolCallResult}},
-	content: []string{sc.AIToolCallArgs, sc.AIToolCallResult},
+	toolKeys: toolKeys{callID: []string{sc.AIToolCallID}, name: []string{sc.AIToolCallName}},
+	content:  []string{sc.AIToolCallArgs, sc.AIToolCallResult},
 }
 
-// vercelAIEmbed is an embed / embedMany span's values and embeddings.
+// vercelAIEmbed is an embed / embedMany span's values, embeddings and token count
+// (ai.usage.tokens).
 var vercelAIEmbed = &dialect{
 	name:      "vercel-ai embed",
 	valueKeys: valueKeys{input: []string{sc.AIValue, sc.AIValues}, output: []string{sc.AIEmbedding, sc.AIEmbeddings}},
+	usageKeys: usageKeys{embedding: []string{sc.AIUsageTokens}},
 	content:   []string{sc.AIValue, sc.AIValues, sc.AIEmbedding, sc.AIEmbeddings},
 }
 
