@@ -17,7 +17,7 @@ import (
 // dialect value of its own — a variant, declared in the file of the dialect it extends —
 // so that each table row names each dialect once.
 type dialect struct {
-	// name identifies the dialect in tests and error messages: the emitter and, for a
+	// name identifies the dialect in test failures: the emitter and, for a
 	// variant, what it covers ("vercel-ai tool call").
 	name string
 
