@@ -53,7 +53,7 @@ type dialect struct {
 	// finishReasonKeys hold the finish reason as a plain string.
 	finishReasonKeys []string
 
-	// valueDecode reads the plain input / output value (tools, flows, any span without
+	// valueDecodeInput / valueDecodeOutput read the plain input / output value (tools, flows, any span without
 	// messages) of a dialect that encodes or wraps its values its own way, before any
 	// value key is read; nil when the span has none.
 	valueDecodeInput, valueDecodeOutput func(c *spanCtx) *jv
@@ -62,7 +62,7 @@ type dialect struct {
 	// toolKeys name, on a tool span, the tool call it executes and the tool
 	// (toolargs.go: the arguments of a tool span that carries none come from that call).
 	toolKeys toolKeys
-	// valueEvents read a plain input / output value from the span's events, after every
+	// valueEventInput / valueEventOutput read a plain input / output value from the span's events, after every
 	// value key; tool is true on tool spans. Nil when the span has none.
 	valueEventInput, valueEventOutput func(c *spanCtx, tool bool) *jv
 
