@@ -53,17 +53,18 @@ type dialect struct {
 	// finishReasonKeys hold the finish reason as a plain string.
 	finishReasonKeys []string
 
-	// valueDecodeInput / valueDecodeOutput read the plain input / output value (tools, flows, any span without
-	// messages) of a dialect that encodes or wraps its values its own way, before any
-	// value key is read; nil when the span has none.
+	// valueDecodeInput / valueDecodeOutput read the plain input / output value (tools,
+	// flows, any span without messages) of a dialect that encodes or wraps its values its
+	// own way, before any value key is read; nil when the span has none.
 	valueDecodeInput, valueDecodeOutput func(c *spanCtx) *jv
 	// valueKeys hold the plain input and output values as they are.
 	valueKeys valueKeys
 	// toolKeys name, on a tool span, the tool call it executes and the tool
 	// (toolargs.go: the arguments of a tool span that carries none come from that call).
 	toolKeys toolKeys
-	// valueEventInput / valueEventOutput read a plain input / output value from the span's events, after every
-	// value key; tool is true on tool spans. Nil when the span has none.
+	// valueEventInput / valueEventOutput read a plain input / output value from the
+	// span's events, after every value key; tool is true on tool spans. Nil when the span
+	// has none.
 	valueEventInput, valueEventOutput func(c *spanCtx, tool bool) *jv
 
 	// content are the attribute keys, and contentPrefixes the flattened key prefixes,
