@@ -114,9 +114,11 @@ func providerFromHost(host string) string {
 	return ""
 }
 
-// readProvider returns the normalised provider and consumes its keys. A framework name
-// (frameworkSystems: the dialects' frameworkNames, precedence.go) is skipped; a model call whose keys name no provider gets the one
-// inferProvider finds (from model, else the span's model keys), with inferred true.
+// readProvider returns the normalised provider and consumes its keys (providerKeys, then
+// providerRules; precedence.go). A framework name (frameworkSystems: the dialects'
+// frameworkNames) is skipped and kept in metadata; a model call whose keys name no provider
+// gets the one inferProvider finds (from model, else the span's model keys), with inferred
+// true.
 func readProvider(a *spanAttrs, llm bool, model string) (provider string, inferred bool) {
 	p := ""
 	for _, k := range providerKeys {

@@ -11,7 +11,9 @@ import (
 // (anyAgentSpan, map_type.go), and tool spans whose arguments and result are carried in
 // span events.
 var strands = &dialect{
-	name:             "strands-agents",
+	name: "strands-agents",
+	// Strands sets "strands-agents" as gen_ai.system (gen_ai.provider.name) on every span
+	// (tracer.py _get_common_attributes): the provider is inferred like a missing one.
 	frameworkNames:   []string{sc.StrandsSystem},
 	valueEventInput:  strandsToolInput,
 	valueEventOutput: strandsToolOutput,
