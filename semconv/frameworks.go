@@ -57,3 +57,10 @@ const (
 	LangChainLSProvider  = "ls_provider"
 	LangChainLSModelName = "ls_model_name"
 )
+
+// Bare keys some frameworks write without a namespace: a span's input and output, as JSON
+// or text. Read after every namespaced key.
+const (
+	PlainInput  = "input"
+	PlainOutput = "output"
+)

@@ -5,6 +5,7 @@ package semconv
 // v1.41.1 docs/gen-ai and go.opentelemetry.io/otel/semconv/v1.41.0.
 const (
 	GenAIOperationName        = "gen_ai.operation.name"
+	GenAIPrefix               = "gen_ai." // every key and event name of the conventions
 	GenAIProviderName         = "gen_ai.provider.name"
 	GenAIConversationID       = "gen_ai.conversation.id"
 	GenAIAgentID              = "gen_ai.agent.id"

@@ -6,6 +6,7 @@ package semconv
 // output are JSON strings (a model action's are the ai package's ModelRequest and
 // ModelResponse, go/ai/gen.go), its kind is genkit:type plus genkit:metadata:subtype.
 const (
+	GenkitPrefix          = "genkit:"
 	GenkitType            = "genkit:type"             // action | util | flowStep | helper | promptTemplate | dotprompt
 	GenkitName            = "genkit:name"             // model actions: "plugin/model"
 	GenkitState           = "genkit:state"            // success | error

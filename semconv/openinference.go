@@ -4,6 +4,11 @@ package semconv
 // python/openinference-semantic-conventions/src/openinference/semconv/trace/__init__.py.
 const (
 	OISpanKind             = "openinference.span.kind"
+	OIPrefix               = "openinference."
+	OILLMPrefix            = "llm." // also OpenLLMetry's
+	OIEmbeddingPrefix      = "embedding."
+	OIRetrievalPrefix      = "retrieval."
+	OIToolPrefix           = "tool."
 	OIInputValue           = "input.value"
 	OIInputMimeType        = "input.mime_type"
 	OIOutputValue          = "output.value"
@@ -52,8 +57,19 @@ const (
 	OISessionID = "session.id"
 	OIUserID    = "user.id"
 	OIMetadata  = "metadata" // JSON object string
-	OITagTags   = "tag.tags" // string[]
-	OIAgentName = "agent.name"
+	// Trace-wide ids an app puts in the `metadata` object (members of OIMetadata, not span
+	// attributes): OpenInference's using_metadata / LangChain run metadata, snake_case or
+	// camelCase.
+	OIMetaConversationID      = "conversation_id"
+	OIMetaConversationIDCamel = "conversationId"
+	OIMetaThreadID            = "thread_id"
+	OIMetaThreadIDCamel       = "threadId"
+	OIMetaUserID              = "user_id"
+	OIMetaUserIDCamel         = "userId"
+	OIMetaSessionID           = "session_id"
+	OIMetaSessionIDCamel      = "sessionId"
+	OITagTags                 = "tag.tags" // string[]
+	OIAgentName               = "agent.name"
 
 	// Set on guardrail spans (kind CHAIN) by the OpenAI Agents processors
 	// (openinference-instrumentation-openai-agents, JS processor.ts addGuardrailAttributes).

@@ -4,6 +4,7 @@ package semconv
 // packages/opentelemetry-semantic-conventions-ai/opentelemetry/semconv_ai/__init__.py.
 const (
 	TLSpanKind       = "traceloop.span.kind"
+	TLPrefix         = "traceloop."
 	TLEntityName     = "traceloop.entity.name"
 	TLEntityPath     = "traceloop.entity.path"
 	TLEntityVersion  = "traceloop.entity.version"

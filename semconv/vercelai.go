@@ -4,16 +4,24 @@ package semconv
 // `ai.*` extras v7's gen_ai integration adds. Sources: ai@6.0.322 / ai@7.0.173
 // docs/03-ai-sdk-core/60-telemetry.mdx and dist/index.mjs. Instrumentation scope "ai".
 const (
-	AIScope               = "ai"
-	AIOperationID         = "ai.operationId"
-	AIOperationName       = "operation.name" // "<operationId> <functionId>"
-	AIResourceName        = "resource.name"
-	AIModelID             = "ai.model.id"
-	AIModelProvider       = "ai.model.provider" // e.g. "openai.chat", "anthropic.messages"
-	AIFunctionID          = "ai.telemetry.functionId"
-	AIMetadataPrefix      = "ai.telemetry.metadata."
-	AIRuntimeCtxPrefix    = "ai.settings.runtimeContext." // v7 legacy
-	AIContextPrefix       = "ai.settings.context."        // v7 gen_ai integration
+	AIScope            = "ai"
+	AIPrefix           = "ai." // every key, operation id and span name
+	AIOperationID      = "ai.operationId"
+	AIOperationName    = "operation.name" // "<operationId> <functionId>"
+	AIResourceName     = "resource.name"
+	AIModelID          = "ai.model.id"
+	AIModelProvider    = "ai.model.provider" // e.g. "openai.chat", "anthropic.messages"
+	AIFunctionID       = "ai.telemetry.functionId"
+	AIMetadataPrefix   = "ai.telemetry.metadata."
+	AIRuntimeCtxPrefix = "ai.settings.runtimeContext." // v7 legacy
+	AIContextPrefix    = "ai.settings.context."        // v7 gen_ai integration
+	// Names an app gives trace-wide values under AIMetadataPrefix, AIRuntimeCtxPrefix or
+	// AIContextPrefix (experimental_telemetry.metadata, runtimeContext / context).
+	AIMetaConversationID  = "conversationId"
+	AIMetaThreadID        = "threadId"
+	AIMetaUserID          = "userId"
+	AIMetaSessionID       = "sessionId"
+	AIMetaTags            = "tags" // under AIMetadataPrefix only
 	AISettingsPrefix      = "ai.settings."
 	AIPrompt              = "ai.prompt"          // JSON, outer span
 	AIPromptMessages      = "ai.prompt.messages" // JSON, do* span

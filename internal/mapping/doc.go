@@ -5,22 +5,51 @@
 // wherever it is mapped.
 //
 // The span view (spanview.go: SpanView, Map, List, Value, SpanKind, StatusCode) is what an
-// adapter presents, without copying attributes. Mapper.Map turns a batch of views into
-// events: type and kind (map_type.go: one rule per dialect, their precedence one table,
-// typeRules; dialects that keep usage, model, messages or failure inside their own
-// structured values register one rule per concern in the tables usageRules, modelRules,
-// providerRules, inputRules, outputRules, valueInputRules, valueOutputRules, failureRules
-// and conversationRules — Genkit in genkit.go, the Langfuse SDK in langfuse.go), input and
-// output messages (map_io.go, map_messages.go), usage (map_usage.go; cost and context
-// window of model calls from the price table of package prices, cost.go), model and
-// provider (map_provider.go), metadata
-// (map_metadata.go), and the trace-wide values — conversation, user, session, tags, usage
-// roll-ups — resolved per trace with a bounded memory across calls (map_trace.go); late
-// trace-wide values are filled in by re-sending events the shipper reported accepted
-// (Mapper.Delivered, map_resend.go). IDs
-// are derived deterministically from the OTel IDs as UUID v7 (ids.go). The attribute keys
-// come from package semconv. After every named dialect: the general fallback for emitters
-// no dialect names (fallback.go), provider inference (provider_infer.go), tool arguments
-// from the requesting tool call (toolargs.go) and large base64 payloads replaced by
-// references (multimodal.go).
+// adapter presents, without copying attributes. Mapper.Map (mapper.go) turns a batch of
+// views into events.
+//
+// # Dialects
+//
+// Each emitter's way of describing a span is a dialect: a value of the one type dialect
+// (dialect.go), with one field per concern — detection, type and kind, request and answer
+// messages, tool definitions, finish reason, plain input / output values, content keys,
+// usage, model and provider, failure, trace-wide ids and tags, JSON-valued metadata keys.
+// Each dialect's file holds all of its rules and keys; its attribute keys are named in
+// package semconv:
+//
+//   - genai.go: the official gen_ai conventions (and their execute_tool and retrieval keys);
+//     genai_deprecated.go: the deprecated names, the v1.28–v1.36 message events and the
+//     v1.26 content events; sentry.go, openai_v2.go: gen_ai variants;
+//   - openinference.go (and its completions-API keys), openai_agents.go: OpenInference and
+//     the OpenAI Agents processors' refinements;
+//   - traceloop.go (and its association properties), langchain.go: OpenLLMetry;
+//   - vercelai.go: the Vercel AI SDK's provider-call, outer-call, tool-call and embed spans;
+//   - pydanticai.go, strands.go, mlflow.go, genkit.go, langfuse.go, otel.go: frameworks and
+//     SDKs;
+//   - map_type.go: the generic type rules that read several dialects' keys (a tool key, an
+//     agent span, a model key); fallback.go: the general fallback for emitters no dialect
+//     names, last in the table.
+//
+// precedence.go holds the cross-dialect precedence as one table: for each concern, the
+// dialects in the order they are asked. At package init it builds from the table the rule
+// slices and the flat key lists the mapping reads (typeRules, inputRules, promptKeys,
+// modelKeys, valueInputKeys, userKeys, …), so a span costs what one flat list costs.
+// precedence_test.go pins the resulting orders and checks that each dialect is listed under
+// exactly the concerns it defines.
+//
+// # What is not a dialect
+//
+// The concern files apply the table and hold what every dialect shares: type and kind
+// (map_type.go classify), input and output (map_io.go, map_messages.go: the cross-dialect
+// message normaliser), usage with OTel semantics (map_usage.go readUsage: exclusive counts
+// made inclusive; cost and context window of model calls from the price table of package
+// prices, cost.go), model and provider (map_provider.go, provider_infer.go), metadata
+// (map_metadata.go, map_attrs.go), status and failure (mapper.go), and the trace-wide
+// values — conversation, user, session, tags, usage roll-ups — resolved per trace with a
+// bounded memory across calls (map_trace.go); late trace-wide values are filled in by
+// re-sending events the shipper reported accepted (Mapper.Delivered, map_resend.go). IDs
+// are derived deterministically from the OTel IDs as UUID v7 (ids.go). After every named
+// dialect: the general fallback (fallback.go), provider inference (provider_infer.go), tool
+// arguments from the requesting tool call (toolargs.go) and large base64 payloads replaced
+// by references (multimodal.go).
 package mapping

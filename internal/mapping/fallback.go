@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/llmtrace/llmtrace/platform"
+	sc "github.com/llmtrace/llmtrace/semconv"
 )
 
 // The fallback: general rules for emitters no dialect names (issue 10, item 3). They apply
@@ -23,6 +24,17 @@ import (
 //
 // A key's last segment is what follows its last '.' or ':' (the separators of OTel
 // attribute names and of Genkit's genkit:* keys), the whole key when it has none.
+//
+// In the precedence table (precedence.go) the fallback is the last entry of the value rows:
+// the bare input / output keys some frameworks write without a namespace. Its other rules
+// run after the table's, from the Mapper (fallbackCall, applyUsage, fallbackModel,
+// fallbackContent, fallbackIDs).
+var fallback = &dialect{
+	name: "fallback",
+	valueKeys: valueKeys{input: []string{sc.PlainInput}, toolInput: []string{sc.PlainInput},
+		output: []string{sc.PlainOutput}, toolOutput: []string{sc.PlainOutput}},
+	content: []string{sc.PlainInput, sc.PlainOutput},
+}
 
 // lastSegment returns what follows k's last '.' or ':'.
 func lastSegment(k string) string {
@@ -351,7 +363,7 @@ var (
 )
 
 // fallbackPrio ranks the fallback's identity candidates below every named key (the key
-// lists of map_trace.go and OpenInference's metadata keys are far shorter).
+// lists built in precedence.go and OpenInference's metadata keys are far shorter).
 const fallbackPrio = 1 << 20
 
 // fallbackIDs fills the span's conversation, user and session candidates that no named

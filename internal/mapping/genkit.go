@@ -17,6 +17,24 @@ import (
 // {toolResponse:{name,ref,output}} | {reasoning} | {data} | {custom} | {resource:{uri}}
 // (go/ai/document.go). The util `generate` spans and flows repeat the last ModelResponse,
 // usage included: usage is read on model spans only, the wrappers get roll-ups.
+var genkit = &dialect{
+	name:              "genkit",
+	detect:            []string{sc.GenkitPrefix},
+	spanType:          genkitType,
+	request:           (*spanCtx).genkitInput,
+	output:            (*spanCtx).genkitOutput,
+	valueDecodeInput:  (*spanCtx).genkitValueInput,
+	valueDecodeOutput: (*spanCtx).genkitValueOutput,
+	valueKeys: valueKeys{input: []string{sc.GenkitInput}, toolInput: []string{sc.GenkitInput},
+		output: []string{sc.GenkitOutput}, toolOutput: []string{sc.GenkitOutput}},
+	content:      []string{sc.GenkitInput, sc.GenkitOutput},
+	usage:        genkitUsage,
+	model:        genkitModel,
+	provider:     genkitProvider,
+	failure:      genkitFailed,
+	ids:          idKeys{session: []string{sc.GenkitSessionID, sc.GenkitAgentSessionID}},
+	conversation: genkitConversation,
+}
 
 // genkitType reads genkit:type and genkit:metadata:subtype.
 func genkitType(a *spanAttrs, name, scope string) (platform.Type, string, bool) {

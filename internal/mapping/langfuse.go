@@ -12,7 +12,38 @@ import (
 // and the langfuse.trace.* keys of its trace, as the Langfuse JS SDK v4 writes them
 // (@langfuse/tracing createObservationAttributes, @langfuse/core LangfuseOtelSpanAttributes)
 // and Langfuse's OTLP ingest reads them. User and session are the OTel user.id / session.id
-// (v4) or langfuse.user.id / langfuse.session.id (older SDKs), read in map_trace.go.
+// (v4, read as openInference's) or langfuse.user.id / langfuse.session.id (older SDKs); the
+// langfuse_user_id / langfuse_session_id / conversation_id an app puts in trace or
+// observation metadata are langfuseMetadata.
+var langfuse = &dialect{
+	name:     "langfuse",
+	detect:   []string{sc.LangfusePrefix},
+	spanType: langfuseType,
+	request:  (*spanCtx).langfuseInput,
+	output:   (*spanCtx).langfuseOutput,
+	valueKeys: valueKeys{input: []string{sc.LangfuseObservationInput}, toolInput: []string{sc.LangfuseObservationInput},
+		output: []string{sc.LangfuseObservationOutput}, toolOutput: []string{sc.LangfuseObservationOutput}},
+	content:      []string{sc.LangfuseObservationInput, sc.LangfuseObservationOutput},
+	contentShown: langfuseTraceIO,
+	usage:        langfuseUsage,
+	modelKeys:    modelNames{name: []string{sc.LangfuseObservationModelName}},
+	failure:      langfuseFailed,
+	ids: idKeys{user: []string{sc.LangfuseUserID}, session: []string{sc.LangfuseSessionID},
+		tags: []string{sc.LangfuseTraceTags, sc.LangfuseTags}},
+	jsonKeys: []string{sc.LangfuseObservationMetadata, sc.LangfuseTraceMetadata, sc.LangfuseMetadata},
+}
+
+// langfuseMetadata is the trace-wide ids an app puts in Langfuse trace or observation
+// metadata (langfuse.{trace,observation}.metadata.langfuse_user_id, …), which Langfuse's
+// ingest reads as the trace's user and session.
+var langfuseMetadata = &dialect{
+	name: "langfuse metadata ids",
+	ids: idKeys{
+		conversation: []string{sc.LangfuseTraceConversationID},
+		user:         []string{sc.LangfuseObservationUserID, sc.LangfuseTraceUserID},
+		session:      []string{sc.LangfuseObservationSessionID, sc.LangfuseTraceSessionID},
+	},
+}
 
 // langfuseType reads langfuse.observation.type; a span of Langfuse's generic type "span" is
 // custom with no kind. A span without the key falls through (the SDK deletes it on

@@ -1,75 +1,26 @@
 package mapping
 
 import (
-	"strings"
-
 	"github.com/llmtrace/llmtrace/internal/jsonesc"
 	"github.com/llmtrace/llmtrace/platform"
 	sc "github.com/llmtrace/llmtrace/semconv"
 )
 
-// Content keys: mapped into input / output (or dropped by OmitContent), never copied into
-// metadata — the alternative representations of one span's content are not duplicated.
-var contentKeys = []string{
-	sc.GenAIInputMessages, sc.GenAIOutputMessages, sc.GenAISystemInstructions, sc.GenAIToolDefinitions,
-	sc.GenAIToolCallArgs, sc.GenAIToolCallResult, sc.GenAIPrompt, sc.GenAICompletion,
-	sc.GenAIRetrievalQueryText, sc.GenAIRetrievalDocuments,
-	sc.OIInputValue, sc.OIOutputValue, sc.OIInputMimeType, sc.OIOutputMimeType,
-	sc.TLEntityInput, sc.TLEntityOutput,
-	sc.AIPrompt, sc.AIPromptMessages, sc.AIPromptTools, sc.AIResponseText, sc.AIResponseToolCalls,
-	sc.AIResponseObject, sc.AIResultText, sc.AIResultToolCalls, sc.AIResultObject,
-	sc.AIToolCallArgs, sc.AIToolCallResult, sc.AIValue, sc.AIValues, sc.AIEmbedding, sc.AIEmbeddings,
-	sc.LangfuseObservationInput, sc.LangfuseObservationOutput, sc.MLflowSpanInputs, sc.MLflowSpanOutputs,
-	sc.PydanticToolArguments, sc.PydanticToolResponse, "final_result", "input", "output",
-	sc.PydanticEvents, sc.PydanticAllMessagesEvents, sc.PydanticAllMessages,
-	sc.OpenAIV2RequestMessages, sc.OpenAIV2ResponseContent, sc.GenkitInput, sc.GenkitOutput,
-}
+// The event's input and output, from the rules and keys of the dialects in the order of the
+// precedence table (precedence.go): a model call's request (requestRules, else inputRules
+// with toolsRules) and answer (outputRules, finishSteps); any span's plain values
+// (valueDecode*Rules, the value keys, valueEvent*Rules).
 
-// inputRules read the messages and tool definitions a dialect keeps in one structured
-// value; the first that knows the span decides, before the other dialects' keys.
-var inputRules = [...]func(c *spanCtx) (msgs []nmsg, tools *jv, ok bool){
-	(*spanCtx).genkitInput,   // ModelRequest.messages, .tools in genkit:input
-	(*spanCtx).langfuseInput, // {messages, tools} or messages in langfuse.observation.input
-}
-
-// outputRules read a model's answer a dialect keeps in one structured value.
-var outputRules = [...]func(c *spanCtx) (*nmsg, bool){
-	(*spanCtx).genkitOutput,   // ModelResponse.message, .finishReason in genkit:output
-	(*spanCtx).langfuseOutput, // an assistant message or text in langfuse.observation.output
-}
-
-// valueInputRules and valueOutputRules read the plain input and output values (tools,
-// flows, any span without messages) a dialect encodes or wraps its own way; nil when the
-// span has none, and the value keys decide.
-var (
-	valueInputRules = [...]func(c *spanCtx) *jv{
-		(*spanCtx).genkitValueInput, // genkit:input, JSON of any type
-	}
-	valueOutputRules = [...]func(c *spanCtx) *jv{
-		(*spanCtx).genkitValueOutput, // genkit:output, JSON of any type; tool.v2 {"output": …} unwrapped
-	}
-)
-
-var contentPrefixes = []string{
-	sc.OILLMInputMessages, sc.OILLMOutputMessages, sc.OILLMPrompts, sc.OILLMChoices, sc.OILLMTools,
-	sc.OIEmbeddings, sc.OIRetrievalDocs, sc.TLRequestFunctions, sc.TLLegacyCompletions,
-}
-
-// Flattened Traceloop prompt/completion keys share the gen_ai.prompt. root with the official
-// gen_ai.prompt.name, so only indexed keys (gen_ai.prompt.{i}.…) are content.
+// isIndexedContent reports a flattened content key under a prefix other keys share
+// (indexedContentPrefixes: Traceloop's gen_ai.prompt.{i}.… beside the official
+// gen_ai.prompt.name): only indexed keys are content.
 func isIndexedContent(key string) bool {
-	for _, p := range [...]string{sc.TLPromptPrefix, sc.TLCompletionPrefix} {
+	for _, p := range indexedContentPrefixes {
 		if len(key) > len(p) && key[:len(p)] == p && key[len(p)] >= '0' && key[len(p)] <= '9' {
 			return true
 		}
 	}
 	return false
-}
-
-// Deprecated per-message span events and their roles.
-var messageEvents = map[string]string{
-	sc.EventSystemMessage: "system", sc.EventUserMessage: "user",
-	sc.EventAssistantMessage: "assistant", sc.EventToolMessage: "tool",
 }
 
 // eventAttrsJV returns an event's attributes as a JSON object (strings parsed leniently).
@@ -120,236 +71,73 @@ func (c *spanCtx) event(name string) *spanEvent {
 	return nil
 }
 
-// detailsAttr returns key of the first gen_ai.client.inference.operation.details span
-// event that carries it, with that event's attributes, marking the event used; nils when
-// none does. A span may carry several such events: Strands Agents adds one with
-// gen_ai.input.messages when the span starts and another with gen_ai.output.messages when it
-// ends (strands-agents/sdk-python telemetry/tracer.py, gen_ai_latest_experimental).
-func (c *spanCtx) detailsAttr(key string) (*jv, *jv) {
-	for i := range c.events {
-		if c.events[i].name != sc.EventInferenceDetails {
-			continue
-		}
-		o := eventAttrsJV(c.events[i].attrs)
-		if j := o.get(key); j != nil {
-			c.usedEvents[i] = true
-			return j, &o
-		}
-	}
-	return nil, nil
-}
-
-// eventList reports whether v is a Pydantic AI v1 event list: an array of objects each
-// naming its event in "event.name".
-func eventList(v *jv) bool {
-	if v == nil || v.k != 'a' || len(v.vals) == 0 {
-		return false
-	}
-	for i := range v.vals {
-		if v.vals[i].k != 'o' || v.vals[i].get(sc.EventNameKey) == nil {
-			return false
-		}
-	}
-	return true
-}
-
-// eventListMessages returns the messages of a Pydantic AI v1 event list (the `events` or
-// `all_messages_events` attribute: each entry is a deprecated gen_ai event's body merged
-// with its attributes, pydantic_ai models/instrumented.py event_to_dict): the
-// gen_ai.{system,user,assistant,tool}.message entries as messages (role from the event name
-// when the body has none), and the gen_ai.choice entry's message separately.
-func eventListMessages(v *jv) (msgs []nmsg, choice *nmsg) {
-	for i := range v.vals {
-		e := &v.vals[i]
-		name := e.get(sc.EventNameKey).str()
-		if name == sc.EventChoice {
-			m := nmsg{role: "assistant"}
-			if msg := e.get("message"); msg != nil && msg.k == 'o' {
-				m = normMessage(msg)
-				if m.role == "" {
-					m.role = "assistant"
-				}
-			} else {
-				m.addContent(msg)
-			}
-			if m.finish == "" {
-				m.finish = firstOf(e, "finish_reason", "finishReason").str()
-			}
-			choice = &m
-			continue
-		}
-		m := normMessage(e)
-		if r, ok := messageEvents[name]; ok && (m.role == "" || name == sc.EventToolMessage) {
-			m.role = r
-		}
-		if m.role == "" {
-			continue
-		}
-		msgs = append(msgs, m)
-	}
-	return msgs, choice
-}
-
-// inputMessages finds the model-call messages of the span, the first dialect that has them.
+// inputMessages finds the model-call messages of the span and the system instructions kept
+// apart from them: those of the first input rule whose keys are on the span (nils when it
+// holds none, or no rule's keys are).
 func (c *spanCtx) inputMessages() ([]nmsg, *jv) {
-	if j := c.attrJV(sc.GenAIInputMessages); j != nil && (j.k == 'a' || j.k == 'o') {
-		return normMessages(j), c.attrJV(sc.GenAISystemInstructions)
-	}
-	if j, o := c.detailsAttr(sc.GenAIInputMessages); j != nil {
-		return normMessages(j), o.get(sc.GenAISystemInstructions)
-	}
-	if c.a.hasIndexed(sc.OILLMInputMessages) {
-		j := c.a.unflatten(sc.OILLMInputMessages)
-		msgs := normMessages(&j)
-		return msgs, c.requestSystem(msgs)
-	}
-	if c.a.hasIndexed(sc.TLPromptPrefix) {
-		j := c.a.unflatten(sc.TLPromptPrefix)
-		return normMessages(&j), nil
-	}
-	if j := c.attrJV(sc.AIPromptMessages); j != nil && j.k == 'a' {
-		return normMessages(j), nil
-	}
-	// Pydantic AI: v2+ agent run spans carry the run's whole history in OTel message form;
-	// v1 model-call and agent run spans carry event lists.
-	if j := c.attrJV(sc.PydanticAllMessages); j != nil && j.k == 'a' {
-		return normMessages(j), c.attrJV(sc.GenAISystemInstructions)
-	}
-	for _, k := range []string{sc.PydanticEvents, sc.PydanticAllMessagesEvents} {
-		if j := c.attrJV(k); eventList(j) {
-			if msgs, _ := eventListMessages(j); len(msgs) > 0 {
-				return msgs, nil
-			}
-		}
-	}
-	if j := c.attrJV(sc.OpenAIV2RequestMessages); isMessageArray(j, false) {
-		return normMessages(j), nil
-	}
-	var msgs []nmsg
-	for i := range c.events {
-		role, ok := messageEvents[c.events[i].name]
-		if !ok {
-			continue
-		}
-		c.usedEvents[i] = true
-		o := eventAttrsJV(c.events[i].attrs)
-		m := normMessage(&o)
-		if m.role == "" {
-			m.role = role
-		}
-		msgs = append(msgs, m)
-	}
-	if len(msgs) > 0 {
-		return msgs, nil
-	}
-	// v1.26: the gen_ai.content.prompt event's gen_ai.prompt (or the same as a span
-	// attribute), JSON of the messages.
-	if j, i := c.eventAttr(sc.EventContentPrompt, sc.GenAIPrompt); isMessageArray(j, false) {
-		c.usedEvents[i] = true
-		return normMessages(j), nil
-	}
-	if j := c.attrJV(sc.GenAIPrompt); isMessageArray(j, false) {
-		return normMessages(j), nil
-	}
-	// llm.prompts.{i}: OpenInference's prompt.text (completions API, a user turn) or the
-	// oldest OpenLLMetry role / content (a message).
-	if c.a.hasIndexed(sc.OILLMPrompts) {
-		j := c.a.unflatten(sc.OILLMPrompts)
-		for i := range j.vals {
-			e := &j.vals[i]
-			if t := e.get("prompt").get("text"); t != nil {
-				msgs = append(msgs, nmsg{role: "user", text: t.str(), hasText: true})
-			} else if e.get("role") != nil || e.get("content") != nil {
-				msgs = append(msgs, normMessage(e))
-			}
-		}
-		return msgs, nil
-	}
-	// OpenInference model calls that do not flatten their request (the OpenAI Agents SDK
-	// processor for some versions): input.value is the Responses API input items.
-	if c.typ == platform.TypeLLM && c.a.str(sc.OIInputMimeType) != "text/plain" {
-		if j := c.attrJV(sc.OIInputValue); j != nil && j.k == 'a' {
-			if msgs, ok := responsesItems(j); ok {
-				return msgs, nil
-			}
+	for _, rule := range inputRules {
+		if msgs, sys, ok := rule(c); ok {
+			return msgs, sys
 		}
 	}
 	return nil, nil
 }
 
-// requestSystem returns the top-level "system" of input.value when that is a JSON request
-// body (Anthropic Messages API: a string or an array of text blocks, which OpenInference's
-// Anthropic instrumentor does not flatten into llm.input_messages), unless msgs already
-// hold a system message; nil otherwise.
-func (c *spanCtx) requestSystem(msgs []nmsg) *jv {
-	for i := range msgs {
-		if msgs[i].role == "system" {
-			return nil
+// toolDefinitions finds the tools offered to the model: those of the first tools rule that
+// finds some.
+func (c *spanCtx) toolDefinitions() *jv {
+	for _, rule := range toolsRules {
+		if t := rule(c); t != nil {
+			return t
 		}
-	}
-	v, ok := c.a.get(sc.OIInputValue)
-	if !ok || v.Kind() != ValueStr || c.a.str(sc.OIInputMimeType) == "text/plain" {
-		return nil
-	}
-	s := v.Str()
-	if !strings.Contains(s, `"system"`) || !looksLikeJSON(s) {
-		return nil
-	}
-	body, ok := parseJSON(s)
-	if !ok || body.k != 'o' {
-		return nil
-	}
-	if sys := body.get("system"); sys != nil && (sys.k == 's' || sys.k == 'a') {
-		return sys
 	}
 	return nil
 }
 
-// toolDefinitions finds the tools offered to the model.
-func (c *spanCtx) toolDefinitions() *jv {
-	if j := c.attrJV(sc.GenAIToolDefinitions); j != nil {
-		return j
-	}
-	if v, ok := c.a.get(sc.AIPromptTools); ok {
-		j := valueJV(v, true, 0)
-		for i := range j.vals { // string[] of JSON
-			j.vals[i] = parsedArgs(&j.vals[i])
+// outputMessages finds the model's answer: that of the first output rule whose keys are on
+// the span; nil when none.
+func (c *spanCtx) outputMessages() *nmsg {
+	for _, rule := range outputRules {
+		if m, ok := rule(c); ok {
+			return m
 		}
-		return &j
 	}
-	if c.a.hasIndexed(sc.OILLMTools) {
-		j := c.a.unflatten(sc.OILLMTools)
-		for i := range j.vals {
-			if s := j.vals[i].get("tool"); s != nil {
-				if js := s.get("json_schema"); js != nil {
-					j.vals[i] = *js
-				}
+	return nil
+}
+
+// pickOutput returns the answer among a dialect's output messages: the first, with the tool
+// calls of the others (several choices); nil when there is none.
+func pickOutput(msgs []nmsg) *nmsg {
+	if len(msgs) == 0 {
+		return nil
+	}
+	out := msgs[0]
+	for i := 1; i < len(msgs); i++ {
+		out.toolCalls = append(out.toolCalls, msgs[i].toolCalls...)
+	}
+	return &out
+}
+
+// finishReason is the finish reason of the first finish-reason rule whose key is on the
+// span, or the first plain-string finish-reason key present (consumed).
+func (c *spanCtx) finishReason() *jv {
+	for i := range finishSteps {
+		st := &finishSteps[i]
+		if st.rule != nil {
+			if fr, ok := st.rule(c); ok {
+				return fr
+			}
+			continue
+		}
+		for _, k := range st.keys {
+			if s := c.a.str(k); s != "" {
+				c.a.use(k)
+				return &jv{k: 's', s: s}
 			}
 		}
-		return &j
-	}
-	if c.a.hasIndexed(sc.TLRequestFunctions) {
-		j := c.a.unflatten(sc.TLRequestFunctions)
-		return &j
 	}
 	return nil
 }
-
-// Plain input / output value keys in priority order, for model and other spans and for tool
-// spans.
-var (
-	valueInputKeys = []string{sc.LangfuseObservationInput, sc.GenAIInputMessages, sc.AIPromptMessages, sc.OIInputValue, sc.TLEntityInput, sc.AIPrompt,
-		sc.GenAIToolCallArgs, sc.AIToolCallArgs, sc.GenAIRetrievalQueryText, sc.AIValue, sc.AIValues,
-		sc.PydanticToolArguments, sc.MLflowSpanInputs, sc.GenkitInput, "input"}
-	toolInputKeys = []string{sc.GenAIToolCallArgs, sc.AIToolCallArgs, sc.OIInputValue, sc.TLEntityInput,
-		sc.PydanticToolArguments, sc.LangfuseObservationInput, sc.MLflowSpanInputs, sc.GenkitInput, "input"}
-	valueOutputKeys = []string{sc.LangfuseObservationOutput, sc.GenAIOutputMessages, sc.OIOutputValue, sc.TLEntityOutput,
-		sc.GenAIToolCallResult, sc.AIToolCallResult, sc.AIResponseObject, sc.AIResultObject,
-		sc.GenAIRetrievalDocuments, sc.AIEmbedding, sc.AIEmbeddings, sc.PydanticToolResponse, "final_result",
-		sc.MLflowSpanOutputs, sc.GenkitOutput, "output"}
-	toolOutputKeys = []string{sc.GenAIToolCallResult, sc.AIToolCallResult, sc.OIOutputValue, sc.TLEntityOutput,
-		sc.PydanticToolResponse, sc.LangfuseObservationOutput, sc.MLflowSpanOutputs, sc.GenkitOutput, "output"}
-)
 
 // appendValueInput appends the first plain input value of the span's dialect, as
 // appendJV(valueInput(tool)) would, streaming the attribute values; ok is false when there
@@ -403,7 +191,9 @@ func (c *spanCtx) appendAttrJSON(dst []byte, v Value) []byte {
 	return appendJV(dst, &j)
 }
 
-// valueInput is the first plain input value of the span's dialect.
+// valueInput is the first plain input value of the span's dialect: the first value key
+// present (toolInputKeys on tool spans, valueInputKeys on others), else the first value
+// found in the span's events.
 func (c *spanCtx) valueInput(tool bool) *jv {
 	keys := valueInputKeys
 	if tool {
@@ -414,68 +204,15 @@ func (c *spanCtx) valueInput(tool bool) *jv {
 			return j
 		}
 	}
-	if ev := c.event(sc.EventContentPrompt); ev != nil {
-		o := eventAttrsJV(ev.attrs)
-		if p := o.get(sc.GenAIPrompt); p != nil {
-			return p
-		}
-	}
-	if j := c.attrJV(sc.GenAIPrompt); j != nil || !tool {
-		return j
-	}
-	return c.toolEventInput()
-}
-
-// toolEventInput is a tool span's arguments carried in span events (Strands Agents
-// execute_tool spans, strands-agents/sdk-python telemetry/tracer.py start_tool_call_span):
-// the tool_call part of the inference-details event's gen_ai.input.messages
-// (gen_ai_latest_experimental), else the content of the gen_ai.tool.message event.
-func (c *spanCtx) toolEventInput() *jv {
-	if j, _ := c.detailsAttr(sc.GenAIInputMessages); j != nil {
-		for _, m := range normMessages(j) {
-			if len(m.toolCalls) == 1 {
-				a := m.toolCalls[0].args
-				return &a
-			}
-		}
-		return j
-	}
-	for i := range c.events {
-		if c.events[i].name == sc.EventToolMessage {
-			c.usedEvents[i] = true
-			o := eventAttrsJV(c.events[i].attrs)
-			return o.get("content")
+	for _, rule := range valueEventInputRules {
+		if j := rule(c, tool); j != nil {
+			return j
 		}
 	}
 	return nil
 }
 
-// toolEventOutput is a tool span's result carried in span events (Strands Agents
-// end_tool_call_span): the tool_call_response part of the inference-details event's
-// gen_ai.output.messages, else the message of the gen_ai.choice event.
-func (c *spanCtx) toolEventOutput() *jv {
-	if j, _ := c.detailsAttr(sc.GenAIOutputMessages); j != nil {
-		for _, m := range normMessages(j) {
-			if m.content != nil {
-				return m.content
-			}
-			if m.hasText {
-				j := parsedArgs(&jv{k: 's', s: m.text})
-				return &j
-			}
-		}
-		return j
-	}
-	if ev := c.event(sc.EventChoice); ev != nil {
-		o := eventAttrsJV(ev.attrs)
-		if r := converseResult(o.get("message")); r != nil {
-			j := parsedArgs(r) // a text result that is JSON, as tool results elsewhere
-			return &j
-		}
-	}
-	return nil
-}
-
+// valueOutput is valueInput's twin for the output.
 func (c *spanCtx) valueOutput(tool bool) *jv {
 	keys := valueOutputKeys
 	if tool {
@@ -486,145 +223,9 @@ func (c *spanCtx) valueOutput(tool bool) *jv {
 			return j
 		}
 	}
-	if ev := c.event(sc.EventContentCompletion); ev != nil {
-		o := eventAttrsJV(ev.attrs)
-		if p := o.get(sc.GenAICompletion); p != nil {
-			return p
-		}
-	}
-	if j := c.attrJV(sc.GenAICompletion); j != nil || !tool {
-		return j
-	}
-	return c.toolEventOutput()
-}
-
-// outputMessages finds the model's answer: the first assistant message of the first dialect
-// that has one.
-func (c *spanCtx) outputMessages() (*nmsg, bool) {
-	pick := func(msgs []nmsg) (*nmsg, bool) {
-		if len(msgs) == 0 {
-			return nil, false
-		}
-		out := msgs[0]
-		for i := 1; i < len(msgs); i++ { // several choices: gather their tool calls
-			out.toolCalls = append(out.toolCalls, msgs[i].toolCalls...)
-		}
-		return &out, true
-	}
-	for _, rule := range outputRules {
-		if m, ok := rule(c); ok {
-			return m, true
-		}
-	}
-	if j := c.attrJV(sc.GenAIOutputMessages); j != nil && (j.k == 'a' || j.k == 'o') {
-		return pick(normMessages(j))
-	}
-	if j, _ := c.detailsAttr(sc.GenAIOutputMessages); j != nil {
-		return pick(normMessages(j))
-	}
-	if j := c.attrJV(sc.PydanticEvents); eventList(j) {
-		if _, choice := eventListMessages(j); choice != nil {
-			return choice, true
-		}
-	}
-	if c.a.hasIndexed(sc.OILLMOutputMessages) {
-		j := c.a.unflatten(sc.OILLMOutputMessages)
-		return pick(normMessages(&j))
-	}
-	if c.a.hasIndexed(sc.TLCompletionPrefix) {
-		j := c.a.unflatten(sc.TLCompletionPrefix)
-		return pick(normMessages(&j))
-	}
-	if c.a.hasIndexed(sc.TLLegacyCompletions) {
-		j := c.a.unflatten(sc.TLLegacyCompletions)
-		return pick(normMessages(&j))
-	}
-	text, tcs := c.a.str(sc.AIResponseText), c.attrJV(sc.AIResponseToolCalls)
-	if text == "" && tcs == nil {
-		text, tcs = c.a.str(sc.AIResultText), c.attrJV(sc.AIResultToolCalls)
-	}
-	if text != "" || tcs != nil {
-		m := nmsg{role: "assistant"}
-		if text != "" {
-			m.addText(text)
-		}
-		if tcs != nil && tcs.k == 'a' {
-			for i := range tcs.vals {
-				m.toolCalls = append(m.toolCalls, normToolCall(&tcs.vals[i]))
-			}
-		}
-		return &m, true
-	}
-	if ev := c.event(sc.EventChoice); ev != nil {
-		o := eventAttrsJV(ev.attrs)
-		var m nmsg
-		if msg := o.get("message"); msg != nil && msg.k == 'o' {
-			m = normMessage(msg)
-		} else {
-			// Strands Agents: the answer's content blocks (JSON) or its text.
-			m = nmsg{role: "assistant"}
-			m.addContent(msg)
-		}
-		if m.finish == "" {
-			m.finish = o.get("finish_reason").str()
-		}
-		return &m, true
-	}
-	if c.a.hasIndexed(sc.OILLMChoices) {
-		j := c.a.unflatten(sc.OILLMChoices)
-		m := nmsg{role: "assistant"}
-		for i := range j.vals {
-			if t := j.vals[i].get("completion").get("text"); t != nil {
-				m.addText(t.str())
-			}
-		}
-		return &m, m.hasText
-	}
-	// v1.26: the gen_ai.content.completion event's gen_ai.completion — JSON of the messages
-	// or choices, or the answer's text — or the same messages as a span attribute.
-	if j, i := c.eventAttr(sc.EventContentCompletion, sc.GenAICompletion); j != nil {
-		switch {
-		case j.k == 's':
-			c.usedEvents[i] = true
-			m := nmsg{role: "assistant"}
-			m.addText(j.s)
-			return &m, true
-		case isMessageArray(j, true) || isMessageArray(&jv{k: 'a', vals: []jv{*j}}, true):
-			c.usedEvents[i] = true
-			return pick(normChoices(j))
-		}
-	}
-	if j := c.attrJV(sc.GenAICompletion); isMessageArray(j, true) {
-		return pick(normChoices(j))
-	}
-	if s := c.a.str(sc.OpenAIV2ResponseContent); s != "" {
-		m := nmsg{role: "assistant"}
-		m.addText(s)
-		return &m, true
-	}
-	return nil, false
-}
-
-// finishReason is the first finish reason any dialect reports.
-func (c *spanCtx) finishReason() *jv {
-	if v, ok := c.a.get(sc.GenAIResponseFinishReason); ok {
-		if l := v.List(); v.Kind() == ValueList && l != nil && l.Len() == 1 {
-			j := valueJV(l.At(0), true, 1)
-			return &j
-		}
-		j := valueJV(v, true, 0)
-		if j.k == 'a' && len(j.vals) == 1 {
-			return &j.vals[0]
-		}
-		if j.k == 'a' && len(j.vals) == 0 {
-			return nil
-		}
-		return &j
-	}
-	for _, k := range []string{sc.OILLMFinishReason, sc.AIResponseFinish, sc.AIFinishReasonOld, sc.TLFinishReason, sc.GenAIFinishReasonOld} {
-		if s := c.a.str(k); s != "" {
-			c.a.use(k)
-			return &jv{k: 's', s: s}
+	for _, rule := range valueEventOutputRules {
+		if j := rule(c, tool); j != nil {
+			return j
 		}
 	}
 	return nil
@@ -641,7 +242,7 @@ func (c *spanCtx) buildInput() []byte {
 			c.buf = buf
 			return c.keep(buf)
 		}
-		for _, rule := range inputRules {
+		for _, rule := range requestRules {
 			if msgs, tools, ok := rule(c); ok {
 				buf := append(c.buf[:0], `{"messages":[`...)
 				for i := range msgs {
@@ -682,7 +283,7 @@ func (c *spanCtx) buildInput() []byte {
 			return c.keep(buf)
 		}
 	}
-	for _, rule := range valueInputRules {
+	for _, rule := range valueDecodeInputRules {
 		if j := rule(c); j != nil {
 			buf := appendJV(c.buf[:0], j)
 			c.buf = buf
@@ -707,7 +308,7 @@ func (c *spanCtx) buildOutput() []byte {
 	fr := c.finishReason()
 	var m *nmsg
 	if !tool {
-		m, _ = c.outputMessages()
+		m = c.outputMessages()
 	}
 	if m != nil && m.finish != "" {
 		fr = &jv{k: 's', s: m.finish}
@@ -716,7 +317,7 @@ func (c *spanCtx) buildOutput() []byte {
 		m = nil // finish reasons only
 	}
 	if m == nil && !c.opts.OmitContent {
-		for _, rule := range valueOutputRules {
+		for _, rule := range valueDecodeOutputRules {
 			if j := rule(c); j != nil {
 				buf := appendJV(c.buf[:0], j)
 				c.buf = buf

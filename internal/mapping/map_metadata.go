@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/llmtrace/llmtrace/internal/jsonesc"
-	sc "github.com/llmtrace/llmtrace/semconv"
 )
 
 // Metadata bounds: one value at most maxMetaValueBytes serialized (strings are cut, structured
@@ -22,14 +21,6 @@ const (
 	maxMetaKeys       = 512
 	maxMetaEvents     = 64
 )
-
-// jsonStringKeys are attributes whose string value is JSON by their dialect's definition; in
-// metadata they become objects when they parse (and stay strings when they don't).
-var jsonStringKeys = map[string]bool{
-	sc.OIMetadata: true, sc.OILLMInvocationParams: true, sc.OIEmbeddingParams: true,
-	sc.AIResponseProviderMD: true, sc.AIPromptToolChoice: true, sc.OIToolParameters: true,
-	sc.LangfuseObservationMetadata: true, sc.LangfuseTraceMetadata: true, sc.LangfuseMetadata: true,
-}
 
 type metadata struct {
 	m       map[string]any

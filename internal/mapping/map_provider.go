@@ -6,17 +6,6 @@ import (
 	sc "github.com/llmtrace/llmtrace/semconv"
 )
 
-// modelKeys in priority order: response model over request model (README.md "How spans map onto platform events").
-var modelKeys = []string{sc.GenAIResponseModel, sc.OILLMResponseModelName, sc.AIResponseModel,
-	sc.TLResponseModel, sc.GenAIRequestModel, sc.OILLMRequestModelName, sc.TLRequestModel, sc.AIModelID, sc.OILLMModelName,
-	sc.OIEmbeddingModelName, sc.LangfuseObservationModelName, sc.TLAssocModelName}
-
-// modelRules give the model of a span no model key names, from a dialect's structured
-// values; the first non-empty wins.
-var modelRules = [...]func(p *prepared) string{
-	genkitModel, // ModelResponse.custom.model, else genkit:name without its plugin
-}
-
 // modelName is the span's model as the event names it (readModel, then modelRules),
 // without consuming any key.
 func (p *prepared) modelName() string {
@@ -30,16 +19,6 @@ func (p *prepared) modelName() string {
 	}
 	return ""
 }
-
-// providerRules give the provider of a span no provider key names, from a dialect's own
-// keys, before server.address and the model family.
-var providerRules = [...]func(a *spanAttrs) string{
-	genkitProvider, // the plugin prefix of a model action's genkit:name
-}
-
-// providerKeys in priority order.
-var providerKeys = []string{sc.GenAIProviderName, sc.GenAISystem, sc.OILLMProvider, sc.OILLMSystem,
-	sc.AIModelProvider, sc.TLVendor, sc.TLAssocProvider}
 
 // providerAliases maps deprecated gen_ai.system values, OpenInference llm.provider /
 // llm.system values and AI SDK provider ids (before the first '.') onto gen_ai.provider.name.
@@ -63,12 +42,6 @@ var providerAliases = map[string]string{
 	// LangChain ls_provider values (semconv.LangChainLSProvider).
 	"google_vertexai": sc.ProviderGCPVertexAI, "amazon_bedrock": sc.ProviderAWSBedrock,
 }
-
-// frameworkSystems are gen_ai.system / gen_ai.provider.name values that name the
-// instrumenting framework rather than the model provider (Strands Agents sets
-// "strands-agents" on every span, strands-agents/sdk-python telemetry/tracer.py
-// _get_common_attributes); the provider is then inferred like a missing one.
-var frameworkSystems = map[string]bool{sc.StrandsSystem: true}
 
 // knownProviders are the gen_ai.provider.name values kept as they are.
 var knownProviders = map[string]bool{
@@ -141,9 +114,11 @@ func providerFromHost(host string) string {
 	return ""
 }
 
-// readProvider returns the normalised provider and consumes its keys. A framework name
-// (frameworkSystems) is skipped; a model call whose keys name no provider gets the one
-// inferProvider finds (from model, else the span's model keys), with inferred true.
+// readProvider returns the normalised provider and consumes its keys (providerKeys, then
+// providerRules; precedence.go). A framework name (frameworkSystems: the dialects'
+// frameworkNames) is skipped and kept in metadata; a model call whose keys name no provider
+// gets the one inferProvider finds (from model, else the span's model keys), with inferred
+// true.
 func readProvider(a *spanAttrs, llm bool, model string) (provider string, inferred bool) {
 	p := ""
 	for _, k := range providerKeys {

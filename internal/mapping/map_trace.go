@@ -14,32 +14,10 @@ import (
 )
 
 // Trace-wide values: thread (conversation), user and session are the same on every event of
-// a trace, taken from whichever span carries them; the first key of each list wins, then
+// a trace, taken from whichever span carries them; the first key of each list
+// (conversationKeys, userKeys, sessionKeys, built from the precedence table, precedence.go)
+// wins, then the keys inside OpenInference's metadata object, then the dialects' rules, then
 // (same key on several spans) the root span, then the lowest span ID — never input order.
-var (
-	conversationKeys = []string{sc.GenAIConversationID,
-		sc.AIMetadataPrefix + "conversationId", sc.AIRuntimeCtxPrefix + "conversationId", sc.AIContextPrefix + "conversationId",
-		sc.AIMetadataPrefix + "threadId", sc.AIRuntimeCtxPrefix + "threadId", sc.AIContextPrefix + "threadId",
-		sc.TLAssocConvID, sc.TLAssocThreadID, sc.TLAssocChatID,
-		sc.LangfuseTraceConversationID}
-	userKeys = []string{sc.LangfuseUserID, sc.UserID,
-		sc.LangfuseObservationUserID, sc.LangfuseTraceUserID,
-		sc.AIMetadataPrefix + "userId", sc.AIRuntimeCtxPrefix + "userId", sc.AIContextPrefix + "userId",
-		sc.TLAssocUserID, sc.EnduserID, sc.TLUser, sc.GenAIUser}
-	sessionKeys = []string{sc.LangfuseSessionID, sc.SessionID,
-		sc.LangfuseObservationSessionID, sc.LangfuseTraceSessionID,
-		sc.AIMetadataPrefix + "sessionId", sc.AIRuntimeCtxPrefix + "sessionId", sc.AIContextPrefix + "sessionId",
-		sc.TLAssocSessionID, sc.GenkitSessionID, sc.GenkitAgentSessionID}
-	// conversationRules read a conversation a dialect spells in more than one key, after
-	// conversationKeys and OpenInference's metadata.
-	conversationRules = [...]func(a *spanAttrs) string{
-		genkitConversation, // genkit:sessionId (+ genkit:threadName), genkit:metadata:agent:sessionId
-	}
-	// Keys read inside OpenInference's `metadata` JSON object, after the direct keys.
-	oiConversationKeys = []string{"conversation_id", "conversationId", "thread_id", "threadId"}
-	oiUserKeys         = []string{"user_id", "userId"}
-	oiSessionKeys      = []string{"session_id", "sessionId"}
-)
 
 // idVal is one candidate trace-wide value and its rank (lower wins).
 type idVal struct {
@@ -375,30 +353,30 @@ func readIDs(p *prepared) {
 			p.oiMeta = &j
 		}
 	}
-	p.ids.conv = pickID(a, conversationKeys, oiConversationKeys, p.oiMeta)
+	p.ids.conv = pickID(a, conversationKeys, metaConversationKeys, p.oiMeta)
 	for i, rule := range conversationRules {
 		if p.ids.conv.v != "" {
 			break
 		}
 		if s := rule(a); s != "" {
-			p.ids.conv = idVal{v: s, prio: len(conversationKeys) + len(oiConversationKeys) + i}
+			p.ids.conv = idVal{v: s, prio: len(conversationKeys) + len(metaConversationKeys) + i}
 		}
 	}
-	p.ids.user = pickID(a, userKeys, oiUserKeys, p.oiMeta)
-	p.ids.session = pickID(a, sessionKeys, oiSessionKeys, p.oiMeta)
+	p.ids.user = pickID(a, userKeys, metaUserKeys, p.oiMeta)
+	p.ids.session = pickID(a, sessionKeys, metaSessionKeys, p.oiMeta)
 	fallbackIDs(p)
 	for _, v := range []*idVal{&p.ids.conv, &p.ids.user, &p.ids.session} {
 		v.root, v.span = p.root, p.span
 	}
 }
 
-// readTags collects the span's tags: tag.tags (OpenInference), ai.telemetry.metadata.tags,
-// langfuse.trace.tags, langfuse.tags; an array, a JSON-array string, comma-separated text or
+// readTags collects the span's tags from tagKeys (precedence.go: tag.tags of OpenInference,
+// ai.telemetry.metadata.tags, langfuse.trace.tags, langfuse.tags); an array, a JSON-array string, comma-separated text or
 // a single string. They are appended to a copy of dst (dst is never modified), so the
 // trace-wide union (traceIDs.tags) can be passed as dst.
 func readTags(a *spanAttrs, dst []string) []string {
 	dst = dst[:len(dst):len(dst)] // appending copies: dst may be shared
-	for _, k := range []string{sc.OITagTags, sc.AIMetadataPrefix + "tags", sc.LangfuseTraceTags, sc.LangfuseTags} {
+	for _, k := range tagKeys {
 		v, ok := a.get(k)
 		if !ok {
 			continue

@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -9,8 +10,8 @@ import (
 )
 
 // classify decides the platform type and the finer kind (metadata.kind) of a span: the
-// first rule of typeRules that knows the span decides (README.md "How spans map onto
-// platform events"). Classification is by operation, never by context attributes such as
+// first type rule of the precedence table (precedence.spanType, precedence.go) that knows
+// the span decides (README.md "How spans map onto platform events"). Classification is by operation, never by context attributes such as
 // gen_ai.agent.name on a chat span; a span no rule knows is custom with no kind.
 func classify(a *spanAttrs, name, scope string) (typ platform.Type, kind string) {
 	for _, rule := range typeRules {
@@ -21,139 +22,13 @@ func classify(a *spanAttrs, name, scope string) (typ platform.Type, kind string)
 	return platform.TypeCustom, ""
 }
 
-// typeRule is one dialect's reading of a span's type and kind; ok is false when the
-// dialect names no operation it knows on the span.
-type typeRule func(a *spanAttrs, name, scope string) (typ platform.Type, kind string, ok bool)
-
-// typeRules is the cross-dialect precedence for type and kind: the first rule that knows
-// the span decides.
-var typeRules = [...]typeRule{
-	langfuseType,      // langfuse.observation.type
-	genkitType,        // genkit:type, genkit:metadata:subtype
-	openInferenceType, // openinference.span.kind
-	genAIType,         // gen_ai.operation.name
-	vercelAIType,      // ai.operationId (or an ai.* span name in the AI SDK's scope)
-	traceloopType,     // traceloop.span.kind, then llm.request.type
-	toolKeysType,      // gen_ai.tool.name / gen_ai.tool.call.id / ai.toolCall.name
-	agentSpanType,     // Pydantic AI "agent run", "invoke_agent {name}", Strands cycles
-	modelKeysType,     // any model key: a model call
-}
-
-// openInferenceType reads openinference.span.kind, refined where the emitter marks a finer
-// kind without a kind of its own: an OpenAI Agents handoff (TOOL named "handoff to …"
-// without tool.name) is "handoff", a guardrail (CHAIN with guardrail.triggered) "guardrail".
-func openInferenceType(a *spanAttrs, name, scope string) (platform.Type, string, bool) {
-	if k := strings.ToUpper(a.str(sc.OISpanKind)); k != "" {
-		switch k {
-		case sc.OIKindLLM:
-			return platform.TypeLLM, "llm", true
-		case sc.OIKindEmbedding:
-			return platform.TypeLLM, "embedding", true
-		case sc.OIKindTool:
-			if strings.HasPrefix(name, sc.OIHandoffNamePrefix) && !a.has(sc.OIToolName) {
-				return platform.TypeTool, "handoff", true // OpenAI Agents handoff: the model's transfer tool
-			}
-			return platform.TypeTool, "tool", true
-		case sc.OIKindAgent:
-			return platform.TypeCustom, "agent", true
-		case sc.OIKindChain:
-			if a.has(sc.OIGuardrailTriggered) {
-				return platform.TypeCustom, "guardrail", true // OpenAI Agents guardrail span
-			}
-			return platform.TypeCustom, "chain", true
-		case sc.OIKindRetriever:
-			return platform.TypeCustom, "retrieval", true
-		case sc.OIKindReranker:
-			return platform.TypeCustom, "reranker", true
-		case sc.OIKindGuardrail:
-			return platform.TypeCustom, "guardrail", true
-		case sc.OIKindEvaluator:
-			return platform.TypeCustom, "evaluator", true
-		case sc.OIKindPrompt:
-			return platform.TypeCustom, "prompt", true
-		}
-	}
-	return "", "", false
-}
-
-// genAIType reads gen_ai.operation.name; an unknown operation falls through to the other
-// dialects.
-func genAIType(a *spanAttrs, name, scope string) (platform.Type, string, bool) {
-	if op := strings.ToLower(a.str(sc.GenAIOperationName)); op != "" {
-		switch op {
-		case sc.OpChat, sc.OpTextCompletion, sc.OpGenerateContent, sc.OpCompletion, sc.OpGenerate:
-			return platform.TypeLLM, "llm", true
-		case sc.OpEmbeddings:
-			return platform.TypeLLM, "embedding", true
-		case sc.OpExecuteTool:
-			return platform.TypeTool, "tool", true
-		case sc.OpInvokeAgent, sc.OpCreateAgent:
-			return platform.TypeCustom, "agent", true
-		case sc.OpInvokeWorkflow:
-			return platform.TypeCustom, "workflow", true
-		case sc.OpAgentStep, sc.OpExecuteLoop:
-			return platform.TypeCustom, "step", true
-		case sc.OpRetrieval:
-			return platform.TypeCustom, "retrieval", true
-		case sc.OpRerank:
-			return platform.TypeCustom, "reranker", true
-		case sc.OpPlan:
-			return platform.TypeCustom, "plan", true
-		case sc.OpHandoff, sc.OpGuardrail:
-			return platform.TypeCustom, op, true
-		}
-		if strings.Contains(op, sc.OpMemoryPrefix) {
-			return platform.TypeCustom, "memory", true
-		}
-		// An unknown operation falls through to the other dialects.
-	}
-	return "", "", false
-}
-
-// vercelAIType reads the Vercel AI SDK's ai.operationId, or the span name of an ai.* span
-// in the AI SDK's scope.
-func vercelAIType(a *spanAttrs, name, scope string) (platform.Type, string, bool) {
-	opID := a.str(sc.AIOperationID)
-	if opID == "" && scope == sc.AIScope && strings.HasPrefix(name, "ai.") {
-		opID = name
-	}
-	if opID != "" {
-		switch {
-		case strings.HasSuffix(opID, sc.AIOpSuffixGen), strings.HasSuffix(opID, sc.AIOpSuffixStream):
-			return platform.TypeLLM, "llm", true
-		case strings.HasSuffix(opID, sc.AIOpSuffixEmbed):
-			return platform.TypeLLM, "embedding", true
-		case opID == sc.AIOpToolCall:
-			return platform.TypeTool, "tool", true
-		case strings.HasPrefix(opID, "ai."):
-			return platform.TypeCustom, "task", true // outer ai.generateText / streamText / generateObject / embed …
-		}
-	}
-	return "", "", false
-}
-
-// traceloopType reads traceloop.span.kind, then llm.request.type (OpenLLMetry).
-func traceloopType(a *spanAttrs, name, scope string) (platform.Type, string, bool) {
-	if k := strings.ToLower(a.str(sc.TLSpanKind)); k != "" {
-		switch k {
-		case sc.TLKindWorkflow, sc.TLKindTask, sc.TLKindAgent:
-			return platform.TypeCustom, k, true
-		case sc.TLKindTool:
-			return platform.TypeTool, "tool", true
-		}
-	}
-	if rt := strings.ToLower(a.str(sc.TLRequestType)); rt != "" {
-		switch rt {
-		case sc.TLRequestChat, sc.TLRequestCompletion:
-			return platform.TypeLLM, "llm", true
-		case sc.TLRequestEmbedding:
-			return platform.TypeLLM, "embedding", true
-		case sc.TLRequestRerank:
-			return platform.TypeCustom, "reranker", true
-		}
-	}
-	return "", "", false
-}
+// The generic type rules: they read keys of several dialects and are registered in the
+// precedence table (precedence.go) after every dialect's own type rule.
+var (
+	anyToolKeys  = &dialect{name: "tool keys", spanType: toolKeysType}
+	anyAgentSpan = &dialect{name: "agent spans", spanType: agentSpanType}
+	anyModelKey  = &dialect{name: "model keys", spanType: modelKeysType}
+)
 
 // toolKeysType: a span naming a tool or tool call is a tool execution.
 func toolKeysType(a *spanAttrs, name, scope string) (platform.Type, string, bool) {
@@ -216,11 +91,11 @@ func HasGenAISemantics(s SpanView) bool {
 	if found {
 		return true
 	}
-	if name, _ := s.Scope(); name == sc.AIScope {
+	if name, _ := s.Scope(); slices.Contains(genAIScopes, name) {
 		return true
 	}
 	s.Events(func(name string, _ time.Time, _ Map) bool {
-		if strings.HasPrefix(name, "gen_ai.") {
+		if strings.HasPrefix(name, sc.GenAIPrefix) {
 			found = true
 			return false
 		}
@@ -230,7 +105,7 @@ func HasGenAISemantics(s SpanView) bool {
 }
 
 func hasGenAIPrefix(k string) bool {
-	for _, p := range [...]string{"gen_ai.", "llm.", "openinference.", "traceloop.", "ai.", sc.LangfusePrefix, "genkit:", "embedding.", "retrieval.", "tool.", "input.value", "output.value"} {
+	for _, p := range genAIPrefixes {
 		if strings.HasPrefix(k, p) {
 			return true
 		}

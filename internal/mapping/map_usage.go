@@ -3,38 +3,10 @@ package mapping
 import (
 	"math"
 	"strconv"
-	"strings"
 
 	"github.com/llmtrace/llmtrace/platform"
 	sc "github.com/llmtrace/llmtrace/semconv"
 )
-
-// Usage sources per field, first present wins (README.md "How spans map onto platform events"). A span carrying several
-// dialects with the same numbers (gen_ai.* + ai.usage.*, gen_ai.* + llm.token_count.*) is
-// therefore counted once.
-var (
-	promptKeys = []string{sc.GenAIUsageInputTokens, sc.GenAIUsagePromptTokens, sc.OITokenPrompt,
-		sc.AIUsageInputTokens, sc.AIUsagePromptTokens, sc.TLUsagePromptTokens}
-	completionKeys = []string{sc.GenAIUsageOutputTokens, sc.GenAIUsageCompletionTokens, sc.OITokenCompletion,
-		sc.AIUsageOutputTokens, sc.AIUsageCompletionToks, sc.TLUsageCompletionTokens}
-	totalKeys  = []string{sc.GenAIUsageTotalTokens, sc.TLUsageTotalTokens, sc.OITokenTotal, sc.AIUsageTotalTokens}
-	cachedKeys = []string{sc.GenAIUsageCacheReadInputTokens, sc.GenAIUsageCacheReadOld, sc.OITokenCacheRead,
-		sc.GenAIUsageInputDetailsCache, sc.GenAIUsageInputCachedSentry, sc.AIUsageCachedInput, sc.AIUsageCacheRead,
-		sc.TLUsageCacheRead, sc.PydanticCacheRead}
-	cacheCreationKeys = []string{sc.GenAIUsageCacheCreationTokens, sc.GenAIUsageCacheCreationOld,
-		sc.OITokenCacheWrite, sc.AIUsageCacheWrite, sc.StrandsCacheWriteTokens, sc.PydanticCacheWrite}
-	reasoningKeys = []string{sc.GenAIUsageReasoningTokens, sc.GenAIUsageReasoningOld, sc.OITokenReasoning,
-		sc.GenAIUsageReasoningSentry, sc.AIUsageReasoning, sc.AIUsageReasoningDet, sc.OpenAIV2ReasoningDetails,
-		sc.PydanticReasoning}
-	costKeys = []string{sc.OICostTotal, sc.GenAIUsageCost, sc.GenAIUsageTotalCost, sc.PydanticOperationCost}
-)
-
-// usageRules read the usage a dialect keeps inside a structured value, for a span whose
-// usage keys (readUsage) say nothing; the first that finds usage decides.
-var usageRules = [...]func(p *prepared) (spanUsage, bool){
-	genkitUsage,   // the ModelResponse.usage in a model action's genkit:output
-	langfuseUsage, // langfuse.observation.usage_details, cost_details
-}
 
 // spanUsage is what one span reports about its own call.
 type spanUsage struct {
@@ -42,6 +14,16 @@ type spanUsage struct {
 	cacheCreation int64
 	converted     bool // exclusive (Anthropic-style) input counts were made inclusive
 	costSource    any  // metadata.cost_source (a string, boxed once), set by Mapper.price (cost.go)
+}
+
+// hasAny reports whether some key of keys is on the span.
+func (a *spanAttrs) hasAny(keys []string) bool {
+	for _, k := range keys {
+		if a.has(k) {
+			return true
+		}
+	}
+	return false
 }
 
 func (a *spanAttrs) firstInt(keys []string) (int64, bool) {
@@ -77,19 +59,27 @@ func readUsage(a *spanAttrs, provider string) spanUsage {
 	u := &su.u
 	prompt, hasPrompt := a.firstInt(promptKeys)
 	if !hasPrompt {
-		if n, ok := a.firstInt([]string{sc.AIUsageTokens}); ok { // embeddings
+		if n, ok := a.firstInt(embeddingTokenKeys); ok {
 			prompt, hasPrompt = n, true
 		}
 	}
 	completion, hasCompletion := a.firstInt(completionKeys)
 	total, hasTotal := a.firstInt(totalKeys)
 	if !hasTotal {
-		total, hasTotal = a.firstInt([]string{sc.AIUsageTokens})
+		total, hasTotal = a.firstInt(embeddingTokenKeys)
 	}
 	cached, hasCached := a.firstInt(cachedKeys)
 	creation, hasCreation := a.firstInt(cacheCreationKeys)
 	if provider == sc.ProviderAnthropic && (!hasCreation || !hasCached) {
-		aiSDKAnthropicCache(a, &creation, &hasCreation, &cached, &hasCached) // usage_cache.go
+		for _, rule := range anthropicCacheRules {
+			w, hasW, r, hasR := rule(a)
+			if hasW && !hasCreation {
+				creation, hasCreation = w, true
+			}
+			if hasR && !hasCached {
+				cached, hasCached = r, true
+			}
+		}
 	}
 	reasoning, _ := a.firstInt(reasoningKeys)
 	settled := false
@@ -126,10 +116,10 @@ func readUsage(a *spanAttrs, provider string) spanUsage {
 	if !settled && hasPrompt && cached+creation > 0 {
 		exclusive := cached+creation > prompt || hasTotal && hasCompletion && total == prompt+completion+cached+creation
 		if !exclusive && provider == sc.ProviderAnthropic &&
-			(a.has(sc.AIUsagePromptTokens) || a.has(sc.AIUsageInputTokens) || a.has(sc.AIUsageCachedInput)) {
+			a.hasAny(anthropicInputKeys) {
 			exclusive = true
 		}
-		if noCache, ok := a.firstInt([]string{sc.AIUsageNoCacheTokens}); ok {
+		if noCache, ok := a.firstInt(noCacheKeys); ok {
 			exclusive = noCache == prompt
 		}
 		if exclusive {
@@ -158,7 +148,7 @@ func readUsage(a *spanAttrs, provider string) spanUsage {
 			}
 		}
 	}
-	for _, list := range [][]string{promptKeys, completionKeys, totalKeys, cachedKeys, cacheCreationKeys, reasoningKeys, costKeys, {sc.AIUsageTokens}} {
+	for _, list := range [][]string{promptKeys, completionKeys, totalKeys, cachedKeys, cacheCreationKeys, reasoningKeys, costKeys, embeddingTokenKeys} {
 		a.use(list...)
 	}
 	return su
@@ -203,40 +193,14 @@ type anthropicUsage struct {
 
 func (u anthropicUsage) inclusive() int64 { return u.input + u.cacheRead + u.cacheWrite }
 
-// rawAnthropicUsage finds the raw Anthropic usage object a span carries, in order:
-//   - ai.response.providerMetadata (Vercel AI SDK v5–v7, any span of a call made with
-//     @ai-sdk/anthropic): {"anthropic":{"usage":{input_tokens, output_tokens,
-//     cache_read_input_tokens, cache_creation_input_tokens, …}, "cacheCreationInputTokens":…}}
-//     (vercel/ai packages/anthropic/src/anthropic-messages-language-model.ts,
-//     `usage: response.usage as JSONObject`);
-//   - OpenInference output.value when output.mime_type is application/json and the value is
-//     an Anthropic Message ({"type":"message", …, "usage":{…}}): the non-streaming path of
-//     @arizeai/openinference-instrumentation-anthropic sets output.value to
-//     JSON.stringify(result) (Arize-ai/openinference
-//     js/packages/openinference-instrumentation-anthropic/src/instrumentation.ts).
-//
-// It is read only for provider anthropic; ok is false when the span carries none.
+// rawAnthropicUsage finds the raw Anthropic usage object a span carries: that of the first
+// dialect's anthropicUsage rule that finds one (precedence.go: the Vercel AI SDK's provider
+// metadata, then OpenInference's output.value). It is read only for provider anthropic; ok
+// is false when the span carries none.
 func rawAnthropicUsage(a *spanAttrs) (anthropicUsage, bool) {
-	if v, ok := a.get(sc.AIResponseProviderMD); ok {
-		if s := v.Str(); v.Kind() == ValueStr && strings.Contains(s, "input_tokens") {
-			if j, ok := parseJSON(s); ok {
-				if u, ok := anthropicUsageJV(j.get("anthropic").get("usage")); ok {
-					return u, true
-				}
-			}
-		}
-	}
-	if strings.EqualFold(a.str(sc.OIOutputMimeType), sc.MimeJSON) {
-		if v, ok := a.get(sc.OIOutputValue); ok && v.Kind() == ValueStr {
-			s := v.Str()
-			// Cheap checks before parsing a possibly large response body.
-			if strings.Contains(s, `"usage"`) && strings.Contains(s, "input_tokens") {
-				if j, ok := parseJSON(s); ok && j.get("type").str() == "message" {
-					if u, ok := anthropicUsageJV(j.get("usage")); ok {
-						return u, true
-					}
-				}
-			}
+	for _, rule := range anthropicUsageRules {
+		if u, ok := rule(a); ok {
+			return u, true
 		}
 	}
 	return anthropicUsage{}, false

@@ -9,6 +9,7 @@ import (
 	"github.com/llmtrace/llmtrace/internal/jsonesc"
 	"github.com/llmtrace/llmtrace/internal/mapping/prices"
 	"github.com/llmtrace/llmtrace/platform"
+	sc "github.com/llmtrace/llmtrace/semconv"
 )
 
 // MapOptions configure the mapping core.
@@ -342,7 +343,9 @@ func (c *spanCtx) setContent(ev *platform.TraceEvent) (truncated []any) {
 	in := c.buildInput()
 	outb := c.buildOutput()
 	c.a.use(contentKeys...)
-	langfuseTraceIO(c.a)
+	for _, rule := range contentShownRules {
+		rule(c.a)
+	}
 	for _, p := range contentPrefixes {
 		c.a.usePrefix(p)
 	}
@@ -364,19 +367,12 @@ func (c *spanCtx) setContent(ev *platform.TraceEvent) (truncated []any) {
 	return truncated
 }
 
-// failureRules read a dialect's own failure signal, for spans whose OTel status may not say
-// it; a rule returns the error message when the status message is empty.
-var failureRules = [...]func(a *spanAttrs) (failed bool, message string){
-	genkitFailed,   // genkit:state=error, genkit:isFailureSource
-	langfuseFailed, // langfuse.observation.level=ERROR, status_message
-}
-
 // setStatus sets ev.Status from the span status and error.type, and ev.Error for a failed
 // span (from the first exception event where the status says nothing). It returns the
 // indexes of the span's exception events, each of which becomes an error event.
 func (c *spanCtx) setStatus(ev *platform.TraceEvent) (excIdx []int) {
 	code := c.sv.StatusCode()
-	errType := c.a.str("error.type")
+	errType := c.a.str(sc.ErrorType)
 	failed, failMsg := false, ""
 	for _, rule := range failureRules {
 		if failed, failMsg = rule(c.a); failed {
@@ -392,7 +388,7 @@ func (c *spanCtx) setStatus(ev *platform.TraceEvent) (excIdx []int) {
 		ev.Status = platform.StatusUnset
 	}
 	for i := range c.events {
-		if c.events[i].name == "exception" {
+		if c.events[i].name == sc.ExceptionEvent {
 			excIdx = append(excIdx, i)
 			c.usedEvents[i] = true
 		}
@@ -405,17 +401,17 @@ func (c *spanCtx) setStatus(ev *platform.TraceEvent) (excIdx []int) {
 		if len(excIdx) > 0 {
 			x := c.events[excIdx[0]].attrs
 			if e.Type == "" {
-				e.Type = mapStr(x, "exception.type")
+				e.Type = mapStr(x, sc.ExceptionType)
 			}
 			if e.Message == "" {
-				e.Message = mapStr(x, "exception.message")
+				e.Message = mapStr(x, sc.ExceptionMessage)
 			}
 		}
 		if e.Type == "" {
 			e.Type = "error"
 		}
 		ev.Error = e
-		c.a.use("error.type")
+		c.a.use(sc.ErrorType)
 	}
 	return excIdx
 }
@@ -469,7 +465,7 @@ func (c *spanCtx) fillMetadata(md *metadata, ev *platform.TraceEvent, ids *trace
 // errorEvent builds the `error` event of the n-th exception event of the span whose event
 // is parent: a child of it with output {type, message, stacktrace}.
 func (c *spanCtx) errorEvent(parent *platform.TraceEvent, n int, x *spanEvent) platform.TraceEvent {
-	typ, msg, stack := mapStr(x.attrs, "exception.type"), mapStr(x.attrs, "exception.message"), mapStr(x.attrs, "exception.stacktrace")
+	typ, msg, stack := mapStr(x.attrs, sc.ExceptionType), mapStr(x.attrs, sc.ExceptionMessage), mapStr(x.attrs, sc.ExceptionStacktrace)
 	name := "exception"
 	if typ != "" {
 		name += " " + typ
@@ -505,7 +501,7 @@ func (c *spanCtx) errorEvent(parent *platform.TraceEvent, n int, x *spanEvent) p
 	if x.attrs != nil {
 		x.attrs.Range(func(k string, v Value) bool {
 			switch k {
-			case "exception.type", "exception.message", "exception.stacktrace":
+			case sc.ExceptionType, sc.ExceptionMessage, sc.ExceptionStacktrace:
 			default:
 				md.setValue(k, v)
 			}

@@ -57,12 +57,6 @@ type waitingTool struct {
 	callID, toolName string
 }
 
-// toolCallIDKeys name the call a tool span executes; toolNameKeys its tool.
-var (
-	toolCallIDKeys = []string{sc.GenAIToolCallID, sc.AIToolCallID, sc.OIToolCallID}
-	toolNameKeys   = []string{sc.GenAIToolName, sc.OIToolName, sc.AIToolCallName, sc.TLEntityName}
-)
-
 // eventToolCall is a tool call as the mapping writes it into an event (appendToolCalls).
 type eventToolCall struct {
 	ID        string          `json:"id"`
