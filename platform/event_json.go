@@ -2,13 +2,14 @@ package platform
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"math"
 	"reflect"
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/llmtrace/llmtrace/internal/jsonesc"
 )
@@ -262,170 +263,40 @@ func appendStrings(dst []byte, ss []string) []byte {
 }
 
 // appendRawJSON writes already-encoded JSON as encoding/json writes a json.RawMessage
-// without HTML escaping: compacted, and refused when not valid. Valid compact input (what
-// the mapper builds) is copied after one validating pass.
+// without HTML escaping: compacted, strings and numbers as written, and refused when not
+// valid. The check and the compaction are one pass of go-json-experiment's jsontext
+// (rawJSONOptions); BenchmarkRawJSONCheck in event_json_bench_test.go measures it against
+// encoding/json's json.Valid + json.Compact.
 func appendRawJSON(dst, raw []byte) ([]byte, error) {
-	if end, ok := scanCompact(raw, 0, 0); ok && end == len(raw) {
-		return append(dst, raw...), nil
-	}
-	buf := bytes.NewBuffer(dst)
-	if err := json.Compact(buf, raw); err != nil {
+	out, err := jsontext.AppendFormat(dst, raw, rawJSONOptions...)
+	if err != nil {
 		return dst, &json.MarshalerError{Type: reflect.TypeFor[json.RawMessage](), Err: err}
 	}
-	return buf.Bytes(), nil
+	return out, nil
 }
 
-// maxScanDepth bounds scanCompact's recursion; deeper input takes json.Compact's path.
-const maxScanDepth = 256
+// rawJSONOptions make jsontext accept what encoding/json accepts in a json.RawMessage
+// (duplicate object names, invalid UTF-8 and lone surrogate escapes inside strings) and
+// keep every string as written, as json.Compact does.
+var rawJSONOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true),
+	jsontext.PreserveRawStrings(true)}
 
-// scanCompact reports whether raw[i:] starts with one valid JSON value written without any
-// white space outside strings, and where it ends. It accepts a subset of what
-// encoding/json accepts (false means "not sure", never "valid").
-func scanCompact(raw []byte, i, depth int) (int, bool) {
-	if i >= len(raw) || depth > maxScanDepth {
-		return i, false
+// appendNumber writes a json.Number as encoding/json does: "" as 0, a valid JSON number as
+// written; anything else fails (through encoding/json, for its error).
+func appendNumber(dst []byte, n json.Number) ([]byte, error) {
+	if n == "" {
+		return append(dst, '0'), nil
 	}
-	switch c := raw[i]; {
-	case c == '"':
-		return scanString(raw, i)
-	case c == '{':
-		i++
-		if i < len(raw) && raw[i] == '}' {
-			return i + 1, true
-		}
-		for {
-			if i >= len(raw) || raw[i] != '"' {
-				return i, false
-			}
-			var ok bool
-			if i, ok = scanString(raw, i); !ok || i >= len(raw) || raw[i] != ':' {
-				return i, false
-			}
-			if i, ok = scanCompact(raw, i+1, depth+1); !ok || i >= len(raw) {
-				return i, false
-			}
-			switch raw[i] {
-			case ',':
-				i++
-			case '}':
-				return i + 1, true
-			default:
-				return i, false
-			}
-		}
-	case c == '[':
-		i++
-		if i < len(raw) && raw[i] == ']' {
-			return i + 1, true
-		}
-		for {
-			var ok bool
-			if i, ok = scanCompact(raw, i, depth+1); !ok || i >= len(raw) {
-				return i, false
-			}
-			switch raw[i] {
-			case ',':
-				i++
-			case ']':
-				return i + 1, true
-			default:
-				return i, false
-			}
-		}
-	case c == 't':
-		return scanWord(raw, i, "true")
-	case c == 'f':
-		return scanWord(raw, i, "false")
-	case c == 'n':
-		return scanWord(raw, i, "null")
-	case c == '-' || c >= '0' && c <= '9':
-		return scanNumber(raw, i)
+	// One valid JSON value that starts with '-' or a digit and ends with a digit is a number
+	// with no white space around it.
+	if first, last := n[0], n[len(n)-1]; (first == '-' || isDigit(first)) && isDigit(last) &&
+		jsontext.Value(n).IsValid() {
+		return append(dst, n...), nil
 	}
-	return i, false
+	return appendFallback(dst, n)
 }
 
-func scanWord(raw []byte, i int, w string) (int, bool) {
-	if len(raw)-i >= len(w) && string(raw[i:i+len(w)]) == w {
-		return i + len(w), true
-	}
-	return i, false
-}
-
-// scanString checks the string starting at raw[i] == '"' as encoding/json's scanner does:
-// no control bytes, only the escapes \" \\ \/ \b \f \n \r \t \uXXXX; other bytes (even
-// invalid UTF-8) are accepted as they are.
-func scanString(raw []byte, i int) (int, bool) {
-	i++
-	for i < len(raw) {
-		for i+8 <= len(raw) && jsonesc.Special8(binary.LittleEndian.Uint64(raw[i:])) == 0 {
-			i += 8
-		}
-		if i >= len(raw) {
-			break
-		}
-		c := raw[i]
-		switch {
-		case c == '"':
-			return i + 1, true
-		case c == '\\':
-			if i+1 >= len(raw) {
-				return i, false
-			}
-			switch raw[i+1] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				i += 2
-			case 'u':
-				if i+6 > len(raw) || !isHex(raw[i+2]) || !isHex(raw[i+3]) || !isHex(raw[i+4]) || !isHex(raw[i+5]) {
-					return i, false
-				}
-				i += 6
-			default:
-				return i, false
-			}
-		case c < 0x20:
-			return i, false
-		default:
-			i++
-		}
-	}
-	return i, false
-}
-
-// scanNumber checks -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? at raw[i].
-func scanNumber(raw []byte, i int) (int, bool) {
-	digits := func() int {
-		n := 0
-		for i < len(raw) && raw[i] >= '0' && raw[i] <= '9' {
-			i++
-			n++
-		}
-		return n
-	}
-	if raw[i] == '-' {
-		i++
-	}
-	if i < len(raw) && raw[i] == '0' {
-		i++
-	} else if digits() == 0 {
-		return i, false
-	}
-	if i < len(raw) && raw[i] == '.' {
-		i++
-		if digits() == 0 {
-			return i, false
-		}
-	}
-	if i < len(raw) && (raw[i] == 'e' || raw[i] == 'E') {
-		i++
-		if i < len(raw) && (raw[i] == '+' || raw[i] == '-') {
-			i++
-		}
-		if digits() == 0 {
-			return i, false
-		}
-	}
-	return i, true
-}
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // maxAnyDepth bounds the recursion over nested metadata maps and slices; deeper values
 // (and cycles) go to encoding/json, which reports a cycle as an error.
@@ -564,13 +435,7 @@ func appendAny(dst []byte, v any, depth int) ([]byte, error) {
 	case float32:
 		return appendFloatJSON(dst, float64(x), 32)
 	case json.Number:
-		if x == "" {
-			return append(dst, '0'), nil
-		}
-		if end, ok := scanNumber([]byte(x), 0); ok && end == len(x) {
-			return append(dst, x...), nil
-		}
-		return appendFallback(dst, x)
+		return appendNumber(dst, x)
 	case json.RawMessage:
 		if x == nil {
 			return append(dst, "null"...), nil
