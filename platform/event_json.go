@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -203,28 +204,18 @@ func (u *Usage) appendJSON(dst []byte) ([]byte, error) {
 	return append(dst, '}'), nil
 }
 
-// appendTimeJSON writes t as time.Time.MarshalJSON does (RFC 3339, nanoseconds, t's zone).
+// appendTimeJSON writes t as time.Time.MarshalJSON does: RFC 3339 with nanoseconds in t's
+// zone, by time.Time.AppendText, which refuses what MarshalJSON refuses (a year outside
+// 0–9999, a zone offset of 24 hours or more); the error is MarshalJSON's.
 func appendTimeJSON(dst []byte, t time.Time) ([]byte, error) {
-	n0 := len(dst)
-	dst = append(dst, '"')
-	dst = t.AppendFormat(dst, time.RFC3339Nano)
-	dst = append(dst, '"')
-	// time.Time.MarshalJSON refuses a year that is not 4 digits wide and a zone offset of
-	// 24 hours or more; let it say so.
-	s := dst[n0+1 : len(dst)-1]
-	bad := len(s) < 5 || s[4] != '-'
-	if !bad && s[len(s)-1] != 'Z' && len(s) >= 6 {
-		c := s[len(s)-6]
-		bad = c >= '0' && c <= '9' || (s[len(s)-5]-'0')*10+(s[len(s)-4]-'0') >= 24
-	}
-	if bad {
-		_, err := t.MarshalJSON()
-		if err == nil { // unreachable: the checks above are MarshalJSON's
-			return dst, nil
+	out, err := t.AppendText(append(dst, '"'))
+	if err != nil {
+		if _, jerr := t.MarshalJSON(); jerr != nil {
+			err = jerr
 		}
-		return dst[:n0], &json.MarshalerError{Type: reflect.TypeFor[time.Time](), Err: err}
+		return dst, &json.MarshalerError{Type: reflect.TypeFor[time.Time](), Err: err}
 	}
-	return dst, nil
+	return append(out, '"'), nil
 }
 
 // appendFloatJSON writes f as encoding/json does: 'f' format unless |f| < 1e-6 or ≥ 1e21,
@@ -303,7 +294,8 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 const maxAnyDepth = 64
 
 // appendAnyMap writes m as encoding/json writes a map[string]any: keys sorted bytewise.
-// The entries are read once into a stack array (no lookup per key) and sorted there.
+// The entries are read once (no lookup per key) into a stack array for up to
+// maxInlineKeys keys.
 func appendAnyMap(dst []byte, m map[string]any, depth int) ([]byte, error) {
 	if m == nil {
 		return append(dst, "null"...), nil
@@ -311,59 +303,12 @@ func appendAnyMap(dst []byte, m map[string]any, depth int) ([]byte, error) {
 	if depth > maxAnyDepth {
 		return appendFallback(dst, m)
 	}
-	if len(m) > maxInlineKeys {
-		return appendAnyMapLarge(dst, m, depth)
-	}
-	// Keys, their first eight bytes as words and a permutation, on the stack; the sort
-	// moves (word, index) pairs, the values are read back from vals.
-	var keys [maxInlineKeys]string
-	var vals [maxInlineKeys]any
-	var ws [maxInlineKeys]uint64
-	var ord [maxInlineKeys]uint8
-	n := 0
+	var stack [maxInlineKeys]mapEntry
+	ents := stack[:0]
 	for k, v := range m {
-		keys[n], vals[n], ws[n], ord[n] = k, v, keyWord(k), uint8(n)
-		n++
+		ents = append(ents, mapEntry{k, v})
 	}
-	for i := 1; i < n; i++ {
-		x, w := ord[i], ws[i]
-		j := i
-		for j > 0 && (w < ws[j-1] || w == ws[j-1] && lessKey(keys[x], keys[ord[j-1]])) {
-			ord[j], ws[j] = ord[j-1], ws[j-1]
-			j--
-		}
-		ord[j], ws[j] = x, w
-	}
-	dst = append(dst, '{')
-	var err error
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = jsonesc.AppendString(dst, keys[ord[i]])
-		dst = append(dst, ':')
-		if dst, err = appendAny(dst, vals[ord[i]], depth+1); err != nil {
-			return dst, err
-		}
-	}
-	return append(dst, '}'), nil
-}
-
-// maxInlineKeys is the largest map appendAnyMap sorts on the stack.
-const maxInlineKeys = 48
-
-// appendAnyMapLarge is appendAnyMap for maps of more than maxInlineKeys keys.
-func appendAnyMapLarge(dst []byte, m map[string]any, depth int) ([]byte, error) {
-	ents := make([]mapEntry, 0, len(m))
-	for k, v := range m {
-		ents = append(ents, mapEntry{w: keyWord(k), k: k, v: v})
-	}
-	slices.SortFunc(ents, func(a, b mapEntry) int {
-		if entryLess(&a, &b) {
-			return -1
-		}
-		return 1 // keys are distinct
-	})
+	slices.SortFunc(ents, func(a, b mapEntry) int { return strings.Compare(a.k, b.k) })
 	dst = append(dst, '{')
 	var err error
 	for i := range ents {
@@ -379,33 +324,13 @@ func appendAnyMapLarge(dst []byte, m map[string]any, depth int) ([]byte, error) 
 	return append(dst, '}'), nil
 }
 
-// mapEntry is one map entry being sorted; w is keyWord(k).
+// maxInlineKeys is the largest map appendAnyMap sorts without allocating.
+const maxInlineKeys = 48
+
+// mapEntry is one metadata entry being sorted.
 type mapEntry struct {
-	w uint64
 	k string
 	v any
-}
-
-// keyWord returns the first eight bytes of k as a big-endian word, zero-padded: a smaller
-// word means a smaller key; equal words leave the order to the rest of the keys (and to
-// a real NUL byte).
-func keyWord(k string) uint64 {
-	if len(k) >= 8 {
-		return beLoad8(k, 0)
-	}
-	var w uint64
-	for i := 0; i < len(k); i++ {
-		w |= uint64(k[i]) << (56 - 8*i)
-	}
-	return w
-}
-
-// entryLess orders entries bytewise by key.
-func entryLess(a, b *mapEntry) bool {
-	if a.w != b.w {
-		return a.w < b.w
-	}
-	return lessKey(a.k, b.k)
 }
 
 // appendAny writes one metadata value as encoding/json writes it in an interface: the
@@ -481,29 +406,4 @@ func appendFallback(dst []byte, v any) ([]byte, error) {
 	}
 	out := buf.Bytes()
 	return out[:len(out)-1], nil // Encode appends a newline
-}
-
-// lessKey reports a < b bytewise.
-func lessKey(a, b string) bool {
-	n := min(len(a), len(b))
-	i := 0
-	for ; i+8 <= n; i += 8 {
-		x, y := beLoad8(a, i), beLoad8(b, i)
-		if x != y {
-			return x < y
-		}
-	}
-	for ; i < n; i++ {
-		if a[i] != b[i] {
-			return a[i] < b[i]
-		}
-	}
-	return len(a) < len(b)
-}
-
-// beLoad8 returns s[i:i+8] as a big-endian word (so words compare as the bytes do).
-func beLoad8(s string, i int) uint64 {
-	s = s[i : i+8]
-	return uint64(s[7]) | uint64(s[6])<<8 | uint64(s[5])<<16 | uint64(s[4])<<24 |
-		uint64(s[3])<<32 | uint64(s[2])<<40 | uint64(s[1])<<48 | uint64(s[0])<<56
 }
