@@ -347,3 +347,46 @@ func BenchmarkRawJSONCheck(b *testing.B) {
 		})
 	}
 }
+
+// TestBenchEncodersAgree: the encoders BenchmarkEncodeEvent compares write the same bytes
+// for its event (so the benchmark compares the same work), and on the one input class where
+// go-json-experiment cannot be made to agree — invalid UTF-8 in a string, which every
+// jsontext path writes as a raw U+FFFD where encoding/json and AppendJSON write \ufffd —
+// they differ as documented in BenchmarkEncodeEvent.
+func TestBenchEncodersAgree(t *testing.T) {
+	encoders := map[string]func(ev *TraceEvent) ([]byte, error){
+		"encoding/json": func(ev *TraceEvent) ([]byte, error) { return json.Marshal((*benchPlainEvent)(ev)) },
+		"jsonv2.Marshal": func(ev *TraceEvent) ([]byte, error) {
+			return jsonv2.Marshal((*benchPlainEvent)(ev), v2AsV1)
+		},
+		"jsontext.Encoder": func(ev *TraceEvent) ([]byte, error) {
+			var buf bytes.Buffer
+			err := encodeEventJSONText(jsontext.NewEncoder(&buf, jsonTextOpts), ev)
+			return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), err
+		},
+	}
+	ev := benchChatEvent()
+	want, err := ev.AppendJSON(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, enc := range encoders {
+		if got, err := enc(&ev); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: %v\n got %s\nwant %s", name, err, got, want)
+		}
+	}
+	bad := benchChatEvent()
+	bad.Name = "chat \xff"
+	want, err = bad.AppendJSON(nil)
+	if err != nil || !bytes.Contains(want, []byte(`"chat \ufffd"`)) {
+		t.Fatalf("AppendJSON: %s, %v", want, err)
+	}
+	if ref, _ := encoders["encoding/json"](&bad); !bytes.Equal(ref, want) {
+		t.Errorf("encoding/json writes %s", ref)
+	}
+	for _, name := range []string{"jsonv2.Marshal", "jsontext.Encoder"} {
+		if got, err := encoders[name](&bad); err != nil || !bytes.Contains(got, []byte("\"chat \ufffd\"")) {
+			t.Errorf("%s: %v, %.200s; want a raw U+FFFD", name, err, got)
+		}
+	}
+}

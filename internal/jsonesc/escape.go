@@ -57,6 +57,10 @@ func AppendStringBody(dst []byte, s string) []byte {
 				start = i
 				continue
 			}
+			if n := plainMultiByte(s, i); n > 0 {
+				i += n
+				continue
+			}
 			r, size := utf8.DecodeRuneInString(s[i:])
 			switch {
 			case r == utf8.RuneError && size == 1:
@@ -74,6 +78,40 @@ func AppendStringBody(dst []byte, s string) []byte {
 		}
 	}
 	return append(dst, s[start:]...)
+}
+
+// plainMultiByte returns the length of the valid two- or three-byte UTF-8 character at
+// s[i] when it needs no escape (it is not U+2028 or U+2029), else 0: the common non-ASCII
+// characters (accented Latin, Greek, Cyrillic, CJK, punctuation) without a call to
+// utf8.DecodeRuneInString.
+func plainMultiByte(s string, i int) int {
+	c := s[i]
+	switch {
+	case c >= 0xc2 && c < 0xe0:
+		if i+1 < len(s) && s[i+1]&0xc0 == 0x80 {
+			return 2
+		}
+	case c >= 0xe0 && c < 0xf0:
+		if i+2 >= len(s) {
+			return 0
+		}
+		c1, c2 := s[i+1], s[i+2]
+		lo, hi := byte(0x80), byte(0xbf)
+		switch c {
+		case 0xe0:
+			lo = 0xa0 // no overlong forms
+		case 0xed:
+			hi = 0x9f // no surrogates
+		case 0xe2:
+			if c1 == 0x80 && c2&^1 == 0xa8 {
+				return 0 // U+2028, U+2029
+			}
+		}
+		if c1 >= lo && c1 <= hi && c2&0xc0 == 0x80 {
+			return 3
+		}
+	}
+	return 0
 }
 
 const hexDigits = "0123456789abcdef"

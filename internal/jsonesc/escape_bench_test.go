@@ -77,3 +77,42 @@ func BenchmarkAppendString(b *testing.B) {
 		})
 	}
 }
+
+// TestBenchEscapersAgree: on BenchmarkAppendString's texts the four escapers write the same
+// bytes; where go-json-experiment differs from AppendString (and encoding/json) is U+2028 /
+// U+2029, which jsontext.AppendQuote leaves as they are, and invalid UTF-8, which every
+// jsontext path writes as a raw U+FFFD instead of \ufffd.
+func TestBenchEscapersAgree(t *testing.T) {
+	viaEncoder := func(s string) string {
+		var buf bytes.Buffer
+		if err := jsontext.NewEncoder(&buf, escapeViaJSONTextOpts).WriteToken(jsontext.String(s)); err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSuffix(buf.String(), "\n")
+	}
+	quote := func(s string) string {
+		b, _ := jsontext.AppendQuote(nil, s)
+		return string(b)
+	}
+	for name, s := range benchStrings() {
+		want := string(AppendString(nil, s))
+		if got := encodingJSONString(t, s); got != want {
+			t.Errorf("%s: encoding/json differs", name)
+		}
+		if got := quote(s); got != want {
+			t.Errorf("%s: jsontext.AppendQuote differs", name)
+		}
+		if got := viaEncoder(s); got != want {
+			t.Errorf("%s: jsontext.Encoder differs", name)
+		}
+	}
+	if got, want := quote("a\u2028b"), "\"a\u2028b\""; got != want {
+		t.Errorf("jsontext.AppendQuote(U+2028) = %q, want %q", got, want)
+	}
+	if got, want := viaEncoder("a\u2028b\xff"), "\"a\\u2028b\ufffd\""; got != want {
+		t.Errorf("jsontext.Encoder = %q, want %q", got, want)
+	}
+	if got, want := string(AppendString(nil, "a\u2028b\xff")), `"a\u2028b\ufffd"`; got != want {
+		t.Errorf("AppendString = %q, want %q", got, want)
+	}
+}
