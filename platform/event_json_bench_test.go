@@ -15,7 +15,8 @@ import (
 
 // benchChatEvent is the event internal/pdataview's BenchmarkMapChatSpan maps and encodes
 // (a chat span with official gen_ai keys), built by hand with the Go types the mapper puts
-// in it: 1.5 KB input, 0.5 KB output, usage, 19 metadata keys; 3.2 KB as JSON.
+// in it: 1.5 KB input, 0.5 KB output, usage, 19 metadata keys; 3.2 KB as JSON, the same
+// bytes as the mapped event.
 func benchChatEvent() TraceEvent {
 	para := strings.Repeat("The customer asks about their order status and delivery window. ", 7)
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -57,7 +58,7 @@ var v2AsV1 = jsonv2.JoinOptions(jsonv1.DefaultOptionsV1(), jsontext.EscapeForHTM
 // BenchmarkEncodeEvent encodes the chat event of BenchmarkMapChatSpan four ways in one run:
 // AppendJSON (what the Client and BenchmarkMapChatSpan use), encoding/json's json.Marshal,
 // go-json-experiment's json.Marshal with v1 options (the same bytes but for invalid UTF-8,
-// see TestLibraryEncodersBytes) and a go-json-experiment jsontext.Encoder driven field by
+// see TestBenchEncodersAgree) and a go-json-experiment jsontext.Encoder driven field by
 // field (encodeEventJSONText).
 func BenchmarkEncodeEvent(b *testing.B) {
 	ev := benchChatEvent()
