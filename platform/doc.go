@@ -5,7 +5,8 @@
 //     values; the contract's limits (MaxEventsPerRequest, MaxRequestBytes, MaxEventBytes,
 //     MaxNameBytes, MaxContentBytes); IsUUIDv7 and TraceEvent.Validate, the one check of an
 //     event against the contract; TraceEvent.AppendJSON / Batch.AppendJSON, the encoding
-//     (byte-identical to encoding/json, event_json_test.go).
+//     (byte-identical to encoding/json, event_json_test.go; raw JSON checked and compacted
+//     by go-json-experiment's jsontext, event_json_values.go).
 //   - The Client: POST {endpoint}/v1/traces with gzip or zstd, split into requests within
 //     the limits, the reply classified per docs/platform-api.md "Response" (partial
 //     rejection, 413 split, retryable and permanent statuses, Retry-After), and typed

@@ -1,0 +1,220 @@
+package platform
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/llmtrace/llmtrace/internal/jsonesc"
+)
+
+// appendTimeJSON writes t as time.Time.MarshalJSON does: RFC 3339 with nanoseconds in t's
+// zone, by time.Time.AppendText, which refuses what MarshalJSON refuses (a year outside
+// 0–9999, a zone offset of 24 hours or more); the error is MarshalJSON's.
+func appendTimeJSON(dst []byte, t time.Time) ([]byte, error) {
+	out, err := t.AppendText(append(dst, '"'))
+	if err != nil {
+		if _, jerr := t.MarshalJSON(); jerr != nil {
+			err = jerr
+		}
+		return dst, &json.MarshalerError{Type: reflect.TypeFor[time.Time](), Err: err}
+	}
+	return append(out, '"'), nil
+}
+
+// appendFloatJSON writes f as encoding/json does: 'f' format unless |f| < 1e-6 or ≥ 1e21,
+// then 'e' with a two-digit exponent shortened (1e-07 → 1e-7); NaN and ±Inf fail.
+func appendFloatJSON(dst []byte, f float64, bits int) ([]byte, error) {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return dst, &json.UnsupportedValueError{Value: reflect.ValueOf(f), Str: strconv.FormatFloat(f, 'g', -1, bits)}
+	}
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 {
+		if bits == 64 && (abs < 1e-6 || abs >= 1e21) || bits == 32 && (float32(abs) < 1e-6 || float32(abs) >= 1e21) {
+			format = 'e'
+		}
+	}
+	dst = strconv.AppendFloat(dst, f, format, -1, bits)
+	if format == 'e' {
+		n := len(dst)
+		if n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
+			dst[n-2] = dst[n-1]
+			dst = dst[:n-1]
+		}
+	}
+	return dst, nil
+}
+
+func appendStrings(dst []byte, ss []string) []byte {
+	dst = append(dst, '[')
+	for i, s := range ss {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = jsonesc.AppendString(dst, s)
+	}
+	return append(dst, ']')
+}
+
+// appendRawJSON writes already-encoded JSON as encoding/json writes a json.RawMessage
+// without HTML escaping: compacted, strings and numbers as written, and refused when not
+// valid. The check and the compaction are one pass of go-json-experiment's jsontext
+// (rawJSONOptions); BenchmarkRawJSONCheck in event_json_bench_test.go measures it against
+// encoding/json's json.Valid + json.Compact.
+func appendRawJSON(dst, raw []byte) ([]byte, error) {
+	out, err := jsontext.AppendFormat(dst, raw, rawJSONOptions...)
+	if err != nil {
+		return dst, &json.MarshalerError{Type: reflect.TypeFor[json.RawMessage](), Err: err}
+	}
+	return out, nil
+}
+
+// rawJSONOptions make jsontext accept what encoding/json accepts in a json.RawMessage
+// (duplicate object names, invalid UTF-8 and lone surrogate escapes inside strings) and
+// keep every string as written, as json.Compact does.
+var rawJSONOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true),
+	jsontext.PreserveRawStrings(true)}
+
+// appendNumber writes a json.Number as encoding/json does: "" as 0, a valid JSON number as
+// written; anything else fails (through encoding/json, for its error).
+func appendNumber(dst []byte, n json.Number) ([]byte, error) {
+	if n == "" {
+		return append(dst, '0'), nil
+	}
+	// One valid JSON value that starts with '-' or a digit and ends with a digit is a number
+	// with no white space around it.
+	if first, last := n[0], n[len(n)-1]; (first == '-' || isDigit(first)) && isDigit(last) &&
+		jsontext.Value(n).IsValid() {
+		return append(dst, n...), nil
+	}
+	return appendFallback(dst, n)
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// maxAnyDepth bounds the recursion over nested metadata maps and slices; deeper values
+// (and cycles) go to encoding/json, which reports a cycle as an error.
+const maxAnyDepth = 64
+
+// appendAnyMap writes m as encoding/json writes a map[string]any: keys sorted bytewise.
+// The entries are read once (no lookup per key) into a stack array for up to
+// maxInlineKeys keys.
+func appendAnyMap(dst []byte, m map[string]any, depth int) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	if depth > maxAnyDepth {
+		return appendFallback(dst, m)
+	}
+	var stack [maxInlineKeys]mapEntry
+	ents := stack[:0]
+	for k, v := range m {
+		ents = append(ents, mapEntry{k, v})
+	}
+	slices.SortFunc(ents, func(a, b mapEntry) int { return strings.Compare(a.k, b.k) })
+	dst = append(dst, '{')
+	var err error
+	for i := range ents {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = jsonesc.AppendString(dst, ents[i].k)
+		dst = append(dst, ':')
+		if dst, err = appendAny(dst, ents[i].v, depth+1); err != nil {
+			return dst, err
+		}
+	}
+	return append(dst, '}'), nil
+}
+
+// maxInlineKeys is the largest map appendAnyMap sorts without allocating.
+const maxInlineKeys = 48
+
+// mapEntry is one metadata entry being sorted.
+type mapEntry struct {
+	k string
+	v any
+}
+
+// appendAny writes one metadata value as encoding/json writes it in an interface: the
+// common dynamic types directly, anything else through encoding/json.
+func appendAny(dst []byte, v any, depth int) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return append(dst, "null"...), nil
+	case string:
+		return jsonesc.AppendString(dst, x), nil
+	case bool:
+		return strconv.AppendBool(dst, x), nil
+	case int:
+		return strconv.AppendInt(dst, int64(x), 10), nil
+	case int64:
+		return strconv.AppendInt(dst, x, 10), nil
+	case int32:
+		return strconv.AppendInt(dst, int64(x), 10), nil
+	case uint64:
+		return strconv.AppendUint(dst, x, 10), nil
+	case uint32:
+		return strconv.AppendUint(dst, uint64(x), 10), nil
+	case uint:
+		return strconv.AppendUint(dst, uint64(x), 10), nil
+	case float64:
+		return appendFloatJSON(dst, x, 64)
+	case float32:
+		return appendFloatJSON(dst, float64(x), 32)
+	case json.Number:
+		return appendNumber(dst, x)
+	case json.RawMessage:
+		if x == nil {
+			return append(dst, "null"...), nil
+		}
+		return appendRawJSON(dst, x)
+	case map[string]any:
+		return appendAnyMap(dst, x, depth)
+	case []any:
+		if x == nil {
+			return append(dst, "null"...), nil
+		}
+		if depth > maxAnyDepth {
+			return appendFallback(dst, x)
+		}
+		dst = append(dst, '[')
+		var err error
+		for i, e := range x {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			if dst, err = appendAny(dst, e, depth+1); err != nil {
+				return dst, err
+			}
+		}
+		return append(dst, ']'), nil
+	case []string:
+		if x == nil {
+			return append(dst, "null"...), nil
+		}
+		return appendStrings(dst, x), nil
+	}
+	return appendFallback(dst, v)
+}
+
+// appendFallback encodes v with encoding/json (HTML escaping off), for the types
+// appendAny does not know and for its error messages.
+func appendFallback(dst []byte, v any) ([]byte, error) {
+	buf := bytes.NewBuffer(dst)
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return dst, err
+	}
+	out := buf.Bytes()
+	return out[:len(out)-1], nil // Encode appends a newline
+}
