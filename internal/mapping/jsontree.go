@@ -140,10 +140,12 @@ func (p *jsonParser) parse(s string) (jv, bool) {
 		_, err := p.dec.ReadToken()
 		ok = err == io.EOF
 	}
+	// What the stacks held is in the slabs now (or dropped): clear them once, so the
+	// parser holds no references to the document.
+	clear(p.vstack[:cap(p.vstack)])
+	clear(p.kstack[:cap(p.kstack)])
+	p.vstack, p.kstack = p.vstack[:0], p.kstack[:0]
 	if !ok {
-		clear(p.vstack)
-		clear(p.kstack)
-		p.vstack, p.kstack = p.vstack[:0], p.kstack[:0]
 		return jv{}, false
 	}
 	return v, true
@@ -196,9 +198,8 @@ func take[T any](stack, slab *[]T, base int) []T {
 	return (*slab)[l : l+n : l+n]
 }
 
-// drop pops (*stack)[base:], clearing them so the pooled stack holds no references.
+// drop pops (*stack)[base:] (parse clears the stacks when the document is done).
 func drop[T any](stack *[]T, base int) {
-	clear((*stack)[base:])
 	*stack = (*stack)[:base]
 }
 
