@@ -135,7 +135,11 @@ func (p *jsonParser) parse(s string) (jv, bool) {
 	p.src.Reset()
 	p.src.WriteString(s)
 	p.dec.Reset(&p.src, decodeOptions...)
-	v, ok := p.value(0)
+	k, text, ok := p.next()
+	var v jv
+	if ok {
+		v, ok = p.value(k, text, 0)
+	}
 	if ok {
 		_, err := p.dec.ReadToken()
 		ok = err == io.EOF
@@ -194,43 +198,61 @@ func take[T any](stack, slab *[]T, base int) []T {
 	}
 	l := len(*slab)
 	*slab = append(*slab, (*stack)[base:]...)
-	drop(stack, base)
+	*stack = (*stack)[:base] // parse clears the stacks when the document is done
 	return (*slab)[l : l+n : l+n]
 }
 
-// drop pops (*stack)[base:] (parse clears the stacks when the document is done).
-func drop[T any](stack *[]T, base int) {
-	*stack = (*stack)[:base]
+// next reads the next token: its kind and, for strings and numbers, its text in the source
+// (the decoder reports where a token ends; it starts after the white space and the ',' or
+// ':' before it).
+func (p *jsonParser) next() (k jsontext.Kind, text string, ok bool) {
+	start := int(p.dec.InputOffset())
+	t, err := p.dec.ReadToken()
+	if err != nil {
+		return 0, "", false
+	}
+	k = t.Kind()
+	if k == '"' || k == '0' {
+		end := int(p.dec.InputOffset())
+		for start < end {
+			switch p.s[start] {
+			case ' ', '\t', '\n', '\r', ',', ':':
+				start++
+				continue
+			}
+			break
+		}
+		text = p.s[start:end]
+	}
+	return k, text, true
 }
 
-func (p *jsonParser) value(depth int) (jv, bool) {
+// value builds the value whose first token next returned (kind k, text text).
+func (p *jsonParser) value(k jsontext.Kind, text string, depth int) (jv, bool) {
 	if depth > maxJSONDepth {
 		return jv{}, false
 	}
-	switch p.dec.PeekKind() {
+	switch k {
 	case '{':
-		if _, err := p.dec.ReadToken(); err != nil {
-			return jv{}, false
-		}
 		vbase, kbase := len(p.vstack), len(p.kstack)
-		for p.dec.PeekKind() == '"' {
-			key, ok := p.str()
-			var val jv
-			if ok {
-				val, ok = p.value(depth + 1)
-			}
+		for {
+			k, text, ok := p.next()
 			if !ok {
-				drop(&p.kstack, kbase)
-				drop(&p.vstack, vbase)
+				return jv{}, false
+			}
+			if k == '}' {
+				break
+			}
+			key := p.str(text) // the decoder reads only strings as names
+			if k, text, ok = p.next(); !ok {
+				return jv{}, false
+			}
+			val, ok := p.value(k, text, depth+1)
+			if !ok {
 				return jv{}, false
 			}
 			p.kstack = append(p.kstack, key)
 			p.vstack = append(p.vstack, val)
-		}
-		if t, err := p.dec.ReadToken(); err != nil || t.Kind() != '}' { // or the error PeekKind met
-			drop(&p.kstack, kbase)
-			drop(&p.vstack, vbase)
-			return jv{}, false
 		}
 		if len(p.vstack) == vbase {
 			return jv{k: 'o'}, true
@@ -239,21 +261,20 @@ func (p *jsonParser) value(depth int) (jv, bool) {
 		p.nv += len(p.vstack) - vbase
 		return jv{k: 'o', keys: take(&p.kstack, &p.kslab, kbase), vals: take(&p.vstack, &p.vslab, vbase)}, true
 	case '[':
-		if _, err := p.dec.ReadToken(); err != nil {
-			return jv{}, false
-		}
 		vbase := len(p.vstack)
-		for k := p.dec.PeekKind(); k != ']' && k != 0; k = p.dec.PeekKind() {
-			val, ok := p.value(depth + 1)
+		for {
+			k, text, ok := p.next()
 			if !ok {
-				drop(&p.vstack, vbase)
+				return jv{}, false
+			}
+			if k == ']' {
+				break
+			}
+			val, ok := p.value(k, text, depth+1)
+			if !ok {
 				return jv{}, false
 			}
 			p.vstack = append(p.vstack, val)
-		}
-		if t, err := p.dec.ReadToken(); err != nil || t.Kind() != ']' {
-			drop(&p.vstack, vbase)
-			return jv{}, false
 		}
 		if len(p.vstack) == vbase {
 			return jv{k: 'a', vals: []jv{}}, true
@@ -261,49 +282,28 @@ func (p *jsonParser) value(depth int) (jv, bool) {
 		p.nv += len(p.vstack) - vbase
 		return jv{k: 'a', vals: take(&p.vstack, &p.vslab, vbase)}, true
 	case '"':
-		s, ok := p.str()
-		return jv{k: 's', s: s}, ok
+		return jv{k: 's', s: p.str(text)}, true
 	case '0':
-		if raw, err := p.dec.ReadValue(); err == nil {
-			return jv{k: 'n', s: p.source(raw)}, true
-		}
+		return jv{k: 'n', s: text}, true
 	case 't':
-		if _, err := p.dec.ReadToken(); err == nil {
-			return jv{k: 't'}, true
-		}
+		return jv{k: 't'}, true
 	case 'f':
-		if _, err := p.dec.ReadToken(); err == nil {
-			return jv{k: 'f'}, true
-		}
+		return jv{k: 'f'}, true
 	case 'n':
-		if _, err := p.dec.ReadToken(); err == nil {
-			return jv{k: 'z'}, true
-		}
+		return jv{k: 'z'}, true
 	}
 	return jv{}, false
 }
 
-// source returns the text of raw, the value the decoder read last, from the source string
-// (no copy).
-func (p *jsonParser) source(raw []byte) string {
-	end := int(p.dec.InputOffset())
-	return p.s[end-len(raw) : end]
-}
-
-// str reads a string (a value or an object's name): the source text between the quotes
-// when it has no escapes, else its decoded text.
-func (p *jsonParser) str() (string, bool) {
-	raw, err := p.dec.ReadValue()
-	if err != nil {
-		return "", false
-	}
-	q := p.source(raw)
+// str returns the text of a string token (q, with its quotes): the source between the
+// quotes when it has no escapes, else its decoded text.
+func (p *jsonParser) str(q string) string {
 	body := q[1 : len(q)-1]
 	if strings.IndexByte(body, '\\') < 0 {
-		return body, true
+		return body
 	}
-	b, err := jsontext.AppendUnquote(p.esc[:0], raw)
-	if err != nil && !utf8.Valid(raw) {
+	b, err := jsontext.AppendUnquote(p.esc[:0], q)
+	if err != nil && !utf8.ValidString(q) {
 		// AppendUnquote writes U+FFFD for each invalid byte; keep the bytes, as in a string
 		// without escapes, by unquoting the valid runs between them.
 		b = p.esc[:0]
@@ -327,7 +327,7 @@ func (p *jsonParser) str() (string, bool) {
 		}
 	}
 	p.esc = b
-	return string(b), true
+	return string(b)
 }
 
 // appendUnquoted appends the decoded text of body, the valid UTF-8 inside a JSON string

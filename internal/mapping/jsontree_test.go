@@ -216,3 +216,40 @@ func FuzzParseJSON(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkParseJSON parses the message attributes of a typical chat span (the ~2 KB of
+// internal/pdataview's chatTraces) into the tree (parseJSON: jsontext tokens, members moved
+// into the tree's own two arrays), next to encoding/json decoding the same documents into
+// `any` as an anchor.
+//
+//	go test -run '^$' -bench ParseJSON -benchmem ./internal/mapping
+func BenchmarkParseJSON(b *testing.B) {
+	para := strings.Repeat("The customer asks about their order status and delivery window. ", 7)
+	docs := []string{
+		`[{"role":"user","parts":[{"type":"text","content":"` + para + `"}]},{"role":"assistant","parts":[{"type":"text","content":"` +
+			para + `"}]},{"role":"user","parts":[{"type":"text","content":"` + para + `"}]}]`,
+		`[{"role":"assistant","parts":[{"type":"text","content":"` + para + `"}],"finish_reason":"stop"}]`,
+		`[{"type":"text","content":"You are a helpful support agent."}]`,
+	}
+	b.Run("jsontext-tree", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, d := range docs {
+				if _, ok := parseJSON(d); !ok {
+					b.Fatal(d)
+				}
+			}
+		}
+	})
+	b.Run("encoding-json-any", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, d := range docs {
+				var v any
+				if err := json.Unmarshal([]byte(d), &v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+}
