@@ -52,4 +52,15 @@
 // dialect: the general fallback (fallback.go), provider inference (provider_infer.go), tool
 // arguments from the requesting tool call (toolargs.go) and large base64 payloads replaced
 // by references (multimodal.go).
+//
+// # JSON
+//
+// JSON inside attribute values (message arrays, tool arguments, request bodies, …) is read
+// with the jsontext decoder of github.com/go-json-experiment/json into one ordered tree
+// (jsontree.go: duplicate names kept, invalid UTF-8 kept byte for byte, numbers as written,
+// at most 128 levels; what does not parse stays the raw string) and written back by
+// appendJV (map_json.go, strings escaped by internal/jsonesc). Every message goes through
+// that tree — normalised by map_messages.go, written by buildInput / buildOutput — so
+// there is one message path; the trees of the span being built live in a reused arena
+// (spanCtx.attrTree), so the path allocates little.
 package mapping

@@ -3,7 +3,6 @@ package mapping
 import (
 	"github.com/llmtrace/llmtrace/internal/jsonesc"
 	"github.com/llmtrace/llmtrace/platform"
-	sc "github.com/llmtrace/llmtrace/semconv"
 )
 
 // The event's input and output, from the rules and keys of the dialects in the order of the
@@ -43,8 +42,7 @@ func (c *spanCtx) attrJV(key string) *jv {
 	if !ok {
 		return nil
 	}
-	j := valueJV(v, true, 0)
-	return &j
+	return c.attrTree(v)
 }
 
 // eventAttr returns the attribute key of the first span event named name as JSON (strings
@@ -140,8 +138,8 @@ func (c *spanCtx) finishReason() *jv {
 }
 
 // appendValueInput appends the first plain input value of the span's dialect, as
-// appendJV(valueInput(tool)) would, streaming the attribute values; ok is false when there
-// is none.
+// appendJV(valueInput(tool)) would, each attribute value's tree living only for the call
+// (appendAttrJSON); ok is false when there is none.
 func (c *spanCtx) appendValueInput(dst []byte, tool bool) ([]byte, bool) {
 	keys := valueInputKeys
 	if tool {
@@ -175,10 +173,11 @@ func (c *spanCtx) appendValueOutput(dst []byte, tool bool) ([]byte, bool) {
 	return dst, false
 }
 
-// appendAttrJSON appends an attribute value as appendJV(valueJV(v, true, 0)) writes it:
-// strings that hold a JSON object or array are re-encoded without building their tree.
+// appendAttrJSON appends an attribute value as appendJV(valueJV(v, true, 0)) writes it; a
+// string holding a JSON object or array is parsed into a tree that lives only for the call
+// (appendJSONText).
 func (c *spanCtx) appendAttrJSON(dst []byte, v Value) []byte {
-	if v.Kind() == ValueStr && c.fast {
+	if v.Kind() == ValueStr {
 		s := v.Str()
 		if looksLikeJSON(s) {
 			if out, ok := appendJSONText(dst, s); ok {
@@ -238,10 +237,6 @@ func (c *spanCtx) buildInput() []byte {
 	}
 	tool := c.typ == platform.TypeTool
 	if !tool {
-		if buf, ok := c.fastInput(); ok {
-			c.buf = buf
-			return c.keep(buf)
-		}
 		for _, rule := range requestRules {
 			if msgs, tools, ok := rule(c); ok {
 				buf := append(c.buf[:0], `{"messages":[`...)
@@ -300,11 +295,6 @@ func (c *spanCtx) buildInput() []byte {
 // buildOutput returns the event output, or nil.
 func (c *spanCtx) buildOutput() []byte {
 	tool := c.typ == platform.TypeTool
-	if !tool {
-		if out, ok := c.fastOutput(); ok {
-			return out
-		}
-	}
 	fr := c.finishReason()
 	var m *nmsg
 	if !tool {
@@ -379,105 +369,4 @@ func (c *spanCtx) buildOutput() []byte {
 		return nil
 	}
 	return c.keep(buf)
-}
-
-// fastInput builds the input of a model call whose gen_ai.input.messages is a JSON string
-// of plain-text messages (fastMessages), streaming; ok is false otherwise, and the general
-// path (inputMessages) decides. The bytes are the general path's.
-func (c *spanCtx) fastInput() ([]byte, bool) {
-	if !c.fast {
-		return nil, false
-	}
-	v, ok := c.a.get(sc.GenAIInputMessages)
-	if !ok || v.Kind() != ValueStr {
-		return nil, false
-	}
-	msgs, txt, ok := fastMessages(v.Str(), c.fmsgs[:0], c.txt[:0])
-	c.fmsgs, c.txt = msgs, txt
-	if !ok {
-		return nil, false
-	}
-	buf := append(c.buf[:0], `{"messages":[`...)
-	for i := range msgs {
-		if i > 0 {
-			buf = append(buf, ',')
-		}
-		buf = appendFastMessage(buf, &msgs[i], txt)
-	}
-	buf = append(buf, ']')
-	if sv, ok := c.a.get(sc.GenAISystemInstructions); ok {
-		buf = append(buf, `,"system":`...)
-		buf = c.appendSystem(buf, sv)
-	}
-	if tv, ok := c.a.get(sc.GenAIToolDefinitions); ok {
-		buf = append(buf, `,"tools":`...)
-		buf = c.appendAttrJSON(buf, tv)
-	} else if t := c.toolDefinitions(); t != nil {
-		buf = append(buf, `,"tools":`...)
-		buf = appendJV(buf, t)
-	}
-	return append(buf, '}'), true
-}
-
-// appendSystem appends gen_ai.system_instructions as systemJV renders it: an array of text
-// parts joined into one string, streaming; other shapes through the tree.
-func (c *spanCtx) appendSystem(dst []byte, v Value) []byte {
-	if v.Kind() == ValueStr {
-		s := v.Str()
-		if !looksLikeJSON(s) {
-			return jsonesc.AppendString(dst, s)
-		}
-		if m, txt, ok := fastTextParts(s, c.txt[:0]); ok && m.hasText {
-			c.txt = txt
-			dst = append(dst, '"')
-			dst = append(dst, txt[m.text0:m.text1]...)
-			return append(dst, '"')
-		}
-	}
-	j := valueJV(v, true, 0)
-	sys := systemJV(&j)
-	return appendJV(dst, &sys)
-}
-
-// fastOutput builds the output of a model call whose gen_ai.output.messages is a JSON
-// string of one or more plain-text messages, streaming: {"response": the first message's
-// text, "finish_reason": its finish reason or the span's}. ok is false otherwise, and the
-// general path (outputMessages) decides. The bytes are the general path's.
-func (c *spanCtx) fastOutput() ([]byte, bool) {
-	if !c.fast {
-		return nil, false
-	}
-	v, ok := c.a.get(sc.GenAIOutputMessages)
-	if !ok || v.Kind() != ValueStr {
-		return nil, false
-	}
-	msgs, txt, ok := fastMessages(v.Str(), c.fmsgs[:0], c.txt[:0])
-	c.fmsgs, c.txt = msgs, txt
-	if !ok || len(msgs) == 0 {
-		return nil, false
-	}
-	fr := c.finishReason()
-	m := &msgs[0]
-	if m.finish != "" {
-		fr = &jv{k: 's', s: m.finish}
-	}
-	buf := append(c.buf[:0], '{')
-	if !c.opts.OmitContent && m.hasText {
-		buf = append(buf, `"response":"`...)
-		buf = append(buf, txt[m.text0:m.text1]...)
-		buf = append(buf, '"')
-	}
-	if fr != nil {
-		if len(buf) > 1 {
-			buf = append(buf, ',')
-		}
-		buf = append(buf, `"finish_reason":`...)
-		buf = appendJV(buf, fr)
-	}
-	buf = append(buf, '}')
-	c.buf = buf
-	if len(buf) == 2 {
-		return nil, true
-	}
-	return c.keep(buf), true
 }

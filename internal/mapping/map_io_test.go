@@ -37,17 +37,12 @@ func TestContentEventShapes(t *testing.T) {
 			{"gen_ai.content.prompt", t0, kvs{str("gen_ai.prompt", tc.prompt)}},
 			{"gen_ai.content.completion", t0, kvs{str("gen_ai.completion", tc.completion)}},
 		}
-		for _, tree := range []bool{false, true} {
-			m := NewMapper(MapOptions{})
-			m.treeOnly = tree
-			evs := m.Map([]SpanView{s})
-			ev := evs[0]
-			if string(ev.Input) != tc.in || string(ev.Output) != tc.out {
-				t.Errorf("%s (tree %v): input %s output %s\nwant input %s output %s", tc.name, tree, ev.Input, ev.Output, tc.in, tc.out)
-			}
-			if v, ok := ev.Metadata["events"]; ok {
-				t.Errorf("%s: content events also in metadata: %v", tc.name, v)
-			}
+		ev := mapOne(t, MapOptions{}, s)[0]
+		if string(ev.Input) != tc.in || string(ev.Output) != tc.out {
+			t.Errorf("%s: input %s output %s\nwant input %s output %s", tc.name, ev.Input, ev.Output, tc.in, tc.out)
+		}
+		if v, ok := ev.Metadata["events"]; ok {
+			t.Errorf("%s: content events also in metadata: %v", tc.name, v)
 		}
 	}
 }

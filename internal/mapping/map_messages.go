@@ -126,9 +126,7 @@ func (m *nmsg) addContent(v *jv) {
 	case v.k == 's':
 		m.addText(v.s)
 	case v.k == 'a':
-		for i := range v.vals {
-			m.addPart(&v.vals[i])
-		}
+		m.addParts(v.vals)
 	case v.k == 'o':
 		m.addPart(v)
 	default:
@@ -136,15 +134,46 @@ func (m *nmsg) addContent(v *jv) {
 	}
 }
 
+// addParts reads an array of parts as addPart reads each. While every part, from the
+// first, is kept as sent, m.parts is a capacity-limited slice of ps instead of a copy.
+func (m *nmsg) addParts(ps []jv) {
+	if len(m.parts) > 0 {
+		for i := range ps {
+			m.addPart(&ps[i])
+		}
+		return
+	}
+	for i := range ps {
+		if p, keep := m.readPart(&ps[i]); !keep || p != &ps[i] {
+			m.parts = append(m.parts, ps[:i]...)
+			if keep {
+				m.parts = append(m.parts, *p)
+			}
+			for j := i + 1; j < len(ps); j++ {
+				m.addPart(&ps[j])
+			}
+			return
+		}
+	}
+	m.parts = ps[:len(ps):len(ps)]
+}
+
 func (m *nmsg) addPart(p *jv) {
+	if p, keep := m.readPart(p); keep {
+		m.parts = append(m.parts, *p)
+	}
+}
+
+// readPart reads one part: text into m.text, tool calls and results into their fields.
+// keep reports whether the part (unwrapped: the returned p) also belongs in m.parts.
+func (m *nmsg) readPart(p *jv) (_ *jv, keep bool) {
 	p = unwrap(p)
 	if p.k == 's' {
 		m.addText(p.s)
-		return
+		return p, false
 	}
 	if p.k != 'o' {
-		m.parts = append(m.parts, *p)
-		return
+		return p, true
 	}
 	t := partType(p)
 	if t == "" && len(p.keys) == 1 {
@@ -153,7 +182,7 @@ func (m *nmsg) addPart(p *jv) {
 			u := &p.vals[0]
 			m.toolCalls = append(m.toolCalls, ntool{id: firstOf(u, "toolUseId", "id").str(),
 				name: u.get("name").str(), args: parsedArgs(u.get("input"))})
-			return
+			return p, false
 		case "toolResult":
 			if m.role == "tool" || m.role == "" || m.role == "user" {
 				u := &p.vals[0]
@@ -164,7 +193,7 @@ func (m *nmsg) addPart(p *jv) {
 					m.role = "tool" // Converse sends tool results in a user turn
 				}
 				m.setResult(converseResult(u.get("content")))
-				return
+				return p, false
 			}
 		}
 	}
@@ -172,20 +201,19 @@ func (m *nmsg) addPart(p *jv) {
 	case t == "text" || t == "input_text" || t == "output_text" || (t == "" && p.get("text") != nil && len(p.keys) == 1):
 		if s := firstOf(p, "content", "text"); s != nil && s.k == 's' {
 			m.addText(s.s)
-			m.parts = append(m.parts, *p)
-			return
+			return p, true
 		}
 	case isToolCallPart(t):
 		m.toolCalls = append(m.toolCalls, normToolCall(p))
-		return
+		return p, false
 	case isToolResultPart(t) && (m.role == "tool" || m.role == "" || m.role == "function"):
 		if id := firstOf(p, "id", "toolCallId", "tool_use_id", "call_id", "callId").str(); id != "" {
 			m.toolCallID = id
 		}
 		m.setResult(converseResult(toolResultValue(firstOf(p, "response", "result", "output", "content"))))
-		return
+		return p, false
 	}
-	m.parts = append(m.parts, *p)
+	return p, true
 }
 
 // setResult stores a tool result: text as the message text, anything else as its content.
@@ -447,6 +475,16 @@ func allTextParts(parts []jv) bool {
 	return true
 }
 
+// hasMessage reports whether one of vs is a full message (an object with a role).
+func hasMessage(vs []jv) bool {
+	for i := range vs {
+		if p := unwrap(&vs[i]); p.k == 'o' && p.get("role") != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // systemJV turns gen_ai.system_instructions (parts, or full messages as LiteLLM sends) into
 // a string when it is all text, else keeps it structured.
 func systemJV(v *jv) jv {
@@ -457,7 +495,10 @@ func systemJV(v *jv) jv {
 		return *v
 	}
 	var m nmsg
-	if v.k == 'a' {
+	switch {
+	case v.k == 'a' && !hasMessage(v.vals):
+		m.addParts(v.vals)
+	case v.k == 'a':
 		for i := range v.vals {
 			p := unwrap(&v.vals[i])
 			if p.k == 'o' && p.get("role") != nil { // a full message
@@ -470,231 +511,11 @@ func systemJV(v *jv) jv {
 			}
 			m.addPart(p)
 		}
-	} else {
+	default:
 		m.addPart(v)
 	}
 	if m.hasText && (len(m.parts) == 0 || allTextParts(m.parts)) && len(m.toolCalls) == 0 && m.content == nil {
 		return jv{k: 's', s: m.text}
 	}
 	return *v
-}
-
-// The streaming path. Most model calls carry their messages as one JSON string of plain
-// text messages — OTel's [{"role","parts":[{"type":"text","content"}]}] or ChatML's
-// [{"role","content":"…"}]. fastMessages reads exactly that subset straight from the
-// source text into the output shape, without a value tree; anything outside it (tool
-// calls, media parts, wrappers, null or non-string fields, repeated keys, JSON the parser
-// would refuse) makes it give up, and the general path (parseJSON, normMessages) decides.
-// Where it does not give up its output is byte for byte the general path's (a test
-// compares both on generated and fuzzed messages).
-
-// fastMsg is one plain-text message: role, name and finish reason decoded, the text kept
-// as the body of a JSON string already escaped as jsonesc.AppendString escapes (parts joined by
-// "\n"), at txt[text0:text1] of the buffer fastMessages fills.
-type fastMsg struct {
-	role, name, finish string
-	text0, text1       int
-	hasText            bool
-}
-
-// fastMessages appends to msgs the messages of s, a JSON array of plain-text messages, and
-// their encoded texts to txt. ok is false when s is anything else.
-func fastMessages(s string, msgs []fastMsg, txt []byte) ([]fastMsg, []byte, bool) {
-	p := newParser(s)
-	defer p.release()
-	p.ws()
-	if !p.at('[') {
-		return msgs, txt, false
-	}
-	for more := !p.open(']'); more; {
-		p.ws()
-		if !p.at('{') {
-			return msgs, txt, false
-		}
-		var m fastMsg
-		var ok bool
-		if txt, ok = p.fastMessage(&m, txt); !ok {
-			return msgs, txt, false
-		}
-		msgs = append(msgs, m)
-		if more, ok = p.next(']'); !ok {
-			return msgs, txt, false
-		}
-	}
-	p.ws()
-	return msgs, txt, p.i == len(p.s)
-}
-
-// fastMessage reads the message object at p.i: keys role, name, finish_reason (strings) and
-// one of parts / content / contents (a string or an array of text parts), each at most once.
-func (p *jsonParser) fastMessage(m *fastMsg, txt []byte) ([]byte, bool) {
-	var seen uint8
-	for more := !p.open('}'); more; {
-		key, ok := p.key()
-		if !ok {
-			return txt, false
-		}
-		var bit uint8
-		var dst *string
-		switch key {
-		case "role":
-			bit, dst = 1, &m.role
-		case "name":
-			bit, dst = 2, &m.name
-		case "finish_reason":
-			bit, dst = 4, &m.finish
-		case "parts", "content", "contents":
-			bit = 8
-		default:
-			return txt, false
-		}
-		if seen&bit != 0 {
-			return txt, false
-		}
-		seen |= bit
-		switch {
-		case dst != nil:
-			if !p.at('"') {
-				return txt, false
-			}
-			if *dst, ok = p.str(); !ok {
-				return txt, false
-			}
-		case p.at('"'): // ChatML content string
-			if txt, ok = p.fastText(m, txt); !ok {
-				return txt, false
-			}
-		case p.at('['):
-			if txt, ok = p.fastParts(m, txt); !ok {
-				return txt, false
-			}
-		default:
-			return txt, false
-		}
-		if more, ok = p.next('}'); !ok {
-			return txt, false
-		}
-	}
-	return txt, true
-}
-
-// fastText reads the JSON string at p.i as a text of m: its body, re-encoded, goes to txt
-// after the texts before (joined by "\n").
-func (p *jsonParser) fastText(m *fastMsg, txt []byte) ([]byte, bool) {
-	if !m.hasText {
-		m.hasText, m.text0 = true, len(txt)
-	} else {
-		txt = append(txt, '\\', 'n')
-	}
-	txt, ok := p.emitStrBody(txt)
-	m.text1 = len(txt)
-	return txt, ok
-}
-
-// fastParts reads an array of text parts at p.i: strings, {"type":"text"|"input_text"|
-// "output_text", "content"|"text": string} or {"text": string}.
-func (p *jsonParser) fastParts(m *fastMsg, txt []byte) ([]byte, bool) {
-	var ok bool
-	for more := !p.open(']'); more; {
-		p.ws()
-		switch {
-		case p.at('"'):
-			txt, ok = p.fastText(m, txt)
-		case p.at('{'):
-			txt, ok = p.fastTextPart(m, txt)
-		default:
-			ok = false
-		}
-		if !ok {
-			return txt, false
-		}
-		if more, ok = p.next(']'); !ok {
-			return txt, false
-		}
-	}
-	return txt, true
-}
-
-// fastTextPart reads one text part object at p.i (see fastParts).
-func (p *jsonParser) fastTextPart(m *fastMsg, txt []byte) ([]byte, bool) {
-	p.i++ // '{'
-	var typ string
-	var hasType bool
-	var seen uint8
-	for more := true; more; {
-		key, ok := p.key()
-		if !ok || !p.at('"') {
-			return txt, false
-		}
-		switch {
-		case key == "type" && seen&1 == 0:
-			seen |= 1
-			if typ, ok = p.str(); !ok {
-				return txt, false
-			}
-			hasType = true
-		case (key == "content" || key == "text") && seen&2 == 0:
-			seen |= 2
-			if key == "content" {
-				seen |= 4
-			}
-			// Written now, kept only if the part turns out to be a text part.
-			if txt, ok = p.fastText(m, txt); !ok {
-				return txt, false
-			}
-		default:
-			return txt, false
-		}
-		if more, ok = p.next('}'); !ok {
-			return txt, false
-		}
-	}
-	if seen&2 == 0 {
-		return txt, false
-	}
-	if hasType {
-		switch strings.ToLower(typ) {
-		case "text", "input_text", "output_text":
-		default:
-			return txt, false
-		}
-	} else if seen&4 != 0 { // {"content": …} without a type is not a text part
-		return txt, false
-	}
-	return txt, true
-}
-
-// appendFastMessage writes m as appendMessage writes the same message: {role, content?,
-// name?}.
-func appendFastMessage(dst []byte, m *fastMsg, txt []byte) []byte {
-	dst = append(dst, `{"role":`...)
-	dst = jsonesc.AppendString(dst, m.role)
-	if m.hasText {
-		dst = append(dst, `,"content":"`...)
-		dst = append(dst, txt[m.text0:m.text1]...)
-		dst = append(dst, '"')
-	}
-	if m.name != "" {
-		dst = append(dst, `,"name":`...)
-		dst = jsonesc.AppendString(dst, m.name)
-	}
-	return append(dst, '}')
-}
-
-// fastTextParts reads s, a JSON array of text parts (see fastParts), into one message
-// whose text is the parts joined by "\n".
-func fastTextParts(s string, txt []byte) (fastMsg, []byte, bool) {
-	var m fastMsg
-	p := newParser(s)
-	defer p.release()
-	p.ws()
-	if !p.at('[') {
-		return m, txt, false
-	}
-	txt, ok := p.fastParts(&m, txt)
-	if !ok {
-		return m, txt, false
-	}
-	p.ws()
-	return m, txt, p.i == len(p.s)
 }

@@ -53,9 +53,6 @@ type Mapper struct {
 	tableSource any // boxed once: metadata values are any
 	unpriced    unpricedCounts
 	ctxs        sync.Pool // *spanCtx: scratch buffers reused across Map calls
-	// treeOnly turns the streaming paths off (fastMessages, appendJSONText), so tests can
-	// compare them with the general path.
-	treeOnly bool
 }
 
 // NewMapper returns a Mapper with opts (zero or negative caps mean the defaults).
@@ -96,12 +93,10 @@ type spanEvent struct {
 type spanCtx struct {
 	*prepared
 	opts       *MapOptions
-	fast       bool // the streaming paths are on
 	events     []spanEvent
 	usedEvents []bool
 	buf        []byte    // scratch: the JSON being built
-	fmsgs      []fastMsg // scratch: messages read by fastMessages
-	txt        []byte    // scratch: their encoded texts
+	trees      treeArena // scratch: the trees of the span's attributes (attrJV)
 	// slab holds the Input / Output bytes of the events of one Map call: each event gets
 	// a capacity-limited slice of it (appending to one never touches another), so a call
 	// allocates a few slabs instead of two arrays per event. It is never reused across
@@ -224,24 +219,20 @@ func (m *Mapper) getCtx() *spanCtx {
 	if c, ok := m.ctxs.Get().(*spanCtx); ok {
 		return c
 	}
-	return &spanCtx{opts: &m.opts, fast: !m.treeOnly, buf: make([]byte, 0, 4<<10)}
+	return &spanCtx{opts: &m.opts, buf: make([]byte, 0, 4<<10)}
 }
 
 // putCtx drops c's references to span data and pools it.
 func (m *Mapper) putCtx(c *spanCtx) {
 	c.prepared = nil
+	c.trees.reset()
 	clear(c.events)
 	c.events = c.events[:0]
-	clear(c.fmsgs)
-	c.fmsgs = c.fmsgs[:0]
 	c.slab = nil // the events own it now
 	c.usages = nil
 	c.md = metadata{}
 	if cap(c.buf) > maxPooledScratch {
 		c.buf = nil
-	}
-	if cap(c.txt) > maxPooledScratch {
-		c.txt = nil
 	}
 	m.ctxs.Put(c)
 }

@@ -5,9 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
+	"io"
 	"strconv"
 	"strings"
+	"sync"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/llmtrace/llmtrace/internal/jsonesc"
 )
@@ -39,63 +42,117 @@ func redactBlobs(v []byte) []byte {
 	if len(v) <= maxInlineBlobBytes || !(bytes.Contains(v, []byte("base64")) || bytes.Contains(v, []byte(`"blob"`))) {
 		return v
 	}
-	out, changed, ok := rewriteBlobs(nil, v, 0)
-	if !ok || !changed {
+	raw, ok := oneValue(v)
+	if !ok {
+		return v
+	}
+	out, changed := rewriteBlobs(nil, raw, 0)
+	if !changed {
 		return v
 	}
 	return out
 }
 
-type member struct {
-	key string
-	val json.RawMessage
+// blobDecoder is a jsontext decoder with the buffer it reads in place.
+type blobDecoder struct {
+	d   jsontext.Decoder
+	src bytes.Buffer
 }
 
-// rewriteBlobs appends raw with its payloads replaced; ok is false for invalid JSON.
-func rewriteBlobs(dst, raw []byte, depth int) (out []byte, changed, ok bool) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return dst, false, false
+// blobDecoders keeps the decoders redactBlobs reads values with (one per nesting level).
+var blobDecoders = sync.Pool{New: func() any { return new(blobDecoder) }}
+
+func getBlobDecoder(v []byte) *blobDecoder {
+	b := blobDecoders.Get().(*blobDecoder)
+	b.src = *bytes.NewBuffer(v)
+	b.d.Reset(&b.src, decodeOptions...)
+	return b
+}
+
+// put pools b, without its reference to the value it read.
+func (b *blobDecoder) put() {
+	b.src = bytes.Buffer{}
+	b.d.Reset(&b.src)
+	blobDecoders.Put(b)
+}
+
+// readValues reads raw, an array or object the decoder has checked (oneValue), calling f
+// for each element (name nil) or member (name: the member name as a JSON string).
+func readValues(raw []byte, f func(name, val jsontext.Value)) {
+	b := getBlobDecoder(raw)
+	defer b.put()
+	b.d.ReadToken() // '{' or '['
+	for k := b.d.PeekKind(); k != '}' && k != ']' && k != 0; k = b.d.PeekKind() {
+		var name jsontext.Value
+		if raw[0] == '{' {
+			name, _ = b.d.ReadValue()
+		}
+		val, _ := b.d.ReadValue()
+		f(name, val)
 	}
+}
+
+// oneValue returns v without surrounding white space when it is one JSON value (checked by
+// the jsontext decoder, as leniently as the mapping parses).
+func oneValue(v []byte) (jsontext.Value, bool) {
+	b := getBlobDecoder(v)
+	defer b.put()
+	raw, err := b.d.ReadValue()
+	if err != nil {
+		return nil, false
+	}
+	if _, err := b.d.ReadToken(); err != io.EOF {
+		return nil, false
+	}
+	return raw, true
+}
+
+// unquote returns the text of a JSON string the decoder has checked (invalid UTF-8 and lone
+// surrogates as U+FFFD, as encoding/json reads them).
+func unquote(raw []byte) string {
+	b, _ := jsontext.AppendUnquote(nil, raw)
+	return string(b)
+}
+
+type member struct {
+	key string
+	val jsontext.Value
+}
+
+// rewriteBlobs appends raw, one JSON value the decoder has checked, with its payloads
+// replaced; changed reports whether one was. Values nested maxBlobDepth deep or more, and
+// values too small to hold a payload, are copied as they are.
+func rewriteBlobs(dst, raw []byte, depth int) (out []byte, changed bool) {
 	if depth >= maxBlobDepth || len(raw) <= maxInlineBlobBytes {
-		return append(dst, raw...), false, true
+		return append(dst, raw...), false
 	}
 	switch raw[0] {
 	case '"':
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			return dst, false, false
-		}
-		if mime, data, isURL := dataURL(s); isURL {
-			if ref, ok := blobRef(nil, mime, data); ok {
-				return append(dst, ref...), true, true
+		if mime, data, isURL := dataURL(unquote(raw)); isURL {
+			if ref, ok := blobRef(dst, mime, data); ok {
+				return ref, true
 			}
 		}
-		return append(dst, raw...), false, true
 	case '[':
-		var elems []json.RawMessage
-		if json.Unmarshal(raw, &elems) != nil {
-			return dst, false, false
-		}
 		dst = append(dst, '[')
-		for i, e := range elems {
-			if i > 0 {
+		n := 0
+		readValues(raw, func(_, e jsontext.Value) {
+			if n > 0 {
 				dst = append(dst, ',')
 			}
+			n++
 			var c bool
-			if dst, c, ok = rewriteBlobs(dst, e, depth+1); !ok {
-				return dst, false, false
-			}
+			dst, c = rewriteBlobs(dst, e, depth+1)
 			changed = changed || c
-		}
-		return append(dst, ']'), changed, true
+		})
+		return append(dst, ']'), changed
 	case '{':
-		members, ok := objectMembers(raw)
-		if !ok {
-			return dst, false, false
-		}
+		var members []member
+		readValues(raw, func(name, val jsontext.Value) {
+			members = append(members, member{unquote(name), val})
+		})
 		if ref, ok := blobObject(members); ok {
-			return append(dst, ref...), true, true
+			return append(dst, ref...), true
 		}
 		dst = append(dst, '{')
 		for i, m := range members {
@@ -105,47 +162,19 @@ func rewriteBlobs(dst, raw []byte, depth int) (out []byte, changed, ok bool) {
 			dst = jsonesc.AppendString(dst, m.key)
 			dst = append(dst, ':')
 			var c bool
-			if dst, c, ok = rewriteBlobs(dst, m.val, depth+1); !ok {
-				return dst, false, false
-			}
+			dst, c = rewriteBlobs(dst, m.val, depth+1)
 			changed = changed || c
 		}
-		return append(dst, '}'), changed, true
+		return append(dst, '}'), changed
 	}
-	return append(dst, raw...), false, true
-}
-
-// objectMembers returns a JSON object's members in order.
-func objectMembers(raw []byte) ([]member, bool) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return nil, false
-	}
-	var ms []member
-	for dec.More() {
-		t, err := dec.Token()
-		k, isKey := t.(string)
-		if err != nil || !isKey {
-			return nil, false
-		}
-		var v json.RawMessage
-		if dec.Decode(&v) != nil {
-			return nil, false
-		}
-		ms = append(ms, member{k, v})
-	}
-	if t, err := dec.Token(); err != nil || t != json.Delim('}') {
-		return nil, false
-	}
-	return ms, true
+	return append(dst, raw...), false
 }
 
 func memberString(ms []member, key string) (string, bool) {
 	for _, m := range ms {
 		if m.key == key {
-			var s string
-			if json.Unmarshal(m.val, &s) == nil {
-				return s, true
+			if m.val.Kind() == '"' {
+				return unquote(m.val), true
 			}
 			return "", false
 		}

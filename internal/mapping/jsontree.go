@@ -1,0 +1,390 @@
+package mapping
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// The mapping reads JSON into jv, an ordered tree, with the jsontext streaming decoder of
+// github.com/go-json-experiment/json (what becomes encoding/json/v2's jsontext). The tree
+// is what every message and value path works on; appendJV (map_json.go) writes it.
+//
+// Parsing is lenient where the emitters are: duplicate object names are kept, in order;
+// invalid UTF-8 inside strings is kept byte for byte (jsonesc.AppendString writes each bad
+// byte as \ufffd); a \u escape of a lone UTF-16 surrogate decodes to U+FFFD; numbers keep
+// the text they were written with. What the decoder refuses — anything that is not one
+// JSON value, or nests deeper than maxJSONDepth — makes parseJSON fail, and the caller
+// keeps the raw string.
+
+// jv is a parsed JSON value that keeps object key order (so output is stable and mirrors
+// the source) and shares string memory with its input where no escapes occur.
+type jv struct {
+	k    byte // 'o' object, 'a' array, 's' string, 'n' number (raw text), 't', 'f', 'z' null; 0 absent
+	s    string
+	keys []string
+	vals []jv
+}
+
+func (v *jv) ok() bool { return v.k != 0 }
+
+// get returns the member key of an object (the first one), or an absent jv.
+func (v *jv) get(key string) *jv {
+	if v == nil || v.k != 'o' {
+		return nil
+	}
+	for i, k := range v.keys {
+		if k == key {
+			return &v.vals[i]
+		}
+	}
+	return nil
+}
+
+// str returns the string of a JSON string, "" otherwise.
+func (v *jv) str() string {
+	if v == nil || v.k != 's' {
+		return ""
+	}
+	return v.s
+}
+
+// maxJSONDepth is the deepest nesting parseJSON accepts (the top-level value is depth 0);
+// a document with a value deeper than that does not parse.
+const maxJSONDepth = 128
+
+// looksLikeJSON reports whether s starts (after white space) like an object or array.
+func looksLikeJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '\t', '\n', '\r':
+			continue
+		case '{', '[':
+			return true
+		}
+		return false
+	}
+	return false
+}
+
+// parseJSON parses s as one JSON value (surrounding white space allowed). ok is false for
+// anything else: the caller keeps the raw string (lenient parsing). The tree's members
+// are in two exact-size arrays (one of values, one of object names) of its own.
+func parseJSON(s string) (jv, bool) {
+	p := parserPool.Get().(*jsonParser)
+	v, ok := p.parse(s)
+	if ok {
+		vs, ks := make([]jv, 0, p.nv), make([]string, 0, p.nk)
+		relocate(&v, vs, ks)
+	}
+	p.release()
+	return v, ok
+}
+
+// appendJSONText appends s as appendJV(parseJSON(s)) writes it: compact, strings
+// re-escaped by jsonesc.AppendString, numbers as written, duplicate names kept in order.
+// ok is false (dst unchanged) exactly when parseJSON(s) fails; the caller then keeps s as a
+// raw string. The tree lives only for the call: its slabs stay with the pooled parser.
+func appendJSONText(dst []byte, s string) ([]byte, bool) {
+	p := parserPool.Get().(*jsonParser)
+	v, ok := p.parse(s)
+	if ok {
+		dst = appendJV(dst, &v)
+	}
+	p.release()
+	return dst, ok
+}
+
+// decodeOptions make the decoder as lenient as the mapping (see above).
+var decodeOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)}
+
+// parserPool keeps jsonParsers for their decoder, source buffer, stacks and slabs.
+var parserPool = sync.Pool{New: func() any { return new(jsonParser) }}
+
+// maxPooledParserBytes bounds the source buffer a pooled parser keeps, and
+// maxPooledParserValues its stacks and slabs.
+const (
+	maxPooledParserBytes  = 64 << 10
+	maxPooledParserValues = 4 << 10
+)
+
+// jsonParser builds the tree of one document from the decoder's tokens. Members of the
+// objects and arrays being read wait on stacks (vstack, kstack); a finished container
+// takes exact-size slices of them from slabs (vslab, kslab), which the parser keeps from
+// one document to the next. A tree that outlives the parser is moved out of them
+// (relocate), so a parse costs two allocations whatever the number of containers. Strings
+// without escapes are substrings of the source.
+type jsonParser struct {
+	dec    jsontext.Decoder
+	src    bytes.Buffer // the source, which the decoder reads in place
+	s      string
+	vstack []jv
+	kstack []string
+	vslab  []jv
+	kslab  []string
+	nv, nk int    // values and names taken into slabs by this parse
+	esc    []byte // scratch: unquoted strings
+}
+
+func (p *jsonParser) parse(s string) (jv, bool) {
+	p.s, p.nv, p.nk = s, 0, 0
+	p.src.Reset()
+	p.src.WriteString(s)
+	p.dec.Reset(&p.src, decodeOptions...)
+	k, text, ok := p.next()
+	var v jv
+	if ok {
+		v, ok = p.value(k, text, 0)
+	}
+	if ok {
+		_, err := p.dec.ReadToken()
+		ok = err == io.EOF
+	}
+	// What the stacks held is in the slabs now (or dropped): clear them once, so the
+	// parser holds no references to the document.
+	clear(p.vstack[:cap(p.vstack)])
+	clear(p.kstack[:cap(p.kstack)])
+	p.vstack, p.kstack = p.vstack[:0], p.kstack[:0]
+	if !ok {
+		return jv{}, false
+	}
+	return v, true
+}
+
+// release empties p's slabs (the tree parsed last is no longer used) and returns p to
+// the pool unless it grew too large.
+func (p *jsonParser) release() {
+	p.s = ""
+	clear(p.vslab)
+	clear(p.kslab)
+	p.vslab, p.kslab = p.vslab[:0], p.kslab[:0]
+	if p.src.Cap() > maxPooledParserBytes || cap(p.esc) > maxPooledParserBytes ||
+		cap(p.vstack) > maxPooledParserValues || cap(p.vslab) > maxPooledParserValues || cap(p.kslab) > maxPooledParserValues {
+		return
+	}
+	parserPool.Put(p)
+}
+
+// relocate moves the members of v's containers, recursively, into vs and ks, which have
+// room for all of them (appending never reallocates).
+func relocate(v *jv, vs []jv, ks []string) ([]jv, []string) {
+	if n := len(v.keys); n > 0 {
+		l := len(ks)
+		ks = append(ks, v.keys...)
+		v.keys = ks[l : l+n : l+n]
+	}
+	if n := len(v.vals); n > 0 {
+		l := len(vs)
+		vs = append(vs, v.vals...)
+		v.vals = vs[l : l+n : l+n]
+		for i := range v.vals {
+			vs, ks = relocate(&v.vals[i], vs, ks)
+		}
+	}
+	return vs, ks
+}
+
+// take moves (*stack)[base:], the members of a finished object or array, into an
+// exact-size slice of *slab (a fresh slab, at least twice as large, when too little is
+// free) and pops them off the stack.
+func take[T any](stack, slab *[]T, base int) []T {
+	n := len(*stack) - base
+	if cap(*slab)-len(*slab) < n {
+		*slab = make([]T, 0, max(n, 2*cap(*slab)))
+	}
+	l := len(*slab)
+	*slab = append(*slab, (*stack)[base:]...)
+	*stack = (*stack)[:base] // parse clears the stacks when the document is done
+	return (*slab)[l : l+n : l+n]
+}
+
+// next reads the next token: its kind and, for strings and numbers, its text in the source
+// (the decoder reports where a token ends; it starts after the white space and the ',' or
+// ':' before it).
+func (p *jsonParser) next() (k jsontext.Kind, text string, ok bool) {
+	start := int(p.dec.InputOffset())
+	t, err := p.dec.ReadToken()
+	if err != nil {
+		return 0, "", false
+	}
+	k = t.Kind()
+	if k == '"' || k == '0' {
+		end := int(p.dec.InputOffset())
+		for start < end {
+			switch p.s[start] {
+			case ' ', '\t', '\n', '\r', ',', ':':
+				start++
+				continue
+			}
+			break
+		}
+		text = p.s[start:end]
+	}
+	return k, text, true
+}
+
+// value builds the value whose first token next returned (kind k, text text).
+func (p *jsonParser) value(k jsontext.Kind, text string, depth int) (jv, bool) {
+	if depth > maxJSONDepth {
+		return jv{}, false
+	}
+	switch k {
+	case '{':
+		vbase, kbase := len(p.vstack), len(p.kstack)
+		for {
+			k, text, ok := p.next()
+			if !ok {
+				return jv{}, false
+			}
+			if k == '}' {
+				break
+			}
+			key := p.str(text) // the decoder reads only strings as names
+			if k, text, ok = p.next(); !ok {
+				return jv{}, false
+			}
+			val, ok := p.value(k, text, depth+1)
+			if !ok {
+				return jv{}, false
+			}
+			p.kstack = append(p.kstack, key)
+			p.vstack = append(p.vstack, val)
+		}
+		if len(p.vstack) == vbase {
+			return jv{k: 'o'}, true
+		}
+		p.nk += len(p.kstack) - kbase
+		p.nv += len(p.vstack) - vbase
+		return jv{k: 'o', keys: take(&p.kstack, &p.kslab, kbase), vals: take(&p.vstack, &p.vslab, vbase)}, true
+	case '[':
+		vbase := len(p.vstack)
+		for {
+			k, text, ok := p.next()
+			if !ok {
+				return jv{}, false
+			}
+			if k == ']' {
+				break
+			}
+			val, ok := p.value(k, text, depth+1)
+			if !ok {
+				return jv{}, false
+			}
+			p.vstack = append(p.vstack, val)
+		}
+		if len(p.vstack) == vbase {
+			return jv{k: 'a', vals: []jv{}}, true
+		}
+		p.nv += len(p.vstack) - vbase
+		return jv{k: 'a', vals: take(&p.vstack, &p.vslab, vbase)}, true
+	case '"':
+		return jv{k: 's', s: p.str(text)}, true
+	case '0':
+		return jv{k: 'n', s: text}, true
+	case 't':
+		return jv{k: 't'}, true
+	case 'f':
+		return jv{k: 'f'}, true
+	case 'n':
+		return jv{k: 'z'}, true
+	}
+	return jv{}, false
+}
+
+// str returns the text of a string token (q, with its quotes): the source between the
+// quotes when it has no escapes, else its decoded text.
+func (p *jsonParser) str(q string) string {
+	body := q[1 : len(q)-1]
+	if strings.IndexByte(body, '\\') < 0 {
+		return body
+	}
+	b, err := jsontext.AppendUnquote(p.esc[:0], q)
+	if err != nil && !utf8.ValidString(q) {
+		// AppendUnquote writes U+FFFD for each invalid byte; keep the bytes, as in a string
+		// without escapes, by unquoting the valid runs between them.
+		b = p.esc[:0]
+		for i := 0; i < len(body); {
+			j := i
+			for j < len(body) {
+				if r, n := utf8.DecodeRuneInString(body[j:]); r == utf8.RuneError && n == 1 {
+					break
+				} else {
+					j += n
+				}
+			}
+			if j > i {
+				b = appendUnquoted(b, body[i:j])
+			}
+			if j < len(body) {
+				b = append(b, body[j])
+				j++
+			}
+			i = j
+		}
+	}
+	p.esc = b
+	return string(b)
+}
+
+// appendUnquoted appends the decoded text of body, the valid UTF-8 inside a JSON string
+// the decoder accepted, without its quotes.
+func appendUnquoted(dst []byte, body string) []byte {
+	q := make([]byte, 0, len(body)+2)
+	q = append(append(append(q, '"'), body...), '"')
+	dst, _ = jsontext.AppendUnquote(dst, q) // only lone surrogates err; they are U+FFFD
+	return dst
+}
+
+// treeArena holds the trees parsed from one span's attributes while its event is built
+// (spanCtx.attrTree): the parser's slabs and the roots are reused from one span to the
+// next, so in the steady state a parse allocates nothing. A tree lives until the arena
+// moves on to the next span (or the spanCtx is pooled); nothing may keep one longer.
+type treeArena struct {
+	owner *prepared // the span whose trees the arena holds
+	p     jsonParser
+	roots []jv
+}
+
+// reset lets go of the trees (and of their references to span data).
+func (a *treeArena) reset() {
+	a.owner = nil
+	clear(a.p.vslab)
+	clear(a.p.kslab)
+	clear(a.roots)
+	a.p.vslab, a.p.kslab, a.roots = a.p.vslab[:0], a.p.kslab[:0], a.roots[:0]
+	a.p.s = ""
+	if a.p.src.Cap() > maxPooledParserBytes || cap(a.p.esc) > maxPooledParserBytes {
+		a.p.src, a.p.esc = bytes.Buffer{}, nil
+	}
+	if cap(a.p.vslab) > maxPooledParserValues || cap(a.p.kslab) > maxPooledParserValues || cap(a.p.vstack) > maxPooledParserValues {
+		a.p.vslab, a.p.kslab, a.p.vstack, a.p.kstack = nil, nil, nil, nil
+	}
+}
+
+// attrTree returns an attribute value as valueJV(v, true, 0) does, its tree in c's arena:
+// valid while c builds the current span's event.
+func (c *spanCtx) attrTree(v Value) *jv {
+	a := &c.trees
+	if a.owner != c.prepared {
+		a.reset()
+		a.owner = c.prepared
+	}
+	var j jv
+	if s := v.Str(); v.Kind() == ValueStr && looksLikeJSON(s) {
+		var ok bool
+		if j, ok = a.p.parse(s); !ok {
+			j = jv{k: 's', s: s}
+		}
+	} else {
+		j = valueJV(v, true, 0)
+	}
+	if len(a.roots) == cap(a.roots) {
+		a.roots = make([]jv, 0, max(16, 2*cap(a.roots))) // the trees handed out keep the old array
+	}
+	a.roots = append(a.roots, j)
+	return &a.roots[len(a.roots)-1]
+}
