@@ -104,16 +104,17 @@ func (c *spanCtx) outputMessages() *nmsg {
 }
 
 // pickOutput returns the answer among a dialect's output messages: the first, with the tool
-// calls of the others (several choices); nil when there is none.
+// calls of the others (several choices); nil when there is none. msgs is the caller's own
+// (fresh from normMessages / normChoices): its first message is returned, not copied.
 func pickOutput(msgs []nmsg) *nmsg {
 	if len(msgs) == 0 {
 		return nil
 	}
-	out := msgs[0]
+	out := &msgs[0]
 	for i := 1; i < len(msgs); i++ {
 		out.toolCalls = append(out.toolCalls, msgs[i].toolCalls...)
 	}
-	return &out
+	return out
 }
 
 // finishReason is the finish reason of the first finish-reason rule whose key is on the
