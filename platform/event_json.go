@@ -9,8 +9,8 @@ package platform
 // 5.7×), encoding/json's Encoder 5.5× (Marshal 8.5×), with 1 to 45 allocations. The
 // libraries write the same bytes but for invalid UTF-8, which every go-json-experiment path
 // writes as a raw U+FFFD where encoding/json writes \ufffd (TestBenchEncodersAgree).
-// The raw JSON inside (Input, Output) is checked and compacted by jsontext
-// (appendRawJSON, BenchmarkRawJSONCheck).
+// The raw JSON inside (Input, Output) is checked and compacted by internal/jsoncompact
+// (appendRawJSON; its BenchmarkAppend).
 
 import (
 	"strconv"
