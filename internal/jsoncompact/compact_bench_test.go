@@ -19,7 +19,7 @@ func chatInput() []byte {
 
 // BenchmarkAppend checks and compacts one raw JSON value, compact (what the mapper builds)
 // and indented (as a user would write it), in one run: Append, jsontext.AppendFormat with
-// Options, encoding/json's json.Compact (which validates as it goes) and json.Valid +
+// options, encoding/json's json.Compact (which validates as it goes) and json.Valid +
 // json.Compact, each into a reused buffer.
 func BenchmarkAppend(b *testing.B) {
 	var indented bytes.Buffer
@@ -48,7 +48,7 @@ func BenchmarkAppend(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				var err error
-				if dst, err = jsontext.AppendFormat(dst[:0], raw, Options...); err != nil {
+				if dst, err = jsontext.AppendFormat(dst[:0], raw, options...); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -52,7 +52,7 @@ func encodingJSON(raw []byte) ([]byte, bool) {
 func check(t *testing.T, raw []byte) {
 	t.Helper()
 	want, ok := encodingJSON(raw)
-	lib, libErr := jsontext.AppendFormat(nil, raw, Options...)
+	lib, libErr := jsontext.AppendFormat(nil, raw, options...)
 	got, err := Append([]byte("prefix"), raw)
 	name := string(raw)
 	if len(name) > 40 {
