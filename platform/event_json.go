@@ -3,14 +3,14 @@ package platform
 // The event encoder is written by hand: TraceEvent's fields in order, each value by the
 // functions of event_json_values.go, strings by internal/jsonesc. BenchmarkEncodeEvent
 // (event_json_bench_test.go) measures it in one run against the libraries on the event of
-// internal/pdataview's BenchmarkMapChatSpan (3.2 KB; medians of 7 rounds, 2 CPUs, load ≈ 4):
-// AppendJSON 3.2 µs and no allocation; a go-json-experiment jsontext.Encoder driven field by
-// field 1.5× that, go-json-experiment's json.MarshalWrite with v1 options 2.9× (Marshal
-// 5.7×), encoding/json's Encoder 5.5× (Marshal 8.5×), with 1 to 45 allocations. The
+// internal/pdataview's BenchmarkMapChatSpan (3.2 KB; medians of 7 rounds, 2 CPUs, load ≈ 2.5):
+// AppendJSON 1.9 µs and no allocation; a go-json-experiment jsontext.Encoder driven field by
+// field 3.1× that, go-json-experiment's json.MarshalWrite with v1 options 5.7× (Marshal
+// 10×), encoding/json's Encoder 7.5× (Marshal 8.3×), with 1 to 45 allocations. The
 // libraries write the same bytes but for invalid UTF-8, which every go-json-experiment path
 // writes as a raw U+FFFD where encoding/json writes \ufffd (TestBenchEncodersAgree).
-// The raw JSON inside (Input, Output) is checked and compacted by jsontext
-// (appendRawJSON, BenchmarkRawJSONCheck).
+// The raw JSON inside (Input, Output) is checked and compacted by internal/jsoncompact
+// (appendRawJSON; its BenchmarkAppend).
 
 import (
 	"strconv"
