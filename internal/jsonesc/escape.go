@@ -1,6 +1,6 @@
 // Package jsonesc is the one JSON string escaper of the module. Every string the mapper
 // writes into Input, Output and metadata JSON, and every string field
-// platform.TraceEvent.AppendJSON writes, goes through AppendString / AppendStringBody, so
+// platform.TraceEvent.AppendJSON writes, goes through AppendString, so
 // both write strings as encoding/json does with HTML escaping off (escape_test.go compares
 // with encoding/json; platform/event_json_test.go compares whole events).
 //
@@ -8,8 +8,7 @@
 // jsontext.AppendQuote leaves U+2028 / U+2029 unescaped, and every jsontext path (the
 // Encoder with EscapeForJS too) writes invalid UTF-8 as a raw U+FFFD where encoding/json
 // writes \ufffd; encoding/json has no function for one string (its Encoder adds a newline
-// and allocates), and neither library writes a string's body without its quotes, which the
-// mapper's streaming message path joins. BenchmarkAppendString (escape_bench_test.go)
+// and allocates). BenchmarkAppendString (escape_bench_test.go)
 // measures it in one run on about 2 KB of each kind of text (medians of 8 rounds, 2 CPUs):
 // against AppendString, jsontext.AppendQuote takes 1.9× on ASCII prose, 0.9× on mixed
 // non-ASCII prose and 1.1× on text with many escapes; encoding/json's Encoder 2.9×, 1.2×
@@ -24,14 +23,12 @@ import "unicode/utf8"
 // ">", "&" and valid non-ASCII) as it is.
 func AppendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
-	dst = AppendStringBody(dst, s)
+	dst = appendStringBody(dst, s)
 	return append(dst, '"')
 }
 
-// AppendStringBody is AppendString without the quotes. It is character-local: the
-// body of a + "\n" + b is the body of a, `\n`, the body of b (invalid UTF-8 is replaced
-// byte by byte), which the streaming message path relies on to join text parts.
-func AppendStringBody(dst []byte, s string) []byte {
+// appendStringBody is AppendString without the quotes.
+func appendStringBody(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		if i+8 <= len(s) && plainASCII8(Load8(s, i)) {
@@ -130,8 +127,8 @@ const hexDigits = "0123456789abcdef"
 // Eight bytes at a time (SWAR): the string loops skip runs of bytes that need no care.
 const (
 	swarLSB = 0x0101010101010101
-	// MSB has the top bit of each byte: x&MSB is non-zero when a byte of x is ≥ 0x80.
-	MSB = 0x8080808080808080
+	// swarMSB has the top bit of each byte: x&swarMSB is non-zero when a byte of x is ≥ 0x80.
+	swarMSB = 0x8080808080808080
 )
 
 // Load8 returns s[i:i+8] as a little-endian word.
@@ -145,9 +142,9 @@ func Load8(s string, i int) uint64 {
 func Special8(x uint64) uint64 {
 	q := x ^ (swarLSB * '"')
 	b := x ^ (swarLSB * '\\')
-	return ((x-swarLSB*0x20)&^x | (q-swarLSB)&^q | (b-swarLSB)&^b) & MSB
+	return ((x-swarLSB*0x20)&^x | (q-swarLSB)&^q | (b-swarLSB)&^b) & swarMSB
 }
 
 // plainASCII8 reports whether the 8 bytes of x are ASCII a JSON string carries as they
 // are (no control byte, '"', '\\' or byte ≥ 0x80).
-func plainASCII8(x uint64) bool { return Special8(x)|x&MSB == 0 }
+func plainASCII8(x uint64) bool { return Special8(x)|x&swarMSB == 0 }

@@ -19,7 +19,7 @@ func encodingJSONString(t testing.TB, s string) string {
 }
 
 // TestAppendJSONStringMatchesEncodingJSON: the package's one string escaper (used by the
-// mapper's tree and streaming paths and by TraceEvent.AppendJSON) writes every ASCII byte,
+// mapper and by TraceEvent.AppendJSON) writes every ASCII byte,
 // invalid UTF-8, U+2028 / U+2029 and multi-byte text exactly as encoding/json does — alone
 // and inside runs long enough for the eight-byte skip.
 func TestAppendJSONStringMatchesEncodingJSON(t *testing.T) {
