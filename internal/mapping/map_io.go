@@ -138,12 +138,19 @@ func (c *spanCtx) finishReason() *jv {
 	return nil
 }
 
-// appendValueInput appends the first plain input value of the span's dialect, as
-// appendJV(valueInput(tool)) would, each attribute value's tree living only for the call
-// (appendAttrJSON); ok is false when there is none.
-func (c *spanCtx) appendValueInput(dst []byte, tool bool) ([]byte, bool) {
-	keys := valueInputKeys
-	if tool {
+// appendPlainValue appends the span's plain input (output false) or output value (tools,
+// flows, any span without messages): the first value key present — toolInputKeys /
+// toolOutputKeys on tool spans, valueInputKeys / valueOutputKeys on others, in the
+// precedence table's order — else the first value a dialect finds in the span's events
+// (valueEventInputRules / valueEventOutputRules); ok is false when there is none.
+func (c *spanCtx) appendPlainValue(dst []byte, output, tool bool) ([]byte, bool) {
+	keys, events := valueInputKeys, valueEventInputRules
+	switch {
+	case output && tool:
+		keys, events = toolOutputKeys, valueEventOutputRules
+	case output:
+		keys, events = valueOutputKeys, valueEventOutputRules
+	case tool:
 		keys = toolInputKeys
 	}
 	for _, k := range keys {
@@ -151,25 +158,10 @@ func (c *spanCtx) appendValueInput(dst []byte, tool bool) ([]byte, bool) {
 			return c.appendAttrJSON(dst, v), true
 		}
 	}
-	if j := c.valueInput(tool); j != nil {
-		return appendJV(dst, j), true
-	}
-	return dst, false
-}
-
-// appendValueOutput is appendValueInput's twin for valueOutput.
-func (c *spanCtx) appendValueOutput(dst []byte, tool bool) ([]byte, bool) {
-	keys := valueOutputKeys
-	if tool {
-		keys = toolOutputKeys
-	}
-	for _, k := range keys {
-		if v, ok := c.a.get(k); ok {
-			return c.appendAttrJSON(dst, v), true
+	for _, rule := range events {
+		if j := rule(c, tool); j != nil {
+			return appendJV(dst, j), true
 		}
-	}
-	if j := c.valueOutput(tool); j != nil {
-		return appendJV(dst, j), true
 	}
 	return dst, false
 }
@@ -189,46 +181,6 @@ func (c *spanCtx) appendAttrJSON(dst []byte, v Value) []byte {
 	}
 	j := valueJV(v, true, 0)
 	return appendJV(dst, &j)
-}
-
-// valueInput is the first plain input value of the span's dialect: the first value key
-// present (toolInputKeys on tool spans, valueInputKeys on others), else the first value
-// found in the span's events.
-func (c *spanCtx) valueInput(tool bool) *jv {
-	keys := valueInputKeys
-	if tool {
-		keys = toolInputKeys
-	}
-	for _, k := range keys {
-		if j := c.attrJV(k); j != nil {
-			return j
-		}
-	}
-	for _, rule := range valueEventInputRules {
-		if j := rule(c, tool); j != nil {
-			return j
-		}
-	}
-	return nil
-}
-
-// valueOutput is valueInput's twin for the output.
-func (c *spanCtx) valueOutput(tool bool) *jv {
-	keys := valueOutputKeys
-	if tool {
-		keys = toolOutputKeys
-	}
-	for _, k := range keys {
-		if j := c.attrJV(k); j != nil {
-			return j
-		}
-	}
-	for _, rule := range valueEventOutputRules {
-		if j := rule(c, tool); j != nil {
-			return j
-		}
-	}
-	return nil
 }
 
 // buildInput returns the event input, or nil.
@@ -286,7 +238,7 @@ func (c *spanCtx) buildInput() []byte {
 			return c.keep(buf)
 		}
 	}
-	if buf, ok := c.appendValueInput(c.buf[:0], tool); ok {
+	if buf, ok := c.appendPlainValue(c.buf[:0], false, tool); ok {
 		c.buf = buf
 		return c.keep(buf)
 	}
@@ -317,7 +269,7 @@ func (c *spanCtx) buildOutput() []byte {
 		}
 	}
 	if m == nil && !c.opts.OmitContent {
-		if buf, ok := c.appendValueOutput(c.buf[:0], tool); ok {
+		if buf, ok := c.appendPlainValue(c.buf[:0], true, tool); ok {
 			c.buf = buf
 			return c.keep(buf)
 		}
