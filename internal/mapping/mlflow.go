@@ -5,7 +5,7 @@ import (
 )
 
 // mlflow is MLflow tracing's span inputs and outputs (mlflow.spanInputs,
-// mlflow.spanOutputs, JSON; semconv/langfuse.go), for any span kind.
+// mlflow.spanOutputs, JSON; semconv/mlflow.go), for any span kind.
 var mlflow = &dialect{
 	name: "mlflow",
 	valueKeys: valueKeys{input: []string{sc.MLflowSpanInputs}, toolInput: []string{sc.MLflowSpanInputs},
