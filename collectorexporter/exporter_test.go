@@ -380,20 +380,7 @@ func forEachSpan(td ptrace.Traces, fn func(ptrace.Span)) {
 func TestRetryResendsOnlyUndelivered(t *testing.T) {
 	p := platformtest.New(t)
 	p.ReplyTo(1, platformtest.Status(http.StatusServiceUnavailable, ""))
-	cfg := testConfig(p.URL())
-	cfg.RetryConfig.Enabled = true
-	cfg.RetryConfig.InitialInterval = 10 * time.Millisecond
-	cfg.RetryConfig.MaxInterval = 50 * time.Millisecond
-	set := exportertest.NewNopSettings(metadata.Type)
-	e, err := newExporter(cfg, set)
-	require.NoError(t, err)
-	e.maxEventsPerRequest = 3
-	exp, err := exporterhelper.NewTraces(context.Background(), set, cfg, e.pushTraces,
-		exporterhelper.WithStart(e.start), exporterhelper.WithRetry(cfg.RetryConfig),
-		exporterhelper.WithQueue(cfg.QueueConfig))
-	require.NoError(t, err)
-	require.NoError(t, exp.Start(context.Background(), componenttest.NewNopHost()))
-	defer func() { require.NoError(t, exp.Shutdown(context.Background())) }()
+	exp := startRetryingExporter(t, p.URL())
 
 	td := genAITraces(7, 3, 3) // 9 events → 3 requests of 3
 	require.NoError(t, exp.ConsumeTraces(context.Background(), td))
@@ -492,4 +479,26 @@ func TestRedirect308IsFollowedWithTheBody(t *testing.T) {
 	for _, r := range p.Requests() {
 		assert.Empty(t, r.Header.Get("Authorization"), "the key went to another origin")
 	}
+}
+
+// startRetryingExporter starts the exporter against url through exporterhelper with
+// retries on (10–50 ms backoff), the default queue and at most 3 events per request; it is
+// shut down when the test ends.
+func startRetryingExporter(t *testing.T, url string) exporter.Traces {
+	t.Helper()
+	cfg := testConfig(url)
+	cfg.RetryConfig.Enabled = true
+	cfg.RetryConfig.InitialInterval = 10 * time.Millisecond
+	cfg.RetryConfig.MaxInterval = 50 * time.Millisecond
+	set := exportertest.NewNopSettings(metadata.Type)
+	e, err := newExporter(cfg, set)
+	require.NoError(t, err)
+	e.maxEventsPerRequest = 3
+	exp, err := exporterhelper.NewTraces(context.Background(), set, cfg, e.pushTraces,
+		exporterhelper.WithStart(e.start), exporterhelper.WithRetry(cfg.RetryConfig),
+		exporterhelper.WithQueue(cfg.QueueConfig))
+	require.NoError(t, err)
+	require.NoError(t, exp.Start(context.Background(), componenttest.NewNopHost()))
+	t.Cleanup(func() { require.NoError(t, exp.Shutdown(context.Background())) })
+	return exp
 }

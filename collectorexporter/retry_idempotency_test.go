@@ -5,15 +5,10 @@ import (
 	"context"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/collector/component/componenttest"
-	"go.opentelemetry.io/collector/exporter/exporterhelper"
-	"go.opentelemetry.io/collector/exporter/exportertest"
 
-	"github.com/llmtrace/llmtrace/collectorexporter/internal/metadata"
 	"github.com/llmtrace/llmtrace/internal/platformtest"
 )
 
@@ -26,20 +21,7 @@ import (
 func TestRetryKeepsIdempotencyKeyAndOrder(t *testing.T) {
 	p := platformtest.New(t)
 	p.ReplyTo(1, platformtest.Status(http.StatusServiceUnavailable, `{"error":"maintenance"}`))
-	cfg := testConfig(p.URL())
-	cfg.RetryConfig.Enabled = true
-	cfg.RetryConfig.InitialInterval = 10 * time.Millisecond
-	cfg.RetryConfig.MaxInterval = 50 * time.Millisecond
-	set := exportertest.NewNopSettings(metadata.Type)
-	e, err := newExporter(cfg, set)
-	require.NoError(t, err)
-	e.maxEventsPerRequest = 3
-	exp, err := exporterhelper.NewTraces(context.Background(), set, cfg, e.pushTraces,
-		exporterhelper.WithStart(e.start), exporterhelper.WithRetry(cfg.RetryConfig),
-		exporterhelper.WithQueue(cfg.QueueConfig))
-	require.NoError(t, err)
-	require.NoError(t, exp.Start(context.Background(), componenttest.NewNopHost()))
-	defer func() { require.NoError(t, exp.Shutdown(context.Background())) }()
+	exp := startRetryingExporter(t, p.URL())
 
 	td := genAITraces(9, 3, 3) // 9 events → requests of 3: ok, 503, (not sent); retry: 2 requests
 	require.NoError(t, exp.ConsumeTraces(context.Background(), td))
