@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/llmtrace/llmtrace/internal/jsonesc"
 )
@@ -264,15 +265,66 @@ func (md *metadata) finish() map[string]any {
 	return md.m
 }
 
-// capJSON returns b, or when it is longer than max bytes a marker
-// {"truncated":true,"original_bytes":n,"preview":"<first 1 KiB of the JSON text>"}.
+// previewBytes is the most of the original JSON text a capJSON marker previews, bytes.
+const previewBytes = 1 << 10
+
+// capJSON returns b when it is at most max bytes long. Otherwise it returns a marker of at
+// most max bytes (the bool is then true):
+//
+//	{"truncated":true,"original_bytes":n,"preview":"<the start of b's JSON text>"}
+//
+// where n is len(b) and the preview is the longest prefix of b, cut on a rune boundary and at
+// most previewBytes (1 KiB) long, whose escaped form fits in max: the preview shrinks with
+// max. Sizes: the marker without a preview is 36 bytes plus n's digits (at most 55 bytes), a
+// preview of one ASCII character adds 14. So 64 bytes is the smallest cap that always keeps
+// original_bytes (with n up to 9 digits, also 6 bytes of escaped preview); below a
+// marker's size, the marker loses its preview, then becomes {"truncated":true} (18 bytes),
+// and under 18 bytes the content is dropped (nil: the event has no input / output field).
+// The caller lists the field in metadata.truncated in every case.
 func capJSON(b []byte, max int) ([]byte, bool) {
 	if len(b) <= max {
 		return b, false
 	}
-	out := append([]byte(nil), `{"truncated":true,"original_bytes":`...)
+	const head, previewKey = `{"truncated":true,"original_bytes":`, `,"preview":`
+	out := append(make([]byte, 0, min(max, len(head)+20+len(previewKey)+6*previewBytes+3)), head...)
 	out = strconv.AppendInt(out, int64(len(b)), 10)
-	out = append(out, `,"preview":`...)
-	out = jsonesc.AppendString(out, truncateUTF8(string(b), 1024))
-	return append(out, '}'), true
+	// The room left for the escaped preview, without its quotes and the closing brace.
+	if p := previewPrefix(b, max-len(out)-len(previewKey)-len(`""}`)); p != "" {
+		out = append(out, previewKey...)
+		out = jsonesc.AppendString(out, p)
+	}
+	out = append(out, '}')
+	switch {
+	case len(out) <= max:
+		return out, true
+	case len(`{"truncated":true}`) <= max:
+		return []byte(`{"truncated":true}`), true
+	}
+	return nil, true
+}
+
+// previewPrefix returns the longest prefix of b, at most previewBytes long and ending on a
+// rune boundary, whose JSON string escaping (jsonesc.AppendString, without the quotes) is at
+// most room bytes; "" when room is too small for its first character. Escaping is per
+// character (a control byte takes 2 or 6 bytes, an invalid UTF-8 byte 6 for its \ufffd), so
+// the length is summed one character at a time.
+func previewPrefix(b []byte, room int) string {
+	if room <= 0 {
+		return ""
+	}
+	s := string(b[:min(len(b), previewBytes+utf8.UTFMax)]) // whole characters up to the limit
+	var esc [16]byte
+	n, used := 0, 0
+	for n < len(s) {
+		_, size := utf8.DecodeRuneInString(s[n:])
+		if n+size > previewBytes {
+			break
+		}
+		w := len(jsonesc.AppendString(esc[:0], s[n:n+size])) - 2
+		if used+w > room {
+			break
+		}
+		n, used = n+size, used+w
+	}
+	return s[:n]
 }
