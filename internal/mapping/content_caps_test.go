@@ -18,9 +18,9 @@ import (
 // names exactly the capped fields, and the marker's preview is the longest prefix of the
 // original JSON text that fits (so it shrinks with the cap, and is a prefix).
 
-// capSpan is a model call whose input and output messages carry text, characters that JSON
+// capsSpan is a model call whose input and output messages carry text, characters that JSON
 // escapes (quotes, a newline, a control byte, U+2028) and multi-byte UTF-8.
-func capSpan(text string) *testSpan {
+func capsSpan(text string) *testSpan {
 	in, _ := json.Marshal([]map[string]any{{"role": "user", "content": text}})
 	out, _ := json.Marshal([]map[string]any{{"role": "assistant", "finish_reason": "stop",
 		"parts": []map[string]any{{"type": "text", "content": "answer: " + text}}}})
@@ -35,9 +35,9 @@ type capMarker struct {
 	Preview       *string `json:"preview"`
 }
 
-// serializedFields encodes ev as the Client sends it (TraceEvent.AppendJSON), checks it
+// capsWireFields encodes ev as the Client sends it (TraceEvent.AppendJSON), checks it
 // against the contract and returns its top-level fields as they are on the wire.
-func serializedFields(t *testing.T, ev *platform.TraceEvent) map[string]json.RawMessage {
+func capsWireFields(t *testing.T, ev *platform.TraceEvent) map[string]json.RawMessage {
 	t.Helper()
 	b, err := ev.AppendJSON(nil)
 	if err != nil {
@@ -53,7 +53,7 @@ func serializedFields(t *testing.T, ev *platform.TraceEvent) map[string]json.Raw
 	return f
 }
 
-func truncatedList(ev *platform.TraceEvent) []string {
+func capsTruncatedList(ev *platform.TraceEvent) []string {
 	var l []string
 	if v, ok := ev.Metadata["truncated"].([]any); ok {
 		for _, x := range v {
@@ -63,9 +63,9 @@ func truncatedList(ev *platform.TraceEvent) []string {
 	return l
 }
 
-// checkMarker checks a capped field (wire bytes got) against the original JSON text and the
+// checkCapMarker checks a capped field (wire bytes got) against the original JSON text and the
 // cap: within the cap, the marker as large as the cap allows, the preview a maximal prefix.
-func checkMarker(t *testing.T, got json.RawMessage, orig string, capBytes int) {
+func checkCapMarker(t *testing.T, got json.RawMessage, orig string, capBytes int) {
 	t.Helper()
 	if len(got) > capBytes {
 		t.Fatalf("%d bytes over the %d-byte cap: %.120s", len(got), capBytes, got)
@@ -125,9 +125,9 @@ const previewBytesWant = 1024
 
 func TestContentCapsThroughMapper(t *testing.T) {
 	text := strings.Repeat("The \"quick\" fox\n\x01 jumps\u2028 — naïve 日本語 🙂. ", 40) // ~2.5 KB
-	full := mapOne(t, MapOptions{MaxInputBytes: platform.MaxContentBytes, MaxOutputBytes: platform.MaxContentBytes}, capSpan(text))[0]
-	if len(full.Input) < 2000 || len(full.Output) < 2000 || truncatedList(&full) != nil {
-		t.Fatalf("uncapped: %d / %d bytes, truncated %v", len(full.Input), len(full.Output), truncatedList(&full))
+	full := mapOne(t, MapOptions{MaxInputBytes: platform.MaxContentBytes, MaxOutputBytes: platform.MaxContentBytes}, capsSpan(text))[0]
+	if len(full.Input) < 2000 || len(full.Output) < 2000 || capsTruncatedList(&full) != nil {
+		t.Fatalf("uncapped: %d / %d bytes, truncated %v", len(full.Input), len(full.Output), capsTruncatedList(&full))
 	}
 	orig := map[string]string{"input": string(full.Input), "output": string(full.Output)}
 	caps := []int{1, 17, 18, 39, 40, 41, 53, 54, 64, 100, 200, 512, 1000, 1100, 1200, 2000,
@@ -142,12 +142,12 @@ func TestContentCapsThroughMapper(t *testing.T) {
 				} else {
 					opts.MaxOutputBytes, other = c, "input"
 				}
-				ev := mapOne(t, opts, capSpan(text))[0]
-				f := serializedFields(t, &ev)
+				ev := mapOne(t, opts, capsSpan(text))[0]
+				f := capsWireFields(t, &ev)
 				if string(f[other]) != orig[other] {
 					t.Errorf("%s changed by the %s cap", other, field)
 				}
-				tr := truncatedList(&ev)
+				tr := capsTruncatedList(&ev)
 				if len(orig[field]) <= c {
 					if string(f[field]) != orig[field] || tr != nil {
 						t.Errorf("within the cap: changed (%d bytes) or truncated %v", len(f[field]), tr)
@@ -157,7 +157,7 @@ func TestContentCapsThroughMapper(t *testing.T) {
 				if !slices.Equal(tr, []string{field}) {
 					t.Errorf("metadata.truncated %v, want [%s]", tr, field)
 				}
-				checkMarker(t, f[field], orig[field], c)
+				checkCapMarker(t, f[field], orig[field], c)
 			})
 		}
 	}
@@ -165,8 +165,8 @@ func TestContentCapsThroughMapper(t *testing.T) {
 
 // The default caps (256 KiB) keep a 1 KiB preview of a larger input and output.
 func TestContentCapDefaultPreview(t *testing.T) {
-	ev := mapOne(t, MapOptions{}, capSpan(strings.Repeat("x", 300<<10)))[0]
-	f := serializedFields(t, &ev)
+	ev := mapOne(t, MapOptions{}, capsSpan(strings.Repeat("x", 300<<10)))[0]
+	f := capsWireFields(t, &ev)
 	for _, field := range []string{"input", "output"} {
 		var m capMarker
 		if err := json.Unmarshal(f[field], &m); err != nil || m.Preview == nil || len(*m.Preview) != previewBytesWant ||
@@ -174,8 +174,8 @@ func TestContentCapDefaultPreview(t *testing.T) {
 			t.Errorf("default cap: %s %.200s (%v)", field, f[field], err)
 		}
 	}
-	if !slices.Equal(truncatedList(&ev), []string{"input", "output"}) {
-		t.Errorf("truncated %v", truncatedList(&ev))
+	if !slices.Equal(capsTruncatedList(&ev), []string{"input", "output"}) {
+		t.Errorf("truncated %v", capsTruncatedList(&ev))
 	}
 }
 
@@ -186,24 +186,24 @@ func TestContentCapMultiByteAtCut(t *testing.T) {
 	for _, unit := range []string{"é", "日", "🙂", "a日🙂é\u2028"} {
 		text := strings.Repeat(unit, 2000/len(unit)+1)
 		base := MapOptions{MaxInputBytes: platform.MaxContentBytes, MaxOutputBytes: platform.MaxContentBytes}
-		orig := string(mapOne(t, base, capSpan(text))[0].Input)
+		orig := string(mapOne(t, base, capsSpan(text))[0].Input)
 		for c := 40; c <= 300; c++ {
 			opts := base
 			opts.MaxInputBytes = c
-			ev := mapOne(t, opts, capSpan(text))[0]
-			checkMarker(t, serializedFields(t, &ev)["input"], orig, c)
+			ev := mapOne(t, opts, capsSpan(text))[0]
+			checkCapMarker(t, capsWireFields(t, &ev)["input"], orig, c)
 		}
 		// The 1 KiB preview limit falls inside a character for most units.
 		opts := base
 		opts.MaxInputBytes = len(orig) - 1
-		ev := mapOne(t, opts, capSpan(text))[0]
-		checkMarker(t, serializedFields(t, &ev)["input"], orig, len(orig)-1)
+		ev := mapOne(t, opts, capsSpan(text))[0]
+		checkCapMarker(t, capsWireFields(t, &ev)["input"], orig, len(orig)-1)
 	}
 }
 
 // An error event's output (the exception, mapper.go) obeys MaxOutputBytes too.
 func TestContentCapErrorEventOutput(t *testing.T) {
-	s := capSpan("hi")
+	s := capsSpan("hi")
 	s.code = StatusCodeError
 	s.events = []testEvent{{"exception", t0, kvs{str("exception.type", "ValueError"), str("exception.message", "boom"),
 		str("exception.stacktrace", strings.Repeat("  File \"x.py\", line 1, in f — ü\n", 200))}}}
@@ -212,7 +212,7 @@ func TestContentCapErrorEventOutput(t *testing.T) {
 		if len(evs) != 2 || evs[1].Type != platform.TypeError {
 			t.Fatalf("cap %d: %d events", c, len(evs))
 		}
-		if out := serializedFields(t, &evs[1])["output"]; len(out) > c {
+		if out := capsWireFields(t, &evs[1])["output"]; len(out) > c {
 			t.Errorf("cap %d: error event output is %d bytes: %.100s", c, len(out), out)
 		}
 	}

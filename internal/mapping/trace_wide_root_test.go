@@ -39,18 +39,18 @@ func (f traceWideField) want(v string) string {
 // The spans: a root with span ID 9 and two children with the lower IDs 2 and 3, so that the
 // root wins by being the root, not by the lowest span ID.
 const (
-	rootID   = 9
-	childID  = 2
-	child2ID = 3
+	twRootID   = 9
+	twChildID  = 2
+	twChild2ID = 3
 )
 
-func rootSpan(attrs ...kv) *testSpan { return newSpan(rootID, 0, "agent", attrs...) }
-func childSpan(id byte, attrs ...kv) *testSpan {
-	return newSpan(id, rootID, fmt.Sprintf("chat m %d", id), append(attrs, str("gen_ai.operation.name", "chat"))...)
+func twRootSpan(attrs ...kv) *testSpan { return newSpan(twRootID, 0, "agent", attrs...) }
+func twChildSpan(id byte, attrs ...kv) *testSpan {
+	return newSpan(id, twRootID, fmt.Sprintf("chat m %d", id), append(attrs, str("gen_ai.operation.name", "chat"))...)
 }
 
-// checkAll checks that every event of evs shows v.
-func checkAll(t *testing.T, f traceWideField, what string, evs []platform.TraceEvent, v string) {
+// twCheckAll checks that every event of evs shows v.
+func twCheckAll(t *testing.T, f traceWideField, what string, evs []platform.TraceEvent, v string) {
 	t.Helper()
 	for i := range evs {
 		if got := f.get(&evs[i]); got != f.want(v) {
@@ -65,17 +65,17 @@ func TestTraceWideRootBeatsChildSameKey(t *testing.T) {
 		k := f.keys()[0]
 		orders := map[string]func() []*testSpan{
 			"root first": func() []*testSpan {
-				return []*testSpan{rootSpan(str(k, "root-v")), childSpan(childID, str(k, "child-v")), childSpan(child2ID)}
+				return []*testSpan{twRootSpan(str(k, "root-v")), twChildSpan(twChildID, str(k, "child-v")), twChildSpan(twChild2ID)}
 			},
 			"root last": func() []*testSpan {
-				return []*testSpan{childSpan(childID, str(k, "child-v")), childSpan(child2ID), rootSpan(str(k, "root-v"))}
+				return []*testSpan{twChildSpan(twChildID, str(k, "child-v")), twChildSpan(twChild2ID), twRootSpan(str(k, "root-v"))}
 			},
 			"root between": func() []*testSpan {
-				return []*testSpan{childSpan(child2ID), rootSpan(str(k, "root-v")), childSpan(childID, str(k, "child-v"))}
+				return []*testSpan{twChildSpan(twChild2ID), twRootSpan(str(k, "root-v")), twChildSpan(twChildID, str(k, "child-v"))}
 			},
 		}
 		for name, spans := range orders {
-			checkAll(t, f, name+" ("+k+")", mapOne(t, MapOptions{}, spans()...), "root-v")
+			twCheckAll(t, f, name+" ("+k+")", mapOne(t, MapOptions{}, spans()...), "root-v")
 		}
 	}
 }
@@ -88,20 +88,20 @@ func TestTraceWideRootBeatsChildAcrossMapCalls(t *testing.T) {
 		k := f.keys()[0]
 		t.Run(f.name+"/child first", func(t *testing.T) {
 			m := NewMapper(MapOptions{})
-			checkAll(t, f, "child alone", m.Map([]SpanView{childSpan(childID, str(k, "child-v"))}), "child-v")
-			checkAll(t, f, "then the root", m.Map([]SpanView{rootSpan(str(k, "root-v"))}), "root-v")
-			checkAll(t, f, "then a child with its own value", m.Map([]SpanView{childSpan(child2ID, str(k, "child2-v"))}), "root-v")
+			twCheckAll(t, f, "child alone", m.Map([]SpanView{twChildSpan(twChildID, str(k, "child-v"))}), "child-v")
+			twCheckAll(t, f, "then the root", m.Map([]SpanView{twRootSpan(str(k, "root-v"))}), "root-v")
+			twCheckAll(t, f, "then a child with its own value", m.Map([]SpanView{twChildSpan(twChild2ID, str(k, "child2-v"))}), "root-v")
 		})
 		t.Run(f.name+"/root first", func(t *testing.T) {
 			m := NewMapper(MapOptions{})
-			checkAll(t, f, "root alone", m.Map([]SpanView{rootSpan(str(k, "root-v"))}), "root-v")
-			checkAll(t, f, "then a child with its own value", m.Map([]SpanView{childSpan(childID, str(k, "child-v"))}), "root-v")
-			checkAll(t, f, "then a child without", m.Map([]SpanView{childSpan(child2ID)}), "root-v")
+			twCheckAll(t, f, "root alone", m.Map([]SpanView{twRootSpan(str(k, "root-v"))}), "root-v")
+			twCheckAll(t, f, "then a child with its own value", m.Map([]SpanView{twChildSpan(twChildID, str(k, "child-v"))}), "root-v")
+			twCheckAll(t, f, "then a child without", m.Map([]SpanView{twChildSpan(twChild2ID)}), "root-v")
 		})
 		t.Run(f.name+"/child, root and child in one batch, after a child", func(t *testing.T) {
 			m := NewMapper(MapOptions{})
-			m.Map([]SpanView{childSpan(child2ID, str(k, "child2-v"))})
-			checkAll(t, f, "the batch", m.Map([]SpanView{childSpan(childID, str(k, "child-v")), rootSpan(str(k, "root-v"))}), "root-v")
+			m.Map([]SpanView{twChildSpan(twChild2ID, str(k, "child2-v"))})
+			twCheckAll(t, f, "the batch", m.Map([]SpanView{twChildSpan(twChildID, str(k, "child-v")), twRootSpan(str(k, "root-v"))}), "root-v")
 		})
 	}
 }
@@ -111,16 +111,16 @@ func TestTraceWideRootBeatsChildAcrossMapCalls(t *testing.T) {
 func TestTraceWideLowestSpanIDAmongChildren(t *testing.T) {
 	for _, f := range traceWideFields {
 		k := f.keys()[0]
-		lo := func() *testSpan { return childSpan(childID, str(k, "lo-v")) }
-		hi := func() *testSpan { return childSpan(child2ID, str(k, "hi-v")) }
-		checkAll(t, f, "lo, hi", mapOne(t, MapOptions{}, lo(), hi(), rootSpan()), "lo-v")
-		checkAll(t, f, "hi, lo", mapOne(t, MapOptions{}, rootSpan(), hi(), lo()), "lo-v")
+		lo := func() *testSpan { return twChildSpan(twChildID, str(k, "lo-v")) }
+		hi := func() *testSpan { return twChildSpan(twChild2ID, str(k, "hi-v")) }
+		twCheckAll(t, f, "lo, hi", mapOne(t, MapOptions{}, lo(), hi(), twRootSpan()), "lo-v")
+		twCheckAll(t, f, "hi, lo", mapOne(t, MapOptions{}, twRootSpan(), hi(), lo()), "lo-v")
 		m := NewMapper(MapOptions{})
 		m.Map([]SpanView{hi()})
-		checkAll(t, f, "hi, then lo in a later call", m.Map([]SpanView{lo(), rootSpan()}), "lo-v")
+		twCheckAll(t, f, "hi, then lo in a later call", m.Map([]SpanView{lo(), twRootSpan()}), "lo-v")
 		m = NewMapper(MapOptions{})
 		m.Map([]SpanView{lo()})
-		checkAll(t, f, "lo, then hi in a later call", m.Map([]SpanView{hi(), rootSpan()}), "lo-v")
+		twCheckAll(t, f, "lo, then hi in a later call", m.Map([]SpanView{hi(), twRootSpan()}), "lo-v")
 	}
 }
 
@@ -131,22 +131,22 @@ func TestTraceWideKeyRankBeforeRoot(t *testing.T) {
 	for _, f := range traceWideFields {
 		keys := f.keys()
 		best, worse := keys[0], keys[len(keys)-1]
-		checkAll(t, f, "child best, root worse", mapOne(t, MapOptions{},
-			rootSpan(str(worse, "root-v")), childSpan(childID, str(best, "child-v"))), "child-v")
-		checkAll(t, f, "root worse, child best (reversed)", mapOne(t, MapOptions{},
-			childSpan(childID, str(best, "child-v")), rootSpan(str(worse, "root-v"))), "child-v")
-		checkAll(t, f, "root best, child worse", mapOne(t, MapOptions{},
-			childSpan(childID, str(worse, "child-v")), rootSpan(str(best, "root-v"))), "root-v")
+		twCheckAll(t, f, "child best, root worse", mapOne(t, MapOptions{},
+			twRootSpan(str(worse, "root-v")), twChildSpan(twChildID, str(best, "child-v"))), "child-v")
+		twCheckAll(t, f, "root worse, child best (reversed)", mapOne(t, MapOptions{},
+			twChildSpan(twChildID, str(best, "child-v")), twRootSpan(str(worse, "root-v"))), "child-v")
+		twCheckAll(t, f, "root best, child worse", mapOne(t, MapOptions{},
+			twChildSpan(twChildID, str(worse, "child-v")), twRootSpan(str(best, "root-v"))), "root-v")
 		m := NewMapper(MapOptions{})
-		m.Map([]SpanView{childSpan(childID, str(best, "child-v"))})
-		checkAll(t, f, "root's worse key in a later call", m.Map([]SpanView{rootSpan(str(worse, "root-v")), childSpan(child2ID)}), "child-v")
+		m.Map([]SpanView{twChildSpan(twChildID, str(best, "child-v"))})
+		twCheckAll(t, f, "root's worse key in a later call", m.Map([]SpanView{twRootSpan(str(worse, "root-v")), twChildSpan(twChild2ID)}), "child-v")
 		// A name only the fallback reads (fallback.go) on the root ranks below any named key.
-		checkAll(t, f, "fallback name on the root", mapOne(t, MapOptions{},
-			rootSpan(str("app.custom."+fbName(f), "root-v")), childSpan(childID, str(worse, "child-v"))), "child-v")
+		twCheckAll(t, f, "fallback name on the root", mapOne(t, MapOptions{},
+			twRootSpan(str("app.custom."+twFallbackName(f), "root-v")), twChildSpan(twChildID, str(worse, "child-v"))), "child-v")
 	}
 }
 
-func fbName(f traceWideField) string {
+func twFallbackName(f traceWideField) string {
 	switch f.name {
 	case "user":
 		return fbUserNames[0]
