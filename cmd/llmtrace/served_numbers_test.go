@@ -85,8 +85,8 @@ type servedRawSpan struct {
 	SpanID       string                  `json:"spanId"`
 	ParentSpanID string                  `json:"parentSpanId"`
 	Name         string                  `json:"name"`
-	Attributes   []servedRawKV                 `json:"attributes"`
-	Status       servedRawStatus               `json:"status"`
+	Attributes   []servedRawKV           `json:"attributes"`
+	Status       servedRawStatus         `json:"status"`
 	Events       []struct{ Name string } `json:"events"`
 
 	attrs map[string]any // decoded: string, float64, bool, []any, map[string]any
@@ -97,7 +97,7 @@ type servedRawStatus struct {
 }
 
 type servedRawKV struct {
-	Key   string   `json:"key"`
+	Key   string         `json:"key"`
 	Value servedRawValue `json:"value"`
 }
 
