@@ -9,9 +9,9 @@
 // loopback fake, so nothing leaves the machine.
 // Four traces: (1) a traceable chain `weather-agent` (metadata session_id, user_id,
 // conversation_id) → wrapped chat call that asks for get_weather, a traceable tool
-// `get_weather`, wrapped chat call that answers; (2) a traceable chain `stream-weather` → a
-// streamed wrapped chat call; (3) a
-// wrapped Responses API call; (4) a wrapped chat call the provider fails with HTTP 500.
+// `get_weather`, wrapped chat call that answers; (2) a traceable chain `stream-weather`
+// around a streamed wrapped chat call (one span, see 2. below); (3) a wrapped Responses API
+// call; (4) a wrapped chat call the provider fails with HTTP 500.
 // Run: scripts/capture/run.sh langsmith-js
 import { startFakeOpenAI, ANSWER, FAIL_MARKER } from '../lib/fake-openai.mjs';
 
