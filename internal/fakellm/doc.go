@@ -1,5 +1,6 @@
-// Package fakellm is test support: a loopback stand-in for the OpenAI and Anthropic HTTP
-// APIs that answers with their real wire shapes — JSON bodies, Server-Sent-Events streams
+// Package fakellm is test support: a loopback stand-in for the OpenAI, Anthropic and Gemini
+// (generateContent, streamGenerateContent) HTTP APIs that answers with their real wire
+// shapes — JSON bodies, Server-Sent-Events streams
 // (OpenAI's chat.completion.chunk with the usage chunk and [DONE], the Responses API's
 // response.* events, Anthropic's message_start … message_stop), tool calls, and error
 // replies (429 with Retry-After, 5xx) in each provider's error envelope. The shapes follow

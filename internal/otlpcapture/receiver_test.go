@@ -10,6 +10,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
@@ -115,5 +118,139 @@ func TestRefusesBadRequests(t *testing.T) {
 	}
 	if rcv.Requests() != 1 || rcv.SpanCount() != 1 {
 		t.Errorf("after bad requests: %d requests, %d spans; want the 1 kept", rcv.Requests(), rcv.SpanCount())
+	}
+}
+
+// postLogs sends an ExportLogsServiceRequest of one record (trace and span IDs set, event
+// name and body as the OTel JS GenAI instrumentations write them) to path, encoded as ctype.
+func postLogs(t *testing.T, rcv *Receiver, path, ctype string) *httptest.ResponseRecorder {
+	t.Helper()
+	l := plog.NewLogs()
+	rl := l.ResourceLogs().AppendEmpty()
+	rl.Resource().Attributes().PutStr("service.name", "svc")
+	lr := rl.ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+	lr.SetTraceID(pcommon.TraceID{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
+	lr.SetSpanID(pcommon.SpanID{1, 2, 3, 4, 5, 6, 7, 8})
+	lr.SetEventName("gen_ai.client.inference.operation.details")
+	lr.Attributes().PutStr("event.name", "gen_ai.user.message")
+	lr.Body().SetEmptyMap().PutStr("content", "What is the weather in Paris?")
+	er := plogotlp.NewExportRequestFromLogs(l)
+	var body []byte
+	var err error
+	if ctype == "application/json" {
+		body, err = er.MarshalJSON()
+	} else {
+		body, err = er.MarshalProto()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
+	req.Header.Set("Content-Type", ctype)
+	w := httptest.NewRecorder()
+	rcv.ServeHTTP(w, req)
+	return w
+}
+
+// Log export requests (protobuf and JSON) are kept apart from the spans and written beside
+// them in one document; each side reads back with its pdata unmarshaler, and the reply is
+// an ExportLogsServiceResponse in the request's encoding.
+func TestRecordsLogsBesideSpans(t *testing.T) {
+	rcv := NewReceiver()
+	span := httptest.NewRequest(http.MethodPost, "/v1/traces", bytes.NewBufferString(`{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","name":"chat gpt-4o-mini"}]}]}]}`))
+	span.Header.Set("Content-Type", "application/json")
+	rcv.ServeHTTP(httptest.NewRecorder(), span)
+	for _, ctype := range []string{"application/x-protobuf", "application/json"} {
+		w := postLogs(t, rcv, "/v1/logs", ctype)
+		if w.Code != http.StatusOK || w.Header().Get("Content-Type") != ctype {
+			t.Fatalf("%s: status %d type %q: %s", ctype, w.Code, w.Header().Get("Content-Type"), w.Body)
+		}
+		resp := plogotlp.NewExportResponse()
+		if ctype == "application/json" {
+			err := resp.UnmarshalJSON(w.Body.Bytes())
+			if err != nil {
+				t.Fatalf("reply is not an ExportLogsServiceResponse: %v", err)
+			}
+		}
+	}
+	if rcv.SpanCount() != 1 || rcv.LogRecordCount() != 2 || rcv.Requests() != 3 {
+		t.Fatalf("%d spans, %d log records, %d requests; want 1, 2, 3", rcv.SpanCount(), rcv.LogRecordCount(), rcv.Requests())
+	}
+	path := filepath.Join(t.TempDir(), "c.json")
+	tr, lg := rcv.TakeAll()
+	if err := WriteDocument(path, tr, lg); err != nil {
+		t.Fatal(err)
+	}
+	if rcv.SpanCount() != 0 || rcv.LogRecordCount() != 0 {
+		t.Errorf("TakeAll left %d spans, %d log records", rcv.SpanCount(), rcv.LogRecordCount())
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(raw, []byte(`{"resourceSpans":[`)) || !bytes.Contains(raw, []byte(`],"resourceLogs":[`)) {
+		t.Errorf("not one document with both arrays: %.200s", raw)
+	}
+	td, err := (&ptrace.JSONUnmarshaler{}).UnmarshalTraces(raw)
+	if err != nil || td.SpanCount() != 1 {
+		t.Fatalf("spans read back: %v, %d", err, td.SpanCount())
+	}
+	ld, err := (&plog.JSONUnmarshaler{}).UnmarshalLogs(raw)
+	if err != nil || ld.LogRecordCount() != 2 {
+		t.Fatalf("logs read back: %v, %d", err, ld.LogRecordCount())
+	}
+	lr := ld.ResourceLogs().At(1).ScopeLogs().At(0).LogRecords().At(0)
+	if lr.SpanID().String() != "0102030405060708" || lr.EventName() != "gen_ai.client.inference.operation.details" ||
+		lr.Body().Map().AsRaw()["content"] != "What is the weather in Paris?" {
+		t.Errorf("record read back as span %s event %q body %v", lr.SpanID(), lr.EventName(), lr.Body().AsRaw())
+	}
+	if !bytes.Contains(raw, []byte(`"spanId":"0102030405060708"`)) {
+		t.Errorf("log record IDs not in hex: %.400s", raw)
+	}
+}
+
+// With no log record the document is exactly what Marshal writes for the spans, so
+// re-recording a spans-only capture gives the same file as before logs were accepted.
+func TestDocumentWithoutLogsIsMarshal(t *testing.T) {
+	td := ptrace.NewTraces()
+	s := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans().AppendEmpty()
+	s.SetName("a <b> & c")
+	s.Attributes().PutInt("n", 42)
+	want, err := Marshal(td)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := MarshalDocument(td, plog.NewLogs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("MarshalDocument without logs:\n%s\nwant\n%s", got, want)
+	}
+}
+
+// Metrics are refused (404) and a malformed log request is 400; neither changes what was
+// recorded.
+func TestRefusesMetricsAndBadLogs(t *testing.T) {
+	rcv := NewReceiver()
+	postLogs(t, rcv, "/v1/logs", "application/json")
+	for _, tc := range []struct {
+		path, body string
+		want       int
+	}{
+		{"/v1/metrics", `{"resourceMetrics":[]}`, http.StatusNotFound},
+		{"/v1/logs", `{"resourceLogs":[{`, http.StatusBadRequest},
+		{"/otel/v1/logs/", `{"resourceLogs":"x"}`, http.StatusBadRequest},
+	} {
+		req := httptest.NewRequest(http.MethodPost, tc.path, bytes.NewBufferString(tc.body))
+		req.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		rcv.ServeHTTP(w, req)
+		if w.Code != tc.want {
+			t.Errorf("%s %s: status %d, want %d", tc.path, tc.body, w.Code, tc.want)
+		}
+	}
+	if rcv.Requests() != 1 || rcv.LogRecordCount() != 1 || rcv.SpanCount() != 0 {
+		t.Errorf("after bad requests: %d requests, %d log records, %d spans; want 1, 1, 0", rcv.Requests(), rcv.LogRecordCount(), rcv.SpanCount())
 	}
 }

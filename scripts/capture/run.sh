@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Re-records one real capture: scripts/capture/run.sh NAME (genkit-js, langfuse-js,
-# langchain-openinference). It installs NAME's pinned npm packages (network to the npm
-# registry: this is why make test never runs it), starts the Go OTLP receiver
+# langchain-openinference, otel-js-openai, google-adk-js, langsmith-js). It installs NAME's
+# pinned npm packages (network to the npm registry: this is why make test never runs it),
+# starts the Go OTLP receiver (traces, and logs on /v1/logs)
 # (scripts/capture/receiver) on loopback, runs NAME/capture.mjs against it and the script's
 # own loopback fake OpenAI server, and writes testdata/captures/<file> named by the script.
 # The Genkit for Go captures come from: cd examples/genkit && go run . -capture ../../testdata/captures

@@ -1,11 +1,12 @@
 // A deterministic OpenAI-compatible Chat Completions server on loopback, the same
 // behaviour as examples/genkit/fakeopenai.go (testdata/captures/README.md lists what it
-// serves): POST .../chat/completions, JSON or SSE. A request with tools and no tool
-// result yet gets a call to its first tool with {"city":"Paris"} (id call_fake_weather_1);
-// every other request gets ANSWER. Usage is always 42 prompt / 17 completion / 59 total,
-// 8 cached, 5 reasoning; in a stream it is the last chunk, only when
-// stream_options.include_usage is true (as OpenAI does). A user message containing
-// FAIL_MARKER is answered HTTP 500 with an OpenAI error body.
+// serves): POST .../chat/completions and POST .../responses (the Responses API), JSON or
+// SSE. A request with tools and no tool result yet gets a call to its first tool with
+// {"city":"Paris"} (id call_fake_weather_1); every other request gets ANSWER. Usage is
+// always 42 prompt / 17 completion / 59 total, 8 cached, 5 reasoning; in a chat stream it
+// is the last chunk, only when stream_options.include_usage is true (as OpenAI does); in a
+// Responses stream it is in response.completed. A user message containing FAIL_MARKER is
+// answered HTTP 500 with an OpenAI error body.
 import http from 'node:http';
 
 export const ANSWER = 'It is 18 °C and clear in Paris.';
@@ -27,9 +28,11 @@ export async function startFakeOpenAI() {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message, type, param: null, code: null } }));
     };
-    if (req.method !== 'POST' || !req.url.endsWith('/chat/completions')) return fail(404, `no such route ${req.url}`, 'invalid_request_error');
+    const route = req.method === 'POST' && ['/chat/completions', '/responses'].find((p) => req.url.split('?')[0].endsWith(p));
+    if (!route) return fail(404, `no such route ${req.url}`, 'invalid_request_error');
     let r;
     try { r = JSON.parse(body); } catch (e) { return fail(400, `bad JSON: ${e.message}`, 'invalid_request_error'); }
+    if (route === '/responses') return serveResponse(r, ++n, res, fail);
     const msgs = r.messages ?? [];
     if (msgs.some((m) => m.role === 'user' && JSON.stringify(m.content).includes(FAIL_MARKER))) return fail(500, ERROR_MESSAGE, 'server_error');
     const model = SNAPSHOTS[r.model] ?? r.model;
@@ -60,6 +63,67 @@ export async function startFakeOpenAI() {
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const url = `http://127.0.0.1:${server.address().port}/v1`;
   return { url, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+// The Responses API (POST /responses): input is a string or a list of items; a
+// function_call_output item is a tool result. The stream sends the events the OpenAI SDKs
+// and instrumentations read: response.created, response.in_progress,
+// response.output_item.added, the text (response.content_part.added,
+// response.output_text.delta ×3, .done, response.content_part.done) or the call
+// (response.function_call_arguments.delta, .done), response.output_item.done,
+// response.completed with the usage.
+function serveResponse(r, n, res, fail) {
+  const items = typeof r.input === 'string' ? [{ role: 'user', content: r.input }] : (r.input ?? []);
+  const userText = items.filter((i) => i.role === 'user').map((i) => JSON.stringify(i.content)).join(' ');
+  if (userText.includes(FAIL_MARKER)) return fail(500, ERROR_MESSAGE, 'server_error');
+  const fn = r.tools?.find((t) => t.type === 'function');
+  const toolName = fn && !items.some((i) => i.type === 'function_call_output') ? fn.name : '';
+  const id = `resp_fake${String(n).padStart(6, '0')}`;
+  const item = toolName
+    ? { id: `fc_fake${String(n).padStart(6, '0')}`, type: 'function_call', status: 'completed', arguments: '{"city":"Paris"}', call_id: 'call_fake_weather_1', name: toolName }
+    : { id: `msg_fake${String(n).padStart(6, '0')}`, type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: ANSWER, annotations: [], logprobs: [] }] };
+  const response = (status, output, usage) => ({
+    id, object: 'response', created_at: 1795300000, status, background: false, error: null, incomplete_details: null,
+    instructions: r.instructions ?? null, max_output_tokens: r.max_output_tokens ?? null, model: SNAPSHOTS[r.model] ?? r.model,
+    output, parallel_tool_calls: true, previous_response_id: null, reasoning: { effort: null, summary: null },
+    service_tier: 'default', store: true, temperature: r.temperature ?? 1, text: { format: { type: 'text' }, verbosity: 'medium' },
+    tool_choice: 'auto', tools: r.tools ?? [], top_p: r.top_p ?? 1, truncation: 'disabled', usage, user: null, metadata: {},
+  });
+  const usage = {
+    input_tokens: USAGE.prompt_tokens, input_tokens_details: { cached_tokens: USAGE.prompt_tokens_details.cached_tokens },
+    output_tokens: USAGE.completion_tokens, output_tokens_details: { reasoning_tokens: USAGE.completion_tokens_details.reasoning_tokens },
+    total_tokens: USAGE.total_tokens,
+  };
+  if (!r.stream) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    return res.end(JSON.stringify(response('completed', [item], usage)));
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  let seq = 0;
+  const send = (type, v) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...v })}\n\n`);
+  send('response.created', { response: response('in_progress', [], null) });
+  send('response.in_progress', { response: response('in_progress', [], null) });
+  if (toolName) {
+    send('response.output_item.added', { output_index: 0, item: { ...item, status: 'in_progress', arguments: '' } });
+    for (const piece of ['{"city":', '"Paris"}']) send('response.function_call_arguments.delta', { item_id: item.id, output_index: 0, delta: piece });
+    send('response.function_call_arguments.done', { item_id: item.id, output_index: 0, arguments: item.arguments });
+  } else {
+    send('response.output_item.added', { output_index: 0, item: { ...item, status: 'in_progress', content: [] } });
+    send('response.content_part.added', { item_id: item.id, output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } });
+    for (const piece of ['It is 18 °C', ' and clear', ' in Paris.']) send('response.output_text.delta', { item_id: item.id, output_index: 0, content_index: 0, delta: piece, logprobs: [] });
+    send('response.output_text.done', { item_id: item.id, output_index: 0, content_index: 0, text: ANSWER, logprobs: [] });
+    send('response.content_part.done', { item_id: item.id, output_index: 0, content_index: 0, part: item.content[0] });
+  }
+  send('response.output_item.done', { output_index: 0, item });
+  send('response.completed', { response: response('completed', [item], usage) });
+  res.end();
+}
+
+// The OTLP/HTTP logs URL of the capture receiver run.sh starts.
+export function otlpLogsURL() {
+  const u = process.env.CAPTURE_OTLP_ENDPOINT;
+  if (!u) throw new Error('CAPTURE_OTLP_ENDPOINT is not set: run this through scripts/capture/run.sh');
+  return u.replace(/\/$/, '') + '/v1/logs';
 }
 
 // The OTLP/HTTP traces URL of the capture receiver run.sh starts.

@@ -1,12 +1,13 @@
 // Command receiver is the OTLP/HTTP receiver the capture scripts under scripts/capture/
-// export to: it listens on a loopback address, records every trace export request
-// (protobuf or JSON, see internal/otlpcapture) and, on SIGINT or SIGTERM, writes what it
-// received as one OTLP JSON document in the format of testdata/captures/.
+// export to: it listens on a loopback address, records every trace and log export request
+// (protobuf or JSON, /v1/logs for logs, see internal/otlpcapture) and, on SIGINT or
+// SIGTERM, writes what it received as one OTLP JSON document in the format of
+// testdata/captures/ (resourceSpans, and resourceLogs when a log record came).
 //
 //	go run ./scripts/capture/receiver -addr 127.0.0.1:4319 -out testdata/captures/x.json
 //
-// It prints "listening on ADDR" once it accepts requests, and "wrote N spans to FILE" at
-// the end; with no span received it writes nothing and exits 1.
+// It prints "listening on ADDR" once it accepts requests, and "wrote N spans, M log
+// records … to FILE" at the end; with neither received it writes nothing and exits 1.
 package main
 
 import (
@@ -60,13 +61,13 @@ func run(addr, out string) error {
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	t := rcv.Take()
-	if t.SpanCount() == 0 {
-		return errors.New("no span received; nothing written")
+	t, l := rcv.TakeAll()
+	if t.SpanCount() == 0 && l.LogRecordCount() == 0 {
+		return errors.New("no span and no log record received; nothing written")
 	}
-	if err := otlpcapture.WriteFile(out, t); err != nil {
+	if err := otlpcapture.WriteDocument(out, t, l); err != nil {
 		return err
 	}
-	fmt.Printf("wrote %d spans (%d requests) to %s\n", t.SpanCount(), rcv.Requests(), out)
+	fmt.Printf("wrote %d spans, %d log records (%d requests) to %s\n", t.SpanCount(), l.LogRecordCount(), rcv.Requests(), out)
 	return nil
 }
