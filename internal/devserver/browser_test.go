@@ -157,7 +157,7 @@ func TestBrowser(t *testing.T) {
 	if rows != 2 || filtered != 1 {
 		t.Fatalf("list has %d rows, %d after filtering by name, want 2 then 1", rows, filtered)
 	}
-	for _, want := range []string{"invoke_agent weather-agent", "error", "ai.generateText", "unset", fixtureRollupText, "84 / 34 / 118"} {
+	for _, want := range []string{"invoke_agent weather-agent", "2 failed", "ai.generateText", "unset", fixtureRollupText, "84 / 34 / 118"} {
 		if !strings.Contains(listText, want) {
 			t.Errorf("list lacks %q:\n%s", want, listText)
 		}
