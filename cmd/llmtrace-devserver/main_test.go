@@ -122,7 +122,7 @@ func TestRun(t *testing.T) {
 	var logs lockedBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", db}, &logs) }()
+	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", db}, io.Discard, &logs) }()
 	base := waitListening(t, logs.String)
 	checkServing(t, base, "env-key")
 	cancel()
@@ -148,16 +148,16 @@ func TestRun(t *testing.T) {
 
 func TestRunFlagErrors(t *testing.T) {
 	var logs lockedBuffer
-	if err := run(context.Background(), []string{"-nope"}, &logs); err == nil {
+	if err := run(context.Background(), []string{"-nope"}, io.Discard, &logs); err == nil {
 		t.Fatal("unknown flag accepted")
 	}
-	if err := run(context.Background(), []string{"extra"}, &logs); err == nil || !strings.Contains(err.Error(), "unexpected arguments") {
+	if err := run(context.Background(), []string{"extra"}, io.Discard, &logs); err == nil || !strings.Contains(err.Error(), "unexpected arguments") {
 		t.Fatalf("positional argument: %v", err)
 	}
-	if err := run(context.Background(), []string{"-db", filepath.Join(t.TempDir(), "missing", "x.db"), "-addr", "127.0.0.1:0"}, &logs); err == nil {
+	if err := run(context.Background(), []string{"-db", filepath.Join(t.TempDir(), "missing", "x.db"), "-addr", "127.0.0.1:0"}, io.Discard, &logs); err == nil {
 		t.Fatal("a database in a missing directory was accepted")
 	}
-	if err := run(context.Background(), []string{"-h"}, &logs); err != nil || !strings.Contains(logs.String(), "-api-key") {
+	if err := run(context.Background(), []string{"-h"}, io.Discard, &logs); err != nil || !strings.Contains(logs.String(), "-api-key") {
 		t.Fatalf("-h: %v, usage %q", err, logs.String())
 	}
 }
