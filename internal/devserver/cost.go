@@ -33,37 +33,56 @@ func formatUSD(c float64) string {
 	return "$" + strconv.FormatFloat(roundCost(c), 'f', -1, 64)
 }
 
-// roundEventCost returns a stored event's JSON with usage.cost_usd rounded to costDigits
-// significant digits; everything else, and an event whose cost needs no rounding, is
-// returned byte for byte. Stored events keep the cost as received (Server.Events returns
-// it); only the read API's copy is rounded.
+// roundEventCost returns a stored event's JSON with the costs in USD rounded to costDigits
+// significant digits: usage.cost_usd, and the cost_usd of the usage objects the mapping
+// keeps in metadata (usage_rollup, usage_reported: internal/mapping/mapper.go
+// fillMetadata). Everything else, and an event whose costs need no rounding, is returned
+// byte for byte; input and output are never touched. Stored events keep the costs as
+// received (Server.Events returns them); only the read API's copy is rounded.
 func roundEventCost(raw json.RawMessage) json.RawMessage {
 	if !bytes.Contains(raw, []byte(`"cost_usd"`)) {
 		return raw
 	}
 	out, err := rewriteMembers(raw, func(key string, val json.RawMessage) (json.RawMessage, bool) {
-		if !strings.EqualFold(key, "usage") || len(val) == 0 || val[0] != '{' {
-			return nil, false
+		switch {
+		case strings.EqualFold(key, "usage"):
+			return roundCostMember(val)
+		case strings.EqualFold(key, "metadata") && isObject(val):
+			nm, err := rewriteMembers(val, func(_ string, v json.RawMessage) (json.RawMessage, bool) {
+				return roundCostMember(v)
+			})
+			return nm, err == nil
 		}
-		nu, err := rewriteMembers(val, func(k string, v json.RawMessage) (json.RawMessage, bool) {
-			if !strings.EqualFold(k, "cost_usd") {
-				return nil, false
-			}
-			f, err := strconv.ParseFloat(string(v), 64)
-			if err != nil {
-				return nil, false
-			}
-			r := roundCost(f)
-			if r == f { // already at most costDigits digits: keep its text
-				return nil, false
-			}
-			b, err := json.Marshal(r)
-			return b, err == nil
-		})
-		return nu, err == nil
+		return nil, false
 	})
 	if err != nil {
 		return raw
 	}
 	return out
 }
+
+// roundCostMember rewrites the cost_usd member of a usage object; false when obj is not an
+// object or has no cost to round.
+func roundCostMember(obj json.RawMessage) (json.RawMessage, bool) {
+	if !isObject(obj) || !bytes.Contains(obj, []byte(`"cost_usd"`)) {
+		return nil, false
+	}
+	out, err := rewriteMembers(obj, func(k string, v json.RawMessage) (json.RawMessage, bool) {
+		if k != "cost_usd" {
+			return nil, false
+		}
+		f, err := strconv.ParseFloat(string(v), 64)
+		if err != nil {
+			return nil, false
+		}
+		r := roundCost(f)
+		if r == f { // already at most costDigits digits: keep its text
+			return nil, false
+		}
+		b, err := json.Marshal(r)
+		return b, err == nil
+	})
+	return out, err == nil
+}
+
+func isObject(v json.RawMessage) bool { return len(v) > 0 && v[0] == '{' }
