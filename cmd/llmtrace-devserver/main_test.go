@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -122,7 +123,7 @@ func TestRun(t *testing.T) {
 	var logs lockedBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", db}, &logs) }()
+	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", db}, io.Discard, &logs) }()
 	base := waitListening(t, logs.String)
 	checkServing(t, base, "env-key")
 	cancel()
@@ -148,16 +149,16 @@ func TestRun(t *testing.T) {
 
 func TestRunFlagErrors(t *testing.T) {
 	var logs lockedBuffer
-	if err := run(context.Background(), []string{"-nope"}, &logs); err == nil {
+	if err := run(context.Background(), []string{"-nope"}, io.Discard, &logs); err == nil {
 		t.Fatal("unknown flag accepted")
 	}
-	if err := run(context.Background(), []string{"extra"}, &logs); err == nil || !strings.Contains(err.Error(), "unexpected arguments") {
+	if err := run(context.Background(), []string{"extra"}, io.Discard, &logs); err == nil || !strings.Contains(err.Error(), "unexpected arguments") {
 		t.Fatalf("positional argument: %v", err)
 	}
-	if err := run(context.Background(), []string{"-db", filepath.Join(t.TempDir(), "missing", "x.db"), "-addr", "127.0.0.1:0"}, &logs); err == nil {
+	if err := run(context.Background(), []string{"-db", filepath.Join(t.TempDir(), "missing", "x.db"), "-addr", "127.0.0.1:0"}, io.Discard, &logs); err == nil {
 		t.Fatal("a database in a missing directory was accepted")
 	}
-	if err := run(context.Background(), []string{"-h"}, &logs); err != nil || !strings.Contains(logs.String(), "-api-key") {
+	if err := run(context.Background(), []string{"-h"}, io.Discard, &logs); err != nil || !strings.Contains(logs.String(), "-api-key") {
 		t.Fatalf("-h: %v, usage %q", err, logs.String())
 	}
 }
@@ -170,6 +171,20 @@ func TestBinary(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "llmtrace-devserver")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	// -version names the revision that `go version -m` reads from the same binary.
+	ver, err := exec.Command(bin, "-version").Output()
+	if err != nil {
+		t.Fatalf("-version: %v", err)
+	}
+	meta, err := exec.Command("go", "version", "-m", bin).Output()
+	if err != nil {
+		t.Fatalf("go version -m: %v", err)
+	}
+	if m := regexp.MustCompile(`\bvcs\.revision=([0-9a-f]+)`).FindSubmatch(meta); m != nil && !bytes.Contains(ver, m[1]) {
+		t.Errorf("-version %q lacks the revision %s", ver, m[1])
+	} else if m == nil {
+		t.Logf("built without VCS information; -version: %s", ver)
 	}
 	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-db", filepath.Join(t.TempDir(), "dev.db"), "-api-key", "flag-key")
 	cmd.Env = append(os.Environ(), "LLMTRACE_DEVSERVER_API_KEY=env-key-loses")
@@ -187,6 +202,7 @@ func TestBinary(t *testing.T) {
 	})
 	base := waitListening(t, logs.String)
 	checkServing(t, base, "flag-key")
+	checkForgedHost(t, base)
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -203,5 +219,103 @@ func TestBinary(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "msg=\"shutting down\"") {
 		t.Fatalf("no shutdown line:\n%s", logs.String())
+	}
+}
+
+// checkForgedHost sends requests to base with another name in Host, as a browser does
+// after DNS rebinding: 421 on the read API and the page, nothing served.
+func checkForgedHost(t *testing.T, base string) {
+	t.Helper()
+	for _, path := range []string{"/v1/traces", "/"} {
+		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+		req.Host = "rebind.example:" + req.URL.Port()
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMisdirectedRequest || !strings.Contains(string(b), "rebind.example") {
+			t.Fatalf("GET %s with a forged Host: %d %s", path, resp.StatusCode, b)
+		}
+	}
+}
+
+// -read-key protects the read API (Bearer) and the page; -allow-host adds a name.
+func TestRunReadKeyAndAllowHost(t *testing.T) {
+	t.Setenv("LLMTRACE_DEVSERVER_READ_KEY", "env-read")
+	var logs lockedBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", ":memory:", "-allow-host", "host.docker.internal,dev.box"}, io.Discard, &logs)
+	}()
+	base := waitListening(t, logs.String)
+	status := func(path, host, auth string) int {
+		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+		if host != "" {
+			req.Host = host + ":" + req.URL.Port()
+		}
+		if auth != "" {
+			req.Header.Set("Authorization", "Bearer "+auth)
+		}
+		c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for _, tc := range []struct {
+		path, host, auth string
+		want             int
+	}{
+		{"/v1/traces", "", "", http.StatusUnauthorized},
+		{"/v1/traces", "", "env-rea", http.StatusForbidden},
+		{"/v1/traces", "", "env-read", http.StatusOK},
+		{"/v1/traces", "host.docker.internal", "env-read", http.StatusOK},
+		{"/v1/traces", "dev.box", "env-read", http.StatusOK},
+		{"/v1/traces", "rebind.example", "env-read", http.StatusMisdirectedRequest},
+		{"/", "", "", http.StatusUnauthorized},
+		{"/?key=env-read", "", "", http.StatusSeeOther},
+	} {
+		if got := status(tc.path, tc.host, tc.auth); got != tc.want {
+			t.Errorf("GET %s (Host %q, key %q): %d, want %d", tc.path, tc.host, tc.auth, got, tc.want)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if out := logs.String(); !strings.Contains(out, "read_key_required=true") || strings.Contains(out, "env-read") {
+		t.Fatalf("logs:\n%s", out)
+	}
+}
+
+// -version prints one line from the build info; formatVersion renders a release build.
+func TestVersion(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"-version"}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		t.Fatal("no build info in the test binary")
+	}
+	line := strings.TrimSpace(out.String())
+	if !strings.HasPrefix(line, "llmtrace-devserver ") || !strings.Contains(line, bi.Main.Version) ||
+		!strings.HasSuffix(line, bi.GoVersion) || strings.Count(out.String(), "\n") != 1 {
+		t.Fatalf("-version printed %q (module version %q)", out.String(), bi.Main.Version)
+	}
+	rel := &debug.BuildInfo{GoVersion: "go1.24.1", Main: debug.Module{Path: "github.com/llmtrace/llmtrace", Version: "v0.1.0"},
+		Settings: []debug.BuildSetting{{Key: "vcs", Value: "git"}, {Key: "vcs.revision", Value: "0123abcd"},
+			{Key: "vcs.time", Value: "2026-03-01T12:00:00Z"}, {Key: "vcs.modified", Value: "false"}}}
+	if got, want := formatVersion(rel), "llmtrace-devserver v0.1.0 revision 0123abcd 2026-03-01T12:00:00Z go1.24.1"; got != want {
+		t.Errorf("release build: %q, want %q", got, want)
+	}
+	rel.Settings[3].Value = "true"
+	if got := formatVersion(rel); !strings.Contains(got, " modified ") {
+		t.Errorf("modified tree: %q", got)
 	}
 }

@@ -1,6 +1,7 @@
 package devserver
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/platform"
 )
 
@@ -38,14 +40,24 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, traceList{Traces: list})
 }
 
-// parseFilter reads the list query: name, model, type, status, threadId, sessionId,
-// userId, from, to (RFC 3339, or the UTC "2006-01-02T15:04" / "2006-01-02" of a date
+// parseFilter reads the list query: name, model, type, status (the root span's), error
+// (true or false: any failed event), threadId, conversationId (the app's own id or a
+// threadId), sessionId, userId, from, to (RFC 3339, or the UTC "2006-01-02T15:04" / "2006-01-02" of a date
 // input), limit (1–1000), offset (≥ 0) and order (desc, the default, or asc). A bad value
 // is 400 naming the parameter.
 func parseFilter(r *http.Request) (traceFilter, *httpError) {
 	q := r.URL.Query()
 	f := traceFilter{Name: q.Get("name"), Model: q.Get("model"),
-		ThreadID: strings.ToLower(q.Get("threadId")), SessionID: q.Get("sessionId"), UserID: q.Get("userId")}
+		ThreadID: strings.ToLower(q.Get("threadId")), SessionID: q.Get("sessionId"), UserID: q.Get("userId"),
+		ConversationID: strings.TrimSpace(q.Get("conversationId"))}
+	switch v := q.Get("error"); v {
+	case "":
+	case "true", "false":
+		b := v == "true"
+		f.HasError = &b
+	default:
+		return f, fail(http.StatusBadRequest, fmt.Sprintf("invalid error %q: want true or false", v))
+	}
 	if v := q.Get("type"); v != "" {
 		switch t := platform.Type(v); t {
 		case platform.TypeLLM, platform.TypeTool, platform.TypeChat, platform.TypeError, platform.TypeCustom:
@@ -109,9 +121,15 @@ func parseQueryTime(v string) (time.Time, bool) {
 }
 
 // handleTrace is GET /v1/traces/{traceId}: {"events": [events…]} ordered by startTime,
-// 404 when no event of that trace is stored. The ID matches in any case.
+// 404 when no event of that trace is stored. The ID matches in any case; an OTel trace id
+// (32 hex digits) is read as the trace UUID it maps to (internal/mapping/ids.go
+// TraceUUID). Each event is served as stored, with usage.cost_usd rounded to costDigits
+// significant digits (roundEventCost).
 func (s *Server) handleTrace(w http.ResponseWriter, r *http.Request) {
 	id := strings.ToLower(r.PathValue("traceId"))
+	if u, ok := otelTraceUUID(id); ok {
+		id = u
+	}
 	raws, err := s.store.rawEvents(r.Context(), id)
 	if err != nil {
 		writeJSON(w, http.StatusInternalServerError, errorReply{Error: err.Error()})
@@ -121,5 +139,21 @@ func (s *Server) handleTrace(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorReply{Error: fmt.Sprintf("trace %q not found", id)})
 		return
 	}
+	for i, raw := range raws {
+		raws[i] = roundEventCost(raw)
+	}
 	writeJSON(w, http.StatusOK, traceEvents{Events: raws})
+}
+
+// otelTraceUUID reads an OTel trace id as 32 hex digits (any case) and returns the trace
+// UUID the mapping gives it (internal/mapping/ids.go TraceUUID); false for anything else.
+func otelTraceUUID(id string) (string, bool) {
+	if len(id) != 32 {
+		return "", false
+	}
+	var b [16]byte
+	if _, err := hex.Decode(b[:], []byte(id)); err != nil {
+		return "", false
+	}
+	return mapping.TraceUUID(b), true
 }

@@ -157,16 +157,36 @@ func TestBrowser(t *testing.T) {
 	if rows != 2 || filtered != 1 {
 		t.Fatalf("list has %d rows, %d after filtering by name, want 2 then 1", rows, filtered)
 	}
-	for _, want := range []string{"invoke_agent weather-agent", "error", "ai.generateText", "unset", fixtureRollupText, "84 / 34 / 118"} {
+	for _, want := range []string{"invoke_agent weather-agent", "2 failed", "ai.generateText", "unset", fixtureRollupText, "84 / 34 / 118",
+		"conv-heldout-7 …7bda37f9e415", "$0.000033\t"} {
 		if !strings.Contains(listText, want) {
 			t.Errorf("list lacks %q:\n%s", want, listText)
 		}
 	}
+	// The app's own conversation id finds the conversation's three traces.
+	do(t, ctx, "filter by the app's conversation id",
+		chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(css(`table.traces`)),
+		chromedp.SendKeys(css(`input[name="conversationId"]`), "conv-heldout-7"),
+		chromedp.Click(css(`form.filters button[type="submit"]`)),
+		chromedp.WaitVisible(css(`a.clear`)),
+	)
+	if n := eval[int](t, ctx, `document.querySelectorAll("table.traces tbody tr").length`); n != 3 {
+		t.Errorf("conversationId=conv-heldout-7 lists %d traces, want 3", n)
+	}
+	do(t, ctx, "back to the name filter", chromedp.Navigate(ts.URL+"/?name=invoke_agent"), chromedp.WaitVisible(css(`a.clear`)))
 
 	do(t, ctx, "open the trace",
 		chromedp.Click(css(`table.traces a[href="/traces/`+traceID+`"]`)),
 		chromedp.WaitVisible(css(`.timeline .bar`)),
 	)
+	// The header: the root span's status (the agent reports none) and the failures below it;
+	// the conversation by the app's id with the thread UUID beside it.
+	if h1 := eval[string](t, ctx, `document.querySelector("h1").innerText`); h1 != "invoke_agent weather-agent unset 2 failed" {
+		t.Errorf("header %q", h1)
+	}
+	if c := eval[string](t, ctx, `document.querySelector("dd.conversation").innerText`); c != "conv-heldout-7 · thread "+agent[0].ThreadID {
+		t.Errorf("conversation %q", c)
+	}
 	bars := eval[[]float64](t, ctx, `[...document.querySelectorAll(".timeline .bar")].map(b => b.getBoundingClientRect().width)`)
 	if len(bars) != len(agent) {
 		t.Fatalf("%d timeline bars, want one per span (%d)", len(bars), len(agent))
@@ -229,6 +249,31 @@ func TestBrowser(t *testing.T) {
 	if n := eval[int](t, ctx, `document.querySelectorAll(".timeline .bar-error").length`); n != 2 {
 		t.Errorf("%d error bars, want 2 (the failed tool span and its exception event)", n)
 	}
+	var exc string
+	for _, ev := range agent {
+		if ev.Type == "error" {
+			exc = ev.SpanID
+		}
+	}
+	do(t, ctx, "select the exception",
+		chromedp.Click(css(fmt.Sprintf(`.timeline .row[data-span-id="%s"] a`, exc))),
+		chromedp.WaitVisible(css(`#span-`+exc+` pre.stacktrace`)),
+	)
+	stack := eval[string](t, ctx, `document.querySelector("#span-`+exc+` pre.stacktrace").innerText`)
+	stackLines := eval[int](t, ctx, `(() => { const p = document.querySelector("#span-`+exc+` pre.stacktrace");
+		return Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight)); })()`)
+	if !strings.HasPrefix(stack, "AI_APICallError: The server had an error") || !strings.Contains(stack, "\n    at ") ||
+		strings.Contains(stack, `\n`) || stackLines < 5 {
+		t.Errorf("stack trace shown on %d lines:\n%s", stackLines, stack)
+	}
+	screenshot(t, ctx, filepath.Join(out, "devserver-stacktrace.png"))
+
+	// An OTel trace id in hex, as SDKs print it, opens the trace's page.
+	hexID, _ := agent[0].Metadata["otel.trace_id"].(string)
+	do(t, ctx, "open by the OTel trace id", chromedp.Navigate(ts.URL+"/traces/"+hexID), chromedp.WaitVisible(css(`.timeline`)))
+	if p := eval[string](t, ctx, `location.pathname`); p != "/traces/"+traceID {
+		t.Errorf("/traces/%s ends at %s, want /traces/%s", hexID, p, traceID)
+	}
 
 	// The three captures carry the same conversation id (conv-heldout-7), so they share a
 	// thread: the conversation view shows the three traces oldest first.
@@ -249,4 +294,48 @@ func TestBrowser(t *testing.T) {
 	}
 	screenshot(t, ctx, filepath.Join(out, "devserver-conversation.png"))
 	t.Logf("screenshots in %s", out)
+}
+
+// With -read-key the page stays usable: the browser gets the login form, the key typed
+// once opens the list and every later page (a cookie), and the link with ?key= works too.
+func TestBrowserReadKey(t *testing.T) {
+	ctx := newBrowser(t)
+	_, addr := listenServer(t, Config{APIKey: testKey, ReadKey: readKey})
+	base := "http://" + addr
+	agent := agentTrace(t)
+	resp, text := rawRequest(t, addr, "POST", "/v1/traces", addr,
+		map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + testKey}, string(batchJSON(t, agent)))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("ingest: %d %s", resp.StatusCode, text)
+	}
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	do(t, ctx, "login form", chromedp.Navigate(base+"/traces/"+agent[0].TraceID), chromedp.WaitVisible(css(`form.login`)))
+	if n := eval[int](t, ctx, `document.querySelectorAll(".timeline").length`); n != 0 {
+		t.Fatal("the trace is shown without the read key")
+	}
+	do(t, ctx, "wrong key",
+		chromedp.SendKeys(css(`form.login input[name="key"]`), "not-the-key"),
+		chromedp.Submit(css(`form.login`)),
+		chromedp.WaitVisible(css(`form.login .error-text, .error-text`)),
+	)
+	do(t, ctx, "right key",
+		chromedp.SendKeys(css(`form.login input[name="key"]`), readKey),
+		chromedp.Submit(css(`form.login`)),
+		chromedp.WaitVisible(css(`.timeline .bar`)),
+	)
+	if p := eval[string](t, ctx, `location.pathname`); p != "/traces/"+agent[0].TraceID {
+		t.Errorf("after login the browser is at %s", p)
+	}
+	do(t, ctx, "the list, by cookie", chromedp.Navigate(base+"/"), chromedp.WaitVisible(css(`table.traces`)))
+	do(t, ctx, "the JSON link, by cookie", chromedp.Navigate(base+"/v1/traces/"+agent[0].TraceID), chromedp.WaitReady(css(`body`)))
+	if body := eval[string](t, ctx, `document.body.innerText`); !strings.HasPrefix(body, `{"events":[`) {
+		t.Errorf("read API in the browser: %.200s", body)
+	}
+
+	// A fresh browser with the ?key= link lands on the page, the key gone from the URL.
+	ctx2 := newBrowser(t)
+	do(t, ctx2, "?key= link", chromedp.Navigate(base+"/?key="+readKey), chromedp.WaitVisible(css(`table.traces`)))
+	if u := eval[string](t, ctx2, `location.href`); strings.Contains(u, "key=") {
+		t.Errorf("the key stays in the URL: %s", u)
+	}
 }

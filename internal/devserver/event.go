@@ -96,6 +96,18 @@ func lowerIDs(ev *platform.TraceEvent) bool {
 func rewriteIDs(compact []byte, ev *platform.TraceEvent) ([]byte, error) {
 	ids := map[string]string{"traceId": ev.TraceID, "spanId": ev.SpanID,
 		"parentSpanId": ev.ParentSpanID, "threadId": ev.ThreadID}
+	return rewriteMembers(compact, func(key string, _ json.RawMessage) (json.RawMessage, bool) {
+		if id, ok := idFor(ids, key); ok {
+			vb, _ := json.Marshal(id)
+			return vb, true
+		}
+		return nil, false
+	})
+}
+
+// rewriteMembers re-writes the members of a compacted JSON object: replace returns a new
+// value for a key, or false to keep the value byte for byte. Keys keep their order.
+func rewriteMembers(compact []byte, replace func(key string, val json.RawMessage) (json.RawMessage, bool)) ([]byte, error) {
 	dec := json.NewDecoder(bytes.NewReader(compact))
 	if _, err := dec.Token(); err != nil { // '{'
 		return nil, err
@@ -118,9 +130,8 @@ func rewriteIDs(compact []byte, ev *platform.TraceEvent) ([]byte, error) {
 		kb, _ := json.Marshal(key)
 		out = append(out, kb...)
 		out = append(out, ':')
-		if id, ok := idFor(ids, key); ok {
-			vb, _ := json.Marshal(id)
-			out = append(out, vb...)
+		if nv, ok := replace(key, val); ok {
+			out = append(out, nv...)
 		} else {
 			out = append(out, val...)
 		}

@@ -20,6 +20,8 @@ func TestListFilters(t *testing.T) {
 	c, evC := newTrace(t, t0.Add(2*time.Hour), "weather agent")
 	evB[1].Model = "claude-sonnet-4"
 	evB[2].Status, evB[2].Error = platform.StatusError, &platform.EventError{Type: "E", Message: "m"}
+	evB[0].Status = platform.StatusError // the root failed too
+	evC[0].Status = ""                   // a root that reports no status is "unset"
 	for i := range evC {
 		evC[i].Status = platform.StatusUnset
 	}
@@ -40,9 +42,12 @@ func TestListFilters(t *testing.T) {
 		{"model=gpt-4o", []string{c.trace, a.trace}},
 		{"type=tool", []string{b.trace, a.trace}},
 		{"type=custom", []string{c.trace}},
-		{"status=error", []string{b.trace}},
+		{"status=error", []string{b.trace}}, // the root's status
 		{"status=ok", []string{a.trace}},
 		{"status=unset", []string{c.trace}},
+		{"error=true", []string{b.trace}}, // any failed event
+		{"error=false", []string{c.trace, a.trace}},
+		{"status=unset&error=true", nil},
 		{"from=" + url.QueryEscape(t0.Add(30*time.Minute).Format(time.RFC3339)), []string{c.trace, b.trace}},
 		{"to=" + t0.Add(90*time.Minute).Format("2006-01-02T15:04"), []string{b.trace, a.trace}},
 		{"from=2026-03-01T12:30&to=2026-03-01T13:30", []string{b.trace}},
@@ -60,7 +65,7 @@ func TestListFilters(t *testing.T) {
 			t.Errorf("%s: got %v, want %v", tc.q, ids, tc.want)
 		}
 	}
-	for _, bad := range []string{"type=agent", "status=fine", "from=yesterday", "to=1", "offset=-1", "offset=x", "order=up"} {
+	for _, bad := range []string{"type=agent", "status=fine", "error=yes", "from=yesterday", "to=1", "offset=-1", "offset=x", "order=up"} {
 		if r := g("/v1/traces?" + bad); r.status != http.StatusBadRequest || r.json(t)["error"] == nil {
 			t.Errorf("%s: %d %s", bad, r.status, r.body)
 		}

@@ -1,7 +1,6 @@
 package devserver
 
 import (
-	"crypto/subtle"
 	"errors"
 	"fmt"
 	"io"
@@ -97,23 +96,6 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, key string) *htt
 	s.log.Info("batch", "accepted", reply.Accepted, "rejected", len(reply.Rejected),
 		"idempotency_key", key, "content_encoding", encoding, "bytes", len(body), "remote", r.RemoteAddr)
 	writeJSON(w, http.StatusOK, reply)
-	return nil
-}
-
-// authorize checks "Authorization: Bearer <key>": 401 when missing or not a Bearer
-// credential, 403 when the key is wrong. The key is never echoed.
-func (s *Server) authorize(r *http.Request) *httpError {
-	if s.apiKey == "" {
-		return nil
-	}
-	h := r.Header.Get("Authorization")
-	scheme, token, ok := strings.Cut(h, " ")
-	if h == "" || !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-		return fail(http.StatusUnauthorized, `missing API key: send "Authorization: Bearer <api key>"`)
-	}
-	if subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), []byte(s.apiKey)) != 1 {
-		return fail(http.StatusForbidden, "invalid API key")
-	}
 	return nil
 }
 

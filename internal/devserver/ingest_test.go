@@ -31,6 +31,10 @@ func TestAuth(t *testing.T) {
 		{"bearer without key", "Bearer ", http.StatusUnauthorized},
 		{"wrong key", "Bearer not-the-key", http.StatusForbidden},
 		{"key as prefix", "Bearer " + testKey + "x", http.StatusForbidden},
+		{"truncated key", "Bearer " + testKey[:len(testKey)-1], http.StatusForbidden},
+		{"first character", "Bearer " + testKey[:1], http.StatusForbidden},
+		{"half the key", "Bearer " + testKey[:len(testKey)/2], http.StatusForbidden},
+		{"key twice", "Bearer " + testKey + testKey, http.StatusForbidden},
 		{"right key", "Bearer " + testKey, http.StatusOK},
 		{"scheme case-insensitive", "bearer " + testKey, http.StatusOK},
 	} {

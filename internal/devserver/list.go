@@ -16,21 +16,28 @@ import (
 //   - Name and Model: any of its events' name / model contains the text (case-insensitive
 //     for ASCII);
 //   - Type, ThreadID, SessionID, UserID: any of its events has exactly that value;
-//   - Status: the trace's status (traceSummary.Status) is that value;
+//   - ConversationID: any of its events has that metadata.conversation_id (the app's own
+//     conversation id, which the mapping keeps when it differs from threadId:
+//     internal/mapping/mapper.go fillMetadata) or that threadId;
+//   - Status: the root span's status (traceSummary.Status) is that value;
+//   - HasError: non-nil selects traces with (true) or without (false) a failed event;
 //   - From / To: the trace's earliest startTime is ≥ From and < To.
 //
 // Limit is the number of traces (0 = defaultListLimit), Offset how many matching traces to
 // skip, Ascending lists oldest first instead of newest first.
 type traceFilter struct {
-	Name, Model   string
-	Type          platform.Type
-	Status        platform.Status
-	ThreadID      string
-	SessionID     string
-	UserID        string
-	From, To      time.Time
-	Limit, Offset int
-	Ascending     bool
+	Name, Model string
+	Type        platform.Type
+	Status      platform.Status
+	ThreadID    string
+	SessionID   string
+	// ConversationID is the app's own conversation id, or a threadId.
+	ConversationID string
+	HasError       *bool
+	UserID         string
+	From, To       time.Time
+	Limit, Offset  int
+	Ascending      bool
 }
 
 // List limits of GET /v1/traces (traces, not events).
@@ -49,24 +56,36 @@ type traceSummary struct {
 	// Type is the root span's type.
 	Type platform.Type `json:"type"`
 	// ThreadID, SessionID and UserID are the root span's (omitted when empty).
-	ThreadID  string `json:"threadId,omitempty"`
-	SessionID string `json:"sessionId,omitempty"`
-	UserID    string `json:"userId,omitempty"`
+	ThreadID string `json:"threadId,omitempty"`
+	// ConversationID is the app's own conversation id (the root span's
+	// metadata.conversation_id), of which ThreadID is the UUID derived by
+	// internal/mapping/ids.go ThreadUUID; omitted when the app's id is ThreadID itself or
+	// unknown.
+	ConversationID string `json:"conversationId,omitempty"`
+	SessionID      string `json:"sessionId,omitempty"`
+	UserID         string `json:"userId,omitempty"`
 	// StartTime is the earliest startTime of the trace's events (UTC).
 	StartTime time.Time `json:"startTime"`
 	// DurationMs is the latest endTime (or startTime) minus StartTime, in milliseconds.
 	DurationMs float64 `json:"durationMs"`
 	// SpanCount is the number of stored events of the trace.
 	SpanCount int `json:"spanCount"`
-	// Usage is Σ usage over the trace's events (tokens; cost_usd in USD), zero fields
-	// omitted; absent when no event reports any usage.
+	// Usage is Σ usage over the trace's events (tokens; cost_usd in USD rounded to
+	// costDigits significant digits), zero fields omitted; absent when no event reports
+	// any usage.
 	Usage *platform.Usage `json:"usage,omitempty"`
-	// Status is "error" when any event has status or type "error", else "ok" when any
-	// event has status "ok", else "unset" (no span reported an outcome).
+	// Status is the root span's status: "ok", "error", or "unset" (also when the root
+	// reports none), as the trace page's header shows it.
 	Status platform.Status `json:"status"`
-	// Error is Status == "error".
-	Error bool `json:"error"`
+	// Error is true when any event of the trace failed (status or type "error"), the root
+	// or any span below it; ErrorCount counts those events.
+	Error      bool `json:"error"`
+	ErrorCount int  `json:"errorCount"`
 }
+
+// rootRank numbers a trace's events so that its root is 1: the events without
+// parentSpanId first, then by startTime and spanId (the rule of traceSummary.Name).
+const rootRank = `ROW_NUMBER() OVER (PARTITION BY trace_id ORDER BY parent_span_id <> '', start_time, span_id)`
 
 // listTraces returns trace summaries matching f, newest (latest start) first unless
 // f.Ascending.
@@ -77,9 +96,9 @@ func (s *store) listTraces(ctx context.Context, f traceFilter) ([]traceSummary, 
 	}
 	var where, having []string
 	var args []any
-	anyEvent := func(cond string, v any) {
+	anyEvent := func(cond string, v ...any) {
 		where = append(where, `e.trace_id IN (SELECT trace_id FROM events WHERE `+cond+`)`)
-		args = append(args, v)
+		args = append(args, v...)
 	}
 	if f.Name != "" {
 		anyEvent(`name LIKE ? ESCAPE '\'`, likeContains(f.Name))
@@ -97,14 +116,26 @@ func (s *store) listTraces(ctx context.Context, f traceFilter) ([]traceSummary, 
 			anyEvent(c.col+` = ?`, c.v)
 		}
 	}
+	if f.ConversationID != "" {
+		anyEvent(`(conversation_id = ? OR thread_id = ?)`,
+			f.ConversationID, strings.ToLower(f.ConversationID))
+	}
+	if f.Status != "" {
+		statuses := []any{string(f.Status)}
+		if f.Status == platform.StatusUnset {
+			statuses = append(statuses, "")
+		}
+		where = append(where, `e.trace_id IN (SELECT trace_id FROM (SELECT trace_id, status, `+rootRank+
+			` AS rn FROM events) WHERE rn = 1 AND status IN (?`+strings.Repeat(`, ?`, len(statuses)-1)+`))`)
+		args = append(args, statuses...)
+	}
 	var havingArgs []any
-	switch f.Status {
-	case platform.StatusError:
-		having = append(having, `err = 1`)
-	case platform.StatusOK:
-		having = append(having, `err = 0 AND anyok = 1`)
-	case platform.StatusUnset:
-		having = append(having, `err = 0 AND anyok = 0`)
+	if f.HasError != nil {
+		if *f.HasError {
+			having = append(having, `errs > 0`)
+		} else {
+			having = append(having, `errs = 0`)
+		}
 	}
 	if !f.From.IsZero() {
 		having = append(having, `st >= ?`)
@@ -123,10 +154,8 @@ WITH agg AS (
 	SELECT e.trace_id, COUNT(*) AS n, MIN(e.start_time) AS st,
 		MAX(CASE WHEN e.end_time <> '' THEN e.end_time ELSE e.start_time END) AS et,
 		TOTAL(e.prompt_tokens) AS pt, TOTAL(e.completion_tokens) AS ct, TOTAL(e.total_tokens) AS tt,
-		TOTAL(json_extract(e.event_json, '$.usage.cached_tokens')) AS cached,
-		TOTAL(json_extract(e.event_json, '$.usage.reasoning_tokens')) AS reasoning,
-		TOTAL(e.cost_usd) AS cost, MAX(e.status = 'error' OR e.type = 'error') AS err,
-		MAX(e.status = 'ok') AS anyok
+		TOTAL(e.cached_tokens) AS cached, TOTAL(e.reasoning_tokens) AS reasoning,
+		TOTAL(e.cost_usd) AS cost, SUM(e.status = 'error' OR e.type = 'error') AS errs
 	FROM events e`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, ` AND `)
@@ -137,11 +166,12 @@ WITH agg AS (
 	}
 	q += ` ORDER BY st ` + dir + `, e.trace_id ` + dir + ` LIMIT ? OFFSET ?),
 root AS (
-	SELECT trace_id, name, type, thread_id, session_id, user_id,
-		ROW_NUMBER() OVER (PARTITION BY trace_id ORDER BY parent_span_id <> '', start_time, span_id) AS rn
+	SELECT trace_id, name, type, thread_id, session_id, user_id, status, conversation_id AS conv,
+		` + rootRank + ` AS rn
 	FROM events WHERE trace_id IN (SELECT trace_id FROM agg))
 SELECT agg.trace_id, agg.n, agg.st, agg.et, agg.pt, agg.ct, agg.tt, agg.cached, agg.reasoning,
-	agg.cost, agg.err, agg.anyok, root.name, root.type, root.thread_id, root.session_id, root.user_id
+	agg.cost, agg.errs, root.name, root.type, root.thread_id, root.session_id, root.user_id,
+	root.status, root.conv
 FROM agg JOIN root ON root.trace_id = agg.trace_id AND root.rn = 1
 ORDER BY agg.st ` + dir + `, agg.trace_id ` + dir
 	args = append(append(args, havingArgs...), limit, max(f.Offset, 0))
@@ -155,9 +185,10 @@ ORDER BY agg.st ` + dir + `, agg.trace_id ` + dir
 		var t traceSummary
 		var start, end string
 		var pt, ct, tt, cached, reasoning, cost float64
-		var isErr, anyOK int
+		var status string
 		if err := rows.Scan(&t.TraceID, &t.SpanCount, &start, &end, &pt, &ct, &tt, &cached, &reasoning,
-			&cost, &isErr, &anyOK, &t.Name, &t.Type, &t.ThreadID, &t.SessionID, &t.UserID); err != nil {
+			&cost, &t.ErrorCount, &t.Name, &t.Type, &t.ThreadID, &t.SessionID, &t.UserID,
+			&status, &t.ConversationID); err != nil {
 			return nil, fmt.Errorf("devserver: listing traces: %w", err)
 		}
 		st, err1 := time.Parse(timeLayout, start)
@@ -170,16 +201,13 @@ ORDER BY agg.st ` + dir + `, agg.trace_id ` + dir
 		if pt+ct+tt+cached+reasoning+cost > 0 {
 			t.Usage = &platform.Usage{PromptTokens: clampTokens(pt), CompletionTokens: clampTokens(ct),
 				TotalTokens: clampTokens(tt), CachedTokens: clampTokens(cached),
-				ReasoningTokens: clampTokens(reasoning), CostUSD: cost}
+				ReasoningTokens: clampTokens(reasoning), CostUSD: roundCost(cost)}
 		}
-		switch {
-		case isErr != 0:
-			t.Status, t.Error = platform.StatusError, true
-		case anyOK != 0:
-			t.Status = platform.StatusOK
-		default:
+		t.Status = platform.Status(status)
+		if t.Status == "" {
 			t.Status = platform.StatusUnset
 		}
+		t.Error = t.ErrorCount > 0
 		out = append(out, t)
 	}
 	if err := rows.Err(); err != nil {

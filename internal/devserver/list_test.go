@@ -68,6 +68,11 @@ func TestListTraces(t *testing.T) {
 	if !got[1].Error || got[0].Error {
 		t.Fatalf("error flags: B %v, C %v", got[1].Error, got[0].Error)
 	}
+	// B's tool failed under a root that reports ok: the trace's status is the root's,
+	// and the failure is counted beside it.
+	if sb := got[1]; sb.Status != platform.StatusOK || sb.ErrorCount != 1 || got[0].ErrorCount != 0 {
+		t.Fatalf("B: status %q with %d failed events (C: %d), want ok with 1 (C: 0)", sb.Status, sb.ErrorCount, got[0].ErrorCount)
+	}
 
 	for _, tc := range []struct {
 		q    url.Values

@@ -60,10 +60,11 @@ type listPage struct {
 // threadPage feeds the "thread" template: one conversation's traces, oldest first, each
 // with its root span's input and output rendered.
 type threadPage struct {
-	Title    string
-	ThreadID string
-	Turns    []threadTurn
-	Next     string
+	Title          string
+	ThreadID       string
+	ConversationID string // the app's own id of the conversation; "" when it is ThreadID
+	Turns          []threadTurn
+	Next           string
 }
 
 type threadTurn struct {
@@ -79,7 +80,8 @@ type tracePage struct {
 }
 
 // handleListPage is GET /: the trace list with filters (parseFilter's parameters), 50 a
-// page. GET /?trace=<id> redirects to that trace's page.
+// page. GET /?trace=<id> redirects to that trace's page (a trace UUID, or an OTel trace id
+// in hex, which handleTracePage redirects on).
 func (s *Server) handleListPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if id := q.Get("trace"); id != "" {
@@ -124,8 +126,24 @@ func (s *Server) handleThreadPage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
+	if len(list) == 0 && offset <= 0 && !platform.IsUUIDv7(id) {
+		// The app's own conversation id (metadata.conversation_id): go to its thread.
+		thread, err := s.store.threadOfConversation(r.Context(), r.PathValue("threadId"))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		if thread != "" {
+			http.Redirect(w, r, "/threads/"+url.PathEscape(thread), http.StatusFound)
+			return
+		}
+	}
 	data := threadPage{Title: "Conversation " + shortID(id), ThreadID: id}
 	for _, sum := range list {
+		if data.ConversationID == "" && sum.ConversationID != "" {
+			data.ConversationID = sum.ConversationID
+			data.Title = "Conversation " + sum.ConversationID
+		}
 		turn := threadTurn{Summary: sum}
 		events, err := s.events(r, sum.TraceID)
 		if err != nil {
@@ -149,9 +167,15 @@ func (s *Server) handleThreadPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, status, "thread", data)
 }
 
-// handleTracePage is GET /traces/{traceId} (or /?trace=<id>): the trace view.
+// handleTracePage is GET /traces/{traceId} (or /?trace=<id>): the trace view. An OTel
+// trace id (32 hex digits, as SDKs and collector logs print it) redirects (302) to the
+// page of the trace UUID it maps to (internal/mapping/ids.go TraceUUID).
 func (s *Server) handleTracePage(w http.ResponseWriter, r *http.Request) {
 	id := strings.ToLower(r.PathValue("traceId"))
+	if u, ok := otelTraceUUID(id); ok {
+		http.Redirect(w, r, "/traces/"+u, http.StatusFound)
+		return
+	}
 	events, err := s.events(r, id)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)

@@ -18,6 +18,20 @@ type Config struct {
 	// APIKey is the key POST /v1/traces requires as "Authorization: Bearer <key>".
 	// Empty means no key is required.
 	APIKey string
+	// ReadKey, when set, protects the read API and the pages: a program sends
+	// "Authorization: Bearer <read key>", a browser opens a page once with ?key=<read key>
+	// (or fills in the login form) and keeps a cookie. Empty leaves reads open to whoever
+	// can reach the address (loopback by default). It may equal APIKey.
+	ReadKey string
+	// Addr is the address the server is reached at, host:port: the listener's bound
+	// address (not port 0). Requests whose Host header is neither this host nor localhost,
+	// 127.0.0.1 or [::1] with this port are refused with 421 (DNS rebinding protection,
+	// hostPolicy). Empty (a server behind httptest) accepts those loopback names with any
+	// port.
+	Addr string
+	// AllowedHosts are further host names (or IP addresses) accepted in the Host header,
+	// with Addr's port: e.g. "host.docker.internal" for a collector in a container.
+	AllowedHosts []string
 	// Logger receives one line per batch and per rejected request; nil discards logs.
 	Logger *slog.Logger
 }
@@ -25,15 +39,23 @@ type Config struct {
 // Server is the dev platform: the ingest endpoint, the read API and the page, over one
 // SQLite store. It is safe for concurrent use.
 type Server struct {
-	store  *store
-	apiKey string
-	log    *slog.Logger
-	mux    *http.ServeMux
+	store      *store
+	apiKey     string
+	readKey    string
+	readCookie string // the read cookie's name: one per port, as cookies ignore ports
+	log        *slog.Logger
+	mux        *http.ServeMux
+	handler    http.Handler
 }
 
 // New opens (or creates) the database at cfg.DBPath and returns a Server ready to serve.
-// It fails when the database cannot be opened or its schema cannot be created.
+// It fails when cfg.Addr or cfg.AllowedHosts is malformed, or when the database cannot be
+// opened or its schema cannot be created.
 func New(cfg Config) (*Server, error) {
+	hosts, err := newHostPolicy(cfg.Addr, cfg.AllowedHosts)
+	if err != nil {
+		return nil, err
+	}
 	st, err := openStore(cfg.DBPath)
 	if err != nil {
 		return nil, err
@@ -42,19 +64,26 @@ func New(cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{store: st, apiKey: cfg.APIKey, log: log, mux: http.NewServeMux()}
+	s := &Server{store: st, apiKey: cfg.APIKey, readKey: cfg.ReadKey, readCookie: "llmtrace_read",
+		log: log, mux: http.NewServeMux()}
+	if hosts.port != "" {
+		s.readCookie += "_" + hosts.port
+	}
 	s.mux.HandleFunc("POST /v1/traces", s.handleIngest)
-	s.mux.HandleFunc("GET /v1/traces", s.handleList)
-	s.mux.HandleFunc("GET /v1/traces/{traceId}", s.handleTrace)
-	s.mux.HandleFunc("GET /{$}", s.handleListPage)
-	s.mux.HandleFunc("GET /traces/{traceId}", s.handleTracePage)
-	s.mux.HandleFunc("GET /threads/{threadId}", s.handleThreadPage)
+	s.mux.HandleFunc("GET /v1/traces", s.requireReadAPI(s.handleList))
+	s.mux.HandleFunc("GET /v1/traces/{traceId}", s.requireReadAPI(s.handleTrace))
+	s.mux.HandleFunc("GET /{$}", s.requireReadPage(s.handleListPage))
+	s.mux.HandleFunc("GET /traces/{traceId}", s.requireReadPage(s.handleTracePage))
+	s.mux.HandleFunc("GET /threads/{threadId}", s.requireReadPage(s.handleThreadPage))
+	s.mux.HandleFunc("POST /login", s.handleLogin)
 	s.mux.Handle("GET /static/", staticFiles)
+	s.handler = hosts.checkHost(s.mux)
 	return s, nil
 }
 
-// Handler returns the HTTP handler serving every route of the dev platform.
-func (s *Server) Handler() http.Handler { return s.mux }
+// Handler returns the HTTP handler serving every route of the dev platform, behind the
+// Host check (Config.Addr).
+func (s *Server) Handler() http.Handler { return s.handler }
 
 // Close closes the database. In-flight requests should be drained first
 // (http.Server.Shutdown).

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -39,6 +40,9 @@ CREATE TABLE IF NOT EXISTS events (
 	status            TEXT    NOT NULL DEFAULT '',
 	event_json        TEXT    NOT NULL,
 	received_at       TEXT    NOT NULL,
+	cached_tokens     INTEGER NOT NULL DEFAULT 0,
+	reasoning_tokens  INTEGER NOT NULL DEFAULT 0,
+	conversation_id   TEXT    NOT NULL DEFAULT '',
 	PRIMARY KEY (trace_id, span_id)
 );
 CREATE INDEX IF NOT EXISTS events_thread  ON events(thread_id);
@@ -47,11 +51,26 @@ CREATE INDEX IF NOT EXISTS events_user    ON events(user_id) WHERE user_id <> ''
 CREATE INDEX IF NOT EXISTS events_start   ON events(start_time);
 `
 
+// laterColumns are the columns added after the first schema, with the backfill of rows a
+// database file already holds: read from the stored JSON where SQLite's JSON functions can
+// (json_valid refuses JSON nested past their 1000 levels; such rows keep the default).
+// Every query reads these columns and never parses event_json, so one deeply nested event
+// (valid for the contract, stored) cannot make a list fail.
+var laterColumns = []struct{ name, def, backfill string }{
+	{"cached_tokens", `INTEGER NOT NULL DEFAULT 0`, `COALESCE(json_extract(event_json, '$.usage.cached_tokens'), 0)`},
+	{"reasoning_tokens", `INTEGER NOT NULL DEFAULT 0`, `COALESCE(json_extract(event_json, '$.usage.reasoning_tokens'), 0)`},
+	{"conversation_id", `TEXT NOT NULL DEFAULT ''`, `COALESCE(CAST(json_extract(event_json, '$.metadata.conversation_id') AS TEXT), '')`},
+}
+
+const indexesOfLaterColumns = `
+CREATE INDEX IF NOT EXISTS events_conversation ON events(conversation_id) WHERE conversation_id <> '';
+`
+
 const upsertSQL = `
 INSERT INTO events (trace_id, span_id, parent_span_id, thread_id, session_id, user_id, name, type,
 	model, start_time, end_time, prompt_tokens, completion_tokens, total_tokens, cost_usd, status,
-	event_json, received_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	event_json, received_at, cached_tokens, reasoning_tokens, conversation_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (trace_id, span_id) DO UPDATE SET
 	parent_span_id = excluded.parent_span_id, thread_id = excluded.thread_id,
 	session_id = excluded.session_id, user_id = excluded.user_id, name = excluded.name,
@@ -59,7 +78,8 @@ ON CONFLICT (trace_id, span_id) DO UPDATE SET
 	end_time = excluded.end_time, prompt_tokens = excluded.prompt_tokens,
 	completion_tokens = excluded.completion_tokens, total_tokens = excluded.total_tokens,
 	cost_usd = excluded.cost_usd, status = excluded.status, event_json = excluded.event_json,
-	received_at = excluded.received_at`
+	received_at = excluded.received_at, cached_tokens = excluded.cached_tokens,
+	reasoning_tokens = excluded.reasoning_tokens, conversation_id = excluded.conversation_id`
 
 // store is the SQLite event store.
 type store struct {
@@ -97,7 +117,46 @@ func openStore(path string) (*store, error) {
 		db.Close()
 		return nil, fmt.Errorf("devserver: creating schema in %q: %w", path, err)
 	}
+	if err := addLaterColumns(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("devserver: upgrading schema in %q: %w", path, err)
+	}
 	return &store{db: db}, nil
+}
+
+// addLaterColumns adds the laterColumns a database file made by an earlier version lacks,
+// filling them from the stored events, and their indexes.
+func addLaterColumns(db *sql.DB) error {
+	rows, err := db.Query(`SELECT name FROM pragma_table_info('events')`)
+	if err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return err
+		}
+		have[n] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, c := range laterColumns {
+		if have[c.name] {
+			continue
+		}
+		if _, err := db.Exec(`ALTER TABLE events ADD COLUMN ` + c.name + ` ` + c.def); err != nil {
+			return err
+		}
+		if _, err := db.Exec(`UPDATE events SET ` + c.name + ` = ` + c.backfill + ` WHERE json_valid(event_json)`); err != nil {
+			return err
+		}
+	}
+	_, err = db.Exec(indexesOfLaterColumns)
+	return err
 }
 
 func (s *store) close() error { return s.db.Close() }
@@ -142,7 +201,8 @@ func (s *store) upsert(ctx context.Context, events []storedEvent) (err error) {
 		if _, err = stmt.ExecContext(ctx, ev.TraceID, ev.SpanID, ev.ParentSpanID, ev.ThreadID,
 			ev.SessionID, ev.UserID, ev.Name, string(ev.Type), ev.Model,
 			ev.StartTime.UTC().Format(timeLayout), end, u.PromptTokens, u.CompletionTokens,
-			u.TotalTokens, u.CostUSD, string(ev.Status), string(se.raw), now); err != nil {
+			u.TotalTokens, u.CostUSD, string(ev.Status), string(se.raw), now, u.CachedTokens,
+			u.ReasoningTokens, conversationID(ev.Metadata)); err != nil {
 			return fmt.Errorf("upserting span %s: %w", ev.SpanID, err)
 		}
 	}
@@ -194,6 +254,22 @@ func decodeStored(raws []json.RawMessage) ([]platform.TraceEvent, error) {
 		out = append(out, ev)
 	}
 	return out, nil
+}
+
+// threadOfConversation returns the threadId of the latest event whose
+// metadata.conversation_id is conv, or "" when none is stored.
+func (s *store) threadOfConversation(ctx context.Context, conv string) (string, error) {
+	var id string
+	err := s.db.QueryRowContext(ctx, `SELECT thread_id FROM events
+		WHERE conversation_id = ?
+		ORDER BY start_time DESC LIMIT 1`, conv).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("devserver: finding conversation %q: %w", conv, err)
+	}
+	return id, nil
 }
 
 func (s *store) count(ctx context.Context) (int, error) {

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/llmtrace/llmtrace/platform"
@@ -20,7 +18,10 @@ type traceView struct {
 	Name       string
 	Start      time.Time
 	DurationMs float64
+	// Status is the root span's status (unset when it reports none); ErrorCount counts the
+	// events that failed (status or type error), the root included.
 	Status     platform.Status
+	ErrorCount int
 	// Usage is Σ usage over the events (nil when none reports any).
 	Usage     *usageView
 	Models    []string
@@ -29,7 +30,10 @@ type traceView struct {
 	UserID    string
 	SessionID string
 	ThreadID  string
-	Spans     []spanView
+	// ConversationID is the app's own conversation id (metadata.conversation_id), of which
+	// ThreadID is the derived UUID; "" when ThreadID is the app's id itself.
+	ConversationID string
+	Spans          []spanView
 }
 
 // spanView is one span: the event, its depth in the tree, its bar on the timeline (offset
@@ -54,6 +58,9 @@ type spanView struct {
 	OutputRaw  string
 	Metadata   string
 	IsRootLike bool // a root, or an agent/step span: the roll-up is shown prominently
+	// Stacktrace is the output's "stacktrace" (error events: exception.stacktrace, kept by
+	// internal/mapping/mapper.go errorEvent) with its line breaks, shown preformatted.
+	Stacktrace string
 }
 
 // usageView is usage for display: token counts, and the cost in USD when known.
@@ -75,18 +82,6 @@ func newUsageView(u *platform.Usage) *usageView {
 	return v
 }
 
-// formatUSD renders a cost in USD: "$1.23", "$0.0123", "$0.000123" (3 significant digits
-// below a cent).
-func formatUSD(c float64) string {
-	if c >= 0.01 {
-		return "$" + strconv.FormatFloat(c, 'f', 2, 64)
-	}
-	digits := 2 - int(math.Floor(math.Log10(c)))
-	s := strconv.FormatFloat(c, 'f', min(digits, 10), 64)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	return "$" + s
-}
-
 // newTraceView builds the trace page's view of events (non-empty, ordered by startTime).
 func newTraceView(id string, events []platform.TraceEvent) traceView {
 	tv := traceView{TraceID: id, Status: platform.StatusUnset}
@@ -104,11 +99,8 @@ func newTraceView(id string, events []platform.TraceEvent) traceView {
 		if e.After(end) {
 			end = e
 		}
-		switch {
-		case ev.Status == platform.StatusError || ev.Type == platform.TypeError:
-			tv.Status = platform.StatusError
-		case ev.Status == platform.StatusOK && tv.Status != platform.StatusError:
-			tv.Status = platform.StatusOK
+		if ev.Status == platform.StatusError || ev.Type == platform.TypeError {
+			tv.ErrorCount++
 		}
 		if ev.Usage != nil {
 			u := ev.Usage
@@ -131,13 +123,45 @@ func newTraceView(id string, events []platform.TraceEvent) traceView {
 	tv.Models, tv.Providers, tv.Tags = sortedKeys(models), sortedKeys(providers), sortedKeys(tags)
 	tv.Spans = spanTree(events, start, tv.DurationMs)
 	root := tv.Spans[0].Ev
-	tv.Name = root.Name
+	tv.Name, tv.Status = root.Name, tv.Spans[0].Status
 	tv.UserID, tv.SessionID, tv.ThreadID = root.UserID, root.SessionID, root.ThreadID
+	tv.ConversationID = conversationID(root.Metadata)
 	for _, s := range tv.Spans { // a child may carry what the root lacks
 		tv.UserID = firstNonEmpty(tv.UserID, s.Ev.UserID)
 		tv.SessionID = firstNonEmpty(tv.SessionID, s.Ev.SessionID)
+		if s.Ev.ThreadID == tv.ThreadID {
+			tv.ConversationID = firstNonEmpty(tv.ConversationID, conversationID(s.Ev.Metadata))
+		}
 	}
 	return tv
+}
+
+// conversationID is metadata.conversation_id: the app's own conversation id, which the
+// mapping keeps when it differs from the threadId derived from it
+// (internal/mapping/mapper.go fillMetadata).
+func conversationID(md map[string]any) string {
+	switch v := md["conversation_id"].(type) {
+	case string:
+		return v
+	case json.Number:
+		return v.String()
+	}
+	return ""
+}
+
+// stacktraceOf returns the "stacktrace" string of an object output (an error event's
+// {type, message, stacktrace}), "" when there is none.
+func stacktraceOf(raw json.RawMessage) string {
+	if len(raw) == 0 || raw[0] != '{' {
+		return ""
+	}
+	var out struct {
+		Stacktrace string `json:"stacktrace"`
+	}
+	if json.Unmarshal(raw, &out) != nil {
+		return ""
+	}
+	return out.Stacktrace
 }
 
 // spanTree orders events depth-first from the roots (no parentSpanId, or a parent that is
@@ -221,6 +245,9 @@ func newSpanView(ev platform.TraceEvent, depth int, traceStart time.Time, totalM
 	sv.IsRootLike = ev.ParentSpanID == "" || sv.Kind == "agent" || sv.Kind == "step"
 	sv.Input = renderContent(ev.Input, false, &ev)
 	sv.Output = renderContent(ev.Output, true, &ev)
+	if !sv.Output.Recognised {
+		sv.Stacktrace = stacktraceOf(ev.Output)
+	}
 	if len(ev.Metadata) > 0 {
 		if b, err := json.MarshalIndent(ev.Metadata, "", "  "); err == nil {
 			sv.Metadata = string(b)
