@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/llmtrace/llmtrace/internal/mapping"
-	"github.com/llmtrace/llmtrace/internal/pdataview"
 	"github.com/llmtrace/llmtrace/platform"
 )
 
@@ -21,11 +20,7 @@ func captureSpans(t *testing.T, file string) []mapping.SpanView {
 	if err != nil {
 		t.Fatal(err)
 	}
-	td, err := pdataview.ReadOTLPJSON(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	spans := pdataview.Spans(td)
+	spans := readOTLPJSON(t, raw)
 	slices.SortStableFunc(spans, func(a, b mapping.SpanView) int { return a.EndTime().Compare(b.EndTime()) })
 	return spans
 }
