@@ -187,8 +187,9 @@ type prepared struct {
 	ownUsage         bool
 	ids              traceIDs
 	oiMeta           *jv
-	gkOut            *jv  // genkit:output of a model action, parsed (genkitResponse)
-	gkParsed         bool // gkOut was looked for
+	gkOut            *jv            // genkit:output of a model action, parsed (genkitResponse)
+	gkParsed         bool           // gkOut was looked for
+	bodies           providerBodies // provider_body.go: request / response bodies by shape
 	// resolved in the trace pass
 	hasUsageDesc bool
 	rollup       platform.Usage
