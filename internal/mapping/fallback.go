@@ -39,6 +39,10 @@ var fallback = &dialect{
 	valueKeys: valueKeys{input: []string{sc.PlainInput}, toolInput: []string{sc.PlainInput},
 		output: []string{sc.PlainOutput}, toolOutput: []string{sc.PlainOutput}},
 	content: []string{sc.PlainInput, sc.PlainOutput},
+	// Frameworks that name themselves as the provider (semconv/frameworks.go); any other
+	// provider value equal to the span's instrumentation scope name is one too
+	// (isFrameworkSystem).
+	frameworkNames: []string{sc.LangSmithSystem, sc.ADKSystem},
 }
 
 // lastSegment returns what follows k's last '.' or ':'.

@@ -246,6 +246,7 @@ func (m *traceMemory) resolveTrace(id [16]byte, spans []*prepared) (traceIDs, ui
 		n := &nodes[i]
 		if n.p != nil {
 			n.p.hasUsageDesc = n.hasDesc
+			unwrapModelCall(n.p)
 			if n.own && !n.hasDesc {
 				n.emitted = n.p.usage.u
 			}

@@ -96,7 +96,7 @@ var precedence = struct {
 	model:          []*dialect{genkit},
 	providerKeys:   []*dialect{genAI, genAIDeprecated, openInference, vercelAI, traceloop, langchain},
 	provider:       []*dialect{genkit},
-	frameworkNames: []*dialect{strands},
+	frameworkNames: []*dialect{strands, fallback},
 	anthropicUsage: []*dialect{vercelAI, openInference},
 	anthropicCache: []*dialect{vercelAI},
 

@@ -117,7 +117,7 @@ func TestPrecedenceKeyListsPinned(t *testing.T) {
 			sc.OIMetadata, sc.OILLMInvocationParams, sc.OIEmbeddingParams,
 			sc.AIResponseProviderMD, sc.AIPromptToolChoice, sc.OIToolParameters,
 			sc.LangfuseObservationMetadata, sc.LangfuseTraceMetadata, sc.LangfuseMetadata}},
-		{"frameworkSystems", slices.Collect(mapKeys(frameworkSystems)), []string{sc.StrandsSystem}},
+		{"frameworkSystems", slices.Collect(mapKeys(frameworkSystems)), []string{sc.StrandsSystem, sc.LangSmithSystem, sc.ADKSystem}},
 		{"anthropicInputKeys", anthropicInputKeys, []string{sc.AIUsagePromptTokens, sc.AIUsageInputTokens, sc.AIUsageCachedInput}},
 		{"genAIScopes", genAIScopes, []string{sc.AIScope}},
 	}
