@@ -190,9 +190,12 @@ func (m *nmsg) readPart(p *jv) (_ *jv, keep bool) {
 	case isToolCallPart(t):
 		m.toolCalls = append(m.toolCalls, normToolCall(p))
 		return p, false
-	case isToolResultPart(t) && (m.role == "tool" || m.role == "" || m.role == "function"):
+	case isToolResultPart(t) && (m.role == "tool" || m.role == "" || m.role == "function" || m.role == "user" && !m.hasText):
 		if id := firstOf(p, "id", "toolCallId", "tool_use_id", "call_id", "callId").str(); id != "" {
 			m.toolCallID = id
+		}
+		if m.role == "user" {
+			m.role = "tool" // Anthropic sends tool results in a user turn
 		}
 		m.setResult(converseResult(toolResultValue(firstOf(p, "response", "result", "output", "content"))))
 		return p, false
