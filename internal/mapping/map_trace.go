@@ -187,9 +187,9 @@ type prepared struct {
 	ownUsage         bool
 	ids              traceIDs
 	oiMeta           *jv
-	gkOut            *jv            // genkit:output of a model action, parsed (genkitResponse)
-	gkParsed         bool           // gkOut was looked for
-	bodies           providerBodies // provider_body.go: request / response bodies by shape
+	gkOut            *jv             // genkit:output of a model action, parsed (genkitResponse)
+	gkParsed         bool            // gkOut was looked for
+	bodies           *providerBodies // provider_body.go: request / response bodies by shape, once looked for
 	// resolved in the trace pass
 	hasUsageDesc bool
 	rollup       platform.Usage

@@ -29,9 +29,9 @@ import "github.com/llmtrace/llmtrace/platform"
 // JSON object pays one first-byte test per string attribute, and only when no dialect found
 // its messages.
 
-// providerBodies are the request and response bodies found on one span (scanned once).
+// providerBodies are the request and response bodies found on one span (scanned once; nil
+// until then, so spans that never look pay nothing).
 type providerBodies struct {
-	scanned             bool
 	req, resp           *jv
 	reqIdx, respIdx     int
 	reqShape, respShape byte // 'c' chat / messages, 'r' responses, 'g' gemini, 'a' anthropic answer
@@ -41,11 +41,11 @@ type providerBodies struct {
 // bodies scans the span's unconsumed JSON-object attributes once (lowest key first for each
 // of request and response).
 func (c *spanCtx) bodies() *providerBodies {
-	b := &c.prepared.bodies
-	if b.scanned {
-		return b
+	if c.prepared.bodies != nil {
+		return c.prepared.bodies
 	}
-	b.scanned = true
+	b := &providerBodies{}
+	c.prepared.bodies = b
 	for i := range c.a.e {
 		e := &c.a.e[i]
 		if e.used {
@@ -191,8 +191,8 @@ func bodyInput(c *spanCtx) ([]nmsg, *jv, bool) {
 
 // bodyTools is the fallback's tools rule: the tools of the request body bodyInput took.
 func bodyTools(c *spanCtx) *jv {
-	b := &c.prepared.bodies
-	if !b.reqTaken {
+	b := c.prepared.bodies
+	if b == nil || !b.reqTaken {
 		return nil
 	}
 	if t := b.req.get("tools"); t != nil && t.k != 'z' {
