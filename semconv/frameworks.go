@@ -38,6 +38,18 @@ const (
 	StrandsCacheWriteTokens = "gen_ai.usage.cache_write_input_tokens"
 )
 
+// Frameworks that write their own name where the provider belongs (gen_ai.system), so the
+// provider is inferred like a missing one (internal/mapping provider_infer.go):
+// langsmith's OTel exporter writes "langchain" for a run whose model it does not recognise
+// (langsmith js experimental/otel/translator.ts setGenAiSystem); Google ADK writes
+// "gcp.vertex.agent", its tracer's name, on every model-call span whatever the model's
+// provider (adk-js telemetry/tracing.ts traceCallLlm; adk-python telemetry/tracing.py
+// trace_call_llm).
+const (
+	LangSmithSystem = "langchain"
+	ADKSystem       = "gcp.vertex.agent"
+)
+
 // opentelemetry-instrumentation-openai-v2 as kept under instrumentation-genai/llm-clients/
 // of open-telemetry/opentelemetry-python-contrib (utils.py): content and usage extras
 // outside the semantic conventions.

@@ -28,7 +28,9 @@
 //     SDKs;
 //   - map_type.go: the generic type rules that read several dialects' keys (a tool key, an
 //     agent span, a model key); fallback.go: the general fallback for emitters no dialect
-//     names, last in the table.
+//     names, last in the table, with provider_body.go (provider request / response bodies
+//     recognised by shape in any JSON attribute) and usage_details.go (usage objects and
+//     token details under any key, read with each source's own definition).
 //
 // precedence.go holds the cross-dialect precedence as one table: for each concern, the
 // dialects in the order they are asked. At package init it builds from the table the rule
@@ -49,7 +51,10 @@
 // bounded memory across calls (map_trace.go); late trace-wide values are filled in by
 // re-sending events the shipper reported accepted (Mapper.Delivered, map_resend.go). IDs
 // are derived deterministically from the OTel IDs as UUID v7 (ids.go). After every named
-// dialect: the general fallback (fallback.go), provider inference (provider_infer.go), tool
+// dialect: the general fallback (fallback.go), provider inference (provider_infer.go; a
+// provider value naming the framework is skipped, map_provider.go isFrameworkSystem), a
+// usage-less model call around the real one made custom in the trace pass (map_type.go
+// unwrapModelCall), evaluation results into metadata.evaluations (evaluation.go), tool
 // arguments from the requesting tool call (toolargs.go) and large base64 payloads replaced
 // by references (multimodal.go).
 //

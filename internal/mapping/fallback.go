@@ -2,7 +2,6 @@ package mapping
 
 import (
 	"encoding/json"
-	"strconv"
 	"strings"
 
 	"github.com/llmtrace/llmtrace/platform"
@@ -16,6 +15,9 @@ import (
 //   - a model call: a span no type rule knows (custom without a kind), or a model call
 //     without model or usage keys, that carries a model name and token counts the core
 //     recognises (fallbackCall) is an `llm` event with that model and usage;
+//   - provider bodies: a model call's messages and answer from a JSON attribute holding a
+//     provider's request / response body, recognised by shape (provider_body.go: the
+//     input, tools and output rules, last in their rows);
 //   - content: a JSON attribute whose last key segment is input / request / prompt
 //     (output / response / completion) is the input (output) when the dialects found none
 //     (fallbackContent);
@@ -30,10 +32,17 @@ import (
 // run after the table's, from the Mapper (fallbackCall, applyUsage, fallbackModel,
 // fallbackContent, fallbackIDs).
 var fallback = &dialect{
-	name: "fallback",
+	name:   "fallback",
+	input:  bodyInput,
+	tools:  bodyTools,
+	output: bodyOutput,
 	valueKeys: valueKeys{input: []string{sc.PlainInput}, toolInput: []string{sc.PlainInput},
 		output: []string{sc.PlainOutput}, toolOutput: []string{sc.PlainOutput}},
 	content: []string{sc.PlainInput, sc.PlainOutput},
+	// Frameworks that name themselves as the provider (semconv/frameworks.go); any other
+	// provider value equal to the span's instrumentation scope name is one too
+	// (isFrameworkSystem).
+	frameworkNames: []string{sc.LangSmithSystem, sc.ADKSystem},
 }
 
 // lastSegment returns what follows k's last '.' or ':'.
@@ -181,103 +190,38 @@ func (fb *fallbackUsage) readFlatUsage(a *spanAttrs) {
 	f.prompt, f.hasPrompt = get(fbPromptNames...)
 	f.completion, f.hasCompletion = get(fbCompletionNames...)
 	f.total, f.hasTotal = get(fbTotalNames...)
-	f.cacheRead, _ = get(fbCacheReadName)
-	f.cacheWrite, _ = get(fbCacheWriteName)
+	f.exclRead, _ = get(fbCacheReadName)
+	f.exclWrite, _ = get(fbCacheWriteName)
 	fb.usage, fb.hasUsage = f.usage()
 }
 
-// tokenFields are the counts the fallback found in one place.
-type tokenFields struct {
-	prompt, completion, total, cacheRead, cacheWrite int64
-	hasPrompt, hasCompletion, hasTotal               bool
-}
-
-// usage returns the counts with OTel semantics: prompt includes cache reads and writes
-// (Anthropic's input_tokens excludes them), total = prompt + completion when absent.
-func (f tokenFields) usage() (spanUsage, bool) {
-	var su spanUsage
-	if !f.hasPrompt && !f.hasCompletion {
-		return su, false
-	}
-	su.u.PromptTokens = f.prompt
-	if f.cacheRead+f.cacheWrite > 0 {
-		su.u.PromptTokens += f.cacheRead + f.cacheWrite
-		su.converted = true
-	}
-	su.u.CompletionTokens = f.completion
-	su.u.CachedTokens = f.cacheRead
-	su.cacheCreation = f.cacheWrite
-	su.u.TotalTokens = f.total
-	if !f.hasTotal || f.total < su.u.PromptTokens+su.u.CompletionTokens {
-		su.u.TotalTokens = su.u.PromptTokens + su.u.CompletionTokens
-	}
-	return su, true
-}
-
 // readJSONUsage looks for a usage object in JSON attributes (a string holding a JSON
-// object, at most maxFallbackJSON bytes, in key order): the object itself when it holds a
-// token count, else its "usage" member (a provider's response body: OpenAI Chat
-// Completions and Responses, Anthropic Messages, Mistral, …). A "model" string beside the
-// usage is the model when no key named one.
+// object, at most maxFallbackJSON bytes, lowest key first; usage_details.go usageIn): the
+// object itself when it holds a token count, else its usage / usage_metadata /
+// usageMetadata member (a provider's response body: OpenAI Chat Completions and
+// Responses, Anthropic Messages, Gemini generateContent, Mistral, …; an SDK's usage
+// record), with its token details. A model string beside the usage (fbModelNames, Gemini's
+// modelVersion) is the model when no key named one.
 func (fb *fallbackUsage) readJSONUsage(a *spanAttrs) {
-	key, model := "", ""
-	for i := range a.e {
-		k, v := a.e[i].k, a.e[i].v
-		if v.Kind() != ValueStr || (key != "" && k > key) {
-			continue
-		}
-		s := strings.TrimSpace(v.Str())
-		if len(s) > maxFallbackJSON || !strings.HasPrefix(s, "{") || !strings.Contains(s, "okens") {
-			continue
-		}
-		var obj map[string]json.RawMessage
-		if json.Unmarshal([]byte(s), &obj) != nil {
-			continue
-		}
-		su, ok := jsonUsage(obj)
-		if !ok {
-			var inner map[string]json.RawMessage
-			if json.Unmarshal(obj["usage"], &inner) != nil {
-				continue
-			}
-			if su, ok = jsonUsage(inner); !ok {
-				continue
-			}
-		}
-		key, fb.usage, fb.hasUsage, model = k, su, true, ""
-		for _, n := range fbModelNames {
-			if json.Unmarshal(obj[n], &model) == nil && strings.TrimSpace(model) != "" {
-				break
-			}
-			model = ""
-		}
+	f, obj, _, ok := jsonUsageAttr(a)
+	if !ok {
+		return
 	}
+	fb.usage, fb.hasUsage = f.usage()
 	// The attribute is not consumed: it stays content (fallbackContent) or metadata.
-	if key != "" && fb.model == "" && model != "" {
-		fb.model, fb.modelKey = model, ""
+	if fb.model != "" {
+		return
+	}
+	for _, n := range fbBodyModelNames {
+		if m := obj.get(n).str(); strings.TrimSpace(m) != "" {
+			fb.model, fb.modelKey = m, ""
+			return
+		}
 	}
 }
 
-// jsonUsage reads the token counts of one JSON object.
-func jsonUsage(obj map[string]json.RawMessage) (spanUsage, bool) {
-	get := func(names ...string) (int64, bool) {
-		for _, n := range names {
-			if raw, ok := obj[n]; ok {
-				if c, err := strconv.ParseInt(strings.TrimSpace(string(raw)), 10, 64); err == nil && c >= 0 {
-					return c, true
-				}
-			}
-		}
-		return 0, false
-	}
-	var f tokenFields
-	f.prompt, f.hasPrompt = get(fbPromptNames...)
-	f.completion, f.hasCompletion = get(fbCompletionNames...)
-	f.total, f.hasTotal = get(fbTotalNames...)
-	f.cacheRead, _ = get(fbCacheReadName)
-	f.cacheWrite, _ = get(fbCacheWriteName)
-	return f.usage()
-}
+// fbBodyModelNames are the members of a provider body that name its model.
+var fbBodyModelNames = append(fbModelNames[:len(fbModelNames):len(fbModelNames)], "modelVersion")
 
 // applyUsage puts the fallback's usage into su when the dialects found none on a model
 // call, consuming its keys.

@@ -59,9 +59,13 @@ func TestFallbackModelCall(t *testing.T) {
 			}
 		}
 	}
-	// The raw bodies are the content.
+	// The raw bodies are recognised by shape (provider_body.go): the request's messages are
+	// the input, the response's answer the output, in the project's message shapes; the
+	// attributes are consumed.
 	ev := mapOne(t, MapOptions{}, newSpan(1, 0, "acme.call", str("acme.request", openAIRequest), str("acme.response", openAIResponse)))[0]
-	if string(ev.Input) != openAIRequest || string(ev.Output) != openAIResponse || ev.Metadata["acme.request"] != nil || ev.Metadata["acme.response"] != nil {
+	if string(ev.Input) != `{"messages":[{"role":"user","content":"Weather in Paris?"}]}` ||
+		string(ev.Output) != `{"response":"It is 18 °C and clear in Paris.","finish_reason":"stop"}` ||
+		ev.Metadata["acme.request"] != nil || ev.Metadata["acme.response"] != nil {
 		t.Errorf("content: input %s output %s metadata %v", ev.Input, ev.Output, ev.Metadata)
 	}
 }

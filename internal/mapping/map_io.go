@@ -3,6 +3,7 @@ package mapping
 import (
 	"github.com/llmtrace/llmtrace/internal/jsonesc"
 	"github.com/llmtrace/llmtrace/platform"
+	sc "github.com/llmtrace/llmtrace/semconv"
 )
 
 // The event's input and output, from the rules and keys of the dialects in the order of the
@@ -209,7 +210,13 @@ func (c *spanCtx) buildInput() []byte {
 				return c.keep(buf)
 			}
 		}
-		if msgs, sys := c.inputMessages(); msgs != nil || sys != nil {
+		msgs, sys := c.inputMessages()
+		if sys == nil && !hasRole(msgs, "system") {
+			// gen_ai.system_instructions beside messages another dialect found (or alone):
+			// the semconv's parts, or the plain string emitters send.
+			sys = c.attrJV(sc.GenAISystemInstructions)
+		}
+		if msgs != nil || sys != nil {
 			buf := append(c.buf[:0], `{"messages":[`...)
 			for i := range msgs {
 				if i > 0 {
@@ -322,4 +329,14 @@ func (c *spanCtx) buildOutput() []byte {
 		return nil
 	}
 	return c.keep(buf)
+}
+
+// hasRole reports whether one of msgs has role.
+func hasRole(msgs []nmsg, role string) bool {
+	for i := range msgs {
+		if msgs[i].role == role {
+			return true
+		}
+	}
+	return false
 }

@@ -176,29 +176,13 @@ func (m *nmsg) readPart(p *jv) (_ *jv, keep bool) {
 		return p, true
 	}
 	t := partType(p)
-	if t == "" && len(p.keys) == 1 {
-		switch p.keys[0] {
-		case "toolUse": // Bedrock Converse / Strands content block
-			u := &p.vals[0]
-			m.toolCalls = append(m.toolCalls, ntool{id: firstOf(u, "toolUseId", "id").str(),
-				name: u.get("name").str(), args: parsedArgs(u.get("input"))})
+	if t == "" {
+		if done := m.readNativePart(p); done {
 			return p, false
-		case "toolResult":
-			if m.role == "tool" || m.role == "" || m.role == "user" {
-				u := &p.vals[0]
-				if id := firstOf(u, "toolUseId", "id").str(); id != "" {
-					m.toolCallID = id
-				}
-				if m.role == "user" {
-					m.role = "tool" // Converse sends tool results in a user turn
-				}
-				m.setResult(converseResult(u.get("content")))
-				return p, false
-			}
 		}
 	}
 	switch {
-	case t == "text" || t == "input_text" || t == "output_text" || (t == "" && p.get("text") != nil && len(p.keys) == 1):
+	case t == "text" || t == "input_text" || t == "output_text" || (t == "" && isPlainTextPart(p)):
 		if s := firstOf(p, "content", "text"); s != nil && s.k == 's' {
 			m.addText(s.s)
 			return p, true
@@ -206,14 +190,89 @@ func (m *nmsg) readPart(p *jv) (_ *jv, keep bool) {
 	case isToolCallPart(t):
 		m.toolCalls = append(m.toolCalls, normToolCall(p))
 		return p, false
-	case isToolResultPart(t) && (m.role == "tool" || m.role == "" || m.role == "function"):
+	case isToolResultPart(t) && (m.role == "tool" || m.role == "" || m.role == "function" || m.role == "user" && !m.hasText):
 		if id := firstOf(p, "id", "toolCallId", "tool_use_id", "call_id", "callId").str(); id != "" {
 			m.toolCallID = id
+		}
+		if m.role == "user" {
+			m.role = "tool" // Anthropic sends tool results in a user turn
 		}
 		m.setResult(converseResult(toolResultValue(firstOf(p, "response", "result", "output", "content"))))
 		return p, false
 	}
 	return p, true
+}
+
+// memberObj returns the first of names that is an object member of p.
+func memberObj(p *jv, names ...string) *jv {
+	for _, n := range names {
+		if u := p.get(n); u != nil && u.k == 'o' {
+			return u
+		}
+	}
+	return nil
+}
+
+// readNativePart reads a provider-native content block that has no type member, keyed by
+// what it holds, into m's tool calls or tool result; done reports it was one:
+//   - Bedrock Converse ContentBlock {toolUse: {toolUseId, name, input}} and {toolResult:
+//     {toolUseId, content: [{text} | {json}], status}} (as Strands Agents and the Converse API
+//     send them; a tool result travels in a user turn);
+//   - Gemini Part {functionCall: {id?, name, args}} and {functionResponse: {id?, name,
+//     response}} (Gemini API reference, Part; Python SDKs dump them in snake_case,
+//     function_call / function_response), beside which Gemini 2.5+ may put a
+//     thoughtSignature.
+//
+// Typed blocks (Anthropic tool_use / tool_result, OTel tool_call / tool_call_response, …)
+// are read by readPart.
+func (m *nmsg) readNativePart(p *jv) (done bool) {
+	if u := memberObj(p, "toolUse"); u != nil {
+		m.toolCalls = append(m.toolCalls, ntool{id: firstOf(u, "toolUseId", "id").str(),
+			name: u.get("name").str(), args: parsedArgs(u.get("input"))})
+		return true
+	}
+	if u := memberObj(p, "functionCall", "function_call"); u != nil && u.get("name") != nil {
+		m.toolCalls = append(m.toolCalls, ntool{id: u.get("id").str(), name: u.get("name").str(),
+			args: parsedArgs(firstOf(u, "args", "arguments"))})
+		return true
+	}
+	resultTurn := m.role == "tool" || m.role == "" || m.role == "user" || m.role == "function"
+	if u := memberObj(p, "toolResult"); u != nil && resultTurn {
+		if id := firstOf(u, "toolUseId", "id").str(); id != "" {
+			m.toolCallID = id
+		}
+		m.role = "tool" // Converse sends tool results in a user turn
+		m.setResult(converseResult(u.get("content")))
+		return true
+	}
+	if u := memberObj(p, "functionResponse", "function_response"); u != nil && resultTurn {
+		if id := u.get("id").str(); id != "" {
+			m.toolCallID = id
+		}
+		if m.name == "" {
+			m.name = u.get("name").str()
+		}
+		m.role = "tool" // Gemini sends function responses in a user (or function) turn
+		m.setResult(firstOf(u, "response", "output"))
+		return true
+	}
+	return false
+}
+
+// isPlainTextPart reports an untyped text part: {text} alone, or beside Gemini's
+// thoughtSignature; a Gemini thought summary ({text, thought: true}) is not answer text.
+func isPlainTextPart(p *jv) bool {
+	if t := p.get("text"); t == nil || t.k != 's' {
+		return false
+	}
+	for _, k := range p.keys {
+		switch k {
+		case "text", "thoughtSignature", "thought_signature":
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // setResult stores a tool result: text as the message text, anything else as its content.
@@ -283,6 +342,9 @@ func normMessage(v *jv) nmsg {
 				m.toolCalls = append(m.toolCalls, normToolCall(&tc.vals[i]))
 			}
 		}
+	}
+	if fc := v.get("function_call"); fc != nil && fc.k == 'o' && fc.get("name") != nil && len(m.toolCalls) == 0 {
+		m.toolCalls = append(m.toolCalls, normToolCall(fc)) // OpenAI's legacy function calling
 	}
 	if m.role == "" {
 		m.role = v.get("type").str() // OpenAI Responses input items: {"type":"message",…}

@@ -115,20 +115,19 @@ func providerFromHost(host string) string {
 }
 
 // readProvider returns the normalised provider and consumes its keys (providerKeys, then
-// providerRules; precedence.go). A framework name (frameworkSystems: the dialects'
-// frameworkNames) is skipped and kept in metadata; a model call whose keys name no provider
-// gets the one inferProvider finds (from model, else the span's model keys), with inferred
-// true.
-func readProvider(a *spanAttrs, llm bool, model string) (provider string, inferred bool) {
+// providerRules; precedence.go). A framework name (isFrameworkSystem) is skipped and kept in
+// metadata; a model call whose keys name no provider gets the one inferProvider finds (from
+// model, else the span's model keys), with inferred true.
+func readProvider(a *spanAttrs, llm bool, model, scope string) (provider string, inferred bool) {
 	p := ""
 	for _, k := range providerKeys {
-		if v := a.str(k); v != "" && !frameworkSystems[strings.ToLower(v)] {
+		if v := a.str(k); v != "" && !isFrameworkSystem(v, scope) {
 			p = v
 			break
 		}
 	}
 	for _, k := range providerKeys {
-		if frameworkSystems[strings.ToLower(a.str(k))] {
+		if v := a.str(k); v != "" && isFrameworkSystem(v, scope) {
 			continue // kept in metadata: it names the framework
 		}
 		a.use(k)
@@ -148,6 +147,18 @@ func readProvider(a *spanAttrs, llm bool, model string) (provider string, inferr
 		}
 	}
 	return NormalizeProvider(p), false
+}
+
+// isFrameworkSystem reports a provider-key value that names the instrumenting framework,
+// not the provider: one of the dialects' frameworkNames (frameworkSystems: Strands Agents,
+// langsmith, Google ADK), or the name of the span's instrumentation scope (a library that
+// writes its tracer's name as gen_ai.system names itself) unless that is a provider name.
+func isFrameworkSystem(v, scope string) bool {
+	l := strings.ToLower(v)
+	if frameworkSystems[l] {
+		return true
+	}
+	return scope != "" && strings.EqualFold(v, scope) && !knownProviders[NormalizeProvider(v)]
 }
 
 // readModel returns the model (response over request) and consumes the keys whose value it

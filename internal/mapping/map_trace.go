@@ -187,8 +187,9 @@ type prepared struct {
 	ownUsage         bool
 	ids              traceIDs
 	oiMeta           *jv
-	gkOut            *jv  // genkit:output of a model action, parsed (genkitResponse)
-	gkParsed         bool // gkOut was looked for
+	gkOut            *jv             // genkit:output of a model action, parsed (genkitResponse)
+	gkParsed         bool            // gkOut was looked for
+	bodies           *providerBodies // provider_body.go: request / response bodies by shape, once looked for
 	// resolved in the trace pass
 	hasUsageDesc bool
 	rollup       platform.Usage
@@ -245,6 +246,7 @@ func (m *traceMemory) resolveTrace(id [16]byte, spans []*prepared) (traceIDs, ui
 		n := &nodes[i]
 		if n.p != nil {
 			n.p.hasUsageDesc = n.hasDesc
+			unwrapModelCall(n.p)
 			if n.own && !n.hasDesc {
 				n.emitted = n.p.usage.u
 			}

@@ -64,6 +64,19 @@ func modelKeysType(a *spanAttrs, name, scope string) (platform.Type, string, boo
 	return "", "", false
 }
 
+// unwrapModelCall, in the trace pass (resolveTrace, map_trace.go): a span typed as a model
+// call that reports no usage of its own while a descendant in its trace does — in this Map
+// call or remembered from an earlier one — wraps the real call (a framework's or SDK's span
+// around the instrumented client's: langsmith's traceable embedding run around the
+// wrapped client's, an agent framework's model step around the provider SDK's span). It
+// becomes custom, its kind (metadata.kind) and model kept, so the trace holds one llm event
+// per call; its usage_rollup shows the call's usage.
+func unwrapModelCall(p *prepared) {
+	if p.typ == platform.TypeLLM && !p.ownUsage && p.hasUsageDesc {
+		p.typ = platform.TypeCustom
+	}
+}
+
 // isAggregateKind reports kinds that enclose model calls and often repeat their usage.
 func isAggregateKind(kind string) bool {
 	switch kind {

@@ -53,6 +53,10 @@ func (a *spanAttrs) firstInt(keys []string) (int64, bool) {
 //     raw input_tokens), unless the span also states the no-cache count
 //     (ai.usage.inputTokenDetails.noCacheTokens), which settles the semantics.
 //
+// A span whose keys state no cache or reasoning count gets them from what it carries
+// beside its keys: token-details attributes, else the usage object of the same call in a
+// JSON attribute (tokenDetails, usage_details.go).
+//
 // All usage keys of every dialect are consumed.
 func readUsage(a *spanAttrs, provider string) spanUsage {
 	var su spanUsage
@@ -81,7 +85,7 @@ func readUsage(a *spanAttrs, provider string) spanUsage {
 			}
 		}
 	}
-	reasoning, _ := a.firstInt(reasoningKeys)
+	reasoning, hasReasoning := a.firstInt(reasoningKeys)
 	settled := false
 	if provider == sc.ProviderAnthropic {
 		if raw, ok := rawAnthropicUsage(a); ok {
@@ -128,6 +132,12 @@ func readUsage(a *spanAttrs, provider string) spanUsage {
 			if hasTotal && total < prompt+completion {
 				total = prompt + completion
 			}
+		}
+	}
+	if !settled && hasPrompt && !hasCached && !hasCreation && !hasReasoning {
+		cached, creation, reasoning = tokenDetails(a, &prompt, &completion, hasCompletion, &su)
+		if hasTotal && total < prompt+completion {
+			total = prompt + completion
 		}
 	}
 	if reasoning > 0 && completion > 0 && reasoning > completion {

@@ -246,7 +246,7 @@ func (m *Mapper) prepare(sv SpanView) prepared {
 	scope, _ := sv.Scope()
 	p.typ, p.kind = classify(a, sv.Name(), scope)
 	p.fb = fallbackCall(a, &p.typ, &p.kind)
-	p.provider, p.providerInferred = readProvider(a, p.typ == platform.TypeLLM, p.fb.model)
+	p.provider, p.providerInferred = readProvider(a, p.typ == platform.TypeLLM, p.fb.model, scope)
 	p.usage = readUsage(a, p.provider)
 	if p.usage.u.IsZero() {
 		for _, rule := range usageRules {
@@ -413,6 +413,7 @@ func (c *spanCtx) setStatus(ev *platform.TraceEvent) (excIdx []int) {
 func (c *spanCtx) fillMetadata(md *metadata, ev *platform.TraceEvent, ids *traceIDs, excIdx []int, truncated []any) {
 	md.scope(c.sv.Scope())
 	md.leftovers(c.a)
+	c.evaluations(md) // evaluation.go: before the unused events, which exclude them
 	md.events(c.events, c.usedEvents)
 	md.set("otel.span_kind", spanKindBoxed(c.sv.Kind()))
 	traceHex, spanHex, parentHex := c.hexIDs(!c.root)

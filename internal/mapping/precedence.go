@@ -59,10 +59,10 @@ var precedence = struct {
 
 	request: []*dialect{genkit, langfuse},
 	input: []*dialect{genAI, openInference, traceloop, vercelAI, pydanticAI, openAIV2, genAIEvents,
-		genAIContentEvents, openInferencePrompts, openAIAgents},
-	tools: []*dialect{genAI, vercelAI, openInference, traceloop},
+		genAIContentEvents, openInferencePrompts, openAIAgents, fallback},
+	tools: []*dialect{genAI, vercelAI, openInference, traceloop, fallback},
 	output: []*dialect{genkit, langfuse, genAI, pydanticAI, openInference, traceloop, vercelAI, genAIEvents,
-		openInferencePrompts, genAIContentEvents, openAIV2},
+		openInferencePrompts, genAIContentEvents, openAIV2, fallback},
 	finishReason: []*dialect{genAI, openInference, vercelAI, traceloop, genAIDeprecated},
 
 	valueDecode: []*dialect{genkit},
@@ -96,7 +96,7 @@ var precedence = struct {
 	model:          []*dialect{genkit},
 	providerKeys:   []*dialect{genAI, genAIDeprecated, openInference, vercelAI, traceloop, langchain},
 	provider:       []*dialect{genkit},
-	frameworkNames: []*dialect{strands},
+	frameworkNames: []*dialect{strands, fallback},
 	anthropicUsage: []*dialect{vercelAI, openInference},
 	anthropicCache: []*dialect{vercelAI},
 
