@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/llmtrace/llmtrace/platform"
 )
@@ -17,19 +18,25 @@ import (
 // platform upserts by (traceId, spanId) (docs/platform-api.md "Guarantees"), so when a
 // later span reveals the trace's thread, user, session or tags, the events of that trace
 // the platform already accepted are sent again with the values filled in. The Mapper keeps
-// what the shipper reports as accepted (Delivered) until the trace's root span is accepted
-// (the trace is then taken as complete and its events let go), bounded in bytes (LRU by
-// trace), and Map appends the re-sent events after the batch's own. Nothing waits for a trace to
+// what the shipper reports as accepted (Delivered) until RootGrace after the trace's root
+// span was accepted (the trace is then taken as complete and its events let go: frameworks
+// that end the root before its children, such as Google's ADK, reveal the conversation on a
+// child that ends milliseconds after the root), bounded in bytes (LRU by trace), and Map
+// appends the re-sent events after the batch's own. Nothing waits for a trace to
 // complete, so nothing acknowledged is held in front of a persistent queue.
 //
 // Limits: the memory of accepted events is per process: after a restart, events accepted
 // before it are not re-sent when a late span arrives (they keep the values they had); and
-// a value first revealed by a span that ends after its trace's root reaches only that span
-// and the ones after it.
+// a value first revealed by a span that ends more than RootGrace after its trace's root
+// reaches only that span and the ones after it.
 
 // DefaultResendMemoryBytes bounds the accepted events the Mapper keeps for re-sending,
 // bytes (approximate: content plus a fixed overhead per event).
 const DefaultResendMemoryBytes = 32 << 20
+
+// RootGrace is how long the events of a trace stay open to a re-send after the trace's
+// root span was accepted.
+const RootGrace = 30 * time.Second
 
 // traceWide is what the re-send patches: the values every event of a trace shares.
 type traceWide struct {
@@ -43,12 +50,12 @@ type sentTrace struct {
 	key    string // traceId
 	latest traceWide
 	known  bool // latest was set by a Map call
-	// rootDone: the trace's root span was accepted with the latest values; the trace is
-	// taken as complete, its events are no longer kept.
-	rootDone bool
-	events   map[string]*platform.TraceEvent
-	bytes    int
-	elem     *list.Element
+	// rootAt: when the trace's root span was accepted with the latest values (zero: not
+	// yet); RootGrace later the trace is taken as complete and its events let go.
+	rootAt time.Time
+	events map[string]*platform.TraceEvent
+	bytes  int
+	elem   *list.Element
 }
 
 // resendStore is the Mapper's bounded memory of accepted events; safe for concurrent use.
@@ -62,11 +69,13 @@ type resendStore struct {
 	// was not accepted; the next Map call re-emits them (key: traceId + spanId).
 	pending map[string]*platform.TraceEvent
 
+	now func() time.Time // time.Now; tests set a clock
+
 	resent, forgotten atomic.Int64
 }
 
 func newResendStore(max int) *resendStore {
-	return &resendStore{traces: map[string]*sentTrace{}, pending: map[string]*platform.TraceEvent{}, max: max}
+	return &resendStore{traces: map[string]*sentTrace{}, pending: map[string]*platform.TraceEvent{}, max: max, now: time.Now}
 }
 
 // touch returns the trace's entry, creating it; the caller holds mu.
@@ -83,17 +92,33 @@ func (s *resendStore) touch(traceID string) *sentTrace {
 	return t
 }
 
-// evict drops the least recently used traces until the store fits max bytes and as many
-// traces as the trace memory (defaultMemoryTraces); the caller holds mu.
+// evict lets go of the least recently used traces that are complete (root accepted more
+// than RootGrace ago), then of the least recently used traces until the store fits max
+// bytes and as many traces as the trace memory (defaultMemoryTraces), counting what those
+// still held as forgotten; the caller holds mu.
 func (s *resendStore) evict() {
-	for (s.bytes > s.max || s.lru.Len() > defaultMemoryTraces) && s.lru.Len() > 0 {
-		t := s.lru.Remove(s.lru.Back()).(*sentTrace)
-		delete(s.traces, t.key)
-		s.bytes -= t.bytes
-		for _, ev := range t.events {
-			delete(s.pending, ev.TraceID+ev.SpanID)
+	now := s.now()
+	for b := s.lru.Back(); b != nil; b = s.lru.Back() {
+		t := b.Value.(*sentTrace)
+		if t.rootAt.IsZero() || now.Sub(t.rootAt) < RootGrace {
+			break
 		}
+		s.drop(t)
+	}
+	for (s.bytes > s.max || s.lru.Len() > defaultMemoryTraces) && s.lru.Len() > 0 {
+		t := s.lru.Back().Value.(*sentTrace)
 		s.forgotten.Add(int64(len(t.events)))
+		s.drop(t)
+	}
+}
+
+// drop removes t and its events; the caller holds mu.
+func (s *resendStore) drop(t *sentTrace) {
+	s.lru.Remove(t.elem)
+	delete(s.traces, t.key)
+	s.bytes -= t.bytes
+	for _, ev := range t.events {
+		delete(s.pending, ev.TraceID+ev.SpanID)
 	}
 }
 
@@ -155,18 +180,8 @@ func (s *resendStore) delivered(events []platform.TraceEvent, res platform.SendR
 		ev := events[i] // a copy: the caller's slice may be reused
 		t := s.touch(ev.TraceID)
 		stale := t.known && !t.latest.matches(&ev)
-		if t.rootDone || (!stale && ev.ParentSpanID == "" && ev.Type != platform.TypeError) {
-			// The root is in with the latest values: keep nothing more of this trace (a
-			// later event is still re-sent when it was stale).
-			s.bytes -= t.bytes - traceEntryBytes
-			t.bytes, t.events, t.rootDone = traceEntryBytes, nil, true
-			if stale {
-				s.pending[ev.TraceID+ev.SpanID] = &ev
-			}
-			continue
-		}
-		if t.events == nil {
-			t.events = map[string]*platform.TraceEvent{}
+		if t.rootAt.IsZero() && !stale && ev.ParentSpanID == "" && ev.Type != platform.TypeError {
+			t.rootAt = s.now() // the root is in with the latest values: complete RootGrace from now
 		}
 		if old := t.events[ev.SpanID]; old != nil {
 			t.bytes -= approxEventBytes(old)

@@ -4,13 +4,15 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/llmtrace/llmtrace/platform"
 )
 
 // TestResendStoreIsBounded: the memory of accepted events holds at most as many traces as
 // the trace memory and at most its byte bound; what it lets go is counted; a trace whose
-// root was accepted keeps no events.
+// root was accepted keeps its events for RootGrace (a child that ends after the root, as
+// Google ADK's do, still reaches them), then lets them go without counting them.
 func TestResendStoreIsBounded(t *testing.T) {
 	s := newResendStore(1 << 20)
 	big := []byte(`"` + strings.Repeat("x", 10<<10) + `"`)
@@ -24,12 +26,21 @@ func TestResendStoreIsBounded(t *testing.T) {
 	if s.forgotten.Load() == 0 {
 		t.Fatal("nothing counted as forgotten")
 	}
-	// The root accepted: the trace's events are let go.
+	// The root accepted: the trace's events stay for RootGrace, then are let go.
 	s = newResendStore(1 << 20)
+	clock := time.Unix(1000, 0)
+	s.now = func() time.Time { return clock }
 	s.delivered([]platform.TraceEvent{{TraceID: "t", SpanID: "child", ParentSpanID: "root", Type: platform.TypeLLM, Input: big}}, platform.SendResult{Accepted: 1})
-	before := s.bytes
 	s.delivered([]platform.TraceEvent{{TraceID: "t", SpanID: "root", Type: platform.TypeCustom}}, platform.SendResult{Accepted: 1})
-	if tr := s.traces["t"]; len(tr.events) != 0 || !tr.rootDone || s.bytes >= before {
-		t.Fatalf("after the root: %d events kept, %d bytes (was %d)", len(tr.events), s.bytes, before)
+	if tr := s.traces["t"]; tr == nil || len(tr.events) != 2 || tr.rootAt.IsZero() {
+		t.Fatalf("right after the root: %+v", tr)
+	}
+	clock = clock.Add(RootGrace)
+	s.delivered([]platform.TraceEvent{{TraceID: "u", SpanID: "x", ParentSpanID: "y", Type: platform.TypeLLM}}, platform.SendResult{Accepted: 1})
+	if tr := s.traces["t"]; tr != nil || s.forgotten.Load() != 0 {
+		t.Fatalf("RootGrace after the root: trace kept %v, %d forgotten", tr != nil, s.forgotten.Load())
+	}
+	if s.traces["u"] == nil {
+		t.Fatal("the open trace was let go")
 	}
 }
