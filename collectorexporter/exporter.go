@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
+	"time"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/consumer/consumererror"
@@ -12,6 +14,7 @@ import (
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
 
@@ -31,6 +34,7 @@ type llmtraceExporter struct {
 	userAgent string
 	mapper    *mapping.Mapper
 	telemetry *metadata.TelemetryBuilder
+	clock     *retryClock // retry_on_failure.max_elapsed_time, per batch
 	client    *platform.Client
 	resendReg metric.Registration // observes the mapper's re-send counts
 	priceReg  metric.Registration // observes the mapper's unpriced counts
@@ -72,6 +76,7 @@ func newExporter(cfg *Config, set exporter.Settings) (*llmtraceExporter, error) 
 			Prices:         table,
 		}),
 		telemetry: tb,
+		clock:     newRetryClock(cfg.RetryConfig.MaxElapsedTime, cfg.RetryConfig.MaxInterval),
 	}, nil
 }
 
@@ -128,18 +133,36 @@ func (e *llmtraceExporter) shutdown(context.Context) error {
 	return errors.Join(errs...)
 }
 
-// pushTraces maps td and sends the events. Rejected events are logged and counted, never
-// retried. A failed request returns consumererror.NewPermanent for non-retryable replies
-// (400, 401, 403, other 4xx), exporterhelper.NewThrottleRetry when the platform sent
-// Retry-After, a plain error otherwise; retryable errors carry, via consumererror.NewTraces,
-// only the spans whose events were not delivered.
+// Values of the error.type attribute of events_dropped that are not an HTTP status.
+const (
+	dropInvalid          = "invalid"           // refused by the client before sending (the contract's checks)
+	dropRetriesExhausted = "retries_exhausted" // retry_on_failure.max_elapsed_time passed (retryClock)
+	dropRetriesDisabled  = "retries_disabled"  // a retryable failure with retry_on_failure off
+)
+
+// pushTraces maps td and sends the events, then counts what the platform said and tells
+// exporterhelper what to do (doc.go of package platform, "Delivery rules"):
+//
+//   - every event stored: nil (exporterhelper counts the spans as sent);
+//   - events rejected by the platform (a 200's list, 413 alone, or unlisted and left out of
+//     "accepted") or refused locally: logged, counted, never retried, and a
+//     consumererror.NewPermanent naming the counts, so otelcol_exporter_sent_spans never
+//     counts spans the platform did not store (it counts the whole request as failed);
+//   - a permanent reply (400, 401, 403, other 4xx, 3xx, a 2xx that is not the platform's):
+//     consumererror.NewPermanent; the undelivered events count as dropped with
+//     error.type = the status;
+//   - a retryable failure: the spans whose events were not delivered come back in
+//     consumererror.NewTraces, wrapped in exporterhelper.NewThrottleRetry when the
+//     platform sent Retry-After; retryClock decides when the budget is spent.
 func (e *llmtraceExporter) pushTraces(ctx context.Context, td ptrace.Traces) error {
 	views := pdataview.Spans(td)
 	if len(views) == 0 {
+		e.clock.done(td)
 		return nil
 	}
 	events := e.mapper.Map(views) // checked against the contract once, in Client.Send
 	if len(events) == 0 {
+		e.clock.done(td)
 		return nil
 	}
 	// Which span each event came from is needed only to report rejections and to retry
@@ -156,38 +179,92 @@ func (e *llmtraceExporter) pushTraces(ctx context.Context, td ptrace.Traces) err
 	if res.Accepted > 0 {
 		e.telemetry.LlmtraceExporterEventsSent.Add(ctx, int64(res.Accepted))
 	}
-	if len(res.Rejected) > 0 {
-		e.telemetry.LlmtraceExporterEventsRejected.Add(ctx, int64(len(res.Rejected)))
-		for _, r := range res.Rejected {
-			fields := []zap.Field{zap.String("reason", r.Error)}
-			if r.Index >= 0 && r.Index < len(events) {
-				ev := &events[r.Index]
-				fields = append(fields, zap.String("span_name", ev.Name), zap.String("event_span_id", ev.SpanID))
-				if src := sourceOf()[r.Index]; src >= 0 {
-					fields = append(fields, zap.String("otel_trace_id", hexTrace(views[src].TraceID())), zap.String("otel_span_id", hexSpan(views[src].SpanID())))
-				}
-			}
-			e.logger.Warn("llmtrace: the platform rejected an event; it is not retried", fields...)
+	local := 0
+	for _, r := range res.Rejected {
+		if r.Local {
+			local++
 		}
 	}
+	refused := len(res.Rejected) - local + res.Unaccounted
+	if refused > 0 {
+		e.telemetry.LlmtraceExporterEventsRejected.Add(ctx, int64(refused))
+	}
+	if local > 0 {
+		e.drop(ctx, local, dropInvalid)
+	}
+	e.logRejections(events, views, sourceOf, res)
 	if sendErr == nil {
+		e.clock.done(td)
+		if len(res.Rejected)+res.Unaccounted > 0 {
+			return consumererror.NewPermanent(fmt.Errorf("llmtrace: %d of %d events not stored, never retried: %d rejected by the platform (%d of them neither counted in its \"accepted\" nor listed), %d invalid; %d stored",
+				len(res.Rejected)+res.Unaccounted, len(events), refused, res.Unaccounted, local, res.Accepted))
+		}
 		return nil
 	}
-	if len(res.Undelivered) > 0 {
-		e.telemetry.LlmtraceExporterEventsFailed.Add(ctx, int64(len(res.Undelivered)))
-	}
+	n := len(res.Undelivered)
 	var ne *platform.NetworkError
-	if errors.As(sendErr, &ne) && !ne.Retryable {
+	isNE := errors.As(sendErr, &ne)
+	if !isNE || !ne.Retryable {
+		e.clock.done(td)
+		reason := "_OTHER" // OTel's error.type fallback
+		if isNE {
+			reason = strconv.Itoa(ne.StatusCode)
+		}
+		e.drop(ctx, n, reason)
 		return consumererror.NewPermanent(sendErr)
 	}
+	rest, partial := undeliveredTraces(td, views, sourceOf(), res.Undelivered)
+	next := td
+	if partial {
+		next = rest
+	}
+	if !e.cfg.RetryConfig.Enabled {
+		e.drop(ctx, n, dropRetriesDisabled)
+	} else if elapsed, ok := e.clock.failed(td, next, ne.RetryAfter, time.Now()); !ok {
+		e.drop(ctx, n, dropRetriesExhausted)
+		return consumererror.NewPermanent(fmt.Errorf("llmtrace: %d events dropped: no more retries left after %v (retry_on_failure.max_elapsed_time %v): %w",
+			n, elapsed.Round(time.Millisecond), e.cfg.RetryConfig.MaxElapsedTime, sendErr))
+	} else {
+		e.telemetry.LlmtraceExporterRetries.Add(ctx, 1)
+	}
 	err := sendErr
-	if ne != nil && ne.RetryAfter > 0 {
+	if ne.RetryAfter > 0 {
 		err = exporterhelper.NewThrottleRetry(sendErr, ne.RetryAfter)
 	}
-	if rest, ok := undeliveredTraces(td, views, sourceOf(), res.Undelivered); ok {
+	if partial {
 		return consumererror.NewTraces(err, rest)
 	}
 	return err
+}
+
+// drop counts n events given up on, for reason (error.type).
+func (e *llmtraceExporter) drop(ctx context.Context, n int, reason string) {
+	if n > 0 {
+		e.telemetry.LlmtraceExporterEventsDropped.Add(ctx, int64(n), metric.WithAttributes(attribute.String("error.type", reason)))
+	}
+}
+
+// logRejections logs each event refused for good with its reason and ids.
+func (e *llmtraceExporter) logRejections(events []platform.TraceEvent, views []mapping.SpanView, sourceOf func() []int, res platform.SendResult) {
+	for _, r := range res.Rejected {
+		fields := []zap.Field{zap.String("reason", r.Error)}
+		if r.Index >= 0 && r.Index < len(events) {
+			ev := &events[r.Index]
+			fields = append(fields, zap.String("span_name", ev.Name), zap.String("event_span_id", ev.SpanID))
+			if src := sourceOf()[r.Index]; src >= 0 {
+				fields = append(fields, zap.String("otel_trace_id", hexTrace(views[src].TraceID())), zap.String("otel_span_id", hexSpan(views[src].SpanID())))
+			}
+		}
+		if r.Local {
+			e.logger.Warn("llmtrace: an event breaks the platform contract; dropped, not sent", fields...)
+		} else {
+			e.logger.Warn("llmtrace: the platform rejected an event; it is not retried", fields...)
+		}
+	}
+	if res.Unaccounted > 0 {
+		e.logger.Warn("llmtrace: the platform's reply counted fewer events as accepted than it was sent and did not list the others; they are counted as rejected, not retried",
+			zap.Int("unaccounted", res.Unaccounted), zap.Int("accepted", res.Accepted))
+	}
 }
 
 // sourceIndex returns, for each event, the index of the span it was mapped from: the span

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 	"go.opentelemetry.io/collector/exporter/exportertest"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/llmtrace/llmtrace/collectorexporter/internal/metadata"
@@ -129,6 +131,9 @@ func TestConsumeTracesDeliversMappedEvents(t *testing.T) {
 func assertCounter(t *testing.T, tel *componenttest.Telemetry, name string, want int64) {
 	t.Helper()
 	m, err := tel.GetMetric(name)
+	if err != nil && want == 0 {
+		return // never recorded: 0
+	}
 	require.NoError(t, err, "metric %s", name)
 	sum, ok := m.Data.(metricdata.Sum[int64])
 	require.True(t, ok, "metric %s is an int64 sum", name)
@@ -137,6 +142,25 @@ func assertCounter(t *testing.T, tel *componenttest.Telemetry, name string, want
 		total += dp.Value
 	}
 	assert.Equal(t, want, total, "metric %s", name)
+}
+
+// countsBy sums an int64 counter's points by the value of attribute key (absent: no points).
+func countsBy(t *testing.T, tel *componenttest.Telemetry, name, key string) map[string]int64 {
+	t.Helper()
+	out := map[string]int64{}
+	m, err := tel.GetMetric(name)
+	if err != nil {
+		return out
+	}
+	sum, ok := m.Data.(metricdata.Sum[int64])
+	require.True(t, ok, "metric %s is an int64 sum", name)
+	for _, dp := range sum.DataPoints {
+		v, _ := dp.Attributes.Value(attribute.Key(key))
+		if dp.Value != 0 {
+			out[v.AsString()] += dp.Value
+		}
+	}
+	return out
 }
 
 // TestZstdAndNoCompression: one zstd layer, or none, and the events arrive unchanged
@@ -191,37 +215,47 @@ func TestReplies(t *testing.T) {
 		reply    platformtest.Reply
 		want     kind
 		throttle string // "Throttle (…)" prefix expected for Retry-After
-		rejected int    // events counted as rejected
+		sent     int    // events_sent: what the platform stored
+		rejected int    // events_rejected
+		dropped  string // error.type of events_dropped (all 4 events), "" for none
 		inErr    string
 	}{
-		{name: "200 accepted", reply: nil, want: ok},
+		{name: "200 accepted", reply: nil, want: ok, sent: 4},
 		{name: "202 accepted", reply: func(_ int, r *platformtest.Request, w http.ResponseWriter) bool {
 			w.WriteHeader(http.StatusAccepted)
 			_ = json.NewEncoder(w).Encode(map[string]int{"accepted": len(r.Events)})
 			return true
-		}, want: ok},
+		}, want: ok, sent: 4},
+		// Rejected events are never counted as sent, not even by exporterhelper's
+		// otelcol_exporter_sent_spans: the request ends in a permanent error naming the counts.
 		{name: "200 partial rejection", reply: func(_ int, r *platformtest.Request, w http.ResponseWriter) bool {
 			_ = json.NewEncoder(w).Encode(map[string]any{"accepted": len(r.Events) - 1,
 				"rejected": []map[string]any{{"index": 1, "error": "usage.prompt_tokens: must be >= 0"}}})
 			return true
-		}, want: ok, rejected: 1},
-		{name: "400 malformed", reply: status(400, `{"error":"malformed batch","details":["traces[0]: bad"]}`), want: permanent, inErr: "malformed batch"},
-		{name: "401 missing key", reply: status(401, `{"error":"missing API key"}`), want: permanent, inErr: "401"},
-		{name: "403 wrong key", reply: status(403, `{"error":"invalid API key"}`), want: permanent, inErr: "403"},
-		{name: "404 other 4xx", reply: status(404, `{"error":"no such path"}`), want: permanent, inErr: "404"},
-		{name: "408 timeout", reply: status(408, ``), want: retryable, inErr: "408"},
-		{name: "429 Retry-After seconds", reply: platformtest.RetryAfter(429, "7"), want: retryable, throttle: "Throttle (7s)"},
-		{name: "429 no Retry-After", reply: status(429, ``), want: retryable, inErr: "429"},
-		{name: "502", reply: status(502, ``), want: retryable, inErr: "502"},
-		{name: "503 Retry-After date", reply: platformtest.RetryAfter(503, retryAt), want: retryable, throttle: "Throttle (1m"},
-		{name: "504", reply: status(504, ``), want: retryable, inErr: "504"},
-		{name: "500 other 5xx", reply: status(500, `oops`), want: retryable, inErr: "500"},
-		{name: "413 always: halved down to single events, each rejected", reply: status(413, ``), want: ok, rejected: 4},
+		}, want: permanent, sent: 3, rejected: 1, inErr: "1 of 4 events not stored"},
+		{name: "200 accepted 0 without a rejected list", reply: status(200, `{"accepted":0}`), want: permanent, rejected: 4, inErr: "4 of 4 events not stored"},
+		{name: "200 accepted short by 2, no list", reply: func(_ int, r *platformtest.Request, w http.ResponseWriter) bool {
+			_ = json.NewEncoder(w).Encode(map[string]int{"accepted": len(r.Events) - 2})
+			return true
+		}, want: permanent, sent: 2, rejected: 2, inErr: "(2 of them neither counted"},
+		{name: "400 malformed", reply: status(400, `{"error":"malformed batch","details":["traces[0]: bad"]}`), want: permanent, dropped: "400", inErr: "malformed batch"},
+		{name: "401 missing key", reply: status(401, `{"error":"missing API key"}`), want: permanent, dropped: "401", inErr: "401"},
+		{name: "403 wrong key", reply: status(403, `{"error":"invalid API key"}`), want: permanent, dropped: "403", inErr: "403"},
+		{name: "404 other 4xx", reply: status(404, `{"error":"no such path"}`), want: permanent, dropped: "404", inErr: "404"},
+		// retry_on_failure is off in testConfig: a retryable failure is dropped, counted.
+		{name: "408 timeout", reply: status(408, ``), want: retryable, dropped: "retries_disabled", inErr: "408"},
+		{name: "429 Retry-After seconds", reply: platformtest.RetryAfter(429, "7"), want: retryable, dropped: "retries_disabled", throttle: "Throttle (7s)"},
+		{name: "429 no Retry-After", reply: status(429, ``), want: retryable, dropped: "retries_disabled", inErr: "429"},
+		{name: "502", reply: status(502, ``), want: retryable, dropped: "retries_disabled", inErr: "502"},
+		{name: "503 Retry-After date", reply: platformtest.RetryAfter(503, retryAt), want: retryable, dropped: "retries_disabled", throttle: "Throttle (1m"},
+		{name: "504", reply: status(504, ``), want: retryable, dropped: "retries_disabled", inErr: "504"},
+		{name: "500 other 5xx", reply: status(500, `oops`), want: retryable, dropped: "retries_disabled", inErr: "500"},
+		{name: "413 always: halved down to single events, each rejected", reply: status(413, ``), want: permanent, rejected: 4, inErr: "4 of 4 events not stored"},
 		// A redirect is never followed as a GET nor counted as sent.
-		{name: "301 redirect", reply: redirect(301), want: permanent, inErr: "redirects to https://platform.example/v1/traces; set endpoint to it"},
-		{name: "302 redirect", reply: redirect(302), want: permanent, inErr: "redirects to https://platform.example/v1/traces"},
-		{name: "303 redirect", reply: redirect(303), want: permanent, inErr: "redirects to https://platform.example/v1/traces"},
-		{name: "200 not the platform's reply", reply: status(200, `<html>welcome</html>`), want: permanent, inErr: "not the platform's ingest API"},
+		{name: "301 redirect", reply: redirect(301), want: permanent, dropped: "301", inErr: "redirects to https://platform.example/v1/traces; set endpoint to it"},
+		{name: "302 redirect", reply: redirect(302), want: permanent, dropped: "302", inErr: "redirects to https://platform.example/v1/traces"},
+		{name: "303 redirect", reply: redirect(303), want: permanent, dropped: "303", inErr: "redirects to https://platform.example/v1/traces"},
+		{name: "200 not the platform's reply", reply: status(200, `<html>welcome</html>`), want: permanent, dropped: "200", inErr: "not the platform's ingest API"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -241,12 +275,10 @@ func TestReplies(t *testing.T) {
 			case permanent:
 				require.Error(t, err)
 				assert.True(t, consumererror.IsPermanent(err), "want permanent, got %v", err)
-				assertCounter(t, tel, "otelcol_llmtrace_exporter_events_failed", int64(nEvents))
 			case retryable:
 				require.Error(t, err)
 				assert.False(t, consumererror.IsPermanent(err), "want retryable, got %v", err)
 				assert.Equal(t, td.SpanCount(), undeliveredOf(t, err).Data().SpanCount())
-				assertCounter(t, tel, "otelcol_llmtrace_exporter_events_failed", int64(nEvents))
 			}
 			if err != nil {
 				assert.NotContains(t, err.Error(), "do-not-print-me")
@@ -259,12 +291,19 @@ func TestReplies(t *testing.T) {
 					assert.Contains(t, err.Error(), tt.inErr)
 				}
 			}
-			if tt.rejected > 0 {
-				assertCounter(t, tel, "otelcol_llmtrace_exporter_events_rejected", int64(tt.rejected))
+			assertCounter(t, tel, "otelcol_llmtrace_exporter_events_sent", int64(tt.sent))
+			assertCounter(t, tel, "otelcol_llmtrace_exporter_events_rejected", int64(tt.rejected))
+			wantDropped := map[string]int64{}
+			if tt.dropped != "" {
+				wantDropped[tt.dropped] = int64(nEvents)
 			}
-			if tt.want == ok && tt.rejected == 0 {
-				assertCounter(t, tel, "otelcol_llmtrace_exporter_events_sent", int64(nEvents))
+			assert.Equal(t, wantDropped, countsBy(t, tel, "otelcol_llmtrace_exporter_events_dropped", "error.type"))
+			// exporterhelper's own count: spans are "sent" only when every event was stored.
+			wantSpans := int64(0)
+			if tt.sent == nEvents {
+				wantSpans = int64(td.SpanCount())
 			}
+			assertCounter(t, tel, "otelcol_exporter_sent_spans", wantSpans)
 		})
 	}
 }
@@ -490,15 +529,22 @@ func startRetryingExporter(t *testing.T, url string) exporter.Traces {
 	cfg.RetryConfig.Enabled = true
 	cfg.RetryConfig.InitialInterval = 10 * time.Millisecond
 	cfg.RetryConfig.MaxInterval = 50 * time.Millisecond
-	set := exportertest.NewNopSettings(metadata.Type)
+	exp, _ := startHelperExporter(t, cfg, exportertest.NewNopSettings(metadata.Type), 3)
+	return exp
+}
+
+// startHelperExporter starts the exporter for cfg through exporterhelper with the
+// factory's options (helperOptions) and at most maxEvents events per request (0: the
+// contract's); it is shut down when the test ends unless the test does it.
+func startHelperExporter(t *testing.T, cfg *Config, set exporter.Settings, maxEvents int) (exporter.Traces, *llmtraceExporter) {
+	t.Helper()
 	e, err := newExporter(cfg, set)
 	require.NoError(t, err)
-	e.maxEventsPerRequest = 3
-	exp, err := exporterhelper.NewTraces(context.Background(), set, cfg, e.pushTraces,
-		exporterhelper.WithStart(e.start), exporterhelper.WithRetry(cfg.RetryConfig),
-		exporterhelper.WithQueue(cfg.QueueConfig))
+	e.maxEventsPerRequest = maxEvents
+	exp, err := exporterhelper.NewTraces(context.Background(), set, cfg, e.pushTraces, e.helperOptions()...)
 	require.NoError(t, err)
 	require.NoError(t, exp.Start(context.Background(), componenttest.NewNopHost()))
-	t.Cleanup(func() { require.NoError(t, exp.Shutdown(context.Background())) })
-	return exp
+	var once sync.Once
+	t.Cleanup(func() { once.Do(func() { _ = exp.Shutdown(context.Background()) }) })
+	return exp, e
 }

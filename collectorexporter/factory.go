@@ -70,14 +70,23 @@ func createTraces(ctx context.Context, set exporter.Settings, cfg component.Conf
 	if err != nil {
 		return nil, err
 	}
-	return exporterhelper.NewTraces(ctx, set, cfg,
-		e.pushTraces,
+	return exporterhelper.NewTraces(ctx, set, cfg, e.pushTraces, e.helperOptions()...)
+}
+
+// helperOptions are the exporterhelper options of the exporter. retry_on_failure goes to
+// exporterhelper's retry sender without max_elapsed_time: the exporter applies that budget
+// itself (retryClock), so that a Retry-After longer than what is left of it never drops
+// the batch.
+func (e *llmtraceExporter) helperOptions() []exporterhelper.Option {
+	rc := e.cfg.RetryConfig
+	rc.MaxElapsedTime = 0 // no limit in the retry sender; see retryClock
+	return []exporterhelper.Option{
 		exporterhelper.WithStart(e.start),
 		exporterhelper.WithShutdown(e.shutdown),
 		exporterhelper.WithCapabilities(consumer.Capabilities{MutatesData: false}),
 		// The HTTP client's timeout bounds each request (as in otlphttp).
 		exporterhelper.WithTimeout(exporterhelper.TimeoutConfig{Timeout: 0}),
-		exporterhelper.WithRetry(c.RetryConfig),
-		exporterhelper.WithQueue(c.QueueConfig),
-	)
+		exporterhelper.WithRetry(rc),
+		exporterhelper.WithQueue(e.cfg.QueueConfig),
+	}
 }

@@ -49,6 +49,6 @@ func Example() {
 		fmt.Println(err)
 	}
 	st := p.Stats()
-	fmt.Printf("requests %d, spans exported %d, dropped %d\n", requests.Load(), st.Exported, st.Dropped)
+	fmt.Printf("requests %d, spans exported %d, dropped %d\n", requests.Load(), st.Sent, st.Dropped)
 	// Output: requests 1, spans exported 1, dropped 0
 }

@@ -3,9 +3,7 @@ package otelbridge
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync/atomic"
-	"time"
 
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
@@ -23,9 +21,10 @@ import (
 // ExportSpans retries what the platform may accept later (RetryDelay: 408, 429, 5xx,
 // network errors) with capped exponential backoff and ±50 % jitter, never sooner than
 // Retry-After, within the ctx the batcher passes (its export timeout), WithExportTimeout
-// per request and RetryConfig.MaxElapsedTime. It returns an error naming how many events
-// were rejected (invalid, or a permanent reply such as 400/401/403) or failed; the SDK's
-// batcher hands that error to otel.Handle. What the SDK's BatchSpanProcessor queues is
+// per request and RetryConfig.MaxElapsedTime; a Retry-After reaching past ctx's deadline
+// drops the events at once (the rules of SpanProcessor, in processor_retry.go). It returns
+// an error naming how many events were rejected by the platform or dropped, and why; the
+// SDK's batcher hands that error to otel.Handle. What the SDK's BatchSpanProcessor queues is
 // bounded in spans only (its MaxQueueSize) and drops are counted by the SDK's own
 // otel.sdk.processor.span.processed metric; SpanProcessor bounds bytes as well.
 //
@@ -74,45 +73,10 @@ func (e *Exporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpa
 	return e.send(ctx, e.mapper.Map(views))
 }
 
-// send delivers events, retrying the undelivered ones while the reply is retryable.
+// send delivers events with the rules SpanProcessor follows (deliver), within ctx.
 func (e *Exporter) send(ctx context.Context, events []platform.TraceEvent) error {
-	var rejected error
-	start := time.Now()
-	interval := e.retry.InitialInterval
-	pending := events
-	for attempt := 1; ; attempt++ {
-		res, err := e.client.Send(ctx, pending)
-		e.mapper.Delivered(pending, res) // what later spans of the trace may re-send (upsert)
-		if n := len(res.Rejected); n > 0 {
-			rejected = fmt.Errorf("llmtrace: platform rejected %d of %d events, e.g. %s", n, len(pending), res.Rejected[0].Error)
-		}
-		if err == nil {
-			return rejected
-		}
-		n := len(res.Undelivered)
-		after, retryable := platform.RetryDelay(err)
-		if !retryable || !e.retry.Enabled {
-			return errors.Join(rejected, fmt.Errorf("llmtrace: %d events not delivered, not retried: %w", n, err))
-		}
-		wait := max(jitter(interval), after)
-		if time.Since(start)+wait > e.retry.MaxElapsedTime {
-			return errors.Join(rejected, fmt.Errorf("llmtrace: %d events failed after %d attempts (next wait %v exceeds max elapsed time %v): %w",
-				n, attempt, wait, e.retry.MaxElapsedTime, err))
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return errors.Join(rejected, fmt.Errorf("llmtrace: %d events failed: %w while waiting to retry: %w", n, ctx.Err(), err))
-		}
-		next := make([]platform.TraceEvent, n)
-		for k, i := range res.Undelivered {
-			next[k] = pending[i]
-		}
-		pending = next
-		interval = min(2*interval, e.retry.MaxInterval)
-	}
+	d := deliver(ctx, e.client, e.mapper, e.retry, events)
+	return d.err()
 }
 
 // Shutdown stops the Exporter: later ExportSpans calls send nothing. It holds nothing

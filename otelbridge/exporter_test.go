@@ -91,7 +91,7 @@ func TestExporterPermanentReplyNotRetried(t *testing.T) {
 	plat := platformtest.New(t)
 	plat.SetReply(platformtest.Status(400, `{"error":"malformed"}`))
 	err := newExporter(t, plat.URL()).ExportSpans(context.Background(), chatSpans())
-	if err == nil || !strings.Contains(err.Error(), "1 events not delivered, not retried") {
+	if err == nil || !strings.Contains(err.Error(), "1 events dropped, not retried") {
 		t.Fatalf("ExportSpans error %v, want 1 event not retried", err)
 	}
 	if n := plat.RequestCount(); n != 1 {
@@ -99,8 +99,9 @@ func TestExporterPermanentReplyNotRetried(t *testing.T) {
 	}
 }
 
-// The batcher's deadline ends the retries: a platform that keeps answering 503 costs at
-// most the ctx ExportSpans was given.
+// The batcher's deadline ends the retries: a platform answering 503 with a Retry-After
+// past the ctx ExportSpans was given costs nothing more: the event is dropped at once,
+// saying why.
 func TestExporterStopsAtContextDeadline(t *testing.T) {
 	plat := platformtest.New(t)
 	plat.SetReply(platformtest.RetryAfter(503, "1"))
@@ -108,8 +109,8 @@ func TestExporterStopsAtContextDeadline(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	err := newExporter(t, plat.URL()).ExportSpans(ctx, chatSpans())
-	if err == nil || !strings.Contains(err.Error(), "1 events failed") {
-		t.Fatalf("ExportSpans error %v, want 1 event failed", err)
+	if err == nil || !strings.Contains(err.Error(), "1 events dropped: the platform's Retry-After 1s reaches past the export timeout") {
+		t.Fatalf("ExportSpans error %v, want 1 event dropped, throttled", err)
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Fatalf("ExportSpans took %v past a 300 ms deadline", d)

@@ -191,7 +191,7 @@ func (p *SpanProcessor) keep(s sdktrace.ReadOnlySpan) (ok bool) {
 }
 
 // ForceFlush sends every span enqueued before the call and returns once the platform has
-// answered for them (nil), an error summarising events rejected or failed since the last
+// answered for them (nil), an error summarising events rejected or dropped since the last
 // flush, or ctx's error when ctx ends first (sending then continues in the background).
 // After Shutdown it returns nil.
 func (p *SpanProcessor) ForceFlush(ctx context.Context) error {
@@ -217,7 +217,7 @@ func (p *SpanProcessor) ForceFlush(ctx context.Context) error {
 // Shutdown stops intake (later OnEnd calls are no-ops) and sends everything queued within
 // one budget for the whole drain: the export timeout (WithExportTimeout) or ctx's end,
 // whichever comes first. When the budget ends first, in-flight requests and retries are
-// cancelled, the remaining events are counted as failed, and the error is ctx's, or one
+// cancelled, the remaining events are counted as dropped (DropTimeout, DropShutdown), and the error is ctx's, or one
 // wrapping context.DeadlineExceeded that names the export timeout. Stats and the metrics
 // are final when Shutdown returns. Only the first call does anything; later ones return
 // nil.

@@ -6,7 +6,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -56,11 +58,11 @@ func TestShutdownDrainHasOneBudget(t *testing.T) {
 		t.Fatalf("Shutdown took %v: the drain is not bounded by one export timeout (%v)", took, budget)
 	}
 	st := p.Stats()
-	if st.Received != 10_000 || st.Dropped+st.Failed+st.Exported != st.Received || st.Failed == 0 {
+	if st.Received != 10_000 || st.Dropped+st.EventsDropped+st.Sent != st.Received || st.EventsDropped == 0 {
 		t.Fatalf("Stats at Shutdown's return = %+v: every span must be accounted for", st)
 	}
 	time.Sleep(200 * time.Millisecond)
-	if later := p.Stats(); later != st {
+	if later := p.Stats(); !reflect.DeepEqual(later, st) {
 		t.Fatalf("Stats changed after Shutdown returned: %+v then %+v", st, later)
 	}
 }
@@ -80,8 +82,8 @@ func TestShutdownContextDeadlineWins(t *testing.T) {
 	if took := time.Since(start); took > 10*time.Second {
 		t.Fatalf("Shutdown took %v with a 200 ms context", took)
 	}
-	if st := p.Stats(); st.Failed != 50 {
-		t.Fatalf("Stats = %+v, want the 50 events failed", st)
+	if st := p.Stats(); st.EventsDropped != 50 {
+		t.Fatalf("Stats = %+v, want the 50 events dropped", st)
 	}
 }
 
@@ -135,8 +137,8 @@ func TestQueueBytesBoundHoldsHeap(t *testing.T) {
 	}
 }
 
-// TestProcessorRedirects: an endpoint answering 301, 302 or 303 has nothing exported —
-// the events count as rejected (a permanent reply) and the error names the new location;
+// TestProcessorRedirects: an endpoint answering 301, 302 or 303 has nothing sent —
+// the events count as dropped (error.type the status) and the error names the location;
 // 307 and 308 are followed to the platform with the body, without the API key (another
 // origin).
 func TestProcessorRedirects(t *testing.T) {
@@ -153,7 +155,7 @@ func TestProcessorRedirects(t *testing.T) {
 			err := flush(t, p)
 			st := p.Stats()
 			if status == 307 || status == 308 {
-				if err != nil || st.Exported != 5 || len(plat.Stored()) != 5 {
+				if err != nil || st.Sent != 5 || len(plat.Stored()) != 5 {
 					t.Fatalf("ForceFlush = %v, Stats = %+v, stored %d: want 5 delivered through the redirect", err, st, len(plat.Stored()))
 				}
 				for _, r := range plat.Requests() {
@@ -166,8 +168,8 @@ func TestProcessorRedirects(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), "redirects to "+plat.URL()+"/v1/traces") {
 				t.Fatalf("ForceFlush = %v, want the redirect named", err)
 			}
-			if st.Exported != 0 || st.Rejected != 5 || plat.RequestCount() != 0 {
-				t.Fatalf("Stats = %+v, platform saw %d requests: want 0 exported, 5 rejected, none followed", st, plat.RequestCount())
+			if st.Sent != 0 || st.EventsDroppedBy[strconv.Itoa(status)] != 5 || st.EventsDropped != 5 || plat.RequestCount() != 0 {
+				t.Fatalf("Stats = %+v, platform saw %d requests: want 0 sent, 5 dropped (error.type %d), none followed", st, plat.RequestCount(), status)
 			}
 		})
 	}

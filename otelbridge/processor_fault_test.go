@@ -35,6 +35,30 @@ func assertNoKeyLeak(t *testing.T, errs *procErrors, err error) {
 	}
 }
 
+// downListener is a platform host that is down: it accepts each connection and closes it
+// at once (the client sees a transport error, as with a refused connection) until up is
+// closed; then it hands connections to the platform. The address is held throughout, so
+// the platform coming back never races another process for the port.
+type downListener struct {
+	net.Listener
+	up chan struct{}
+}
+
+func (l *downListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		select {
+		case <-l.up:
+			return c, nil
+		default:
+			_ = c.Close()
+		}
+	}
+}
+
 // The platform is down when the app starts and comes back 300 ms later: nothing within
 // the queue bound is lost.
 func TestPlatformDownAtStartThenBack(t *testing.T) {
@@ -42,26 +66,25 @@ func TestPlatformDownAtStartThenBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().String()
-	l.Close() // nothing listens: connection refused until the platform starts
+	down := &downListener{Listener: l, up: make(chan struct{})}
+	plat := platformtest.NewOnListener(t, down)
 
-	p, tp := newProc(t, "http://"+addr, otelbridge.WithMaxBatchSize(20), otelbridge.WithBatchTimeout(20*time.Millisecond))
+	p, tp := newProc(t, plat.URL(), otelbridge.WithMaxBatchSize(20), otelbridge.WithBatchTimeout(20*time.Millisecond))
 	tr := tp.Tracer("t")
 	endSpans(tr, 50, "before")
 
 	time.Sleep(300 * time.Millisecond)
 	endSpans(tr, 50, "during") // the sender is still retrying the first batch: these queue
-	l, err = net.Listen("tcp", addr)
-	if err != nil {
-		t.Skipf("cannot re-listen on %s: %v", addr, err)
+	if st := p.Stats(); st.Sent != 0 || plat.RequestCount() != 0 {
+		t.Fatalf("Stats %+v, %d requests reached the platform while it was down", st, plat.RequestCount())
 	}
-	plat := platformtest.NewOnListener(t, l)
+	close(down.up)
 
 	if err := flush(t, p); err != nil {
 		t.Fatalf("ForceFlush after the platform came back: %v", err)
 	}
 	st := p.Stats()
-	if n := len(plat.Stored()); n != 100 || st.Exported != 100 || st.Failed != 0 || st.Dropped != 0 {
+	if n := len(plat.Stored()); n != 100 || st.Sent != 100 || st.EventsDropped != 0 || st.Dropped != 0 || st.Retries == 0 {
 		t.Fatalf("stored %d, Stats %+v; want all 100 delivered once the platform is back", n, st)
 	}
 }
@@ -83,7 +106,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 	if gap := at[1].Received.Sub(at[0].Received); gap < 950*time.Millisecond {
 		t.Fatalf("retried after %v, before Retry-After (1 s)", gap)
 	}
-	if st := p.Stats(); st.Exported != 5 || st.Failed != 0 {
+	if st := p.Stats(); st.Sent != 5 || st.EventsDropped != 0 {
 		t.Fatalf("Stats = %+v, want 5 exported", st)
 	}
 }
@@ -104,13 +127,13 @@ func TestBadRequestIsDroppedNotRetried(t *testing.T) {
 	if n := plat.RequestCount(); n != 1 {
 		t.Fatalf("%d requests, want 1: a 400 is not retried", n)
 	}
-	if st := p.Stats(); st.Rejected != 4 || st.Failed != 0 || st.Exported != 0 {
-		t.Fatalf("Stats = %+v, want 4 rejected", st)
+	if st := p.Stats(); st.EventsDroppedBy["400"] != 4 || st.EventsDropped != 4 || st.Rejected != 0 || st.Sent != 0 {
+		t.Fatalf("Stats = %+v, want 4 dropped (error.type 400)", st)
 	}
 	assertNoKeyLeak(t, errs, err)
 }
 
-// 401 whose body echoes the key: rejected, and the key is never in an error.
+// 401 whose body echoes the key: dropped, and the key is never in an error.
 func TestUnauthorizedNeverLeaksTheKey(t *testing.T) {
 	errs := captureOtelErrors(t)
 	plat := platformtest.New(t)
@@ -122,8 +145,8 @@ func TestUnauthorizedNeverLeaksTheKey(t *testing.T) {
 		t.Fatal("ForceFlush = nil, want the 401")
 	}
 	assertNoKeyLeak(t, errs, err)
-	if st := p.Stats(); st.Rejected != 2 {
-		t.Fatalf("Stats = %+v, want 2 rejected", st)
+	if st := p.Stats(); st.EventsDroppedBy["401"] != 2 || st.EventsDropped != 2 {
+		t.Fatalf("Stats = %+v, want 2 dropped (error.type 401)", st)
 	}
 }
 
@@ -142,7 +165,7 @@ func TestRetriesGiveUpAndCountFailed(t *testing.T) {
 	if n := plat.RequestCount(); n < 3 {
 		t.Fatalf("%d requests, want several retries of a 503", n)
 	}
-	if st := p.Stats(); st.Failed != 3 || st.Exported != 0 {
+	if st := p.Stats(); st.EventsDropped != 3 || st.Sent != 0 {
 		t.Fatalf("Stats = %+v, want 3 failed", st)
 	}
 }
@@ -181,10 +204,10 @@ func TestQueueOverflowDropsAndNeverBlocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	st = p.Stats()
-	if st.Exported+st.Dropped != burst || st.Failed != 0 {
+	if st.Sent+st.Dropped != burst || st.EventsDropped != 0 {
 		t.Fatalf("Stats = %+v: exported + dropped must account for all %d", st, burst)
 	}
-	if n := int64(len(plat.Stored())); n != st.Exported {
-		t.Fatalf("platform stored %d, Stats.Exported %d", n, st.Exported)
+	if n := int64(len(plat.Stored())); n != st.Sent {
+		t.Fatalf("platform stored %d, Stats.Sent %d", n, st.Sent)
 	}
 }

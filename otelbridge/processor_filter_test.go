@@ -46,7 +46,7 @@ func TestGenAIOnlyKeepsGenAISpansAndAncestors(t *testing.T) {
 			t.Errorf("%q kept, want it filtered", n)
 		}
 	}
-	if st := p.Stats(); st.Filtered != 2 || st.Exported != 5 {
+	if st := p.Stats(); st.Filtered != 2 || st.Sent != 5 {
 		t.Fatalf("Stats = %+v, want 2 filtered, 5 exported", st)
 	}
 }

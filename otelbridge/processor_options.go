@@ -67,7 +67,7 @@ func (f optionFunc) apply(c *processorConfig) { f(c) }
 // jitter, never sooner than the platform's Retry-After. Permanent replies (400, 401, 403, an
 // invalid event) are never retried. The names follow otlptracehttp.RetryConfig.
 type RetryConfig struct {
-	// Enabled turns retrying on; when false a failed batch is counted as failed at once.
+	// Enabled turns retrying on; when false a batch that failed retryably is dropped at once (DropRetriesDisabled).
 	Enabled bool
 	// InitialInterval is the wait after the first failure (default 1 s); it grows 2× per
 	// attempt.

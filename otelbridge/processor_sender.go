@@ -9,24 +9,24 @@ import (
 
 // outcome accumulates what went wrong between two ForceFlush answers.
 type outcome struct {
-	rejected, failed int64
-	last             error
+	rejected, dropped int64
+	last              error
 }
 
-func (o *outcome) add(rejected, failed int, err error) {
+func (o *outcome) add(rejected, dropped int, err error) {
 	o.rejected += int64(rejected)
-	o.failed += int64(failed)
+	o.dropped += int64(dropped)
 	if err != nil {
 		o.last = err
 	}
 }
 
-// err summarises the outcome for ForceFlush: nil when every event was accepted.
+// err summarises the outcome for ForceFlush: nil when every event was stored.
 func (o *outcome) err() error {
-	if o.rejected == 0 && o.failed == 0 {
+	if o.last == nil {
 		return nil
 	}
-	return fmt.Errorf("llmtrace: %d events rejected, %d failed since the last flush: %w", o.rejected, o.failed, o.last)
+	return fmt.Errorf("llmtrace: %d events rejected, %d dropped since the last flush: %w", o.rejected, o.dropped, o.last)
 }
 
 // sender maps and sends the batches the intake hands over, one at a time and in order,
@@ -51,14 +51,14 @@ func (p *SpanProcessor) sender() {
 }
 
 // sendBatch maps spans with the core and delivers the events. A panic (in the mapping,
-// say) is recovered and the batch counted as failed.
+// say) is recovered and the batch's spans counted as dropped (DropPanic).
 func (p *SpanProcessor) sendBatch(spans []sdktrace.ReadOnlySpan, o *outcome) {
 	if len(spans) == 0 {
 		return
 	}
 	if err := p.ctx.Err(); err != nil {
 		// Shutdown's budget is spent: fail what is left without mapping it.
-		p.failed.Add(int64(len(spans)))
+		p.drop(len(spans), DropShutdown)
 		o.add(0, len(spans), fmt.Errorf("llmtrace: %d spans not sent: shutdown budget spent: %w", len(spans), err))
 		return
 	}
@@ -70,7 +70,7 @@ func (p *SpanProcessor) sendBatch(spans []sdktrace.ReadOnlySpan, o *outcome) {
 				p.reportPanic("sender", r)
 			})
 			if !delivered {
-				p.failed.Add(int64(len(spans)))
+				p.drop(len(spans), DropPanic)
 				o.add(0, len(spans), fmt.Errorf("llmtrace: panic while mapping a batch: %v", r))
 			}
 		}

@@ -122,7 +122,7 @@ func TestSpanProcessorShipsAgentTurns(t *testing.T) {
 
 	got := plat.Stored()
 	st := p.Stats()
-	if st.Received != 9 || st.Exported != 9 || st.Dropped+st.Rejected+st.Failed+st.Filtered+st.Panics != 0 {
+	if st.Received != 9 || st.Sent != 9 || st.Dropped+st.Rejected+st.EventsDropped+st.Filtered+st.Panics != 0 {
 		t.Fatalf("Stats = %+v, want 9 received and exported, nothing else", st)
 	}
 	if len(got) != 9 {
@@ -181,7 +181,7 @@ func TestForceFlushSendsAllEnqueuedBeforeIt(t *testing.T) {
 	if n := len(plat.Stored()); n != 37 {
 		t.Fatalf("stored %d after ForceFlush, want 37", n)
 	}
-	if st := p.Stats(); st.Exported != 37 || st.Batches < 8 {
+	if st := p.Stats(); st.Sent != 37 || st.Batches < 8 {
 		t.Fatalf("Stats = %+v, want 37 exported in ≥ 8 batches of ≤ 5", st)
 	}
 }
@@ -231,7 +231,7 @@ func TestBatchesBySizeAndByTime(t *testing.T) {
 			t.Fatal(err)
 		}
 		// ~6.4 KB each: a batch closes at the 4th span (≥ 20 000 bytes).
-		if st := p.Stats(); st.Exported != 8 || st.Batches != 2 {
+		if st := p.Stats(); st.Sent != 8 || st.Batches != 2 {
 			t.Fatalf("Stats = %+v, want 8 exported in 2 batches by bytes", st)
 		}
 	})
@@ -284,7 +284,7 @@ func TestShutdownHonoursContext(t *testing.T) {
 	}
 	t.Logf("Shutdown returned after %v", time.Since(start))
 	// The cancelled in-flight send is counted as failed.
-	waitFor(t, 5*time.Second, "the in-flight event to count as failed", func() bool { return p.Stats().Failed == 1 })
+	waitFor(t, 5*time.Second, "the in-flight event to count as failed", func() bool { return p.Stats().EventsDropped == 1 })
 }
 
 func TestUnsampledSpansAreIgnored(t *testing.T) {
@@ -345,7 +345,7 @@ func TestPanicsNeverReachTheApp(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := p.Stats()
-	if st.Panics != 2 || st.Exported != 1 || st.Filtered != 2 {
+	if st.Panics != 2 || st.Sent != 1 || st.Filtered != 2 {
 		t.Fatalf("Stats = %+v, want 2 panics (spans filtered out), 1 exported", st)
 	}
 	n := 0
@@ -411,13 +411,13 @@ func TestSelfObservabilityMetrics(t *testing.T) {
 	}
 	st := p.Stats()
 	want := map[string]int64{
-		otelbridge.MetricSpansReceived:  st.Received,
-		otelbridge.MetricEventsExported: st.Exported,
-		otelbridge.MetricSpansDropped:   0,
-		otelbridge.MetricEventsFailed:   0,
-		otelbridge.MetricQueueCapacity:  otelbridge.DefaultMaxQueueSize,
+		otelbridge.MetricSpansReceived: st.Received,
+		otelbridge.MetricEventsSent:    st.Sent,
+		otelbridge.MetricSpansDropped:  0,
+		otelbridge.MetricRetries:       0,
+		otelbridge.MetricQueueCapacity: otelbridge.DefaultMaxQueueSize,
 	}
-	if st.Received != 3 || st.Exported != 3 {
+	if st.Received != 3 || st.Sent != 3 {
 		t.Fatalf("Stats = %+v", st)
 	}
 	for name, v := range want {

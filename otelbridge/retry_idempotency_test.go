@@ -73,7 +73,7 @@ func TestSpanProcessorRetryKeepsIdempotencyKeyAndOrder(t *testing.T) {
 				t.Fatalf("the failed request holds %d events; the order check needs several", len(reqs[tc.failing].Events))
 			}
 			assertSameRequest(t, reqs[tc.failing], reqs[tc.failing+1])
-			if st := p.Stats(); st.Exported != int64(tc.spans) || len(plat.Stored()) != tc.spans {
+			if st := p.Stats(); st.Sent != int64(tc.spans) || len(plat.Stored()) != tc.spans {
 				t.Fatalf("Stats %+v, stored %d; want all %d delivered", st, len(plat.Stored()), tc.spans)
 			}
 		})

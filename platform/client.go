@@ -198,18 +198,31 @@ func tracesURL(endpoint string) (string, error) {
 func (c *Client) URL() string { return c.url }
 
 // Rejection is one event refused for good, never to be retried: invalid or too large
-// (found by the Client before sending), or refused by the platform (a 200 reply's
+// (found by the Client before sending: Local), or refused by the platform (a 200 reply's
 // "rejected" list, or a 413 for that event alone).
 type Rejection struct {
 	Index int    // the event's index in the slice passed to Send
 	Error string // why: a *ValidationError's text, or the platform's reason
+	// Local is true when the Client refused the event before sending it (invalid per the
+	// contract, over MaxEventBytes, or larger than a request): the platform never saw it.
+	// Shippers count these as dropped (reason "invalid"), the others as rejected.
+	Local bool
 }
 
-// SendResult says what became of each event passed to Send: every index appears exactly
-// once, either counted in Accepted, or in Rejected, or in Undelivered.
+// SendResult says what became of each event passed to Send: every index is either counted
+// in Accepted or Unaccounted, or listed in Rejected or in Undelivered, exactly once:
+// Accepted + Unaccounted + len(Rejected) + len(Undelivered) == len(events).
 type SendResult struct {
-	// Accepted counts the events the platform accepted.
+	// Accepted counts the events the platform said it accepted: the sum of the "accepted"
+	// numbers of its 2xx replies (each capped at the events of its request not listed as
+	// rejected).
 	Accepted int
+	// Unaccounted counts the events of 2xx replies that the platform neither counted in
+	// "accepted" nor listed in "rejected" (a reply {"accepted": 0} to a request of 5
+	// events: 5). The reply does not say which events they are, so they cannot be told
+	// apart from the accepted ones; they are not retried (see the package doc's delivery
+	// rules) and shippers count them as rejected.
+	Unaccounted int
 	// Rejected lists the events refused for good, sorted by Index.
 	Rejected []Rejection
 	// Undelivered lists, sorted, the indices of the events not delivered because a request
@@ -250,7 +263,7 @@ func (c *Client) Send(ctx context.Context, events []TraceEvent) (SendResult, err
 				v.Index = i
 				err = &v
 			}
-			res.Rejected = append(res.Rejected, Rejection{Index: i, Error: err.Error()})
+			res.Rejected = append(res.Rejected, Rejection{Index: i, Error: err.Error(), Local: true})
 			continue
 		}
 		start := len(out)
@@ -258,7 +271,7 @@ func (c *Client) Send(ctx context.Context, events []TraceEvent) (SendResult, err
 		if out, err = ev.AppendJSON(out); err != nil {
 			res.Rejected = append(res.Rejected, Rejection{Index: i, Error: (&ValidationError{
 				Index: i, SpanID: ev.SpanID, Field: "(event)", Reason: "cannot be serialized: " + err.Error(),
-			}).Error()})
+			}).Error(), Local: true})
 			continue
 		}
 		end := len(out)
@@ -274,13 +287,13 @@ func (c *Client) Send(ctx context.Context, events []TraceEvent) (SendResult, err
 			out = out[:start]
 			res.Rejected = append(res.Rejected, Rejection{Index: i, Error: (&ValidationError{
 				Index: i, SpanID: ev.SpanID, Field: "(event)", Reason: reason,
-			}).Error()})
+			}).Error(), Local: true})
 			continue
 		}
 		items = append(items, encodedEvent{index: i, start: start, end: end})
 	}
 
-	s := sender{c: c, ctx: ctx, enc: out, res: &res}
+	s := sender{c: c, ctx: ctx, events: events, enc: out, res: &res}
 	bounds := packChunks(items, c.maxEvents, c.maxBytes)
 	var err error
 	for k := 0; k+1 < len(bounds); k++ {
@@ -300,10 +313,11 @@ func (c *Client) Send(ctx context.Context, events []TraceEvent) (SendResult, err
 
 // sender carries one Send's state through its requests.
 type sender struct {
-	c   *Client
-	ctx context.Context
-	enc []byte // the serialized events; items point into it
-	res *SendResult
+	c      *Client
+	ctx    context.Context
+	events []TraceEvent // the events passed to Send; items index into it
+	enc    []byte       // the serialized events; items point into it
+	res    *SendResult
 }
 
 // send delivers items in one request, or, answered 413, in halves (recursively). It
@@ -330,7 +344,11 @@ func (s *sender) send(items []encodedEvent) (int, error) {
 				Error: fmt.Sprintf("llmtrace: event #%d rejected by the platform: %s", idx, s.c.redact(sanitizeMessage(pr.Error))),
 			})
 		}
-		s.res.Accepted += len(items) - rejected
+		// The platform's own count is what was stored; events it neither counted nor
+		// named are Unaccounted (docs in doc.go, "Delivery rules").
+		accepted := min(r.accepted, len(items)-rejected)
+		s.res.Accepted += accepted
+		s.res.Unaccounted += len(items) - rejected - accepted
 		return len(items), nil
 	case replySplit:
 		if len(items) == 1 {
@@ -365,7 +383,7 @@ func (s *sender) post(items []encodedEvent) (reply, error) {
 		raw.Write(s.enc[it.start:it.end])
 	}
 	raw.WriteString(bodySuffix)
-	key := idempotencyKey(raw.Bytes())
+	key := s.idempotencyKey(items)
 
 	payload, compressed := raw, (*bytes.Buffer)(nil)
 	if c.compression != CompressionNone {
@@ -423,6 +441,16 @@ func (s *sender) post(items []encodedEvent) (reply, error) {
 		}
 	}
 	return r, nil
+}
+
+// idempotencyKey is the Idempotency-Key of the request carrying items: batchKey of their
+// events, in request order.
+func (s *sender) idempotencyKey(items []encodedEvent) string {
+	h := newBatchKey()
+	for _, it := range items {
+		h.add(&s.events[it.index])
+	}
+	return h.uuid()
 }
 
 // redact removes the API key from s (the platform may quote the header it refused).

@@ -3,6 +3,8 @@ package platform
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
+	"hash"
 	"io"
 	"sync"
 
@@ -77,12 +79,46 @@ func compressBody(compression string, src []byte, dst *bytes.Buffer) error {
 	return err
 }
 
-// idempotencyKey derives the Idempotency-Key of a request from its body before
-// compression: the first 16 bytes of SHA-256(body) as a UUID version 8 with the RFC 9562
-// variant (RFC 9562 Appendix B.2, name-based with SHA-256). The same events in the same
-// order give the same key, so every retry of a batch carries the key of its first try.
-func idempotencyKey(body []byte) string {
-	sum := sha256.Sum256(body)
+// batchKey derives the Idempotency-Key of a request from what identifies its events, not
+// from every byte of the body: for each event, in request order, its traceId, spanId,
+// type, startTime and endTime (the span it comes from and which of its events it is). The
+// key is the first 16 bytes of SHA-256 over them, as a UUID version 8 with the RFC 9562
+// variant (RFC 9562 Appendix B.2, name-based with SHA-256).
+//
+// The same events in the same order give the same key, in any process: a batch re-sent
+// after a restart — read back from the collector's persistent queue and mapped by a fresh
+// mapping.Mapper, whose trace-wide values (threadId, userId, sessionId, tags, usage
+// roll-ups) may differ from the first attempt's — carries the key of its first try. A
+// re-send of accepted events with late trace-wide values goes out with the span that
+// revealed them, in a request with another event list, so it gets another key.
+type batchKey struct {
+	h   hash.Hash
+	buf []byte
+}
+
+func newBatchKey() *batchKey { return &batchKey{h: sha256.New(), buf: make([]byte, 0, 160)} }
+
+// add hashes ev's identity; fields are length-prefixed so no two lists hash alike.
+func (k *batchKey) add(ev *TraceEvent) {
+	b := k.buf[:0]
+	for _, s := range [...]string{ev.TraceID, ev.SpanID, string(ev.Type)} {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	b = binary.BigEndian.AppendUint64(b, uint64(ev.StartTime.UnixNano()))
+	end := int64(0)
+	if !ev.EndTime.IsZero() {
+		end = ev.EndTime.UnixNano()
+	}
+	b = binary.BigEndian.AppendUint64(b, uint64(end))
+	k.h.Write(b)
+	k.buf = b
+}
+
+// uuid is the key: the hash so far as a UUID v8 string.
+func (k *batchKey) uuid() string {
+	var sum [sha256.Size]byte
+	k.h.Sum(sum[:0])
 	var u uuid.UUID
 	copy(u[:], sum[:16])
 	u[6] = u[6]&0x0f | 0x80 // version 8

@@ -3,8 +3,10 @@ package platform
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"io"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/klauspost/compress/zstd"
@@ -78,13 +80,51 @@ func TestCompressBodyRoundTrip(t *testing.T) {
 	}
 }
 
+// The key names the events (traceId, spanId, type, start, end, in order), so the same
+// batch mapped again by a fresh mapper after a restart — trace-wide values filled in or not
+// — has the same key, and any other list of events another one.
 func TestIdempotencyKey(t *testing.T) {
-	a, b := idempotencyKey([]byte(`{"traces":[1]}`)), idempotencyKey([]byte(`{"traces":[2]}`))
-	if a == b || a != idempotencyKey([]byte(`{"traces":[1]}`)) {
-		t.Errorf("keys %s %s: want equal for equal bodies only", a, b)
+	key := func(evs []TraceEvent) string {
+		k := newBatchKey()
+		for i := range evs {
+			k.add(&evs[i])
+		}
+		return k.uuid()
 	}
+	base := clientTestEvents(3)
+	a := key(base)
 	u := uuid.MustParse(a)
 	if u.Version() != 8 || u.Variant() != uuid.RFC4122 {
 		t.Errorf("%s: version %d variant %v, want 8 / RFC 4122", a, u.Version(), u.Variant())
+	}
+
+	remapped := clientTestEvents(3)
+	for i := range remapped { // what a mapper that saw the root adds, or a later one lacks
+		remapped[i].ThreadID = clientTestID(9, 9)
+		remapped[i].UserID, remapped[i].SessionID = "user-7", "session-1"
+		remapped[i].Tags = nil
+		remapped[i].Usage = nil
+		remapped[i].Output = json.RawMessage(`"cut"`)
+	}
+	if b := key(remapped); b != a {
+		t.Errorf("the same events with other trace-wide values and content: key %s, want %s", b, a)
+	}
+
+	for name, change := range map[string]func(evs []TraceEvent) []TraceEvent{
+		"another order":    func(evs []TraceEvent) []TraceEvent { evs[0], evs[1] = evs[1], evs[0]; return evs },
+		"one event fewer":  func(evs []TraceEvent) []TraceEvent { return evs[:2] },
+		"another spanId":   func(evs []TraceEvent) []TraceEvent { evs[2].SpanID = clientTestID(2, 99); return evs },
+		"another traceId":  func(evs []TraceEvent) []TraceEvent { evs[2].TraceID = clientTestID(1, 99); return evs },
+		"another type":     func(evs []TraceEvent) []TraceEvent { evs[1].Type = TypeError; return evs },
+		"another end time": func(evs []TraceEvent) []TraceEvent { evs[1].EndTime = evs[1].EndTime.Add(1); return evs },
+		"no end time":      func(evs []TraceEvent) []TraceEvent { evs[1].EndTime = time.Time{}; return evs },
+		"ids moved across": func(evs []TraceEvent) []TraceEvent {
+			evs[0].TraceID, evs[0].SpanID = evs[0].TraceID[:8], evs[0].TraceID[8:]+evs[0].SpanID
+			return evs
+		},
+	} {
+		if b := key(change(clientTestEvents(3))); b == a {
+			t.Errorf("%s: same key %s", name, b)
+		}
 	}
 }

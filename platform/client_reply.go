@@ -36,6 +36,7 @@ type platformRejection struct {
 // reply is the classification of one HTTP reply.
 type reply struct {
 	kind     replyKind
+	accepted int                 // replyAccepted: the reply's "accepted" number (negative or fractional: its floor, at least 0)
 	rejected []platformRejection // replyAccepted: events refused for good (request-relative indices)
 	err      *NetworkError       // replyFailed only
 }
@@ -46,8 +47,9 @@ const maxMessageBytes = 1024
 // classifyReply maps an HTTP reply of POST /v1/traces onto what the shipper does, row by
 // row of docs/platform-api.md "Response":
 //
-//   - 2xx (200 / 202 {"accepted": n}): accepted; a 200 with {"rejected": [{index, error}]}
-//     lists events the platform refused for good (never retried). A 2xx whose body is not
+//   - 2xx (200 / 202 {"accepted": n}): accepted, n events stored; a 200 with
+//     {"rejected": [{index, error}]} lists events the platform refused for good (never
+//     retried). The sender compares n with the request's events (doc.go, "Delivery rules"). A 2xx whose body is not
 //     the contract's reply (a JSON object with a numeric "accepted") is not a delivery: a
 //     proxy or a web server answered, not the platform; permanent.
 //   - 3xx (left unfollowed by the client's redirect policy: 301, 302, 303, or a 307/308
@@ -69,7 +71,11 @@ func classifyReply(status int, header http.Header, body []byte, now time.Time) r
 			Rejected []platformRejection `json:"rejected"`
 		}
 		if json.Unmarshal(body, &ok) == nil && ok.Accepted != nil {
-			return reply{kind: replyAccepted, rejected: ok.Rejected}
+			n := 0
+			if a := math.Floor(*ok.Accepted); a > 0 {
+				n = int(min(a, math.MaxInt32))
+			}
+			return reply{kind: replyAccepted, accepted: n, rejected: ok.Rejected}
 		}
 		return reply{kind: replyFailed, err: &NetworkError{StatusCode: status,
 			Message: fmt.Sprintf("HTTP %d without the platform's reply {\"accepted\": n}: the endpoint is not the platform's ingest API (a proxy or web server answered); check endpoint", status) + quoteErrorBody(body)}}

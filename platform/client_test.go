@@ -757,3 +757,61 @@ func TestSendEarlyReplyKeepsBodyIntact(t *testing.T) {
 		t.Errorf("the platform accepted %d events, want %d", n, goroutines*perSend)
 	}
 }
+
+// A 2xx reply whose "accepted" falls short of the events it did not list as rejected is a
+// failure of the difference (Unaccounted), never counted as accepted and never an error
+// that would retry the request; an "accepted" above the request's events counts no more
+// than it carried. Local refusals are marked Local, the platform's are not.
+func TestSendAcceptedComparedWithWhatWasSent(t *testing.T) {
+	for _, tc := range []struct {
+		name                string
+		body                string
+		accepted, unaccount int
+		rejected            []int
+	}{
+		{"accepted 0, no list", `{"accepted":0}`, 0, 5, nil},
+		{"accepted 2, one rejected", `{"accepted":2,"rejected":[{"index":1,"error":"bad"}]}`, 2, 2, []int{1}},
+		{"accepted too many", `{"accepted":99}`, 5, 0, nil},
+		{"accepted negative", `{"accepted":-3}`, 0, 5, nil},
+		{"accepted fractional", `{"accepted":4.7}`, 4, 1, nil},
+		{"all accepted", `{"accepted":5}`, 5, 0, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newLoopbackPlatform(t, func(int, platformRequest) (int, http.Header, string) { return 200, nil, tc.body })
+			c := newLoopbackClient(t, p, ClientConfig{})
+			res, err := c.Send(context.Background(), clientTestEvents(5))
+			if err != nil {
+				t.Fatalf("Send: %v (a 2xx with the contract's reply is never an error to retry)", err)
+			}
+			checkSendResult(t, 5, res)
+			if res.Accepted != tc.accepted || res.Unaccounted != tc.unaccount || len(res.Undelivered) != 0 {
+				t.Errorf("Accepted %d, Unaccounted %d, Undelivered %v; want %d, %d, none", res.Accepted, res.Unaccounted, res.Undelivered, tc.accepted, tc.unaccount)
+			}
+			var got []int
+			for _, r := range res.Rejected {
+				got = append(got, r.Index)
+				if r.Local {
+					t.Errorf("rejection %+v marked Local; the platform refused it", r)
+				}
+			}
+			if !slices.Equal(got, tc.rejected) {
+				t.Errorf("Rejected %v, want %v", got, tc.rejected)
+			}
+			if len(p.requests()) != 1 {
+				t.Errorf("%d requests, want 1: nothing is re-sent", len(p.requests()))
+			}
+		})
+	}
+	t.Run("local refusal", func(t *testing.T) {
+		p := newLoopbackPlatform(t, func(_ int, rr platformRequest) (int, http.Header, string) {
+			return 200, nil, fmt.Sprintf(`{"accepted":%d}`, len(rr.spanIDs))
+		})
+		c := newLoopbackClient(t, p, ClientConfig{})
+		events := clientTestEvents(3)
+		events[1].Type = "agent"
+		res, err := c.Send(context.Background(), events)
+		if err != nil || len(res.Rejected) != 1 || !res.Rejected[0].Local || res.Accepted != 2 || res.Unaccounted != 0 {
+			t.Fatalf("res %+v, err %v; want event 1 refused locally, 2 accepted", res, err)
+		}
+	})
+}

@@ -56,6 +56,6 @@ func main() {
 		fmt.Println("capture:", f)
 	}
 	if res.Stats != nil {
-		fmt.Printf("llmtrace: %d spans received, %d events exported, %d failed\n", res.Stats.Received, res.Stats.Exported, res.Stats.Failed)
+		fmt.Printf("llmtrace: %d spans received, %d events sent, %d dropped\n", res.Stats.Received, res.Stats.Sent, res.Stats.EventsDropped)
 	}
 }

@@ -77,7 +77,7 @@ func TestGenkitSpansReachThePlatform(t *testing.T) {
 			t.Errorf("%s: %d root events, want 1", name, roots)
 		}
 	}
-	if res.Stats.Received != int64(want) || res.Stats.Failed != 0 || res.Stats.Rejected != 0 || res.Stats.Dropped != 0 {
+	if res.Stats.Received != int64(want) || res.Stats.EventsDropped != 0 || res.Stats.Rejected != 0 || res.Stats.Dropped != 0 {
 		t.Errorf("processor stats %+v, want %d spans received and none lost", *res.Stats, want)
 	}
 }

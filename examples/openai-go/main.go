@@ -80,7 +80,7 @@ func run() error {
 		return callErr
 	}
 	st := proc.Stats()
-	fmt.Printf("sent %d events (%d spans) to %s\n", st.Exported, st.Received, endpoint)
+	fmt.Printf("sent %d events (%d spans) to %s\n", st.Sent, st.Received, endpoint)
 	return nil
 }
 

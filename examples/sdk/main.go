@@ -72,7 +72,7 @@ func run() error {
 	}
 	st := p.Stats()
 	id := mapping.TraceUUID(traceID)
-	fmt.Printf("sent %d events (%d spans)\n", st.Exported, st.Received)
+	fmt.Printf("sent %d events (%d spans)\n", st.Sent, st.Received)
 	fmt.Println("trace ID:", id)
 	fmt.Printf("page:     %s/traces/%s\n", strings.TrimRight(endpoint, "/"), id)
 	return nil

@@ -224,6 +224,7 @@ type collectorEnv struct {
 	grpcAddr, httpAddr, metricsPort, platformURL, apiKey, storageDir string
 	extra                                                            []string // more NAME=value
 	config                                                           string   // "" = testdata/otelcol.yaml
+	overlay                                                          string   // a second --config merged over config ("" = none)
 }
 
 func newCollectorEnv(t *testing.T, platformURL, apiKey string) collectorEnv {
@@ -260,7 +261,11 @@ func startCollector(t *testing.T, b binaries, c *collectorEnv) *proc {
 		config = filepath.Join(b.root, "testdata", "otelcol.yaml")
 	}
 	for attempt := 1; ; attempt++ {
-		p := startProc(t, "otelcol-llmtrace", b.otelcol, c.env(), "--config="+config)
+		args := []string{"--config=" + config}
+		if c.overlay != "" {
+			args = append(args, "--config="+c.overlay)
+		}
+		p := startProc(t, "otelcol-llmtrace", b.otelcol, c.env(), args...)
 		deadline := time.Now().Add(30 * time.Second)
 		for time.Now().Before(deadline) && !p.exited() {
 			if postOTLP(c.httpAddr, []byte(`{"resourceSpans":[]}`)) == nil {

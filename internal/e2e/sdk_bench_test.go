@@ -50,7 +50,7 @@ var sdkPipelines = []struct {
 			b.Fatal(err)
 		}
 		tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(p), sdktrace.WithResource(sdkBenchResource))
-		return tp, func() int64 { return p.Stats().Exported }
+		return tp, func() int64 { return p.Stats().Sent }
 	}},
 	{"bsp-otlphttp", func(b *testing.B) (*sdktrace.TracerProvider, func() int64) {
 		sink := httptest.NewServer(&sdkOTLPSink{})
@@ -144,7 +144,7 @@ func BenchmarkSpanProcessorThroughput(b *testing.B) {
 		b.Fatal(err)
 	}
 	st := p.Stats()
-	if st.Dropped != 0 || st.Failed != 0 || st.Rejected != 0 || n != spans {
+	if st.Dropped != 0 || st.EventsDropped != 0 || st.Rejected != 0 || n != spans {
 		b.Fatalf("stored %d of %d; Stats %+v", n, spans, st)
 	}
 	b.ReportMetric(float64(n)/elapsed.Seconds(), "spans/s")

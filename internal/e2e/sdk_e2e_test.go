@@ -111,7 +111,7 @@ func TestSpanProcessorMatchesOTLPMapping(t *testing.T) {
 			t.Errorf("event %d differs:\n platform: %s\n OTLP map: %s", i, gj[i], wj[i])
 		}
 	}
-	if st := p.Stats(); st.Received != 12 || st.Exported != 14 || st.Failed+st.Rejected+st.Dropped != 0 {
+	if st := p.Stats(); st.Received != 12 || st.Sent != 14 || st.EventsDropped+st.Rejected+st.Dropped != 0 {
 		t.Fatalf("Stats = %+v, want 12 spans received, 14 events exported", st)
 	}
 	for _, ev := range got {

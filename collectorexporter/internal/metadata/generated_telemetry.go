@@ -19,14 +19,19 @@ func Meter(settings component.TelemetrySettings) metric.Meter {
 
 // TelemetryBuilder holds the exporter's own instruments.
 type TelemetryBuilder struct {
-	// LlmtraceExporterEventsSent counts events the platform accepted. Unit {event}.
+	// LlmtraceExporterEventsSent counts events the platform stored (the "accepted" numbers
+	// of its 2xx replies). Unit {event}.
 	LlmtraceExporterEventsSent metric.Int64Counter
-	// LlmtraceExporterEventsRejected counts events refused for good (invalid, rejected by the
-	// platform, unmappable spans); never retried. Unit {event}.
-	LlmtraceExporterEventsRejected metric.Int64Counter
-	// LlmtraceExporterEventsFailed counts events not delivered because a request failed.
+	// LlmtraceExporterEventsRejected counts events the platform refused for good (a 200's
+	// "rejected" list, 413 alone, or left out of "accepted" unlisted); never retried.
 	// Unit {event}.
-	LlmtraceExporterEventsFailed metric.Int64Counter
+	LlmtraceExporterEventsRejected metric.Int64Counter
+	// LlmtraceExporterEventsDropped counts events given up on, with attribute error.type
+	// (the reason). Unit {event}.
+	LlmtraceExporterEventsDropped metric.Int64Counter
+	// LlmtraceExporterRetries counts requests that failed retryably and whose events were
+	// handed back to retry_on_failure. Unit {request}.
+	LlmtraceExporterRetries metric.Int64Counter
 	// LlmtraceExporterEventsResent counts accepted events sent again with late trace-wide
 	// values (asynchronous: read from the mapper). Unit {event}.
 	LlmtraceExporterEventsResent metric.Int64ObservableCounter
@@ -67,20 +72,26 @@ func NewTelemetryBuilder(settings component.TelemetrySettings) (*TelemetryBuilde
 	var err, errs error
 	tb.LlmtraceExporterEventsSent, err = m.Int64Counter(
 		"otelcol_llmtrace_exporter_events_sent",
-		metric.WithDescription("Events the platform accepted."),
+		metric.WithDescription("Events the platform stored - the \"accepted\" numbers of its 2xx replies."),
 		metric.WithUnit("{event}"),
 	)
 	errs = errors.Join(errs, err)
 	tb.LlmtraceExporterEventsRejected, err = m.Int64Counter(
 		"otelcol_llmtrace_exporter_events_rejected",
-		metric.WithDescription("Events refused for good (invalid per the contract, rejected by the platform, or spans that could not be mapped); never retried."),
+		metric.WithDescription("Events the platform refused for good - listed in a 200's \"rejected\", refused alone with 413, or left out of a 2xx reply's \"accepted\" count without being listed; never retried."),
 		metric.WithUnit("{event}"),
 	)
 	errs = errors.Join(errs, err)
-	tb.LlmtraceExporterEventsFailed, err = m.Int64Counter(
-		"otelcol_llmtrace_exporter_events_failed",
-		metric.WithDescription("Events not delivered because a request failed (retried by exporterhelper when the error is retryable)."),
+	tb.LlmtraceExporterEventsDropped, err = m.Int64Counter(
+		"otelcol_llmtrace_exporter_events_dropped",
+		metric.WithDescription("Events given up on, by error.type; never delivered."),
 		metric.WithUnit("{event}"),
+	)
+	errs = errors.Join(errs, err)
+	tb.LlmtraceExporterRetries, err = m.Int64Counter(
+		"otelcol_llmtrace_exporter_retries",
+		metric.WithDescription("Requests that failed with a retryable reply (408, 429, 5xx, transport error) and whose events were handed back to retry_on_failure to be sent again."),
+		metric.WithUnit("{request}"),
 	)
 	errs = errors.Join(errs, err)
 	tb.LlmtraceExporterEventsResent, err = m.Int64ObservableCounter(
