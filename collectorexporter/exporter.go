@@ -70,6 +70,7 @@ func newExporter(cfg *Config, set exporter.Settings) (*llmtraceExporter, error) 
 			Tags:           cfg.Tags,
 			Metadata:       md,
 			Prices:         table,
+			LogHold:        cfg.LogHold,
 		}),
 		telemetry: tb,
 	}, nil
