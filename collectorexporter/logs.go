@@ -44,6 +44,7 @@ func createLogs(ctx context.Context, set exporter.Settings, cfg component.Config
 	if err != nil {
 		return nil, err
 	}
+	e.mapper.ExpectLogs()
 	sweep := &logSweep{e: e.llmtraceExporter}
 	start, shutdown := e.start, e.shutdown
 	if !c.RetryConfig.Enabled {

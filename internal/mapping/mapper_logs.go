@@ -125,6 +125,13 @@ func (m *Mapper) MapLogs(recs []LogRecord) LogsResult {
 	return res
 }
 
+// ExpectLogs tells the Mapper that log records will come (a logs pipeline or log
+// processor exists): from now on Delivered remembers accepted span events for
+// LogRecentWindow, so that records arriving after their span's event re-send it with the
+// content. MapLogs implies it; a shipper calls it when it is created, so that the first
+// records after a start find the spans accepted just before them.
+func (m *Mapper) ExpectLogs() { m.logs.active.Store(true) }
+
 // aloneRecord is a record to ship on its own: its index in the MapLogs call (-1 when it
 // comes from the hold), the record and its key.
 type aloneRecord struct {

@@ -293,7 +293,7 @@ func TestLogJoin(t *testing.T) {
 		})
 		t.Run(tc.name+"/span first", func(t *testing.T) {
 			m := mapping.NewMapper(mapping.MapOptions{})
-			m.MapLogs(nil) // the logs pipeline exists
+			m.ExpectLogs() // the logs pipeline exists
 			evs := m.Map(pdataview.Spans(tc.bare()))
 			if ev := bySpan(evs, id); ev == nil || string(ev.Input) == string(want.Input) {
 				t.Fatal("the bare span already has the content")
