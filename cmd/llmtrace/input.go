@@ -92,6 +92,7 @@ func splitDocuments(b []byte) ([]document, error) {
 		return []document{{b: b}}, nil
 	}
 	var docs []document
+	dec = json.NewDecoder(bytes.NewReader(b))
 	start := 0
 	for {
 		off := start + len(b[start:]) - len(bytes.TrimLeft(b[start:], " \t\r\n"))
@@ -100,8 +101,17 @@ func splitDocuments(b []byte) ([]document, error) {
 			if errors.Is(err, io.EOF) {
 				return docs, nil
 			}
-			line, col := position(b, int(dec.InputOffset()))
-			return nil, fmt.Errorf("not valid JSON lines at line %d, column %d: %s", line, col, strings.TrimPrefix(err.Error(), "json: "))
+			// Name the document's line; checkJSON says where in it the JSON breaks.
+			line, _ := position(b, off)
+			rest := b[off:]
+			if nl := bytes.IndexByte(rest, '\n'); nl >= 0 {
+				rest = rest[:nl]
+			}
+			d := document{b: rest, line: line}
+			if cerr := checkJSON(rest); cerr != nil {
+				return nil, d.wrap(cerr)
+			}
+			return nil, d.wrap(errors.New(strings.TrimPrefix(err.Error(), "json: ")))
 		}
 		end := int(dec.InputOffset())
 		line, _ := position(b, off)
