@@ -55,7 +55,8 @@ func TestCollectorLogsJoin(t *testing.T) {
 			}
 			// Wait until every event equals the CLI's (a late re-send updates one in place).
 			var diff string
-			waitFor(t, "the stored events to equal `llmtrace map`", 90*time.Second, col, func() bool {
+			deadline := time.Now().Add(90 * time.Second)
+			for !func() bool {
 				got, total := stored(t, platformAddr, want)
 				diff = ""
 				if total != len(want) {
@@ -71,9 +72,11 @@ func TestCollectorLogsJoin(t *testing.T) {
 					}
 				}
 				return true
-			})
-			if diff != "" {
-				t.Error(diff)
+			}() {
+				if time.Now().After(deadline) || col.exited() {
+					t.Fatalf("the stored events do not equal `llmtrace map`: %s\ncollector log:\n%s", diff, tail(col.log(), 20))
+				}
+				time.Sleep(100 * time.Millisecond)
 			}
 		})
 	}
