@@ -1,6 +1,7 @@
 package collectorexporter
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/url"
@@ -8,7 +9,9 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
+	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/platform"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/config/configcompression"
@@ -63,6 +66,11 @@ type Config struct {
 
 	// Pricing overrides the price table llm events are priced with (pricing.go).
 	Pricing PricingConfig `mapstructure:"pricing"`
+
+	// LogHold is how long a gen_ai log record (logs pipeline) waits for its span before it
+	// is shipped on its own, a child event of the span (logs.go); 0 means 30 s. It must stay
+	// below retry_on_failure's max_elapsed_time, which keeps the waiting records queued.
+	LogHold time.Duration `mapstructure:"log_hold"`
 
 	// prevent unkeyed literal initialization
 	_ struct{}
@@ -133,6 +141,12 @@ func (cfg *Config) Validate() error {
 	}
 	if cfg.ClientConfig.CompressionParams.Level != 0 {
 		errs = append(errs, errors.New("compression_params is not supported by the llmtrace exporter; it compresses at the default level"))
+	}
+	if cfg.LogHold < 0 {
+		errs = append(errs, fmt.Errorf("log_hold must not be negative, got %s", cfg.LogHold))
+	}
+	if hold := cmp.Or(cfg.LogHold, mapping.DefaultLogHold); cfg.RetryConfig.Enabled && cfg.RetryConfig.MaxElapsedTime > 0 && cfg.RetryConfig.MaxElapsedTime <= hold {
+		errs = append(errs, fmt.Errorf("retry_on_failure.max_elapsed_time (%s) must exceed log_hold (%s): log records waiting for their spans are kept queued by the retry", cfg.RetryConfig.MaxElapsedTime, hold))
 	}
 	if cfg.ClientConfig.Timeout < 0 {
 		errs = append(errs, fmt.Errorf("timeout must not be negative, got %s", cfg.ClientConfig.Timeout))

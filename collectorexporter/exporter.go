@@ -74,6 +74,7 @@ func newExporter(cfg *Config, set exporter.Settings) (*llmtraceExporter, error) 
 			Tags:           cfg.Tags,
 			Metadata:       md,
 			Prices:         table,
+			LogHold:        cfg.LogHold,
 		}),
 		telemetry: tb,
 		clock:     newRetryClock(cfg.RetryConfig.MaxElapsedTime, cfg.RetryConfig.MaxInterval),

@@ -34,12 +34,15 @@ const (
 	DefaultNumConsumers = 4
 )
 
-// NewFactory returns the factory of the `llmtrace` exporter (traces, alpha).
+// NewFactory returns the factory of the `llmtrace` exporter (traces and logs, alpha). The
+// traces and logs exporters of one component ID share one Mapper and one platform client
+// (shared.go), so gen_ai log records join their spans (logs.go).
 func NewFactory() exporter.Factory {
 	return exporter.NewFactory(
 		metadata.Type,
 		createDefaultConfig,
 		exporter.WithTraces(createTraces, metadata.TracesStability),
+		exporter.WithLogs(createLogs, metadata.LogsStability),
 	)
 }
 
@@ -66,7 +69,7 @@ func createDefaultConfig() component.Config {
 
 func createTraces(ctx context.Context, set exporter.Settings, cfg component.Config) (exporter.Traces, error) {
 	c := cfg.(*Config)
-	e, err := newExporter(c, set)
+	e, err := sharedExporters.acquire(c, set)
 	if err != nil {
 		return nil, err
 	}

@@ -12,24 +12,47 @@ import (
 	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/internal/pdataview"
 	"github.com/llmtrace/llmtrace/platform"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
-// mapOTLP reads OTLP JSON and returns the request body, (*platform.Batch).AppendJSON.
-// Its errors are plain words for a person: where the JSON breaks (line and column), which
-// field has the wrong type, or what the document lacks.
+// mapOTLP reads OTLP JSON — one document holding resourceSpans, resourceLogs or both, or
+// JSON lines (one such document per line, as the collector's file exporter writes) — and
+// returns the request body, (*platform.Batch).AppendJSON. Spans and gen_ai log records are
+// joined in one pass, as the collector joins them whatever their order of arrival: the
+// records first (they wait for their spans), then the spans (each event carries its
+// records' content), then the records whose span is not in the input, each an event on its
+// own (mapping.Mapper.MapLogs, FlushLogs). Its errors are plain words for a person: where
+// the JSON breaks (line and column), which field has the wrong type, or what the document
+// lacks.
 func mapOTLP(r io.Reader, omitContent bool) ([]byte, error) {
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("reading: %w", err)
 	}
-	if err := checkJSON(b); err != nil {
+	docs, err := splitDocuments(b)
+	if err != nil {
 		return nil, err
 	}
-	td, err := pdataview.ReadOTLPJSON(bytes.NewReader(b))
-	if err != nil {
-		return nil, errors.New(plainOTLPError(err.Error()))
+	td, ld := ptrace.NewTraces(), plog.NewLogs()
+	for _, d := range docs {
+		if err := checkJSON(d.b); err != nil {
+			return nil, d.wrap(err)
+		}
+		t, l, err := readDocument(d.b)
+		if err != nil {
+			return nil, d.wrap(err)
+		}
+		t.ResourceSpans().MoveAndAppendTo(td.ResourceSpans())
+		l.ResourceLogs().MoveAndAppendTo(ld.ResourceLogs())
 	}
-	events := mapping.NewMapper(mapping.MapOptions{OmitContent: omitContent}).Map(pdataview.Spans(td))
+	m := mapping.NewMapper(mapping.MapOptions{OmitContent: omitContent})
+	var events []platform.TraceEvent
+	if ld.LogRecordCount() > 0 {
+		events = append(events, m.MapLogs(pdataview.Logs(ld)).Events...)
+	}
+	events = append(events, m.Map(pdataview.Spans(td))...)
+	events = append(events, m.FlushLogs()...)
 	if events == nil {
 		events = []platform.TraceEvent{}
 	}
@@ -44,6 +67,82 @@ func mapOTLP(r io.Reader, omitContent bool) ([]byte, error) {
 		return nil, errors.New("encoding events: " + err.Error())
 	}
 	return out, nil
+}
+
+// document is one OTLP JSON document of the input and where it starts.
+type document struct {
+	b    []byte
+	line int // 1-based line of its first byte; 0 when the input is one document
+}
+
+// wrap names the document's line in err when the input holds several.
+func (d document) wrap(err error) error {
+	if d.line == 0 {
+		return err
+	}
+	return fmt.Errorf("the document at line %d: %w", d.line, err)
+}
+
+// splitDocuments returns the JSON values of b: b itself when it holds one value (or is not
+// JSON: checkJSON then says where it breaks), else each value of a JSON-lines input.
+func splitDocuments(b []byte) ([]document, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	var first json.RawMessage
+	if dec.Decode(&first) != nil || !dec.More() && len(bytes.TrimSpace(b[dec.InputOffset():])) == 0 {
+		return []document{{b: b}}, nil
+	}
+	var docs []document
+	dec = json.NewDecoder(bytes.NewReader(b))
+	start := 0
+	for {
+		off := start + len(b[start:]) - len(bytes.TrimLeft(b[start:], " \t\r\n"))
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			if errors.Is(err, io.EOF) {
+				return docs, nil
+			}
+			// Name the document's line; checkJSON says where in it the JSON breaks.
+			line, _ := position(b, off)
+			rest := b[off:]
+			if nl := bytes.IndexByte(rest, '\n'); nl >= 0 {
+				rest = rest[:nl]
+			}
+			d := document{b: rest, line: line}
+			if cerr := checkJSON(rest); cerr != nil {
+				return nil, d.wrap(cerr)
+			}
+			return nil, d.wrap(errors.New(strings.TrimPrefix(err.Error(), "json: ")))
+		}
+		end := int(dec.InputOffset())
+		line, _ := position(b, off)
+		docs = append(docs, document{b: b[off:end], line: line})
+		start = end
+	}
+}
+
+// readDocument decodes one OTLP JSON document holding resourceSpans, resourceLogs or both.
+func readDocument(b []byte) (ptrace.Traces, plog.Logs, error) {
+	hasSpans := bytes.Contains(b, []byte(`"resourceSpans"`)) || bytes.Contains(b, []byte(`"resource_spans"`))
+	hasLogs := bytes.Contains(b, []byte(`"resourceLogs"`)) || bytes.Contains(b, []byte(`"resource_logs"`))
+	if !hasSpans && !hasLogs {
+		return ptrace.Traces{}, plog.Logs{}, errors.New("not an OTLP JSON traces or logs document (no resourceSpans or resourceLogs)")
+	}
+	td, ld := ptrace.NewTraces(), plog.NewLogs()
+	if hasSpans {
+		t, err := pdataview.ReadOTLPJSON(bytes.NewReader(b))
+		if err != nil {
+			return td, ld, errors.New(plainOTLPError(err.Error()))
+		}
+		td = t
+	}
+	if hasLogs {
+		l, err := (&plog.JSONUnmarshaler{}).UnmarshalLogs(b)
+		if err != nil {
+			return td, ld, errors.New(plainOTLPError(oneLine(err.Error())))
+		}
+		ld = l
+	}
+	return td, ld, nil
 }
 
 // checkJSON reports, in plain words with a line and column, why b is not one JSON object
@@ -82,6 +181,18 @@ func checkJSON(b []byte) error {
 // otlpShape mirrors the parts of OTLP JSON (opentelemetry-proto, ExportTraceServiceRequest)
 // whose JSON types are fixed, so a wrong type is reported with its field path.
 type otlpShape struct {
+	ResourceLogs []struct {
+		ScopeLogs []struct {
+			LogRecords []struct {
+				TraceID    string `json:"traceId"`
+				SpanID     string `json:"spanId"`
+				EventName  string `json:"eventName"`
+				Attributes []struct {
+					Key string `json:"key"`
+				} `json:"attributes"`
+			} `json:"logRecords"`
+		} `json:"scopeLogs"`
+	} `json:"resourceLogs"`
 	ResourceSpans []struct {
 		ScopeSpans []struct {
 			Spans []struct {

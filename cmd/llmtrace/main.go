@@ -9,9 +9,11 @@
 //
 //	map [--pretty] [--omit-content] [file|-]
 //
-// map reads one OTLP JSON traces document (a file, or stdin when the argument is "-" or
-// absent) and prints the request body the platform would receive, {"traces":[…]}: the same
-// bytes the Client sends, platform.Batch.AppendJSON (indented with --pretty).
+// map reads OTLP JSON (a file, or stdin when the argument is "-" or absent): one document
+// holding resourceSpans, resourceLogs or both, or JSON lines of such documents (the
+// collector file exporter's output); it joins gen_ai log records onto the spans they name
+// and prints the request body the platform would receive, {"traces":[…]}: the same bytes
+// the Client sends, platform.Batch.AppendJSON (indented with --pretty).
 //
 // Exit codes: 0 success (help included); 1 bad input (a file that cannot be read, is not
 // JSON, or is not an OTLP traces document), with one line on stderr naming the file and
@@ -103,10 +105,14 @@ func mapFlags(w io.Writer) (*flag.FlagSet, *mapOptions) {
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `Usage: llmtrace map [--pretty] [--omit-content] [file|-]
 
-Reads one OTLP JSON traces document (ExportTraceServiceRequest, as an OTLP/HTTP JSON
-exporter or the collector's file exporter writes it) from file, or from stdin when file is
-"-" or absent, and prints the platform request body {"traces": [TraceEvent, ...]} that
-llmtrace would send for it: the same bytes, one line (indented with --pretty).
+Reads OTLP JSON from file, or from stdin when file is "-" or absent: one document holding
+resourceSpans (ExportTraceServiceRequest), resourceLogs (ExportLogsServiceRequest) or both,
+as an OTLP/HTTP JSON exporter writes them, or JSON lines of such documents, as the
+collector's file exporter writes them. gen_ai log records (the prompts and answers of the
+official GenAI instrumentations) join the spans they name; a record whose span is not in
+the input becomes an event of its own. Prints the platform request body
+{"traces": [TraceEvent, ...]} that llmtrace would send: the same bytes, one line
+(indented with --pretty).
 
 Flags:
 `)

@@ -33,6 +33,12 @@ type MapOptions struct {
 	// Prices prices the llm events whose spans report no cost (cost.go); nil means
 	// prices.Vendored(). Build one with overrides with prices.New.
 	Prices *prices.Table
+	// LogHold is how long a gen_ai log record waits for its span (MapLogs) before it is
+	// shipped on its own; 0 means DefaultLogHold (30 s).
+	LogHold time.Duration
+	// LogHoldBytes bounds the records waiting for their spans, bytes; 0 means
+	// DefaultLogHoldBytes (16 MiB).
+	LogHoldBytes int
 }
 
 const (
@@ -47,6 +53,7 @@ type Mapper struct {
 	opts  MapOptions
 	mem   *traceMemory
 	sent  *resendStore
+	logs  *logJoin // log records and their spans (logstore.go)
 	attrs sync.Pool
 	// prices, tableSource ("price_table:<date>") and unpriced: cost.go.
 	prices      *prices.Table
@@ -65,7 +72,7 @@ func NewMapper(opts MapOptions) *Mapper {
 			*p = platform.MaxContentBytes
 		}
 	}
-	m := &Mapper{opts: opts, mem: newTraceMemory(), sent: newResendStore(DefaultResendMemoryBytes), attrs: sync.Pool{New: func() any { return new(spanAttrs) }}}
+	m := &Mapper{opts: opts, mem: newTraceMemory(), sent: newResendStore(DefaultResendMemoryBytes), logs: newLogJoin(opts.LogHold, opts.LogHoldBytes), attrs: sync.Pool{New: func() any { return new(spanAttrs) }}}
 	if m.prices = opts.Prices; m.prices == nil {
 		m.prices = prices.Vendored()
 	}
@@ -138,6 +145,9 @@ func (m *Mapper) Map(spans []SpanView) []platform.TraceEvent {
 		if sv == nil {
 			continue
 		}
+		if m.logs.waiting.Load() > 0 {
+			sv = m.logs.join(sv) // records that name the span (map_logs.go)
+		}
 		preps = append(preps, m.prepare(sv))
 	}
 	defer func() {
@@ -195,6 +205,7 @@ func (m *Mapper) Map(spans []SpanView) []platform.TraceEvent {
 // re-emits them with the new values (map_resend.go). Shippers call it after every send.
 func (m *Mapper) Delivered(events []platform.TraceEvent, res platform.SendResult) {
 	m.sent.delivered(events, res)
+	m.logs.delivered(events, res)
 }
 
 // MapperStats are the Mapper's re-send counts since it was created.

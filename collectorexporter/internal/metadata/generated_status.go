@@ -18,4 +18,6 @@ var (
 const (
 	// TracesStability is the stability of the traces signal.
 	TracesStability = component.StabilityLevelAlpha
+	// LogsStability is the stability of the logs signal.
+	LogsStability = component.StabilityLevelAlpha
 )

@@ -1,0 +1,110 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestCollectorLogsJoin: the built otelcol-llmtrace with testdata/otelcol.yaml (traces and
+// logs pipelines into one llmtrace exporter, persistent queue) receives the spans and the
+// gen_ai log records of testdata/logs/*.json (records in the shapes of
+// @opentelemetry/instrumentation-openai 0.21.0) as two OTLP/HTTP requests, logs then traces
+// and traces then logs; the dev platform ends up storing exactly what `llmtrace map` makes
+// of the same document, in both orders.
+func TestCollectorLogsJoin(t *testing.T) {
+	skipShort(t, "starts the dev platform and the collector")
+	b := needBinaries(t)
+	docs, err := filepath.Glob(filepath.Join(b.root, "testdata", "logs", "*.json"))
+	if err != nil || len(docs) == 0 {
+		t.Fatalf("no documents in testdata/logs (%v)", err)
+	}
+	for _, order := range []string{"logs then traces", "traces then logs"} {
+		t.Run(order, func(t *testing.T) {
+			platformAddr := freeAddr(t)
+			startDevserver(t, b, platformAddr, filepath.Join(t.TempDir(), "dev.db"), "e2e-key")
+			cenv := newCollectorEnv(t, "http://"+platformAddr, "e2e-key")
+			col := startCollector(t, b, &cenv)
+			want := map[string]any{}
+			for _, doc := range docs {
+				out, err := exec.Command(b.llmtrace, "map", doc).Output()
+				if err != nil {
+					t.Fatalf("llmtrace map %s: %v", doc, err)
+				}
+				for k, v := range decodeEvents(t, out) {
+					want[k] = v
+				}
+				spans, logs := splitDoc(t, doc)
+				first, second := [2]string{"/v1/logs", logs}, [2]string{"/v1/traces", spans}
+				if order == "traces then logs" {
+					first, second = second, first
+				}
+				for _, req := range [][2]string{first, second} {
+					if err := post(cenv.httpAddr, req[0], req[1]); err != nil {
+						t.Fatalf("posting %s of %s: %v", req[0], filepath.Base(doc), err)
+					}
+					time.Sleep(time.Second) // the two requests arrive seconds apart, as from two SDK exporters
+				}
+			}
+			// Wait until every event equals the CLI's (a late re-send updates one in place).
+			var diff string
+			deadline := time.Now().Add(90 * time.Second)
+			for !func() bool {
+				got, total := stored(t, platformAddr, want)
+				diff = ""
+				if total != len(want) {
+					diff = fmt.Sprintf("%d events stored, want %d", total, len(want))
+					return false
+				}
+				for k, w := range want {
+					wj, _ := json.Marshal(w)
+					gj, _ := json.Marshal(got[k])
+					if string(wj) != string(gj) {
+						diff = fmt.Sprintf("event %s:\ncollector: %s\nmap:       %s", k, gj, wj)
+						return false
+					}
+				}
+				return true
+			}() {
+				if time.Now().After(deadline) || col.exited() {
+					t.Fatalf("the stored events do not equal `llmtrace map`: %s\ncollector log:\n%s", diff, tail(col.log(), 20))
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+		})
+	}
+}
+
+// splitDoc returns a document's resourceSpans and resourceLogs as two OTLP JSON bodies.
+func splitDoc(t *testing.T, path string) (spans, logs string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return `{"resourceSpans":` + string(doc["resourceSpans"]) + `}`, `{"resourceLogs":` + string(doc["resourceLogs"]) + `}`
+}
+
+func post(httpAddr, path, body string) error {
+	resp, err := http.Post("http://"+httpAddr+path, "application/json", bytes.NewReader([]byte(body)))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("OTLP/HTTP answered %d: %s", resp.StatusCode, msg)
+	}
+	return nil
+}

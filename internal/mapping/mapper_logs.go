@@ -1,0 +1,304 @@
+package mapping
+
+import (
+	"encoding/json"
+	"maps"
+	"strings"
+	"time"
+
+	"github.com/llmtrace/llmtrace/platform"
+)
+
+// MapLogs takes gen_ai log records (issue 18; see map_logs.go for what each kind of record
+// becomes) and returns what to send now and the fate of each record:
+//   - a record an accepted event already carries: LogDone;
+//   - a record whose span's event was accepted within LogRecentWindow: that event is sent
+//     again with the record's content (Input / Output the event lacks, metadata keys it
+//     lacks; never usage): LogMapped;
+//   - otherwise the record waits for its span (LogHeld): the next Map call with the span
+//     puts it into the span's event; a record passed again after MapOptions.LogHold (or
+//     collected by ExpiredLogs) is shipped on its own: a child event of its span (spanId
+//     SpanUUID(trace, logAloneSpanID(key)), deterministic from the record), type custom,
+//     metadata.kind = the event name, no usage: LogMapped. A record that does not fit the
+//     hold's bytes (MapOptions.LogHoldBytes) is shipped on its own at once.
+//   - an application log (no gen_ai.* event name) or one without trace and span IDs:
+//     LogIgnored (counted).
+//
+// Records are copied when held. Report the send of Events with Delivered, as for Map.
+func (m *Mapper) MapLogs(recs []LogRecord) LogsResult {
+	j := m.logs
+	j.active.Store(true)
+	now := time.Now()
+	res := LogsResult{Fates: make([]LogFate, len(recs))}
+	type lateGroup struct {
+		idx    []int
+		recs   []*LogRecord
+		keys   [][16]byte
+		stored platform.TraceEvent
+	}
+	var late []*lateGroup
+	lateBy := map[string]*lateGroup{}
+	var alone []aloneRecord
+
+	j.mu.Lock()
+	j.sweep(now)
+	for i := range recs {
+		r := &recs[i]
+		if kindOf(r.EventName) == logIgnored || r.TraceID == [16]byte{} || r.SpanID == [8]byte{} {
+			res.Fates[i] = LogIgnored
+			j.ignored.Add(1)
+			continue
+		}
+		key := recordKey(r)
+		if _, ok := j.done[key]; ok {
+			res.Fates[i] = LogDone
+			continue
+		}
+		if h := j.held[key]; h != nil {
+			if h.joined || now.Sub(h.seen) < j.hold {
+				res.Fates[i] = LogHeld
+				continue
+			}
+			j.remove(h)
+			alone = append(alone, aloneRecord{i, &h.rec, key})
+			res.Fates[i] = LogMapped
+			continue
+		}
+		if _, ok := j.expired[key]; ok {
+			alone = append(alone, aloneRecord{i, r, key})
+			res.Fates[i] = LogMapped
+			continue
+		}
+		uuid := SpanUUID(r.TraceID, r.SpanID)
+		if re := j.recent[uuid]; re != nil {
+			g := lateBy[uuid]
+			if g == nil {
+				g = &lateGroup{stored: re.ev}
+				lateBy[uuid] = g
+				late = append(late, g)
+			}
+			g.idx, g.recs, g.keys = append(g.idx, i), append(g.recs, r), append(g.keys, key)
+			res.Fates[i] = LogMapped
+			continue
+		}
+		n := approxRecordBytes(r)
+		if j.heldBytes+n > j.maxBytes {
+			j.overflow.Add(1)
+			alone = append(alone, aloneRecord{i, r, key})
+			res.Fates[i] = LogMapped
+			continue
+		}
+		h := &heldRecord{rec: CloneLogRecord(*r), key: key, span: spanKeyOf(r.TraceID, r.SpanID), seen: now, bytes: n}
+		j.held[key] = h
+		j.bySpan[h.span] = append(j.bySpan[h.span], h)
+		j.heldBytes += n
+		j.waiting.Add(1)
+		res.Fates[i] = LogHeld
+	}
+	j.mu.Unlock()
+
+	// Map outside the lock (Map takes it to join).
+	for _, g := range late {
+		evs := m.Map([]SpanView{newRecordsSpan(g.recs, g.keys[0])})
+		if len(evs) == 0 {
+			continue
+		}
+		merged := mergeLate(&g.stored, &evs[0])
+		j.emit(merged.SpanID, g.keys, emitLate)
+		res.Events = append(res.Events, merged)
+		res.EventRecords = append(res.EventRecords, g.idx)
+		for _, ev := range evs[1:] { // other events of the trace re-sent with late trace-wide values
+			res.Events = append(res.Events, ev)
+			res.EventRecords = append(res.EventRecords, nil)
+		}
+	}
+	for _, a := range alone {
+		for k, ev := range m.mapAlone(a) {
+			res.Events = append(res.Events, ev)
+			if k == 0 {
+				res.EventRecords = append(res.EventRecords, []int{a.idx})
+			} else {
+				res.EventRecords = append(res.EventRecords, nil)
+			}
+		}
+	}
+	return res
+}
+
+// ExpectLogs tells the Mapper that log records will come (a logs pipeline or log
+// processor exists): from now on Delivered remembers accepted span events for
+// LogRecentWindow, so that records arriving after their span's event re-send it with the
+// content. MapLogs implies it; a shipper calls it when it is created, so that the first
+// records after a start find the spans accepted just before them.
+func (m *Mapper) ExpectLogs() { m.logs.active.Store(true) }
+
+// aloneRecord is a record to ship on its own: its index in the MapLogs call (-1 when it
+// comes from the hold), the record and its key.
+type aloneRecord struct {
+	idx int
+	rec *LogRecord
+	key [16]byte
+}
+
+// ExpiredLogs returns, as events on their own, the held records that waited MapOptions.LogHold
+// without their span, and forgets them. In-process shippers call it periodically; the
+// collector instead passes the records again (MapLogs), since its durable queue holds them.
+func (m *Mapper) ExpiredLogs() []platform.TraceEvent { return m.takeHeld(time.Now(), false) }
+
+// FlushLogs returns every held record no Map call has put into its span's event, each as an
+// event on its own, and forgets them: at shutdown, and at the end of `llmtrace map`.
+func (m *Mapper) FlushLogs() []platform.TraceEvent { return m.takeHeld(time.Now(), true) }
+
+func (m *Mapper) takeHeld(now time.Time, all bool) []platform.TraceEvent {
+	j := m.logs
+	if j.waiting.Load() == 0 {
+		return nil
+	}
+	var alone []aloneRecord
+	j.mu.Lock()
+	for _, h := range j.held {
+		if !h.joined && (all || now.Sub(h.seen) >= j.hold) {
+			alone = append(alone, aloneRecord{-1, &h.rec, h.key})
+		}
+	}
+	for _, a := range alone {
+		j.remove(j.held[a.key])
+	}
+	j.mu.Unlock()
+	// Deterministic order: by span, then time (map iteration is random).
+	sortAlone(alone)
+	var out []platform.TraceEvent
+	for _, a := range alone {
+		out = append(out, m.mapAlone(a)...)
+	}
+	return out
+}
+
+// mapAlone maps one record on its own (the first event returned; others are re-sends of
+// the trace's events with late trace-wide values) and notes what it carries.
+func (m *Mapper) mapAlone(a aloneRecord) []platform.TraceEvent {
+	evs := m.Map([]SpanView{newRecordsSpan([]*LogRecord{a.rec}, a.key)})
+	if len(evs) == 0 {
+		return nil
+	}
+	ev := &evs[0]
+	ev.Type, ev.Usage = platform.TypeCustom, nil
+	md := maps.Clone(ev.Metadata)
+	if md == nil {
+		md = map[string]any{}
+	}
+	// Not the mapping's own: the pseudo span's ID and kind (the record names its span in
+	// otel.parent_span_id), nor usage or pricing (the span's event has them).
+	for _, k := range []string{"otel.span_id", "otel.span_kind", "provider_inferred", "cost_source", "usage_rollup", "usage_reported"} {
+		delete(md, k)
+	}
+	md["kind"] = a.rec.EventName
+	md["otel.log_record"] = true
+	ev.Metadata = md
+	m.logs.emit(ev.SpanID, [][16]byte{a.key}, emitAlone)
+	return evs
+}
+
+// emit notes that the event with platform spanId id carries the records keys.
+func (j *logJoin) emit(id string, keys [][16]byte, how emitKind) {
+	j.mu.Lock()
+	e := j.pending[id]
+	e.keys = append(e.keys, keys...)
+	e.how = how
+	j.pending[id] = e
+	j.mu.Unlock()
+}
+
+// mergeLate returns a copy of the accepted event stored with the content of pseudo, the
+// late records mapped alone: its Input when stored has none, its Output when stored has
+// none or only a finish reason, and the metadata keys stored lacks (not the mapping's own
+// otel.* / kind keys). Usage, model and provider stay the span's.
+func mergeLate(stored, pseudo *platform.TraceEvent) platform.TraceEvent {
+	cp := *stored
+	if len(cp.Input) == 0 && len(pseudo.Input) > 0 {
+		cp.Input = pseudo.Input
+	}
+	if len(pseudo.Output) > 0 && (len(cp.Output) == 0 || onlyFinishReason(cp.Output)) {
+		cp.Output = pseudo.Output
+	}
+	var md map[string]any
+	for k, v := range pseudo.Metadata {
+		if strings.HasPrefix(k, "otel.") || k == "kind" || k == "provider_inferred" || k == "conversation_id" {
+			continue
+		}
+		if _, ok := cp.Metadata[k]; ok {
+			continue
+		}
+		if md == nil {
+			md = maps.Clone(cp.Metadata)
+			if md == nil {
+				md = map[string]any{}
+			}
+		}
+		md[k] = v
+	}
+	if md != nil {
+		cp.Metadata = md
+	}
+	return cp
+}
+
+// onlyFinishReason reports an output that is {"finish_reason": …} alone (a span whose
+// answer travelled in log records).
+func onlyFinishReason(out json.RawMessage) bool {
+	var o map[string]json.RawMessage
+	if json.Unmarshal(out, &o) != nil {
+		return false
+	}
+	_, ok := o["finish_reason"]
+	return ok && len(o) == 1
+}
+
+// sweep forgets held records past forgetAfter and expired keys past doneTTL, at most once a
+// second; the caller holds mu.
+func (j *logJoin) sweep(now time.Time) {
+	if now.Sub(j.lastSweep) < time.Second {
+		return
+	}
+	j.lastSweep = now
+	for _, h := range j.held {
+		if !h.joined && now.Sub(h.seen) > forgetAfter {
+			j.remove(h)
+			j.forgotten.Add(1)
+		}
+	}
+	for k, at := range j.expired {
+		if now.Sub(at) > doneTTL {
+			delete(j.expired, k)
+		}
+	}
+}
+
+// LogJoinStats are the log join's counts since the Mapper was created.
+type LogJoinStats struct {
+	// Held is the number of records waiting for their span now.
+	Held int64
+	// Joined counts records carried by their span's accepted event.
+	Joined int64
+	// Late counts records carried by an accepted event sent again because they came
+	// after it.
+	Late int64
+	// Alone counts records accepted as events on their own (their span never came within
+	// the hold, or the hold was full).
+	Alone int64
+	// Overflow counts records shipped on their own at once because the hold was full.
+	Overflow int64
+	// Ignored counts records that are no gen_ai event or name no span.
+	Ignored int64
+	// Forgotten counts held records dropped from memory after 10 minutes without their
+	// span, their record passed again or an ExpiredLogs call (a collector whose log request
+	// was given up upstream).
+	Forgotten int64
+}
+
+// LogStats returns the log join's counts.
+func (m *Mapper) LogStats() LogJoinStats {
+	j := m.logs
+	return LogJoinStats{Held: j.waiting.Load(), Joined: j.joined.Load(), Late: j.late.Load(),
+		Alone: j.alone.Load(), Overflow: j.overflow.Load(), Ignored: j.ignored.Load(), Forgotten: j.forgotten.Load()}
+}
