@@ -13,6 +13,7 @@ import (
 	"go.opentelemetry.io/collector/exporter"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
@@ -34,7 +35,8 @@ type llmtraceExporter struct {
 	userAgent string
 	mapper    *mapping.Mapper
 	telemetry *metadata.TelemetryBuilder
-	clock     *retryClock // retry_on_failure.max_elapsed_time, per batch
+	clock     *retryClock[ptrace.Traces] // retry_on_failure.max_elapsed_time, per batch
+	logClock  *retryClock[plog.Logs]     // the same for log requests (logs.go)
 	client    *platform.Client
 	resendReg metric.Registration // observes the mapper's re-send counts
 	priceReg  metric.Registration // observes the mapper's unpriced counts
@@ -77,7 +79,8 @@ func newExporter(cfg *Config, set exporter.Settings) (*llmtraceExporter, error) 
 			LogHold:        cfg.LogHold,
 		}),
 		telemetry: tb,
-		clock:     newRetryClock(cfg.RetryConfig.MaxElapsedTime, cfg.RetryConfig.MaxInterval),
+		clock:     newRetryClock[ptrace.Traces](cfg.RetryConfig.MaxElapsedTime, cfg.RetryConfig.MaxInterval),
+		logClock:  newRetryClock[plog.Logs](cfg.RetryConfig.MaxElapsedTime, cfg.RetryConfig.MaxInterval),
 	}, nil
 }
 
@@ -177,22 +180,7 @@ func (e *llmtraceExporter) pushTraces(ctx context.Context, td ptrace.Traces) err
 	}
 	res, sendErr := e.client.Send(ctx, events)
 	e.mapper.Delivered(events, res)
-	if res.Accepted > 0 {
-		e.telemetry.LlmtraceExporterEventsSent.Add(ctx, int64(res.Accepted))
-	}
-	local := 0
-	for _, r := range res.Rejected {
-		if r.Local {
-			local++
-		}
-	}
-	refused := len(res.Rejected) - local + res.Unaccounted
-	if refused > 0 {
-		e.telemetry.LlmtraceExporterEventsRejected.Add(ctx, int64(refused))
-	}
-	if local > 0 {
-		e.drop(ctx, local, dropInvalid)
-	}
+	refused, local := e.countReply(ctx, res)
 	e.logRejections(events, views, sourceOf, res)
 	if sendErr == nil {
 		e.clock.done(td)
@@ -236,6 +224,27 @@ func (e *llmtraceExporter) pushTraces(ctx context.Context, td ptrace.Traces) err
 		return consumererror.NewTraces(err, rest)
 	}
 	return err
+}
+
+// countReply counts what the platform said of one request: sent (stored), rejected (refused
+// by the platform, listed or missing from its "accepted"), and the events that broke the
+// contract before sending as dropped (error.type "invalid"). It returns the refused and the
+// invalid counts.
+func (e *llmtraceExporter) countReply(ctx context.Context, res platform.SendResult) (refused, local int) {
+	if res.Accepted > 0 {
+		e.telemetry.LlmtraceExporterEventsSent.Add(ctx, int64(res.Accepted))
+	}
+	for _, r := range res.Rejected {
+		if r.Local {
+			local++
+		}
+	}
+	refused = len(res.Rejected) - local + res.Unaccounted
+	if refused > 0 {
+		e.telemetry.LlmtraceExporterEventsRejected.Add(ctx, int64(refused))
+	}
+	e.drop(ctx, local, dropInvalid)
+	return refused, local
 }
 
 // drop counts n events given up on, for reason (error.type).

@@ -73,23 +73,32 @@ func createTraces(ctx context.Context, set exporter.Settings, cfg component.Conf
 	if err != nil {
 		return nil, err
 	}
-	return exporterhelper.NewTraces(ctx, set, cfg, e.pushTraces, e.helperOptions()...)
+	return exporterhelper.NewTraces(ctx, set, cfg, e.pushTraces, helperOptions(c, unlimited(c.RetryConfig), e.start, e.shutdown)...)
 }
 
-// helperOptions are the exporterhelper options of the exporter. retry_on_failure goes to
-// exporterhelper's retry sender without max_elapsed_time: the exporter applies that budget
-// itself (retryClock), so that a Retry-After longer than what is left of it never drops
-// the batch.
+// unlimited is rc without max_elapsed_time: the exporter applies that budget itself
+// (retryClock), so that a Retry-After longer than what is left of it never drops the batch.
+func unlimited(rc configretry.BackOffConfig) configretry.BackOffConfig {
+	rc.MaxElapsedTime = 0
+	return rc
+}
+
+// helperOptions are the exporterhelper options of e alone (not shared with a logs
+// exporter), as createTraces gives them.
 func (e *llmtraceExporter) helperOptions() []exporterhelper.Option {
-	rc := e.cfg.RetryConfig
-	rc.MaxElapsedTime = 0 // no limit in the retry sender; see retryClock
+	return helperOptions(e.cfg, unlimited(e.cfg.RetryConfig), e.start, e.shutdown)
+}
+
+// helperOptions are the exporterhelper options of the traces and the logs exporter: start
+// and shutdown of the shared exporter (shared.go), retry rc, the configured queue.
+func helperOptions(c *Config, rc configretry.BackOffConfig, start component.StartFunc, shutdown component.ShutdownFunc) []exporterhelper.Option {
 	return []exporterhelper.Option{
-		exporterhelper.WithStart(e.start),
-		exporterhelper.WithShutdown(e.shutdown),
+		exporterhelper.WithStart(start),
+		exporterhelper.WithShutdown(shutdown),
 		exporterhelper.WithCapabilities(consumer.Capabilities{MutatesData: false}),
 		// The HTTP client's timeout bounds each request (as in otlphttp).
 		exporterhelper.WithTimeout(exporterhelper.TimeoutConfig{Timeout: 0}),
 		exporterhelper.WithRetry(rc),
-		exporterhelper.WithQueue(e.cfg.QueueConfig),
+		exporterhelper.WithQueue(c.QueueConfig),
 	}
 }

@@ -3,11 +3,12 @@ package collectorexporter
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/exporter"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
@@ -60,15 +61,10 @@ func createLogs(ctx context.Context, set exporter.Settings, cfg component.Config
 			return e.shutdown(ctx)
 		}
 	}
-	return exporterhelper.NewLogs(ctx, set, cfg,
-		e.pushLogs,
-		exporterhelper.WithStart(start),
-		exporterhelper.WithShutdown(shutdown),
-		exporterhelper.WithCapabilities(consumer.Capabilities{MutatesData: false}),
-		exporterhelper.WithTimeout(exporterhelper.TimeoutConfig{Timeout: 0}),
-		exporterhelper.WithRetry(c.RetryConfig),
-		exporterhelper.WithQueue(c.QueueConfig),
-	)
+	// As for traces, the retry sender has no time limit: records waiting for their span end
+	// with log_hold, failed sends with retry_on_failure.max_elapsed_time counted by the
+	// exporter's logClock, and a Retry-After is waited in full (retry_clock.go).
+	return exporterhelper.NewLogs(ctx, set, cfg, e.pushLogs, helperOptions(c, unlimited(c.RetryConfig), start, shutdown)...)
 }
 
 // pushLogs joins ld's gen_ai records onto their spans' events and sends what is ready: the
@@ -100,12 +96,34 @@ func (e *llmtraceExporter) pushLogs(ctx context.Context, ld plog.Logs) error {
 			}
 		}
 		var ne *platform.NetworkError
-		if errors.As(err, &ne) && !ne.Retryable {
+		isNE := errors.As(err, &ne)
+		if err != nil && (!isNE || !ne.Retryable) {
+			e.logClock.done(ld)
+			reason := "_OTHER"
+			if isNE {
+				reason = strconv.Itoa(ne.StatusCode)
+			}
+			e.drop(ctx, len(sres.Undelivered), reason)
 			return consumererror.NewPermanent(err)
 		}
-		if err != nil && ne != nil && ne.RetryAfter > 0 {
-			err = exporterhelper.NewThrottleRetry(err, ne.RetryAfter)
+		if err != nil {
+			n := len(sres.Undelivered)
+			if !e.cfg.RetryConfig.Enabled {
+				e.drop(ctx, n, dropRetriesDisabled)
+			} else if elapsed, ok := e.logClock.failed(ld, logsSubset(ld, retry), ne.RetryAfter, time.Now()); !ok {
+				e.drop(ctx, n, dropRetriesExhausted)
+				return consumererror.NewPermanent(fmt.Errorf("llmtrace: %d events of log records dropped: no more retries left after %v (retry_on_failure.max_elapsed_time %v): %w",
+					n, elapsed.Round(time.Millisecond), e.cfg.RetryConfig.MaxElapsedTime, err))
+			} else {
+				e.telemetry.LlmtraceExporterRetries.Add(ctx, 1)
+			}
+			if ne.RetryAfter > 0 {
+				err = exporterhelper.NewThrottleRetry(err, ne.RetryAfter)
+			}
 		}
+	}
+	if err == nil {
+		e.logClock.done(ld)
 	}
 	if len(retry) == 0 {
 		return nil // any error concerned events that carry no record (re-sent trace-wide values)
@@ -119,15 +137,13 @@ func (e *llmtraceExporter) pushLogs(ctx context.Context, ld plog.Logs) error {
 	return consumererror.NewLogs(err, logsSubset(ld, retry))
 }
 
-// send sends events, reports them to the Mapper and counts them as pushTraces does.
+// send sends events, reports them to the Mapper and counts the reply as pushTraces does
+// (what happens to undelivered events is pushLogs' to decide and count).
 func (e *llmtraceExporter) send(ctx context.Context, events []platform.TraceEvent) (platform.SendResult, error) {
 	res, err := e.client.Send(ctx, events)
 	e.mapper.Delivered(events, res)
-	if res.Accepted > 0 {
-		e.telemetry.LlmtraceExporterEventsSent.Add(ctx, int64(res.Accepted))
-	}
+	e.countReply(ctx, res)
 	if len(res.Rejected) > 0 {
-		e.telemetry.LlmtraceExporterEventsRejected.Add(ctx, int64(len(res.Rejected)))
 		for _, r := range res.Rejected {
 			name, id := "", ""
 			if r.Index >= 0 && r.Index < len(events) {
@@ -136,9 +152,6 @@ func (e *llmtraceExporter) send(ctx context.Context, events []platform.TraceEven
 			e.logger.Warn("llmtrace: the platform rejected an event made of log records; it is not retried",
 				zap.String("reason", r.Error), zap.String("event_name", name), zap.String("event_span_id", id))
 		}
-	}
-	if err != nil && len(res.Undelivered) > 0 {
-		e.telemetry.LlmtraceExporterEventsFailed.Add(ctx, int64(len(res.Undelivered)))
 	}
 	return res, err
 }

@@ -3,8 +3,6 @@ package collectorexporter
 import (
 	"sync"
 	"time"
-
-	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
 // retryClock enforces retry_on_failure.max_elapsed_time for the exporter, in place of
@@ -23,16 +21,17 @@ import (
 //     (or the end of its last Retry-After); then the batch is dropped, counted
 //     (error.type "retries_exhausted"), as exporterhelper would.
 //
-// Attempts are told apart by the batch itself: the retry sender hands pushTraces the same
-// ptrace.Traces again, or the one pushTraces returned in consumererror.NewTraces (a
-// comparable value: two pointers), so the clock follows one batch through its retries.
+// Attempts are told apart by the batch itself (B: ptrace.Traces, or plog.Logs for the logs
+// exporter): the retry sender hands the push function the same batch again, or the one it
+// returned in consumererror.NewTraces / NewLogs (a comparable value: two pointers), so the
+// clock follows one batch through its retries.
 // Entries whose next attempt is overdue (the retry sender stopped: shutdown) are swept.
-type retryClock struct {
+type retryClock[B comparable] struct {
 	maxElapsed time.Duration // 0: no limit
 	slack      time.Duration // how late after its wait the next attempt may come
 
 	mu sync.Mutex
-	m  map[ptrace.Traces]clockEntry
+	m  map[B]clockEntry
 }
 
 type clockEntry struct {
@@ -40,15 +39,15 @@ type clockEntry struct {
 	expire time.Time // the next attempt is overdue after this; the entry is stale
 }
 
-func newRetryClock(maxElapsed, maxInterval time.Duration) *retryClock {
-	return &retryClock{maxElapsed: maxElapsed, slack: 2*maxInterval + time.Minute, m: map[ptrace.Traces]clockEntry{}}
+func newRetryClock[B comparable](maxElapsed, maxInterval time.Duration) *retryClock[B] {
+	return &retryClock[B]{maxElapsed: maxElapsed, slack: 2*maxInterval + time.Minute, m: map[B]clockEntry{}}
 }
 
 // failed records a retryable failure of td at now; the retry sender's next attempt carries
 // next (td itself, or its undelivered part) after at least throttle (the platform's
 // Retry-After, 0 when none). It returns how long the batch has been failing and false when
 // that reached the budget: give up.
-func (c *retryClock) failed(td, next ptrace.Traces, throttle time.Duration, now time.Time) (time.Duration, bool) {
+func (c *retryClock[B]) failed(td, next B, throttle time.Duration, now time.Time) (time.Duration, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	start := now
@@ -73,14 +72,14 @@ func (c *retryClock) failed(td, next ptrace.Traces, throttle time.Duration, now 
 }
 
 // done forgets td: delivered, or given up on.
-func (c *retryClock) done(td ptrace.Traces) {
+func (c *retryClock[B]) done(td B) {
 	c.mu.Lock()
 	delete(c.m, td)
 	c.mu.Unlock()
 }
 
 // tracked is how many batches are between retries (tests).
-func (c *retryClock) tracked() int {
+func (c *retryClock[B]) tracked() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.m)
