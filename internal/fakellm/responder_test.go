@@ -179,7 +179,7 @@ func TestResponderOpenAIResponses(t *testing.T) {
 		"tools":[{"type":"function","name":"lookup","parameters":{}}]}`)
 	var r2 struct {
 		Output []struct {
-			Type    string `json:"type"`
+			Type    string                  `json:"type"`
 			Content []struct{ Text string } `json:"content"`
 		} `json:"output"`
 	}
