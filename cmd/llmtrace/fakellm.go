@@ -31,19 +31,18 @@ func fakellmFlags(w io.Writer) (*flag.FlagSet, *string) {
 	fs.SetOutput(w)
 	addr := fs.String("addr", defaultFakeLLMAddr, "listen address, host:port (port 0: any free port)")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), `Usage: llmtrace fakellm [-addr host:port]
+		fmt.Fprintf(fs.Output(), `Usage: llmtrace fakellm [-addr host:port]
 
-Serves a fake LLM provider for trying an app without an API key or network: the OpenAI,
-Anthropic (and every other provider API internal/fakellm knows) HTTP APIs with their real
-JSON and streaming shapes. Replies are canned and deterministic: a request offering tools
-gets a call of its first tool, else the text "fakellm reply to: <the last user text>";
-token counts are word counts. Any API key is accepted.
+Serves fake LLM provider APIs for trying an app without an API key or network: %s,
+with their real JSON and streaming shapes. Replies are canned and deterministic: a request
+offering tools gets a call of its first tool, else the text "fakellm reply to: <the last
+user text>"; token counts are word counts. Any API key is accepted.
 
 It prints the base URL of each provider as the environment variable its SDKs read, then
 serves until interrupted (Ctrl-C or SIGTERM).
 
 Flags:
-`)
+`, providerNames())
 		fs.PrintDefaults()
 		fmt.Fprint(fs.Output(), `  -h, --help
     	show this help
@@ -55,6 +54,15 @@ Exit codes: 0 stopped by a signal (help included), 1 cannot listen, 2 bad usage.
 		fs.Usage()
 	}
 	return fs, addr
+}
+
+// providerNames lists the gen_ai.provider.name of every API internal/fakellm serves.
+func providerNames() string {
+	var names []string
+	for _, p := range fakellm.Providers() {
+		names = append(names, p.Name)
+	}
+	return strings.Join(names, ", ")
 }
 
 // fakellmMain is `llmtrace fakellm`: it serves until SIGINT or SIGTERM.

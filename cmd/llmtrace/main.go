@@ -15,8 +15,8 @@
 // absent) and prints the request body the platform would receive, {"traces":[…]}: the same
 // bytes the Client sends, platform.Batch.AppendJSON (indented with --pretty).
 //
-// fakellm serves a fake OpenAI / Anthropic provider on loopback (internal/fakellm's
-// Responder) until interrupted, printing each provider's base URL; version prints the
+// fakellm serves fake LLM provider APIs on loopback (internal/fakellm's Responder: every
+// provider of fakellm.Providers) until interrupted, printing each provider's base URL; version prints the
 // binary's version from its build information and platform.Version.
 //
 // Exit codes: 0 success (help included); 1 bad input (a file that cannot be read, is not
@@ -52,7 +52,7 @@ Usage:
 
 Commands:
   map      map an OTLP JSON traces document to the platform's request body
-  fakellm  serve a fake OpenAI / Anthropic provider on 127.0.0.1:8788 (no API key needed)
+  fakellm  serve fake LLM provider APIs (OpenAI, Anthropic, …) on 127.0.0.1:8788, no key needed
   version  print the version of this binary
   help     show this help, or a command's help: llmtrace help map
 
