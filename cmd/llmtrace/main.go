@@ -16,13 +16,13 @@
 // bytes the Client sends, platform.Batch.AppendJSON (indented with --pretty).
 //
 // fakellm serves fake LLM provider APIs on loopback (internal/fakellm's Responder: every
-// provider of fakellm.Providers) until interrupted, printing each provider's base URL; version prints the
-// binary's version from its build information and platform.Version.
+// provider of fakellm.Providers) until interrupted, printing each provider's base URL.
+// version prints the binary's version from its build information and platform.Version.
 //
 // Exit codes: 0 success (help included); 1 bad input (a file that cannot be read, is not
-// JSON, or is not an OTLP traces document; fakellm: the address cannot be listened on), with
-// one line on stderr naming the file and what is wrong; 2 bad usage (unknown command or flag, too many arguments), with the
-// usage on stderr.
+// JSON, or is not an OTLP traces document; fakellm: the address cannot be listened on),
+// with one line on stderr naming the file and what is wrong; 2 bad usage (unknown command
+// or flag, too many arguments), with the usage on stderr.
 package main
 
 import (
