@@ -6,12 +6,14 @@ BIN        := $(BUILD)/bin
 OCB_VERSION := v0.162.0
 OTELCOL    := $(BUILD)/otelcol-llmtrace/otelcol-llmtrace
 
-.PHONY: all build test lint bench devserver run otelcol clean fuzz test-modules bench-modules
+.PHONY: all build test lint bench devserver run run-banner otelcol clean fuzz test-modules bench-modules
 
 all: build
 
 ## build: compile every package and the two binaries into _build/bin
 build:
+	@echo "build: compiling every package of the root module, then _build/bin/llmtrace and _build/bin/llmtrace-devserver"
+	@echo "build: (a first build on a cold Go cache downloads the modules and compiles the collector libraries, gRPC, chromedp and SQLite: about 5 minutes; then seconds)"
 	$(GO) build ./...
 	$(GO) build -o $(BIN)/llmtrace ./cmd/llmtrace
 	$(GO) build -o $(BIN)/llmtrace-devserver ./cmd/llmtrace-devserver
@@ -21,12 +23,15 @@ build:
 otelcol: $(OTELCOL)
 
 $(BIN)/builder:
+	@echo "otelcol: installing the pinned OpenTelemetry Collector Builder (builder@$(OCB_VERSION)) into $(BIN)"
 	GOBIN=$(BIN) $(GO) install go.opentelemetry.io/collector/cmd/builder@$(OCB_VERSION)
 
 # The root module's non-test sources (the e2e tests compare the binaries' age with these).
 SOURCES := $(shell find . -name '*.go' -not -name '*_test.go' -not -path './_build/*' -not -path './examples/*' -not -path './instrumentation/*' -not -path '*/testdata/*' -not -path './.*' 2>/dev/null)
 
 $(OTELCOL): $(BIN)/builder builder-config.yaml go.mod $(SOURCES)
+	@echo "otelcol: generating and compiling the otelcol-llmtrace distribution (builder-config.yaml: OTLP receiver, memory_limiter, llmtrace exporter, file_storage, ...) into $(dir $(OTELCOL))"
+	@echo "otelcol: (about 5 minutes on a cold Go cache, quiet meanwhile; faster once the Go build cache is warm)"
 	$(BIN)/builder --config builder-config.yaml
 	touch $@
 
@@ -77,8 +82,12 @@ devserver: build
 	$(BIN)/llmtrace-devserver -addr 127.0.0.1:8787 -db $(BUILD)/llmtrace-dev.db
 
 ## run: the main job — dev platform + otelcol-llmtrace fed with the real captures
-run: build otelcol
+run: run-banner build otelcol
 	SKIP_BUILD=1 bash scripts/run.sh
+
+run-banner:
+	@echo "run: building the dev platform, the llmtrace CLI and the otelcol-llmtrace collector, then feeding them testdata/captures/"
+	@echo "run: the first run on a fresh machine compiles for about 10 minutes (two steps of ~5 min, announced below); later runs reuse the Go build cache"
 
 clean:
 	rm -rf $(BUILD)

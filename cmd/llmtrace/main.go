@@ -8,6 +8,8 @@
 // Commands:
 //
 //	map [--pretty] [--omit-content] [file|-]
+//	fakellm [-addr host:port]
+//	version
 //
 // map reads OTLP JSON (a file, or stdin when the argument is "-" or absent): one document
 // holding resourceSpans, resourceLogs or both, or JSON lines of such documents (the
@@ -15,10 +17,14 @@
 // and prints the request body the platform would receive, {"traces":[…]}: the same bytes
 // the Client sends, platform.Batch.AppendJSON (indented with --pretty).
 //
+// fakellm serves fake LLM provider APIs on loopback (internal/fakellm's Responder: every
+// provider of fakellm.Providers) until interrupted, printing each provider's base URL.
+// version prints the binary's version from its build information and platform.Version.
+//
 // Exit codes: 0 success (help included); 1 bad input (a file that cannot be read, is not
-// JSON, or is not an OTLP traces document), with one line on stderr naming the file and
-// what is wrong; 2 bad usage (unknown command or flag, too many arguments), with the
-// usage on stderr.
+// JSON, or is not an OTLP traces document; fakellm: the address cannot be listened on),
+// with one line on stderr naming the file and what is wrong; 2 bad usage (unknown command
+// or flag, too many arguments), with the usage on stderr.
 package main
 
 import (
@@ -47,15 +53,18 @@ Usage:
   llmtrace <command> [flags] [arguments]
 
 Commands:
-  map    map an OTLP JSON traces document to the platform's request body
-  help   show this help, or a command's help: llmtrace help map
+  map      map an OTLP JSON traces document to the platform's request body
+  fakellm  serve fake LLM provider APIs (OpenAI, Anthropic, …) on 127.0.0.1:8788, no key needed
+  version  print the version of this binary
+  help     show this help, or a command's help: llmtrace help map
 
 Flags:
   -h, --help   show this help
 
 Exit codes:
   0  success
-  1  bad input: the file cannot be read, is not JSON, or is not an OTLP traces document
+  1  bad input: the file cannot be read, is not JSON, or is not an OTLP traces document;
+     fakellm: the address cannot be listened on
   2  bad usage: unknown command or flag, too many arguments
 `
 
@@ -77,12 +86,22 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		case len(args) == 2 && args[1] == "map":
 			mapFlags(stdout)
 			return exitOK
+		case len(args) == 2 && args[1] == "fakellm":
+			fakellmFlags(stdout)
+			return exitOK
+		case len(args) == 2 && args[1] == "version":
+			fmt.Fprint(stdout, versionUsage)
+			return exitOK
 		default:
 			fmt.Fprintf(stderr, "llmtrace help: unknown command %q\n\n%s", strings.Join(args[1:], " "), mainUsage)
 			return exitUsage
 		}
 	case "map":
 		return mapCommand(args[1:], stdin, stdout, stderr)
+	case "fakellm":
+		return fakellmMain(args[1:], stdout, stderr)
+	case "version", "-version", "--version":
+		return versionCommand(args[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "llmtrace: unknown command %q\n\n%s", cmd, mainUsage)
 		return exitUsage

@@ -7,6 +7,10 @@
 //	make devserver                                  # the local platform on 127.0.0.1:8787
 //	ANTHROPIC_API_KEY=sk-ant-... go run .           # from examples/anthropic-sdk-go
 //
+// Without ANTHROPIC_API_KEY it talks to the fake provider of `llmtrace fakellm` (run
+// `go run ./cmd/llmtrace fakellm` from the repository root first) and says so on stderr
+// (provider.go). It ends by printing the dev platform's page of the trace.
+//
 // Environment: ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL (read by the SDK), ANTHROPIC_MODEL
 // (default claude-sonnet-4-5), LLMTRACE_ENDPOINT (default http://127.0.0.1:8787) and
 // LLMTRACE_API_KEY.
@@ -16,6 +20,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -36,13 +41,15 @@ import (
 const defaultEndpoint = "http://127.0.0.1:8787"
 
 func main() {
-	if err := run(); err != nil {
+	if err := run(os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "anthropic-sdk-go example:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
+// run makes the calls, writes what the model said and, last, the trace's page link to
+// stdout; the provider choice goes to stderr.
+func run(stdout, stderr io.Writer) error {
 	endpoint := os.Getenv(otelbridge.EnvEndpoint)
 	if endpoint == "" {
 		endpoint = defaultEndpoint
@@ -50,6 +57,10 @@ func run() error {
 	model := anthropic.Model(os.Getenv("ANTHROPIC_MODEL"))
 	if model == "" {
 		model = "claude-sonnet-4-5"
+	}
+	provider, err := providerOptions(stderr)
+	if err != nil {
+		return err
 	}
 	proc, err := otelbridge.NewSpanProcessor(otelbridge.WithEndpoint(endpoint), otelbridge.WithTags("example"))
 	if err != nil {
@@ -64,12 +75,12 @@ func run() error {
 	// spans are off so that a call is not counted twice. Content capture is on for the
 	// example; leave it to OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT in an app
 	// whose prompts must not leave it.
-	client := anthropic.NewClient(option.WithMiddleware(llmtraceanthropic.Middleware(
-		llmtraceanthropic.WithTracerProvider(tp), llmtraceanthropic.WithCaptureMessageContent(true))), option.WithoutOpenTelemetry())
+	client := anthropic.NewClient(append(provider, option.WithMiddleware(llmtraceanthropic.Middleware(
+		llmtraceanthropic.WithTracerProvider(tp), llmtraceanthropic.WithCaptureMessageContent(true))), option.WithoutOpenTelemetry())...)
 
 	ctx := otelbridge.ContextWithConversation(context.Background(), "anthropic-sdk-go-example")
 	tr := tp.Tracer("github.com/llmtrace/llmtrace/examples/anthropic-sdk-go")
-	callErr := conversation(ctx, tr, client, model)
+	traceID, callErr := conversation(ctx, stdout, tr, client, model)
 
 	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -80,13 +91,16 @@ func run() error {
 		return callErr
 	}
 	st := proc.Stats()
-	fmt.Printf("sent %d events (%d spans) to %s\n", st.Sent, st.Received, endpoint)
+	fmt.Fprintf(stdout, "sent %d events (%d spans) to %s\n", st.Sent, st.Received, endpoint)
+	// The dev platform's page of the trace: {endpoint}/traces/{the platform's traceId}.
+	fmt.Fprintf(stdout, "page:     %s/traces/%s\n", strings.TrimRight(endpoint, "/"), otelbridge.TraceUUID(traceID))
 	return nil
 }
 
 // conversation makes the three calls — plain, streamed, and the tool loop — inside one
-// agent span, the root of the turn (the platform's chat event for the conversation).
-func conversation(ctx context.Context, tr trace.Tracer, client anthropic.Client, model anthropic.Model) (err error) {
+// agent span, the root of the turn (the platform's chat event for the conversation), and
+// returns the turn's trace ID.
+func conversation(ctx context.Context, out io.Writer, tr trace.Tracer, client anthropic.Client, model anthropic.Model) (traceID trace.TraceID, err error) {
 	ctx, agent := tr.Start(ctx, "invoke_agent weather-bot", trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(
 		attribute.String(semconv.GenAIOperationName, semconv.OpInvokeAgent),
 		attribute.String(semconv.GenAIAgentName, "weather-bot"),
@@ -98,38 +112,39 @@ func conversation(ctx context.Context, tr trace.Tracer, client anthropic.Client,
 		}
 		agent.End()
 	}()
+	traceID = agent.SpanContext().TraceID()
 
 	plain, err := client.Messages.New(ctx, anthropic.MessageNewParams{
 		Model: model, MaxTokens: 256,
 		Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("Say hello in one short sentence."))},
 	})
 	if err != nil {
-		return fmt.Errorf("plain call: %w", err)
+		return traceID, fmt.Errorf("plain call: %w", err)
 	}
-	fmt.Println("plain:   ", text(plain))
+	fmt.Fprintln(out, "plain:   ", text(plain))
 
 	stream := client.Messages.NewStreaming(ctx, anthropic.MessageNewParams{
 		Model: model, MaxTokens: 256,
 		Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("Count from 1 to 5."))},
 	})
-	fmt.Print("streamed: ")
+	fmt.Fprint(out, "streamed: ")
 	for stream.Next() {
 		if ev := stream.Current(); ev.Type == "content_block_delta" && ev.Delta.Type == "text_delta" {
-			fmt.Print(ev.Delta.Text)
+			fmt.Fprint(out, ev.Delta.Text)
 		}
 	}
-	fmt.Println()
+	fmt.Fprintln(out)
 	if err := stream.Err(); err != nil {
-		return fmt.Errorf("streamed call: %w", err)
+		return traceID, fmt.Errorf("streamed call: %w", err)
 	}
 	_ = stream.Close()
 
 	answer, err := toolLoop(ctx, tr, client, model, "What is the weather in Paris?")
 	if err != nil {
-		return fmt.Errorf("tool loop: %w", err)
+		return traceID, fmt.Errorf("tool loop: %w", err)
 	}
-	fmt.Println("tools:   ", answer)
-	return nil
+	fmt.Fprintln(out, "tools:   ", answer)
+	return traceID, nil
 }
 
 func text(m *anthropic.Message) string {

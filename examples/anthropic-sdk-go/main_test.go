@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"net"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/llmtrace/llmtrace/internal/fakellm"
@@ -33,8 +36,12 @@ func TestExampleShipsEveryCallAndTheTool(t *testing.T) {
 	t.Setenv("ANTHROPIC_API_KEY", "sk-ant-test")
 	t.Setenv(otelbridge.EnvEndpoint, ingest.URL())
 	t.Setenv(otelbridge.EnvAPIKey, "test-key")
-	if err := run(); err != nil {
+	var stdout, stderr bytes.Buffer
+	if err := run(&stdout, &stderr); err != nil {
 		t.Fatal(err)
+	}
+	if stderr.Len() != 0 {
+		t.Errorf("with a key the example says %q", stderr.String())
 	}
 
 	want := map[string]platform.Usage{
@@ -74,9 +81,76 @@ func TestExampleShipsEveryCallAndTheTool(t *testing.T) {
 	if llm != 4 || tool != 1 || chat != 1 {
 		t.Errorf("platform stored %d llm, %d tool and %d chat events, want 4, 1, 1", llm, tool, chat)
 	}
+	checkPageLine(t, stdout.String(), ingest.URL()+"/traces/"+evs[0].TraceID)
 	// The tool result went back to the model under the same tool_use id.
 	if reqs := fake.Requests(); len(reqs) != 4 || !bytes.Contains(reqs[3].Body, []byte(`"tool_use_id":"toolu_w1"`)) {
 		t.Errorf("requests %d, last %s", len(reqs), reqs[len(reqs)-1].Body)
+	}
+}
+
+// Without ANTHROPIC_API_KEY the example talks to the fake provider `llmtrace fakellm`
+// serves (internal/fakellm's Responder, here on a loopback port named by
+// ANTHROPIC_BASE_URL), says so on stderr, and the whole turn — the tool loop included —
+// reaches the platform.
+func TestExampleUsesTheFakeProviderWithoutAKey(t *testing.T) {
+	fake := httptest.NewServer(fakellm.NewResponder())
+	defer fake.Close()
+	ingest := platformtest.New(t)
+	t.Setenv("ANTHROPIC_API_KEY", "")
+	t.Setenv("ANTHROPIC_BASE_URL", fake.URL)
+	t.Setenv(otelbridge.EnvEndpoint, ingest.URL())
+	var stdout, stderr bytes.Buffer
+	if err := run(&stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if want := "ANTHROPIC_API_KEY is not set: using the fake provider at " + fake.URL + " (llmtrace fakellm)\n"; stderr.String() != want {
+		t.Errorf("stderr %q, want %q", stderr.String(), want)
+	}
+	if !strings.Contains(stdout.String(), "tools:    fakellm reply to: What is the weather in Paris?\n") {
+		t.Errorf("stdout:\n%s", stdout.String())
+	}
+	types := map[platform.Type]int{}
+	evs := ingest.Events()
+	for _, ev := range evs {
+		types[ev.Type]++
+		if ev.Type == platform.TypeLLM && (ev.Usage == nil || ev.Usage.PromptTokens == 0 || ev.Model != "claude-sonnet-4-5" || ev.Provider != "anthropic") {
+			t.Errorf("llm event %s: usage %+v model %q provider %q", ev.Name, ev.Usage, ev.Model, ev.Provider)
+		}
+	}
+	if types[platform.TypeLLM] != 4 || types[platform.TypeTool] != 1 || types[platform.TypeChat] != 1 {
+		t.Errorf("platform stored %v, want 4 llm, 1 tool, 1 chat", types)
+	}
+	checkPageLine(t, stdout.String(), ingest.URL()+"/traces/"+evs[0].TraceID)
+}
+
+// With no key and nothing listening where the fake should be, the example stops before
+// any call and says how to start the fake.
+func TestExampleSaysHowToStartTheFake(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	ln.Close()
+	t.Setenv("ANTHROPIC_API_KEY", "")
+	t.Setenv("ANTHROPIC_BASE_URL", closed)
+	t.Setenv(otelbridge.EnvEndpoint, platformtest.New(t).URL())
+	var stdout, stderr bytes.Buffer
+	err = run(&stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "no fake provider at "+closed) || !strings.Contains(err.Error(), "llmtrace fakellm") {
+		t.Errorf("error %v", err)
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("stdout %q", stdout.String())
+	}
+}
+
+// checkPageLine checks that the example's last line is the page of the trace: want.
+func checkPageLine(t *testing.T, stdout, want string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if last := lines[len(lines)-1]; last != "page:     "+want {
+		t.Errorf("last line %q, want the page %s", last, want)
 	}
 }
 

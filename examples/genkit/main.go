@@ -11,8 +11,9 @@
 // genkit.Init, as Genkit's googlecloud plugin does. With LLMTRACE_ENDPOINT set (or the
 // -endpoint flag) llmtrace's otelbridge SpanProcessor sends the spans to the platform
 // (make devserver runs one on 127.0.0.1:8787). With the -capture flag an OTLP/HTTP
-// exporter sends them to an in-process receiver (internal/otlpcapture) that writes
-// DIR/genkit-go-compat-oai-*.json, the real captures of testdata/captures/.
+// exporter sends them to an in-process receiver (capture.go) that writes
+// DIR/genkit-go-compat-oai-*.json, the real captures of testdata/captures/. Each scenario's
+// line names its OTel trace ID and, with an endpoint, the dev platform's page of it.
 //
 //	cd examples/genkit
 //	LLMTRACE_ENDPOINT=http://127.0.0.1:8787 go run .
@@ -24,11 +25,24 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/llmtrace/llmtrace/otelbridge"
 )
+
+// tracePage is the dev platform's page of the trace whose OTel trace ID is hexID (as
+// Genkit reports it): {endpoint}/traces/{the platform's traceId, otelbridge.TraceUUID}.
+func tracePage(endpoint, hexID string) string {
+	id, err := trace.TraceIDFromHex(hexID)
+	if err != nil {
+		return "(no page: trace ID " + strconv.Quote(hexID) + " is not 32 hex digits)"
+	}
+	return strings.TrimRight(endpoint, "/") + "/traces/" + otelbridge.TraceUUID(id)
+}
 
 func main() {
 	var cfg config
@@ -49,7 +63,7 @@ func main() {
 	for _, sc := range res.Scenarios {
 		fmt.Printf("%-10s trace %s  %s\n", sc.Name, sc.TraceID, sc.Outcome)
 		if cfg.Endpoint != "" {
-			fmt.Printf("%-10s page  %s/traces/%s\n", "", strings.TrimRight(cfg.Endpoint, "/"), sc.TraceID)
+			fmt.Printf("%-10s page  %s\n", "", tracePage(cfg.Endpoint, sc.TraceID))
 		}
 	}
 	for _, f := range res.Captures {

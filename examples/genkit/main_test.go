@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -13,7 +14,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/llmtrace/llmtrace/internal/devserver"
-	"github.com/llmtrace/llmtrace/internal/mapping"
+	"github.com/llmtrace/llmtrace/otelbridge"
 	"github.com/llmtrace/llmtrace/platform"
 )
 
@@ -22,7 +23,8 @@ import (
 var spansPerScenario = map[string]int{"tool-loop": 6, "generate": 2, "stream": 2, "error-500": 2}
 
 // runAgainstDevPlatform runs the app with the otelbridge SpanProcessor into an in-process
-// dev platform and returns the stored events by scenario.
+// dev platform and returns the stored events by scenario; the page link main prints for
+// each scenario is served by the dev platform.
 func runAgainstDevPlatform(t *testing.T) (*result, map[string][]platform.TraceEvent) {
 	t.Helper()
 	dev, err := devserver.New(devserver.Config{DBPath: ":memory:"})
@@ -41,11 +43,23 @@ func runAgainstDevPlatform(t *testing.T) (*result, map[string][]platform.TraceEv
 		if err != nil {
 			t.Fatalf("%s: trace ID %q: %v", sc.Name, sc.TraceID, err)
 		}
-		evs, err := dev.Events(context.Background(), mapping.TraceUUID(tid))
+		evs, err := dev.Events(context.Background(), otelbridge.TraceUUID(tid))
 		if err != nil {
 			t.Fatal(err)
 		}
 		byScenario[sc.Name] = evs
+		page := tracePage(srv.URL+"/", sc.TraceID)
+		if page != srv.URL+"/traces/"+otelbridge.TraceUUID(tid) {
+			t.Errorf("%s: page link %s", sc.Name, page)
+		}
+		resp, err := http.Get(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: GET %s: %d", sc.Name, page, resp.StatusCode)
+		}
 	}
 	return res, byScenario
 }

@@ -18,7 +18,6 @@ import (
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
-	"github.com/llmtrace/llmtrace/internal/otlpcapture"
 	"github.com/llmtrace/llmtrace/otelbridge"
 )
 
@@ -52,9 +51,9 @@ func run(ctx context.Context, cfg config) (*result, error) {
 			attribute.String("service.version", "0.0.0-example"),
 		)),
 	}
-	var rcv *otlpcapture.Receiver
+	var rcv *captureReceiver
 	if cfg.CaptureDir != "" {
-		rcv = otlpcapture.NewReceiver()
+		rcv = newCaptureReceiver()
 		rcvURL, stopRcv, err := serveLoopback(rcv)
 		if err != nil {
 			return nil, err
@@ -106,7 +105,7 @@ func run(ctx context.Context, cfg config) (*result, error) {
 		}
 		if rcv != nil {
 			path := filepath.Join(cfg.CaptureDir, group.File)
-			if err := otlpcapture.WriteFile(path, rcv.Take()); err != nil {
+			if err := writeCapture(path, rcv.take()); err != nil {
 				return nil, err
 			}
 			res.Captures = append(res.Captures, path)

@@ -7,6 +7,10 @@
 //	make devserver                                  # the local platform on 127.0.0.1:8787
 //	OPENAI_API_KEY=sk-... go run .                  # from examples/openai-go
 //
+// Without OPENAI_API_KEY it talks to the fake provider of `llmtrace fakellm` (run
+// `go run ./cmd/llmtrace fakellm` from the repository root first) and says so on stderr
+// (provider.go). It ends by printing the dev platform's page of the trace.
+//
 // Environment: OPENAI_API_KEY and OPENAI_BASE_URL (read by the SDK), OPENAI_MODEL (default
 // gpt-4o-mini), LLMTRACE_ENDPOINT (default http://127.0.0.1:8787) and LLMTRACE_API_KEY.
 package main
@@ -15,6 +19,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -37,13 +42,15 @@ import (
 const defaultEndpoint = "http://127.0.0.1:8787"
 
 func main() {
-	if err := run(); err != nil {
+	if err := run(os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "openai-go example:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
+// run makes the calls, writes what the model said and, last, the trace's page link to
+// stdout; the provider choice goes to stderr.
+func run(stdout, stderr io.Writer) error {
 	endpoint := os.Getenv(otelbridge.EnvEndpoint)
 	if endpoint == "" {
 		endpoint = defaultEndpoint
@@ -51,6 +58,10 @@ func run() error {
 	model := os.Getenv("OPENAI_MODEL")
 	if model == "" {
 		model = openai.ChatModelGPT4oMini
+	}
+	provider, err := providerOptions(stderr)
+	if err != nil {
+		return err
 	}
 	proc, err := otelbridge.NewSpanProcessor(otelbridge.WithEndpoint(endpoint), otelbridge.WithTags("example"))
 	if err != nil {
@@ -64,12 +75,12 @@ func run() error {
 	// The one line: every model call of this client is a gen_ai span. Content capture is
 	// on for the example; leave it to OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT in
 	// an app whose prompts must not leave it.
-	client := openai.NewClient(option.WithMiddleware(llmtraceopenai.Middleware(
-		llmtraceopenai.WithTracerProvider(tp), llmtraceopenai.WithCaptureMessageContent(true))))
+	client := openai.NewClient(append(provider, option.WithMiddleware(llmtraceopenai.Middleware(
+		llmtraceopenai.WithTracerProvider(tp), llmtraceopenai.WithCaptureMessageContent(true))))...)
 
 	ctx := otelbridge.ContextWithConversation(context.Background(), "openai-go-example")
 	tr := tp.Tracer("github.com/llmtrace/llmtrace/examples/openai-go")
-	callErr := conversation(ctx, tr, client, model)
+	traceID, callErr := conversation(ctx, stdout, tr, client, model)
 
 	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -80,13 +91,16 @@ func run() error {
 		return callErr
 	}
 	st := proc.Stats()
-	fmt.Printf("sent %d events (%d spans) to %s\n", st.Sent, st.Received, endpoint)
+	fmt.Fprintf(stdout, "sent %d events (%d spans) to %s\n", st.Sent, st.Received, endpoint)
+	// The dev platform's page of the trace: {endpoint}/traces/{the platform's traceId}.
+	fmt.Fprintf(stdout, "page:     %s/traces/%s\n", strings.TrimRight(endpoint, "/"), otelbridge.TraceUUID(traceID))
 	return nil
 }
 
 // conversation makes the three calls — plain, streamed, and the tool loop — inside one
-// agent span, the root of the turn (the platform's chat event for the conversation).
-func conversation(ctx context.Context, tr trace.Tracer, client openai.Client, model string) (err error) {
+// agent span, the root of the turn (the platform's chat event for the conversation), and
+// returns the turn's trace ID.
+func conversation(ctx context.Context, out io.Writer, tr trace.Tracer, client openai.Client, model string) (traceID trace.TraceID, err error) {
 	ctx, agent := tr.Start(ctx, "invoke_agent weather-bot", trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(
 		attribute.String(semconv.GenAIOperationName, semconv.OpInvokeAgent),
 		attribute.String(semconv.GenAIAgentName, "weather-bot"),
@@ -98,14 +112,15 @@ func conversation(ctx context.Context, tr trace.Tracer, client openai.Client, mo
 		}
 		agent.End()
 	}()
+	traceID = agent.SpanContext().TraceID()
 	plain, err := client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{
 		Model:    model,
 		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("Say hello in one short sentence.")},
 	})
 	if err != nil {
-		return fmt.Errorf("plain call: %w", err)
+		return traceID, fmt.Errorf("plain call: %w", err)
 	}
-	fmt.Println("plain:   ", plain.Choices[0].Message.Content)
+	fmt.Fprintln(out, "plain:   ", plain.Choices[0].Message.Content)
 
 	stream := client.Chat.Completions.NewStreaming(ctx, openai.ChatCompletionNewParams{
 		Model:    model,
@@ -113,24 +128,24 @@ func conversation(ctx context.Context, tr trace.Tracer, client openai.Client, mo
 		// Without include_usage OpenAI sends no token counts for a stream.
 		StreamOptions: openai.ChatCompletionStreamOptionsParam{IncludeUsage: param.NewOpt(true)},
 	})
-	fmt.Print("streamed: ")
+	fmt.Fprint(out, "streamed: ")
 	for stream.Next() {
 		if ch := stream.Current(); len(ch.Choices) > 0 {
-			fmt.Print(ch.Choices[0].Delta.Content)
+			fmt.Fprint(out, ch.Choices[0].Delta.Content)
 		}
 	}
-	fmt.Println()
+	fmt.Fprintln(out)
 	if err := stream.Err(); err != nil {
-		return fmt.Errorf("streamed call: %w", err)
+		return traceID, fmt.Errorf("streamed call: %w", err)
 	}
 	_ = stream.Close()
 
 	answer, err := toolLoop(ctx, tr, client, model, "What is the weather in Paris?")
 	if err != nil {
-		return fmt.Errorf("tool loop: %w", err)
+		return traceID, fmt.Errorf("tool loop: %w", err)
 	}
-	fmt.Println("tools:   ", answer)
-	return nil
+	fmt.Fprintln(out, "tools:   ", answer)
+	return traceID, nil
 }
 
 var weatherTool = openai.ChatCompletionFunctionTool(shared.FunctionDefinitionParam{

@@ -10,6 +10,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -20,20 +21,20 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/otelbridge"
 )
 
 const defaultEndpoint = "http://127.0.0.1:8787"
 
 func main() {
-	if err := run(); err != nil {
+	if err := run(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "sdk example:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
+// run sends the turn and writes what it did, the page link last, to out.
+func run(out io.Writer) error {
 	endpoint := os.Getenv(otelbridge.EnvEndpoint)
 	if endpoint == "" {
 		endpoint = defaultEndpoint
@@ -71,11 +72,18 @@ func run() error {
 		return err
 	}
 	st := p.Stats()
-	id := mapping.TraceUUID(traceID)
-	fmt.Printf("sent %d events (%d spans)\n", st.Sent, st.Received)
-	fmt.Println("trace ID:", id)
-	fmt.Printf("page:     %s/traces/%s\n", strings.TrimRight(endpoint, "/"), id)
+	// The platform's traceId of the turn; the dev platform's page for it is
+	// {endpoint}/traces/{traceId}.
+	id := otelbridge.TraceUUID(traceID)
+	fmt.Fprintf(out, "sent %d events (%d spans)\n", st.Sent, st.Received)
+	fmt.Fprintln(out, "trace ID:", id)
+	fmt.Fprintln(out, "page:    ", tracePage(endpoint, id))
 	return nil
+}
+
+// tracePage is the dev platform's page of a trace: {endpoint}/traces/{traceId}.
+func tracePage(endpoint, traceID string) string {
+	return strings.TrimRight(endpoint, "/") + "/traces/" + traceID
 }
 
 // agentTurn is what an instrumented agent emits: the agent span, a model call with usage

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/llmtrace/llmtrace/internal/devserver"
@@ -10,7 +14,8 @@ import (
 )
 
 // The example runs against the dev platform and the agent turn is stored there, the
-// conversation's user on every event.
+// conversation's user on every event; the page link it prints is the dev platform's page
+// of that trace.
 func TestExampleSendsTheAgentTurn(t *testing.T) {
 	dev, err := devserver.New(devserver.Config{DBPath: ":memory:"})
 	if err != nil {
@@ -19,7 +24,8 @@ func TestExampleSendsTheAgentTurn(t *testing.T) {
 	srv := httptest.NewServer(dev.Handler())
 	defer func() { srv.Close(); _ = dev.Close() }()
 	t.Setenv(otelbridge.EnvEndpoint, srv.URL)
-	if err := run(); err != nil {
+	var out bytes.Buffer
+	if err := run(&out); err != nil {
 		t.Fatal(err)
 	}
 	evs, err := dev.AllEvents(context.Background())
@@ -33,5 +39,26 @@ func TestExampleSendsTheAgentTurn(t *testing.T) {
 		if ev.UserID != "user-42" || ev.TraceID != evs[0].TraceID {
 			t.Errorf("%s: user %q trace %s", ev.Name, ev.UserID, ev.TraceID)
 		}
+	}
+	checkPageLink(t, out.String(), srv.URL+"/traces/"+evs[0].TraceID, "invoke_agent weather-bot")
+}
+
+// checkPageLink checks that the example's output ends with the "page:" line naming want,
+// and that the dev platform serves that page with the trace's root span on it.
+func checkPageLink(t *testing.T, out, want, root string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	link, ok := strings.CutPrefix(lines[len(lines)-1], "page:")
+	if link = strings.TrimSpace(link); !ok || link != want {
+		t.Fatalf("last line %q, want the page %s", lines[len(lines)-1], want)
+	}
+	resp, err := http.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte(root)) {
+		t.Errorf("GET %s: %d, page has %q: %v", link, resp.StatusCode, root, bytes.Contains(body, []byte(root)))
 	}
 }

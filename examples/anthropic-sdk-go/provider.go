@@ -1,0 +1,57 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"time"
+
+	"github.com/anthropics/anthropic-sdk-go/v2/option"
+)
+
+// fakeProviderURL is where `llmtrace fakellm` serves the Anthropic API by default.
+const fakeProviderURL = "http://127.0.0.1:8788"
+
+// providerOptions chooses the provider. With ANTHROPIC_API_KEY set: Anthropic, or whatever
+// ANTHROPIC_BASE_URL names (the SDK reads both; no option needed). Without it: the fake
+// provider of `llmtrace fakellm` (deterministic replies in Anthropic's wire shapes, no key, no
+// network) at ANTHROPIC_BASE_URL, or fakeProviderURL when that is unset — said on stderr, and
+// an error saying how to start it when nothing listens there.
+//
+// The fake runs as a process of its own, like the dev platform, rather than inside the
+// example: the code stays what an app would ship (one client, real HTTP), and pointing it
+// at Anthropic is setting a key.
+func providerOptions(stderr io.Writer) ([]option.RequestOption, error) {
+	if os.Getenv("ANTHROPIC_API_KEY") != "" {
+		return nil, nil
+	}
+	base := os.Getenv("ANTHROPIC_BASE_URL")
+	if base == "" {
+		base = fakeProviderURL
+	}
+	fmt.Fprintf(stderr, "ANTHROPIC_API_KEY is not set: using the fake provider at %s (llmtrace fakellm)\n", base)
+	if err := listening(base); err != nil {
+		return nil, fmt.Errorf("no fake provider at %s (%v): start it with `llmtrace fakellm` "+
+			"(in the llmtrace repository: go run ./cmd/llmtrace fakellm), or set ANTHROPIC_API_KEY", base, err)
+	}
+	return []option.RequestOption{option.WithBaseURL(base), option.WithAPIKey("fakellm")}, nil
+}
+
+// listening reports whether something accepts TCP connections at base's host and port.
+func listening(base string) error {
+	u, err := url.Parse(base)
+	if err != nil || u.Hostname() == "" {
+		return fmt.Errorf("not an http URL")
+	}
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	c, err := net.DialTimeout("tcp", net.JoinHostPort(u.Hostname(), port), 2*time.Second)
+	if err != nil {
+		return err
+	}
+	return c.Close()
+}
