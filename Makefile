@@ -6,17 +6,25 @@ BIN        := $(BUILD)/bin
 OCB_VERSION := v0.162.0
 OTELCOL    := $(BUILD)/otelcol-llmtrace/otelcol-llmtrace
 
-.PHONY: all build test lint bench devserver run run-banner otelcol clean fuzz test-modules bench-modules
+.PHONY: all build test lint bench devserver run run-banner otelcol clean fuzz test-modules bench-modules release-check
+
+# The Go modules of this repository (docs: CONTRIBUTING.md). Library modules, released with one
+# tag each at the same version: the root (otelbridge, platform, semconv), internal/pdataview,
+# collectorexporter, instrumentation/*. Tools that apps never pull: cmd (llmtrace,
+# llmtrace-devserver), internal/devserver, internal/e2e, internal/otlpcapture; examples/*.
+# Inside the repository each module reaches the others through replace directives.
+TOOL_MODULES := internal/pdataview collectorexporter internal/devserver internal/otlpcapture cmd internal/e2e
+MODULES := $(TOOL_MODULES) $(shell find instrumentation examples -name go.mod -not -path '*/_build/*' 2>/dev/null | xargs -r -n1 dirname | sort)
 
 all: build
 
 ## build: compile every package and the two binaries into _build/bin
 build:
 	@echo "build: compiling every package of the root module, then _build/bin/llmtrace and _build/bin/llmtrace-devserver"
-	@echo "build: (a first build on a cold Go cache downloads the modules and compiles the collector libraries, gRPC, chromedp and SQLite: about 5 minutes; then seconds)"
+	@echo "build: (a first build on a cold Go cache downloads the modules and compiles the OTel SDK and the dev platform's SQLite: a few minutes; then seconds)"
 	$(GO) build ./...
-	$(GO) build -o $(BIN)/llmtrace ./cmd/llmtrace
-	$(GO) build -o $(BIN)/llmtrace-devserver ./cmd/llmtrace-devserver
+	$(GO) -C cmd build -o $(BIN)/llmtrace ./llmtrace
+	$(GO) -C cmd build -o $(BIN)/llmtrace-devserver ./llmtrace-devserver
 	touch $(BIN)/llmtrace $(BIN)/llmtrace-devserver # newer than every source: the e2e tests refuse stale binaries
 
 ## otelcol: build the otelcol-llmtrace distribution with the pinned Collector Builder
@@ -29,26 +37,32 @@ $(BIN)/builder:
 # The root module's non-test sources (the e2e tests compare the binaries' age with these).
 SOURCES := $(shell find . -name '*.go' -not -name '*_test.go' -not -path './_build/*' -not -path './examples/*' -not -path './instrumentation/*' -not -path '*/testdata/*' -not -path './.*' 2>/dev/null)
 
-$(OTELCOL): $(BIN)/builder builder-config.yaml go.mod $(SOURCES)
+$(OTELCOL): $(BIN)/builder builder-config.yaml go.mod collectorexporter/go.mod $(SOURCES)
 	@echo "otelcol: generating and compiling the otelcol-llmtrace distribution (builder-config.yaml: OTLP receiver, memory_limiter, llmtrace exporter, file_storage, ...) into $(dir $(OTELCOL))"
 	@echo "otelcol: (about 5 minutes on a cold Go cache, quiet meanwhile; faster once the Go build cache is warm)"
-	$(BIN)/builder --config builder-config.yaml
+	GOWORK=off $(BIN)/builder --config builder-config.yaml
 	touch $@
 
 ## test: lint, build the binaries the end-to-end tests use, run all tests with the race detector
 ##       (the dev platform browser test needs chromium: .ci/run installs it; missing = failure)
 test: lint build otelcol
 	LLMTRACE_REQUIRE_NODE=1 LLMTRACE_REQUIRE_BINARIES=1 LLMTRACE_REQUIRE_BROWSER=1 $(GO) test -race -count=1 -timeout 20m ./...
-	$(MAKE) test-modules
+	LLMTRACE_REQUIRE_NODE=1 LLMTRACE_REQUIRE_BINARIES=1 LLMTRACE_REQUIRE_BROWSER=1 $(MAKE) test-modules
+	$(MAKE) release-check
 
-## test-modules: go vet + race tests in every nested module (instrumentation/*, examples/*
-## with their own go.mod; each builds against this checkout through its replace directive)
-MODULES := $(shell find instrumentation examples -name go.mod -not -path '*/_build/*' 2>/dev/null | xargs -r -n1 dirname | sort)
+## test-modules: go vet + race tests in every other module (MODULES; each builds against this
+## checkout through its replace directives)
 test-modules:
 	@set -e; for m in $(MODULES); do \
 	  echo "== $$m"; \
-	  (cd $$m && $(GO) vet ./... && $(GO) test -race -count=1 -timeout 10m ./...); \
+	  (cd $$m && $(GO) vet ./... && $(GO) test -race -count=1 -timeout 20m ./...); \
 	done
+
+## release-check: every library module builds without its replace directives against the
+## versions a release would tag (a module proxy on disk of this checkout's modules), and a user
+## module outside the repository requiring them builds and runs examples/sdk (scripts/release-check.sh)
+release-check: build
+	bash scripts/release-check.sh
 
 ## bench-modules: the nested modules' benchmarks (middleware overhead vs no middleware), -benchmem
 bench-modules:
@@ -59,10 +73,12 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null; find . -name '*.go' -not -path './_build/*' -newer go.mod 2>/dev/null) | sort -u); \
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	@set -e; for m in $(TOOL_MODULES); do (cd $$m && $(GO) vet ./...); done
 
 ## bench: every benchmark with its anchor, -benchmem
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
+	@set -e; for m in $(TOOL_MODULES); do (cd $$m && $(GO) test -run '^$$' -bench . -benchmem -count=1 ./...); done
 
 ## prices: regenerate internal/mapping/prices/data/genai-prices.json from the pinned npm package
 ## @pydantic/genai-prices (node + npm; installs it under _build/genai-prices/)

@@ -3,7 +3,7 @@ module github.com/llmtrace/llmtrace/examples/genkit
 go 1.26.0
 
 require (
-	github.com/llmtrace/llmtrace v0.0.0
+	github.com/llmtrace/llmtrace v0.1.0
 	github.com/openai/openai-go v1.8.2
 	go.opentelemetry.io/otel v1.47.0
 	go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp v1.47.0
@@ -17,6 +17,7 @@ require (
 	github.com/mattn/go-isatty v0.0.24 // indirect
 	github.com/ncruces/go-strftime v1.1.0 // indirect
 	github.com/remyoudompheng/bigfft v0.0.0-20230129092748-24d4a6f8daec // indirect
+	go.opentelemetry.io/otel/sdk/log v1.47.0 // indirect
 	modernc.org/libc v1.79.0 // indirect
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
@@ -40,6 +41,7 @@ require (
 	github.com/json-iterator/go v1.1.12 // indirect
 	github.com/klauspost/compress v1.20.3 // indirect
 	github.com/kr/text v0.2.0 // indirect
+	github.com/llmtrace/llmtrace/internal/devserver v0.1.0
 	github.com/mailru/easyjson v0.9.0 // indirect
 	github.com/mbleigh/raymond v0.0.0-20250414171441-6b3a58ab9e0a // indirect
 	github.com/modern-go/concurrent v0.0.0-20180306012644-bacd9c7ef1dd // indirect
@@ -73,3 +75,7 @@ require (
 )
 
 replace github.com/llmtrace/llmtrace => ../..
+
+replace github.com/llmtrace/llmtrace/internal/devserver => ../../internal/devserver
+
+replace github.com/llmtrace/llmtrace/internal/pdataview => ../../internal/pdataview

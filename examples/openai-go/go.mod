@@ -3,8 +3,8 @@ module github.com/llmtrace/llmtrace/examples/openai-go
 go 1.26.0
 
 require (
-	github.com/llmtrace/llmtrace v0.0.0
-	github.com/llmtrace/llmtrace/instrumentation/openai-go v0.0.0
+	github.com/llmtrace/llmtrace v0.1.0
+	github.com/llmtrace/llmtrace/instrumentation/openai-go v0.1.0
 	github.com/openai/openai-go/v3 v3.98.0
 	go.opentelemetry.io/otel v1.47.0
 	go.opentelemetry.io/otel/sdk v1.47.0
@@ -27,6 +27,7 @@ require (
 	go.opentelemetry.io/auto/sdk v1.2.1 // indirect
 	go.opentelemetry.io/otel/log v1.47.0 // indirect
 	go.opentelemetry.io/otel/metric v1.47.0 // indirect
+	go.opentelemetry.io/otel/sdk/log v1.47.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 )
 

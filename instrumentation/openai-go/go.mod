@@ -3,7 +3,7 @@ module github.com/llmtrace/llmtrace/instrumentation/openai-go
 go 1.26.0
 
 require (
-	github.com/llmtrace/llmtrace v0.0.0
+	github.com/llmtrace/llmtrace v0.1.0
 	github.com/openai/openai-go/v3 v3.98.0
 	go.opentelemetry.io/otel v1.47.0
 	go.opentelemetry.io/otel/sdk v1.47.0
@@ -26,6 +26,7 @@ require (
 	go.opentelemetry.io/auto/sdk v1.2.1 // indirect
 	go.opentelemetry.io/otel/log v1.47.0 // indirect
 	go.opentelemetry.io/otel/metric v1.47.0 // indirect
+	go.opentelemetry.io/otel/sdk/log v1.47.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 )
 

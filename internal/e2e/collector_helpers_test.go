@@ -18,7 +18,8 @@ import (
 	"time"
 )
 
-// repoRoot is the directory holding go.mod, found upwards from the test's directory.
+// repoRoot is the repository root (the directory holding builder-config.yaml), found upwards
+// from the test's directory (this package is a module of its own, internal/e2e/go.mod).
 func repoRoot(t *testing.T) string {
 	t.Helper()
 	dir, err := os.Getwd()
@@ -26,12 +27,12 @@ func repoRoot(t *testing.T) string {
 		t.Fatal(err)
 	}
 	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+		if _, err := os.Stat(filepath.Join(dir, "builder-config.yaml")); err == nil {
 			return dir
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
+			t.Fatal("builder-config.yaml not found above the test directory")
 		}
 		dir = parent
 	}

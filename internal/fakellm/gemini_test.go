@@ -11,8 +11,8 @@ import (
 	"testing"
 )
 
-// post sends body to the server at path and returns the response.
-func post(t *testing.T, s *Server, path, body string) *http.Response {
+// postGemini sends body to the server at path and returns the response.
+func postGemini(t *testing.T, s *Server, path, body string) *http.Response {
 	t.Helper()
 	resp, err := http.Post(s.URL()+path, "application/json", strings.NewReader(body))
 	if err != nil {
@@ -56,7 +56,7 @@ func TestGeminiGenerateContent(t *testing.T) {
 	s := New(t)
 	s.Enqueue(GeminiGenerateContent(GeminiResponse{ResponseID: "r1", ModelVersion: "gemini-2.5-flash",
 		FunctionCalls: []GeminiFunctionCall{{Name: "get_weather", Args: `{"city":"Paris"}`}}, Usage: GeminiServedUsage}))
-	resp := post(t, s, "/v1beta/models/gemini-2.5-flash:generateContent", `{"contents":[]}`)
+	resp := postGemini(t, s, "/v1beta/models/gemini-2.5-flash:generateContent", `{"contents":[]}`)
 	var r geminiReply
 	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
 		t.Fatal(err)
@@ -83,7 +83,7 @@ func TestGeminiStream(t *testing.T) {
 	s := New(t)
 	s.Enqueue(GeminiStream(GeminiResponse{ResponseID: "r2", ModelVersion: "gemini-2.5-flash",
 		Text: "It is 18 °C and clear in Paris.", Usage: GeminiServedUsage}))
-	resp := post(t, s, "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", `{"contents":[]}`)
+	resp := postGemini(t, s, "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", `{"contents":[]}`)
 	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/event-stream") {
 		t.Fatalf("content type %q", ct)
 	}
@@ -127,7 +127,7 @@ func TestGeminiStream(t *testing.T) {
 func TestGeminiStreamFunctionCall(t *testing.T) {
 	s := New(t)
 	s.Enqueue(GeminiStream(GeminiResponse{FunctionCalls: []GeminiFunctionCall{{Name: "get_weather", Args: `{"city":"Paris"}`}}, Usage: GeminiServedUsage}))
-	resp := post(t, s, "/v1beta/models/m:streamGenerateContent?alt=sse", `{}`)
+	resp := postGemini(t, s, "/v1beta/models/m:streamGenerateContent?alt=sse", `{}`)
 	raw, _ := io.ReadAll(resp.Body)
 	if n := bytes.Count(raw, []byte("data: ")); n != 1 || !bytes.Contains(raw, []byte(`"functionCall":{"args":{"city":"Paris"},"name":"get_weather"}`)) ||
 		!bytes.Contains(raw, []byte(`"thoughtsTokenCount":5`)) {
@@ -139,7 +139,7 @@ func TestGeminiStreamFunctionCall(t *testing.T) {
 func TestGeminiError(t *testing.T) {
 	s := New(t)
 	s.Enqueue(GeminiError(http.StatusTooManyRequests, "RESOURCE_EXHAUSTED", "quota", "7"))
-	resp := post(t, s, "/v1beta/models/m:generateContent", `{}`)
+	resp := postGemini(t, s, "/v1beta/models/m:generateContent", `{}`)
 	var body struct {
 		Error struct {
 			Code    int    `json:"code"`

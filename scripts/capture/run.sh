@@ -3,7 +3,7 @@
 # langchain-openinference, otel-js-openai, google-adk-js, langsmith-js). It installs NAME's
 # pinned npm packages (network to the npm registry: this is why make test never runs it),
 # starts the Go OTLP receiver (traces, and logs on /v1/logs)
-# (scripts/capture/receiver) on loopback, runs NAME/capture.mjs against it and the script's
+# (internal/otlpcapture/receiver) on loopback, runs NAME/capture.mjs against it and the script's
 # own loopback fake OpenAI server, and writes testdata/captures/<file> named by the script.
 # The Genkit for Go captures come from: cd examples/genkit && go run . -capture ../../testdata/captures
 set -euo pipefail
@@ -16,7 +16,7 @@ out=$(sed -n 's/^export const CAPTURE_FILE = .\(.*\).;$/\1/p' "$dir/capture.mjs"
 [ -n "$out" ] || { echo "$dir/capture.mjs exports no CAPTURE_FILE" >&2; exit 2; }
 [ -d "$dir/node_modules" ] && [ -z "${CAPTURE_NPM_CI:-}" ] || (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
 bin=$(mktemp -d)/receiver
-(cd "$root" && go build -o "$bin" ./scripts/capture/receiver)
+(cd "$root" && go -C internal/otlpcapture build -o "$bin" ./receiver)
 port=${CAPTURE_PORT:-4319}
 "$bin" -addr "127.0.0.1:$port" -out "$root/testdata/captures/$out" &
 rpid=$!

@@ -4,7 +4,7 @@
 // SIGTERM, writes what it received as one OTLP JSON document in the format of
 // testdata/captures/ (resourceSpans, and resourceLogs when a log record came).
 //
-//	go run ./scripts/capture/receiver -addr 127.0.0.1:4319 -out testdata/captures/x.json
+//	go run ./internal/otlpcapture/receiver -addr 127.0.0.1:4319 -out testdata/captures/x.json
 //
 // It prints "listening on ADDR" once it accepts requests, and "wrote N spans, M log
 // records … to FILE" at the end; with neither received it writes nothing and exits 1.
