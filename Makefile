@@ -53,10 +53,11 @@ test: lint build otelcol
 ## test-modules: go vet + race tests in every other module (MODULES; each builds against this
 ## checkout through its replace directives)
 test-modules:
-	@set -e; for m in $(MODULES); do \
+	@failed=""; for m in $(MODULES); do \
 	  echo "== $$m"; \
-	  (cd $$m && $(GO) vet ./... && $(GO) test -race -count=1 -timeout 20m ./...); \
-	done
+	  (cd $$m && $(GO) vet ./... && $(GO) test -race -count=1 -timeout 20m ./...) || failed="$$failed $$m"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "test-modules: failed in:$$failed"; exit 1; fi
 
 ## release-check: every library module builds without its replace directives against the
 ## versions a release would tag (a module proxy on disk of this checkout's modules), and a user
