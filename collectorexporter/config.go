@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"net/url"
 	"reflect"
 	"slices"
 	"sort"
@@ -27,9 +26,11 @@ import (
 // `exporters: { llmtrace: … }`).
 //
 // The HTTP client settings are confighttp's, squashed to the top level like the core
-// otlphttp exporter's: `endpoint` (the platform's base URL; the exporter POSTs to
+// otlphttp exporter's: `endpoint` (the platform's base URL, an absolute http(s) URL with a
+// host and no credentials — platform.CheckEndpoint; the exporter POSTs to
 // `{endpoint}/v1/traces`), `headers`, `tls`, `compression` (gzip by default; gzip, zstd or
-// none — what the platform accepts; applied once, by the platform client), `timeout` (30 s by default, per request), proxy and
+// none — what the platform accepts, platform.CheckCompression; applied once, by the
+// platform client), `timeout` (30 s by default, per request), proxy and
 // keep-alive settings.
 type Config struct {
 	ClientConfig confighttp.ClientConfig `mapstructure:",squash"`
@@ -131,13 +132,11 @@ func configKeys() []string {
 // validates the nested confighttp, queue and retry settings.
 func (cfg *Config) Validate() error {
 	var errs []error
-	if err := validateEndpoint(cfg.ClientConfig.Endpoint); err != nil {
+	if err := platform.CheckEndpoint(cfg.ClientConfig.Endpoint); err != nil {
 		errs = append(errs, err)
 	}
-	switch cfg.ClientConfig.Compression {
-	case configcompression.TypeGzip, configcompression.TypeZstd, compressionNone, "":
-	default:
-		errs = append(errs, fmt.Errorf("compression %q is not accepted by the platform; use gzip, zstd or none", string(cfg.ClientConfig.Compression)))
+	if err := platform.CheckCompression(string(cfg.ClientConfig.Compression)); err != nil {
+		errs = append(errs, err)
 	}
 	if cfg.ClientConfig.CompressionParams.Level != 0 {
 		errs = append(errs, errors.New("compression_params is not supported by the llmtrace exporter; it compresses at the default level"))
@@ -173,15 +172,4 @@ func (cfg *Config) Validate() error {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
-}
-
-func validateEndpoint(endpoint string) error {
-	if endpoint == "" {
-		return errors.New("endpoint must be set, e.g. http://127.0.0.1:8787")
-	}
-	u, err := url.Parse(endpoint)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("endpoint %q must be an http:// or https:// URL with a host, e.g. http://127.0.0.1:8787", endpoint)
-	}
-	return nil
 }

@@ -34,7 +34,7 @@ func TestCreateDefaultConfig(t *testing.T) {
 	// No default endpoint: the default config must not validate.
 	err := confmap.Validate(cfg)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "endpoint must be set, e.g. http://127.0.0.1:8787")
+	assert.Contains(t, err.Error(), "endpoint: missing; set the platform's base URL, e.g. https://api.example.com")
 }
 
 func loadVariant(t *testing.T, name string) (*Config, error) {
@@ -145,10 +145,11 @@ func TestLoadConfigBad(t *testing.T) {
 		name string
 		want string
 	}{
-		{"bad_no_endpoint", "endpoint must be set, e.g. http://127.0.0.1:8787"},
-		{"bad_endpoint_scheme", `endpoint "127.0.0.1:8787" must be an http:// or https:// URL with a host`},
-		{"bad_endpoint_no_host", `endpoint "http://" must be an http:// or https:// URL with a host`},
-		{"bad_compression", `compression "snappy" is not accepted by the platform; use gzip, zstd or none`},
+		{"bad_no_endpoint", "endpoint: missing; set the platform's base URL, e.g. https://api.example.com"},
+		{"bad_endpoint_scheme", `endpoint: "127.0.0.1:8787" must be an absolute http:// or https:// URL with a host, e.g. https://api.example.com (first path segment in URL cannot contain colon)`},
+		{"bad_endpoint_no_host", `endpoint: "http://" must be an absolute http:// or https:// URL with a host, e.g. https://api.example.com`},
+		{"bad_endpoint_credentials", "endpoint: credentials in the URL are not allowed; set the API key instead"},
+		{"bad_compression", `compression: "snappy" is not accepted by the platform; use gzip, zstd or none`},
 		{"bad_compression_params", "compression_params is not supported by the llmtrace exporter; it compresses at the default level"},
 		{"bad_negative_timeout", "timeout must not be negative, got -1s"},
 		{"bad_max_input_bytes", "max_input_bytes must be between 0 (the 256 KiB default) and 327680 bytes (so one event stays under the platform's 1 MiB limit), got -1"},

@@ -163,3 +163,77 @@ func agentTurnSpans(t *testing.T) []sdktrace.ReadOnlySpan {
 	_ = tp.Shutdown(context.Background())
 	return rec.Ended()
 }
+
+// Each way a retryable failure ends without delivery is counted under its own
+// error.type and named in the error (processor_retry.go): the MaxElapsedTime budget
+// spent, retries off, and a next wait that would end past the export timeout (dropped at
+// once, not waited for); a Retry-After waited in full starts the budget afresh, so a
+// 503 after it is still retried.
+func TestRetryableFailureOutcomes(t *testing.T) {
+	retry := func(initial, maxInterval, maxElapsed time.Duration) otelbridge.Option {
+		return otelbridge.WithRetry(otelbridge.RetryConfig{Enabled: true, InitialInterval: initial, MaxInterval: maxInterval, MaxElapsedTime: maxElapsed})
+	}
+	for _, tc := range []struct {
+		name     string
+		opts     []otelbridge.Option
+		replies  []platformtest.Reply // to the first requests; 503 to later ones unless accept
+		accept   bool
+		dropped  map[string]int64
+		errText  string
+		requests func(int) bool
+		retries  func(int64) bool
+	}{{
+		name:     "max elapsed time spent",
+		opts:     []otelbridge.Option{retry(10*time.Millisecond, 20*time.Millisecond, 150*time.Millisecond)},
+		dropped:  map[string]int64{otelbridge.DropRetriesExhausted: 3},
+		errText:  "of retries (max elapsed time 150ms)",
+		requests: func(n int) bool { return n >= 3 },
+		retries:  func(n int64) bool { return n >= 2 },
+	}, {
+		name:     "retries disabled",
+		opts:     []otelbridge.Option{otelbridge.WithRetry(otelbridge.RetryConfig{Enabled: false})},
+		dropped:  map[string]int64{otelbridge.DropRetriesDisabled: 3},
+		errText:  "3 events dropped, retries are off",
+		requests: func(n int) bool { return n == 1 },
+		retries:  func(n int64) bool { return n == 0 },
+	}, {
+		name:     "next wait past the export timeout",
+		opts:     []otelbridge.Option{retry(5*time.Second, 5*time.Second, time.Hour), otelbridge.WithExportTimeout(time.Second)},
+		dropped:  map[string]int64{otelbridge.DropTimeout: 3},
+		errText:  "would start after the export timeout",
+		requests: func(n int) bool { return n == 1 },
+		retries:  func(n int64) bool { return n == 0 },
+	}, {
+		name:     "a Retry-After starts the budget afresh",
+		opts:     []otelbridge.Option{retry(10*time.Millisecond, 20*time.Millisecond, 300*time.Millisecond)},
+		replies:  []platformtest.Reply{platformtest.RetryAfter(http.StatusTooManyRequests, "1"), platformtest.Status(http.StatusServiceUnavailable, "")},
+		accept:   true,
+		requests: func(n int) bool { return n == 3 },
+		retries:  func(n int64) bool { return n == 2 },
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			_ = captureOtelErrors(t)
+			plat := platformtest.New(t)
+			if !tc.accept {
+				plat.SetReply(platformtest.Status(http.StatusServiceUnavailable, ""))
+			}
+			for i, r := range tc.replies {
+				plat.ReplyTo(i, r)
+			}
+			p, tp := newProc(t, plat.URL(), tc.opts...)
+			endSpans(tp.Tracer("t"), 3, "chat")
+			err := flush(t, p)
+			if tc.errText == "" && err != nil || tc.errText != "" && (err == nil || !strings.Contains(err.Error(), tc.errText)) {
+				t.Fatalf("ForceFlush = %v, want %q", err, tc.errText)
+			}
+			st := p.Stats()
+			sent := int64(3)
+			if len(tc.dropped) > 0 {
+				sent = 0
+			}
+			if !maps.Equal(st.EventsDroppedBy, tc.dropped) || st.Sent != sent || !tc.requests(plat.RequestCount()) || !tc.retries(st.Retries) {
+				t.Fatalf("Stats %+v after %d requests; want dropped %v, %d sent", st, plat.RequestCount(), tc.dropped, sent)
+			}
+		})
+	}
+}

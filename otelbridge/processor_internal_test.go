@@ -1,6 +1,7 @@
 package otelbridge
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -54,11 +55,23 @@ func TestAncestorFilterMemoryIsBounded(t *testing.T) {
 	}
 }
 
-func TestJitterStaysWithinHalf(t *testing.T) {
-	for range 1000 {
-		d := jitter(100 * time.Millisecond)
-		if d < 50*time.Millisecond || d > 150*time.Millisecond {
-			t.Fatalf("jitter(100ms) = %v, outside ±50 %%", d)
+// The waits of one batch's delivery double from InitialInterval up to MaxInterval, each
+// within ±50 % (the collector's randomization factor); a longer Retry-After wins over the
+// backoff and is waited in full.
+func TestBackOffDoublesWithinHalfUpToMaxInterval(t *testing.T) {
+	rc := RetryConfig{Enabled: true, InitialInterval: 100 * time.Millisecond, MaxInterval: 400 * time.Millisecond, MaxElapsedTime: time.Hour}
+	for range 200 {
+		b := &batchDelivery{ctx: context.Background(), rc: rc, exp: newExponentialBackOff(rc)}
+		b.Reset()
+		for k, base := range []time.Duration{100, 200, 400, 400, 400} {
+			base *= time.Millisecond
+			if d := b.NextBackOff(); d < base/2 || d > base*3/2+1 {
+				t.Fatalf("wait %d = %v, want %v ±50 %%", k, d, base)
+			}
+		}
+		b.after = 3 * time.Second
+		if d := b.NextBackOff(); d != b.after {
+			t.Fatalf("wait after a Retry-After of %v = %v", b.after, d)
 		}
 	}
 }

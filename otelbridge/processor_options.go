@@ -4,7 +4,6 @@ import (
 	"errors"
 	"maps"
 	"net/http"
-	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -128,8 +127,9 @@ type resolved struct {
 	mapOpts        mapping.MapOptions
 }
 
-// WithEndpoint sets the platform's base URL (http or https; the processor POSTs to
-// {endpoint}/v1/traces). Environment fallback: LLMTRACE_ENDPOINT. Required.
+// WithEndpoint sets the platform's base URL: an absolute http:// or https:// URL with a
+// host and no credentials (platform.CheckEndpoint); the processor POSTs to
+// {endpoint}/v1/traces. Environment fallback: LLMTRACE_ENDPOINT. Required.
 func WithEndpoint(endpoint string) Option {
 	return optionFunc(func(c *processorConfig) { c.endpoint = &endpoint })
 }
@@ -182,7 +182,8 @@ func WithMaxBatchBytes(n int) Option {
 	return optionFunc(func(c *processorConfig) { c.maxBatchBytes = n })
 }
 
-// WithCompression sets the request body encoding: "gzip" (default), "zstd" or "none".
+// WithCompression sets the request body encoding: "gzip" (default), "zstd" or "none", in
+// any case (platform.CheckCompression).
 func WithCompression(name string) Option {
 	return optionFunc(func(c *processorConfig) { c.compression = name })
 }
@@ -303,20 +304,12 @@ func resolve(opts []Option, lookup func(string) (string, bool)) (resolved, error
 	if r.endpoint == "" {
 		return r, &platform.ConfigurationError{Field: field, Reason: "missing: set WithEndpoint or " + EnvEndpoint}
 	}
-	u, err := url.Parse(r.endpoint)
-	if err != nil {
-		// url.Error repeats the whole URL; keep only the cause.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
+	if err := platform.CheckEndpoint(r.endpoint); err != nil {
+		var ce *platform.ConfigurationError
+		if errors.As(err, &ce) {
+			ce.Field = field // the option, or the environment variable it came from
 		}
-		return r, &platform.ConfigurationError{Field: field, Reason: "not a URL: " + err.Error()}
-	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return r, &platform.ConfigurationError{Field: field, Reason: "want an absolute http:// or https:// URL, got " + strconv.Quote(redactURL(u))}
-	}
-	if u.User != nil {
-		return r, &platform.ConfigurationError{Field: field, Reason: "credentials in the URL are not allowed; use WithAPIKey"}
+		return r, err
 	}
 
 	// API key: options may set it to "" on purpose (a dev platform without auth).
@@ -368,12 +361,8 @@ func resolve(opts []Option, lookup func(string) (string, bool)) (resolved, error
 		r.captureContent = b
 	}
 
-	switch r.compression {
-	case "":
-		r.compression = "gzip"
-	case "gzip", "zstd", "none":
-	default:
-		return r, &platform.ConfigurationError{Field: "compression", Reason: "want gzip, zstd or none, got " + strconv.Quote(r.compression)}
+	if err := platform.CheckCompression(r.compression); err != nil {
+		return r, err
 	}
 
 	if rc := &r.retry; rc.Enabled {
@@ -444,15 +433,6 @@ func intSetting(field string, opt *int, env string, def int, lookup func(string)
 		return n, nil
 	}
 	return def, nil
-}
-
-// redactURL prints u without user info or query (which may carry secrets).
-func redactURL(u *url.URL) string {
-	cp := *u
-	cp.User = nil
-	cp.RawQuery = ""
-	cp.Fragment = ""
-	return cp.String()
 }
 
 var osLookupEnv = os.LookupEnv

@@ -82,4 +82,11 @@ func TestEnvironmentFallbacks(t *testing.T) {
 	if !errors.As(err, &ce) || ce.Field != otelbridge.EnvScheduleDelay {
 		t.Fatalf("got %v, want a platform.ConfigurationError for %s", err, otelbridge.EnvScheduleDelay)
 	}
+	// A bad endpoint from the environment: the shared check's reason, under the variable's name.
+	t.Setenv(otelbridge.EnvScheduleDelay, "")
+	t.Setenv(otelbridge.EnvEndpoint, "localhost:8787")
+	_, err = otelbridge.NewSpanProcessor()
+	if !errors.As(err, &ce) || ce.Field != otelbridge.EnvEndpoint || ce.Reason != platform.CheckEndpoint("localhost:8787").(*platform.ConfigurationError).Reason {
+		t.Fatalf("got %v, want platform.CheckEndpoint's error for %s", err, otelbridge.EnvEndpoint)
+	}
 }

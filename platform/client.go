@@ -68,32 +68,28 @@ type Client struct {
 	maxBytes    int
 }
 
-// NewClient checks cfg and returns a Client. A missing Endpoint, an Endpoint that is not
-// an http(s) URL with a host, an unknown Compression, a negative Timeout and a limit
-// outside its range each give a *ConfigurationError naming the field.
+// NewClient checks cfg and returns a Client. An Endpoint CheckEndpoint refuses (missing,
+// not an absolute http(s) URL with a host, credentials in the URL), a Compression
+// CheckCompression refuses, a negative Timeout and a limit outside its range each give a
+// *ConfigurationError naming the field.
 func NewClient(cfg ClientConfig) (*Client, error) {
 	u, err := tracesURL(cfg.Endpoint)
 	if err != nil {
 		return nil, err
 	}
 	c := &Client{
-		url:         u,
-		apiKey:      cfg.APIKey,
-		httpClient:  cfg.HTTPClient,
-		userAgent:   cfg.UserAgent,
-		compression: strings.ToLower(strings.TrimSpace(cfg.Compression)),
-		maxEvents:   cfg.MaxEventsPerRequest,
-		maxBytes:    cfg.MaxRequestBytes,
+		url:        u,
+		apiKey:     cfg.APIKey,
+		httpClient: cfg.HTTPClient,
+		userAgent:  cfg.UserAgent,
+		maxEvents:  cfg.MaxEventsPerRequest,
+		maxBytes:   cfg.MaxRequestBytes,
 	}
 	if cfg.APIKey != "" {
 		c.authz = "Bearer " + cfg.APIKey
 	}
-	switch c.compression {
-	case "":
-		c.compression = CompressionGzip
-	case CompressionGzip, CompressionZstd, CompressionNone:
-	default:
-		return nil, &ConfigurationError{Field: "compression", Reason: fmt.Sprintf("%q is not one of gzip, zstd, none", cfg.Compression)}
+	if c.compression, err = normCompression(cfg.Compression); err != nil {
+		return nil, err
 	}
 	if cfg.Timeout < 0 {
 		return nil, &ConfigurationError{Field: "timeout", Reason: fmt.Sprintf("%v is negative", cfg.Timeout)}
@@ -168,30 +164,6 @@ func effectivePort(u *url.URL) string {
 		return "443"
 	}
 	return "80"
-}
-
-// tracesURL checks endpoint and returns the URL to POST to.
-func tracesURL(endpoint string) (string, error) {
-	endpoint = strings.TrimSpace(endpoint)
-	if endpoint == "" {
-		return "", &ConfigurationError{Field: "endpoint", Reason: "missing; set the platform's base URL, e.g. https://api.example.com"}
-	}
-	u, err := url.Parse(endpoint)
-	if err != nil {
-		return "", &ConfigurationError{Field: "endpoint", Reason: "not a URL: " + err.Error()}
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", &ConfigurationError{Field: "endpoint", Reason: fmt.Sprintf("%q: scheme must be http or https", u.Redacted())}
-	}
-	if u.Host == "" || u.Hostname() == "" {
-		return "", &ConfigurationError{Field: "endpoint", Reason: fmt.Sprintf("%q has no host", u.Redacted())}
-	}
-	p := strings.TrimRight(u.Path, "/")
-	if !strings.HasSuffix(p, "/v1/traces") {
-		p += "/v1/traces"
-	}
-	u.Path, u.RawPath, u.Fragment = p, "", ""
-	return u.String(), nil
 }
 
 // URL is the address the Client POSTs to, {endpoint}/v1/traces.

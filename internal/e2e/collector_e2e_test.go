@@ -98,7 +98,7 @@ func TestOtelcolValidatesEveryYAML(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, err := exec.Command(b.otelcol, "validate", "--config="+bad).CombinedOutput()
-	if err == nil || !strings.Contains(string(out), "endpoint must be set, e.g. http://127.0.0.1:8787") {
+	if err == nil || !strings.Contains(string(out), "endpoint: missing; set the platform's base URL, e.g. https://api.example.com") {
 		t.Fatalf("validate of a config without endpoint: err %v, output:\n%s", err, out)
 	}
 }
