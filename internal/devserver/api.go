@@ -123,7 +123,7 @@ func parseQueryTime(v string) (time.Time, bool) {
 // handleTrace is GET /v1/traces/{traceId}: {"events": [events…]} ordered by startTime,
 // 404 when no event of that trace is stored. The ID matches in any case; an OTel trace id
 // (32 hex digits) is read as the trace UUID it maps to (internal/mapping/ids.go
-// TraceUUID). Each event is served as stored, with usage.cost_usd rounded to costDigits
+// TraceUUID). Each event is served as stored, with usage.cost_usd rounded to platform.CostDigits
 // significant digits (roundEventCost).
 func (s *Server) handleTrace(w http.ResponseWriter, r *http.Request) {
 	id := strings.ToLower(r.PathValue("traceId"))

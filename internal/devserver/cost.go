@@ -3,37 +3,23 @@ package devserver
 import (
 	"bytes"
 	"encoding/json"
-	"math"
 	"strconv"
 	"strings"
+
+	"github.com/llmtrace/llmtrace/platform"
 )
 
-// costDigits is how many significant digits a cost in USD keeps on the wire (the read
-// API) and on the page. Prices are per million tokens with at most a few digits, so ten
-// keep every real cost exactly while dropping float noise such as the
-// 0.000016499999999999998 that 42 × 0.15e-6 + 17 × 0.6e-6 gives in float64.
-const costDigits = 10
+// roundCost rounds a cost in USD as the mapping does (platform.RoundCostUSD: CostDigits
+// significant digits).
+func roundCost(c float64) float64 { return platform.RoundCostUSD(c) }
 
-// roundCost rounds a cost in USD to costDigits significant digits (0, NaN and ±Inf as
-// they are).
-func roundCost(c float64) float64 {
-	if c == 0 || math.IsNaN(c) || math.IsInf(c, 0) {
-		return c
-	}
-	r, err := strconv.ParseFloat(strconv.FormatFloat(c, 'g', costDigits, 64), 64)
-	if err != nil {
-		return c
-	}
-	return r
-}
-
-// formatUSD renders a cost in USD for the page: rounded to costDigits significant digits,
+// formatUSD renders a cost in USD for the page: rounded to platform.CostDigits significant digits,
 // in plain decimal notation without trailing zeros ("$0.0000165", "$1.25", "$12").
 func formatUSD(c float64) string {
 	return "$" + strconv.FormatFloat(roundCost(c), 'f', -1, 64)
 }
 
-// roundEventCost returns a stored event's JSON with the costs in USD rounded to costDigits
+// roundEventCost returns a stored event's JSON with the costs in USD rounded to platform.CostDigits
 // significant digits: usage.cost_usd, and the cost_usd of the usage objects the mapping
 // keeps in metadata (usage_rollup, usage_reported: internal/mapping/mapper.go
 // fillMetadata). Everything else, and an event whose costs need no rounding, is returned
@@ -76,7 +62,7 @@ func roundCostMember(obj json.RawMessage) (json.RawMessage, bool) {
 			return nil, false
 		}
 		r := roundCost(f)
-		if r == f { // already at most costDigits digits: keep its text
+		if r == f { // already at most platform.CostDigits digits: keep its text
 			return nil, false
 		}
 		b, err := json.Marshal(r)

@@ -71,7 +71,7 @@ type traceSummary struct {
 	// SpanCount is the number of stored events of the trace.
 	SpanCount int `json:"spanCount"`
 	// Usage is Σ usage over the trace's events (tokens; cost_usd in USD rounded to
-	// costDigits significant digits), zero fields omitted; absent when no event reports
+	// platform.CostDigits significant digits), zero fields omitted; absent when no event reports
 	// any usage.
 	Usage *platform.Usage `json:"usage,omitempty"`
 	// Status is the root span's status: "ok", "error", or "unset" (also when the root

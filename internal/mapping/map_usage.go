@@ -187,7 +187,7 @@ func usageJSON(u *platform.Usage) map[string]any {
 	put("cached_tokens", u.CachedTokens)
 	put("reasoning_tokens", u.ReasoningTokens)
 	if u.CostUSD != 0 {
-		m["cost_usd"] = u.CostUSD
+		m["cost_usd"] = platform.RoundCostUSD(u.CostUSD)
 	}
 	return m
 }

@@ -318,6 +318,7 @@ func (c *spanCtx) build(out []platform.TraceEvent, rt *resolvedTrace) []platform
 	if c.ownUsage && !c.hasUsageDesc {
 		c.usages = append(c.usages, c.usage.u)
 		ev.Usage = &c.usages[len(c.usages)-1]
+		ev.Usage.CostUSD = platform.RoundCostUSD(ev.Usage.CostUSD)
 	}
 
 	md := c.newMetadata(sv.Resource())
