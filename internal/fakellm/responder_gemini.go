@@ -8,14 +8,18 @@ import (
 )
 
 // geminiProvider is what a Responder serves of the Gemini API (generativelanguage.googleapis.com):
-// generateContent and streamGenerateContent (gemini.go has the reply shapes). Google's
-// SDKs — google.golang.org/genai (base_url.go) and @google/genai — read their base URL from
-// GOOGLE_GEMINI_BASE_URL and append "v1beta/models/MODEL:generateContent".
+// generateContent and streamGenerateContent (gemini.go has the reply shapes), under both API
+// versions the SDKs use. Google's SDKs read their base URL from GOOGLE_GEMINI_BASE_URL and
+// append "VERSION/models/MODEL:generateContent": google.golang.org/genai v1.79.1 (base_url.go;
+// client.go googleAIAPIDefaultVersion) "v1", @google/genai 2.32.0
+// (GOOGLE_AI_API_DEFAULT_VERSION) "v1beta".
 var geminiProvider = Provider{
 	Name: "gcp.gemini", BasePath: "", BaseURLEnv: "GOOGLE_GEMINI_BASE_URL",
 	Routes: []Route{
 		{Method: http.MethodPost, Path: "/v1beta/models/{model}:generateContent", Answer: answerGeminiGenerate},
 		{Method: http.MethodPost, Path: "/v1beta/models/{model}:streamGenerateContent", Answer: answerGeminiGenerate},
+		{Method: http.MethodPost, Path: "/v1/models/{model}:generateContent", Answer: answerGeminiGenerate},
+		{Method: http.MethodPost, Path: "/v1/models/{model}:streamGenerateContent", Answer: answerGeminiGenerate},
 	},
 }
 
@@ -76,7 +80,7 @@ func (f geminiFunctionDeclaration) schema() json.RawMessage {
 	return f.Parameters
 }
 
-// answerGeminiGenerate answers POST /v1beta/models/MODEL:generateContent and
+// answerGeminiGenerate answers POST /{v1,v1beta}/models/MODEL:generateContent and
 // :streamGenerateContent — a Server-Sent-Events stream with ?alt=sse (what the SDKs ask
 // for), else the JSON array of the stream's responses, as the API sends it. The model is
 // the path's; the reply's modelVersion repeats it. Gemini sends no function call ids and

@@ -15,7 +15,8 @@ const geminiTools = `"tools":[{"functionDeclarations":[{"name":"get_weather","de
 // A generateContent tool loop: the first request offers a function and gets a
 // functionCall with arguments from its Schema (no id, finishReason STOP, as the API); the
 // request carrying the functionResponse gets the text answer to the last user text. The
-// usage counts the words in Gemini's usageMetadata; modelVersion is the path's model.
+// usage counts the words in Gemini's usageMetadata; modelVersion is the path's model. Both
+// API versions the SDKs use (v1beta, v1) are served.
 func TestResponderGeminiToolLoop(t *testing.T) {
 	url := startResponder(t)
 	status, ctype, body := post(t, url, "/v1beta/models/gemini-2.5-flash:generateContent",
@@ -43,7 +44,8 @@ func TestResponderGeminiToolLoop(t *testing.T) {
 		t.Errorf("modelVersion %q responseId %q", first.ModelVersion, first.ResponseID)
 	}
 
-	_, _, body = post(t, url, "/v1beta/models/gemini-2.5-flash:generateContent", `{"contents":[
+	// The second turn on /v1, the API version google.golang.org/genai uses by default.
+	_, _, body = post(t, url, "/v1/models/gemini-2.5-flash:generateContent", `{"contents":[
 		{"role":"user","parts":[{"text":"What is the weather in Paris?"}]},
 		{"role":"model","parts":[{"functionCall":{"name":"get_weather","args":{"location":"Paris"}}}]},
 		{"role":"user","parts":[{"functionResponse":{"name":"get_weather","response":{"output":"18 C"}}}]}],`+geminiTools+`}`)
@@ -135,7 +137,7 @@ func TestResponderGeminiBadRequests(t *testing.T) {
 	var found bool
 	for _, p := range Providers() {
 		if p.Name == "gcp.gemini" {
-			found = p.BaseURLEnv == "GOOGLE_GEMINI_BASE_URL" && p.BasePath == "" && len(p.Routes) == 2
+			found = p.BaseURLEnv == "GOOGLE_GEMINI_BASE_URL" && p.BasePath == "" && len(p.Routes) == 4
 		}
 	}
 	if !found {
