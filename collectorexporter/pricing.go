@@ -13,7 +13,7 @@ import (
 )
 
 // PricingConfig overrides the vendored genai-prices table the exporter prices llm events
-// with (README.md "Cost and context window"): fine-tunes, negotiated rates, self-hosted
+// with (docs/cost.md, "Overrides"): fine-tunes, negotiated rates, self-hosted
 // models at price 0. Both parts have the JSON shape of the vendored file's providers — each
 // {id, models: [{id, match, prices, context_window?}], provider_match?} with prices in USD
 // per million tokens (input_mtok, cache_read_mtok, cache_write_mtok, output_mtok, ...).

@@ -95,7 +95,7 @@ func splitRoots(td ptrace.Traces) (roots, children ptrace.Traces) {
 	return roots, children
 }
 
-// persistentConfig is the README's collector setup in small: a persistent sending queue
+// persistentConfig is the collector setup of docs/collector.md in small: a persistent sending queue
 // (one consumer, no batching, so each ConsumeTraces is one request) and retry_on_failure
 // with max_elapsed_time 1h.
 func persistentConfig(url string, storageID component.ID) *Config {

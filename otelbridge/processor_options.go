@@ -249,8 +249,8 @@ func WithMaxOutputBytes(n int) Option {
 	return optionFunc(func(c *processorConfig) { c.maxOutputBytes = n })
 }
 
-// WithPrices layers price tables over the vendored genai-prices table (README.md
-// "Cost and context window"): fine-tunes, negotiated rates, self-hosted models at price 0.
+// WithPrices layers price tables over the vendored genai-prices table (docs/cost.md
+// "Overrides"): fine-tunes, negotiated rates, self-hosted models at price 0.
 // Each is the JSON of the vendored file's providers — an array of providers, or an object
 // with a "providers" array — each {"id", "models": [{"id", "match", "prices",
 // "context_window"?}], "provider_match"?}; prices are USD per million tokens (input_mtok,

@@ -101,7 +101,7 @@ func TestOfficialKeysMatchOTel(t *testing.T) {
 }
 
 // TestNoCollectorDependency checks that semconv and otelbridge import nothing from the
-// collector (README.md "Layout": the SDK path carries no collector).
+// collector (CONTRIBUTING.md "Layout": the SDK path carries no collector).
 func TestNoCollectorDependency(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", ".", "../otelbridge").CombinedOutput()
 	if err != nil {

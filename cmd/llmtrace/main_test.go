@@ -54,7 +54,7 @@ func TestGolden(t *testing.T) {
 			}
 			want, err := os.ReadFile(golden)
 			if err != nil {
-				t.Fatalf("%v (run go test ./cmd/llmtrace -run Golden -update)", err)
+				t.Fatalf("%v (run go test ./llmtrace -run Golden -update in cmd/)", err)
 			}
 			if out != string(want) {
 				t.Errorf("output differs from %s; rerun with -update after checking the change", golden)

@@ -21,7 +21,7 @@ import (
 //
 //   - every model-call span (servedModelCall) is one `llm` event, and there are no other
 //     `llm` events; its model is the dated snapshot the provider answered with when the span
-//     carries one anywhere (README: "Response model names are dated snapshots"), else the
+//     carries one anywhere (testdata/captures/README.md: "Response model names are dated snapshots"), else the
 //     span's own model attribute;
 //   - a successful call's usage is what was served per call — prompt 42, completion 17,
 //     total 59 — plus cached 8 and reasoning 5 where the span carries them (a key naming
@@ -69,7 +69,7 @@ var servedDisagreements = map[string]map[string]string{
 	// genkit:output.raw, whose usage has prompt_tokens_details.cached_tokens 8 and
 	// completion_tokens_details.reasoning_tokens 5; the mapping reads only genkit:output.usage
 	// (inputTokens / outputTokens / totalTokens), so its llm events report cached 0 and
-	// reasoning 0. README's "the plugin drops the cached and reasoning details" is true of
+	// reasoning 0. testdata/captures/README.md's "the plugin drops the cached and reasoning details" is true of
 	// `usage`, not of `raw`.
 	"genkit-js-compat-oai-tool-loop": {"cached": "in genkit:output.raw.usage, not read", "reasoning": "in genkit:output.raw.usage, not read"},
 	// LangChain + OpenInference: llm.model_name is the request model (gpt-4o-mini); the
@@ -191,7 +191,7 @@ func (s *servedRawSpan) statusCode() int {
 	return -1
 }
 
-// failed: OTel status ERROR, or a Langfuse observation of level ERROR (README: Langfuse's
+// failed: OTel status ERROR, or a Langfuse observation of level ERROR (testdata/captures/README.md: Langfuse's
 // failed generation has no OTel error status).
 func (s *servedRawSpan) failed() bool {
 	return s.statusCode() == 2 || s.str("langfuse.observation.level") == "ERROR"

@@ -8,7 +8,7 @@
 //	ANTHROPIC_API_KEY=sk-ant-... go run .           # from examples/anthropic-sdk-go
 //
 // Without ANTHROPIC_API_KEY it talks to the fake provider of `llmtrace fakellm` (run
-// `go run ./cmd/llmtrace fakellm` from the repository root first) and says so on stderr
+// `make build && _build/bin/llmtrace fakellm` in the repository root first) and says so on stderr
 // (provider.go). It ends by printing the dev platform's page of the trace.
 //
 // Environment: ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL (read by the SDK), ANTHROPIC_MODEL

@@ -34,7 +34,7 @@ func providerOptions(stderr io.Writer) ([]option.RequestOption, error) {
 	fmt.Fprintf(stderr, "ANTHROPIC_API_KEY is not set: using the fake provider at %s (llmtrace fakellm)\n", base)
 	if err := listening(base); err != nil {
 		return nil, fmt.Errorf("no fake provider at %s (%v): start it with `llmtrace fakellm` "+
-			"(in the llmtrace repository: go run ./cmd/llmtrace fakellm), or set ANTHROPIC_API_KEY", base, err)
+			"(in the llmtrace repository: make build && _build/bin/llmtrace fakellm), or set ANTHROPIC_API_KEY", base, err)
 	}
 	return []option.RequestOption{option.WithBaseURL(base), option.WithAPIKey("fakellm")}, nil
 }

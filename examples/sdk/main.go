@@ -4,7 +4,7 @@
 // and prints the trace ID and the dev platform's page for it.
 //
 //	make devserver                  # the local platform on 127.0.0.1:8787
-//	go run ./examples/sdk           # LLMTRACE_ENDPOINT / LLMTRACE_API_KEY override
+//	go run .                        # in examples/sdk; LLMTRACE_ENDPOINT / LLMTRACE_API_KEY override
 package main
 
 import (

@@ -10,9 +10,9 @@ import (
 	"time"
 )
 
-// TestCollectorDurability: the collector runs the README's YAML (README.md "YAML example",
-// read from the README itself, with only addresses and directories overlaid: see
-// useReadmeConfig). With the dev platform down, every capture is posted; once the exporter
+// TestCollectorDurability: the collector runs the documented YAML (docs/collector.md "YAML
+// example", read from the page itself, with only addresses and directories overlaid: see
+// useDocsConfig). With the dev platform down, every capture is posted; once the exporter
 // is retrying from its persistent queue the collector is SIGKILLed, restarted on the same
 // queue directory, and the platform started: every span arrives exactly once.
 func TestCollectorDurability(t *testing.T) {
@@ -21,7 +21,7 @@ func TestCollectorDurability(t *testing.T) {
 
 	platformAddr := freeAddr(t) // nothing listens here yet
 	cenv := newCollectorEnv(t, "http://"+platformAddr, "")
-	useReadmeConfig(t, b.root, &cenv)
+	useDocsConfig(t, b.root, &cenv)
 	col := startCollector(t, b, &cenv)
 	postCaptures(t, cenv.httpAddr, files)
 	// The exporter fails to dial and retries, with the batch held in the file_storage queue.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -13,29 +14,33 @@ import (
 // Provider is one provider API a [Responder] serves: its routes and where an SDK's base
 // URL must point for them.
 type Provider struct {
-	// Name is the provider's gen_ai.provider.name ("openai", "anthropic").
+	// Name is the provider's gen_ai.provider.name ("openai", "anthropic", "gcp.gemini").
 	Name string
 	// BasePath is the path the SDK's base URL ends with: the SDK appends the route's path
 	// after it ("/v1" for OpenAI, whose SDKs append "chat/completions"; "" for Anthropic,
-	// whose SDKs append "v1/messages").
+	// whose SDKs append "v1/messages", and for Gemini, whose SDKs append
+	// "v1beta/models/MODEL:generateContent").
 	BasePath string
 	// BaseURLEnv is the environment variable the provider's official SDKs read their base
-	// URL from (OPENAI_BASE_URL, ANTHROPIC_BASE_URL).
+	// URL from (OPENAI_BASE_URL, ANTHROPIC_BASE_URL, GOOGLE_GEMINI_BASE_URL).
 	BaseURLEnv string
 	// Routes are the requests served, e.g. POST /v1/chat/completions.
 	Routes []Route
 }
 
-// Route is one endpoint of a Provider. Answer makes the reply from the request body and a
-// number unique to the request within the Responder (1, 2, …), used in response ids.
+// Route is one endpoint of a Provider. Path is a URL path whose segments are literal, a
+// wildcard "{name}", or a wildcard with Google's custom-method suffix "{name}:verb" (Gemini's
+// "/v1beta/models/{model}:generateContent"), which matches a segment ending in ":verb".
+// Answer makes the reply from the request (its URL: path and query), its body and a number
+// unique to the request within the Responder (1, 2, …), used in response ids.
 type Route struct {
 	Method, Path string
-	Answer       func(body []byte, seq int64) Reply
+	Answer       func(req *http.Request, body []byte, seq int64) Reply
 }
 
 // providers are the APIs a Responder serves; each provider file contributes its entry
-// (responder_openai.go, responder_anthropic.go).
-var providers = []Provider{openAIProvider, anthropicProvider}
+// (responder_openai.go, responder_anthropic.go, responder_gemini.go).
+var providers = []Provider{openAIProvider, anthropicProvider, geminiProvider}
 
 // Providers returns the provider APIs a [Responder] serves, in a stable order.
 func Providers() []Provider { return append([]Provider(nil), providers...) }
@@ -70,10 +75,21 @@ type Responder struct {
 // NewResponder returns a Responder serving every route of [Providers].
 func NewResponder() *Responder {
 	r := &Responder{mux: http.NewServeMux()}
+	// Routes whose paths differ only in a custom-method suffix share one ServeMux pattern
+	// (its wildcards are whole segments); the handler tells them apart.
+	var patterns []string
+	byPattern := map[string][]Route{}
 	for _, p := range providers {
 		for _, rt := range p.Routes {
-			r.mux.HandleFunc(rt.Method+" "+rt.Path, r.route(rt))
+			pat := rt.Method + " " + muxPath(rt.Path)
+			if byPattern[pat] == nil {
+				patterns = append(patterns, pat)
+			}
+			byPattern[pat] = append(byPattern[pat], rt)
 		}
+	}
+	for _, pat := range patterns {
+		r.mux.HandleFunc(pat, r.route(byPattern[pat]))
 	}
 	r.mux.HandleFunc("/", r.notFound)
 	return r
@@ -82,15 +98,59 @@ func NewResponder() *Responder {
 // ServeHTTP implements http.Handler.
 func (r *Responder) ServeHTTP(w http.ResponseWriter, req *http.Request) { r.mux.ServeHTTP(w, req) }
 
-func (r *Responder) route(rt Route) http.HandlerFunc {
+func (r *Responder) route(rts []Route) http.HandlerFunc {
 	return func(w http.ResponseWriter, req *http.Request) {
+		i := slices.IndexFunc(rts, func(rt Route) bool { return matchPath(rt.Path, req.URL.Path) })
+		if i < 0 {
+			r.notFound(w, req)
+			return
+		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, MaxRequestBytes))
 		if err != nil {
 			http.Error(w, "fakellm: request body over 8 MiB", http.StatusRequestEntityTooLarge)
 			return
 		}
-		write(w, rt.Answer(body, r.seq.Add(1)))
+		write(w, rts[i].Answer(req, body, r.seq.Add(1)))
 	}
+}
+
+// muxPath is the http.ServeMux form of a Route path: each "{name}:verb" segment becomes
+// "{name}".
+func muxPath(path string) string {
+	segs := strings.Split(path, "/")
+	for i, s := range segs {
+		if strings.HasPrefix(s, "{") {
+			if end := strings.Index(s, "}"); end > 0 {
+				segs[i] = s[:end+1]
+			}
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// matchPath reports whether a request path matches a Route path: literal segments equal,
+// a "{name}" segment not empty, a "{name}:verb" segment ending in ":verb" after a non-empty
+// name.
+func matchPath(route, path string) bool {
+	rs, ps := strings.Split(route, "/"), strings.Split(path, "/")
+	if len(rs) != len(ps) {
+		return false
+	}
+	for i, r := range rs {
+		end := strings.Index(r, "}")
+		switch {
+		case !strings.HasPrefix(r, "{") || end < 0:
+			if r != ps[i] {
+				return false
+			}
+		default:
+			verb := r[end+1:]
+			if name, ok := strings.CutSuffix(ps[i], verb); !ok || name == "" {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (r *Responder) notFound(w http.ResponseWriter, req *http.Request) {
@@ -169,7 +229,7 @@ func sampleValue(prop json.RawMessage) any {
 	if ts, ok := p.Type.([]any); ok && len(ts) > 0 { // ["string", "null"]
 		typ, _ = ts[0].(string)
 	}
-	switch typ {
+	switch strings.ToLower(typ) { // Gemini's Schema type is upper case: "INTEGER"
 	case "integer", "number":
 		return 1
 	case "boolean":

@@ -17,7 +17,7 @@ var anthropicProvider = Provider{
 
 // answerAnthropicMessages answers POST /v1/messages. A user turn whose content holds a
 // tool_result block is a tool result, not a new question.
-func answerAnthropicMessages(body []byte, seq int64) Reply {
+func answerAnthropicMessages(_ *http.Request, body []byte, seq int64) Reply {
 	var req struct {
 		Model    string          `json:"model"`
 		Stream   bool            `json:"stream"`

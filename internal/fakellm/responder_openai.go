@@ -23,7 +23,7 @@ func openAIBadRequest(err error) Reply {
 }
 
 // answerOpenAIChat answers POST /v1/chat/completions.
-func answerOpenAIChat(body []byte, seq int64) Reply {
+func answerOpenAIChat(_ *http.Request, body []byte, seq int64) Reply {
 	var req struct {
 		Model    string `json:"model"`
 		Stream   bool   `json:"stream"`
@@ -73,7 +73,7 @@ func answerOpenAIChat(body []byte, seq int64) Reply {
 
 // answerOpenAIResponses answers POST /v1/responses (input a string or a list of items;
 // a function_call_output item after the last user message counts as the tool result).
-func answerOpenAIResponses(body []byte, seq int64) Reply {
+func answerOpenAIResponses(_ *http.Request, body []byte, seq int64) Reply {
 	var req struct {
 		Model  string          `json:"model"`
 		Stream bool            `json:"stream"`
@@ -142,7 +142,7 @@ func answerOpenAIResponses(body []byte, seq int64) Reply {
 
 // answerOpenAIEmbeddings answers POST /v1/embeddings: one vector per input (a string or a
 // list of strings) of "dimensions" floats (8 when absent).
-func answerOpenAIEmbeddings(body []byte, _ int64) Reply {
+func answerOpenAIEmbeddings(_ *http.Request, body []byte, _ int64) Reply {
 	var req struct {
 		Model      string          `json:"model"`
 		Input      json.RawMessage `json:"input"`

@@ -10,7 +10,7 @@ import (
 
 // The fallback: general rules for emitters no dialect names (issue 10, item 3). They apply
 // after every named dialect and only where the dialects found nothing, so a named key
-// always wins (README.md "How spans map onto platform events", the fallback rows):
+// always wins (docs/mapping.md, the fallback rows):
 //
 //   - a model call: a span no type rule knows (custom without a kind), or a model call
 //     without model or usage keys, that carries a model name and token counts the core

@@ -11,8 +11,9 @@ import (
 
 // classify decides the platform type and the finer kind (metadata.kind) of a span: the
 // first type rule of the precedence table (precedence.spanType, precedence.go) that knows
-// the span decides (README.md "How spans map onto platform events"). Classification is by operation, never by context attributes such as
-// gen_ai.agent.name on a chat span; a span no rule knows is custom with no kind.
+// the span decides (docs/mapping.md, the type rows). Classification is by operation, never
+// by context attributes such as gen_ai.agent.name on a chat span; a span no rule knows is
+// custom with no kind.
 func classify(a *spanAttrs, name, scope string) (typ platform.Type, kind string) {
 	for _, rule := range typeRules {
 		if typ, kind, ok := rule(a, name, scope); ok {

@@ -17,7 +17,10 @@ type MapOptions struct {
 	// MaxInputBytes caps the serialized input of one event, bytes; 0 means 256 KiB. Values
 	// above MaxContentBytes (320 KiB) are lowered to it so an event stays under 1 MiB.
 	// An input over the cap is replaced by {"truncated":true,"original_bytes":n,"preview":"…"}
-	// and "input" is listed in metadata.truncated.
+	// and "input" is listed in metadata.truncated. The preview (at most 1 KiB of the JSON
+	// text) shrinks to fit the cap; below 36 bytes plus n's digits the marker is
+	// {"truncated":true}; under 18 bytes the field is omitted; 64 bytes is the smallest cap
+	// that always keeps original_bytes (capJSON, map_metadata.go).
 	MaxInputBytes int
 	// MaxOutputBytes caps the serialized output of one event, bytes; same rules as
 	// MaxInputBytes.

@@ -11,8 +11,8 @@ import (
 // about it, in the order they are asked. The first dialect whose rule knows the span decides
 // (type, messages, finish reason, model and provider rules, failure); key lists are the
 // concatenation of each dialect's keys in row order, and the first key present wins (usage
-// fields, model, provider, plain values, trace-wide ids). README.md "How spans map onto
-// platform events" states the resulting order per event field.
+// fields, model, provider, plain values, trace-wide ids). docs/mapping.md states the
+// resulting order per event field.
 //
 // A dialect is listed in a row exactly when it defines that concern's rule or keys
 // (precedence_test.go checks both ways). The generic cross-dialect rules (anyToolKeys,
