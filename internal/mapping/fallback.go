@@ -103,7 +103,7 @@ func fallbackCall(a *spanAttrs, typ *platform.Type, kind *string) fallbackUsage 
 	if !unknown && *typ != platform.TypeLLM {
 		return fb
 	}
-	if named, _ := a.firstStr(modelKeys...); named == "" {
+	if named, _ := a.firstStr(a.rules.modelKeys...); named == "" {
 		fb.model, fb.modelKey = fallbackModelKey(a)
 	}
 	if unknown { // a model call of a dialect is read by applyUsage, when it has no usage
@@ -264,7 +264,7 @@ func (c *spanCtx) fallbackContent(names []string) []byte {
 	best, bestRank := -1, len(names)
 	for i := range c.a.e {
 		e := &c.a.e[i]
-		if e.used || isIndexedContent(e.k) || c.a.underUsedPrefix(e.k) {
+		if e.used || c.rules.isIndexedContent(e.k) || c.a.underUsedPrefix(e.k) {
 			continue
 		}
 		r := indexOf(names, strings.ToLower(lastSegment(e.k)))

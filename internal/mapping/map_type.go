@@ -14,7 +14,7 @@ import (
 // the span decides (README.md "How spans map onto platform events"). Classification is by operation, never by context attributes such as
 // gen_ai.agent.name on a chat span; a span no rule knows is custom with no kind.
 func classify(a *spanAttrs, name, scope string) (typ platform.Type, kind string) {
-	for _, rule := range typeRules {
+	for _, rule := range a.rules.typeRules {
 		if typ, kind, ok := rule(a, name, scope); ok {
 			return typ, kind
 		}
@@ -56,7 +56,7 @@ func agentSpanType(a *spanAttrs, name, scope string) (platform.Type, string, boo
 
 // modelKeysType is the general fallback: a span naming a model is a model call.
 func modelKeysType(a *spanAttrs, name, scope string) (platform.Type, string, bool) {
-	for _, k := range modelKeys {
+	for _, k := range a.rules.modelKeys {
 		if a.has(k) {
 			return platform.TypeLLM, "llm", true
 		}
@@ -104,7 +104,7 @@ func HasGenAISemantics(s SpanView) bool {
 	if found {
 		return true
 	}
-	if name, _ := s.Scope(); slices.Contains(genAIScopes, name) {
+	if name, _ := s.Scope(); isGenAIScope(name) {
 		return true
 	}
 	s.Events(func(name string, _ time.Time, _ Map) bool {
@@ -117,9 +117,24 @@ func HasGenAISemantics(s SpanView) bool {
 	return found
 }
 
+// hasGenAIPrefix reports whether k starts with a detection prefix (dialect.detect) of a
+// dialect of the precedence table.
 func hasGenAIPrefix(k string) bool {
-	for _, p := range genAIPrefixes {
-		if strings.HasPrefix(k, p) {
+	for _, d := range precedence.all {
+		for _, p := range d.detect {
+			if strings.HasPrefix(k, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isGenAIScope reports whether scope is an instrumentation scope (dialect.scopes) of a
+// dialect of the precedence table.
+func isGenAIScope(scope string) bool {
+	for _, d := range precedence.all {
+		if slices.Contains(d.scopes, scope) {
 			return true
 		}
 	}

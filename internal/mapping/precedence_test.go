@@ -21,61 +21,62 @@ import (
 // copied verbatim). The first key present wins, so the order is behaviour: a change here
 // changes which value an event carries when a span has several dialects' keys.
 func TestPrecedenceKeyListsPinned(t *testing.T) {
+	r := compile(&precedence)
 	ordered := []struct {
 		name      string
 		got, want []string
 	}{
-		{"promptKeys", promptKeys, []string{sc.GenAIUsageInputTokens, sc.GenAIUsagePromptTokens, sc.OITokenPrompt,
+		{"promptKeys", r.promptKeys, []string{sc.GenAIUsageInputTokens, sc.GenAIUsagePromptTokens, sc.OITokenPrompt,
 			sc.AIUsageInputTokens, sc.AIUsagePromptTokens, sc.TLUsagePromptTokens}},
-		{"completionKeys", completionKeys, []string{sc.GenAIUsageOutputTokens, sc.GenAIUsageCompletionTokens, sc.OITokenCompletion,
+		{"completionKeys", r.completionKeys, []string{sc.GenAIUsageOutputTokens, sc.GenAIUsageCompletionTokens, sc.OITokenCompletion,
 			sc.AIUsageOutputTokens, sc.AIUsageCompletionToks, sc.TLUsageCompletionTokens}},
-		{"totalKeys", totalKeys, []string{sc.GenAIUsageTotalTokens, sc.TLUsageTotalTokens, sc.OITokenTotal, sc.AIUsageTotalTokens}},
-		{"cachedKeys", cachedKeys, []string{sc.GenAIUsageCacheReadInputTokens, sc.GenAIUsageCacheReadOld, sc.OITokenCacheRead,
+		{"totalKeys", r.totalKeys, []string{sc.GenAIUsageTotalTokens, sc.TLUsageTotalTokens, sc.OITokenTotal, sc.AIUsageTotalTokens}},
+		{"cachedKeys", r.cachedKeys, []string{sc.GenAIUsageCacheReadInputTokens, sc.GenAIUsageCacheReadOld, sc.OITokenCacheRead,
 			sc.GenAIUsageInputDetailsCache, sc.GenAIUsageInputCachedSentry, sc.AIUsageCachedInput, sc.AIUsageCacheRead,
 			sc.TLUsageCacheRead, sc.PydanticCacheRead}},
-		{"cacheCreationKeys", cacheCreationKeys, []string{sc.GenAIUsageCacheCreationTokens, sc.GenAIUsageCacheCreationOld,
+		{"cacheCreationKeys", r.cacheCreationKeys, []string{sc.GenAIUsageCacheCreationTokens, sc.GenAIUsageCacheCreationOld,
 			sc.OITokenCacheWrite, sc.AIUsageCacheWrite, sc.StrandsCacheWriteTokens, sc.PydanticCacheWrite}},
-		{"reasoningKeys", reasoningKeys, []string{sc.GenAIUsageReasoningTokens, sc.GenAIUsageReasoningOld, sc.OITokenReasoning,
+		{"reasoningKeys", r.reasoningKeys, []string{sc.GenAIUsageReasoningTokens, sc.GenAIUsageReasoningOld, sc.OITokenReasoning,
 			sc.GenAIUsageReasoningSentry, sc.AIUsageReasoning, sc.AIUsageReasoningDet, sc.OpenAIV2ReasoningDetails,
 			sc.PydanticReasoning}},
-		{"costKeys", costKeys, []string{sc.OICostTotal, sc.GenAIUsageCost, sc.GenAIUsageTotalCost, sc.PydanticOperationCost}},
-		{"modelKeys", modelKeys, []string{sc.GenAIResponseModel, sc.OILLMResponseModelName, sc.AIResponseModel,
+		{"costKeys", r.costKeys, []string{sc.OICostTotal, sc.GenAIUsageCost, sc.GenAIUsageTotalCost, sc.PydanticOperationCost}},
+		{"modelKeys", r.modelKeys, []string{sc.GenAIResponseModel, sc.OILLMResponseModelName, sc.AIResponseModel,
 			sc.TLResponseModel, sc.GenAIRequestModel, sc.OILLMRequestModelName, sc.TLRequestModel, sc.AIModelID, sc.OILLMModelName,
 			sc.OIEmbeddingModelName, sc.LangfuseObservationModelName, sc.TLAssocModelName}},
-		{"providerKeys", providerKeys, []string{sc.GenAIProviderName, sc.GenAISystem, sc.OILLMProvider, sc.OILLMSystem,
+		{"providerKeys", r.providerKeys, []string{sc.GenAIProviderName, sc.GenAISystem, sc.OILLMProvider, sc.OILLMSystem,
 			sc.AIModelProvider, sc.TLVendor, sc.TLAssocProvider}},
-		{"valueInputKeys", valueInputKeys, []string{sc.LangfuseObservationInput, sc.GenAIInputMessages, sc.AIPromptMessages, sc.OIInputValue, sc.TLEntityInput, sc.AIPrompt,
+		{"valueInputKeys", r.valueInputKeys, []string{sc.LangfuseObservationInput, sc.GenAIInputMessages, sc.AIPromptMessages, sc.OIInputValue, sc.TLEntityInput, sc.AIPrompt,
 			sc.GenAIToolCallArgs, sc.AIToolCallArgs, sc.GenAIRetrievalQueryText, sc.AIValue, sc.AIValues,
 			sc.PydanticToolArguments, sc.MLflowSpanInputs, sc.GenkitInput, "input"}},
-		{"toolInputKeys", toolInputKeys, []string{sc.GenAIToolCallArgs, sc.AIToolCallArgs, sc.OIInputValue, sc.TLEntityInput,
+		{"toolInputKeys", r.toolInputKeys, []string{sc.GenAIToolCallArgs, sc.AIToolCallArgs, sc.OIInputValue, sc.TLEntityInput,
 			sc.PydanticToolArguments, sc.LangfuseObservationInput, sc.MLflowSpanInputs, sc.GenkitInput, "input"}},
-		{"valueOutputKeys", valueOutputKeys, []string{sc.LangfuseObservationOutput, sc.GenAIOutputMessages, sc.OIOutputValue, sc.TLEntityOutput,
+		{"valueOutputKeys", r.valueOutputKeys, []string{sc.LangfuseObservationOutput, sc.GenAIOutputMessages, sc.OIOutputValue, sc.TLEntityOutput,
 			sc.GenAIToolCallResult, sc.AIToolCallResult, sc.AIResponseObject, sc.AIResultObject,
 			sc.GenAIRetrievalDocuments, sc.AIEmbedding, sc.AIEmbeddings, sc.PydanticToolResponse, "final_result",
 			sc.MLflowSpanOutputs, sc.GenkitOutput, "output"}},
-		{"toolOutputKeys", toolOutputKeys, []string{sc.GenAIToolCallResult, sc.AIToolCallResult, sc.OIOutputValue, sc.TLEntityOutput,
+		{"toolOutputKeys", r.toolOutputKeys, []string{sc.GenAIToolCallResult, sc.AIToolCallResult, sc.OIOutputValue, sc.TLEntityOutput,
 			sc.PydanticToolResponse, sc.LangfuseObservationOutput, sc.MLflowSpanOutputs, sc.GenkitOutput, "output"}},
-		{"conversationKeys", conversationKeys, []string{sc.GenAIConversationID,
+		{"conversationKeys", r.conversationKeys, []string{sc.GenAIConversationID,
 			sc.AIMetadataPrefix + "conversationId", sc.AIRuntimeCtxPrefix + "conversationId", sc.AIContextPrefix + "conversationId",
 			sc.AIMetadataPrefix + "threadId", sc.AIRuntimeCtxPrefix + "threadId", sc.AIContextPrefix + "threadId",
 			sc.TLAssocConvID, sc.TLAssocThreadID, sc.TLAssocChatID,
 			sc.LangfuseTraceConversationID}},
-		{"userKeys", userKeys, []string{sc.LangfuseUserID, sc.UserID,
+		{"userKeys", r.userKeys, []string{sc.LangfuseUserID, sc.UserID,
 			sc.LangfuseObservationUserID, sc.LangfuseTraceUserID,
 			sc.AIMetadataPrefix + "userId", sc.AIRuntimeCtxPrefix + "userId", sc.AIContextPrefix + "userId",
 			sc.TLAssocUserID, sc.EnduserID, sc.TLUser, sc.GenAIUser}},
-		{"sessionKeys", sessionKeys, []string{sc.LangfuseSessionID, sc.SessionID,
+		{"sessionKeys", r.sessionKeys, []string{sc.LangfuseSessionID, sc.SessionID,
 			sc.LangfuseObservationSessionID, sc.LangfuseTraceSessionID,
 			sc.AIMetadataPrefix + "sessionId", sc.AIRuntimeCtxPrefix + "sessionId", sc.AIContextPrefix + "sessionId",
 			sc.TLAssocSessionID, sc.GenkitSessionID, sc.GenkitAgentSessionID}},
-		{"metaConversationKeys", metaConversationKeys, []string{"conversation_id", "conversationId", "thread_id", "threadId"}},
-		{"metaUserKeys", metaUserKeys, []string{"user_id", "userId"}},
-		{"metaSessionKeys", metaSessionKeys, []string{"session_id", "sessionId"}},
-		{"toolCallIDKeys", toolCallIDKeys, []string{sc.GenAIToolCallID, sc.AIToolCallID, sc.OIToolCallID}},
-		{"toolNameKeys", toolNameKeys, []string{sc.GenAIToolName, sc.OIToolName, sc.AIToolCallName, sc.TLEntityName}},
-		{"embeddingTokenKeys", embeddingTokenKeys, []string{sc.AIUsageTokens}},
-		{"noCacheKeys", noCacheKeys, []string{sc.AIUsageNoCacheTokens}},
-		{"tagKeys", tagKeys, []string{sc.OITagTags, sc.AIMetadataPrefix + "tags", sc.LangfuseTraceTags, sc.LangfuseTags}},
+		{"metaConversationKeys", r.metaConversationKeys, []string{"conversation_id", "conversationId", "thread_id", "threadId"}},
+		{"metaUserKeys", r.metaUserKeys, []string{"user_id", "userId"}},
+		{"metaSessionKeys", r.metaSessionKeys, []string{"session_id", "sessionId"}},
+		{"toolCallIDKeys", r.toolCallIDKeys, []string{sc.GenAIToolCallID, sc.AIToolCallID, sc.OIToolCallID}},
+		{"toolNameKeys", r.toolNameKeys, []string{sc.GenAIToolName, sc.OIToolName, sc.AIToolCallName, sc.TLEntityName}},
+		{"embeddingTokenKeys", r.embeddingTokenKeys, []string{sc.AIUsageTokens}},
+		{"noCacheKeys", r.noCacheKeys, []string{sc.AIUsageNoCacheTokens}},
+		{"tagKeys", r.tagKeys, []string{sc.OITagTags, sc.AIMetadataPrefix + "tags", sc.LangfuseTraceTags, sc.LangfuseTags}},
 	}
 	for _, l := range ordered {
 		if !slices.Equal(l.got, l.want) {
@@ -84,9 +85,9 @@ func TestPrecedenceKeyListsPinned(t *testing.T) {
 	}
 
 	// The finish reason: gen_ai.response.finish_reasons (a rule: string[]), then plain keys.
-	if len(finishSteps) != 2 || finishSteps[0].rule == nil || finishSteps[1].rule != nil ||
-		!slices.Equal(finishSteps[1].keys, []string{sc.OILLMFinishReason, sc.AIResponseFinish, sc.AIFinishReasonOld, sc.TLFinishReason, sc.GenAIFinishReasonOld}) {
-		t.Errorf("finishSteps = %+v", finishSteps)
+	if len(r.finishSteps) != 2 || r.finishSteps[0].rule == nil || r.finishSteps[1].rule != nil ||
+		!slices.Equal(r.finishSteps[1].keys, []string{sc.OILLMFinishReason, sc.AIResponseFinish, sc.AIFinishReasonOld, sc.TLFinishReason, sc.GenAIFinishReasonOld}) {
+		t.Errorf("finishSteps = %+v", r.finishSteps)
 	}
 
 	// Sets: every key is marked used (content) or tested (prefixes, JSON keys), order aside.
@@ -94,7 +95,7 @@ func TestPrecedenceKeyListsPinned(t *testing.T) {
 		name      string
 		got, want []string
 	}{
-		{"contentKeys", contentKeys, []string{
+		{"contentKeys", r.contentKeys, []string{
 			sc.GenAIInputMessages, sc.GenAIOutputMessages, sc.GenAISystemInstructions, sc.GenAIToolDefinitions,
 			sc.GenAIToolCallArgs, sc.GenAIToolCallResult, sc.GenAIPrompt, sc.GenAICompletion,
 			sc.GenAIRetrievalQueryText, sc.GenAIRetrievalDocuments,
@@ -107,19 +108,16 @@ func TestPrecedenceKeyListsPinned(t *testing.T) {
 			sc.PydanticToolArguments, sc.PydanticToolResponse, "final_result", "input", "output",
 			sc.PydanticEvents, sc.PydanticAllMessagesEvents, sc.PydanticAllMessages,
 			sc.OpenAIV2RequestMessages, sc.OpenAIV2ResponseContent, sc.GenkitInput, sc.GenkitOutput}},
-		{"contentPrefixes", contentPrefixes, []string{
+		{"contentPrefixes", r.contentPrefixes, []string{
 			sc.OILLMInputMessages, sc.OILLMOutputMessages, sc.OILLMPrompts, sc.OILLMChoices, sc.OILLMTools,
 			sc.OIEmbeddings, sc.OIRetrievalDocs, sc.TLRequestFunctions, sc.TLLegacyCompletions}},
-		{"indexedContentPrefixes", indexedContentPrefixes, []string{sc.TLPromptPrefix, sc.TLCompletionPrefix}},
-		{"genAIPrefixes", genAIPrefixes, []string{"gen_ai.", "llm.", "openinference.", "traceloop.", "ai.", sc.LangfusePrefix,
-			"genkit:", "embedding.", "retrieval.", "tool.", "input.value", "output.value"}},
-		{"jsonStringKeys", slices.Collect(mapKeys(jsonStringKeys)), []string{
+		{"indexedContentPrefixes", r.indexedContentPrefixes, []string{sc.TLPromptPrefix, sc.TLCompletionPrefix}},
+		{"jsonStringKeys", slices.Collect(mapKeys(r.jsonStringKeys)), []string{
 			sc.OIMetadata, sc.OILLMInvocationParams, sc.OIEmbeddingParams,
 			sc.AIResponseProviderMD, sc.AIPromptToolChoice, sc.OIToolParameters,
 			sc.LangfuseObservationMetadata, sc.LangfuseTraceMetadata, sc.LangfuseMetadata}},
-		{"frameworkSystems", slices.Collect(mapKeys(frameworkSystems)), []string{sc.StrandsSystem, sc.LangSmithSystem, sc.ADKSystem}},
-		{"anthropicInputKeys", anthropicInputKeys, []string{sc.AIUsagePromptTokens, sc.AIUsageInputTokens, sc.AIUsageCachedInput}},
-		{"genAIScopes", genAIScopes, []string{sc.AIScope}},
+		{"frameworkSystems", slices.Collect(mapKeys(r.frameworkSystems)), []string{sc.StrandsSystem, sc.LangSmithSystem, sc.ADKSystem}},
+		{"anthropicInputKeys", r.anthropicInputKeys, []string{sc.AIUsagePromptTokens, sc.AIUsageInputTokens, sc.AIUsageCachedInput}},
 	}
 	for _, l := range sets {
 		got, want := slices.Sorted(slices.Values(l.got)), slices.Sorted(slices.Values(l.want))
@@ -143,6 +141,7 @@ func mapKeys(m map[string]bool) func(func(string) bool) {
 // at a8b2234; the dialects' structured-value rules: the per-concern tables of genkit.go and
 // langfuse.go's registration).
 func TestPrecedenceRuleOrderPinned(t *testing.T) {
+	r := compile(&precedence)
 	ptrs := func(fs any) []uintptr {
 		v := reflect.ValueOf(fs)
 		out := make([]uintptr, v.Len())
@@ -155,20 +154,20 @@ func TestPrecedenceRuleOrderPinned(t *testing.T) {
 		name      string
 		got, want any
 	}{
-		{"typeRules", typeRules, []func(*spanAttrs, string, string) (platform.Type, string, bool){langfuseType, genkitType,
+		{"typeRules", r.typeRules, []func(*spanAttrs, string, string) (platform.Type, string, bool){langfuseType, genkitType,
 			openAIAgentsType, openInferenceType, genAIType, vercelAIType, traceloopType, toolKeysType, agentSpanType, modelKeysType}},
-		{"requestRules", requestRules, []func(*spanCtx) ([]nmsg, *jv, bool){(*spanCtx).genkitInput, (*spanCtx).langfuseInput}},
-		{"inputRules", inputRules, []func(*spanCtx) ([]nmsg, *jv, bool){genAIInput, openInferenceInput, traceloopInput,
+		{"requestRules", r.requestRules, []func(*spanCtx) ([]nmsg, *jv, bool){(*spanCtx).genkitInput, (*spanCtx).langfuseInput}},
+		{"inputRules", r.inputRules, []func(*spanCtx) ([]nmsg, *jv, bool){genAIInput, openInferenceInput, traceloopInput,
 			vercelAIInput, pydanticAIInput, openAIV2Input, genAIEventsInput, genAIContentInput, openInferencePromptsInput, openAIAgentsInput, bodyInput}},
-		{"toolsRules", toolsRules, []func(*spanCtx) *jv{genAITools, vercelAITools, openInferenceTools, traceloopTools, bodyTools}},
-		{"outputRules", outputRules, []func(*spanCtx) (*nmsg, bool){(*spanCtx).genkitOutput, (*spanCtx).langfuseOutput,
+		{"toolsRules", r.toolsRules, []func(*spanCtx) *jv{genAITools, vercelAITools, openInferenceTools, traceloopTools, bodyTools}},
+		{"outputRules", r.outputRules, []func(*spanCtx) (*nmsg, bool){(*spanCtx).genkitOutput, (*spanCtx).langfuseOutput,
 			genAIOutput, pydanticAIOutput, openInferenceOutput, traceloopOutput, vercelAIOutput, genAIEventsOutput,
 			openInferenceChoicesOutput, genAIContentOutput, openAIV2Output, bodyOutput}},
-		{"valueEventInputRules", valueEventInputRules, []func(*spanCtx, bool) *jv{genAIContentValueInput, strandsToolInput}},
-		{"valueEventOutputRules", valueEventOutputRules, []func(*spanCtx, bool) *jv{genAIContentValueOutput, strandsToolOutput}},
-		{"usageRules", usageRules, []func(*prepared) (spanUsage, bool){genkitUsage, langfuseUsage}},
-		{"failureRules", failureRules, []func(*spanAttrs) (bool, string){genkitFailed, langfuseFailed}},
-		{"anthropicUsageRules", anthropicUsageRules, []func(*spanAttrs) (anthropicUsage, bool){vercelAIAnthropicUsage, openInferenceAnthropicUsage}},
+		{"valueEventInputRules", r.valueEventInputRules, []func(*spanCtx, bool) *jv{genAIContentValueInput, strandsToolInput}},
+		{"valueEventOutputRules", r.valueEventOutputRules, []func(*spanCtx, bool) *jv{genAIContentValueOutput, strandsToolOutput}},
+		{"usageRules", r.usageRules, []func(*prepared) (spanUsage, bool){genkitUsage, langfuseUsage}},
+		{"failureRules", r.failureRules, []func(*spanAttrs) (bool, string){genkitFailed, langfuseFailed}},
+		{"anthropicUsageRules", r.anthropicUsageRules, []func(*spanAttrs) (anthropicUsage, bool){vercelAIAnthropicUsage, openInferenceAnthropicUsage}},
 	} {
 		if !slices.Equal(ptrs(c.got), ptrs(c.want)) {
 			t.Errorf("%s: the rules run in another order than pinned", c.name)
