@@ -12,69 +12,44 @@ import (
 	"unsafe"
 )
 
-// concern is one row of the precedence table with the dialect field it orders.
-type concern struct {
-	name string
-	row  []*dialect
-	has  func(d *dialect) bool
+// rows returns the rows of t by table field name (all included).
+func rows(t *table) map[string][]*dialect {
+	out := map[string][]*dialect{}
+	rv := reflect.ValueOf(t).Elem()
+	for i := 0; i < rv.NumField(); i++ {
+		out[rv.Type().Field(i).Name] = *(*[]*dialect)(unsafe.Pointer(rv.Field(i).UnsafeAddr()))
+	}
+	return out
 }
 
-func concerns() []concern {
-	p := &precedence
-	keys := func(f func(d *dialect) []string) func(d *dialect) bool {
-		return func(d *dialect) bool { return len(f(d)) > 0 }
+// everyRow returns a table whose every row is ds.
+func everyRow(ds []*dialect) *table {
+	t := &table{}
+	rv := reflect.ValueOf(t).Elem()
+	for i := 0; i < rv.NumField(); i++ {
+		*(*[]*dialect)(unsafe.Pointer(rv.Field(i).UnsafeAddr())) = ds
 	}
-	return []concern{
-		{"spanType", p.spanType, func(d *dialect) bool { return d.spanType != nil }},
-		{"request", p.request, func(d *dialect) bool { return d.request != nil }},
-		{"input", p.input, func(d *dialect) bool { return d.input != nil }},
-		{"tools", p.tools, func(d *dialect) bool { return d.tools != nil }},
-		{"output", p.output, func(d *dialect) bool { return d.output != nil }},
-		{"finishReason", p.finishReason, func(d *dialect) bool { return d.finishReason != nil || len(d.finishReasonKeys) > 0 }},
-		{"valueDecode", p.valueDecode, func(d *dialect) bool { return d.valueDecodeInput != nil || d.valueDecodeOutput != nil }},
-		{"valueInput", p.valueInput, keys(func(d *dialect) []string { return d.valueKeys.input })},
-		{"valueOutput", p.valueOutput, keys(func(d *dialect) []string { return d.valueKeys.output })},
-		{"toolInput", p.toolInput, keys(func(d *dialect) []string { return d.valueKeys.toolInput })},
-		{"toolOutput", p.toolOutput, keys(func(d *dialect) []string { return d.valueKeys.toolOutput })},
-		{"toolCallID", p.toolCallID, keys(func(d *dialect) []string { return d.toolKeys.callID })},
-		{"toolName", p.toolName, keys(func(d *dialect) []string { return d.toolKeys.name })},
-		{"usageEmbedding", p.usageEmbedding, keys(func(d *dialect) []string { return d.usageKeys.embedding })},
-		{"usageNoCache", p.usageNoCache, keys(func(d *dialect) []string { return d.usageKeys.noCache })},
-		{"usageAnthropicInput", p.usageAnthropicInput, keys(func(d *dialect) []string { return d.usageKeys.anthropicInput })},
-		{"valueEvents", p.valueEvents, func(d *dialect) bool { return d.valueEventInput != nil || d.valueEventOutput != nil }},
-		{"usagePrompt", p.usagePrompt, keys(func(d *dialect) []string { return d.usageKeys.prompt })},
-		{"usageCompletion", p.usageCompletion, keys(func(d *dialect) []string { return d.usageKeys.completion })},
-		{"usageTotal", p.usageTotal, keys(func(d *dialect) []string { return d.usageKeys.total })},
-		{"usageCached", p.usageCached, keys(func(d *dialect) []string { return d.usageKeys.cached })},
-		{"usageCacheCreation", p.usageCacheCreation, keys(func(d *dialect) []string { return d.usageKeys.cacheCreation })},
-		{"usageReasoning", p.usageReasoning, keys(func(d *dialect) []string { return d.usageKeys.reasoning })},
-		{"usageCost", p.usageCost, keys(func(d *dialect) []string { return d.usageKeys.cost })},
-		{"usage", p.usage, func(d *dialect) bool { return d.usage != nil }},
-		{"modelResponse", p.modelResponse, keys(func(d *dialect) []string { return d.modelKeys.response })},
-		{"modelRequest", p.modelRequest, keys(func(d *dialect) []string { return d.modelKeys.request })},
-		{"modelName", p.modelName, keys(func(d *dialect) []string { return d.modelKeys.name })},
-		{"model", p.model, func(d *dialect) bool { return d.model != nil }},
-		{"providerKeys", p.providerKeys, keys(func(d *dialect) []string { return d.providerKeys })},
-		{"provider", p.provider, func(d *dialect) bool { return d.provider != nil }},
-		{"frameworkNames", p.frameworkNames, keys(func(d *dialect) []string { return d.frameworkNames })},
-		{"anthropicUsage", p.anthropicUsage, func(d *dialect) bool { return d.anthropicUsage != nil }},
-		{"anthropicCache", p.anthropicCache, func(d *dialect) bool { return d.anthropicCache != nil }},
-		{"failure", p.failure, func(d *dialect) bool { return d.failure != nil }},
-		{"conversation", p.conversation, keys(func(d *dialect) []string { return d.ids.conversation })},
-		{"user", p.user, keys(func(d *dialect) []string { return d.ids.user })},
-		{"session", p.session, keys(func(d *dialect) []string { return d.ids.session })},
-		{"tags", p.tags, keys(func(d *dialect) []string { return d.ids.tags })},
-		{"metadataIDs", p.metadataIDs, func(d *dialect) bool {
-			return len(d.metadataIDs.conversation)+len(d.metadataIDs.user)+len(d.metadataIDs.session)+len(d.metadataIDs.tags) > 0
-		}},
-		{"conversationRule", p.conversationRule, func(d *dialect) bool { return d.conversation != nil }},
+	return t
+}
+
+// defining returns, per table row, the dialects of ds that define its concern's rule or
+// keys: compile records an entry of a dialect in a row exactly when it has something to say
+// there (ruleset.go gather, concat).
+func defining(ds []*dialect) map[string][]*dialect {
+	out := map[string][]*dialect{}
+	for _, e := range compile(everyRow(ds)).order {
+		if !slices.Contains(out[e.row], e.dialect) {
+			out[e.row] = append(out[e.row], e.dialect)
+		}
 	}
+	return out
 }
 
 // A dialect is listed in a row of the precedence table exactly when it defines that
 // concern's rule or keys: a rule defined but not registered would never run, a dialect
 // registered without the rule would hold a place that says nothing. Every dialect is in
-// precedence.all (detection, content and JSON keys are read from there), once.
+// precedence.all (detection, content and JSON keys are read from there), once. Which
+// dialect field a row orders is compile's (ruleset.go), not a copy kept here.
 func TestPrecedenceTableConsistent(t *testing.T) {
 	all := precedence.all
 	for i, d := range all {
@@ -88,47 +63,45 @@ func TestPrecedenceTableConsistent(t *testing.T) {
 			t.Errorf("two dialects are named %q", d.name)
 		}
 	}
-	for _, c := range concerns() {
-		for i, d := range c.row {
+	defined := defining(all)
+	for name, row := range rows(&precedence) {
+		if name == "all" {
+			continue
+		}
+		for i, d := range row {
 			if !slices.Contains(all, d) {
-				t.Errorf("%s: %q is not in precedence.all", c.name, d.name)
+				t.Errorf("%s: %q is not in precedence.all", name, d.name)
 			}
-			if slices.Index(c.row, d) != i {
-				t.Errorf("%s: %q is listed twice", c.name, d.name)
+			if slices.Index(row, d) != i {
+				t.Errorf("%s: %q is listed twice", name, d.name)
 			}
-			if !c.has(d) {
-				t.Errorf("%s: %q is listed but defines no %s rule or keys", c.name, d.name, c.name)
+			if !slices.Contains(defined[name], d) {
+				t.Errorf("%s: %q is listed but defines no %s rule or keys", name, d.name, name)
 			}
 		}
-		for _, d := range all {
-			if c.has(d) && !slices.Contains(c.row, d) {
-				t.Errorf("%s: %q defines a %s rule or keys but is not listed in precedence.%s", c.name, d.name, c.name, c.name)
+		for _, d := range defined[name] {
+			if !slices.Contains(row, d) {
+				t.Errorf("%s: %q defines a %s rule or keys but is not listed in precedence.%s", name, d.name, name, name)
 			}
 		}
 	}
-	// Each field of dialect that holds a rule or keys is ordered by some concern (or read
-	// from precedence.all): a new field needs its row.
-	fromAll := map[string]bool{"name": true, "detect": true, "scopes": true, "content": true, "contentPrefixes": true,
-		"indexedContent": true, "contentShown": true, "jsonKeys": true}
-	probe := &dialect{}
+	// Each field of dialect that holds a rule or keys is read by compile from some row (a
+	// new field needs its row and its list), but for detection, read from precedence.all by
+	// HasGenAISemantics (map_type.go).
+	fromTable := map[string]bool{"name": true, "detect": true, "scopes": true}
+	probe := &dialect{name: "probe"}
 	rv := reflect.ValueOf(probe).Elem()
 	for i := 0; i < rv.NumField(); i++ {
 		f := rv.Type().Field(i)
-		if fromAll[f.Name] {
+		if fromTable[f.Name] {
 			continue
 		}
 		field := reflect.NewAt(f.Type, unsafe.Pointer(rv.Field(i).UnsafeAddr())).Elem() // unexported
 		setNonZero(t, field)
-		covered := false
-		for _, c := range concerns() {
-			if c.has(probe) {
-				covered = true
-			}
+		if len(defining([]*dialect{probe})) == 0 {
+			t.Errorf("dialect field %s is read from no row of the precedence table (compile, ruleset.go)", f.Name)
 		}
 		field.SetZero()
-		if !covered {
-			t.Errorf("dialect field %s is ordered by no row of the precedence table", f.Name)
-		}
 	}
 }
 
