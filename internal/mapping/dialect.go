@@ -23,7 +23,7 @@ type dialect struct {
 
 	// detect are the attribute-key prefixes (or whole keys) that mark a span as carrying
 	// this dialect, and scopes the instrumentation scope names whose spans carry it even
-	// without such a key (HasGenAISemantics).
+	// without such a key (GenAISemantics).
 	detect, scopes []string
 
 	// spanType reads the platform type and the finer kind (metadata.kind) of a span named

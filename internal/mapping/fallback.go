@@ -340,7 +340,7 @@ func fallbackIDs(p *prepared) {
 }
 
 // isFallbackTokenKey reports a key whose last segment is a token-count name: a span
-// carrying one has gen_ai semantics for HasGenAISemantics.
+// carrying one has gen_ai semantics for GenAISemantics.
 func isFallbackTokenKey(k string) bool {
 	seg := lastSegment(k)
 	return indexOf(fbPromptNames, seg) >= 0 || indexOf(fbCompletionNames, seg) >= 0 || indexOf(fbTotalNames, seg) >= 0

@@ -86,15 +86,22 @@ func isAggregateKind(kind string) bool {
 	return false
 }
 
-// HasGenAISemantics reports whether s carries attributes of any gen_ai dialect (official
-// gen_ai.*, OpenInference, Traceloop, Vercel AI SDK ai.*, Langfuse, Genkit genkit:*), or events of the
-// deprecated gen_ai message model, or a token count the fallback reads (fallback.go).
-// Plain HTTP / DB spans report false.
-func HasGenAISemantics(s SpanView) bool {
+// GenAISemantics returns a test of whether a span carries attributes of any gen_ai dialect
+// (a detection prefix of a dialect: official gen_ai.*, OpenInference, Traceloop, Vercel AI
+// SDK ai.*, Langfuse, Genkit genkit:*), comes from a dialect's instrumentation scope, has
+// events of the deprecated gen_ai message model, or a token count the fallback reads
+// (fallback.go); plain HTTP / DB spans report false. It compiles the precedence table
+// (compile, ruleset.go), so call it once and reuse the test, which is safe for concurrent
+// use (otelbridge.GenAIOnly does, once per filter).
+func GenAISemantics() func(SpanView) bool {
+	return compile(&precedence).hasGenAISemantics
+}
+
+func (r *ruleset) hasGenAISemantics(s SpanView) bool {
 	found := false
 	if attrs := s.Attributes(); attrs != nil {
 		attrs.Range(func(k string, _ Value) bool {
-			if hasGenAIPrefix(k) || isFallbackTokenKey(k) {
+			if r.hasGenAIPrefix(k) || isFallbackTokenKey(k) {
 				found = true
 				return false
 			}
@@ -104,7 +111,7 @@ func HasGenAISemantics(s SpanView) bool {
 	if found {
 		return true
 	}
-	if name, _ := s.Scope(); isGenAIScope(name) {
+	if name, _ := s.Scope(); slices.Contains(r.detectScopes, name) {
 		return true
 	}
 	s.Events(func(name string, _ time.Time, _ Map) bool {
@@ -117,24 +124,9 @@ func HasGenAISemantics(s SpanView) bool {
 	return found
 }
 
-// hasGenAIPrefix reports whether k starts with a detection prefix (dialect.detect) of a
-// dialect of the precedence table.
-func hasGenAIPrefix(k string) bool {
-	for _, d := range precedence.all {
-		for _, p := range d.detect {
-			if strings.HasPrefix(k, p) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// isGenAIScope reports whether scope is an instrumentation scope (dialect.scopes) of a
-// dialect of the precedence table.
-func isGenAIScope(scope string) bool {
-	for _, d := range precedence.all {
-		if slices.Contains(d.scopes, scope) {
+func (r *ruleset) hasGenAIPrefix(k string) bool {
+	for _, p := range r.detectPrefixes {
+		if strings.HasPrefix(k, p) {
 			return true
 		}
 	}

@@ -41,6 +41,8 @@ var listFields = map[string]string{
 	"toolOutputKeys":         "`output` of tool spans",
 	"valueEventInputRules":   "`input` from span events (after every value key)",
 	"valueEventOutputRules":  "`output` from span events (after every value key)",
+	"detectPrefixes":         "detection of gen_ai semantics (`GenAISemantics`, `otelbridge.GenAIOnly`): key prefixes (or whole keys) of a dialect; also any `gen_ai.` span event and any token count the fallback reads (fallback.go)",
+	"detectScopes":           "detection of gen_ai semantics: instrumentation scopes whose spans carry a dialect",
 	"contentKeys":            "content keys: consumed by `input` / `output`, never copied into `metadata` (a set)",
 	"contentPrefixes":        "content key prefixes: every key under them is consumed (a set)",
 	"contentShownRules":      "keys whose value `input` / `output` already shows: consumed",
@@ -184,9 +186,8 @@ func listOrder(r *ruleset) (names []string, entries map[string][]ruleEntry) {
 }
 
 // dumpPrecedence writes the resolved order of r, list by list: each entry's position, table
-// row, dialect (its variable in the table) and key or rule; then the detection prefixes and
-// scopes of t, read from t.all by HasGenAISemantics.
-func dumpPrecedence(r *ruleset, t *table, src pkgSource) []byte {
+// row, dialect (its variable in the table) and key or rule.
+func dumpPrecedence(r *ruleset, src pkgSource) []byte {
 	var b bytes.Buffer
 	b.WriteString("# The precedence table (precedence.go) as compile (ruleset.go) resolves it.\n")
 	b.WriteString("# Regenerate: go test ./internal/mapping -run Precedence -update\n")
@@ -202,15 +203,6 @@ func dumpPrecedence(r *ruleset, t *table, src pkgSource) []byte {
 			fmt.Fprintf(&b, "  %2d  %-19s %-21s %s\n", i+1, e.row, dialectVar(src, e.dialect), what)
 		}
 	}
-	b.WriteString("\ndetect (HasGenAISemantics: any prefix, any scope)\n")
-	for _, d := range t.all {
-		for _, p := range d.detect {
-			fmt.Fprintf(&b, "      %-19s %-21s prefix %q\n", "all", dialectVar(src, d), p)
-		}
-		for _, s := range d.scopes {
-			fmt.Fprintf(&b, "      %-19s %-21s scope %q\n", "all", dialectVar(src, d), s)
-		}
-	}
 	return b.Bytes()
 }
 
@@ -224,7 +216,7 @@ func dialectVar(src pkgSource, d *dialect) string {
 // precedenceMarkdown writes docs/precedence.md: per ruleset list, the event field it feeds,
 // the functions that read it, and its entries with their dialect and file; then an index of
 // every key.
-func precedenceMarkdown(r *ruleset, t *table, src pkgSource) []byte {
+func precedenceMarkdown(r *ruleset, src pkgSource) []byte {
 	var b bytes.Buffer
 	link := func(file string) string { return "[" + file + "](../internal/mapping/" + file + ")" }
 	b.WriteString(`# Where each attribute key is read
@@ -260,19 +252,6 @@ then run the command above and read the diff of this page.
 				what = "rule `" + n + "`"
 			}
 			fmt.Fprintf(&b, "| %d | %s | `%s` (%s) | %s |\n", i+1, what, dialectVar(src, e.dialect), link(file), e.row)
-		}
-	}
-	b.WriteString("\n## Detection\n\nA span has gen_ai semantics (`HasGenAISemantics`, " + link("map_type.go") +
-		", used by `otelbridge.GenAIOnly`) when a key starts with one of these prefixes, its\n" +
-		"instrumentation scope is one of these scopes (read from `precedence.all`), a span event's\n" +
-		"name starts with `gen_ai.`, or a key is a token count the fallback reads (" + link("fallback.go") + ").\n\n")
-	b.WriteString("| prefix or scope | dialect |\n|---|---|\n")
-	for _, d := range t.all {
-		for _, p := range d.detect {
-			fmt.Fprintf(&b, "| prefix `%s` | `%s` (%s) |\n", p, dialectVar(src, d), link(src.dialectFile[d.name]))
-		}
-		for _, s := range d.scopes {
-			fmt.Fprintf(&b, "| scope `%s` | `%s` (%s) |\n", s, dialectVar(src, d), link(src.dialectFile[d.name]))
 		}
 	}
 	b.WriteString("\n## Index of keys\n\nEvery attribute key above, with the lists (and positions) that read it.\n\n")
@@ -386,8 +365,8 @@ func TestPrecedenceGolden(t *testing.T) {
 		path string
 		data []byte
 	}{
-		{precedenceGolden, dumpPrecedence(r, &precedence, src)},
-		{precedenceDoc, precedenceMarkdown(r, &precedence, src)},
+		{precedenceGolden, dumpPrecedence(r, src)},
+		{precedenceDoc, precedenceMarkdown(r, src)},
 	} {
 		if *update {
 			if err := os.WriteFile(out.path, out.data, 0o644); err != nil {

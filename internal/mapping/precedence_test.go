@@ -86,9 +86,8 @@ func TestPrecedenceTableConsistent(t *testing.T) {
 		}
 	}
 	// Each field of dialect that holds a rule or keys is read by compile from some row (a
-	// new field needs its row and its list), but for detection, read from precedence.all by
-	// HasGenAISemantics (map_type.go).
-	fromTable := map[string]bool{"name": true, "detect": true, "scopes": true}
+	// new field needs its row and its list).
+	fromTable := map[string]bool{"name": true}
 	probe := &dialect{name: "probe"}
 	rv := reflect.ValueOf(probe).Elem()
 	for i := 0; i < rv.NumField(); i++ {

@@ -27,6 +27,7 @@ type ruleset struct {
 	valueEventInputRules, valueEventOutputRules   []func(c *spanCtx, tool bool) *jv // valueEvents
 
 	// Read from every dialect (table.all), order aside.
+	detectPrefixes, detectScopes                         []string
 	contentKeys, contentPrefixes, indexedContentPrefixes []string
 	contentShownRules                                    []func(a *spanAttrs)
 	jsonStringKeys                                       map[string]bool
@@ -111,6 +112,8 @@ func compile(t *table) *ruleset {
 	r.valueEventInputRules = gather(r, "valueEventInputRules", "valueEvents", t.valueEvents, func(d *dialect) func(*spanCtx, bool) *jv { return d.valueEventInput })
 	r.valueEventOutputRules = gather(r, "valueEventOutputRules", "valueEvents", t.valueEvents, func(d *dialect) func(*spanCtx, bool) *jv { return d.valueEventOutput })
 
+	r.detectPrefixes = r.concat("detectPrefixes", "all", t.all, func(d *dialect) []string { return d.detect })
+	r.detectScopes = r.concat("detectScopes", "all", t.all, func(d *dialect) []string { return d.scopes })
 	r.contentKeys = r.concat("contentKeys", "all", t.all, func(d *dialect) []string { return d.content })
 	r.contentPrefixes = r.concat("contentPrefixes", "all", t.all, func(d *dialect) []string { return d.contentPrefixes })
 	r.contentShownRules = gather(r, "contentShownRules", "all", t.all, func(d *dialect) func(*spanAttrs) { return d.contentShown })
