@@ -12,7 +12,7 @@ import (
 const DefaultGenAIOnlyMemory = 65536
 
 // GenAIOnly returns a span filter (for WithSpanFilter) that keeps spans with gen_ai
-// semantics (HasGenAISemantics: any supported dialect) and every ancestor of such a span
+// semantics (mapping.GenAISemantics: any supported dialect) and every ancestor of such a span
 // (agent, workflow, HTTP handler roots), so the kept tree stays connected. Children end
 // before their parents, so when a span is kept the filter remembers its parent's
 // (trace ID, span ID) and keeps that span when it ends; the memory is bounded by
@@ -20,8 +20,9 @@ const DefaultGenAIOnlyMemory = 65536
 // later marks is then left out). Each call returns an independent filter; it is safe for
 // concurrent use.
 func GenAIOnly() func(sdktrace.ReadOnlySpan) bool {
+	genAI := mapping.GenAISemantics()
 	f := newAncestorFilter(DefaultGenAIOnlyMemory, func(s sdktrace.ReadOnlySpan) bool {
-		return mapping.HasGenAISemantics(sdkSpanView(s))
+		return genAI(sdkSpanView(s))
 	})
 	return f.keep
 }

@@ -10,9 +10,9 @@ import (
 // table (precedence.go), which decides which dialect is asked first. A nil rule or an empty
 // key list means the dialect has nothing to say about that concern.
 //
-// Key lists are concatenated in table order once, at package init (precedence.go), so
-// reading a span costs what one flat list costs; rules are gathered into slices the same
-// way. A dialect that spells one concern in keys spread across another dialect's (the
+// NewMapper compiles the table once (compile, ruleset.go): key lists are concatenated in
+// table order, so reading a span costs what one flat list costs, and rules are gathered
+// into slices the same way; docs/precedence.md shows the result, key by key. A dialect that spells one concern in keys spread across another dialect's (the
 // deprecated gen_ai names, Sentry's cache counts, the AI SDK's tool-call keys, …) is a
 // dialect value of its own — a variant, declared in the file of the dialect it extends —
 // so that each table row names each dialect once.
@@ -23,7 +23,7 @@ type dialect struct {
 
 	// detect are the attribute-key prefixes (or whole keys) that mark a span as carrying
 	// this dialect, and scopes the instrumentation scope names whose spans carry it even
-	// without such a key (HasGenAISemantics).
+	// without such a key (GenAISemantics).
 	detect, scopes []string
 
 	// spanType reads the platform type and the finer kind (metadata.kind) of a span named

@@ -33,11 +33,15 @@
 //     token details under any key, read with each source's own definition).
 //
 // precedence.go holds the cross-dialect precedence as one table: for each concern, the
-// dialects in the order they are asked. At package init it builds from the table the rule
-// slices and the flat key lists the mapping reads (typeRules, inputRules, promptKeys,
-// modelKeys, valueInputKeys, userKeys, …), so a span costs what one flat list costs.
-// precedence_test.go pins the resulting orders and checks that each dialect is listed under
-// exactly the concerns it defines.
+// dialects in the order they are asked. NewMapper compiles it once (compile, ruleset.go)
+// into the ruleset the Mapper holds: the rule slices and flat key lists the mapping reads
+// (typeRules, inputRules, promptKeys, modelKeys, valueInputKeys, userKeys, …), so a span
+// costs what one flat list costs; readers reach it through the span's attributes
+// (spanAttrs.rules). docs/precedence.md (generated) lists, for each list, the event field
+// it feeds, the functions that read it and every key or rule in order with its dialect and
+// file; testdata/precedence.golden pins that order (go test -run Precedence -update
+// rewrites both). precedence_test.go checks that each dialect is listed under exactly the
+// concerns it defines.
 //
 // # What is not a dialect
 //

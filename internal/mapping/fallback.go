@@ -103,7 +103,7 @@ func fallbackCall(a *spanAttrs, typ *platform.Type, kind *string) fallbackUsage 
 	if !unknown && *typ != platform.TypeLLM {
 		return fb
 	}
-	if named, _ := a.firstStr(modelKeys...); named == "" {
+	if named, _ := a.firstStr(a.rules.modelKeys...); named == "" {
 		fb.model, fb.modelKey = fallbackModelKey(a)
 	}
 	if unknown { // a model call of a dialect is read by applyUsage, when it has no usage
@@ -264,7 +264,7 @@ func (c *spanCtx) fallbackContent(names []string) []byte {
 	best, bestRank := -1, len(names)
 	for i := range c.a.e {
 		e := &c.a.e[i]
-		if e.used || isIndexedContent(e.k) || c.a.underUsedPrefix(e.k) {
+		if e.used || c.rules.isIndexedContent(e.k) || c.a.underUsedPrefix(e.k) {
 			continue
 		}
 		r := indexOf(names, strings.ToLower(lastSegment(e.k)))
@@ -340,7 +340,7 @@ func fallbackIDs(p *prepared) {
 }
 
 // isFallbackTokenKey reports a key whose last segment is a token-count name: a span
-// carrying one has gen_ai semantics for HasGenAISemantics.
+// carrying one has gen_ai semantics for GenAISemantics.
 func isFallbackTokenKey(k string) bool {
 	seg := lastSegment(k)
 	return indexOf(fbPromptNames, seg) >= 0 || indexOf(fbCompletionNames, seg) >= 0 || indexOf(fbTotalNames, seg) >= 0

@@ -150,10 +150,10 @@ func TestFallbackIdentity(t *testing.T) {
 
 // A span the fallback can read passes the GenAIOnly filter; an HTTP span does not.
 func TestFallbackHasGenAISemantics(t *testing.T) {
-	if !HasGenAISemantics(newSpan(1, 0, "acme.call", str("acme.model", "gpt-4o"), num("acme.usage.completionTokens", 17))) {
+	if !GenAISemantics()(newSpan(1, 0, "acme.call", str("acme.model", "gpt-4o"), num("acme.usage.completionTokens", 17))) {
 		t.Error("a span with a token count: no gen_ai semantics")
 	}
-	if HasGenAISemantics(newSpan(1, 0, "GET /", str("http.request.method", "GET"), str("url.path", "/model"))) {
+	if GenAISemantics()(newSpan(1, 0, "GET /", str("http.request.method", "GET"), str("url.path", "/model"))) {
 		t.Error("an HTTP span: gen_ai semantics")
 	}
 }

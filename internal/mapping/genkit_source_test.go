@@ -147,7 +147,7 @@ func TestGenkitStateErrorFails(t *testing.T) {
 
 // A Genkit span is gen_ai content for filters that keep only LLM spans.
 func TestGenkitHasGenAISemantics(t *testing.T) {
-	if !HasGenAISemantics(gkModel(1, 0, "openai/gpt-4o", `{}`, "")) {
+	if !GenAISemantics()(gkModel(1, 0, "openai/gpt-4o", `{}`, "")) {
 		t.Error("a Genkit model span reported no gen_ai semantics")
 	}
 }

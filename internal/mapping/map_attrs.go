@@ -20,6 +20,7 @@ type spanAttrs struct {
 	filter   [attrFilterWords]uint64
 	prefixes []string // consumed flattened prefixes, e.g. "llm.input_messages."
 	order    []int32  // scratch: entry indices in key order (leftovers)
+	rules    *ruleset // the Mapper's compiled precedence (ruleset.go)
 }
 
 type attrEntry struct {
@@ -140,7 +141,7 @@ func (a *spanAttrs) underUsedPrefix(key string) bool {
 func (a *spanAttrs) leftovers() []int32 {
 	a.order = a.order[:0]
 	for i := range a.e {
-		if a.e[i].used || isIndexedContent(a.e[i].k) || a.underUsedPrefix(a.e[i].k) {
+		if a.e[i].used || a.rules.isIndexedContent(a.e[i].k) || a.underUsedPrefix(a.e[i].k) {
 			continue
 		}
 		a.order = append(a.order, int32(i))

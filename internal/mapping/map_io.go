@@ -14,8 +14,8 @@ import (
 // isIndexedContent reports a flattened content key under a prefix other keys share
 // (indexedContentPrefixes: Traceloop's gen_ai.prompt.{i}.… beside the official
 // gen_ai.prompt.name): only indexed keys are content.
-func isIndexedContent(key string) bool {
-	for _, p := range indexedContentPrefixes {
+func (r *ruleset) isIndexedContent(key string) bool {
+	for _, p := range r.indexedContentPrefixes {
 		if len(key) > len(p) && key[:len(p)] == p && key[len(p)] >= '0' && key[len(p)] <= '9' {
 			return true
 		}
@@ -74,7 +74,7 @@ func (c *spanCtx) event(name string) *spanEvent {
 // apart from them: those of the first input rule whose keys are on the span (nils when it
 // holds none, or no rule's keys are).
 func (c *spanCtx) inputMessages() ([]nmsg, *jv) {
-	for _, rule := range inputRules {
+	for _, rule := range c.rules.inputRules {
 		if msgs, sys, ok := rule(c); ok {
 			return msgs, sys
 		}
@@ -85,7 +85,7 @@ func (c *spanCtx) inputMessages() ([]nmsg, *jv) {
 // toolDefinitions finds the tools offered to the model: those of the first tools rule that
 // finds some.
 func (c *spanCtx) toolDefinitions() *jv {
-	for _, rule := range toolsRules {
+	for _, rule := range c.rules.toolsRules {
 		if t := rule(c); t != nil {
 			return t
 		}
@@ -96,7 +96,7 @@ func (c *spanCtx) toolDefinitions() *jv {
 // outputMessages finds the model's answer: that of the first output rule whose keys are on
 // the span; nil when none.
 func (c *spanCtx) outputMessages() *nmsg {
-	for _, rule := range outputRules {
+	for _, rule := range c.rules.outputRules {
 		if m, ok := rule(c); ok {
 			return m
 		}
@@ -121,8 +121,8 @@ func pickOutput(msgs []nmsg) *nmsg {
 // finishReason is the finish reason of the first finish-reason rule whose key is on the
 // span, or the first plain-string finish-reason key present (consumed).
 func (c *spanCtx) finishReason() *jv {
-	for i := range finishSteps {
-		st := &finishSteps[i]
+	for i := range c.rules.finishSteps {
+		st := &c.rules.finishSteps[i]
 		if st.rule != nil {
 			if fr, ok := st.rule(c); ok {
 				return fr
@@ -145,14 +145,14 @@ func (c *spanCtx) finishReason() *jv {
 // precedence table's order — else the first value a dialect finds in the span's events
 // (valueEventInputRules / valueEventOutputRules); ok is false when there is none.
 func (c *spanCtx) appendPlainValue(dst []byte, output, tool bool) ([]byte, bool) {
-	keys, events := valueInputKeys, valueEventInputRules
+	keys, events := c.rules.valueInputKeys, c.rules.valueEventInputRules
 	switch {
 	case output && tool:
-		keys, events = toolOutputKeys, valueEventOutputRules
+		keys, events = c.rules.toolOutputKeys, c.rules.valueEventOutputRules
 	case output:
-		keys, events = valueOutputKeys, valueEventOutputRules
+		keys, events = c.rules.valueOutputKeys, c.rules.valueEventOutputRules
 	case tool:
-		keys = toolInputKeys
+		keys = c.rules.toolInputKeys
 	}
 	for _, k := range keys {
 		if v, ok := c.a.get(k); ok {
@@ -191,7 +191,7 @@ func (c *spanCtx) buildInput() []byte {
 	}
 	tool := c.typ == platform.TypeTool
 	if !tool {
-		for _, rule := range requestRules {
+		for _, rule := range c.rules.requestRules {
 			if msgs, tools, ok := rule(c); ok {
 				buf := append(c.buf[:0], `{"messages":[`...)
 				for i := range msgs {
@@ -238,7 +238,7 @@ func (c *spanCtx) buildInput() []byte {
 			return c.keep(buf)
 		}
 	}
-	for _, rule := range valueDecodeInputRules {
+	for _, rule := range c.rules.valueDecodeInputRules {
 		if j := rule(c); j != nil {
 			buf := appendJV(c.buf[:0], j)
 			c.buf = buf
@@ -267,7 +267,7 @@ func (c *spanCtx) buildOutput() []byte {
 		m = nil // finish reasons only
 	}
 	if m == nil && !c.opts.OmitContent {
-		for _, rule := range valueDecodeOutputRules {
+		for _, rule := range c.rules.valueDecodeOutputRules {
 			if j := rule(c); j != nil {
 				buf := appendJV(c.buf[:0], j)
 				c.buf = buf

@@ -98,7 +98,7 @@ func (md *metadata) box(k string, v Value) (b boxedValue, ok bool) {
 	switch v.Kind() {
 	case ValueStr:
 		s := v.Str()
-		if jsonStringKeys[k] && looksLikeJSON(s) {
+		if md.c.rules.jsonStringKeys[k] && looksLikeJSON(s) {
 			if raw, ok := appendJSONText(md.c.buf[:0], s); ok {
 				md.c.buf = raw
 				md.putRaw(k, raw)

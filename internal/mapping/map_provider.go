@@ -9,10 +9,10 @@ import (
 // modelName is the span's model as the event names it (readModel, then modelRules),
 // without consuming any key.
 func (p *prepared) modelName() string {
-	if m, _ := p.a.firstStr(modelKeys...); m != "" {
+	if m, _ := p.a.firstStr(p.a.rules.modelKeys...); m != "" {
 		return m
 	}
-	for _, rule := range modelRules {
+	for _, rule := range p.a.rules.modelRules {
 		if m := rule(p); m != "" {
 			return m
 		}
@@ -119,20 +119,21 @@ func providerFromHost(host string) string {
 // metadata; a model call whose keys name no provider gets the one inferProvider finds (from
 // model, else the span's model keys), with inferred true.
 func readProvider(a *spanAttrs, llm bool, model, scope string) (provider string, inferred bool) {
+	r := a.rules
 	p := ""
-	for _, k := range providerKeys {
-		if v := a.str(k); v != "" && !isFrameworkSystem(v, scope) {
+	for _, k := range r.providerKeys {
+		if v := a.str(k); v != "" && !r.isFrameworkSystem(v, scope) {
 			p = v
 			break
 		}
 	}
-	for _, k := range providerKeys {
-		if v := a.str(k); v != "" && isFrameworkSystem(v, scope) {
+	for _, k := range r.providerKeys {
+		if v := a.str(k); v != "" && r.isFrameworkSystem(v, scope) {
 			continue // kept in metadata: it names the framework
 		}
 		a.use(k)
 	}
-	for _, rule := range providerRules {
+	for _, rule := range r.providerRules {
 		if p != "" {
 			break
 		}
@@ -140,7 +141,7 @@ func readProvider(a *spanAttrs, llm bool, model, scope string) (provider string,
 	}
 	if p == "" && llm {
 		if model == "" {
-			model, _ = a.firstStr(modelKeys...)
+			model, _ = a.firstStr(r.modelKeys...)
 		}
 		if p = inferProvider(a, model); p != "" {
 			return p, true
@@ -153,9 +154,9 @@ func readProvider(a *spanAttrs, llm bool, model, scope string) (provider string,
 // not the provider: one of the dialects' frameworkNames (frameworkSystems: Strands Agents,
 // langsmith, Google ADK), or the name of the span's instrumentation scope (a library that
 // writes its tracer's name as gen_ai.system names itself) unless that is a provider name.
-func isFrameworkSystem(v, scope string) bool {
+func (r *ruleset) isFrameworkSystem(v, scope string) bool {
 	l := strings.ToLower(v)
-	if frameworkSystems[l] {
+	if r.frameworkSystems[l] {
 		return true
 	}
 	return scope != "" && strings.EqualFold(v, scope) && !knownProviders[NormalizeProvider(v)]
@@ -164,11 +165,11 @@ func isFrameworkSystem(v, scope string) bool {
 // readModel returns the model (response over request) and consumes the keys whose value it
 // equals; a request model that differs stays in metadata.
 func readModel(a *spanAttrs) string {
-	m, _ := a.firstStr(modelKeys...)
+	m, _ := a.firstStr(a.rules.modelKeys...)
 	if m == "" {
 		return ""
 	}
-	for _, k := range modelKeys {
+	for _, k := range a.rules.modelKeys {
 		if a.str(k) == m {
 			a.use(k)
 		}

@@ -347,7 +347,7 @@ func unionTags(a, b []string) []string {
 
 // readIDs reads one span's candidate trace-wide values, including its tags.
 func readIDs(p *prepared) {
-	a := p.a
+	a, r := p.a, p.a.rules
 	p.ids.tags = readTags(a, nil)
 	if v, ok := a.get(sc.OIMetadata); ok {
 		j := valueJV(v, true, 0)
@@ -355,17 +355,17 @@ func readIDs(p *prepared) {
 			p.oiMeta = &j
 		}
 	}
-	p.ids.conv = pickID(a, conversationKeys, metaConversationKeys, p.oiMeta)
-	for i, rule := range conversationRules {
+	p.ids.conv = pickID(a, r.conversationKeys, r.metaConversationKeys, p.oiMeta)
+	for i, rule := range r.conversationRules {
 		if p.ids.conv.v != "" {
 			break
 		}
 		if s := rule(a); s != "" {
-			p.ids.conv = idVal{v: s, prio: len(conversationKeys) + len(metaConversationKeys) + i}
+			p.ids.conv = idVal{v: s, prio: len(r.conversationKeys) + len(r.metaConversationKeys) + i}
 		}
 	}
-	p.ids.user = pickID(a, userKeys, metaUserKeys, p.oiMeta)
-	p.ids.session = pickID(a, sessionKeys, metaSessionKeys, p.oiMeta)
+	p.ids.user = pickID(a, r.userKeys, r.metaUserKeys, p.oiMeta)
+	p.ids.session = pickID(a, r.sessionKeys, r.metaSessionKeys, p.oiMeta)
 	fallbackIDs(p)
 	for _, v := range []*idVal{&p.ids.conv, &p.ids.user, &p.ids.session} {
 		v.root, v.span = p.root, p.span
@@ -378,7 +378,7 @@ func readIDs(p *prepared) {
 // trace-wide union (traceIDs.tags) can be passed as dst.
 func readTags(a *spanAttrs, dst []string) []string {
 	dst = dst[:len(dst):len(dst)] // appending copies: dst may be shared
-	for _, k := range tagKeys {
+	for _, k := range a.rules.tagKeys {
 		v, ok := a.get(k)
 		if !ok {
 			continue

@@ -15,7 +15,7 @@ import (
 // by context attributes such as gen_ai.agent.name on a chat span; a span no rule knows is
 // custom with no kind.
 func classify(a *spanAttrs, name, scope string) (typ platform.Type, kind string) {
-	for _, rule := range typeRules {
+	for _, rule := range a.rules.typeRules {
 		if typ, kind, ok := rule(a, name, scope); ok {
 			return typ, kind
 		}
@@ -57,7 +57,7 @@ func agentSpanType(a *spanAttrs, name, scope string) (platform.Type, string, boo
 
 // modelKeysType is the general fallback: a span naming a model is a model call.
 func modelKeysType(a *spanAttrs, name, scope string) (platform.Type, string, bool) {
-	for _, k := range modelKeys {
+	for _, k := range a.rules.modelKeys {
 		if a.has(k) {
 			return platform.TypeLLM, "llm", true
 		}
@@ -87,15 +87,22 @@ func isAggregateKind(kind string) bool {
 	return false
 }
 
-// HasGenAISemantics reports whether s carries attributes of any gen_ai dialect (official
-// gen_ai.*, OpenInference, Traceloop, Vercel AI SDK ai.*, Langfuse, Genkit genkit:*), or events of the
-// deprecated gen_ai message model, or a token count the fallback reads (fallback.go).
-// Plain HTTP / DB spans report false.
-func HasGenAISemantics(s SpanView) bool {
+// GenAISemantics returns a test of whether a span carries attributes of any gen_ai dialect
+// (a detection prefix of a dialect: official gen_ai.*, OpenInference, Traceloop, Vercel AI
+// SDK ai.*, Langfuse, Genkit genkit:*), comes from a dialect's instrumentation scope, has
+// events of the deprecated gen_ai message model, or a token count the fallback reads
+// (fallback.go); plain HTTP / DB spans report false. It compiles the precedence table
+// (compile, ruleset.go), so call it once and reuse the test, which is safe for concurrent
+// use (otelbridge.GenAIOnly does, once per filter).
+func GenAISemantics() func(SpanView) bool {
+	return compile(&precedence).hasGenAISemantics
+}
+
+func (r *ruleset) hasGenAISemantics(s SpanView) bool {
 	found := false
 	if attrs := s.Attributes(); attrs != nil {
 		attrs.Range(func(k string, _ Value) bool {
-			if hasGenAIPrefix(k) || isFallbackTokenKey(k) {
+			if r.hasGenAIPrefix(k) || isFallbackTokenKey(k) {
 				found = true
 				return false
 			}
@@ -105,7 +112,7 @@ func HasGenAISemantics(s SpanView) bool {
 	if found {
 		return true
 	}
-	if name, _ := s.Scope(); slices.Contains(genAIScopes, name) {
+	if name, _ := s.Scope(); slices.Contains(r.detectScopes, name) {
 		return true
 	}
 	s.Events(func(name string, _ time.Time, _ Map) bool {
@@ -118,8 +125,8 @@ func HasGenAISemantics(s SpanView) bool {
 	return found
 }
 
-func hasGenAIPrefix(k string) bool {
-	for _, p := range genAIPrefixes {
+func (r *ruleset) hasGenAIPrefix(k string) bool {
+	for _, p := range r.detectPrefixes {
 		if strings.HasPrefix(k, p) {
 			return true
 		}

@@ -59,23 +59,24 @@ func (a *spanAttrs) firstInt(keys []string) (int64, bool) {
 //
 // All usage keys of every dialect are consumed.
 func readUsage(a *spanAttrs, provider string) spanUsage {
+	r := a.rules
 	var su spanUsage
 	u := &su.u
-	prompt, hasPrompt := a.firstInt(promptKeys)
+	prompt, hasPrompt := a.firstInt(r.promptKeys)
 	if !hasPrompt {
-		if n, ok := a.firstInt(embeddingTokenKeys); ok {
+		if n, ok := a.firstInt(r.embeddingTokenKeys); ok {
 			prompt, hasPrompt = n, true
 		}
 	}
-	completion, hasCompletion := a.firstInt(completionKeys)
-	total, hasTotal := a.firstInt(totalKeys)
+	completion, hasCompletion := a.firstInt(r.completionKeys)
+	total, hasTotal := a.firstInt(r.totalKeys)
 	if !hasTotal {
-		total, hasTotal = a.firstInt(embeddingTokenKeys)
+		total, hasTotal = a.firstInt(r.embeddingTokenKeys)
 	}
-	cached, hasCached := a.firstInt(cachedKeys)
-	creation, hasCreation := a.firstInt(cacheCreationKeys)
+	cached, hasCached := a.firstInt(r.cachedKeys)
+	creation, hasCreation := a.firstInt(r.cacheCreationKeys)
 	if provider == sc.ProviderAnthropic && (!hasCreation || !hasCached) {
-		for _, rule := range anthropicCacheRules {
+		for _, rule := range r.anthropicCacheRules {
 			w, hasW, r, hasR := rule(a)
 			if hasW && !hasCreation {
 				creation, hasCreation = w, true
@@ -85,7 +86,7 @@ func readUsage(a *spanAttrs, provider string) spanUsage {
 			}
 		}
 	}
-	reasoning, hasReasoning := a.firstInt(reasoningKeys)
+	reasoning, hasReasoning := a.firstInt(r.reasoningKeys)
 	settled := false
 	if provider == sc.ProviderAnthropic {
 		if raw, ok := rawAnthropicUsage(a); ok {
@@ -120,10 +121,10 @@ func readUsage(a *spanAttrs, provider string) spanUsage {
 	if !settled && hasPrompt && cached+creation > 0 {
 		exclusive := cached+creation > prompt || hasTotal && hasCompletion && total == prompt+completion+cached+creation
 		if !exclusive && provider == sc.ProviderAnthropic &&
-			a.hasAny(anthropicInputKeys) {
+			a.hasAny(r.anthropicInputKeys) {
 			exclusive = true
 		}
-		if noCache, ok := a.firstInt(noCacheKeys); ok {
+		if noCache, ok := a.firstInt(r.noCacheKeys); ok {
 			exclusive = noCache == prompt
 		}
 		if exclusive {
@@ -150,7 +151,7 @@ func readUsage(a *spanAttrs, provider string) spanUsage {
 	u.TotalTokens = total
 	u.CachedTokens, u.ReasoningTokens = cached, reasoning
 	su.cacheCreation = creation
-	for _, k := range costKeys {
+	for _, k := range r.costKeys {
 		if v, ok := a.get(k); ok {
 			if f, ok := valueFloat(v); ok {
 				u.CostUSD = f
@@ -158,7 +159,7 @@ func readUsage(a *spanAttrs, provider string) spanUsage {
 			}
 		}
 	}
-	for _, list := range [][]string{promptKeys, completionKeys, totalKeys, cachedKeys, cacheCreationKeys, reasoningKeys, costKeys, embeddingTokenKeys} {
+	for _, list := range [][]string{r.promptKeys, r.completionKeys, r.totalKeys, r.cachedKeys, r.cacheCreationKeys, r.reasoningKeys, r.costKeys, r.embeddingTokenKeys} {
 		a.use(list...)
 	}
 	return su
@@ -208,7 +209,7 @@ func (u anthropicUsage) inclusive() int64 { return u.input + u.cacheRead + u.cac
 // metadata, then OpenInference's output.value). It is read only for provider anthropic; ok
 // is false when the span carries none.
 func rawAnthropicUsage(a *spanAttrs) (anthropicUsage, bool) {
-	for _, rule := range anthropicUsageRules {
+	for _, rule := range a.rules.anthropicUsageRules {
 		if u, ok := rule(a); ok {
 			return u, true
 		}

@@ -54,6 +54,7 @@ const (
 // roll-ups also work when a trace's spans arrive in several Map calls.
 type Mapper struct {
 	opts  MapOptions
+	rules *ruleset // the precedence table compiled (ruleset.go)
 	mem   *traceMemory
 	sent  *resendStore
 	logs  *logJoin // log records and their spans (logstore.go)
@@ -75,7 +76,8 @@ func NewMapper(opts MapOptions) *Mapper {
 			*p = platform.MaxContentBytes
 		}
 	}
-	m := &Mapper{opts: opts, mem: newTraceMemory(), sent: newResendStore(DefaultResendMemoryBytes), logs: newLogJoin(opts.LogHold, opts.LogHoldBytes), attrs: sync.Pool{New: func() any { return new(spanAttrs) }}}
+	m := &Mapper{opts: opts, rules: compile(&precedence), mem: newTraceMemory(), sent: newResendStore(DefaultResendMemoryBytes), logs: newLogJoin(opts.LogHold, opts.LogHoldBytes)}
+	m.attrs.New = func() any { return &spanAttrs{rules: m.rules} }
 	if m.prices = opts.Prices; m.prices == nil {
 		m.prices = prices.Vendored()
 	}
@@ -102,6 +104,7 @@ type spanEvent struct {
 // spanCtx carries one span through the building of its event.
 type spanCtx struct {
 	*prepared
+	rules      *ruleset // the Mapper's
 	opts       *MapOptions
 	events     []spanEvent
 	usedEvents []bool
@@ -233,7 +236,7 @@ func (m *Mapper) getCtx() *spanCtx {
 	if c, ok := m.ctxs.Get().(*spanCtx); ok {
 		return c
 	}
-	return &spanCtx{opts: &m.opts, buf: make([]byte, 0, 4<<10)}
+	return &spanCtx{rules: m.rules, opts: &m.opts, buf: make([]byte, 0, 4<<10)}
 }
 
 // putCtx drops c's references to span data and pools it.
@@ -263,7 +266,7 @@ func (m *Mapper) prepare(sv SpanView) prepared {
 	p.provider, p.providerInferred = readProvider(a, p.typ == platform.TypeLLM, p.fb.model, scope)
 	p.usage = readUsage(a, p.provider)
 	if p.usage.u.IsZero() {
-		for _, rule := range usageRules {
+		for _, rule := range m.rules.usageRules {
 			if u, ok := rule(&p); ok {
 				p.usage = u
 				break
@@ -308,7 +311,7 @@ func (c *spanCtx) build(out []platform.TraceEvent, rt *resolvedTrace) []platform
 	aggregate := c.hasUsageDesc
 	if !isAggregateKind(c.kind) || !aggregate {
 		ev.Model = readModel(c.a)
-		for _, rule := range modelRules {
+		for _, rule := range c.rules.modelRules {
 			if ev.Model != "" {
 				break
 			}
@@ -348,11 +351,11 @@ func (c *spanCtx) build(out []platform.TraceEvent, rt *resolvedTrace) []platform
 func (c *spanCtx) setContent(ev *platform.TraceEvent) (truncated []any) {
 	in := c.buildInput()
 	outb := c.buildOutput()
-	c.a.use(contentKeys...)
-	for _, rule := range contentShownRules {
+	c.a.use(c.rules.contentKeys...)
+	for _, rule := range c.rules.contentShownRules {
 		rule(c.a)
 	}
-	for _, p := range contentPrefixes {
+	for _, p := range c.rules.contentPrefixes {
 		c.a.usePrefix(p)
 	}
 	if in == nil {
@@ -380,7 +383,7 @@ func (c *spanCtx) setStatus(ev *platform.TraceEvent) (excIdx []int) {
 	code := c.sv.StatusCode()
 	errType := c.a.str(sc.ErrorType)
 	failed, failMsg := false, ""
-	for _, rule := range failureRules {
+	for _, rule := range c.rules.failureRules {
 		if failed, failMsg = rule(c.a); failed {
 			break
 		}

@@ -10,235 +10,46 @@ import (
 	"strings"
 	"testing"
 	"unsafe"
-
-	"github.com/llmtrace/llmtrace/platform"
-	sc "github.com/llmtrace/llmtrace/semconv"
 )
 
-// The key lists the precedence table builds must equal, in order, the literal lists the
-// core used before the rules moved into one file per dialect (internal/mapping at a8b2234:
-// map_usage.go, map_provider.go, map_io.go, map_trace.go, map_metadata.go, map_type.go,
-// copied verbatim). The first key present wins, so the order is behaviour: a change here
-// changes which value an event carries when a span has several dialects' keys.
-func TestPrecedenceKeyListsPinned(t *testing.T) {
-	ordered := []struct {
-		name      string
-		got, want []string
-	}{
-		{"promptKeys", promptKeys, []string{sc.GenAIUsageInputTokens, sc.GenAIUsagePromptTokens, sc.OITokenPrompt,
-			sc.AIUsageInputTokens, sc.AIUsagePromptTokens, sc.TLUsagePromptTokens}},
-		{"completionKeys", completionKeys, []string{sc.GenAIUsageOutputTokens, sc.GenAIUsageCompletionTokens, sc.OITokenCompletion,
-			sc.AIUsageOutputTokens, sc.AIUsageCompletionToks, sc.TLUsageCompletionTokens}},
-		{"totalKeys", totalKeys, []string{sc.GenAIUsageTotalTokens, sc.TLUsageTotalTokens, sc.OITokenTotal, sc.AIUsageTotalTokens}},
-		{"cachedKeys", cachedKeys, []string{sc.GenAIUsageCacheReadInputTokens, sc.GenAIUsageCacheReadOld, sc.OITokenCacheRead,
-			sc.GenAIUsageInputDetailsCache, sc.GenAIUsageInputCachedSentry, sc.AIUsageCachedInput, sc.AIUsageCacheRead,
-			sc.TLUsageCacheRead, sc.PydanticCacheRead}},
-		{"cacheCreationKeys", cacheCreationKeys, []string{sc.GenAIUsageCacheCreationTokens, sc.GenAIUsageCacheCreationOld,
-			sc.OITokenCacheWrite, sc.AIUsageCacheWrite, sc.StrandsCacheWriteTokens, sc.PydanticCacheWrite}},
-		{"reasoningKeys", reasoningKeys, []string{sc.GenAIUsageReasoningTokens, sc.GenAIUsageReasoningOld, sc.OITokenReasoning,
-			sc.GenAIUsageReasoningSentry, sc.AIUsageReasoning, sc.AIUsageReasoningDet, sc.OpenAIV2ReasoningDetails,
-			sc.PydanticReasoning}},
-		{"costKeys", costKeys, []string{sc.OICostTotal, sc.GenAIUsageCost, sc.GenAIUsageTotalCost, sc.PydanticOperationCost}},
-		{"modelKeys", modelKeys, []string{sc.GenAIResponseModel, sc.OILLMResponseModelName, sc.AIResponseModel,
-			sc.TLResponseModel, sc.GenAIRequestModel, sc.OILLMRequestModelName, sc.TLRequestModel, sc.AIModelID, sc.OILLMModelName,
-			sc.OIEmbeddingModelName, sc.LangfuseObservationModelName, sc.TLAssocModelName}},
-		{"providerKeys", providerKeys, []string{sc.GenAIProviderName, sc.GenAISystem, sc.OILLMProvider, sc.OILLMSystem,
-			sc.AIModelProvider, sc.TLVendor, sc.TLAssocProvider}},
-		{"valueInputKeys", valueInputKeys, []string{sc.LangfuseObservationInput, sc.GenAIInputMessages, sc.AIPromptMessages, sc.OIInputValue, sc.TLEntityInput, sc.AIPrompt,
-			sc.GenAIToolCallArgs, sc.AIToolCallArgs, sc.GenAIRetrievalQueryText, sc.AIValue, sc.AIValues,
-			sc.PydanticToolArguments, sc.MLflowSpanInputs, sc.GenkitInput, "input"}},
-		{"toolInputKeys", toolInputKeys, []string{sc.GenAIToolCallArgs, sc.AIToolCallArgs, sc.OIInputValue, sc.TLEntityInput,
-			sc.PydanticToolArguments, sc.LangfuseObservationInput, sc.MLflowSpanInputs, sc.GenkitInput, "input"}},
-		{"valueOutputKeys", valueOutputKeys, []string{sc.LangfuseObservationOutput, sc.GenAIOutputMessages, sc.OIOutputValue, sc.TLEntityOutput,
-			sc.GenAIToolCallResult, sc.AIToolCallResult, sc.AIResponseObject, sc.AIResultObject,
-			sc.GenAIRetrievalDocuments, sc.AIEmbedding, sc.AIEmbeddings, sc.PydanticToolResponse, "final_result",
-			sc.MLflowSpanOutputs, sc.GenkitOutput, "output"}},
-		{"toolOutputKeys", toolOutputKeys, []string{sc.GenAIToolCallResult, sc.AIToolCallResult, sc.OIOutputValue, sc.TLEntityOutput,
-			sc.PydanticToolResponse, sc.LangfuseObservationOutput, sc.MLflowSpanOutputs, sc.GenkitOutput, "output"}},
-		{"conversationKeys", conversationKeys, []string{sc.GenAIConversationID,
-			sc.AIMetadataPrefix + "conversationId", sc.AIRuntimeCtxPrefix + "conversationId", sc.AIContextPrefix + "conversationId",
-			sc.AIMetadataPrefix + "threadId", sc.AIRuntimeCtxPrefix + "threadId", sc.AIContextPrefix + "threadId",
-			sc.TLAssocConvID, sc.TLAssocThreadID, sc.TLAssocChatID,
-			sc.LangfuseTraceConversationID}},
-		{"userKeys", userKeys, []string{sc.LangfuseUserID, sc.UserID,
-			sc.LangfuseObservationUserID, sc.LangfuseTraceUserID,
-			sc.AIMetadataPrefix + "userId", sc.AIRuntimeCtxPrefix + "userId", sc.AIContextPrefix + "userId",
-			sc.TLAssocUserID, sc.EnduserID, sc.TLUser, sc.GenAIUser}},
-		{"sessionKeys", sessionKeys, []string{sc.LangfuseSessionID, sc.SessionID,
-			sc.LangfuseObservationSessionID, sc.LangfuseTraceSessionID,
-			sc.AIMetadataPrefix + "sessionId", sc.AIRuntimeCtxPrefix + "sessionId", sc.AIContextPrefix + "sessionId",
-			sc.TLAssocSessionID, sc.GenkitSessionID, sc.GenkitAgentSessionID}},
-		{"metaConversationKeys", metaConversationKeys, []string{"conversation_id", "conversationId", "thread_id", "threadId"}},
-		{"metaUserKeys", metaUserKeys, []string{"user_id", "userId"}},
-		{"metaSessionKeys", metaSessionKeys, []string{"session_id", "sessionId"}},
-		{"toolCallIDKeys", toolCallIDKeys, []string{sc.GenAIToolCallID, sc.AIToolCallID, sc.OIToolCallID}},
-		{"toolNameKeys", toolNameKeys, []string{sc.GenAIToolName, sc.OIToolName, sc.AIToolCallName, sc.TLEntityName}},
-		{"embeddingTokenKeys", embeddingTokenKeys, []string{sc.AIUsageTokens}},
-		{"noCacheKeys", noCacheKeys, []string{sc.AIUsageNoCacheTokens}},
-		{"tagKeys", tagKeys, []string{sc.OITagTags, sc.AIMetadataPrefix + "tags", sc.LangfuseTraceTags, sc.LangfuseTags}},
+// rows returns the rows of t by table field name (all included).
+func rows(t *table) map[string][]*dialect {
+	out := map[string][]*dialect{}
+	rv := reflect.ValueOf(t).Elem()
+	for i := 0; i < rv.NumField(); i++ {
+		out[rv.Type().Field(i).Name] = *(*[]*dialect)(unsafe.Pointer(rv.Field(i).UnsafeAddr()))
 	}
-	for _, l := range ordered {
-		if !slices.Equal(l.got, l.want) {
-			t.Errorf("%s:\n got %q\nwant %q", l.name, l.got, l.want)
-		}
-	}
-
-	// The finish reason: gen_ai.response.finish_reasons (a rule: string[]), then plain keys.
-	if len(finishSteps) != 2 || finishSteps[0].rule == nil || finishSteps[1].rule != nil ||
-		!slices.Equal(finishSteps[1].keys, []string{sc.OILLMFinishReason, sc.AIResponseFinish, sc.AIFinishReasonOld, sc.TLFinishReason, sc.GenAIFinishReasonOld}) {
-		t.Errorf("finishSteps = %+v", finishSteps)
-	}
-
-	// Sets: every key is marked used (content) or tested (prefixes, JSON keys), order aside.
-	sets := []struct {
-		name      string
-		got, want []string
-	}{
-		{"contentKeys", contentKeys, []string{
-			sc.GenAIInputMessages, sc.GenAIOutputMessages, sc.GenAISystemInstructions, sc.GenAIToolDefinitions,
-			sc.GenAIToolCallArgs, sc.GenAIToolCallResult, sc.GenAIPrompt, sc.GenAICompletion,
-			sc.GenAIRetrievalQueryText, sc.GenAIRetrievalDocuments,
-			sc.OIInputValue, sc.OIOutputValue, sc.OIInputMimeType, sc.OIOutputMimeType,
-			sc.TLEntityInput, sc.TLEntityOutput,
-			sc.AIPrompt, sc.AIPromptMessages, sc.AIPromptTools, sc.AIResponseText, sc.AIResponseToolCalls,
-			sc.AIResponseObject, sc.AIResultText, sc.AIResultToolCalls, sc.AIResultObject,
-			sc.AIToolCallArgs, sc.AIToolCallResult, sc.AIValue, sc.AIValues, sc.AIEmbedding, sc.AIEmbeddings,
-			sc.LangfuseObservationInput, sc.LangfuseObservationOutput, sc.MLflowSpanInputs, sc.MLflowSpanOutputs,
-			sc.PydanticToolArguments, sc.PydanticToolResponse, "final_result", "input", "output",
-			sc.PydanticEvents, sc.PydanticAllMessagesEvents, sc.PydanticAllMessages,
-			sc.OpenAIV2RequestMessages, sc.OpenAIV2ResponseContent, sc.GenkitInput, sc.GenkitOutput}},
-		{"contentPrefixes", contentPrefixes, []string{
-			sc.OILLMInputMessages, sc.OILLMOutputMessages, sc.OILLMPrompts, sc.OILLMChoices, sc.OILLMTools,
-			sc.OIEmbeddings, sc.OIRetrievalDocs, sc.TLRequestFunctions, sc.TLLegacyCompletions}},
-		{"indexedContentPrefixes", indexedContentPrefixes, []string{sc.TLPromptPrefix, sc.TLCompletionPrefix}},
-		{"genAIPrefixes", genAIPrefixes, []string{"gen_ai.", "llm.", "openinference.", "traceloop.", "ai.", sc.LangfusePrefix,
-			"genkit:", "embedding.", "retrieval.", "tool.", "input.value", "output.value"}},
-		{"jsonStringKeys", slices.Collect(mapKeys(jsonStringKeys)), []string{
-			sc.OIMetadata, sc.OILLMInvocationParams, sc.OIEmbeddingParams,
-			sc.AIResponseProviderMD, sc.AIPromptToolChoice, sc.OIToolParameters,
-			sc.LangfuseObservationMetadata, sc.LangfuseTraceMetadata, sc.LangfuseMetadata}},
-		{"frameworkSystems", slices.Collect(mapKeys(frameworkSystems)), []string{sc.StrandsSystem, sc.LangSmithSystem, sc.ADKSystem}},
-		{"anthropicInputKeys", anthropicInputKeys, []string{sc.AIUsagePromptTokens, sc.AIUsageInputTokens, sc.AIUsageCachedInput}},
-		{"genAIScopes", genAIScopes, []string{sc.AIScope}},
-	}
-	for _, l := range sets {
-		got, want := slices.Sorted(slices.Values(l.got)), slices.Sorted(slices.Values(l.want))
-		if !slices.Equal(got, want) {
-			t.Errorf("%s (as a set):\n got %q\nwant %q", l.name, got, want)
-		}
-	}
+	return out
 }
 
-func mapKeys(m map[string]bool) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
+// everyRow returns a table whose every row is ds.
+func everyRow(ds []*dialect) *table {
+	t := &table{}
+	rv := reflect.ValueOf(t).Elem()
+	for i := 0; i < rv.NumField(); i++ {
+		*(*[]*dialect)(unsafe.Pointer(rv.Field(i).UnsafeAddr())) = ds
 	}
+	return t
 }
 
-// The rules run in the order they did before the table (type rules: map_type.go typeRules
-// at a8b2234; the dialects' structured-value rules: the per-concern tables of genkit.go and
-// langfuse.go's registration).
-func TestPrecedenceRuleOrderPinned(t *testing.T) {
-	ptrs := func(fs any) []uintptr {
-		v := reflect.ValueOf(fs)
-		out := make([]uintptr, v.Len())
-		for i := range out {
-			out[i] = v.Index(i).Pointer()
-		}
-		return out
-	}
-	for _, c := range []struct {
-		name      string
-		got, want any
-	}{
-		{"typeRules", typeRules, []func(*spanAttrs, string, string) (platform.Type, string, bool){langfuseType, genkitType,
-			openAIAgentsType, openInferenceType, genAIType, vercelAIType, traceloopType, toolKeysType, agentSpanType, modelKeysType}},
-		{"requestRules", requestRules, []func(*spanCtx) ([]nmsg, *jv, bool){(*spanCtx).genkitInput, (*spanCtx).langfuseInput}},
-		{"inputRules", inputRules, []func(*spanCtx) ([]nmsg, *jv, bool){genAIInput, openInferenceInput, traceloopInput,
-			vercelAIInput, pydanticAIInput, openAIV2Input, genAIEventsInput, genAIContentInput, openInferencePromptsInput, openAIAgentsInput, bodyInput}},
-		{"toolsRules", toolsRules, []func(*spanCtx) *jv{genAITools, vercelAITools, openInferenceTools, traceloopTools, bodyTools}},
-		{"outputRules", outputRules, []func(*spanCtx) (*nmsg, bool){(*spanCtx).genkitOutput, (*spanCtx).langfuseOutput,
-			genAIOutput, pydanticAIOutput, openInferenceOutput, traceloopOutput, vercelAIOutput, genAIEventsOutput,
-			openInferenceChoicesOutput, genAIContentOutput, openAIV2Output, bodyOutput}},
-		{"valueEventInputRules", valueEventInputRules, []func(*spanCtx, bool) *jv{genAIContentValueInput, strandsToolInput}},
-		{"valueEventOutputRules", valueEventOutputRules, []func(*spanCtx, bool) *jv{genAIContentValueOutput, strandsToolOutput}},
-		{"usageRules", usageRules, []func(*prepared) (spanUsage, bool){genkitUsage, langfuseUsage}},
-		{"failureRules", failureRules, []func(*spanAttrs) (bool, string){genkitFailed, langfuseFailed}},
-		{"anthropicUsageRules", anthropicUsageRules, []func(*spanAttrs) (anthropicUsage, bool){vercelAIAnthropicUsage, openInferenceAnthropicUsage}},
-	} {
-		if !slices.Equal(ptrs(c.got), ptrs(c.want)) {
-			t.Errorf("%s: the rules run in another order than pinned", c.name)
+// defining returns, per table row, the dialects of ds that define its concern's rule or
+// keys: compile records an entry of a dialect in a row exactly when it has something to say
+// there (ruleset.go gather, concat).
+func defining(ds []*dialect) map[string][]*dialect {
+	out := map[string][]*dialect{}
+	for _, e := range compile(everyRow(ds)).order {
+		if !slices.Contains(out[e.row], e.dialect) {
+			out[e.row] = append(out[e.row], e.dialect)
 		}
 	}
-}
-
-// concern is one row of the precedence table with the dialect field it orders.
-type concern struct {
-	name string
-	row  []*dialect
-	has  func(d *dialect) bool
-}
-
-func concerns() []concern {
-	p := &precedence
-	keys := func(f func(d *dialect) []string) func(d *dialect) bool {
-		return func(d *dialect) bool { return len(f(d)) > 0 }
-	}
-	return []concern{
-		{"spanType", p.spanType, func(d *dialect) bool { return d.spanType != nil }},
-		{"request", p.request, func(d *dialect) bool { return d.request != nil }},
-		{"input", p.input, func(d *dialect) bool { return d.input != nil }},
-		{"tools", p.tools, func(d *dialect) bool { return d.tools != nil }},
-		{"output", p.output, func(d *dialect) bool { return d.output != nil }},
-		{"finishReason", p.finishReason, func(d *dialect) bool { return d.finishReason != nil || len(d.finishReasonKeys) > 0 }},
-		{"valueDecode", p.valueDecode, func(d *dialect) bool { return d.valueDecodeInput != nil || d.valueDecodeOutput != nil }},
-		{"valueInput", p.valueInput, keys(func(d *dialect) []string { return d.valueKeys.input })},
-		{"valueOutput", p.valueOutput, keys(func(d *dialect) []string { return d.valueKeys.output })},
-		{"toolInput", p.toolInput, keys(func(d *dialect) []string { return d.valueKeys.toolInput })},
-		{"toolOutput", p.toolOutput, keys(func(d *dialect) []string { return d.valueKeys.toolOutput })},
-		{"toolCallID", p.toolCallID, keys(func(d *dialect) []string { return d.toolKeys.callID })},
-		{"toolName", p.toolName, keys(func(d *dialect) []string { return d.toolKeys.name })},
-		{"usageEmbedding", p.usageEmbedding, keys(func(d *dialect) []string { return d.usageKeys.embedding })},
-		{"usageNoCache", p.usageNoCache, keys(func(d *dialect) []string { return d.usageKeys.noCache })},
-		{"usageAnthropicInput", p.usageAnthropicInput, keys(func(d *dialect) []string { return d.usageKeys.anthropicInput })},
-		{"valueEvents", p.valueEvents, func(d *dialect) bool { return d.valueEventInput != nil || d.valueEventOutput != nil }},
-		{"usagePrompt", p.usagePrompt, keys(func(d *dialect) []string { return d.usageKeys.prompt })},
-		{"usageCompletion", p.usageCompletion, keys(func(d *dialect) []string { return d.usageKeys.completion })},
-		{"usageTotal", p.usageTotal, keys(func(d *dialect) []string { return d.usageKeys.total })},
-		{"usageCached", p.usageCached, keys(func(d *dialect) []string { return d.usageKeys.cached })},
-		{"usageCacheCreation", p.usageCacheCreation, keys(func(d *dialect) []string { return d.usageKeys.cacheCreation })},
-		{"usageReasoning", p.usageReasoning, keys(func(d *dialect) []string { return d.usageKeys.reasoning })},
-		{"usageCost", p.usageCost, keys(func(d *dialect) []string { return d.usageKeys.cost })},
-		{"usage", p.usage, func(d *dialect) bool { return d.usage != nil }},
-		{"modelResponse", p.modelResponse, keys(func(d *dialect) []string { return d.modelKeys.response })},
-		{"modelRequest", p.modelRequest, keys(func(d *dialect) []string { return d.modelKeys.request })},
-		{"modelName", p.modelName, keys(func(d *dialect) []string { return d.modelKeys.name })},
-		{"model", p.model, func(d *dialect) bool { return d.model != nil }},
-		{"providerKeys", p.providerKeys, keys(func(d *dialect) []string { return d.providerKeys })},
-		{"provider", p.provider, func(d *dialect) bool { return d.provider != nil }},
-		{"frameworkNames", p.frameworkNames, keys(func(d *dialect) []string { return d.frameworkNames })},
-		{"anthropicUsage", p.anthropicUsage, func(d *dialect) bool { return d.anthropicUsage != nil }},
-		{"anthropicCache", p.anthropicCache, func(d *dialect) bool { return d.anthropicCache != nil }},
-		{"failure", p.failure, func(d *dialect) bool { return d.failure != nil }},
-		{"conversation", p.conversation, keys(func(d *dialect) []string { return d.ids.conversation })},
-		{"user", p.user, keys(func(d *dialect) []string { return d.ids.user })},
-		{"session", p.session, keys(func(d *dialect) []string { return d.ids.session })},
-		{"tags", p.tags, keys(func(d *dialect) []string { return d.ids.tags })},
-		{"metadataIDs", p.metadataIDs, func(d *dialect) bool {
-			return len(d.metadataIDs.conversation)+len(d.metadataIDs.user)+len(d.metadataIDs.session)+len(d.metadataIDs.tags) > 0
-		}},
-		{"conversationRule", p.conversationRule, func(d *dialect) bool { return d.conversation != nil }},
-	}
+	return out
 }
 
 // A dialect is listed in a row of the precedence table exactly when it defines that
 // concern's rule or keys: a rule defined but not registered would never run, a dialect
 // registered without the rule would hold a place that says nothing. Every dialect is in
-// precedence.all (detection, content and JSON keys are read from there), once.
+// precedence.all (detection, content and JSON keys are read from there), once. Which
+// dialect field a row orders is compile's (ruleset.go), not a copy kept here.
 func TestPrecedenceTableConsistent(t *testing.T) {
 	all := precedence.all
 	for i, d := range all {
@@ -252,47 +63,44 @@ func TestPrecedenceTableConsistent(t *testing.T) {
 			t.Errorf("two dialects are named %q", d.name)
 		}
 	}
-	for _, c := range concerns() {
-		for i, d := range c.row {
+	defined := defining(all)
+	for name, row := range rows(&precedence) {
+		if name == "all" {
+			continue
+		}
+		for i, d := range row {
 			if !slices.Contains(all, d) {
-				t.Errorf("%s: %q is not in precedence.all", c.name, d.name)
+				t.Errorf("%s: %q is not in precedence.all", name, d.name)
 			}
-			if slices.Index(c.row, d) != i {
-				t.Errorf("%s: %q is listed twice", c.name, d.name)
+			if slices.Index(row, d) != i {
+				t.Errorf("%s: %q is listed twice", name, d.name)
 			}
-			if !c.has(d) {
-				t.Errorf("%s: %q is listed but defines no %s rule or keys", c.name, d.name, c.name)
+			if !slices.Contains(defined[name], d) {
+				t.Errorf("%s: %q is listed but defines no %s rule or keys", name, d.name, name)
 			}
 		}
-		for _, d := range all {
-			if c.has(d) && !slices.Contains(c.row, d) {
-				t.Errorf("%s: %q defines a %s rule or keys but is not listed in precedence.%s", c.name, d.name, c.name, c.name)
+		for _, d := range defined[name] {
+			if !slices.Contains(row, d) {
+				t.Errorf("%s: %q defines a %s rule or keys but is not listed in precedence.%s", name, d.name, name, name)
 			}
 		}
 	}
-	// Each field of dialect that holds a rule or keys is ordered by some concern (or read
-	// from precedence.all): a new field needs its row.
-	fromAll := map[string]bool{"name": true, "detect": true, "scopes": true, "content": true, "contentPrefixes": true,
-		"indexedContent": true, "contentShown": true, "jsonKeys": true}
-	probe := &dialect{}
+	// Each field of dialect that holds a rule or keys is read by compile from some row (a
+	// new field needs its row and its list).
+	fromTable := map[string]bool{"name": true}
+	probe := &dialect{name: "probe"}
 	rv := reflect.ValueOf(probe).Elem()
 	for i := 0; i < rv.NumField(); i++ {
 		f := rv.Type().Field(i)
-		if fromAll[f.Name] {
+		if fromTable[f.Name] {
 			continue
 		}
 		field := reflect.NewAt(f.Type, unsafe.Pointer(rv.Field(i).UnsafeAddr())).Elem() // unexported
 		setNonZero(t, field)
-		covered := false
-		for _, c := range concerns() {
-			if c.has(probe) {
-				covered = true
-			}
+		if len(defining([]*dialect{probe})) == 0 {
+			t.Errorf("dialect field %s is read from no row of the precedence table (compile, ruleset.go)", f.Name)
 		}
 		field.SetZero()
-		if !covered {
-			t.Errorf("dialect field %s is ordered by no row of the precedence table", f.Name)
-		}
 	}
 }
 

@@ -235,8 +235,8 @@ func (m *Mapper) fillToolArgs(out []platform.TraceEvent, preps []prepared, lates
 			if p == nil {
 				continue
 			}
-			id, _ := p.a.firstStr(toolCallIDKeys...)
-			name, _ := p.a.firstStr(toolNameKeys...)
+			id, _ := p.a.firstStr(p.a.rules.toolCallIDKeys...)
+			name, _ := p.a.firstStr(p.a.rules.toolNameKeys...)
 			if name == "" {
 				name = strings.TrimPrefix(ev.Name, sc.OpExecuteTool+" ")
 			}

@@ -22,9 +22,9 @@ type traceWideField struct {
 }
 
 var traceWideFields = []traceWideField{
-	{"user", func() []string { return userKeys }, func(ev *platform.TraceEvent) string { return ev.UserID }},
-	{"session", func() []string { return sessionKeys }, func(ev *platform.TraceEvent) string { return ev.SessionID }},
-	{"thread", func() []string { return conversationKeys }, func(ev *platform.TraceEvent) string { return ev.ThreadID }},
+	{"user", func() []string { return compile(&precedence).userKeys }, func(ev *platform.TraceEvent) string { return ev.UserID }},
+	{"session", func() []string { return compile(&precedence).sessionKeys }, func(ev *platform.TraceEvent) string { return ev.SessionID }},
+	{"thread", func() []string { return compile(&precedence).conversationKeys }, func(ev *platform.TraceEvent) string { return ev.ThreadID }},
 }
 
 // want is what an event shows for the value v of field f (a thread is the conversation's
