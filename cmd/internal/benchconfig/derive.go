@@ -13,9 +13,13 @@ import (
 // sending_queue and retry_on_failure): what derive copies into the otlphttp exporter.
 var sharedKeys = []string{"endpoint", "compression", "timeout", "sending_queue", "retry_on_failure"}
 
+// otlpHTTPType is the otlphttp exporter's component type as collector v0.162.0 names it
+// ("otlphttp" is a deprecated alias there, logged as such at start).
+const otlpHTTPType = "otlp_http"
+
 // derive returns base (a collector configuration in YAML) with fsync set on every
 // file_storage extension and, for exporter "otlphttp", the exporter "llmtrace" replaced by
-// "otlphttp" carrying its sharedKeys, in the exporters section and in every pipeline. Errors:
+// the otlphttp exporter (component type otlpHTTPType) carrying its sharedKeys, in the exporters section and in every pipeline. Errors:
 // base is not YAML, has no file_storage extension or no llmtrace exporter, or exporter is
 // neither "llmtrace" nor "otlphttp".
 func derive(base []byte, exporter string, fsync bool) ([]byte, error) {
@@ -49,13 +53,13 @@ func derive(base []byte, exporter string, fsync bool) ([]byte, error) {
 			}
 		}
 		delete(exporters, "llmtrace")
-		exporters["otlphttp"] = dst
+		exporters[otlpHTTPType] = dst
 		service, _ := cfg["service"].(map[string]any)
 		for _, p := range section(service, "pipelines") {
 			pm, _ := p.(map[string]any)
 			if list, ok := pm["exporters"].([]any); ok {
 				if i := slices.Index(list, any("llmtrace")); i >= 0 {
-					list[i] = "otlphttp"
+					list[i] = otlpHTTPType
 				}
 			}
 		}

@@ -45,7 +45,7 @@ func TestDeriveOTLPHTTP(t *testing.T) {
 	got := load(t, out)
 
 	src := dig(base, "exporters", "llmtrace").(map[string]any)
-	dst, ok := dig(got, "exporters", "otlphttp").(map[string]any)
+	dst, ok := dig(got, "exporters", otlpHTTPType).(map[string]any)
 	if !ok || dig(got, "exporters", "llmtrace") != nil {
 		t.Fatalf("exporters: %v", dig(got, "exporters"))
 	}
@@ -57,11 +57,11 @@ func TestDeriveOTLPHTTP(t *testing.T) {
 	if len(dst) != len(sharedKeys) {
 		t.Errorf("otlphttp has %d settings, want the %d shared ones: %v", len(dst), len(sharedKeys), dst)
 	}
-	if q := dig(got, "exporters", "otlphttp", "sending_queue", "storage"); q != "file_storage/llmtrace" {
+	if q := dig(got, "exporters", otlpHTTPType, "sending_queue", "storage"); q != "file_storage/llmtrace" {
 		t.Errorf("sending_queue.storage %v", q)
 	}
 	for _, p := range []string{"traces", "logs"} {
-		if ex := dig(got, "service", "pipelines", p, "exporters"); !reflect.DeepEqual(ex, []any{"otlphttp"}) {
+		if ex := dig(got, "service", "pipelines", p, "exporters"); !reflect.DeepEqual(ex, []any{otlpHTTPType}) {
 			t.Errorf("pipeline %s exporters %v", p, ex)
 		}
 		if !reflect.DeepEqual(dig(got, "service", "pipelines", p, "processors"), dig(base, "service", "pipelines", p, "processors")) {

@@ -1,8 +1,10 @@
 // Command benchconfig writes the collector configurations `make bench-collector`
 // (scripts/bench-collector.sh) runs otelcol-llmtrace with: the repository's
 // testdata/otelcol.yaml with file_storage's fsync set, and, for -exporter otlphttp, its
-// llmtrace exporter swapped for an otlphttp exporter with the same endpoint, compression,
-// timeout, sending_queue (persistent queue and batch settings) and retry_on_failure. The
+// llmtrace exporter swapped for the otlphttp exporter (component type otlp_http, the name
+// collector v0.162.0 gives it; "otlphttp" is a deprecated alias) with the same endpoint,
+// compression, timeout, sending_queue (persistent queue and batch settings) and
+// retry_on_failure. The
 // receivers, processors, extensions and telemetry stay as they are, ${env:...} references
 // included, so the two exporters are measured in the same pipeline.
 //
