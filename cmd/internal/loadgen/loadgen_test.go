@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -104,9 +105,50 @@ func TestTemplateIsAValidRequest(t *testing.T) {
 				}
 			}
 		}
+		// Whole traces only: each trace copy has all the spans of its pool trace.
+		perCopy := make([]int, tp.copies)
+		for _, o := range tp.orig {
+			perCopy[o.copy]++
+		}
+		for c, k := range perCopy {
+			if k != tp.sources[c].SpanCount() {
+				t.Errorf("n=%d: trace %d of the request has %d of its %d spans", n, c, k, tp.sources[c].SpanCount())
+			}
+		}
 		for i := range tp.td.ResourceSpans().Len() {
 			if _, ok := tp.td.ResourceSpans().At(i).Resource().Attributes().Get("service.name"); !ok {
 				t.Errorf("n=%d: resource %d lost its service.name", n, i)
+			}
+		}
+	}
+}
+
+// A pool whose traces are all larger than the request: the request is the start of one, cut
+// short, with no empty resource or scope entries.
+func TestTemplateCutsWhenNoWholeTraceFits(t *testing.T) {
+	dir := t.TempDir()
+	b, err := os.ReadFile(captures + "/google-adk-js-gemini-agent-tool.json") // traces of 5, 5 and 3 spans
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dir+"/c.json", b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := loadPool(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{2, 7} {
+		tp := p.template(0, n)
+		if tp.td.SpanCount() != n || tp.copies != (n+4)/5 {
+			t.Errorf("n=%d: %d spans in %d traces", n, tp.td.SpanCount(), tp.copies)
+		}
+		for i := range tp.td.ResourceSpans().Len() {
+			rs := tp.td.ResourceSpans().At(i)
+			for j := range rs.ScopeSpans().Len() {
+				if rs.ScopeSpans().At(j).Spans().Len() == 0 {
+					t.Errorf("n=%d: an empty scope entry", n)
+				}
 			}
 		}
 	}

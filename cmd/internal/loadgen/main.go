@@ -4,9 +4,10 @@
 // collector accepts, and reports the spans accepted per second and the requests refused.
 //
 // The spans are the real ones of the captures (testdata/captures/*.json, with their gen_ai
-// attributes, resources and scopes): whole traces taken in turn, the last one of a request
-// cut short at -spans. Every request gets fresh random trace and span IDs, parent links
-// following, so no two requests carry the same span.
+// attributes, resources and scopes): whole traces taken in turn, one that does not fit the
+// room left skipped, so that each request holds exactly -spans spans of complete traces (the
+// captures' 33 traces have 1 to 8 spans, 8 of them one). Every request gets fresh random
+// trace and span IDs, parent links following, so no two requests carry the same span.
 //
 // A reply 429, 502, 503 or 504 is a refusal (the OTLP/HTTP spec's retryable answers): the
 // worker pauses for Retry-After, or -backoff, and sends its next request; refused spans are

@@ -88,10 +88,11 @@ type origIDs struct {
 
 // template is one request of n spans; refresh gives it fresh trace and span IDs.
 type template struct {
-	td     ptrace.Traces
-	spans  []ptrace.Span // every span of td, in order
-	orig   []origIDs
-	copies int
+	td      ptrace.Traces
+	spans   []ptrace.Span // every span of td, in order
+	orig    []origIDs
+	copies  int
+	sources []ptrace.Traces // the pool trace of each copy
 
 	newSpan map[spanKey]pcommon.SpanID // reused by refresh
 }
@@ -101,39 +102,56 @@ type spanKey struct {
 	id   pcommon.SpanID
 }
 
-// template builds a request of exactly n spans: whole traces of the pool taken in order from
-// trace index start (wrapping around, so a trace may appear more than once), the last one cut
-// short when n falls inside it.
+// template builds a request of exactly n spans out of whole traces of the pool: taken in
+// order from trace index start (wrapping around, so a trace may appear more than once),
+// skipping a trace larger than the room left, so that every trace of a request is complete.
+// (The llmtrace exporter keeps a trace's events until its root span is accepted; a trace cut
+// short would never complete, every request getting fresh IDs.) Only when no whole trace fits
+// the room left in a full turn of the pool is the next one cut short.
 func (p *pool) template(start, n int) *template {
 	t := &template{td: ptrace.NewTraces(), newSpan: map[spanKey]pcommon.SpanID{}}
-	for c := 0; len(t.spans) < n; c++ {
-		src := p.traces[(start+c)%len(p.traces)]
-		t.copies++
-		for i := range src.ResourceSpans().Len() {
-			rs := src.ResourceSpans().At(i)
-			out := t.td.ResourceSpans().AppendEmpty()
-			rs.Resource().CopyTo(out.Resource())
-			out.SetSchemaUrl(rs.SchemaUrl())
-			for j := range rs.ScopeSpans().Len() {
-				ss := rs.ScopeSpans().At(j)
-				oss := out.ScopeSpans().AppendEmpty()
-				ss.Scope().CopyTo(oss.Scope())
-				oss.SetSchemaUrl(ss.SchemaUrl())
-				for k := 0; k < ss.Spans().Len() && len(t.spans) < n; k++ {
-					sp := oss.Spans().AppendEmpty()
-					ss.Spans().At(k).CopyTo(sp)
-					t.spans = append(t.spans, sp)
-					t.orig = append(t.orig, origIDs{copy: c, span: sp.SpanID(), parent: sp.ParentSpanID()})
-				}
+	for i, skipped := start, 0; len(t.spans) < n; i++ {
+		src := p.traces[i%len(p.traces)]
+		if room := n - len(t.spans); src.SpanCount() > room && skipped < len(p.traces) {
+			skipped++
+			continue
+		}
+		skipped = 0
+		t.take(src, n)
+	}
+	t.refresh(rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())))
+	return t
+}
+
+// take appends the spans of src (one trace), up to n spans in the template, as the template's
+// next trace copy.
+func (t *template) take(src ptrace.Traces, n int) {
+	c := t.copies
+	t.copies++
+	t.sources = append(t.sources, src)
+	for i := range src.ResourceSpans().Len() {
+		rs := src.ResourceSpans().At(i)
+		out := t.td.ResourceSpans().AppendEmpty()
+		rs.Resource().CopyTo(out.Resource())
+		out.SetSchemaUrl(rs.SchemaUrl())
+		for j := range rs.ScopeSpans().Len() {
+			ss := rs.ScopeSpans().At(j)
+			oss := out.ScopeSpans().AppendEmpty()
+			ss.Scope().CopyTo(oss.Scope())
+			oss.SetSchemaUrl(ss.SchemaUrl())
+			for k := 0; k < ss.Spans().Len() && len(t.spans) < n; k++ {
+				sp := oss.Spans().AppendEmpty()
+				ss.Spans().At(k).CopyTo(sp)
+				t.spans = append(t.spans, sp)
+				t.orig = append(t.orig, origIDs{copy: c, span: sp.SpanID(), parent: sp.ParentSpanID()})
 			}
 		}
 	}
+	// A trace cut short at n may leave empty resource and scope entries behind.
 	t.td.ResourceSpans().RemoveIf(func(rs ptrace.ResourceSpans) bool {
 		rs.ScopeSpans().RemoveIf(func(ss ptrace.ScopeSpans) bool { return ss.Spans().Len() == 0 })
 		return rs.ScopeSpans().Len() == 0
 	})
-	t.refresh(rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())))
-	return t
 }
 
 // refresh gives every trace of the template a new random trace ID and every span a new
