@@ -17,8 +17,9 @@
 #   4. over the DURATION window: what the sink counted (events for llmtrace, spans for
 #      otlphttp), the collector's own counts (otelcol_exporter_sent_spans,
 #      otelcol_receiver_accepted_spans), the collector's CPU (utime + stime of
-#      /proc/<pid>/stat) and its RSS (VmRSS of /proc/<pid>/status, sampled each second), the
-#      queue left at the end (otelcol_exporter_queue_size);
+#      /proc/<pid>/stat) and its RSS (VmRSS of /proc/<pid>/status, sampled each second; it
+#      includes the pages of file_storage's memory-mapped queue file, so RssAnon, the heap and
+#      stacks, is given too), the queue left at the end (otelcol_exporter_queue_size);
 # then prints one table (medians over rounds; RSS: the smallest and largest sample of all
 # rounds) and the ratio llmtrace / otlphttp per fsync setting. Raw rows: $BENCH_DIR/results.tsv.
 #
@@ -28,7 +29,8 @@
 # for the sink + load generator; empty: not pinned), BENCH_DIR (./_build/bench-collector),
 # BENCH_OTLP_HTTP_ENDPOINT (127.0.0.1:14318), BENCH_OTLP_GRPC_ENDPOINT (127.0.0.1:14317),
 # BENCH_METRICS_PORT (18888), BENCH_SINK_ADDR (127.0.0.1:18787), SKIP_BUILD=1 to use the
-# binaries as they are. Linux only (/proc). Needs bash, curl, awk and Go.
+# binaries as they are; LLMTRACE_QUEUE_SIZE (spans, 200000) reaches the collector as
+# testdata/otelcol.yaml reads it. Linux only (/proc). Needs bash, curl, awk and Go.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -106,7 +108,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; } # utime + stime
-rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+rss_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; } # rss_kib PID VmRSS|RssAnon
 json_num() { sed -n "s/.*\"$1\":\([-0-9.e+]*\).*/\1/p"; }
 # metric NAME: the sum over its series of the collector's Prometheus endpoint (0 when absent).
 metric() {
@@ -166,12 +168,14 @@ $(tail -n 20 "$dir/otelcol.log")"
   d0=$(curl -fsS "http://$SINK_ADDR/stats" | json_num "$unit")
   sent0=$(metric otelcol_exporter_sent_spans)
   recv0=$(metric otelcol_receiver_accepted_spans)
-  local rmin=999999999 rmax=0 r end
+  local rmin=999999999 rmax=0 amax=0 r a end
   end=$(awk -v t="$t0" -v d="$DURATION" 'BEGIN {printf "%.3f", t + d}')
   while awk -v n="$(now)" -v e="$end" 'BEGIN {exit !(n < e)}'; do
     sleep 1
     kill -0 "$col" 2>/dev/null || die "the collector exited during the run; see $dir/otelcol.log"
-    r=$(rss_kib "$col")
+    r=$(rss_kib "$col" VmRSS)
+    a=$(rss_kib "$col" RssAnon)
+    if ((a > amax)); then amax=$a; fi
     if ((r < rmin)); then rmin=$r; fi
     if ((r > rmax)); then rmax=$r; fi
   done
@@ -194,17 +198,18 @@ $(tail -n 20 "$dir/otelcol.log")"
 
   awk -v OFS='\t' -v e="$exp" -v f="$fs" -v r="$round" -v t0="$t0" -v t1="$t1" -v hz="$HZ" \
     -v d0="$d0" -v d1="$d1" -v sent0="$sent0" -v sent1="$sent1" -v recv0="$recv0" -v recv1="$recv1" \
-    -v c0="$c0" -v c1="$c1" -v s0="$s0" -v s1="$s1" -v rmin="$rmin" -v rmax="$rmax" \
+    -v c0="$c0" -v c1="$c1" -v s0="$s0" -v s1="$s1" -v rmin="$rmin" -v rmax="$rmax" -v amax="$amax" \
     -v q="$queue" -v ref="${refused:-0}" -v l="$load1" 'BEGIN {
       w = t1 - t0
-      printf "%s\t%s\t%s\t%.0f\t%.0f\t%.0f\t%s\t%.0f\t%.0f\t%.0f\t%s\t%.0f\t%s\n", e, f, r,
+      printf "%s\t%s\t%s\t%.0f\t%.0f\t%.0f\t%s\t%.0f\t%.0f\t%.0f\t%s\t%.0f\t%s\t%.0f\n", e, f, r,
         (d1 - d0) / w, (sent1 - sent0) / w, (recv1 - recv0) / w, ref,
-        100 * (c1 - c0) / hz / w, rmin / 1024, rmax / 1024, q, 100 * (s1 - s0) / hz / w, l
+        100 * (c1 - c0) / hz / w, rmin / 1024, rmax / 1024, q, 100 * (s1 - s0) / hz / w, l, amax / 1024
     }' >>"$TSV"
 }
 
 mkdir -p "$OUT"
-printf 'exporter\tfsync\tround\tdelivered_per_s\tsent_spans_per_s\treceived_spans_per_s\trefused_requests\tcpu_pct\trss_min_mib\trss_max_mib\tqueue_at_end\tsink_cpu_pct\tload1\n' >"$TSV"
+rm -rf "$OUT"/*-fsync-*-round*
+printf 'exporter\tfsync\tround\tdelivered_per_s\tsent_spans_per_s\treceived_spans_per_s\trefused_requests\tcpu_pct\trss_min_mib\trss_max_mib\tqueue_at_end\tsink_cpu_pct\tload1\tanon_max_mib\n' >"$TSV"
 for round in $(seq 1 "$ROUNDS"); do
   for fs in $FSYNCS; do
     for exp in $EXPORTERS; do
@@ -220,19 +225,19 @@ echo
 printf 'otelcol-llmtrace, %s-span OTLP/HTTP requests, %s, %s s measured after %s s warm-up, %s round(s) (medians)%s\n' \
   "$SPANS" "$([[ $RATE == 0 ]] && echo "as fast as accepted, $CONCURRENCY in flight" || echo "$RATE spans/s offered")" \
   "$DURATION" "$WARMUP" "$ROUNDS" "$([[ -n $COLLECTOR_CPUS ]] && echo ", collector on CPUs $COLLECTOR_CPUS" || true)"
-fmt='%-9s %-6s %14s %-7s %14s %14s %8s %7s %13s %9s %9s %6s\n'
+fmt='%-9s %-6s %12s %-6s %12s %12s %8s %6s %10s %9s %10s %9s %5s\n'
 # shellcheck disable=SC2059
-printf "$fmt" exporter fsync "delivered/s" unit "sent spans/s" "recv spans/s" refused "CPU %" "RSS MiB" "queue end" "sink CPU%" load
+printf "$fmt" exporter fsync "delivered/s" unit "sent span/s" "recv span/s" refused "CPU %" "RSS MiB" "anon MiB" "queue end" "sink CPU%" load
 declare -A med
 for fs in $FSYNCS; do
   for exp in $EXPORTERS; do
     unit=events
     [[ $exp == otlphttp ]] && unit=spans
-    for c in 4 5 6 7 8 11 12 13; do med[$exp,$fs,$c]=$(col "$exp" "$fs" $c | median); done
+    for c in 4 5 6 7 8 11 12 13 14; do med[$exp,$fs,$c]=$(col "$exp" "$fs" $c | median); done
     rss="$(col "$exp" "$fs" 9 | sort -g | head -n1)–$(col "$exp" "$fs" 10 | sort -g | tail -n1)"
     # shellcheck disable=SC2059
     printf "$fmt" "$exp" "$fs" "${med[$exp,$fs,4]}" "$unit" "${med[$exp,$fs,5]}" "${med[$exp,$fs,6]}" \
-      "${med[$exp,$fs,7]}" "${med[$exp,$fs,8]}" "$rss" "${med[$exp,$fs,11]}" "${med[$exp,$fs,12]}" "${med[$exp,$fs,13]}"
+      "${med[$exp,$fs,7]}" "${med[$exp,$fs,8]}" "$rss" "${med[$exp,$fs,14]}" "${med[$exp,$fs,11]}" "${med[$exp,$fs,12]}" "${med[$exp,$fs,13]}"
   done
 done
 if [[ " $EXPORTERS " == *" llmtrace "* && " $EXPORTERS " == *" otlphttp "* ]]; then
@@ -249,6 +254,7 @@ delivered/s: what the sink counted per second of the window (llmtrace: distinct 
 one per span plus one per exception event; otlphttp: spans). sent spans/s: the collector's
 otelcol_exporter_sent_spans; recv spans/s: otelcol_receiver_accepted_spans; refused: requests
 the receiver answered 429/503 over the whole run; CPU %: the collector process (100 = one core);
+RSS: VmRSS, smallest and largest sample (includes the mapped queue file); anon: largest RssAnon;
 queue end: spans left in the persistent queue; load: 1-min load average at the run's start.
 Raw rows: $TSV
 EOF
