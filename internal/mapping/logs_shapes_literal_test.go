@@ -1,0 +1,78 @@
+package mapping
+
+import (
+	"testing"
+)
+
+// Tool calls and tool results in gen_ai log records, written out as
+// @opentelemetry/instrumentation-openai 0.22.0 writes them (testdata/captures/README.md,
+// otel-js-openai-logs-chat-tool): records first (MapLogs holds them), then their span.
+
+// logRec is a record of the span (newSpan's trace, span ID byte span); its event name is
+// eventName, else its event.name attribute (LogEventName, as the readers set it).
+func logRec(span byte, eventName string, body Value, attrs ...kv) LogRecord {
+	r := LogRecord{TraceID: [16]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, Time: t0,
+		EventName: LogEventName(eventName, kvs(attrs)), Body: body, Attributes: kvs(attrs)}
+	r.SpanID[7] = span
+	return r
+}
+
+func bodyOf(fields ...kv) Value { return MapValue(kvs(fields)) }
+
+// mapWithLogs maps records and then their span through one Mapper.
+func mapWithLogs(t *testing.T, sp *testSpan, recs ...LogRecord) []byte {
+	t.Helper()
+	m := NewMapper(MapOptions{})
+	if evs := m.MapLogs(recs).Events; len(evs) != 0 {
+		t.Fatalf("records mapped before their span: %d events", len(evs))
+	}
+	evs := m.Map([]SpanView{sp})
+	if len(evs) != 1 {
+		t.Fatalf("%d events, want 1", len(evs))
+	}
+	return evs[0].Input
+}
+
+// A v1.28–v1.36 gen_ai.tool.message body {id, content} without role (the role is the
+// event's name): id is the tool call it answers; a JSON object content is the result as it
+// is (not a one-part message).
+func TestToolMessageRecordLiteral(t *testing.T) {
+	chat := newSpan(2, 1, "chat gpt-4o-mini", str("gen_ai.operation.name", "chat"), str("gen_ai.system", "openai"),
+		str("gen_ai.request.model", "gpt-4o-mini"), num("gen_ai.usage.input_tokens", 42), num("gen_ai.usage.output_tokens", 17))
+	sys := kv{"gen_ai.system", StrValue("openai")}
+	in := mapWithLogs(t, chat,
+		logRec(2, "", bodyOf(str("content", "What is the weather in Paris?")), str("event.name", "gen_ai.user.message"), sys),
+		logRec(2, "", bodyOf(kv{"tool_calls", ListValue(vlist{MapValue(kvs{str("id", "call_1"), str("type", "function"),
+			kv{"function", MapValue(kvs{str("name", "get_weather"), str("arguments", `{"city":"Paris"}`)})}})})}),
+			str("event.name", "gen_ai.assistant.message"), sys),
+		logRec(2, "", bodyOf(str("id", "call_1"), str("content", `{"city":"Paris","temperature_c":18}`)),
+			str("event.name", "gen_ai.tool.message"), sys),
+		logRec(2, "", bodyOf(str("id", "call_2"), str("content", "18 °C")), str("event.name", "gen_ai.tool.message"), sys))
+	wantJSON(t, "input", in, `{"messages":[{"role":"user","content":"What is the weather in Paris?"},`+
+		`{"role":"assistant","tool_calls":[{"id":"call_1","name":"get_weather","arguments":{"city":"Paris"}}]},`+
+		`{"role":"tool","content":{"city":"Paris","temperature_c":18},"tool_call_id":"call_1"},`+
+		`{"role":"tool","content":"18 °C","tool_call_id":"call_2"}]}`)
+}
+
+// OTel tool_call parts that carry an OpenAI Responses item id beside the call id ({id:
+// "fc_…", call_id: "call_…"}) and tool_call_response parts that name the call by call_id:
+// the call and its result share the call id.
+func TestToolCallIDBesideItemIDLiteral(t *testing.T) {
+	part := func(fields ...kv) Value { return MapValue(kvs(fields)) }
+	msg := func(role string, parts ...Value) Value {
+		return MapValue(kvs{str("role", role), kv{"parts", ListValue(vlist(parts))}})
+	}
+	chat := newSpan(3, 1, "chat gpt-4o-mini", str("gen_ai.operation.name", "chat"), str("gen_ai.provider.name", "openai"),
+		str("gen_ai.request.model", "gpt-4o-mini"), num("gen_ai.usage.input_tokens", 42), num("gen_ai.usage.output_tokens", 17))
+	call := part(str("type", "tool_call"), str("id", "fc_1"), str("name", "get_weather"), str("arguments", `{"city":"Paris"}`), str("call_id", "call_1"))
+	in := mapWithLogs(t, chat, logRec(3, "gen_ai.client.inference.operation.details", Value{},
+		str("gen_ai.provider.name", "openai"),
+		kv{"gen_ai.input.messages", ListValue(vlist{
+			msg("user", part(str("type", "text"), str("content", "What is the weather in Paris?"))),
+			msg("assistant", call),
+			msg("user", part(str("type", "tool_call_response"), str("response", `{"temperature_c":18}`), str("call_id", "call_1"))),
+		})}))
+	wantJSON(t, "input", in, `{"messages":[{"role":"user","content":"What is the weather in Paris?"},`+
+		`{"role":"assistant","tool_calls":[{"id":"call_1","name":"get_weather","arguments":{"city":"Paris"}}]},`+
+		`{"role":"tool","content":{"temperature_c":18},"tool_call_id":"call_1"}]}`)
+}
