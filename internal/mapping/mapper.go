@@ -352,10 +352,10 @@ func (c *spanCtx) setContent(ev *platform.TraceEvent) (truncated []any) {
 		c.a.usePrefix(p)
 	}
 	if in == nil {
-		in = c.fallbackContent(fbInputNames)
+		in = c.fallbackContent(c.contentNames(false))
 	}
 	if outb == nil {
-		outb = c.fallbackContent(fbOutputNames)
+		outb = c.fallbackContent(c.contentNames(true))
 	}
 	in, outb = redactBlobs(in), redactBlobs(outb) // multimodal.go: before the caps
 	var cut bool
