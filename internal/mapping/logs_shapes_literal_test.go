@@ -76,3 +76,24 @@ func TestToolCallIDBesideItemIDLiteral(t *testing.T) {
 		`{"role":"assistant","tool_calls":[{"id":"call_1","name":"get_weather","arguments":{"city":"Paris"}}]},`+
 		`{"role":"tool","content":{"temperature_c":18},"tool_call_id":"call_1"}]}`)
 }
+
+// System instructions both on the span (gen_ai.system_instructions, a plain string) and as
+// the first input message of the details record: shown once, as the message; instructions
+// that differ from every system message are kept beside them.
+func TestSystemInstructionsRepeatedLiteral(t *testing.T) {
+	chat := func(instr string) *testSpan {
+		return newSpan(4, 1, "chat gpt-4o-mini", str("gen_ai.operation.name", "chat"), str("gen_ai.provider.name", "openai"),
+			str("gen_ai.system_instructions", instr), str("gen_ai.request.model", "gpt-4o-mini"))
+	}
+	text := func(role, s string) Value {
+		return MapValue(kvs{str("role", role), kv{"parts", ListValue(vlist{MapValue(kvs{str("type", "text"), str("content", s)})})}})
+	}
+	rec := func() LogRecord {
+		return logRec(4, "gen_ai.client.inference.operation.details", Value{}, kv{"gen_ai.input.messages",
+			ListValue(vlist{text("system", "Be brief."), text("user", "Weather?")})})
+	}
+	wantJSON(t, "repeated", mapWithLogs(t, chat("Be brief."), rec()),
+		`{"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Weather?"}]}`)
+	wantJSON(t, "different", mapWithLogs(t, chat("Answer in French."), rec()),
+		`{"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Weather?"}],"system":"Answer in French."}`)
+}
