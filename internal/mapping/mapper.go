@@ -304,7 +304,12 @@ func (c *spanCtx) build(out []platform.TraceEvent, rt *resolvedTrace) []platform
 
 	aggregate := c.hasUsageDesc
 	if !isAggregateKind(c.kind) || !aggregate {
-		ev.Model = readModel(c.a)
+		if m := c.answeredModel(); m != "" {
+			ev.Model = m
+			c.a.useValue(modelKeys, m)
+		} else {
+			ev.Model = readModel(c.a)
+		}
 		for _, rule := range modelRules {
 			if ev.Model != "" {
 				break

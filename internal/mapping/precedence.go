@@ -137,6 +137,7 @@ var (
 	usageRules                                          []func(p *prepared) (spanUsage, bool)
 
 	modelKeys           []string
+	modelResponseKeys   []string
 	modelRules          []func(p *prepared) string
 	providerKeys        []string
 	providerRules       []func(a *spanAttrs) string
@@ -213,7 +214,8 @@ func init() {
 	anthropicInputKeys = concatKeys(p.usageAnthropicInput, func(d *dialect) []string { return d.usageKeys.anthropicInput })
 	usageRules = gatherRules(p.usage, func(d *dialect) func(*prepared) (spanUsage, bool) { return d.usage })
 
-	modelKeys = slices.Concat(concatKeys(p.modelResponse, func(d *dialect) []string { return d.modelKeys.response }),
+	modelResponseKeys = concatKeys(p.modelResponse, func(d *dialect) []string { return d.modelKeys.response })
+	modelKeys = slices.Concat(modelResponseKeys,
 		concatKeys(p.modelRequest, func(d *dialect) []string { return d.modelKeys.request }),
 		concatKeys(p.modelName, func(d *dialect) []string { return d.modelKeys.name }))
 	modelRules = gatherRules(p.model, func(d *dialect) func(*prepared) string { return d.model })
