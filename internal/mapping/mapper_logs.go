@@ -217,6 +217,8 @@ func mergeLate(stored, pseudo *platform.TraceEvent) platform.TraceEvent {
 	cp := *stored
 	if len(cp.Input) == 0 && len(pseudo.Input) > 0 {
 		cp.Input = pseudo.Input
+	} else if len(pseudo.Input) > 0 {
+		cp.Input = mergeLateInput(cp.Input, pseudo.Input)
 	}
 	if len(pseudo.Output) > 0 && (len(cp.Output) == 0 || onlyFinishReason(cp.Output)) {
 		cp.Output = pseudo.Output
@@ -241,6 +243,66 @@ func mergeLate(stored, pseudo *platform.TraceEvent) platform.TraceEvent {
 		cp.Metadata = md
 	}
 	return cp
+}
+
+// mergeLateInput merges the input of late records into a stored input that has no messages
+// (only the span's own system instructions or tools: {"messages":[],"system":…}) as the
+// join would have written it had the records come first (map_io.go buildInput): the
+// records' messages, then the system instructions unless a system message already holds
+// them (systemRepeated), then the tools; the records' system / tools before the span's.
+// A stored input with messages, or one that is no such object, is kept.
+func mergeLateInput(stored, late json.RawMessage) json.RawMessage {
+	var s, l map[string]json.RawMessage
+	if json.Unmarshal(stored, &s) != nil || json.Unmarshal(late, &l) != nil {
+		return stored
+	}
+	var sm []json.RawMessage
+	if json.Unmarshal(s["messages"], &sm) != nil || len(sm) > 0 || len(l["messages"]) == 0 {
+		return stored
+	}
+	for k := range s {
+		if k != "messages" && k != "system" && k != "tools" {
+			return stored
+		}
+	}
+	out := append([]byte(`{"messages":`), l["messages"]...)
+	sys := l["system"]
+	if sys == nil {
+		sys = s["system"]
+		var text string
+		if json.Unmarshal(sys, &text) == nil && lateSystemRepeated(l["messages"], text) {
+			sys = nil
+		}
+	}
+	if sys != nil {
+		out = append(append(out, `,"system":`...), sys...)
+	}
+	tools := l["tools"]
+	if tools == nil {
+		tools = s["tools"]
+	}
+	if tools != nil {
+		out = append(append(out, `,"tools":`...), tools...)
+	}
+	return append(out, '}')
+}
+
+// lateSystemRepeated is systemRepeated on encoded messages ({role, content} as
+// appendMessage writes them).
+func lateSystemRepeated(msgs json.RawMessage, text string) bool {
+	var ms []struct {
+		Role    string `json:"role"`
+		Content any    `json:"content"`
+	}
+	if json.Unmarshal(msgs, &ms) != nil {
+		return false
+	}
+	for _, m := range ms {
+		if c, ok := m.Content.(string); ok && m.Role == "system" && c == text {
+			return true
+		}
+	}
+	return false
 }
 
 // onlyFinishReason reports an output that is {"finish_reason": …} alone (a span whose
