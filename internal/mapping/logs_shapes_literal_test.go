@@ -2,6 +2,8 @@ package mapping
 
 import (
 	"testing"
+
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // Tool calls and tool results in gen_ai log records, written out as
@@ -96,4 +98,60 @@ func TestSystemInstructionsRepeatedLiteral(t *testing.T) {
 		`{"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Weather?"}]}`)
 	wantJSON(t, "different", mapWithLogs(t, chat("Answer in French."), rec()),
 		`{"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Weather?"}],"system":"Answer in French."}`)
+}
+
+// Records that arrive while their span's event is mapped but not yet reported accepted (the
+// collector's logs and traces pipelines, an SDK's log and span processors, run apart) are
+// held; once the event is accepted they join it late — when passed again (the collector's
+// retry) and from ExpiredLogs (in-process shippers), without waiting for the hold — never
+// shipped on their own.
+func TestRecordsBetweenMapAndDelivered(t *testing.T) {
+	chat := func() *testSpan {
+		return newSpan(5, 1, "chat gpt-4o-mini", str("gen_ai.operation.name", "chat"), str("gen_ai.system", "openai"),
+			str("gen_ai.request.model", "gpt-4o-mini"), num("gen_ai.usage.input_tokens", 42), num("gen_ai.usage.output_tokens", 17))
+	}
+	recs := func() []LogRecord {
+		sys := kv{"gen_ai.system", StrValue("openai")}
+		return []LogRecord{
+			logRec(5, "", bodyOf(str("content", "Weather in Paris?")), str("event.name", "gen_ai.user.message"), sys),
+			logRec(5, "", bodyOf(str("finish_reason", "stop"), num("index", 0), kv{"message", MapValue(kvs{str("content", "Sunny.")})}),
+				str("event.name", "gen_ai.choice"), sys),
+		}
+	}
+	const wantIn, wantOut = `{"messages":[{"role":"user","content":"Weather in Paris?"}]}`, `{"response":"Sunny.","finish_reason":"stop"}`
+	for _, path := range []string{"passed again", "ExpiredLogs"} {
+		m := NewMapper(MapOptions{})
+		m.ExpectLogs()
+		evs := m.Map([]SpanView{chat()})
+		if len(evs) != 1 || evs[0].Input != nil {
+			t.Fatalf("%s: span event %+v", path, evs)
+		}
+		res := m.MapLogs(recs())
+		if len(res.Events) != 0 || res.Fates[0] != LogHeld || res.Fates[1] != LogHeld {
+			t.Fatalf("%s: before the span's event is accepted: %d events, fates %v", path, len(res.Events), res.Fates)
+		}
+		m.Delivered(evs, platform.SendResult{Accepted: 1})
+		var got []platform.TraceEvent
+		if path == "passed again" {
+			res = m.MapLogs(recs())
+			if res.Fates[0] != LogMapped || res.Fates[1] != LogMapped || len(res.EventRecords) != 1 || len(res.EventRecords[0]) != 2 {
+				t.Errorf("%s: fates %v event records %v", path, res.Fates, res.EventRecords)
+			}
+			got = res.Events
+		} else {
+			got = m.ExpiredLogs()
+		}
+		if len(got) != 1 || got[0].SpanID != evs[0].SpanID || got[0].Type != platform.TypeLLM || got[0].Usage == nil {
+			t.Fatalf("%s: %d events, want the span's event again: %+v", path, len(got), got)
+		}
+		wantJSON(t, path+" input", got[0].Input, wantIn)
+		wantJSON(t, path+" output", got[0].Output, wantOut)
+		m.Delivered(got, platform.SendResult{Accepted: 1})
+		if st := m.LogStats(); st.Late != 2 || st.Alone != 0 || st.Held != 0 {
+			t.Errorf("%s: stats %+v", path, st)
+		}
+		if res := m.MapLogs(recs()); res.Fates[0] != LogDone || res.Fates[1] != LogDone || len(res.Events) != 0 {
+			t.Errorf("%s: records passed once more: fates %v, %d events", path, res.Fates, len(res.Events))
+		}
+	}
 }
