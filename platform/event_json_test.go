@@ -80,8 +80,14 @@ func firstDiff(a, b []byte) int {
 // pdata (internal/pdataview is a module of its own).
 func TestAppendJSONCaptures(t *testing.T) {
 	files, err := filepath.Glob("../testdata/golden/*.json")
-	if err != nil || len(files) < 13 {
-		t.Fatalf("want the goldens of at least 13 captures, got %d (%v)", len(files), err)
+	captures, err2 := filepath.Glob("../testdata/captures/*.json")
+	if err != nil || err2 != nil || len(captures) == 0 || len(files) != len(captures) {
+		t.Fatalf("want one golden per capture: %d goldens, %d captures (%v, %v)", len(files), len(captures), err, err2)
+	}
+	for i := range files {
+		if filepath.Base(files[i]) != filepath.Base(captures[i]) {
+			t.Fatalf("golden %s does not match capture %s", filepath.Base(files[i]), filepath.Base(captures[i]))
+		}
 	}
 	for _, f := range files {
 		raw, err := os.ReadFile(f)

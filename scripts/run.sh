@@ -4,7 +4,13 @@
 #   2. starts the dev platform (SQLite under ./_build/) and the collector with testdata/otelcol.yaml
 #      (OTLP on 127.0.0.1:4317 gRPC / 127.0.0.1:4318 HTTP → memory_limiter →
 #      llmtrace exporter with a persistent queue → the dev platform),
-#   3. posts every capture in testdata/captures/ to the collector's OTLP/HTTP endpoint,
+#   3. posts every capture in testdata/captures/ to the collector's OTLP/HTTP endpoint: a capture
+#      that holds resourceLogs (gen_ai log records carrying the prompts and answers) to /v1/logs
+#      first — an app's records are emitted during the call, before its span ends and is
+#      exported — then every capture to /v1/traces. Each time the whole document is sent: an
+#      OTLP/JSON receiver ignores the other signal's field (OTLP specification, "JSON Protobuf
+#      Encoding": unknown fields MUST be ignored). The collector joins records and spans in
+#      either order (internal/e2e TestCollectorLogsJoin checks both),
 #   4. waits until the dev platform stored their events, prints the count and the page URL,
 #   5. keeps both running until Ctrl-C, then stops the two processes it started.
 # RUN_ONCE=1 stops after step 4 (tests, CI). Needs only bash, curl and Go.
@@ -99,9 +105,15 @@ for f in "${captures[@]}"; do
   n=$(grep -c . <<<"$ids" || true)
   all_ids+="$ids"$'\n'
   for tid in $(grep -o '"traceId": *"[^"]*"' <<<"$out" | cut -d'"' -f4 | sort -u); do want[$tid]=1; done
+  logs=""
+  if grep -q '"resourceLogs"' "$f"; then
+    curl -fsS -X POST -H 'Content-Type: application/json' --data-binary @"$f" \
+      "http://$OTLP_HTTP_ENDPOINT/v1/logs" >/dev/null || die "posting the log records of $f to the collector failed"
+    logs=" and its log records"
+  fi
   curl -fsS -X POST -H 'Content-Type: application/json' --data-binary @"$f" \
     "http://$OTLP_HTTP_ENDPOINT/v1/traces" >/dev/null || die "posting $f to the collector failed"
-  say "posted $(basename "$f") ($n events expected)"
+  say "posted $(basename "$f")$logs ($n events expected)"
 done
 expected=$(grep . <<<"$all_ids" | sort -u | wc -l)
 

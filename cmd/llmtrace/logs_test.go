@@ -4,8 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/llmtrace/llmtrace/internal/mapping"
+	"github.com/llmtrace/llmtrace/internal/pdataview"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // mapStdin runs `llmtrace map` on stdin and returns stdout, stderr and the exit code.
@@ -91,5 +96,69 @@ func TestMapBadJSONLines(t *testing.T) {
 	_, stderr, code = mapStdin(t, "{\"resourceSpans\":[]}\n{\"something\":1}\n")
 	if code != exitBadInput || !strings.Contains(stderr, "line 2") || !strings.Contains(stderr, "resourceLogs") {
 		t.Errorf("exit %d, stderr %q; want exit 1 naming line 2 and what it lacks", code, stderr)
+	}
+}
+
+// TestLateLogsEqualJoined: the records of every document with resourceLogs (testdata/logs,
+// and the captures that hold them) arriving after their spans' events were accepted — the
+// collector's traces-then-logs order — leave the platform (events upserted by span) with
+// exactly what `llmtrace map` (records first, joined) gives.
+func TestLateLogsEqualJoined(t *testing.T) {
+	docs, _ := filepath.Glob("../../testdata/logs/*.json")
+	n := 0
+	for _, f := range captures(t) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(b, []byte(`"resourceLogs"`)) {
+			docs = append(docs, f)
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("no capture holds resourceLogs")
+	}
+	for _, f := range docs {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := mapOTLP(bytes.NewReader(b), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var joined platform.Batch
+		if err := json.Unmarshal(out, &joined); err != nil {
+			t.Fatal(err)
+		}
+		td, ld, err := readDocument(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := mapping.NewMapper(mapping.MapOptions{})
+		m.ExpectLogs()
+		final := map[string]platform.TraceEvent{}
+		evs := m.Map(pdataview.Spans(td))
+		m.Delivered(evs, platform.SendResult{Accepted: len(evs)})
+		for _, e := range evs {
+			final[e.TraceID+"/"+e.SpanID] = e
+		}
+		res := m.MapLogs(pdataview.Logs(ld))
+		m.Delivered(res.Events, platform.SendResult{Accepted: len(res.Events)})
+		for _, e := range res.Events {
+			final[e.TraceID+"/"+e.SpanID] = e
+		}
+		if len(final) != len(joined.Traces) {
+			t.Errorf("%s: %d events late, %d joined", filepath.Base(f), len(final), len(joined.Traces))
+		}
+		for _, w := range joined.Traces {
+			g, ok := final[w.TraceID+"/"+w.SpanID]
+			wj, _ := json.Marshal(w)
+			gj, _ := json.Marshal(g)
+			if !ok || !bytes.Equal(wj, gj) {
+				t.Errorf("%s: event %s late differs from joined:\n late   %.600s\n joined %.600s", filepath.Base(f), w.Name, gj, wj)
+			}
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -21,14 +22,55 @@ var update = flag.Bool("update", false, "rewrite testdata/golden/*.json")
 
 const capturesDir = "../../testdata/captures"
 
+// captures returns the capture files of testdata/captures, after checking that they are
+// exactly the seven of the project's first set (otel-contrib-*, vercel-ai-*,
+// openinference-*, traceloop-*) plus the ones its README's table lists: a capture added
+// without its README row, or a row without its file, fails here.
 func captures(t *testing.T) []string {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(capturesDir, "*.json"))
-	if err != nil || len(files) != 13 {
-		t.Fatalf("want the 13 captures in %s, got %d (%v)", capturesDir, len(files), err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile(filepath.Join(capturesDir, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{}
+	for _, m := range readmeRow.FindAllStringSubmatch(string(readme), -1) {
+		want[m[1]] = true
+	}
+	if len(want) == 0 {
+		t.Fatalf("no capture rows in %s/README.md", capturesDir)
+	}
+	firstSet := 0
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".json")
+		switch {
+		case want[name]:
+			delete(want, name)
+		case firstSetCapture.MatchString(name):
+			firstSet++
+		default:
+			t.Errorf("capture %s has no row in %s/README.md", name, capturesDir)
+		}
+	}
+	for name := range want {
+		t.Errorf("README.md lists %s, which is not in %s", name, capturesDir)
+	}
+	if firstSet != 7 {
+		t.Errorf("%d captures of the first set (README: seven), want 7", firstSet)
 	}
 	return files
 }
+
+var (
+	// readmeRow matches a row of testdata/captures/README.md's table: "| `name` | …".
+	readmeRow = regexp.MustCompile("(?m)^\\| `([a-z0-9-]+)` \\|")
+	// firstSetCapture: the seven files that came with the project (README: "The seven files
+	// of the first set").
+	firstSetCapture = regexp.MustCompile(`^(otel-contrib|vercel-ai|openinference|traceloop)-`)
+)
 
 func runMap(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
@@ -54,7 +96,7 @@ func TestGolden(t *testing.T) {
 			}
 			want, err := os.ReadFile(golden)
 			if err != nil {
-				t.Fatalf("%v (run go test ./llmtrace -run Golden -update in cmd/)", err)
+				t.Fatalf("%v (cd cmd && go test ./llmtrace -run Golden -update)", err)
 			}
 			if out != string(want) {
 				t.Errorf("output differs from %s; rerun with -update after checking the change", golden)

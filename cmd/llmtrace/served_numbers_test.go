@@ -21,19 +21,26 @@ import (
 //
 //   - every model-call span (servedModelCall) is one `llm` event, and there are no other
 //     `llm` events; its model is the dated snapshot the provider answered with when the span
-//     carries one anywhere (testdata/captures/README.md: "Response model names are dated snapshots"), else the
+//     carries one anywhere (README: "Response model names are dated snapshots"), else the
 //     span's own model attribute;
 //   - a successful call's usage is what was served per call — prompt 42, completion 17,
 //     total 59 — plus cached 8 and reasoning 5 where the span carries them (a key naming
 //     cache / reasoning or thoughts with exactly that value, anywhere in its attributes, JSON
 //     strings included); a failed call has no usage; no other event has usage; so the sums
 //     over the events equal served-per-call × calls (a roll-up counted again would show);
+//   - content: a model call whose span or log records (the capture's resourceLogs, joined
+//     by trace and span id) carry the user's prompt has it among its event's input
+//     messages; one whose answer (an output / completion / response key, a gen_ai.choice or
+//     gen_ai.output.messages record) holds the served text answer has output.response, one
+//     whose answer names the served tool has output.tool_calls naming it
+//     (checkServedContent) — so content that only log records carry must reach the events;
 //   - every tool span (servedToolCall) is a `tool` event that carries the tool's name, the
 //     served `get_weather`;
 //   - span status ERROR (or Langfuse level ERROR) → status error, OK → ok, else unset; every
 //     `exception` span event → one `error` event under its span;
 //   - where the trace's spans carry the served user / session / conversation
-//     (user-heldout-42, sess-heldout-001, conv-heldout-7), every event of the trace has them
+//     (user-heldout-42, sess-heldout-001, conv-heldout-7) under a key naming a user, session,
+//     conversation or thread, every event of the trace has them
 //     (the thread is mapping.ThreadUUID of the conversation, pinned by known values in
 //     internal/mapping's TestThreadUUIDKnownValues); user, session and thread are the same on
 //     every event of a trace. (A trace without the served conversation may still have a
@@ -64,20 +71,10 @@ const (
 )
 
 // servedDisagreements: capture → assertion left out, with why. Each was found by this test.
-var servedDisagreements = map[string]map[string]string{
-	// Genkit JS (compat-oai 1.42.0) model spans carry the provider's raw response in
-	// genkit:output.raw, whose usage has prompt_tokens_details.cached_tokens 8 and
-	// completion_tokens_details.reasoning_tokens 5; the mapping reads only genkit:output.usage
-	// (inputTokens / outputTokens / totalTokens), so its llm events report cached 0 and
-	// reasoning 0. testdata/captures/README.md's "the plugin drops the cached and reasoning details" is true of
-	// `usage`, not of `raw`.
-	"genkit-js-compat-oai-tool-loop": {"cached": "in genkit:output.raw.usage, not read", "reasoning": "in genkit:output.raw.usage, not read"},
-	// LangChain + OpenInference: llm.model_name is the request model (gpt-4o-mini); the
-	// answered snapshot gpt-4o-mini-2024-07-18 is only in output.value
-	// (generations[][].message.kwargs.response_metadata.model_name), which the mapping does
-	// not read, so the llm events say gpt-4o-mini.
-	"langchain-openinference-openai-tool-loop": {"model": "response model only in output.value"},
-}
+// None today: Genkit JS's cached / reasoning counts in genkit:output.raw.usage and
+// LangChain's answered model in output.value's LLMResult are read (internal/mapping
+// genkit.go genkitUsage, answered_model.go).
+var servedDisagreements = map[string]map[string]string{}
 
 // servedRawSpan is one span of an OTLP JSON document, as the capture has it.
 type servedRawSpan struct {
@@ -90,6 +87,25 @@ type servedRawSpan struct {
 	Events       []struct{ Name string } `json:"events"`
 
 	attrs map[string]any // decoded: string, float64, bool, []any, map[string]any
+	// records are the capture's log records that name this span (resourceLogs: trace and
+	// span id), each its event name (eventName, else the event.name attribute), attributes
+	// and body, decoded.
+	records []servedRecord
+}
+
+// servedRecord is one log record of the capture, decoded.
+type servedRecord struct {
+	event string
+	attrs map[string]any
+	body  any
+}
+
+type servedRawRecord struct {
+	TraceID    string         `json:"traceId"`
+	SpanID     string         `json:"spanId"`
+	EventName  string         `json:"eventName"`
+	Attributes []servedRawKV  `json:"attributes"`
+	Body       servedRawValue `json:"body"`
 }
 
 type servedRawStatus struct {
@@ -153,11 +169,17 @@ func readServedCapture(t *testing.T, path string) []*servedRawSpan {
 				Spans []*servedRawSpan `json:"spans"`
 			} `json:"scopeSpans"`
 		} `json:"resourceSpans"`
+		ResourceLogs []struct {
+			ScopeLogs []struct {
+				LogRecords []servedRawRecord `json:"logRecords"`
+			} `json:"scopeLogs"`
+		} `json:"resourceLogs"`
 	}
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
 	}
 	var spans []*servedRawSpan
+	byID := map[string]*servedRawSpan{}
 	for _, rs := range doc.ResourceSpans {
 		for _, ss := range rs.ScopeSpans {
 			for _, s := range ss.Spans {
@@ -166,11 +188,30 @@ func readServedCapture(t *testing.T, path string) []*servedRawSpan {
 					s.attrs[kv.Key] = kv.Value.decode()
 				}
 				spans = append(spans, s)
+				byID[s.TraceID+"/"+s.SpanID] = s
 			}
 		}
 	}
 	if len(spans) == 0 {
 		t.Fatalf("%s: no spans", path)
+	}
+	for _, rl := range doc.ResourceLogs {
+		for _, sl := range rl.ScopeLogs {
+			for _, r := range sl.LogRecords {
+				rec := servedRecord{event: r.EventName, attrs: map[string]any{}, body: r.Body.decode()}
+				for _, kv := range r.Attributes {
+					rec.attrs[kv.Key] = kv.Value.decode()
+				}
+				if rec.event == "" {
+					rec.event, _ = rec.attrs["event.name"].(string)
+				}
+				s := byID[r.TraceID+"/"+r.SpanID]
+				if s == nil {
+					t.Fatalf("%s: a log record names span %s/%s, which the capture does not hold", path, r.TraceID, r.SpanID)
+				}
+				s.records = append(s.records, rec)
+			}
+		}
 	}
 	return spans
 }
@@ -191,7 +232,7 @@ func (s *servedRawSpan) statusCode() int {
 	return -1
 }
 
-// failed: OTel status ERROR, or a Langfuse observation of level ERROR (testdata/captures/README.md: Langfuse's
+// failed: OTel status ERROR, or a Langfuse observation of level ERROR (README: Langfuse's
 // failed generation has no OTel error status).
 func (s *servedRawSpan) failed() bool {
 	return s.statusCode() == 2 || s.str("langfuse.observation.level") == "ERROR"
@@ -208,7 +249,11 @@ func servedModelCall(s *servedRawSpan) bool {
 	op := s.str("ai.operationId")
 	return strings.HasSuffix(op, ".doGenerate") || strings.HasSuffix(op, ".doStream") ||
 		s.str("openinference.span.kind") == "LLM" || s.str("genkit:metadata:subtype") == "model" ||
-		s.str("langfuse.observation.type") == "generation"
+		s.str("langfuse.observation.type") == "generation" ||
+		// Google ADK: a call_llm span that traceCallLlm filled (adk-js telemetry/tracing.ts).
+		// A bare call_llm (a run that failed before: no attribute at all, no error status,
+		// README) says nothing of a model call, and no assertion is made about it.
+		s.Name == "call_llm" && s.str("gcp.vertex.agent.llm_request") != ""
 }
 
 // servedToolCall reports a tool execution span and the tool's name, by each dialect's marker.
@@ -263,6 +308,74 @@ func (s *servedRawSpan) walk(fn func(key string, v any)) {
 	for k, v := range s.attrs {
 		rec(k, v, 0)
 	}
+	for _, r := range s.records {
+		for k, v := range r.attrs {
+			rec(k, v, 0)
+		}
+		rec(r.event, r.body, 0)
+	}
+}
+
+// answerPlace reports an attribute key or record that holds a model call's answer (not its
+// request): a key naming an output, completion or response, a gen_ai.choice record, a
+// record's gen_ai.output.messages.
+func answerPlace(key string) bool {
+	k := strings.ToLower(key)
+	return strings.Contains(k, "output") || strings.Contains(k, "completion") || strings.Contains(k, "response") ||
+		k == "gen_ai.choice"
+}
+
+// carriesAnswer reports whether the span (attributes, or its records) holds text in an
+// answer place (answerPlace), at any depth below it.
+func (s *servedRawSpan) carriesAnswer(text string) bool {
+	found := false
+	var rec func(v any, depth int)
+	rec = func(v any, depth int) {
+		if depth > 32 || found {
+			return
+		}
+		switch x := v.(type) {
+		case string:
+			if strings.Contains(x, text) && !strings.Contains(x, servedPromptText) {
+				found = true
+			}
+		case []any:
+			for _, e := range x {
+				rec(e, depth+1)
+			}
+		case map[string]any:
+			for _, e := range x {
+				rec(e, depth+1)
+			}
+		}
+	}
+	for k, v := range s.attrs {
+		if answerPlace(k) {
+			rec(v, 0)
+		}
+	}
+	for _, r := range s.records {
+		if answerPlace(r.event) {
+			rec(r.body, 0)
+		}
+		for k, v := range r.attrs {
+			if answerPlace(k) {
+				rec(v, 0)
+			}
+		}
+	}
+	return found
+}
+
+// carriesText reports the text anywhere in the span's attributes or records.
+func (s *servedRawSpan) carriesText(text string) bool {
+	found := false
+	s.walk(func(_ string, v any) {
+		if x, ok := v.(string); ok && strings.Contains(x, text) {
+			found = true
+		}
+	})
+	return found
 }
 
 // carries reports a number equal to want under a key that contains one of words.
@@ -410,6 +523,7 @@ func checkServed(t *testing.T, name string, spans []*servedRawSpan, c capture) {
 		if m := s.wantModel(); e.Model != m && !skip("model") {
 			t.Errorf("model call %q: model %q, want %q", s.Name, e.Model, m)
 		}
+		checkServedContent(t, s, e)
 		if s.failed() {
 			if e.Usage != nil && (e.Usage.PromptTokens != 0 || e.Usage.CompletionTokens != 0) {
 				t.Errorf("failed call %q reports usage %+v", s.Name, *e.Usage)
@@ -469,7 +583,8 @@ func checkServed(t *testing.T, name string, spans []*servedRawSpan, c capture) {
 			t.Errorf("trace %s: no events", trace)
 			continue
 		}
-		hasUser, hasSession, hasConv := servedCarriesText(ss, servedUser), servedCarriesText(ss, servedSession), servedCarriesText(ss, servedConv)
+		hasUser, hasSession := servedCarriesText(ss, servedUser, "user"), servedCarriesText(ss, servedSession, "session")
+		hasConv := servedCarriesText(ss, servedConv, "conversation", "thread")
 		for _, e := range events {
 			if hasUser && e.UserID != servedUser {
 				t.Errorf("trace %s, %s: userId %q, the trace carries %q", trace, e.Name, e.UserID, servedUser)
@@ -489,6 +604,52 @@ func checkServed(t *testing.T, name string, spans []*servedRawSpan, c capture) {
 		}
 	}
 }
+
+// servedPromptText is in every user prompt the capture programs sent ("What is the weather
+// in Paris?", "Stream me the weather in Paris.").
+const servedPromptText = "weather in Paris"
+
+// checkServedContent: a model call whose span or log records carry the user's prompt has
+// it among its event's input messages; one whose answer (answerPlace) names the served tool
+// has an output.tool_calls naming it, and one whose answer holds text about Paris has an
+// output.response — so a capture whose content is in log records (resourceLogs) must have
+// it joined into its llm events.
+func checkServedContent(t *testing.T, s *servedRawSpan, e *platform.TraceEvent) {
+	t.Helper()
+	if s.carriesText(servedPromptText) {
+		var in struct {
+			Messages []json.RawMessage `json:"messages"`
+		}
+		if json.Unmarshal(e.Input, &in) != nil || len(in.Messages) == 0 || !strings.Contains(string(e.Input), servedPromptText) {
+			t.Errorf("model call %q (%s): the span carries the prompt, the event's input has no such message: %.300s", s.Name, s.SpanID, e.Input)
+		}
+	}
+	if s.failed() {
+		return
+	}
+	var out struct {
+		Response  json.RawMessage `json:"response"`
+		ToolCalls []struct {
+			Name string `json:"name"`
+		} `json:"tool_calls"`
+	}
+	_ = json.Unmarshal(e.Output, &out)
+	switch {
+	case s.carriesAnswer(servedAnswerEnd):
+		if len(out.Response) == 0 || !strings.Contains(string(out.Response), servedAnswerEnd) {
+			t.Errorf("model call %q (%s): answered in text, output %.300s", s.Name, s.SpanID, e.Output)
+		}
+	case s.carriesAnswer(servedTool):
+		if len(out.ToolCalls) == 0 || out.ToolCalls[0].Name != servedTool {
+			t.Errorf("model call %q (%s): answered with a call to %s, output %.300s", s.Name, s.SpanID, servedTool, e.Output)
+		}
+	}
+}
+
+// servedAnswerEnd ends every text answer of the fakes ("It is 18 °C and clear in Paris.",
+// the first set's "It is 21 degrees and sunny in Paris."); carriesAnswer skips the prompts,
+// one of which ends the same way.
+const servedAnswerEnd = "in Paris."
 
 func addServedUsage(dst, u *platform.Usage) {
 	dst.PromptTokens += u.PromptTokens
@@ -511,13 +672,22 @@ func servedEventNames(e *platform.TraceEvent, name string) bool {
 	return false
 }
 
-// servedCarriesText reports a span of ss with text somewhere in its attributes.
-func servedCarriesText(ss []*servedRawSpan, text string) bool {
+// servedCarriesText reports a span of ss with text somewhere in its attributes under a key
+// that contains one of words (case-insensitive): a served value under a key of another
+// meaning (Google ADK writes its session id as gen_ai.conversation.id) is not that value.
+func servedCarriesText(ss []*servedRawSpan, text string, words ...string) bool {
 	for _, s := range ss {
 		found := false
-		s.walk(func(_ string, v any) {
-			if x, ok := v.(string); ok && strings.Contains(x, text) {
-				found = true
+		s.walk(func(k string, v any) {
+			x, ok := v.(string)
+			if !ok || !strings.Contains(x, text) {
+				return
+			}
+			lk := strings.ToLower(k)
+			for _, w := range words {
+				if strings.Contains(lk, w) {
+					found = true
+				}
 			}
 		})
 		if found {

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -300,8 +301,12 @@ func startDevserver(t *testing.T, b binaries, addr, dbPath, apiKey string) *proc
 	return p
 }
 
-func postOTLP(httpAddr string, body []byte) error {
-	resp, err := http.Post("http://"+httpAddr+"/v1/traces", "application/json", bytes.NewReader(body))
+func postOTLP(httpAddr string, body []byte) error { return postSignal(httpAddr, "/v1/traces", body) }
+
+// postSignal posts an OTLP JSON body to the collector's OTLP/HTTP path (/v1/traces,
+// /v1/logs).
+func postSignal(httpAddr, path string, body []byte) error {
+	resp, err := http.Post("http://"+httpAddr+path, "application/json", bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
@@ -313,7 +318,12 @@ func postOTLP(httpAddr string, body []byte) error {
 	return nil
 }
 
-// postCaptures posts each capture file to the collector's OTLP/HTTP receiver at httpAddr.
+// postCaptures posts each capture file to the collector's OTLP/HTTP receiver at httpAddr as
+// scripts/run.sh does: a document that holds resourceLogs to /v1/logs first (an app's
+// records are emitted during the call, before its span ends and is exported), then every
+// document to /v1/traces — each time the whole document, since an OTLP/JSON receiver
+// ignores the fields of the other signal (OTLP specification, "JSON Protobuf Encoding":
+// receivers MUST ignore fields with unknown names).
 func postCaptures(t *testing.T, httpAddr string, files []string) {
 	t.Helper()
 	for _, f := range files {
@@ -321,10 +331,27 @@ func postCaptures(t *testing.T, httpAddr string, files []string) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if hasResourceLogs(t, body) {
+			if err := postSignal(httpAddr, "/v1/logs", body); err != nil {
+				t.Fatalf("posting %s to /v1/logs: %v", filepath.Base(f), err)
+			}
+		}
 		if err := postOTLP(httpAddr, body); err != nil {
 			t.Fatalf("posting %s: %v", filepath.Base(f), err)
 		}
 	}
+}
+
+// hasResourceLogs reports an OTLP JSON document with a non-empty resourceLogs array.
+func hasResourceLogs(t *testing.T, body []byte) bool {
+	t.Helper()
+	var doc struct {
+		ResourceLogs []json.RawMessage `json:"resourceLogs"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		t.Fatalf("not an OTLP JSON document: %v", err)
+	}
+	return len(doc.ResourceLogs) > 0
 }
 
 // skipShort skips a test that starts processes when go test runs with -short; why says
@@ -387,9 +414,30 @@ func decodeEvents(t *testing.T, body []byte) map[string]any {
 	}
 	out := make(map[string]any, len(batch.Traces))
 	for _, ev := range batch.Traces {
+		roundCosts(ev)
 		out[fmt.Sprint(ev["traceId"], "/", ev["spanId"])] = ev
 	}
 	return out
+}
+
+// roundCosts rounds an event's costs in USD as the dev platform's read API serves them
+// (internal/devserver/cost.go roundEventCost: usage.cost_usd and the cost_usd of the usage
+// objects in metadata, to 10 significant digits), so that `llmtrace map`'s events compare
+// with GET /v1/traces/{traceId}'s.
+func roundCosts(ev map[string]any) {
+	round := func(obj any) {
+		if m, ok := obj.(map[string]any); ok {
+			if c, ok := m["cost_usd"].(float64); ok && c != 0 {
+				m["cost_usd"], _ = strconv.ParseFloat(strconv.FormatFloat(c, 'g', 10, 64), 64)
+			}
+		}
+	}
+	round(ev["usage"])
+	if md, ok := ev["metadata"].(map[string]any); ok {
+		for _, v := range md {
+			round(v)
+		}
+	}
 }
 
 // stored fetches GET /v1/traces/{traceId} for every trace in want and returns what the dev
@@ -426,7 +474,10 @@ func stored(t *testing.T, platformAddr string, want map[string]any) (map[string]
 	return got, total
 }
 
-// waitStored waits until the dev platform holds every key of want.
+// waitStored waits until the dev platform holds every key of want, then up to settleTime
+// more until every stored event equals its want (an event a later request completes — log
+// records arriving after their span's event was accepted re-send it with the content — is
+// updated in place), and returns what it holds then for the caller to compare.
 func waitStored(t *testing.T, platformAddr string, want map[string]any, timeout time.Duration, collector *proc) (map[string]any, int) {
 	t.Helper()
 	var got map[string]any
@@ -435,5 +486,28 @@ func waitStored(t *testing.T, platformAddr string, want map[string]any, timeout 
 		got, total = stored(t, platformAddr, want)
 		return len(got) >= len(want)
 	})
+	for deadline := time.Now().Add(settleTime); !sameEvents(got, want) && time.Now().Before(deadline) && !collector.exited(); {
+		time.Sleep(100 * time.Millisecond)
+		got, total = stored(t, platformAddr, want)
+	}
 	return got, total
+}
+
+// settleTime bounds how long waitStored waits for late re-sends once every event is there.
+const settleTime = 30 * time.Second
+
+// sameEvents reports whether got holds every event of want, equal as JSON.
+func sameEvents(got, want map[string]any) bool {
+	for k, w := range want {
+		g, ok := got[k]
+		if !ok {
+			return false
+		}
+		wj, _ := json.Marshal(w)
+		gj, _ := json.Marshal(g)
+		if string(wj) != string(gj) {
+			return false
+		}
+	}
+	return true
 }

@@ -16,15 +16,31 @@ import (
 // TestCollectorLogsJoin: the built otelcol-llmtrace with testdata/otelcol.yaml (traces and
 // logs pipelines into one llmtrace exporter, persistent queue) receives the spans and the
 // gen_ai log records of testdata/logs/*.json (records in the shapes of
-// @opentelemetry/instrumentation-openai 0.21.0) as two OTLP/HTTP requests, logs then traces
-// and traces then logs; the dev platform ends up storing exactly what `llmtrace map` makes
-// of the same document, in both orders.
+// @opentelemetry/instrumentation-openai 0.21.0) and of every capture in testdata/captures
+// that holds resourceLogs (otel-js-openai-logs-chat-tool: what
+// @opentelemetry/instrumentation-openai 0.22.0 exported) as two OTLP/HTTP requests per
+// document, logs then traces and traces then logs; the dev platform ends up storing exactly
+// what `llmtrace map` makes of the same document, in both orders.
 func TestCollectorLogsJoin(t *testing.T) {
 	skipShort(t, "starts the dev platform and the collector")
 	b := needBinaries(t)
 	docs, err := filepath.Glob(filepath.Join(b.root, "testdata", "logs", "*.json"))
 	if err != nil || len(docs) == 0 {
 		t.Fatalf("no documents in testdata/logs (%v)", err)
+	}
+	withLogs := 0
+	for _, f := range captures(t, b.root) {
+		body, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hasResourceLogs(t, body) {
+			docs = append(docs, f)
+			withLogs++
+		}
+	}
+	if withLogs == 0 {
+		t.Fatal("no capture in testdata/captures holds resourceLogs")
 	}
 	for _, order := range []string{"logs then traces", "traces then logs"} {
 		t.Run(order, func(t *testing.T) {

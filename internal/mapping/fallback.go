@@ -20,7 +20,8 @@ import (
 //     input, tools and output rules, last in their rows);
 //   - content: a JSON attribute whose last key segment is input / request / prompt
 //     (output / response / completion) is the input (output) when the dialects found none
-//     (fallbackContent);
+//     (fallbackContent); on a tool event first an attribute whose last segment names the
+//     tool call's arguments (result): tool_call_args, tool_response, … (fbToolInputNames);
 //   - trace identity: a key in any namespace whose last segment names a session, user or
 //     conversation (fallbackIDs), ranked below every named key of the trace.
 //
@@ -141,6 +142,16 @@ func fallbackModelKey(a *spanAttrs) (string, string) {
 	return best, bestKey
 }
 
+// indexOfFold is indexOf under Unicode case folding.
+func indexOfFold(list []string, s string) int {
+	for i, x := range list {
+		if strings.EqualFold(x, s) {
+			return i
+		}
+	}
+	return -1
+}
+
 func indexOf(list []string, s string) int {
 	for i, x := range list {
 		if x == s {
@@ -256,19 +267,49 @@ var (
 	fbOutputNames = []string{"output", "response", "completion"}
 )
 
+// Tool content names: on a tool event, a last key segment that names a tool call's
+// arguments (result) in a framework's own namespace — semconv's gen_ai.tool.call.arguments /
+// gen_ai.tool.call.result spelled as frameworks spell them (Google ADK's
+// gcp.vertex.agent.tool_call_args / tool_response, adk-js telemetry/tracing.ts
+// traceToolCall) — is the input (output), whatever its value (a tool may answer in plain
+// text), before the generic names above.
+var (
+	fbToolInputNames = []string{"tool_call_arguments", "tool_call_args", "tool_arguments", "tool_args", "tool_input",
+		"toolCallArguments", "toolCallArgs", "toolArgs", "toolInput"}
+	fbToolOutputNames = []string{"tool_call_result", "tool_call_response", "tool_result", "tool_response", "tool_output",
+		"toolCallResult", "toolResult", "toolResponse", "toolOutput"}
+	fbToolInputAll  = append(append([]string(nil), fbToolInputNames...), fbInputNames...)
+	fbToolOutputAll = append(append([]string(nil), fbToolOutputNames...), fbOutputNames...)
+)
+
+// contentNames returns the fallback's input (output) names for the span's type, and how many
+// of the first accept any value (the tool names on a tool event), not only JSON.
+func (c *spanCtx) contentNames(output bool) (names []string, anyValue int) {
+	switch {
+	case c.typ == platform.TypeTool && output:
+		return fbToolOutputAll, len(fbToolOutputNames)
+	case c.typ == platform.TypeTool:
+		return fbToolInputAll, len(fbToolInputNames)
+	case output:
+		return fbOutputNames, 0
+	}
+	return fbInputNames, 0
+}
+
 // fallbackContent returns the span's input (output) from the first JSON attribute whose
 // last key segment is in names (then the lowest key) that no rule consumed, re-encoded;
-// nil when there is none. The attribute is consumed either way (also with OmitContent,
-// which returns nil): content never goes to metadata.
-func (c *spanCtx) fallbackContent(names []string) []byte {
+// nil when there is none. The first anyValue names take a string of any text too. The
+// attribute is consumed either way (also with OmitContent, which returns nil): content
+// never goes to metadata.
+func (c *spanCtx) fallbackContent(names []string, anyValue int) []byte {
 	best, bestRank := -1, len(names)
 	for i := range c.a.e {
 		e := &c.a.e[i]
 		if e.used || c.rules.isIndexedContent(e.k) || c.a.underUsedPrefix(e.k) {
 			continue
 		}
-		r := indexOf(names, strings.ToLower(lastSegment(e.k)))
-		if r < 0 || r > bestRank || !isJSONValue(e.v) {
+		r := indexOfFold(names, lastSegment(e.k))
+		if r < 0 || r > bestRank || !(isJSONValue(e.v) || r < anyValue && e.v.Kind() == ValueStr && e.v.Str() != "") {
 			continue
 		}
 		if r < bestRank || e.k < c.a.e[best].k {

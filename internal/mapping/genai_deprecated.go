@@ -48,7 +48,10 @@ var messageEvents = map[string]string{
 }
 
 // genAIEventsInput reads the per-message events, each one message (role from the event
-// name when the body has none).
+// name when the body has none). A gen_ai.tool.message body is {content, id, role?}
+// (semconv v1.28–v1.36, gen-ai-events.md): id is the tool call the message answers, and
+// content the tool's result, any value — an object that is not a typed content part is
+// that result as it is, not a part of a message (toolMessageResult).
 func genAIEventsInput(c *spanCtx) ([]nmsg, *jv, bool) {
 	var msgs []nmsg
 	for i := range c.events {
@@ -62,9 +65,29 @@ func genAIEventsInput(c *spanCtx) ([]nmsg, *jv, bool) {
 		if m.role == "" {
 			m.role = role
 		}
+		if role == "tool" && m.role == "tool" {
+			toolMessageResult(&m, &o)
+		}
 		msgs = append(msgs, m)
 	}
 	return msgs, nil, len(msgs) > 0
+}
+
+// toolMessageResult completes a tool message read from a gen_ai.tool.message body o whose
+// role came from the event name: the tool call id from its id, and a content object that
+// is no typed part (no type member, no provider-native block) as the result itself.
+func toolMessageResult(m *nmsg, o *jv) {
+	if m.toolCallID == "" {
+		m.toolCallID = o.get("id").str()
+	}
+	ct := unwrap(o.get("content"))
+	if ct == nil || ct.k != 'o' || partType(ct) != "" || len(m.toolCalls) > 0 || m.hasText || m.content != nil {
+		return
+	}
+	if len(m.parts) == 1 && len(ct.keys) > 0 {
+		m.parts = nil
+		m.setResult(ct)
+	}
 }
 
 // genAIEventsOutput reads the gen_ai.choice event: its message, or (Strands Agents) the

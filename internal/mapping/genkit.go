@@ -135,7 +135,10 @@ func (p *prepared) genkitResponse() *jv {
 // includes reasoning (plugins/compat_oai/generate.go), googlegenai's is Gemini's
 // candidatesTokenCount, which does not (plugins/googlegenai/gemini.go; Gemini's
 // totalTokenCount counts the thoughts apart): when totalTokens = input + output + thoughts
-// the thoughts are added to the completion (OTel counts reasoning in the output).
+// the thoughts are added to the completion (OTel counts reasoning in the output). When the
+// usage has no cache or thoughts count at all, those of the provider's raw response
+// (ModelResponse.raw's usage object: OpenAI's prompt_tokens_details.cached_tokens,
+// completion_tokens_details.reasoning_tokens, …) are taken if it describes the same call.
 func genkitUsage(p *prepared) (spanUsage, bool) {
 	r := p.genkitResponse()
 	u := r.get("usage")
@@ -155,11 +158,21 @@ func genkitUsage(p *prepared) (spanUsage, bool) {
 		out += thoughts
 		su.converted = true
 	}
-	if !hasTotal {
+	var creation int64
+	if u.get("cachedContentTokens") == nil && u.get("thoughtsTokens") == nil && hasIn {
+		// The plugin kept no details (Genkit JS compat-oai 1.42.0 fills only the three
+		// counts); the provider's own response, ModelResponse.raw, may hold them: its usage
+		// object, read as usage_details.go reads one, when it describes this call.
+		if g, ok := usageIn(r.get("raw")); ok {
+			cached, creation, thoughts = sameCallDetails(g, &in, &out, hasOut, &su)
+		}
+	}
+	if !hasTotal || total < in+out {
 		total = in + out
 	}
 	su.u = platform.Usage{PromptTokens: in, CompletionTokens: out, TotalTokens: total,
 		CachedTokens: cached, ReasoningTokens: thoughts}
+	su.cacheCreation = creation
 	return su, true
 }
 

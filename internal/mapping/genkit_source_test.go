@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/llmtrace/llmtrace/platform"
@@ -165,3 +166,34 @@ func TestGenkitAgentTurnValues(t *testing.T) {
 		t.Errorf("input %s output %s", ev.Input, ev.Output)
 	}
 }
+
+// Genkit JS compat-oai 1.42.0 fills usage with the three counts only and keeps the
+// provider's response as ModelResponse.raw (testdata/captures/README.md): the cache and
+// reasoning counts come from raw's usage when it describes the same call, and not when its
+// counts are another call's or when Genkit's usage has details of its own.
+func TestGenkitRawUsageDetails(t *testing.T) {
+	raw := func(prompt, completion int) string {
+		return `"raw":{"object":"chat.completion","model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":"x"},"finish_reason":"stop"}],` +
+			`"usage":{"prompt_tokens":` + itoa(prompt) + `,"completion_tokens":` + itoa(completion) + `,"total_tokens":59,` +
+			`"prompt_tokens_details":{"cached_tokens":8,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":5}}}`
+	}
+	for _, tc := range []struct {
+		name, usage, raw string
+		want             platform.Usage
+	}{
+		{"details from raw", `{"inputTokens":42,"outputTokens":17,"totalTokens":59}`, raw(42, 17),
+			platform.Usage{PromptTokens: 42, CompletionTokens: 17, TotalTokens: 59, CachedTokens: 8, ReasoningTokens: 5}},
+		{"another call's raw", `{"inputTokens":40,"outputTokens":17,"totalTokens":57}`, raw(42, 17),
+			platform.Usage{PromptTokens: 40, CompletionTokens: 17, TotalTokens: 57}},
+		{"Genkit's own details win", `{"inputTokens":42,"outputTokens":17,"totalTokens":59,"cachedContentTokens":3}`, raw(42, 17),
+			platform.Usage{PromptTokens: 42, CompletionTokens: 17, TotalTokens: 59, CachedTokens: 3}},
+	} {
+		s := gkModel(1, 0, "openai/gpt-4o-mini", `{"messages":[]}`,
+			`{"finishReason":"stop","message":{"role":"model","content":[{"text":"x"}]},"usage":`+tc.usage+`,`+tc.raw+`}`)
+		if got := tokensOf(mapOne(t, MapOptions{}, s)[0].Usage); got != tc.want {
+			t.Errorf("%s: usage %+v, want %+v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

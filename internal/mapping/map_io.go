@@ -225,7 +225,7 @@ func (c *spanCtx) buildInput() []byte {
 				buf = appendMessage(buf, &msgs[i])
 			}
 			buf = append(buf, ']')
-			if s := systemJV(sys); s.ok() {
+			if s := systemJV(sys); s.ok() && !systemRepeated(msgs, &s) {
 				buf = append(buf, `,"system":`...)
 				buf = appendJV(buf, &s)
 			}
@@ -332,6 +332,22 @@ func (c *spanCtx) buildOutput() []byte {
 }
 
 // hasRole reports whether one of msgs has role.
+// systemRepeated reports system instructions (as systemJV gives them) that a system message
+// of msgs already holds as its text: an emitter that writes the instructions both as
+// gen_ai.system_instructions and as the first input message (@opentelemetry/
+// instrumentation-openai 0.22.0 on the Responses API) has them shown once.
+func systemRepeated(msgs []nmsg, sys *jv) bool {
+	if sys.k != 's' {
+		return false
+	}
+	for i := range msgs {
+		if m := &msgs[i]; m.role == "system" && m.hasText && m.text == sys.s {
+			return true
+		}
+	}
+	return false
+}
+
 func hasRole(msgs []nmsg, role string) bool {
 	for i := range msgs {
 		if msgs[i].role == role {

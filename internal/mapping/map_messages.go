@@ -65,10 +65,14 @@ func parsedArgs(v *jv) jv {
 	return *v
 }
 
+// normToolCall normalises one tool call. Its id is the one the tool's result answers: a
+// call_id beside an id is the call's own id and the id the output item's (OpenAI Responses
+// function_call items {id: "fc_…", call_id: "call_…"}, and the OTel tool_call parts that
+// @opentelemetry/instrumentation-openai makes of them), as responsesItems reads them.
 func normToolCall(v *jv) ntool {
 	v = unwrap(v)
 	t := ntool{
-		id:   firstOf(v, "id", "toolCallId", "call_id", "callId").str(),
+		id:   firstOf(v, "call_id", "callId", "id", "toolCallId").str(),
 		name: firstOf(v, "name", "toolName").str(),
 	}
 	args := firstOf(v, "arguments", "args", "input")
@@ -191,7 +195,7 @@ func (m *nmsg) readPart(p *jv) (_ *jv, keep bool) {
 		m.toolCalls = append(m.toolCalls, normToolCall(p))
 		return p, false
 	case isToolResultPart(t) && (m.role == "tool" || m.role == "" || m.role == "function" || m.role == "user" && !m.hasText):
-		if id := firstOf(p, "id", "toolCallId", "tool_use_id", "call_id", "callId").str(); id != "" {
+		if id := firstOf(p, "call_id", "callId", "id", "toolCallId", "tool_use_id").str(); id != "" { // as normToolCall
 			m.toolCallID = id
 		}
 		if m.role == "user" {

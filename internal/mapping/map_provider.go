@@ -169,10 +169,15 @@ func readModel(a *spanAttrs) string {
 	if m == "" {
 		return ""
 	}
-	for _, k := range a.rules.modelKeys {
-		if a.str(k) == m {
+	a.useValue(a.rules.modelKeys, m)
+	return m
+}
+
+// useValue consumes those of keys whose string value is v.
+func (a *spanAttrs) useValue(keys []string, v string) {
+	for _, k := range keys {
+		if a.str(k) == v {
 			a.use(k)
 		}
 	}
-	return m
 }

@@ -310,7 +310,12 @@ func (c *spanCtx) build(out []platform.TraceEvent, rt *resolvedTrace) []platform
 
 	aggregate := c.hasUsageDesc
 	if !isAggregateKind(c.kind) || !aggregate {
-		ev.Model = readModel(c.a)
+		if m := c.answeredModel(); m != "" {
+			ev.Model = m
+			c.a.useValue(c.rules.modelKeys, m)
+		} else {
+			ev.Model = readModel(c.a)
+		}
 		for _, rule := range c.rules.modelRules {
 			if ev.Model != "" {
 				break
@@ -359,10 +364,10 @@ func (c *spanCtx) setContent(ev *platform.TraceEvent) (truncated []any) {
 		c.a.usePrefix(p)
 	}
 	if in == nil {
-		in = c.fallbackContent(fbInputNames)
+		in = c.fallbackContent(c.contentNames(false))
 	}
 	if outb == nil {
-		outb = c.fallbackContent(fbOutputNames)
+		outb = c.fallbackContent(c.contentNames(true))
 	}
 	in, outb = redactBlobs(in), redactBlobs(outb) // multimodal.go: before the caps
 	var cut bool

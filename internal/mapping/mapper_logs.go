@@ -30,12 +30,6 @@ func (m *Mapper) MapLogs(recs []LogRecord) LogsResult {
 	j.active.Store(true)
 	now := time.Now()
 	res := LogsResult{Fates: make([]LogFate, len(recs))}
-	type lateGroup struct {
-		idx    []int
-		recs   []*LogRecord
-		keys   [][16]byte
-		stored platform.TraceEvent
-	}
 	var late []*lateGroup
 	lateBy := map[string]*lateGroup{}
 	var alone []aloneRecord
@@ -54,30 +48,29 @@ func (m *Mapper) MapLogs(recs []LogRecord) LogsResult {
 			res.Fates[i] = LogDone
 			continue
 		}
+		uuid := SpanUUID(r.TraceID, r.SpanID)
 		if h := j.held[key]; h != nil {
-			if h.joined || now.Sub(h.seen) < j.hold {
+			// A record held while its span was mapped and accepted (it came between the
+			// span's Map and Delivered) joins that event late, as one arriving after it.
+			_, spanAccepted := j.recent[uuid]
+			if h.joined || !spanAccepted && now.Sub(h.seen) < j.hold {
 				res.Fates[i] = LogHeld
 				continue
 			}
 			j.remove(h)
-			alone = append(alone, aloneRecord{i, &h.rec, key})
-			res.Fates[i] = LogMapped
-			continue
+			if !spanAccepted {
+				alone = append(alone, aloneRecord{i, &h.rec, key})
+				res.Fates[i] = LogMapped
+				continue
+			}
 		}
 		if _, ok := j.expired[key]; ok {
 			alone = append(alone, aloneRecord{i, r, key})
 			res.Fates[i] = LogMapped
 			continue
 		}
-		uuid := SpanUUID(r.TraceID, r.SpanID)
 		if re := j.recent[uuid]; re != nil {
-			g := lateBy[uuid]
-			if g == nil {
-				g = &lateGroup{stored: re.ev}
-				lateBy[uuid] = g
-				late = append(late, g)
-			}
-			g.idx, g.recs, g.keys = append(g.idx, i), append(g.recs, r), append(g.keys, key)
+			late = addLate(late, lateBy, re, i, r, key)
 			res.Fates[i] = LogMapped
 			continue
 		}
@@ -99,17 +92,14 @@ func (m *Mapper) MapLogs(recs []LogRecord) LogsResult {
 
 	// Map outside the lock (Map takes it to join).
 	for _, g := range late {
-		evs := m.Map([]SpanView{newRecordsSpan(g.recs, g.keys[0])})
-		if len(evs) == 0 {
-			continue
-		}
-		merged := mergeLate(&g.stored, &evs[0])
-		j.emit(merged.SpanID, g.keys, emitLate)
-		res.Events = append(res.Events, merged)
-		res.EventRecords = append(res.EventRecords, g.idx)
-		for _, ev := range evs[1:] { // other events of the trace re-sent with late trace-wide values
-			res.Events = append(res.Events, ev)
-			res.EventRecords = append(res.EventRecords, nil)
+		evs := m.mapLate(g)
+		for k := range evs {
+			res.Events = append(res.Events, evs[k])
+			if k == 0 {
+				res.EventRecords = append(res.EventRecords, g.idx)
+			} else { // other events of the trace re-sent with late trace-wide values
+				res.EventRecords = append(res.EventRecords, nil)
+			}
 		}
 	}
 	for _, a := range alone {
@@ -141,7 +131,8 @@ type aloneRecord struct {
 }
 
 // ExpiredLogs returns, as events on their own, the held records that waited MapOptions.LogHold
-// without their span, and forgets them. In-process shippers call it periodically; the
+// without their span, and forgets them; records held while their span's event was mapped
+// and then accepted come back at once in that event, sent again with their content. In-process shippers call it periodically; the
 // collector instead passes the records again (MapLogs), since its durable queue holds them.
 func (m *Mapper) ExpiredLogs() []platform.TraceEvent { return m.takeHeld(time.Now(), false) }
 
@@ -154,24 +145,77 @@ func (m *Mapper) takeHeld(now time.Time, all bool) []platform.TraceEvent {
 	if j.waiting.Load() == 0 {
 		return nil
 	}
-	var alone []aloneRecord
+	var alone, lateRecs []aloneRecord
 	j.mu.Lock()
 	for _, h := range j.held {
-		if !h.joined && (all || now.Sub(h.seen) >= j.hold) {
+		if h.joined {
+			continue
+		}
+		// Held while its span was mapped and accepted: the span's event, sent again late.
+		if _, ok := j.recent[SpanUUID(h.rec.TraceID, h.rec.SpanID)]; ok {
+			lateRecs = append(lateRecs, aloneRecord{-1, &h.rec, h.key})
+		} else if all || now.Sub(h.seen) >= j.hold {
 			alone = append(alone, aloneRecord{-1, &h.rec, h.key})
 		}
 	}
-	for _, a := range alone {
+	sortAlone(lateRecs)
+	var late []*lateGroup
+	lateBy := map[string]*lateGroup{}
+	for _, a := range lateRecs {
+		late = addLate(late, lateBy, j.recent[SpanUUID(a.rec.TraceID, a.rec.SpanID)], -1, a.rec, a.key)
+	}
+	for _, a := range append(alone, lateRecs...) {
 		j.remove(j.held[a.key])
 	}
 	j.mu.Unlock()
+	var out []platform.TraceEvent
+	for _, g := range late {
+		out = append(out, m.mapLate(g)...)
+	}
 	// Deterministic order: by span, then time (map iteration is random).
 	sortAlone(alone)
-	var out []platform.TraceEvent
 	for _, a := range alone {
 		out = append(out, m.mapAlone(a)...)
 	}
 	return out
+}
+
+// lateGroup is records of one span whose event was accepted before them: idx are their
+// indexes in the MapLogs call (-1 from ExpiredLogs), stored the accepted event.
+type lateGroup struct {
+	idx    []int
+	recs   []*LogRecord
+	keys   [][16]byte
+	stored platform.TraceEvent
+}
+
+// addLate adds record r (index i, key) to the late group of its span's accepted event re;
+// the caller holds mu.
+func addLate(late []*lateGroup, by map[string]*lateGroup, re *recentEvent, i int, r *LogRecord, key [16]byte) []*lateGroup {
+	g := by[re.ev.SpanID]
+	if g == nil {
+		g = &lateGroup{stored: re.ev}
+		by[re.ev.SpanID] = g
+		late = append(late, g)
+	}
+	if i >= 0 {
+		g.idx = append(g.idx, i)
+	}
+	g.recs, g.keys = append(g.recs, r), append(g.keys, key)
+	return late
+}
+
+// mapLate maps a late group: its span's accepted event with the records' content merged
+// (first), then the other events of the trace re-sent with late trace-wide values; it notes
+// what the first carries. The caller does not hold mu.
+func (m *Mapper) mapLate(g *lateGroup) []platform.TraceEvent {
+	evs := m.Map([]SpanView{newRecordsSpan(g.recs, g.keys[0])})
+	if len(evs) == 0 {
+		return nil
+	}
+	evs[0] = mergeLate(&g.stored, &evs[0])
+	m.logs.emit(evs[0].SpanID, g.keys, emitLate)
+	return evs
 }
 
 // mapAlone maps one record on its own (the first event returned; others are re-sends of
@@ -217,6 +261,8 @@ func mergeLate(stored, pseudo *platform.TraceEvent) platform.TraceEvent {
 	cp := *stored
 	if len(cp.Input) == 0 && len(pseudo.Input) > 0 {
 		cp.Input = pseudo.Input
+	} else if len(pseudo.Input) > 0 {
+		cp.Input = mergeLateInput(cp.Input, pseudo.Input)
 	}
 	if len(pseudo.Output) > 0 && (len(cp.Output) == 0 || onlyFinishReason(cp.Output)) {
 		cp.Output = pseudo.Output
@@ -241,6 +287,66 @@ func mergeLate(stored, pseudo *platform.TraceEvent) platform.TraceEvent {
 		cp.Metadata = md
 	}
 	return cp
+}
+
+// mergeLateInput merges the input of late records into a stored input that has no messages
+// (only the span's own system instructions or tools: {"messages":[],"system":…}) as the
+// join would have written it had the records come first (map_io.go buildInput): the
+// records' messages, then the system instructions unless a system message already holds
+// them (systemRepeated), then the tools; the records' system / tools before the span's.
+// A stored input with messages, or one that is no such object, is kept.
+func mergeLateInput(stored, late json.RawMessage) json.RawMessage {
+	var s, l map[string]json.RawMessage
+	if json.Unmarshal(stored, &s) != nil || json.Unmarshal(late, &l) != nil {
+		return stored
+	}
+	var sm []json.RawMessage
+	if json.Unmarshal(s["messages"], &sm) != nil || len(sm) > 0 || len(l["messages"]) == 0 {
+		return stored
+	}
+	for k := range s {
+		if k != "messages" && k != "system" && k != "tools" {
+			return stored
+		}
+	}
+	out := append([]byte(`{"messages":`), l["messages"]...)
+	sys := l["system"]
+	if sys == nil {
+		sys = s["system"]
+		var text string
+		if json.Unmarshal(sys, &text) == nil && lateSystemRepeated(l["messages"], text) {
+			sys = nil
+		}
+	}
+	if sys != nil {
+		out = append(append(out, `,"system":`...), sys...)
+	}
+	tools := l["tools"]
+	if tools == nil {
+		tools = s["tools"]
+	}
+	if tools != nil {
+		out = append(append(out, `,"tools":`...), tools...)
+	}
+	return append(out, '}')
+}
+
+// lateSystemRepeated is systemRepeated on encoded messages ({role, content} as
+// appendMessage writes them).
+func lateSystemRepeated(msgs json.RawMessage, text string) bool {
+	var ms []struct {
+		Role    string `json:"role"`
+		Content any    `json:"content"`
+	}
+	if json.Unmarshal(msgs, &ms) != nil {
+		return false
+	}
+	for _, m := range ms {
+		if c, ok := m.Content.(string); ok && m.Role == "system" && c == text {
+			return true
+		}
+	}
+	return false
 }
 
 // onlyFinishReason reports an output that is {"finish_reason": …} alone (a span whose

@@ -40,6 +40,7 @@ type ruleset struct {
 	usageRules                                          []func(p *prepared) (spanUsage, bool)
 
 	modelKeys           []string // modelResponse, then modelRequest, then modelName
+	modelResponseN      int      // modelKeys[:modelResponseN] are the modelResponse keys
 	modelRules          []func(p *prepared) string
 	providerKeys        []string
 	providerRules       []func(a *spanAttrs) string // provider
@@ -134,7 +135,9 @@ func compile(t *table) *ruleset {
 	r.anthropicInputKeys = r.concat("anthropicInputKeys", "usageAnthropicInput", t.usageAnthropicInput, func(d *dialect) []string { return d.usageKeys.anthropicInput })
 	r.usageRules = gather(r, "usageRules", "usage", t.usage, func(d *dialect) func(*prepared) (spanUsage, bool) { return d.usage })
 
-	r.modelKeys = slices.Concat(r.concat("modelKeys", "modelResponse", t.modelResponse, func(d *dialect) []string { return d.modelKeys.response }),
+	response := r.concat("modelKeys", "modelResponse", t.modelResponse, func(d *dialect) []string { return d.modelKeys.response })
+	r.modelResponseN = len(response)
+	r.modelKeys = slices.Concat(response,
 		r.concat("modelKeys", "modelRequest", t.modelRequest, func(d *dialect) []string { return d.modelKeys.request }),
 		r.concat("modelKeys", "modelName", t.modelName, func(d *dialect) []string { return d.modelKeys.name }))
 	r.modelRules = gather(r, "modelRules", "model", t.model, func(d *dialect) func(*prepared) string { return d.model })

@@ -392,3 +392,43 @@ func TestEvaluationResultsLiteral(t *testing.T) {
 		t.Errorf("%d evaluations, dropped %v; want 64, 6", len(l), e.Metadata["evaluations_dropped"])
 	}
 }
+
+// A tool span whose arguments and result sit under a framework's own namespace, as Google
+// ADK writes them (adk-js telemetry/tracing.ts traceToolCall; testdata/captures
+// google-adk-js-gemini-agent-tool): the tool event's input and output, the JSON parsed, a
+// plain-text result kept as text; the generic `…request` / `…response` names of the same
+// span ({} under llm_request / llm_response) are not taken.
+func TestToolContentUnderFrameworkKeysLiteral(t *testing.T) {
+	tool := func(result string) *testSpan {
+		s := newSpan(3, 2, "execute_tool get_weather", str("gen_ai.operation.name", "execute_tool"),
+			str("gen_ai.tool.name", "get_weather"), str("gen_ai.tool.call.id", "adk-1"),
+			str("gcp.vertex.agent.llm_request", "{}"), str("gcp.vertex.agent.llm_response", "{}"),
+			str("gcp.vertex.agent.tool_call_args", `{"city":"Paris"}`), str("gcp.vertex.agent.tool_response", result))
+		s.scope = "gcp.vertex.agent"
+		return s
+	}
+	e := mapOne(t, MapOptions{}, tool(`{"city":"Paris","temperature_c":18}`))[0]
+	if e.Type != platform.TypeTool {
+		t.Fatalf("type %s", e.Type)
+	}
+	wantJSON(t, "input", e.Input, `{"city":"Paris"}`)
+	wantJSON(t, "output", e.Output, `{"city":"Paris","temperature_c":18}`)
+	for _, k := range []string{"gcp.vertex.agent.tool_call_args", "gcp.vertex.agent.tool_response"} {
+		if _, ok := e.Metadata[k]; ok {
+			t.Errorf("mapped %s also in metadata", k)
+		}
+	}
+	if e.Metadata["gcp.vertex.agent.llm_request"] != "{}" {
+		t.Errorf("llm_request {} of a tool span: %v", e.Metadata["gcp.vertex.agent.llm_request"])
+	}
+	wantJSON(t, "text result", mapOne(t, MapOptions{}, tool("18 °C and clear"))[0].Output, `"18 °C and clear"`)
+	if e := mapOne(t, MapOptions{OmitContent: true}, tool(`{"city":"Paris"}`))[0]; e.Input != nil || e.Output != nil || e.Metadata["gcp.vertex.agent.tool_response"] != nil {
+		t.Errorf("OmitContent: input %s output %s metadata %v", e.Input, e.Output, e.Metadata)
+	}
+	// Not on a model call: there the names mean nothing.
+	llm := newSpan(4, 2, "chat", str("gen_ai.operation.name", "chat"), str("gen_ai.request.model", "gpt-4o-mini"),
+		str("x.tool_response", "plain"))
+	if e := mapOne(t, MapOptions{}, llm)[0]; e.Output != nil {
+		t.Errorf("model call took x.tool_response as its output: %s", e.Output)
+	}
+}

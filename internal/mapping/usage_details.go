@@ -285,7 +285,20 @@ func tokenDetails(a *spanAttrs, prompt, completion *int64, hasCompletion bool, s
 		return f.cached, f.cacheWrite, f.reasoning
 	}
 	g, _, _, ok := jsonUsageAttr(a)
-	if !ok || !g.hasPrompt {
+	if !ok {
+		return 0, 0, 0
+	}
+	return sameCallDetails(g, prompt, completion, hasCompletion, su)
+}
+
+// sameCallDetails returns the cache and reasoning counts of the usage object g when it
+// describes the call whose counts are prompt and completion: g's input count equals the
+// call's (as sent, or with the cache counts g keeps apart added) and so does its output
+// count (with or without the thoughts g keeps apart); 0, 0, 0 otherwise (another call's
+// usage). Counts g keeps apart that the call copied as they were are added to prompt /
+// completion (su.converted).
+func sameCallDetails(g tokenFields, prompt, completion *int64, hasCompletion bool, su *spanUsage) (cached, creation, reasoning int64) {
+	if !g.hasPrompt {
 		return 0, 0, 0
 	}
 	inclPrompt := g.prompt + g.exclRead + g.exclWrite

@@ -1,0 +1,60 @@
+package mapping
+
+import "github.com/llmtrace/llmtrace/platform"
+
+// The model that answered (issue 18): a model call whose span names only the model it
+// asked for (a request-model or model-name key, no response-model key) takes the model its
+// serialized answer names, since providers answer with a dated snapshot (gpt-4o-mini →
+// gpt-4o-mini-2024-07-18). The answer read is the span's output value (valueOutputKeys:
+// OpenInference's output.value, …) when it is LangChain's LLMResult, the shape every
+// LangChain callback handler serializes a chat model's result in (langchain-core
+// outputs/llm_result.py, JS @langchain/core outputs.ts):
+//
+//	{generations: [[{text, message: AIMessage, generationInfo}]], llmOutput | llm_output}
+//
+// whose model is llm_output.model_name (Python integrations) or the first generation's
+// message response_metadata.model_name (langchain-core AIMessage.response_metadata, set by
+// the chat model integrations; the message plain or in LangChain's serialized form
+// {lc: 1, type: "constructor", kwargs: {…}}). The request model stays in metadata when it
+// differs.
+
+// answeredModel returns the model the span's serialized answer names, "" when the span is no
+// model call, has a response-model key, or its answer names none.
+func (c *spanCtx) answeredModel() string {
+	if c.typ != platform.TypeLLM || c.a.hasAny(c.rules.modelKeys[:c.rules.modelResponseN]) {
+		return ""
+	}
+	for _, k := range c.rules.valueOutputKeys {
+		if j := c.attrJV(k); j != nil && j.k == 'o' {
+			if m := llmResultModel(j); m != "" {
+				return m
+			}
+		}
+	}
+	return ""
+}
+
+// llmResultModel reads the model of a LangChain LLMResult, "" when o is none.
+func llmResultModel(o *jv) string {
+	gens := o.get("generations")
+	if !isArray(gens) || len(gens.vals) == 0 {
+		return ""
+	}
+	for _, k := range []string{"llm_output", "llmOutput"} {
+		if m := o.get(k).get("model_name").str(); m != "" {
+			return m
+		}
+	}
+	first := &gens.vals[0]
+	if isArray(first) {
+		if len(first.vals) == 0 {
+			return ""
+		}
+		first = &first.vals[0]
+	}
+	msg := first.get("message")
+	if kw := msg.get("kwargs"); kw != nil && kw.k == 'o' {
+		msg = kw
+	}
+	return msg.get("response_metadata").get("model_name").str()
+}
