@@ -155,3 +155,59 @@ func TestRecordsBetweenMapAndDelivered(t *testing.T) {
 		}
 	}
 }
+
+// A gen_ai.evaluation.result log record (semconv gen-ai-events.md v1.41: the event name in
+// the record's EventName, the result in its attributes, the evaluated span in its span
+// context) lands on the evaluated span's event as metadata.evaluations, as the span event
+// of that name does — whether the record comes before the span or after its event was
+// accepted (then the event is sent again with it).
+func TestEvaluationResultRecordLiteral(t *testing.T) {
+	chat := func() *testSpan {
+		return newSpan(4, 1, "chat gpt-4o-mini", str("gen_ai.operation.name", "chat"), str("gen_ai.provider.name", "openai"),
+			str("gen_ai.request.model", "gpt-4o-mini"), num("gen_ai.usage.input_tokens", 42), num("gen_ai.usage.output_tokens", 17))
+	}
+	eval := func() LogRecord {
+		return logRec(4, "gen_ai.evaluation.result", Value{}, str("gen_ai.evaluation.name", "Relevance"),
+			kv{"gen_ai.evaluation.score.value", DoubleValue(0.85)}, str("gen_ai.evaluation.score.label", "relevant"),
+			str("gen_ai.evaluation.explanation", "Answers the question."))
+	}
+	check := func(t *testing.T, ev *platform.TraceEvent) {
+		t.Helper()
+		list, ok := ev.Metadata["evaluations"].([]any)
+		if !ok || len(list) != 1 {
+			t.Fatalf("metadata.evaluations = %#v, want one evaluation", ev.Metadata["evaluations"])
+		}
+		e, _ := list[0].(map[string]any)
+		if e["name"] != "Relevance" || e["score"] != 0.85 || e["label"] != "relevant" || e["explanation"] != "Answers the question." {
+			t.Errorf("evaluation = %#v", e)
+		}
+		if ev.Usage == nil || ev.Usage.PromptTokens != 42 {
+			t.Errorf("usage = %+v, want the span's 42 prompt tokens once", ev.Usage)
+		}
+	}
+	t.Run("record first", func(t *testing.T) {
+		m := NewMapper(MapOptions{})
+		if evs := m.MapLogs([]LogRecord{eval()}).Events; len(evs) != 0 {
+			t.Fatalf("the record was shipped before its span: %d events", len(evs))
+		}
+		evs := m.Map([]SpanView{chat()})
+		if len(evs) != 1 {
+			t.Fatalf("%d events, want 1", len(evs))
+		}
+		check(t, &evs[0])
+	})
+	t.Run("span accepted first", func(t *testing.T) {
+		m := NewMapper(MapOptions{})
+		m.ExpectLogs()
+		evs := m.Map([]SpanView{chat()})
+		m.Delivered(evs, platform.SendResult{Accepted: len(evs)})
+		if _, ok := evs[0].Metadata["evaluations"]; ok {
+			t.Fatal("evaluations before the record came")
+		}
+		res := m.MapLogs([]LogRecord{eval()})
+		if len(res.Events) != 1 || res.Events[0].SpanID != evs[0].SpanID {
+			t.Fatalf("%d events re-sent, want the span's event again", len(res.Events))
+		}
+		check(t, &res.Events[0])
+	})
+}
