@@ -40,6 +40,7 @@ type llmtraceExporter struct {
 	client    *platform.Client
 	resendReg metric.Registration // observes the mapper's re-send counts
 	priceReg  metric.Registration // observes the mapper's unpriced counts
+	logReg    metric.Registration // observes the mapper's log join counts
 
 	// Lower per-request limits than the contract's (0 = the contract's); tests only.
 	maxEventsPerRequest int
@@ -123,13 +124,20 @@ func (e *llmtraceExporter) start(ctx context.Context, host component.Host) error
 		return err
 	}
 	e.priceReg, err = e.telemetry.RegisterUnpricedCallback(e.settings, e.mapper.Unpriced)
+	if err != nil {
+		return err
+	}
+	e.logReg, err = e.telemetry.RegisterLogJoinCallback(e.settings, func() (int64, map[string]int64) {
+		st := e.mapper.LogStats()
+		return st.Held, map[string]int64{"joined": st.Joined, "late": st.Late, "alone": st.Alone, "ignored": st.Ignored, "forgotten": st.Forgotten}
+	})
 	return err
 }
 
 // shutdown unregisters the asynchronous instruments.
 func (e *llmtraceExporter) shutdown(context.Context) error {
 	var errs []error
-	for _, r := range []metric.Registration{e.resendReg, e.priceReg} {
+	for _, r := range []metric.Registration{e.resendReg, e.priceReg, e.logReg} {
 		if r != nil {
 			errs = append(errs, r.Unregister())
 		}

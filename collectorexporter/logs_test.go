@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/collector/exporter/exportertest"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/llmtrace/llmtrace/collectorexporter/internal/metadata"
 	"github.com/llmtrace/llmtrace/internal/mapping"
@@ -147,4 +148,60 @@ func TestLogsWithoutSpan(t *testing.T) {
 		assert.Nil(t, ev.Usage, "usage is the span's, never a record's")
 		assert.Equal(t, "gen_ai.client.inference.operation.details", ev.Metadata["kind"])
 	}
+}
+
+// TestLogJoinMetrics: the log join's outcomes are counted in the collector's own telemetry
+// (otelcol_llmtrace_exporter_log_records by llmtrace.log_record.outcome, and the records
+// held now): records that came before their span are "joined" once its event is accepted;
+// application logs are "ignored".
+func TestLogJoinMetrics(t *testing.T) {
+	td, ld := readDoc(t, "openai-chat.json")
+	genAI := 0
+	for _, r := range pdataview.Logs(ld) {
+		if r.EventName != "" {
+			genAI++
+		}
+	}
+	require.NotZero(t, genAI)
+	tel := componenttest.NewTelemetry()
+	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
+	p := platformtest.New(t)
+	cfg := testConfig(p.URL())
+	cfg.RetryConfig.Enabled = true
+	cfg.RetryConfig.InitialInterval = 10 * time.Millisecond
+	cfg.RetryConfig.MaxInterval = 40 * time.Millisecond
+	cfg.LogHold = time.Minute
+	set := exportertest.NewNopSettings(metadata.Type)
+	set.ID = component.MustNewIDWithName("llmtrace", "metrics")
+	set.TelemetrySettings = tel.NewTelemetrySettings()
+	f := NewFactory()
+	te, err := f.CreateTraces(context.Background(), set, cfg)
+	require.NoError(t, err)
+	le, err := f.CreateLogs(context.Background(), set, cfg)
+	require.NoError(t, err)
+	for _, c := range []component.Component{te, le} {
+		require.NoError(t, c.Start(context.Background(), componenttest.NewNopHost()))
+	}
+	defer func() {
+		require.NoError(t, le.Shutdown(context.Background()))
+		require.NoError(t, te.Shutdown(context.Background()))
+	}()
+	done := make(chan error, 1)
+	go func() { done <- le.ConsumeLogs(context.Background(), ld) }()
+	require.Eventually(t, func() bool {
+		m, err := tel.GetMetric("otelcol_llmtrace_exporter_log_records_held")
+		if err != nil {
+			return false
+		}
+		g, ok := m.Data.(metricdata.Gauge[int64])
+		return ok && len(g.DataPoints) == 1 && g.DataPoints[0].Value == int64(genAI)
+	}, 5*time.Second, 10*time.Millisecond, "the records wait for their span, counted as held")
+	require.NoError(t, te.ConsumeTraces(context.Background(), td))
+	require.NoError(t, <-done)
+	by := countsBy(t, tel, "otelcol_llmtrace_exporter_log_records", "llmtrace.log_record.outcome")
+	want := map[string]int64{"joined": int64(genAI)}
+	if other := ld.LogRecordCount() - genAI; other > 0 {
+		want["ignored"] = int64(other) // the document's application logs
+	}
+	assert.Equal(t, want, by)
 }

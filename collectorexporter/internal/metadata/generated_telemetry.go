@@ -42,6 +42,16 @@ type TelemetryBuilder struct {
 	// that the price table could not price, by gen_ai.response.model (asynchronous: read
 	// from the mapper; at most 100 models, then "other"). Unit {event}.
 	LlmtraceExporterEventsUnpriced metric.Int64ObservableCounter
+	// LlmtraceExporterLogRecords counts gen_ai log records by what became of them, attribute
+	// llmtrace.log_record.outcome: joined (carried by their span's accepted event), late
+	// (carried by an accepted event sent again because they came after it), alone (accepted
+	// as events of their own: the span never came within log_hold, or the hold was full),
+	// ignored (no gen_ai event, or no span named), forgotten (dropped from memory after 10
+	// minutes without their span) (asynchronous: read from the mapper). Unit {record}.
+	LlmtraceExporterLogRecords metric.Int64ObservableCounter
+	// LlmtraceExporterLogRecordsHeld is the number of gen_ai log records waiting for their
+	// span now (asynchronous). Unit {record}.
+	LlmtraceExporterLogRecordsHeld metric.Int64ObservableGauge
 }
 
 // RegisterResendCallback observes resent and forgotten from read on every collection.
@@ -63,6 +73,19 @@ func (tb *TelemetryBuilder) RegisterUnpricedCallback(settings component.Telemetr
 		}
 		return nil
 	}, tb.LlmtraceExporterEventsUnpriced)
+}
+
+// RegisterLogJoinCallback observes the log join's counts from read on every collection:
+// held now, and the records by outcome (LlmtraceExporterLogRecords).
+func (tb *TelemetryBuilder) RegisterLogJoinCallback(settings component.TelemetrySettings, read func() (held int64, byOutcome map[string]int64)) (metric.Registration, error) {
+	return Meter(settings).RegisterCallback(func(_ context.Context, o metric.Observer) error {
+		held, by := read()
+		o.ObserveInt64(tb.LlmtraceExporterLogRecordsHeld, held)
+		for outcome, n := range by {
+			o.ObserveInt64(tb.LlmtraceExporterLogRecords, n, metric.WithAttributes(attribute.String("llmtrace.log_record.outcome", outcome)))
+		}
+		return nil
+	}, tb.LlmtraceExporterLogRecordsHeld, tb.LlmtraceExporterLogRecords)
 }
 
 // NewTelemetryBuilder creates the instruments from settings.MeterProvider.
@@ -110,6 +133,18 @@ func NewTelemetryBuilder(settings component.TelemetrySettings) (*TelemetryBuilde
 		"otelcol_llmtrace_exporter_events_unpriced",
 		metric.WithDescription("LLM events with token usage and no reported cost that the price table could not price (unknown model), by model."),
 		metric.WithUnit("{event}"),
+	)
+	errs = errors.Join(errs, err)
+	tb.LlmtraceExporterLogRecords, err = m.Int64ObservableCounter(
+		"otelcol_llmtrace_exporter_log_records",
+		metric.WithDescription("gen_ai log records by what became of them (llmtrace.log_record.outcome: joined, late, alone, ignored, forgotten)."),
+		metric.WithUnit("{record}"),
+	)
+	errs = errors.Join(errs, err)
+	tb.LlmtraceExporterLogRecordsHeld, err = m.Int64ObservableGauge(
+		"otelcol_llmtrace_exporter_log_records_held",
+		metric.WithDescription("gen_ai log records waiting for their span now."),
+		metric.WithUnit("{record}"),
 	)
 	errs = errors.Join(errs, err)
 	return tb, errs
