@@ -2,6 +2,8 @@ package platform_test
 
 import (
 	"math"
+	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"github.com/llmtrace/llmtrace/platform"
@@ -22,3 +24,26 @@ func TestRoundCostUSD(t *testing.T) {
 		t.Error("NaN and Inf must pass through")
 	}
 }
+
+// The arithmetic path agrees with strconv's rounding of the exact value on costs of every
+// magnitude the platform sees (1e-12 … 1e6 USD).
+func TestRoundCostUSDAgreesWithStrconv(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		c := math.Pow(10, -12+18*r.Float64())
+		want, _ := strconv.ParseFloat(strconv.FormatFloat(c, 'g', platform.CostDigits, 64), 64)
+		if got := platform.RoundCostUSD(c); got != want {
+			t.Fatalf("RoundCostUSD(%v) = %v, strconv gives %v", c, got, want)
+		}
+	}
+}
+
+func BenchmarkRoundCostUSD(b *testing.B) {
+	in, out := 0.15e-6, 0.6e-6
+	c := 42*in + 17*out
+	for b.Loop() {
+		sinkCost = platform.RoundCostUSD(c)
+	}
+}
+
+var sinkCost float64
