@@ -1,11 +1,8 @@
 package e2e
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -63,7 +60,7 @@ func TestCollectorLogsJoin(t *testing.T) {
 					first, second = second, first
 				}
 				for _, req := range [][2]string{first, second} {
-					if err := post(cenv.httpAddr, req[0], req[1]); err != nil {
+					if err := postSignal(cenv.httpAddr, req[0], []byte(req[1])); err != nil {
 						t.Fatalf("posting %s of %s: %v", req[0], filepath.Base(doc), err)
 					}
 					time.Sleep(time.Second) // the two requests arrive seconds apart, as from two SDK exporters
@@ -112,15 +109,3 @@ func splitDoc(t *testing.T, path string) (spans, logs string) {
 	return `{"resourceSpans":` + string(doc["resourceSpans"]) + `}`, `{"resourceLogs":` + string(doc["resourceLogs"]) + `}`
 }
 
-func post(httpAddr, path, body string) error {
-	resp, err := http.Post("http://"+httpAddr+path, "application/json", bytes.NewReader([]byte(body)))
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("OTLP/HTTP answered %d: %s", resp.StatusCode, msg)
-	}
-	return nil
-}
