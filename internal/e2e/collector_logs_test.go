@@ -108,4 +108,3 @@ func splitDoc(t *testing.T, path string) (spans, logs string) {
 	}
 	return `{"resourceSpans":` + string(doc["resourceSpans"]) + `}`, `{"resourceLogs":` + string(doc["resourceLogs"]) + `}`
 }
-
