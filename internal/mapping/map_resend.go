@@ -97,10 +97,16 @@ func (s *resendStore) touch(traceID string) *sentTrace {
 // bytes and as many traces as the trace memory (defaultMemoryTraces), counting what those
 // still held as forgotten; the caller holds mu.
 func (s *resendStore) evict() {
-	now := s.now()
+	var now time.Time // read only when a complete trace is at the back (time.Now costs)
 	for b := s.lru.Back(); b != nil; b = s.lru.Back() {
 		t := b.Value.(*sentTrace)
-		if t.rootAt.IsZero() || now.Sub(t.rootAt) < RootGrace {
+		if t.rootAt.IsZero() {
+			break
+		}
+		if now.IsZero() {
+			now = s.now()
+		}
+		if now.Sub(t.rootAt) < RootGrace {
 			break
 		}
 		s.drop(t)
