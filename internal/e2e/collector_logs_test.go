@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -107,4 +108,57 @@ func splitDoc(t *testing.T, path string) (spans, logs string) {
 		t.Fatal(err)
 	}
 	return `{"resourceSpans":` + string(doc["resourceSpans"]) + `}`, `{"resourceLogs":` + string(doc["resourceLogs"]) + `}`
+}
+
+// TestCollectorLogRecordsSurviveAKill: gen_ai log records whose span has not come yet are
+// acknowledged only into the persistent queue (docs/collector.md, the logs crash table).
+// The collector is killed (SIGKILL, SIGTERM) while they wait, started again on the same
+// storage, and the spans are posted: the platform stores exactly what `llmtrace map` makes
+// of the whole document: the records' content on their spans' events, nothing lost.
+func TestCollectorLogRecordsSurviveAKill(t *testing.T) {
+	skipShort(t, "starts and kills collectors")
+	b := needBinaries(t)
+	var doc string
+	for _, f := range captures(t, b.root) {
+		body, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hasResourceLogs(t, body) {
+			doc = f
+			break
+		}
+	}
+	if doc == "" {
+		t.Fatal("no capture in testdata/captures holds resourceLogs")
+	}
+	out, err := exec.Command(b.llmtrace, "map", doc).Output()
+	if err != nil {
+		t.Fatalf("llmtrace map %s: %v", doc, err)
+	}
+	want := decodeEvents(t, out)
+	spans, logs := splitDoc(t, doc)
+	for _, sig := range []syscall.Signal{syscall.SIGKILL, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			platformAddr := freeAddr(t)
+			startDevserver(t, b, platformAddr, filepath.Join(t.TempDir(), "dev.db"), "e2e-key")
+			cenv := newCollectorEnv(t, "http://"+platformAddr, "e2e-key")
+			col := startCollector(t, b, &cenv)
+			if err := postSignal(cenv.httpAddr, "/v1/logs", []byte(logs)); err != nil {
+				t.Fatalf("posting the log records: %v", err)
+			}
+			time.Sleep(500 * time.Millisecond) // the records are in the queue, waiting for their spans
+			col.stop(sig)
+			cenv2 := cenv
+			cenv2.grpcAddr, cenv2.httpAddr = freeAddr(t), freeAddr(t)
+			col2 := startCollector(t, b, &cenv2)
+			if err := postSignal(cenv2.httpAddr, "/v1/traces", []byte(spans)); err != nil {
+				t.Fatalf("posting the spans: %v", err)
+			}
+			got, total := waitStored(t, platformAddr, want, 90*time.Second, col2)
+			if total != len(want) || !sameEvents(got, want) {
+				t.Fatalf("after the restart the platform holds %d events, want %d equal to llmtrace map's", total, len(want))
+			}
+		})
+	}
 }
