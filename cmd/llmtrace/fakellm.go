@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -74,17 +73,9 @@ func fakellmMain(args []string, stdout, stderr io.Writer) int {
 
 // fakellmCommand serves the fake providers until ctx is done.
 func fakellmCommand(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	var usageErr bytes.Buffer
 	fs, addr := fakellmFlags(nil)
-	fs.SetOutput(&usageErr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return exitOK
-		}
-		stderr.Write(usageErr.Bytes())
-		return exitUsage
+	if code, ok := parseFlags(fs, args, stdout, stderr); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "llmtrace fakellm: takes no arguments, got %q\n", fs.Args())

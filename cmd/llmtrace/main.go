@@ -149,20 +149,29 @@ Exit codes: 0 success, 1 bad input (named on stderr), 2 bad usage.
 	return fs, &o
 }
 
-// mapCommand is `llmtrace map [flags] [file|-]`.
-func mapCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// parseFlags parses args with fs. -h / --help prints the usage on stdout (exitOK); a bad flag
+// prints the flag package's message ("flag provided but not defined: -x") and the usage on
+// stderr (exitUsage); ok is false in both cases.
+func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (code int, ok bool) {
 	var usageErr bytes.Buffer
-	fs, opts := mapFlags(nil)
 	fs.SetOutput(&usageErr)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stdout)
 			fs.Usage()
-			return exitOK
+			return exitOK, false
 		}
-		// The flag package has written "flag provided but not defined: -x" and the usage.
 		stderr.Write(usageErr.Bytes())
-		return exitUsage
+		return exitUsage, false
+	}
+	return exitOK, true
+}
+
+// mapCommand is `llmtrace map [flags] [file|-]`.
+func mapCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs, opts := mapFlags(nil)
+	if code, ok := parseFlags(fs, args, stdout, stderr); !ok {
+		return code
 	}
 	if fs.NArg() > 1 {
 		fmt.Fprintf(stderr, "llmtrace map: one input file at most, got %d: %q\n", fs.NArg(), fs.Args())
