@@ -58,8 +58,13 @@ func stored(t *testing.T, p *platformtest.Platform) map[string]string {
 }
 
 // startPipelines starts the traces and logs exporters of one component (one Mapper) with a
-// fast retry, no queue.
+// fast retry, no queue, and no telemetry.
 func startPipelines(t *testing.T, url, name string, hold time.Duration) (exporter.Traces, exporter.Logs) {
+	return startPipelinesWith(t, url, name, hold, componenttest.NewNopTelemetrySettings())
+}
+
+// startPipelinesWith is startPipelines with the exporters' telemetry settings.
+func startPipelinesWith(t *testing.T, url, name string, hold time.Duration, tel component.TelemetrySettings) (exporter.Traces, exporter.Logs) {
 	cfg := testConfig(url)
 	cfg.RetryConfig.Enabled = true
 	cfg.RetryConfig.InitialInterval = 10 * time.Millisecond
@@ -69,6 +74,7 @@ func startPipelines(t *testing.T, url, name string, hold time.Duration) (exporte
 	require.NoError(t, cfg.Validate())
 	set := exportertest.NewNopSettings(metadata.Type)
 	set.ID = component.MustNewIDWithName("llmtrace", name)
+	set.TelemetrySettings = tel
 	f := NewFactory()
 	te, err := f.CreateTraces(context.Background(), set, cfg)
 	require.NoError(t, err)
@@ -166,26 +172,7 @@ func TestLogJoinMetrics(t *testing.T) {
 	tel := componenttest.NewTelemetry()
 	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
 	p := platformtest.New(t)
-	cfg := testConfig(p.URL())
-	cfg.RetryConfig.Enabled = true
-	cfg.RetryConfig.InitialInterval = 10 * time.Millisecond
-	cfg.RetryConfig.MaxInterval = 40 * time.Millisecond
-	cfg.LogHold = time.Minute
-	set := exportertest.NewNopSettings(metadata.Type)
-	set.ID = component.MustNewIDWithName("llmtrace", "metrics")
-	set.TelemetrySettings = tel.NewTelemetrySettings()
-	f := NewFactory()
-	te, err := f.CreateTraces(context.Background(), set, cfg)
-	require.NoError(t, err)
-	le, err := f.CreateLogs(context.Background(), set, cfg)
-	require.NoError(t, err)
-	for _, c := range []component.Component{te, le} {
-		require.NoError(t, c.Start(context.Background(), componenttest.NewNopHost()))
-	}
-	defer func() {
-		require.NoError(t, le.Shutdown(context.Background()))
-		require.NoError(t, te.Shutdown(context.Background()))
-	}()
+	te, le := startPipelinesWith(t, p.URL(), "metrics", time.Minute, tel.NewTelemetrySettings())
 	done := make(chan error, 1)
 	go func() { done <- le.ConsumeLogs(context.Background(), ld) }()
 	require.Eventually(t, func() bool {
