@@ -17,9 +17,23 @@ VERSION=${VERSION:-v0.1.0}
 LIBS=(. internal/pdataview collectorexporter instrumentation/openai-go instrumentation/anthropic-sdk-go)
 TMP=$(mktemp -d)
 DEVPID=
-cleanup() { [ -n "$DEVPID" ] && kill "$DEVPID" 2>/dev/null; chmod -R u+w "$TMP" 2>/dev/null; rm -rf "$TMP"; }
+# The exit status is the script's, never the clean-up's: the dev platform is stopped and waited
+# for first (on SIGTERM it closes its database, removing dev.db-wal/-shm, which made a concurrent
+# chmod -R fail and, under set -e, turned a passing run into exit 1 on CI), and a clean-up
+# failure is reported, not returned.
+cleanup() {
+  local rc=$?
+  set +e
+  if [ -n "$DEVPID" ]; then kill "$DEVPID" 2>/dev/null; wait "$DEVPID" 2>/dev/null; fi
+  chmod -R u+w "$TMP" 2>/dev/null
+  rm -rf "$TMP" || echo "release-check: could not remove $TMP (left behind)" >&2
+  exit "$rc"
+}
 trap cleanup EXIT
 say() { printf 'release-check: %s\n' "$*"; }
+
+DEVSERVER=$ROOT/_build/bin/llmtrace-devserver
+[ -x "$DEVSERVER" ] || { say "$DEVSERVER is missing: run make build (make release-check does)" >&2; exit 1; }
 
 PROXY=$TMP/proxy
 (cd cmd && go run ./internal/modproxy -out "$PROXY" -version "$VERSION" -repo .. "${LIBS[@]}")
@@ -63,9 +77,15 @@ if go list -m all | grep -q 'go.opentelemetry.io/collector\|modernc.org/sqlite\|
 fi
 
 PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-"$ROOT/_build/bin/llmtrace-devserver" -addr "127.0.0.1:$PORT" -db "$TMP/dev.db" >"$TMP/dev.log" 2>&1 &
+"$DEVSERVER" -addr "127.0.0.1:$PORT" -db "$TMP/dev.db" >"$TMP/dev.log" 2>&1 &
 DEVPID=$!
-for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$PORT/" >/dev/null 2>&1 && break; sleep 0.1; done
+up=
+for _ in $(seq 300); do
+  curl -fsS "http://127.0.0.1:$PORT/" >/dev/null 2>&1 && { up=1; break; }
+  kill -0 "$DEVPID" 2>/dev/null || break
+  sleep 0.1
+done
+[ -n "$up" ] || { say "the dev platform did not answer on 127.0.0.1:$PORT; its log:" >&2; cat "$TMP/dev.log" >&2; exit 1; }
 out=$(LLMTRACE_ENDPOINT="http://127.0.0.1:$PORT" ./app)
 printf '%s\n' "$out"
 link=$(printf '%s\n' "$out" | grep -o "http://127.0.0.1:$PORT/traces/[0-9a-f-]*" | head -1)
