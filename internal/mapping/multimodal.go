@@ -53,6 +53,9 @@ func redactBlobs(v []byte) []byte {
 	return out
 }
 
+// decodeOptions make the decoder as lenient as the mapping's parser (jsontree.go).
+var decodeOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)}
+
 // blobDecoder is a jsontext decoder with the buffer it reads in place.
 type blobDecoder struct {
 	d   jsontext.Decoder
