@@ -21,8 +21,8 @@ type jv struct {
 	// sets it): appendJV writes it between quotes as it is.
 	plain bool
 	s     string
-	keys []string
-	vals []jv
+	keys  []string
+	vals  []jv
 }
 
 func (v *jv) ok() bool { return v.k != 0 }
