@@ -134,7 +134,7 @@ func genAIContentOutput(c *spanCtx) (*nmsg, bool) {
 		case j.k == 's':
 			c.usedEvents[i] = true
 			m := nmsg{role: "assistant"}
-			m.addText(j.s)
+			m.addTextJV(j)
 			return &m, true
 		case isMessageArray(j, true) || isMessageArray(&jv{k: 'a', vals: []jv{*j}}, true):
 			c.usedEvents[i] = true

@@ -200,7 +200,7 @@ func (c *spanCtx) langfuseOutput() (*nmsg, bool) {
 		return nil, false
 	case j.k == 's':
 		m := nmsg{role: "assistant"}
-		m.addText(j.s)
+		m.addTextJV(j)
 		return &m, true
 	case j.k == 'o' && j.get("role") != nil:
 		m := normMessage(j)

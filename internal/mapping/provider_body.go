@@ -166,7 +166,7 @@ func bodyInput(c *spanCtx) ([]nmsg, *jv, bool) {
 		in := o.get("input")
 		if in.k == 's' {
 			m := nmsg{role: "user"}
-			m.addText(in.s)
+			m.addTextJV(in)
 			msgs = []nmsg{m}
 		} else if items, ok := responsesItems(in); ok {
 			msgs = items
