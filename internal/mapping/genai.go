@@ -121,8 +121,7 @@ func genAIFinishReason(c *spanCtx) (*jv, bool) {
 		return nil, false
 	}
 	if l := v.List(); v.Kind() == ValueList && l != nil && l.Len() == 1 {
-		j := valueJV(l.At(0), true, 1)
-		return &j, true
+		return c.treeRoot(valueJV(l.At(0), true, 1)), true
 	}
 	j := valueJV(v, true, 0)
 	if j.k == 'a' && len(j.vals) == 1 {

@@ -129,10 +129,10 @@ func (p *jsonParser) parse(s string) (jv, bool) {
 		p.skipSpace()
 		ok = p.pos == len(s)
 	}
-	// What the stacks held is in the slabs now (or dropped): clear them once, so the
-	// parser holds no references to the document.
-	clear(p.vstack[:cap(p.vstack)])
-	clear(p.kstack[:cap(p.kstack)])
+	// What the stacks held is in the slabs now (take cleared what it popped) or, after an
+	// error, still on them: clear that, so the parser holds no references to the document.
+	clear(p.vstack)
+	clear(p.kstack)
 	p.vstack, p.kstack = p.vstack[:0], p.kstack[:0]
 	if !ok {
 		return jv{}, false
@@ -183,7 +183,8 @@ func take[T any](stack, slab *[]T, base int) []T {
 	}
 	l := len(*slab)
 	*slab = append(*slab, (*stack)[base:]...)
-	*stack = (*stack)[:base] // parse clears the stacks when the document is done
+	clear((*stack)[base:]) // no references to the document left above the stack's top
+	*stack = (*stack)[:base]
 	return (*slab)[l : l+n : l+n]
 }
 
@@ -229,6 +230,17 @@ func (c *spanCtx) attrTree(v Value) *jv {
 		}
 	} else {
 		j = valueJV(v, true, 0)
+	}
+	return c.treeRoot(j)
+}
+
+// treeRoot returns j moved into c's arena (valid while c builds the current span's event),
+// so a *jv handed out costs no allocation of its own.
+func (c *spanCtx) treeRoot(j jv) *jv {
+	a := &c.trees
+	if a.owner != c.prepared {
+		a.reset()
+		a.owner = c.prepared
 	}
 	if len(a.roots) == cap(a.roots) {
 		a.roots = make([]jv, 0, max(16, 2*cap(a.roots))) // the trees handed out keep the old array

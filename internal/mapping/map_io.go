@@ -132,7 +132,7 @@ func (c *spanCtx) finishReason() *jv {
 		for _, k := range st.keys {
 			if s := c.a.str(k); s != "" {
 				c.a.use(k)
-				return &jv{k: 's', s: s}
+				return c.treeRoot(jv{k: 's', s: s})
 			}
 		}
 	}
@@ -261,7 +261,7 @@ func (c *spanCtx) buildOutput() []byte {
 		m = c.outputMessages()
 	}
 	if m != nil && m.finish != "" {
-		fr = &jv{k: 's', s: m.finish}
+		fr = c.treeRoot(jv{k: 's', s: m.finish})
 	}
 	if c.opts.OmitContent {
 		m = nil // finish reasons only
