@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"strings"
 	"unicode/utf8"
 
 	"github.com/llmtrace/llmtrace/internal/jsonesc"
@@ -181,45 +182,42 @@ const swarMSB = 0x8080808080808080
 // str reads the string at p.pos (its opening quote) and returns its text: the source
 // between the quotes when it has no escapes (plain when that is also all ASCII), else the
 // decoded text. Control bytes refuse the document; invalid UTF-8 is kept byte for byte.
+// The closing quote and any backslash are found with strings.IndexByte (vector
+// instructions); the body is then checked eight bytes at a time for control bytes.
 func (p *jsonParser) str() (s string, plain, ok bool) {
 	src := p.s
 	start := p.pos + 1
-	i, ascii := start, true
-	for {
-		for i+8 <= len(src) {
-			x := jsonesc.Load8(src, i)
-			if jsonesc.Special8(x) != 0 {
-				break
-			}
-			if x&swarMSB != 0 {
-				ascii = false
-			}
-			i += 8
-		}
-		if i >= len(src) {
-			return "", false, false
-		}
-		c := src[i]
-		switch {
-		case c == '"':
-			p.pos = i + 1
-			return src[start:i], ascii, true
-		case c == '\\':
-			return p.escaped(start, i)
-		case c < 0x20:
-			return "", false, false
-		case c >= utf8.RuneSelf:
-			ascii = false
-		}
-		i++
+	n := strings.IndexByte(src[start:], '"')
+	if n < 0 {
+		return "", false, false
 	}
+	body := src[start : start+n]
+	if strings.IndexByte(body, '\\') >= 0 {
+		return p.escaped(start) // the quote found may be escaped; control bytes checked there
+	}
+	var ctl, high uint64
+	i := 0
+	for ; i+8 <= len(body); i += 8 {
+		x := jsonesc.Load8(body, i)
+		ctl |= (x - 0x2020202020202020) &^ x
+		high |= x
+	}
+	for ; i < len(body); i++ {
+		x := uint64(body[i])
+		ctl |= (x - 0x20) &^ x
+		high |= x
+	}
+	if ctl&swarMSB != 0 {
+		return "", false, false // a control byte (< 0x20)
+	}
+	p.pos = start + n + 1
+	return body, high&swarMSB == 0, true
 }
 
-// escaped reads the rest of a string with escapes; the body starts at start and its first
-// backslash is at i.
-func (p *jsonParser) escaped(start, i int) (string, bool, bool) {
-	src := p.s
-	b := append(p.esc[:0], src[start:i]...)
+// escaped reads a string with escapes whose body starts at start, byte by byte.
+func (p *jsonParser) escaped(start int) (string, bool, bool) {
+	src, i := p.s, start
+	b := p.esc[:0]
 	for i < len(src) {
 		c := src[i]
 		switch {

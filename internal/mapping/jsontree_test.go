@@ -113,7 +113,7 @@ func TestParseRefuses(t *testing.T) {
 	for _, bad := range []string{``, ` `, `[1,]`, `{"a"}`, `{"a":1,}`, `{"a":1 "b":2}`, `[1 2]`, `{1:2}`, `[1] x`,
 		`[1][2]`, `"ctl` + "\x01" + `"`, `{"a":tru}`, `[nulll]`, `01`, `-`, `1.`, `1e`, `[`, `{"a":[}`, `{"a":1]`,
 		"\xef\xbb\xbf[]", `[NaN]`, `['x']`, `["\x"]`, `["\u12"]`, `["\u12g4"]`, "[\"\\\xff\"]", `["a` + "\n" + `"]`,
-		"[\xff]", `["unterminated]`} {
+		"[\xff]", `["unterminated]`, "\"\x00\\b\"", "[\"a\x1f\\n\"]"} {
 		if v, ok := parseJSON(bad); ok {
 			t.Errorf("parseJSON(%q) = %+v, want refused", bad, v)
 		}
