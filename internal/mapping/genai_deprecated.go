@@ -117,10 +117,10 @@ func genAIEventsOutput(c *spanCtx) (*nmsg, bool) {
 func genAIContentInput(c *spanCtx) ([]nmsg, *jv, bool) {
 	if j, i := c.eventAttr(sc.EventContentPrompt, sc.GenAIPrompt); isMessageArray(j, false) {
 		c.usedEvents[i] = true
-		return normMessages(j), nil, true
+		return c.messages(j), nil, true
 	}
 	if j := c.attrJV(sc.GenAIPrompt); isMessageArray(j, false) {
-		return normMessages(j), nil, true
+		return c.messages(j), nil, true
 	}
 	return nil, nil, false
 }

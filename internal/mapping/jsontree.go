@@ -196,6 +196,7 @@ type treeArena struct {
 	owner *prepared // the span whose trees the arena holds
 	p     jsonParser
 	roots []jv
+	msgs  []nmsg // the normalised messages of the span's trees (spanCtx.messages)
 }
 
 // reset lets go of the trees (and of their references to span data).
@@ -204,6 +205,11 @@ func (a *treeArena) reset() {
 	clear(a.p.vslab)
 	clear(a.p.kslab)
 	clear(a.roots)
+	clear(a.msgs)
+	a.msgs = a.msgs[:0]
+	if cap(a.msgs) > maxPooledParserValues {
+		a.msgs = nil
+	}
 	a.p.vslab, a.p.kslab, a.roots = a.p.vslab[:0], a.p.kslab[:0], a.roots[:0]
 	a.p.s = ""
 	if cap(a.p.esc) > maxPooledParserBytes {
@@ -217,11 +223,7 @@ func (a *treeArena) reset() {
 // attrTree returns an attribute value as valueJV(v, true, 0) does, its tree in c's arena:
 // valid while c builds the current span's event.
 func (c *spanCtx) attrTree(v Value) *jv {
-	a := &c.trees
-	if a.owner != c.prepared {
-		a.reset()
-		a.owner = c.prepared
-	}
+	a := c.arena()
 	var j jv
 	if s := v.Str(); v.Kind() == ValueStr && looksLikeJSON(s) {
 		var ok bool
@@ -237,14 +239,30 @@ func (c *spanCtx) attrTree(v Value) *jv {
 // treeRoot returns j moved into c's arena (valid while c builds the current span's event),
 // so a *jv handed out costs no allocation of its own.
 func (c *spanCtx) treeRoot(j jv) *jv {
-	a := &c.trees
-	if a.owner != c.prepared {
-		a.reset()
-		a.owner = c.prepared
-	}
+	a := c.arena()
 	if len(a.roots) == cap(a.roots) {
 		a.roots = make([]jv, 0, max(16, 2*cap(a.roots))) // the trees handed out keep the old array
 	}
 	a.roots = append(a.roots, j)
 	return &a.roots[len(a.roots)-1]
+}
+
+// takeMsgs returns an empty slice with room for n messages, from the arena.
+func (a *treeArena) takeMsgs(n int) []nmsg {
+	if cap(a.msgs)-len(a.msgs) < n {
+		a.msgs = make([]nmsg, 0, max(n, 2*cap(a.msgs), 8)) // the slices handed out keep the old array
+	}
+	l := len(a.msgs)
+	a.msgs = a.msgs[:l+n]
+	return a.msgs[l:l:l+n]
+}
+
+// arena returns c's tree arena, emptied first when it holds another span's trees.
+func (c *spanCtx) arena() *treeArena {
+	a := &c.trees
+	if a.owner != c.prepared {
+		a.reset()
+		a.owner = c.prepared
+	}
+	return a
 }

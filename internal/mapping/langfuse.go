@@ -180,10 +180,10 @@ func (c *spanCtx) langfuseInput() (msgs []nmsg, tools *jv, ok bool) {
 		if t := j.get("tools"); t != nil && t.k == 'a' {
 			tools = t
 		}
-		return normMessages(ms), tools, true
+		return c.messages(ms), tools, true
 	}
 	if isMessageArray(j, false) {
-		return normMessages(j), nil, true
+		return c.messages(j), nil, true
 	}
 	return nil, nil, false
 }

@@ -384,6 +384,27 @@ func normMessages(v *jv) []nmsg {
 	return out
 }
 
+// messages is normMessages with the slice taken from c's arena (valid while c builds the
+// current span's event; capacity-limited, so an append to it never touches another).
+func (c *spanCtx) messages(v *jv) []nmsg {
+	v = unwrap(v)
+	if v == nil || v.k != 'a' && v.k != 'o' {
+		return nil
+	}
+	n := 1
+	if v.k == 'a' {
+		n = len(v.vals)
+	}
+	out := c.arena().takeMsgs(n)
+	if v.k == 'o' {
+		return append(out, normMessage(v))
+	}
+	for i := range v.vals {
+		out = append(out, normMessage(&v.vals[i]))
+	}
+	return out
+}
+
 // isMessageArray reports whether v is a non-empty array of message objects (each with a
 // role), as the v1.26 gen_ai.prompt / gen_ai.completion values carry them; with choices,
 // OpenAI-style choices {message: {…}, finish_reason} count too.

@@ -160,7 +160,7 @@ func bodyInput(c *spanCtx) ([]nmsg, *jv, bool) {
 	o := b.req
 	switch b.reqShape {
 	case 'c':
-		msgs = normMessages(o.get("messages"))
+		msgs = c.messages(o.get("messages"))
 		sys = o.get("system") // Anthropic; OpenAI keeps it among the messages
 	case 'r':
 		in := o.get("input")
@@ -171,7 +171,7 @@ func bodyInput(c *spanCtx) ([]nmsg, *jv, bool) {
 		} else if items, ok := responsesItems(in); ok {
 			msgs = items
 		} else {
-			msgs = normMessages(in)
+			msgs = c.messages(in)
 		}
 		sys = o.get("instructions")
 	case 'g':
