@@ -254,7 +254,7 @@ func (a *treeArena) takeMsgs(n int) []nmsg {
 	}
 	l := len(a.msgs)
 	a.msgs = a.msgs[:l+n]
-	return a.msgs[l:l:l+n]
+	return a.msgs[l : l : l+n]
 }
 
 // arena returns c's tree arena, emptied first when it holds another span's trees.
