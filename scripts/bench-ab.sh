@@ -6,7 +6,8 @@
 # to one core (taskset -c $CORE) for a fixed number of iterations, and measures the CPU time
 # the run used (user + system of the process and its threads, GC workers included, from
 # getrusage): unlike wall time, it does not count time the process waited for the core, so
-# other work on the machine disturbs it far less. It prints each run's CPU time, ns/op,
+# other work on the machine disturbs it far less; a run of one iteration before each run
+# measures the process start, which is taken off. It prints each run's CPU time, ns/op,
 # B/op and allocs/op, then per binary the median CPU time and, for each base, the median of
 # the per-round ratios working tree / base.
 #   PKG     package directory (default internal/pdataview)
@@ -49,17 +50,24 @@ import resource, statistics, subprocess, sys
 rounds, iters, core, bench, n = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
 names, dirs, bins = sys.argv[6:6+n], sys.argv[6+n:6+2*n], sys.argv[6+2*n:6+3*n]
 cpu = [[] for _ in range(n)]
+
+def run(i, count):
+    """CPU seconds of one run of binary i for count iterations, and its output."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    p = subprocess.run(["taskset", "-c", core, bins[i], "-test.run", "^$", "-test.bench", bench,
+                        "-test.benchtime", count + "x", "-test.benchmem"], cwd=dirs[i], capture_output=True, text=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode != 0:
+        sys.exit(f"bench-ab: {names[i]} failed:\n{p.stdout}{p.stderr}")
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), p.stdout
+
 for r in range(rounds):
     for i in range(n):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        p = subprocess.run(["taskset", "-c", core, bins[i], "-test.run", "^$", "-test.bench", bench,
-                            "-test.benchtime", iters + "x", "-test.benchmem"], cwd=dirs[i], capture_output=True, text=True)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if p.returncode != 0:
-            sys.exit(f"bench-ab: {names[i]} failed:\n{p.stdout}{p.stderr}")
-        line = next((l for l in p.stdout.splitlines() if l.startswith("Benchmark")), "")
+        startup, _ = run(i, "1")  # the process start and one iteration, taken off the run below
+        t, out = run(i, iters)
+        t -= startup
+        line = next((l for l in out.splitlines() if l.startswith("Benchmark")), "")
         f = line.split()
-        t = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         cpu[i].append(t)
         ns = f[2] if len(f) > 2 else "?"
         bop = f[f.index("B/op") - 1] if "B/op" in f else "?"
