@@ -32,12 +32,10 @@ type metadata struct {
 	// Per Map call (spanCtx.md is reset when the call ends), the boxed values of the last
 	// resource and scope, so that the events of one resource box its values once: they
 	// are immutable (strings, numbers, booleans), so every event's map may hold them.
-	res                       Map // the resource of resVals; nil when none is cached
-	resVals                   [maxCachedResource]boxedValue
-	nResVals                  int
-	resOK                     bool // while reading a resource: its values can be cached
-	scopeName, scopeVersion   string
-	scopeNameV, scopeVersionV any
+	res      Map // the resource of resVals; nil when none is cached
+	resVals  [maxCachedResource]boxedValue
+	nResVals int
+	resOK    bool // while reading a resource: its values can be cached
 }
 
 // maxCachedResource is the largest resource whose values newMetadata reuses.
@@ -108,17 +106,17 @@ func (md *metadata) box(k string, v Value) (b boxedValue, ok bool) {
 		if len(s) > maxMetaValueBytes {
 			s = truncateUTF8(s, maxMetaValueBytes) + "…[truncated]"
 		}
-		return boxedValue{k, s, len(s) + len(k) + 6}, true
+		return boxedValue{k, md.c.boxes.str(s), len(s) + len(k) + 6}, true
 	case ValueBool:
 		return boxedValue{k, v.Bool(), len(k) + 8}, true
 	case ValueInt:
-		return boxedValue{k, v.Int(), len(k) + 24}, true
+		return boxedValue{k, md.c.boxes.int(v.Int()), len(k) + 24}, true
 	case ValueDouble:
 		f := v.Double()
 		if math.IsNaN(f) || math.IsInf(f, 0) {
 			return boxedValue{k, strconv.FormatFloat(f, 'g', -1, 64), len(k) + 12}, true
 		}
-		return boxedValue{k, f, len(k) + 24}, true
+		return boxedValue{k, md.c.boxes.float(f), len(k) + 24}, true
 	case ValueEmpty:
 		return boxedValue{k, nil, len(k) + 8}, true
 	}
@@ -187,16 +185,10 @@ func sameResource(a, b Map) bool {
 
 func (md *metadata) scope(name, version string) {
 	if name != "" {
-		if md.scopeNameV == nil || name != md.scopeName {
-			md.scopeName, md.scopeNameV = name, name
-		}
-		md.set("otel.scope.name", md.scopeNameV)
+		md.set("otel.scope.name", md.c.boxes.str(name))
 	}
 	if version != "" {
-		if md.scopeVersionV == nil || version != md.scopeVersion {
-			md.scopeVersion, md.scopeVersionV = version, version
-		}
-		md.set("otel.scope.version", md.scopeVersionV)
+		md.set("otel.scope.version", md.c.boxes.str(version))
 	}
 }
 

@@ -65,6 +65,7 @@ type Mapper struct {
 	tableSource any // boxed once: metadata values are any
 	unpriced    unpricedCounts
 	ctxs        sync.Pool // *spanCtx: scratch buffers reused across Map calls
+	boxes       *boxCache // recurring metadata values, boxed once (map_boxes.go)
 }
 
 // NewMapper returns a Mapper with opts (zero or negative caps mean the defaults).
@@ -83,6 +84,7 @@ func NewMapper(opts MapOptions) *Mapper {
 		m.prices = prices.Vendored()
 	}
 	m.tableSource = any(CostSourcePriceTablePrefix + m.prices.Date())
+	m.boxes = newBoxCache()
 	return m
 }
 
@@ -110,7 +112,8 @@ type spanEvent struct {
 // spanCtx carries one span through the building of its event.
 type spanCtx struct {
 	*prepared
-	rules      *ruleset // the Mapper's
+	rules      *ruleset  // the Mapper's
+	boxes      *boxCache // the Mapper's
 	opts       *MapOptions
 	events     []spanEvent
 	usedEvents []bool
@@ -289,7 +292,7 @@ func (m *Mapper) getCtx() *spanCtx {
 	if c, ok := m.ctxs.Get().(*spanCtx); ok {
 		return c
 	}
-	return &spanCtx{rules: m.rules, opts: &m.opts, buf: make([]byte, 0, 4<<10)}
+	return &spanCtx{rules: m.rules, opts: &m.opts, boxes: m.boxes, buf: make([]byte, 0, 4<<10)}
 }
 
 // putCtx drops c's references to span data and pools it.
@@ -501,7 +504,7 @@ func (c *spanCtx) fillMetadata(md *metadata, ev *platform.TraceEvent, rt *resolv
 	md.events(c.events, c.usedEvents)
 	md.set("otel.span_kind", spanKindBoxed(c.sv.Kind()))
 	if rt.traceHexV == nil {
-		rt.traceHexV = rt.traceHex // boxed once per trace and call
+		rt.traceHexV = c.boxes.str(rt.traceHex) // boxed once per trace and call
 	}
 	md.set("otel.trace_id", rt.traceHexV)
 	md.set("otel.span_id", c.sid.hex)
@@ -509,14 +512,14 @@ func (c *spanCtx) fillMetadata(md *metadata, ev *platform.TraceEvent, rt *resolv
 		md.set("otel.parent_span_id", c.sid.parentHex)
 	}
 	if c.kind != "" {
-		md.set("kind", c.kind)
+		md.set("kind", c.boxes.str(c.kind))
 	}
 	if c.providerInferred {
 		md.set("provider_inferred", true)
 	}
 	if ids.conv.v != "" && ids.conv.v != ev.ThreadID {
 		if rt.convV == nil {
-			rt.convV = ids.conv.v // boxed once per trace and call
+			rt.convV = c.boxes.str(ids.conv.v) // boxed once per trace and call
 		}
 		md.set("conversation_id", rt.convV)
 	}
