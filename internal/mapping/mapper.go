@@ -129,6 +129,8 @@ type spanCtx struct {
 	usages []platform.Usage
 	md     metadata    // reused builder; the map it builds belongs to the event
 	sid    spanStrings // the current span's ID strings
+	// addEventFn is c.addEvent, bound once.
+	addEventFn func(string, time.Time, Map) bool
 
 	// Map's scratch, cleared by putCtx: the prepared spans, each one's trace (an index in
 	// rts), the traces and their spans grouped by trace.
@@ -350,10 +352,10 @@ func (c *spanCtx) build(out []platform.TraceEvent, rt *resolvedTrace) []platform
 	ids := &rt.ids
 	sv := c.sv
 	c.events = c.events[:0]
-	sv.Events(func(name string, t time.Time, attrs Map) bool {
-		c.events = append(c.events, spanEvent{name, t, attrs})
-		return true
-	})
+	if c.addEventFn == nil {
+		c.addEventFn = c.addEvent // bound once: a closure per span would allocate
+	}
+	sv.Events(c.addEventFn)
 	c.usedEvents = append(c.usedEvents[:0], make([]bool, len(c.events))...)
 
 	c.sid = c.spanStrings()
@@ -412,6 +414,12 @@ func (c *spanCtx) build(out []platform.TraceEvent, rt *resolvedTrace) []platform
 		out = append(out, c.errorEvent(&ev, n, &c.events[i]))
 	}
 	return out
+}
+
+// addEvent collects one span event (build's Events callback).
+func (c *spanCtx) addEvent(name string, t time.Time, attrs Map) bool {
+	c.events = append(c.events, spanEvent{name, t, attrs})
+	return true
 }
 
 // setContent sets ev.Input and ev.Output, each capped at its MapOptions limit, marks the
