@@ -35,7 +35,8 @@ type metadata struct {
 	res      Map // the resource of resVals; nil when none is cached
 	resVals  [maxCachedResource]boxedValue
 	nResVals int
-	resOK    bool // while reading a resource: its values can be cached
+	resOK    bool                     // while reading a resource: its values can be cached
+	resFn    func(string, Value) bool // md.resourceValue, bound once (putCtx keeps it)
 }
 
 // maxCachedResource is the largest resource whose values newMetadata reuses.
@@ -149,27 +150,33 @@ func (md *metadata) resource(r Map) {
 	}
 	md.res, md.nResVals = nil, 0
 	md.resOK = r.Len() <= maxCachedResource
-	r.Range(func(k string, v Value) bool { // captures md only: one closure, no moved locals
-		b, ok := md.box(k, v)
-		if !ok {
-			md.resOK = false // structured: stored (and kept in the slab) by box
-			return true
-		}
-		if md.resOK && md.nResVals < maxCachedResource {
-			md.resVals[md.nResVals] = b
-			md.nResVals++
-		} else {
-			md.resOK = false
-		}
-		md.put(k, b.v, b.size)
-		return true
-	})
+	if md.resFn == nil {
+		md.resFn = md.resourceValue
+	}
+	r.Range(md.resFn)
 	if md.resOK {
 		md.res = r
 	} else {
 		clear(md.resVals[:md.nResVals])
 		md.nResVals = 0
 	}
+}
+
+// resourceValue stores one resource attribute (resource's Range callback).
+func (md *metadata) resourceValue(k string, v Value) bool {
+	b, ok := md.box(k, v)
+	if !ok {
+		md.resOK = false // structured: stored (and kept in the slab) by box
+		return true
+	}
+	if md.resOK && md.nResVals < maxCachedResource {
+		md.resVals[md.nResVals] = b
+		md.nResVals++
+	} else {
+		md.resOK = false
+	}
+	md.put(k, b.v, b.size)
+	return true
 }
 
 // sameResource reports whether a and b certainly present the same resource attributes:

@@ -305,7 +305,7 @@ func (m *Mapper) putCtx(c *spanCtx) {
 	c.events = c.events[:0]
 	c.slab = nil // the events own it now
 	c.usages = nil
-	c.md = metadata{}
+	c.md = metadata{resFn: c.md.resFn} // resFn is bound to &c.md: kept
 	c.sid = spanStrings{}
 	clear(c.preps)
 	clear(c.rts)
