@@ -47,18 +47,22 @@ var fallback = &dialect{
 }
 
 // lastSegment returns what follows k's last '.' or ':'.
-func lastSegment(k string) string {
-	for i := len(k) - 1; i >= 0; i-- { // by hand: strings.LastIndexAny builds a set per call
+func lastSegment(k string) string { return k[lastSeparator(k)+1:] }
+
+// lastSeparator returns the index of k's last '.' or ':', or -1 (by hand:
+// strings.LastIndexAny builds a set per call).
+func lastSeparator(k string) int {
+	for i := len(k) - 1; i >= 0; i-- {
 		if k[i] == '.' || k[i] == ':' {
-			return k[i+1:]
+			return i
 		}
 	}
-	return k
+	return -1
 }
 
 // keyPrefix returns k without its last segment (and separator).
 func keyPrefix(k string) string {
-	if i := strings.LastIndexAny(k, ".:"); i >= 0 {
+	if i := lastSeparator(k); i >= 0 {
 		return k[:i]
 	}
 	return ""

@@ -67,9 +67,11 @@ func (c *spanCtx) newMetadata(res Map) *metadata {
 func (md *metadata) set(k string, v any) { md.m[k] = v }
 
 func (md *metadata) put(k string, v any, size int) {
-	if _, exists := md.m[k]; !exists && len(md.m) >= maxMetaKeys {
-		md.dropped++
-		return
+	if len(md.m) >= maxMetaKeys {
+		if _, exists := md.m[k]; !exists {
+			md.dropped++
+			return
+		}
 	}
 	if md.bytes+size > maxMetaBytes {
 		v = truncMarker(size)
@@ -97,7 +99,7 @@ func (md *metadata) box(k string, v Value) (b boxedValue, ok bool) {
 	switch v.Kind() {
 	case ValueStr:
 		s := v.Str()
-		if md.c.rules.jsonStringKeys[k] && looksLikeJSON(s) {
+		if looksLikeJSON(s) && md.c.rules.jsonStringKeys[k] {
 			if raw, ok := appendJSONText(md.c.buf[:0], s); ok {
 				md.c.buf = raw
 				md.putRaw(k, raw)
