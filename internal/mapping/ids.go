@@ -126,31 +126,15 @@ func hexID(b []byte) string {
 	return string(out)
 }
 
-// traceIDStrings returns TraceUUID(traceID), the trace ID in hex (otel.trace_id) and
-// ThreadUUID(conversationID), or the trace UUID again when there is no conversation; they
-// share one string where they can.
-func traceIDStrings(traceID [16]byte, conversationID string) (trace, hex, thread string) {
+// traceIDStrings returns TraceUUID(traceID) and the trace ID in hex (otel.trace_id),
+// sharing one string.
+func traceIDStrings(traceID [16]byte) (trace, hex string) {
 	b := traceID
 	b[6] = 0x70 | b[6]&0x0f
 	b[8] = 0x80 | b[8]&0x3f
-	var out [104]byte
+	var out [68]byte
 	putUUID(out[:36], &b)
 	hexInto(out[36:68], traceID[:])
-	n := 68
-	if conversationID != "" && !platform.IsUUIDv7(conversationID) {
-		t := threadBytes(conversationID)
-		putUUID(out[68:], &t)
-		n = 104
-	}
-	s := string(out[:n])
-	trace, hex = s[:36], s[36:68]
-	switch {
-	case n == 104:
-		thread = s[68:]
-	case conversationID == "":
-		thread = trace
-	default:
-		thread = strings.ToLower(conversationID)
-	}
-	return trace, hex, thread
+	s := string(out[:])
+	return s[:36], s[36:]
 }

@@ -88,6 +88,25 @@ func (b *boxCache) num(kind ValueKind, bits uint64) any {
 	return v
 }
 
+// memo returns f(s), remembered for an s that recurs (admitted as str admits; s of at most
+// maxInternBytes): the Mapper's threads cache keeps ThreadUUID of recurring conversation
+// ids, so a conversation's SHA-256 is not taken again for every trace and Map call.
+func (b *boxCache) memo(s string, f func(string) string) string {
+	if len(s) > maxInternBytes {
+		return f(s)
+	}
+	h := maphash.String(b.seed, s)
+	i := h % boxSlots
+	if e := b.slots[i].Load(); e != nil && e.s == s {
+		return e.v.(string)
+	}
+	v := f(s)
+	if b.admit(i, h) {
+		b.slots[i].Store(&boxEntry{kind: ValueStr, s: strings.Clone(s), v: strings.Clone(v)}) // v may be s
+	}
+	return v
+}
+
 // admit reports whether h was the last hash missed at slot i (its second sighting in a
 // row), recording it otherwise.
 func (b *boxCache) admit(i, h uint64) bool {

@@ -99,3 +99,26 @@ func TestBoxCacheConcurrent(t *testing.T) {
 
 // dataPtr returns the data word of an interface: equal for two boxes of one allocation.
 func dataPtr(v any) unsafe.Pointer { return (*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1] }
+
+// memo gives f(s) every time and calls f no more once s is admitted; what it keeps shares
+// no bytes with the argument (ThreadUUID of a lower-case UUID v7 returns it as it is).
+func TestBoxCacheMemo(t *testing.T) {
+	b := newBoxCache()
+	calls := 0
+	f := func(s string) string { calls++; return ThreadUUID(s) }
+	for i := 0; i < 5; i++ {
+		if got := b.memo("conv-42", f); got != ThreadUUID("conv-42") {
+			t.Fatalf("memo %q, want %q", got, ThreadUUID("conv-42"))
+		}
+	}
+	if calls != 2 {
+		t.Errorf("f called %d times, want 2 (until the second sighting)", calls)
+	}
+	v7 := []byte("01890a5d-ac96-774b-bcce-b302099a8057")
+	b.memo(string(v7), ThreadUUID)
+	kept := b.memo(string(v7), ThreadUUID)
+	v7[0] = 'f'
+	if got := b.memo("01890a5d-ac96-774b-bcce-b302099a8057", ThreadUUID); got != "01890a5d-ac96-774b-bcce-b302099a8057" || kept != got {
+		t.Errorf("memo of a UUID v7 conversation: %q (kept %q)", got, kept)
+	}
+}

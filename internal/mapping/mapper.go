@@ -66,6 +66,7 @@ type Mapper struct {
 	unpriced    unpricedCounts
 	ctxs        sync.Pool // *spanCtx: scratch buffers reused across Map calls
 	boxes       *boxCache // recurring metadata values, boxed once (map_boxes.go)
+	threads     *boxCache // ThreadUUID of recurring conversation ids (boxCache.memo)
 }
 
 // NewMapper returns a Mapper with opts (zero or negative caps mean the defaults).
@@ -84,7 +85,7 @@ func NewMapper(opts MapOptions) *Mapper {
 		m.prices = prices.Vendored()
 	}
 	m.tableSource = any(CostSourcePriceTablePrefix + m.prices.Date())
-	m.boxes = newBoxCache()
+	m.boxes, m.threads = newBoxCache(), newBoxCache()
 	return m
 }
 
@@ -229,7 +230,11 @@ func (m *Mapper) Map(spans []SpanView) []platform.TraceEvent {
 	for i := range rts {
 		rt := &rts[i]
 		rt.ids, rt.version = m.mem.resolveTrace(rt.id, byTrace[rt.off:rt.off+rt.n])
-		rt.traceUUID, rt.traceHex, rt.threadUUID = traceIDStrings(rt.id, rt.ids.conv.v)
+		rt.traceUUID, rt.traceHex = traceIDStrings(rt.id)
+		rt.threadUUID = rt.traceUUID
+		if conv := rt.ids.conv.v; conv != "" {
+			rt.threadUUID = m.threads.memo(conv, ThreadUUID)
+		}
 	}
 
 	var out []platform.TraceEvent
