@@ -141,15 +141,24 @@ type spanCtx struct {
 	byTrace []*prepared
 }
 
+// A call's first slab is sized to the first bytes kept (half as much again, at least
+// firstSlab): a call of one span whose event carries little content (a tool or agent span,
+// an output of {"finish_reason":"stop"}) does not pay for 4 KiB. Later slabs double, from
+// minSlab to maxSlab.
 const (
-	minSlab = 4 << 10
-	maxSlab = 32 << 10
+	firstSlab = 256
+	minSlab   = 4 << 10
+	maxSlab   = 32 << 10
 )
 
 // keep returns a copy of b that the event owns (a capacity-limited slice of the slab).
 func (c *spanCtx) keep(b []byte) []byte {
 	if len(b) > cap(c.slab)-len(c.slab) {
-		c.slab = make([]byte, 0, max(len(b), min(2*cap(c.slab), maxSlab), minSlab))
+		n := max(len(b), min(2*cap(c.slab), maxSlab), minSlab)
+		if cap(c.slab) == 0 {
+			n = max(len(b)+len(b)/2, firstSlab)
+		}
+		c.slab = make([]byte, 0, n)
 	}
 	l := len(c.slab)
 	c.slab = append(c.slab, b...)
