@@ -63,6 +63,14 @@ func (c *spanCtx) newMetadata(res Map) *metadata {
 	return md
 }
 
+// reset drops the builder's references to the last call's events and spans (putCtx). It
+// keeps resFn, bound to md, and clears only the resource values cached.
+func (md *metadata) reset() {
+	clear(md.resVals[:md.nResVals]) // the rest is zero already
+	md.m, md.bytes, md.dropped, md.c = nil, 0, 0, nil
+	md.res, md.nResVals, md.resOK = nil, 0, false
+}
+
 // set stores a value the mapping computed (not bounded: small by construction).
 func (md *metadata) set(k string, v any) { md.m[k] = v }
 

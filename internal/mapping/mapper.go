@@ -319,7 +319,7 @@ func (m *Mapper) putCtx(c *spanCtx) {
 	c.events = c.events[:0]
 	c.slab = nil // the events own it now
 	c.usages = nil
-	c.md = metadata{resFn: c.md.resFn} // resFn is bound to &c.md: kept
+	c.md.reset()
 	c.sid = spanStrings{}
 	clear(c.preps)
 	clear(c.rts)
