@@ -298,10 +298,11 @@ func (m *Mapper) Stats() MapperStats {
 }
 
 // maxPooledScratch is the largest scratch buffer a pooled spanCtx keeps, bytes;
-// maxPooledSpans the most prepared spans it keeps room for.
+// maxPooledSpans the most prepared spans it keeps room for (about 630 bytes each: a
+// larger call's scratch is left to the GC).
 const (
 	maxPooledScratch = 1 << 20
-	maxPooledSpans   = 1 << 12
+	maxPooledSpans   = 1 << 10
 )
 
 func (m *Mapper) getCtx() *spanCtx {

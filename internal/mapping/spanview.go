@@ -91,7 +91,7 @@ type Value struct {
 	num  uint64 // int64, float64 bits or bool
 	str  string
 	// ref is the []byte of a ValueBytes, the List of a ValueList, the Map of a ValueMap:
-	// one field keeps a Value at 40 bytes (it is copied for every attribute read).
+	// one field keeps a Value at 48 bytes (it is copied for every attribute read).
 	ref any
 }
 
