@@ -6,7 +6,7 @@ BIN        := $(BUILD)/bin
 OCB_VERSION := v0.162.0
 OTELCOL    := $(BUILD)/otelcol-llmtrace/otelcol-llmtrace
 
-.PHONY: all build test lint bench devserver run run-banner otelcol clean fuzz test-modules bench-modules release-check bench-collector
+.PHONY: bench-ab all build test lint bench devserver run run-banner otelcol clean fuzz test-modules bench-modules release-check bench-collector
 
 # The Go modules of this repository (docs: CONTRIBUTING.md). Library modules, released with one
 # tag each at the same version: the root (otelbridge, platform, semconv), internal/pdataview,
@@ -68,6 +68,12 @@ release-check: build
 ## bench-modules: the nested modules' benchmarks (middleware overhead vs no middleware), -benchmem
 bench-modules:
 	@set -e; for m in $(MODULES); do (cd $$m && $(GO) test -run '^$$' -bench . -benchmem -count=1 ./...); done
+
+## bench-ab: one benchmark at the working tree and at BASES (commits), interleaved rounds pinned
+## to one core, CPU time per run, medians and per-round ratios (scripts/bench-ab.sh; PKG, BENCH,
+## BASES, ROUNDS, ITERS, CORE from the environment)
+bench-ab:
+	bash scripts/bench-ab.sh
 
 ## bench-collector: the otelcol-llmtrace distribution as a whole process, llmtrace exporter vs
 ## otlphttp, fsync false / true: spans/s delivered to a sink, CPU, RSS (scripts/bench-collector.sh;

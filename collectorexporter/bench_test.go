@@ -1,12 +1,19 @@
 package collectorexporter
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
+
+	kgzip "github.com/klauspost/compress/gzip"
 
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
@@ -16,6 +23,9 @@ import (
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 	"go.opentelemetry.io/collector/exporter/exportertest"
 	"go.opentelemetry.io/collector/exporter/otlphttpexporter"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/llmtrace/llmtrace/collectorexporter/internal/metadata"
 )
 
 // BenchmarkConsumeTraces compares the llmtrace exporter's ConsumeTraces with the core
@@ -71,4 +81,80 @@ func BenchmarkConsumeTraces(b *testing.B) {
 		cfg.RetryConfig.Enabled = false
 		run(b, f, cfg)
 	})
+}
+
+// BenchmarkGzipRequestBody compresses one request body of the platform, the events the
+// exporter makes of every span in ../testdata/captures (106 spans, ~180 KB of JSON), with
+// the gzip the platform client uses (klauspost/compress at level 1, platform/client_body.go)
+// and with the standard library's, which confighttp's compression uses, at level 1 and at
+// its default level. Reports the compressed size; SetBytes is the uncompressed body.
+//
+//	go test -run '^$' -bench GzipRequestBody -benchmem ./collectorexporter
+func BenchmarkGzipRequestBody(b *testing.B) {
+	body := capturesRequestBody(b)
+	for _, c := range []struct {
+		name string
+		w    interface {
+			io.WriteCloser
+			Reset(io.Writer)
+		}
+	}{
+		{"klauspost-1", must(kgzip.NewWriterLevel(nil, kgzip.BestSpeed))},
+		{"stdlib-1", must(gzip.NewWriterLevel(nil, gzip.BestSpeed))},
+		{"stdlib-default", must(gzip.NewWriterLevel(nil, gzip.DefaultCompression))},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var out bytes.Buffer
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				out.Reset()
+				c.w.Reset(&out)
+				if _, err := c.w.Write(body); err != nil {
+					b.Fatal(err)
+				}
+				if err := c.w.Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(out.Len()), "gzip-B")
+		})
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// capturesRequestBody is the uncompressed body the exporter sends for the spans of
+// ../testdata/captures (all of them in one ConsumeTraces, one request).
+func capturesRequestBody(tb testing.TB) []byte {
+	var bodies [][]byte
+	sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		data, _ := io.ReadAll(r.Body)
+		bodies = append(bodies, data)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = fmt.Fprintf(w, `{"accepted":%d}`, bytes.Count(data, []byte(`"spanId"`)))
+	}))
+	defer sink.Close()
+	files, err := filepath.Glob("../testdata/captures/*.json")
+	require.NoError(tb, err)
+	td := ptrace.NewTraces()
+	var u ptrace.JSONUnmarshaler
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		require.NoError(tb, err)
+		one, err := u.UnmarshalTraces(data)
+		require.NoError(tb, err)
+		one.ResourceSpans().MoveAndAppendTo(td.ResourceSpans())
+	}
+	cfg := testConfig(sink.URL)
+	cfg.ClientConfig.Compression = compressionNone
+	exp := startExporter(tb, cfg, exportertest.NewNopSettings(metadata.Type))
+	require.NoError(tb, exp.ConsumeTraces(context.Background(), td))
+	require.Len(tb, bodies, 1)
+	return bodies[0]
 }

@@ -3,6 +3,7 @@ module github.com/llmtrace/llmtrace/collectorexporter
 go 1.26.0
 
 require (
+	github.com/klauspost/compress v1.20.3
 	github.com/llmtrace/llmtrace v0.1.0
 	github.com/llmtrace/llmtrace/internal/pdataview v0.1.0
 	github.com/stretchr/testify v1.12.1
@@ -48,7 +49,6 @@ require (
 	github.com/hashicorp/go-version v1.9.0 // indirect
 	github.com/hashicorp/golang-lru/v2 v2.0.7 // indirect
 	github.com/json-iterator/go v1.1.12 // indirect
-	github.com/klauspost/compress v1.20.3 // indirect
 	github.com/knadh/koanf/maps v0.1.3 // indirect
 	github.com/knadh/koanf/providers/confmap v1.0.1 // indirect
 	github.com/knadh/koanf/v2 v2.3.6 // indirect

@@ -10,7 +10,9 @@ import (
 
 	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/platform"
+	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 )
 
@@ -30,12 +32,17 @@ import (
 // span context are skipped at once. A background goroutine maps the queued records
 // (mapping.Mapper.MapLogs): a record whose span's event was accepted re-sends it with the
 // content; the others wait, in memory, for their span (which then carries them); a record
-// whose span does not come within 30 s is shipped on its own, a child event of its span
-// without usage. Shutdown first flushes the SpanProcessor (so ended spans take their
-// records), then ships the records still waiting on their own.
+// whose span does not come within the hold (WithLogHold on the SpanProcessor, default 30 s)
+// is shipped on its own, a child event of its span without usage. Shutdown first flushes
+// the SpanProcessor (so ended spans take their records), then ships the records still
+// waiting on their own.
 //
 // Like the SpanProcessor's queue, the records waiting are in memory: a crash loses them
 // (their span's event is sent without them).
+//
+// Its counts (Stats) are observable instruments on the SpanProcessor's MeterProvider
+// (WithMeterProvider): MetricLogRecords by AttrLogRecordOutcome, MetricLogRecordsHeld, … —
+// log_processor_metrics.go.
 type LogProcessor struct {
 	p      *SpanProcessor
 	queue  chan mapping.LogRecord
@@ -47,6 +54,7 @@ type LogProcessor struct {
 	stopped  atomic.Bool
 
 	received, skipped, dropped atomic.Int64
+	reg                        metric.Registration // log_processor_metrics.go
 }
 
 var _ sdklog.Processor = (*LogProcessor)(nil)
@@ -55,7 +63,8 @@ var _ sdklog.Processor = (*LogProcessor)(nil)
 const logSweepInterval = time.Second
 
 // NewLogProcessor returns a started LogProcessor shipping through p (its Mapper, client,
-// retry and counters). Shut it down before p.
+// retry, counters and MeterProvider). Shut it down before p. One LogProcessor per
+// SpanProcessor: the join's counts are the Mapper's.
 func NewLogProcessor(p *SpanProcessor) *LogProcessor {
 	p.mapper.ExpectLogs()
 	lp := &LogProcessor{
@@ -64,6 +73,9 @@ func NewLogProcessor(p *SpanProcessor) *LogProcessor {
 		flush:  make(chan chan struct{}),
 		stopCh: make(chan struct{}),
 		done:   make(chan struct{}),
+	}
+	if err := lp.registerMetrics(p.cfg.meterProvider); err != nil {
+		otel.Handle(fmt.Errorf("llmtrace: log processor metrics: %w", err))
 	}
 	go lp.run()
 	return lp
@@ -126,6 +138,7 @@ func (lp *LogProcessor) run() {
 			lp.ship(lp.p.mapper.ExpiredLogs())
 		case ack := <-lp.flush:
 			lp.mapQueued()
+			lp.ship(lp.p.mapper.ExpiredLogs())
 			close(ack)
 		case <-lp.stopCh:
 			lp.mapQueued()
@@ -155,8 +168,9 @@ func (lp *LogProcessor) ship(events []platform.TraceEvent) {
 	lp.p.deliver(events, &o)
 }
 
-// ForceFlush maps every record emitted before the call and sends what is ready (records
-// still waiting for their spans keep waiting); it returns ctx's error if ctx ends first.
+// ForceFlush maps every record emitted before the call and sends what is ready, records
+// waiting past the hold on their own (records still within the hold keep waiting for
+// their spans); it returns ctx's error if ctx ends first.
 func (lp *LogProcessor) ForceFlush(ctx context.Context) error {
 	if lp.stopped.Load() {
 		return nil
@@ -195,24 +209,33 @@ func (lp *LogProcessor) Shutdown(ctx context.Context) error {
 			err = fmt.Errorf("llmtrace: log processor shutdown: flushing the span processor: %w", ferr)
 		}
 		lp.ship(lp.p.mapper.FlushLogs())
+		if uerr := lp.unregisterMetrics(); uerr != nil && err == nil {
+			err = uerr
+		}
 	})
 	return err
 }
 
-// LogProcessorStats are a LogProcessor's counts since it was created.
+// LogProcessorStats are a LogProcessor's counts since it was created; the metrics of
+// log_processor_metrics.go observe them (named in brackets).
 type LogProcessorStats struct {
-	Received int64 // records emitted to OnEmit
-	Skipped  int64 // application logs and records without a span context
-	Dropped  int64 // gen_ai records dropped because the queue was full
-	Waiting  int64 // records waiting for their span now
-	Joined   int64 // records carried by their span's accepted event
-	Late     int64 // records carried by their span's accepted event, sent again with them
-	Alone    int64 // records accepted as events on their own (their span never came)
+	Received int64 // records emitted to OnEmit (MetricLogRecordsReceived)
+	Skipped  int64 // application logs and records without a span context (MetricLogRecords, outcome ignored)
+	Dropped  int64 // gen_ai records dropped because the queue was full (MetricLogRecordsDropped)
+	Waiting  int64 // records waiting for their span now (MetricLogRecordsHeld)
+	Joined   int64 // records carried by their span's accepted event (outcome joined)
+	Late     int64 // records carried by their span's accepted event, sent again with them (outcome late)
+	Alone    int64 // records accepted as events on their own: their span never came within the hold, or the hold was full (outcome alone)
+	Overflow int64 // records shipped on their own at once because the hold was full (MetricLogRecordsOverflow; in Alone once accepted)
+	// Forgotten counts records dropped from memory after 10 minutes without their span
+	// (outcome forgotten); in-process the hold ships them long before, so it stays 0
+	// unless the hold is set past 10 minutes.
+	Forgotten int64
 }
 
 // Stats returns the processor's counts.
 func (lp *LogProcessor) Stats() LogProcessorStats {
 	j := lp.p.mapper.LogStats()
-	return LogProcessorStats{Received: lp.received.Load(), Skipped: lp.skipped.Load(), Dropped: lp.dropped.Load(),
-		Waiting: j.Held, Joined: j.Joined, Late: j.Late, Alone: j.Alone}
+	return LogProcessorStats{Received: lp.received.Load(), Skipped: lp.skipped.Load() + j.Ignored, Dropped: lp.dropped.Load(),
+		Waiting: j.Held, Joined: j.Joined, Late: j.Late, Alone: j.Alone, Overflow: j.Overflow, Forgotten: j.Forgotten}
 }

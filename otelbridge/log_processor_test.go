@@ -2,6 +2,7 @@ package otelbridge_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -133,5 +134,13 @@ func TestLogProcessorShutdownShipsWaitingRecords(t *testing.T) {
 	}
 	if st := lp.Stats(); st.Alone != 2 || st.Waiting != 0 {
 		t.Errorf("stats %+v", st)
+	}
+}
+
+func TestWithLogHoldRefusesNegative(t *testing.T) {
+	_, err := otelbridge.NewSpanProcessor(otelbridge.WithEndpoint("http://127.0.0.1:1"), otelbridge.WithLogHold(-time.Second))
+	var ce *platform.ConfigurationError
+	if !errors.As(err, &ce) || ce.Field != "log hold" {
+		t.Fatalf("err = %v, want a *platform.ConfigurationError for the log hold", err)
 	}
 }

@@ -106,6 +106,7 @@ type processorConfig struct {
 	maxInputBytes  int
 	maxOutputBytes int
 	prices         [][]byte
+	logHold        time.Duration // WithLogHold (log_processor_options.go)
 }
 
 // resolved is the final configuration after options, environment and defaults.
@@ -379,6 +380,9 @@ func resolve(opts []Option, lookup func(string) (string, bool)) (resolved, error
 			rc.MaxElapsedTime = DefaultRetryConfig.MaxElapsedTime
 		}
 	}
+	if c.logHold < 0 {
+		return r, &platform.ConfigurationError{Field: "log hold", Reason: "must be ≥ 0, got " + c.logHold.String()}
+	}
 	if c.maxInputBytes < 0 || c.maxOutputBytes < 0 {
 		return r, &platform.ConfigurationError{Field: "max input/output bytes", Reason: "must be ≥ 0"}
 	}
@@ -397,6 +401,7 @@ func resolve(opts []Option, lookup func(string) (string, bool)) (resolved, error
 		OmitContent:    !r.captureContent,
 		Tags:           slices.Clone(c.tags),
 		Metadata:       maps.Clone(c.metadata),
+		LogHold:        c.logHold,
 	}
 	return r, nil
 }

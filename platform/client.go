@@ -221,33 +221,48 @@ type SendResult struct {
 // event was accepted or rejected.
 func (c *Client) Send(ctx context.Context, events []TraceEvent) (SendResult, error) {
 	var res SendResult
-	enc := getBuffer()
-	defer putBuffer(enc)
-	out := enc.AvailableBuffer() // the serialized events, in the pooled buffer's array
-	defer func() { adoptBytes(enc, out) }()
-	items := make([]encodedEvent, 0, len(events))
+	s := sender{c: c, ctx: ctx, events: events, res: &res}
+	bodyBuf, spareBuf := getBuffer(), (*bytes.Buffer)(nil)
+	defer func() {
+		adoptBytes(bodyBuf, s.body)
+		putBuffer(bodyBuf)
+		if spareBuf != nil {
+			adoptBytes(spareBuf, s.spare)
+			putBuffer(spareBuf)
+		}
+	}()
+	s.body = append(bodyBuf.AvailableBuffer(), bodyPrefix...)
+	s.items = make([]encodedEvent, 0, min(len(events), c.maxEvents))
+	p := newPacker(c.maxEvents, c.maxBytes)
+	var err error // the failure that stopped sending; later events are only classified
 	for i := range events {
 		ev := &events[i]
-		if err := ev.Validate(); err != nil {
+		if verr := ev.Validate(); verr != nil {
 			var ve *ValidationError
-			if errors.As(err, &ve) {
+			if errors.As(verr, &ve) {
 				v := *ve
 				v.Index = i
-				err = &v
+				verr = &v
 			}
-			res.Rejected = append(res.Rejected, Rejection{Index: i, Error: err.Error(), Local: true})
+			res.Rejected = append(res.Rejected, Rejection{Index: i, Error: verr.Error(), Local: true})
 			continue
 		}
-		start := len(out)
-		var err error
-		if out, err = ev.AppendJSON(out); err != nil {
+		// The event is serialized straight into the request body being built, after a
+		// comma when it is not the request's first.
+		mark := len(s.body)
+		if len(s.items) > 0 {
+			s.body = append(s.body, ',')
+		}
+		start := len(s.body)
+		var aerr error
+		if s.body, aerr = ev.AppendJSON(s.body); aerr != nil {
+			s.body = s.body[:mark]
 			res.Rejected = append(res.Rejected, Rejection{Index: i, Error: (&ValidationError{
-				Index: i, SpanID: ev.SpanID, Field: "(event)", Reason: "cannot be serialized: " + err.Error(),
+				Index: i, SpanID: ev.SpanID, Field: "(event)", Reason: "cannot be serialized: " + aerr.Error(),
 			}).Error(), Local: true})
 			continue
 		}
-		end := len(out)
-		size := end - start
+		size := len(s.body) - start
 		reason := ""
 		switch {
 		case size > MaxEventBytes:
@@ -256,54 +271,90 @@ func (c *Client) Send(ctx context.Context, events []TraceEvent) (SendResult, err
 			reason = fmt.Sprintf("%d bytes serialized, a request of it alone exceeds the configured max_request_bytes %d", size, c.maxBytes)
 		}
 		if reason != "" {
-			out = out[:start]
+			s.body = s.body[:mark]
 			res.Rejected = append(res.Rejected, Rejection{Index: i, Error: (&ValidationError{
 				Index: i, SpanID: ev.SpanID, Field: "(event)", Reason: reason,
 			}).Error(), Local: true})
 			continue
 		}
-		items = append(items, encodedEvent{index: i, start: start, end: end})
-	}
-
-	s := sender{c: c, ctx: ctx, events: events, enc: out, res: &res}
-	bounds := packChunks(items, c.maxEvents, c.maxBytes)
-	var err error
-	for k := 0; k+1 < len(bounds); k++ {
-		chunk := items[bounds[k]:bounds[k+1]]
-		n, sendErr := s.send(chunk)
-		if sendErr != nil {
-			err = sendErr
-			for _, it := range items[bounds[k]+n:] {
-				res.Undelivered = append(res.Undelivered, it.index)
-			}
-			break
+		if err != nil {
+			s.body = s.body[:mark]
+			res.Undelivered = append(res.Undelivered, i)
+			continue
 		}
+		if !p.add(size) {
+			s.items = append(s.items, encodedEvent{index: i, start: start, end: start + size})
+			continue
+		}
+		// The event opens the next request: its bytes move to the spare buffer, after the
+		// framing, and the request built so far is sent; then the two buffers swap.
+		if spareBuf == nil {
+			spareBuf = getBuffer()
+			s.spare = spareBuf.AvailableBuffer()
+		}
+		s.spare = append(append(s.spare[:0], bodyPrefix...), s.body[start:]...)
+		s.body = s.body[:mark]
+		err = s.flush()
+		s.body, s.spare = s.spare, s.body[:0]
+		bodyBuf, spareBuf = spareBuf, bodyBuf
+		s.items = s.items[:0]
+		if err != nil {
+			s.body = s.body[:len(bodyPrefix)]
+			res.Undelivered = append(res.Undelivered, i)
+			continue
+		}
+		s.items = append(s.items, encodedEvent{index: i, start: len(bodyPrefix), end: len(bodyPrefix) + size})
+	}
+	if err == nil && len(s.items) > 0 {
+		err = s.flush()
 	}
 	slices.SortStableFunc(res.Rejected, func(a, b Rejection) int { return a.Index - b.Index })
 	return res, err
 }
 
-// sender carries one Send's state through its requests.
+// sender carries one Send's state through its requests. Send holds one request's bytes at
+// a time: body is the request being built, its events serialized in place between the
+// framing; spare is the other buffer, which the next request starts in.
 type sender struct {
 	c      *Client
 	ctx    context.Context
 	events []TraceEvent // the events passed to Send; items index into it
-	enc    []byte       // the serialized events; items point into it
 	res    *SendResult
+
+	body  []byte         // bodyPrefix, then items' events, comma-separated
+	spare []byte         // the next request's buffer (empty until a second request)
+	items []encodedEvent // the events in body, body[start:end] each
 }
 
-// send delivers items in one request, or, answered 413, in halves (recursively). It
+// flush sends the request built in body and items, framed in place (no copy of the
+// events); the events of a failed request not done go to Undelivered.
+func (s *sender) flush() error {
+	s.body = append(s.body, bodySuffix...)
+	n, err := s.send(s.items, true)
+	if err != nil {
+		for _, it := range s.items[n:] {
+			s.res.Undelivered = append(s.res.Undelivered, it.index)
+		}
+	}
+	return err
+}
+
+// send delivers items in one request, or, answered 413, in halves (recursively). whole
+// says items are the request of body as flush built it; the halves are framed anew. It
 // returns how many of items, from the front, are done (accepted or rejected) and the
 // error that stopped it; on success that is len(items), nil.
-func (s *sender) send(items []encodedEvent) (int, error) {
-	r, err := s.post(items)
+func (s *sender) send(items []encodedEvent, whole bool) (int, error) {
+	r, err := s.post(items, whole)
 	if err != nil {
 		return 0, err
 	}
 	switch r.kind {
 	case replyAccepted:
 		rejected := 0
-		seen := make(map[int]bool, len(r.rejected))
+		var seen map[int]bool
+		if len(r.rejected) > 0 {
+			seen = make(map[int]bool, len(r.rejected))
+		}
 		for _, pr := range r.rejected {
 			if pr.Index < 0 || pr.Index >= len(items) || seen[pr.Index] {
 				continue // not an event of this request: nothing to map it to
@@ -332,42 +383,51 @@ func (s *sender) send(items []encodedEvent) (int, error) {
 			return 1, nil
 		}
 		mid := len(items) / 2
-		if n, err := s.send(items[:mid]); err != nil {
+		if n, err := s.send(items[:mid], false); err != nil {
 			return n, err
 		}
-		n, err := s.send(items[mid:])
+		n, err := s.send(items[mid:], false)
 		return mid + n, err
 	}
 	return 0, r.err
 }
 
 // post sends one request carrying items and classifies the reply. Transport errors come
-// back as the error, a retryable *NetworkError with StatusCode 0.
-func (s *sender) post(items []encodedEvent) (reply, error) {
+// back as the error, a retryable *NetworkError with StatusCode 0. A whole request (whole:
+// body as flush framed it) is compressed straight from body; the halves of a split
+// request, and any uncompressed request, are framed into a buffer of their own, which the
+// transport may hold after Do returns (requestBody).
+func (s *sender) post(items []encodedEvent, whole bool) (reply, error) {
 	c := s.c
-	raw := getBuffer()
-	raw.Grow(requestBytes(items))
-	raw.WriteString(bodyPrefix)
-	for i, it := range items {
-		if i > 0 {
-			raw.WriteByte(',')
+	framed, raw := s.body, (*bytes.Buffer)(nil)
+	if !whole || c.compression == CompressionNone {
+		raw = getBuffer()
+		raw.Grow(requestBytes(items))
+		raw.WriteString(bodyPrefix)
+		for i, it := range items {
+			if i > 0 {
+				raw.WriteByte(',')
+			}
+			raw.Write(s.body[it.start:it.end])
 		}
-		raw.Write(s.enc[it.start:it.end])
+		raw.WriteString(bodySuffix)
+		framed = raw.Bytes()
 	}
-	raw.WriteString(bodySuffix)
 	key := s.idempotencyKey(items)
 
-	payload, compressed := raw, (*bytes.Buffer)(nil)
+	payload, compressed := framed, (*bytes.Buffer)(nil)
 	if c.compression != CompressionNone {
 		compressed = getBuffer()
-		if err := compressBody(c.compression, raw.Bytes(), compressed); err != nil {
-			putBuffer(raw)
+		err := compressBody(c.compression, framed, compressed)
+		putBuffer(raw) // the request carries the compressed bytes only
+		raw = nil
+		if err != nil {
 			putBuffer(compressed)
 			return reply{}, &NetworkError{Message: "compressing the request body (" + c.compression + ")", Err: err}
 		}
-		payload = compressed
+		payload = compressed.Bytes()
 	}
-	body := &requestBody{data: payload.Bytes(), release: func() {
+	body := &requestBody{data: payload, release: func() {
 		putBuffer(raw)
 		putBuffer(compressed)
 	}}

@@ -66,6 +66,9 @@ const maxMessageBytes = 1024
 func classifyReply(status int, header http.Header, body []byte, now time.Time) reply {
 	switch {
 	case status >= 200 && status <= 299:
+		if n, ok := plainAccepted(body); ok {
+			return reply{kind: replyAccepted, accepted: n}
+		}
 		var ok struct {
 			Accepted *float64            `json:"accepted"`
 			Rejected []platformRejection `json:"rejected"`
@@ -117,6 +120,50 @@ func classifyReply(status int, header http.Header, body []byte, now time.Time) r
 	return reply{kind: replyFailed, err: ne}
 }
 
+// plainAccepted reads the platform's usual 2xx reply, {"accepted":n} with n a whole number
+// of at most 9 digits (whitespace around the tokens allowed), without encoding/json; any
+// other body returns false and goes through json.Unmarshal, which gives the same n for
+// these bodies.
+func plainAccepted(body []byte) (int, bool) {
+	b := trimJSONSpace(body)
+	const key = `"accepted"`
+	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
+		return 0, false
+	}
+	b = trimJSONSpace(b[1 : len(b)-1])
+	if !bytes.HasPrefix(b, []byte(key)) {
+		return 0, false
+	}
+	b = trimJSONSpace(b[len(key):])
+	if len(b) == 0 || b[0] != ':' {
+		return 0, false
+	}
+	b = trimJSONSpace(b[1:])
+	if len(b) == 0 || len(b) > 9 || (b[0] == '0' && len(b) > 1) {
+		return 0, false
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// trimJSONSpace removes JSON's insignificant whitespace (RFC 8259: space, tab, LF, CR) around b.
+func trimJSONSpace(b []byte) []byte {
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+	for len(b) > 0 && isSpace(b[0]) {
+		b = b[1:]
+	}
+	for len(b) > 0 && isSpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
 // parseRetryAfter reads a Retry-After value (RFC 9110 §10.2.3): delay-seconds or an HTTP
 // date, returned as the delay from now. Absent, unparsable and past values give 0.
 func parseRetryAfter(v string, now time.Time) time.Duration {
@@ -146,7 +193,7 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 // ": platform said: <text>" for a non-empty body, else "". The result is single-line,
 // printable and at most maxMessageBytes long.
 func quoteErrorBody(body []byte) string {
-	body = bytes.TrimSpace(body)
+	body = trimJSONSpace(body)
 	if len(body) == 0 {
 		return ""
 	}
@@ -172,7 +219,7 @@ func quoteErrorBody(body []byte) string {
 // renderDetails renders a "details" value: a list of strings joined by "; ", anything else
 // as compact JSON; null or absent as "".
 func renderDetails(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
+	raw = trimJSONSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return ""
 	}

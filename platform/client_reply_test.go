@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -131,5 +132,31 @@ func TestRetryDelayOtherErrors(t *testing.T) {
 		if d, ok := RetryDelay(err); ok || d != 0 {
 			t.Errorf("RetryDelay(%v) = %v, %v; want 0, false", err, d, ok)
 		}
+	}
+}
+
+// The fast path for {"accepted":n} agrees with encoding/json wherever it answers, and
+// leaves every other body to it.
+func TestPlainAcceptedAgreesWithJSON(t *testing.T) {
+	for _, body := range []string{
+		`{"accepted":100}`, "{\"accepted\":100}\n", ` { "accepted" : 7 } `, `{"accepted":0}`,
+		`{"accepted":999999999}`, `{"accepted":1000000000}`, `{"accepted":007}`, `{"accepted":-1}`,
+		`{"accepted":1.5}`, `{"accepted":1e3}`, `{"accepted":"5"}`, `{"accepted":}`, `{"accepted":5,"rejected":[]}`,
+		`{"Accepted":5}`, "{\"accepted\":5\u00a0}", `{"accepted":5`, `"accepted":5}`, `{}`, ``, `{"accepted":5}{`,
+	} {
+		n, ok := plainAccepted([]byte(body))
+		var want struct {
+			Accepted *float64 `json:"accepted"`
+		}
+		jsonOK := json.Unmarshal([]byte(body), &want) == nil && want.Accepted != nil
+		if ok && (!jsonOK || float64(n) != *want.Accepted) {
+			t.Errorf("plainAccepted(%q) = %d, true; encoding/json says %v, %v", body, n, jsonOK, want.Accepted)
+		}
+		if r := classifyReply(200, nil, []byte(body), time.Now()); jsonOK != (r.kind == replyAccepted) {
+			t.Errorf("classifyReply(%q).kind = %v, encoding/json accepts: %v", body, r.kind, jsonOK)
+		}
+	}
+	if _, ok := plainAccepted([]byte(`{"accepted":100}`)); !ok {
+		t.Error("the usual reply misses the fast path")
 	}
 }

@@ -9,7 +9,7 @@ const (
 )
 
 // encodedEvent is one validated, serialized event waiting to be sent: its index in the
-// slice passed to Send and its JSON bytes, enc[start:end] of the sender's buffer.
+// slice passed to Send and its JSON bytes, body[start:end] of the request being built.
 type encodedEvent struct {
 	index      int
 	start, end int
@@ -30,29 +30,32 @@ func requestBytes(items []encodedEvent) int {
 	return n
 }
 
-// packChunks splits items, in order, into consecutive chunks of at most maxEvents events
-// whose request body (requestBytes) is at most maxBytes bytes. Each item must fit a
+// packer splits events, in order, into consecutive requests of at most maxEvents events
+// whose body (requestBytes) is at most maxBytes bytes, deciding event by event as Send
+// serializes them, so that Send holds one request's bytes at a time. Each event must fit a
 // request of its own (size + bodyFraming ≤ maxBytes); Send rejects the others first.
-// It returns the chunk boundaries: chunk k is items[bounds[k]:bounds[k+1]].
-func packChunks(items []encodedEvent, maxEvents, maxBytes int) []int {
-	bounds := make([]int, 0, len(items)/maxEvents+2)
-	bounds = append(bounds, 0)
-	count, size := 0, bodyFraming
-	for i, it := range items {
-		add := it.size()
-		if count > 0 {
-			add++ // the comma before it
-		}
-		if count > 0 && (count == maxEvents || size+add > maxBytes) {
-			bounds = append(bounds, i)
-			count, size = 0, bodyFraming
-			add = it.size()
-		}
-		count++
-		size += add
+type packer struct {
+	maxEvents, maxBytes int
+	count, size         int // the current request's events and body bytes so far
+}
+
+func newPacker(maxEvents, maxBytes int) packer {
+	return packer{maxEvents: maxEvents, maxBytes: maxBytes, size: bodyFraming}
+}
+
+// add counts an event of n serialized bytes and reports whether it starts a new request:
+// the current one (non-empty) is full by count or would exceed maxBytes with it.
+func (p *packer) add(n int) (startsNew bool) {
+	add := n
+	if p.count > 0 {
+		add++ // the comma before it
 	}
-	if count > 0 {
-		bounds = append(bounds, len(items))
+	if p.count > 0 && (p.count == p.maxEvents || p.size+add > p.maxBytes) {
+		p.count, p.size = 0, bodyFraming
+		add = n
+		startsNew = true
 	}
-	return bounds
+	p.count++
+	p.size += add
+	return startsNew
 }

@@ -5,7 +5,23 @@ import (
 	"testing"
 )
 
-func TestPackChunks(t *testing.T) {
+// packChunks runs a packer over items and returns the request boundaries: request k is
+// items[bounds[k]:bounds[k+1]].
+func packChunks(items []encodedEvent, maxEvents, maxBytes int) []int {
+	bounds := []int{0}
+	p := newPacker(maxEvents, maxBytes)
+	for i, it := range items {
+		if p.add(it.size()) {
+			bounds = append(bounds, i)
+		}
+	}
+	if len(items) > 0 {
+		bounds = append(bounds, len(items))
+	}
+	return bounds
+}
+
+func TestPacker(t *testing.T) {
 	mk := func(sizes ...int) []encodedEvent {
 		var items []encodedEvent
 		off := 0
@@ -35,7 +51,7 @@ func TestPackChunks(t *testing.T) {
 			items := mk(tt.sizes...)
 			got := packChunks(items, tt.maxEvents, tt.maxBytes)
 			if !slices.Equal(got, tt.want) {
-				t.Fatalf("packChunks = %v, want %v", got, tt.want)
+				t.Fatalf("packer's requests = %v, want %v", got, tt.want)
 			}
 			for k := 0; k+1 < len(got); k++ {
 				chunk := items[got[k]:got[k+1]]

@@ -17,7 +17,8 @@
 #   4. over the DURATION window: what the sink counted (events for llmtrace, spans for
 #      otlphttp), the collector's own counts (otelcol_exporter_sent_spans,
 #      otelcol_receiver_accepted_spans), the collector's CPU (utime + stime of
-#      /proc/<pid>/stat) and its RSS (VmRSS of /proc/<pid>/status, sampled each second; it
+#      /proc/<pid>/stat; also per 1 000 sent spans, which a shared machine disturbs less than
+#      spans/s) and its RSS (VmRSS of /proc/<pid>/status, sampled each second; it
 #      includes the pages of file_storage's memory-mapped queue file, so RssAnon, the heap and
 #      stacks, is given too), the queue left at the end (otelcol_exporter_queue_size);
 # then prints one table (medians over rounds; RSS: the smallest and largest sample of all
@@ -201,15 +202,17 @@ $(tail -n 20 "$dir/otelcol.log")"
     -v c0="$c0" -v c1="$c1" -v s0="$s0" -v s1="$s1" -v rmin="$rmin" -v rmax="$rmax" -v amax="$amax" \
     -v q="$queue" -v ref="${refused:-0}" -v l="$load1" 'BEGIN {
       w = t1 - t0
-      printf "%s\t%s\t%s\t%.0f\t%.0f\t%.0f\t%s\t%.0f\t%.0f\t%.0f\t%s\t%.0f\t%s\t%.0f\n", e, f, r,
-        (d1 - d0) / w, (sent1 - sent0) / w, (recv1 - recv0) / w, ref,
-        100 * (c1 - c0) / hz / w, rmin / 1024, rmax / 1024, q, 100 * (s1 - s0) / hz / w, l, amax / 1024
+      sent = sent1 - sent0
+      printf "%s\t%s\t%s\t%.0f\t%.0f\t%.0f\t%s\t%.0f\t%.0f\t%.0f\t%s\t%.0f\t%s\t%.0f\t%.1f\n", e, f, r,
+        (d1 - d0) / w, sent / w, (recv1 - recv0) / w, ref,
+        100 * (c1 - c0) / hz / w, rmin / 1024, rmax / 1024, q, 100 * (s1 - s0) / hz / w, l, amax / 1024,
+        (sent > 0 ? 1e6 * (c1 - c0) / hz / sent : 0)
     }' >>"$TSV"
 }
 
 mkdir -p "$OUT"
 rm -rf "$OUT"/*-fsync-*-round*
-printf 'exporter\tfsync\tround\tdelivered_per_s\tsent_spans_per_s\treceived_spans_per_s\trefused_requests\tcpu_pct\trss_min_mib\trss_max_mib\tqueue_at_end\tsink_cpu_pct\tload1\tanon_max_mib\n' >"$TSV"
+printf 'exporter\tfsync\tround\tdelivered_per_s\tsent_spans_per_s\treceived_spans_per_s\trefused_requests\tcpu_pct\trss_min_mib\trss_max_mib\tqueue_at_end\tsink_cpu_pct\tload1\tanon_max_mib\tcpu_ms_per_1k_sent\n' >"$TSV"
 for round in $(seq 1 "$ROUNDS"); do
   for fs in $FSYNCS; do
     for exp in $EXPORTERS; do
@@ -225,27 +228,28 @@ echo
 printf 'otelcol-llmtrace, %s-span OTLP/HTTP requests, %s, %s s measured after %s s warm-up, %s round(s) (medians)%s\n' \
   "$SPANS" "$([[ $RATE == 0 ]] && echo "as fast as accepted, $CONCURRENCY in flight" || echo "$RATE spans/s offered")" \
   "$DURATION" "$WARMUP" "$ROUNDS" "$([[ -n $COLLECTOR_CPUS ]] && echo ", collector on CPUs $COLLECTOR_CPUS" || true)"
-fmt='%-9s %-6s %12s %-6s %12s %12s %8s %6s %10s %9s %10s %9s %5s\n'
+fmt='%-9s %-6s %12s %-6s %12s %12s %8s %6s %9s %10s %9s %10s %9s %5s\n'
 # shellcheck disable=SC2059
-printf "$fmt" exporter fsync "delivered/s" unit "sent span/s" "recv span/s" refused "CPU %" "RSS MiB" "anon MiB" "queue end" "sink CPU%" load
+printf "$fmt" exporter fsync "delivered/s" unit "sent span/s" "recv span/s" refused "CPU %" "ms/1k sent" "RSS MiB" "anon MiB" "queue end" "sink CPU%" load
 declare -A med
 for fs in $FSYNCS; do
   for exp in $EXPORTERS; do
     unit=events
     [[ $exp == otlphttp ]] && unit=spans
-    for c in 4 5 6 7 8 11 12 13 14; do med[$exp,$fs,$c]=$(col "$exp" "$fs" $c | median); done
+    for c in 4 5 6 7 8 11 12 13 14 15; do med[$exp,$fs,$c]=$(col "$exp" "$fs" $c | median); done
     rss="$(col "$exp" "$fs" 9 | sort -g | head -n1)–$(col "$exp" "$fs" 10 | sort -g | tail -n1)"
     # shellcheck disable=SC2059
     printf "$fmt" "$exp" "$fs" "${med[$exp,$fs,4]}" "$unit" "${med[$exp,$fs,5]}" "${med[$exp,$fs,6]}" \
-      "${med[$exp,$fs,7]}" "${med[$exp,$fs,8]}" "$rss" "${med[$exp,$fs,14]}" "${med[$exp,$fs,11]}" "${med[$exp,$fs,12]}" "${med[$exp,$fs,13]}"
+      "${med[$exp,$fs,7]}" "${med[$exp,$fs,8]}" "${med[$exp,$fs,15]}" "$rss" "${med[$exp,$fs,14]}" "${med[$exp,$fs,11]}" "${med[$exp,$fs,12]}" "${med[$exp,$fs,13]}"
   done
 done
 if [[ " $EXPORTERS " == *" llmtrace "* && " $EXPORTERS " == *" otlphttp "* ]]; then
   for fs in $FSYNCS; do
     awk -v f="$fs" -v a="${med[llmtrace,$fs,4]}" -v b="${med[otlphttp,$fs,4]}" \
-      -v sa="${med[llmtrace,$fs,5]}" -v sb="${med[otlphttp,$fs,5]}" 'BEGIN {
-        printf "llmtrace / otlphttp, fsync %s: %.2fx delivered (events / spans), %.2fx sent spans\n", f,
-          (b > 0 ? a / b : 0), (sb > 0 ? sa / sb : 0) }'
+      -v sa="${med[llmtrace,$fs,5]}" -v sb="${med[otlphttp,$fs,5]}" \
+      -v ca="${med[llmtrace,$fs,15]}" -v cb="${med[otlphttp,$fs,15]}" 'BEGIN {
+        printf "llmtrace / otlphttp, fsync %s: %.2fx delivered (events / spans), %.2fx sent spans, %.2fx CPU per sent span\n", f,
+          (b > 0 ? a / b : 0), (sb > 0 ? sa / sb : 0), (cb > 0 ? ca / cb : 0) }'
   done
 fi
 cat <<EOF
@@ -254,6 +258,8 @@ delivered/s: what the sink counted per second of the window (llmtrace: distinct 
 one per span plus one per exception event; otlphttp: spans). sent spans/s: the collector's
 otelcol_exporter_sent_spans; recv spans/s: otelcol_receiver_accepted_spans; refused: requests
 the receiver answered 429/503 over the whole run; CPU %: the collector process (100 = one core);
+ms/1k sent: the collector's CPU time per 1 000 sent spans (receiving included, so it is the
+exporter's cost alone only when the queue does not grow: compare at a RATE both keep up with);
 RSS: VmRSS, smallest and largest sample (includes the mapped queue file); anon: largest RssAnon;
 queue end: spans left in the persistent queue; load: 1-min load average at the run's start.
 Raw rows: $TSV

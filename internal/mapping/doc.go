@@ -65,10 +65,12 @@
 // # JSON
 //
 // JSON inside attribute values (message arrays, tool arguments, request bodies, …) is read
-// with the jsontext decoder of github.com/go-json-experiment/json into one ordered tree
-// (jsontree.go: duplicate names kept, invalid UTF-8 kept byte for byte, numbers as written,
-// at most 128 levels; what does not parse stays the raw string) and written back by
-// appendJV (map_json.go, strings escaped by internal/jsonesc). Every message goes through
+// in one pass by the parser in jsonscan.go into one ordered tree (jsontree.go: duplicate
+// names kept, invalid UTF-8 kept byte for byte, numbers as written, at most 128 levels; what
+// does not parse stays the raw string) and written back by appendJV (map_json.go: strings
+// the parser marked plain copied as they are, the rest escaped by internal/jsonesc). The
+// parser is held to the tree the go-json-experiment jsontext decoder builds
+// (jsonscan_test.go, FuzzParseJSONAgainstJsontext) and to encoding/json (FuzzParseJSON). Every message goes through
 // that tree — normalised by map_messages.go, written by buildInput / buildOutput — so
 // there is one message path; the trees of the span being built live in a reused arena
 // (spanCtx.attrTree), so the path allocates little.

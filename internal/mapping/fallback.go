@@ -330,7 +330,7 @@ func (c *spanCtx) fallbackContent(names []string, anyValue int) []byte {
 		return nil
 	}
 	c.buf = c.appendAttrJSON(c.buf[:0], c.a.e[best].v)
-	return c.keep(c.buf)
+	return c.staged(c.buf)
 }
 
 // isJSONValue reports a map or list value, or a string holding a JSON object or array.

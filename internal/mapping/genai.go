@@ -90,10 +90,10 @@ func genAIType(a *spanAttrs, name, scope string) (platform.Type, string, bool) {
 // gen_ai.system_instructions, as span attributes or on the inference-details event.
 func genAIInput(c *spanCtx) ([]nmsg, *jv, bool) {
 	if j := c.attrJV(sc.GenAIInputMessages); j != nil && (j.k == 'a' || j.k == 'o') {
-		return normMessages(j), c.attrJV(sc.GenAISystemInstructions), true
+		return c.messages(j), c.attrJV(sc.GenAISystemInstructions), true
 	}
 	if j, o := c.detailsAttr(sc.GenAIInputMessages); j != nil {
-		return normMessages(j), o.get(sc.GenAISystemInstructions), true
+		return c.messages(j), o.get(sc.GenAISystemInstructions), true
 	}
 	return nil, nil, false
 }
@@ -105,10 +105,10 @@ func genAITools(c *spanCtx) *jv { return c.attrJV(sc.GenAIToolDefinitions) }
 // inference-details event.
 func genAIOutput(c *spanCtx) (*nmsg, bool) {
 	if j := c.attrJV(sc.GenAIOutputMessages); j != nil && (j.k == 'a' || j.k == 'o') {
-		return pickOutput(normMessages(j)), true
+		return pickOutput(c.messages(j)), true
 	}
 	if j, _ := c.detailsAttr(sc.GenAIOutputMessages); j != nil {
-		return pickOutput(normMessages(j)), true
+		return pickOutput(c.messages(j)), true
 	}
 	return nil, false
 }
@@ -121,8 +121,7 @@ func genAIFinishReason(c *spanCtx) (*jv, bool) {
 		return nil, false
 	}
 	if l := v.List(); v.Kind() == ValueList && l != nil && l.Len() == 1 {
-		j := valueJV(l.At(0), true, 1)
-		return &j, true
+		return c.treeRoot(valueJV(l.At(0), true, 1)), true
 	}
 	j := valueJV(v, true, 0)
 	if j.k == 'a' && len(j.vals) == 1 {

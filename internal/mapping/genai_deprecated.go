@@ -117,10 +117,10 @@ func genAIEventsOutput(c *spanCtx) (*nmsg, bool) {
 func genAIContentInput(c *spanCtx) ([]nmsg, *jv, bool) {
 	if j, i := c.eventAttr(sc.EventContentPrompt, sc.GenAIPrompt); isMessageArray(j, false) {
 		c.usedEvents[i] = true
-		return normMessages(j), nil, true
+		return c.messages(j), nil, true
 	}
 	if j := c.attrJV(sc.GenAIPrompt); isMessageArray(j, false) {
-		return normMessages(j), nil, true
+		return c.messages(j), nil, true
 	}
 	return nil, nil, false
 }
@@ -134,7 +134,7 @@ func genAIContentOutput(c *spanCtx) (*nmsg, bool) {
 		case j.k == 's':
 			c.usedEvents[i] = true
 			m := nmsg{role: "assistant"}
-			m.addText(j.s)
+			m.addTextJV(j)
 			return &m, true
 		case isMessageArray(j, true) || isMessageArray(&jv{k: 'a', vals: []jv{*j}}, true):
 			c.usedEvents[i] = true

@@ -1,33 +1,28 @@
 package mapping
 
-import (
-	"bytes"
-	"io"
-	"strings"
-	"sync"
-	"unicode/utf8"
+import "sync"
 
-	"github.com/go-json-experiment/json/jsontext"
-)
-
-// The mapping reads JSON into jv, an ordered tree, with the jsontext streaming decoder of
-// github.com/go-json-experiment/json (what becomes encoding/json/v2's jsontext). The tree
-// is what every message and value path works on; appendJV (map_json.go) writes it.
+// The mapping reads JSON into jv, an ordered tree, with a one-pass parser of its own
+// (jsonscan.go). The tree is what every message and value path works on; appendJV
+// (map_json.go) writes it.
 //
 // Parsing is lenient where the emitters are: duplicate object names are kept, in order;
 // invalid UTF-8 inside strings is kept byte for byte (jsonesc.AppendString writes each bad
 // byte as \ufffd); a \u escape of a lone UTF-16 surrogate decodes to U+FFFD; numbers keep
-// the text they were written with. What the decoder refuses — anything that is not one
+// the text they were written with. What the parser refuses — anything that is not one
 // JSON value, or nests deeper than maxJSONDepth — makes parseJSON fail, and the caller
 // keeps the raw string.
 
 // jv is a parsed JSON value that keeps object key order (so output is stable and mirrors
 // the source) and shares string memory with its input where no escapes occur.
 type jv struct {
-	k    byte // 'o' object, 'a' array, 's' string, 'n' number (raw text), 't', 'f', 'z' null; 0 absent
-	s    string
-	keys []string
-	vals []jv
+	k byte // 'o' object, 'a' array, 's' string, 'n' number (raw text), 't', 'f', 'z' null; 0 absent
+	// plain marks a string whose s is printable ASCII with nothing to escape (the parser
+	// sets it): appendJV writes it between quotes as it is.
+	plain bool
+	s     string
+	keys  []string
+	vals  []jv
 }
 
 func (v *jv) ok() bool { return v.k != 0 }
@@ -99,55 +94,45 @@ func appendJSONText(dst []byte, s string) ([]byte, bool) {
 	return dst, ok
 }
 
-// decodeOptions make the decoder as lenient as the mapping (see above).
-var decodeOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)}
-
-// parserPool keeps jsonParsers for their decoder, source buffer, stacks and slabs.
+// parserPool keeps jsonParsers for their stacks, slabs and scratch.
 var parserPool = sync.Pool{New: func() any { return new(jsonParser) }}
 
-// maxPooledParserBytes bounds the source buffer a pooled parser keeps, and
+// maxPooledParserBytes bounds the scratch a pooled parser keeps, and
 // maxPooledParserValues its stacks and slabs.
 const (
 	maxPooledParserBytes  = 64 << 10
 	maxPooledParserValues = 4 << 10
 )
 
-// jsonParser builds the tree of one document from the decoder's tokens. Members of the
-// objects and arrays being read wait on stacks (vstack, kstack); a finished container
-// takes exact-size slices of them from slabs (vslab, kslab), which the parser keeps from
-// one document to the next. A tree that outlives the parser is moved out of them
+// jsonParser builds the tree of one document in one pass over its text (jsonscan.go).
+// Members of the objects and arrays being read wait on stacks (vstack, kstack); a finished
+// container takes exact-size slices of them from slabs (vslab, kslab), which the parser
+// keeps from one document to the next. A tree that outlives the parser is moved out of them
 // (relocate), so a parse costs two allocations whatever the number of containers. Strings
 // without escapes are substrings of the source.
 type jsonParser struct {
-	dec    jsontext.Decoder
-	src    bytes.Buffer // the source, which the decoder reads in place
-	s      string
+	s      string // the document
+	pos    int    // the next byte of s to read
 	vstack []jv
 	kstack []string
 	vslab  []jv
 	kslab  []string
 	nv, nk int    // values and names taken into slabs by this parse
-	esc    []byte // scratch: unquoted strings
+	esc    []byte // scratch: unescaped strings
 }
 
 func (p *jsonParser) parse(s string) (jv, bool) {
-	p.s, p.nv, p.nk = s, 0, 0
-	p.src.Reset()
-	p.src.WriteString(s)
-	p.dec.Reset(&p.src, decodeOptions...)
-	k, text, ok := p.next()
-	var v jv
+	p.s, p.pos, p.nv, p.nk = s, 0, 0, 0
+	p.skipSpace()
+	v, ok := p.value(0)
 	if ok {
-		v, ok = p.value(k, text, 0)
+		p.skipSpace()
+		ok = p.pos == len(s)
 	}
-	if ok {
-		_, err := p.dec.ReadToken()
-		ok = err == io.EOF
-	}
-	// What the stacks held is in the slabs now (or dropped): clear them once, so the
-	// parser holds no references to the document.
-	clear(p.vstack[:cap(p.vstack)])
-	clear(p.kstack[:cap(p.kstack)])
+	// What the stacks held is in the slabs now (take cleared what it popped) or, after an
+	// error, still on them: clear that, so the parser holds no references to the document.
+	clear(p.vstack)
+	clear(p.kstack)
 	p.vstack, p.kstack = p.vstack[:0], p.kstack[:0]
 	if !ok {
 		return jv{}, false
@@ -162,7 +147,7 @@ func (p *jsonParser) release() {
 	clear(p.vslab)
 	clear(p.kslab)
 	p.vslab, p.kslab = p.vslab[:0], p.kslab[:0]
-	if p.src.Cap() > maxPooledParserBytes || cap(p.esc) > maxPooledParserBytes ||
+	if cap(p.esc) > maxPooledParserBytes ||
 		cap(p.vstack) > maxPooledParserValues || cap(p.vslab) > maxPooledParserValues || cap(p.kslab) > maxPooledParserValues {
 		return
 	}
@@ -198,145 +183,9 @@ func take[T any](stack, slab *[]T, base int) []T {
 	}
 	l := len(*slab)
 	*slab = append(*slab, (*stack)[base:]...)
-	*stack = (*stack)[:base] // parse clears the stacks when the document is done
+	clear((*stack)[base:]) // no references to the document left above the stack's top
+	*stack = (*stack)[:base]
 	return (*slab)[l : l+n : l+n]
-}
-
-// next reads the next token: its kind and, for strings and numbers, its text in the source
-// (the decoder reports where a token ends; it starts after the white space and the ',' or
-// ':' before it).
-func (p *jsonParser) next() (k jsontext.Kind, text string, ok bool) {
-	start := int(p.dec.InputOffset())
-	t, err := p.dec.ReadToken()
-	if err != nil {
-		return 0, "", false
-	}
-	k = t.Kind()
-	if k == '"' || k == '0' {
-		end := int(p.dec.InputOffset())
-		for start < end {
-			switch p.s[start] {
-			case ' ', '\t', '\n', '\r', ',', ':':
-				start++
-				continue
-			}
-			break
-		}
-		text = p.s[start:end]
-	}
-	return k, text, true
-}
-
-// value builds the value whose first token next returned (kind k, text text).
-func (p *jsonParser) value(k jsontext.Kind, text string, depth int) (jv, bool) {
-	if depth > maxJSONDepth {
-		return jv{}, false
-	}
-	switch k {
-	case '{':
-		vbase, kbase := len(p.vstack), len(p.kstack)
-		for {
-			k, text, ok := p.next()
-			if !ok {
-				return jv{}, false
-			}
-			if k == '}' {
-				break
-			}
-			key := p.str(text) // the decoder reads only strings as names
-			if k, text, ok = p.next(); !ok {
-				return jv{}, false
-			}
-			val, ok := p.value(k, text, depth+1)
-			if !ok {
-				return jv{}, false
-			}
-			p.kstack = append(p.kstack, key)
-			p.vstack = append(p.vstack, val)
-		}
-		if len(p.vstack) == vbase {
-			return jv{k: 'o'}, true
-		}
-		p.nk += len(p.kstack) - kbase
-		p.nv += len(p.vstack) - vbase
-		return jv{k: 'o', keys: take(&p.kstack, &p.kslab, kbase), vals: take(&p.vstack, &p.vslab, vbase)}, true
-	case '[':
-		vbase := len(p.vstack)
-		for {
-			k, text, ok := p.next()
-			if !ok {
-				return jv{}, false
-			}
-			if k == ']' {
-				break
-			}
-			val, ok := p.value(k, text, depth+1)
-			if !ok {
-				return jv{}, false
-			}
-			p.vstack = append(p.vstack, val)
-		}
-		if len(p.vstack) == vbase {
-			return jv{k: 'a', vals: []jv{}}, true
-		}
-		p.nv += len(p.vstack) - vbase
-		return jv{k: 'a', vals: take(&p.vstack, &p.vslab, vbase)}, true
-	case '"':
-		return jv{k: 's', s: p.str(text)}, true
-	case '0':
-		return jv{k: 'n', s: text}, true
-	case 't':
-		return jv{k: 't'}, true
-	case 'f':
-		return jv{k: 'f'}, true
-	case 'n':
-		return jv{k: 'z'}, true
-	}
-	return jv{}, false
-}
-
-// str returns the text of a string token (q, with its quotes): the source between the
-// quotes when it has no escapes, else its decoded text.
-func (p *jsonParser) str(q string) string {
-	body := q[1 : len(q)-1]
-	if strings.IndexByte(body, '\\') < 0 {
-		return body
-	}
-	b, err := jsontext.AppendUnquote(p.esc[:0], q)
-	if err != nil && !utf8.ValidString(q) {
-		// AppendUnquote writes U+FFFD for each invalid byte; keep the bytes, as in a string
-		// without escapes, by unquoting the valid runs between them.
-		b = p.esc[:0]
-		for i := 0; i < len(body); {
-			j := i
-			for j < len(body) {
-				if r, n := utf8.DecodeRuneInString(body[j:]); r == utf8.RuneError && n == 1 {
-					break
-				} else {
-					j += n
-				}
-			}
-			if j > i {
-				b = appendUnquoted(b, body[i:j])
-			}
-			if j < len(body) {
-				b = append(b, body[j])
-				j++
-			}
-			i = j
-		}
-	}
-	p.esc = b
-	return string(b)
-}
-
-// appendUnquoted appends the decoded text of body, the valid UTF-8 inside a JSON string
-// the decoder accepted, without its quotes.
-func appendUnquoted(dst []byte, body string) []byte {
-	q := make([]byte, 0, len(body)+2)
-	q = append(append(append(q, '"'), body...), '"')
-	dst, _ = jsontext.AppendUnquote(dst, q) // only lone surrogates err; they are U+FFFD
-	return dst
 }
 
 // treeArena holds the trees parsed from one span's attributes while its event is built
@@ -347,6 +196,7 @@ type treeArena struct {
 	owner *prepared // the span whose trees the arena holds
 	p     jsonParser
 	roots []jv
+	msgs  []nmsg // the normalised messages of the span's trees (spanCtx.messages)
 }
 
 // reset lets go of the trees (and of their references to span data).
@@ -355,10 +205,15 @@ func (a *treeArena) reset() {
 	clear(a.p.vslab)
 	clear(a.p.kslab)
 	clear(a.roots)
+	clear(a.msgs)
+	a.msgs = a.msgs[:0]
+	if cap(a.msgs) > maxPooledParserValues {
+		a.msgs = nil
+	}
 	a.p.vslab, a.p.kslab, a.roots = a.p.vslab[:0], a.p.kslab[:0], a.roots[:0]
 	a.p.s = ""
-	if a.p.src.Cap() > maxPooledParserBytes || cap(a.p.esc) > maxPooledParserBytes {
-		a.p.src, a.p.esc = bytes.Buffer{}, nil
+	if cap(a.p.esc) > maxPooledParserBytes {
+		a.p.esc = nil
 	}
 	if cap(a.p.vslab) > maxPooledParserValues || cap(a.p.kslab) > maxPooledParserValues || cap(a.p.vstack) > maxPooledParserValues {
 		a.p.vslab, a.p.kslab, a.p.vstack, a.p.kstack = nil, nil, nil, nil
@@ -368,11 +223,7 @@ func (a *treeArena) reset() {
 // attrTree returns an attribute value as valueJV(v, true, 0) does, its tree in c's arena:
 // valid while c builds the current span's event.
 func (c *spanCtx) attrTree(v Value) *jv {
-	a := &c.trees
-	if a.owner != c.prepared {
-		a.reset()
-		a.owner = c.prepared
-	}
+	a := c.arena()
 	var j jv
 	if s := v.Str(); v.Kind() == ValueStr && looksLikeJSON(s) {
 		var ok bool
@@ -382,9 +233,36 @@ func (c *spanCtx) attrTree(v Value) *jv {
 	} else {
 		j = valueJV(v, true, 0)
 	}
+	return c.treeRoot(j)
+}
+
+// treeRoot returns j moved into c's arena (valid while c builds the current span's event),
+// so a *jv handed out costs no allocation of its own.
+func (c *spanCtx) treeRoot(j jv) *jv {
+	a := c.arena()
 	if len(a.roots) == cap(a.roots) {
 		a.roots = make([]jv, 0, max(16, 2*cap(a.roots))) // the trees handed out keep the old array
 	}
 	a.roots = append(a.roots, j)
 	return &a.roots[len(a.roots)-1]
+}
+
+// takeMsgs returns an empty slice with room for n messages, from the arena.
+func (a *treeArena) takeMsgs(n int) []nmsg {
+	if cap(a.msgs)-len(a.msgs) < n {
+		a.msgs = make([]nmsg, 0, max(n, 2*cap(a.msgs), 8)) // the slices handed out keep the old array
+	}
+	l := len(a.msgs)
+	a.msgs = a.msgs[:l+n]
+	return a.msgs[l : l : l+n]
+}
+
+// arena returns c's tree arena, emptied first when it holds another span's trees.
+func (c *spanCtx) arena() *treeArena {
+	a := &c.trees
+	if a.owner != c.prepared {
+		a.reset()
+		a.owner = c.prepared
+	}
+	return a
 }

@@ -113,7 +113,7 @@ func TestParseRefuses(t *testing.T) {
 	for _, bad := range []string{``, ` `, `[1,]`, `{"a"}`, `{"a":1,}`, `{"a":1 "b":2}`, `[1 2]`, `{1:2}`, `[1] x`,
 		`[1][2]`, `"ctl` + "\x01" + `"`, `{"a":tru}`, `[nulll]`, `01`, `-`, `1.`, `1e`, `[`, `{"a":[}`, `{"a":1]`,
 		"\xef\xbb\xbf[]", `[NaN]`, `['x']`, `["\x"]`, `["\u12"]`, `["\u12g4"]`, "[\"\\\xff\"]", `["a` + "\n" + `"]`,
-		"[\xff]", `["unterminated]`} {
+		"[\xff]", `["unterminated]`, "\"\x00\\b\"", "[\"a\x1f\\n\"]"} {
 		if v, ok := parseJSON(bad); ok {
 			t.Errorf("parseJSON(%q) = %+v, want refused", bad, v)
 		}
@@ -218,9 +218,9 @@ func FuzzParseJSON(f *testing.F) {
 }
 
 // BenchmarkParseJSON parses the message attributes of a typical chat span (the ~2 KB of
-// internal/pdataview's chatTraces) into the tree (parseJSON: jsontext tokens, members moved
-// into the tree's own two arrays), next to encoding/json decoding the same documents into
-// `any` as an anchor.
+// internal/pdataview's chatTraces) into the tree (parseJSON: one pass, members moved into
+// the tree's own two arrays), next to the jsontext-token tree it replaced (refParse, members
+// appended) and encoding/json decoding the same documents into `any` as an anchor.
 //
 //	go test -run '^$' -bench ParseJSON -benchmem ./internal/mapping
 func BenchmarkParseJSON(b *testing.B) {
@@ -231,11 +231,21 @@ func BenchmarkParseJSON(b *testing.B) {
 		`[{"role":"assistant","parts":[{"type":"text","content":"` + para + `"}],"finish_reason":"stop"}]`,
 		`[{"type":"text","content":"You are a helpful support agent."}]`,
 	}
-	b.Run("jsontext-tree", func(b *testing.B) {
+	b.Run("tree", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			for _, d := range docs {
 				if _, ok := parseJSON(d); !ok {
+					b.Fatal(d)
+				}
+			}
+		}
+	})
+	b.Run("jsontext-tree", func(b *testing.B) { // the parser jsonscan.go replaced (refParse)
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, d := range docs {
+				if _, ok := refParse(d); !ok {
 					b.Fatal(d)
 				}
 			}

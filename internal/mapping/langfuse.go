@@ -180,10 +180,10 @@ func (c *spanCtx) langfuseInput() (msgs []nmsg, tools *jv, ok bool) {
 		if t := j.get("tools"); t != nil && t.k == 'a' {
 			tools = t
 		}
-		return normMessages(ms), tools, true
+		return c.messages(ms), tools, true
 	}
 	if isMessageArray(j, false) {
-		return normMessages(j), nil, true
+		return c.messages(j), nil, true
 	}
 	return nil, nil, false
 }
@@ -200,7 +200,7 @@ func (c *spanCtx) langfuseOutput() (*nmsg, bool) {
 		return nil, false
 	case j.k == 's':
 		m := nmsg{role: "assistant"}
-		m.addText(j.s)
+		m.addTextJV(j)
 		return &m, true
 	case j.k == 'o' && j.get("role") != nil:
 		m := normMessage(j)

@@ -132,7 +132,7 @@ func (c *spanCtx) finishReason() *jv {
 		for _, k := range st.keys {
 			if s := c.a.str(k); s != "" {
 				c.a.use(k)
-				return &jv{k: 's', s: s}
+				return c.treeRoot(jv{k: 's', s: s})
 			}
 		}
 	}
@@ -207,7 +207,7 @@ func (c *spanCtx) buildInput() []byte {
 				}
 				buf = append(buf, '}')
 				c.buf = buf
-				return c.keep(buf)
+				return c.staged(buf)
 			}
 		}
 		msgs, sys := c.inputMessages()
@@ -235,19 +235,19 @@ func (c *spanCtx) buildInput() []byte {
 			}
 			buf = append(buf, '}')
 			c.buf = buf
-			return c.keep(buf)
+			return c.staged(buf)
 		}
 	}
 	for _, rule := range c.rules.valueDecodeInputRules {
 		if j := rule(c); j != nil {
 			buf := appendJV(c.buf[:0], j)
 			c.buf = buf
-			return c.keep(buf)
+			return c.staged(buf)
 		}
 	}
 	if buf, ok := c.appendPlainValue(c.buf[:0], false, tool); ok {
 		c.buf = buf
-		return c.keep(buf)
+		return c.staged(buf)
 	}
 	return nil
 }
@@ -261,7 +261,7 @@ func (c *spanCtx) buildOutput() []byte {
 		m = c.outputMessages()
 	}
 	if m != nil && m.finish != "" {
-		fr = &jv{k: 's', s: m.finish}
+		fr = c.treeRoot(jv{k: 's', s: m.finish})
 	}
 	if c.opts.OmitContent {
 		m = nil // finish reasons only
@@ -271,14 +271,14 @@ func (c *spanCtx) buildOutput() []byte {
 			if j := rule(c); j != nil {
 				buf := appendJV(c.buf[:0], j)
 				c.buf = buf
-				return c.keep(buf)
+				return c.staged(buf)
 			}
 		}
 	}
 	if m == nil && !c.opts.OmitContent {
 		if buf, ok := c.appendPlainValue(c.buf[:0], true, tool); ok {
 			c.buf = buf
-			return c.keep(buf)
+			return c.staged(buf)
 		}
 	}
 	if m == nil && fr == nil {
@@ -328,7 +328,7 @@ func (c *spanCtx) buildOutput() []byte {
 	if len(buf) == 2 {
 		return nil
 	}
-	return c.keep(buf)
+	return c.staged(buf)
 }
 
 // hasRole reports whether one of msgs has role.

@@ -34,6 +34,11 @@ func appendJV(dst []byte, v *jv) []byte {
 		}
 		return append(dst, ']')
 	case 's':
+		if v.plain {
+			dst = append(dst, '"')
+			dst = append(dst, v.s...)
+			return append(dst, '"')
+		}
 		return jsonesc.AppendString(dst, v.s)
 	case 'n':
 		return append(dst, v.s...)

@@ -16,6 +16,7 @@ type nmsg struct {
 	role       string
 	text       string
 	hasText    bool
+	textPlain  bool // text is one plain string (jv.plain): written as it is
 	parts      []jv // structured non-tool parts, kept as sent (text parts included when mixed)
 	content    *jv  // a tool result's structured content
 	toolCalls  []ntool
@@ -114,11 +115,19 @@ func toolResultValue(v *jv) *jv {
 	return v
 }
 
-func (m *nmsg) addText(s string) {
+func (m *nmsg) addText(s string) { m.addTextPlain(s, false) }
+
+// addTextJV adds the text of a string the parser read, keeping its plain mark.
+func (m *nmsg) addTextJV(v *jv) { m.addTextPlain(v.s, v.plain) }
+
+// addTextPlain adds s to the message's text; plain (see jv) holds while the text is one
+// plain string.
+func (m *nmsg) addTextPlain(s string, plain bool) {
 	if m.hasText {
 		m.text += "\n" + s
+		m.textPlain = false
 	} else {
-		m.text, m.hasText = s, true
+		m.text, m.hasText, m.textPlain = s, true, plain
 	}
 }
 
@@ -128,7 +137,7 @@ func (m *nmsg) addContent(v *jv) {
 	switch {
 	case v == nil:
 	case v.k == 's':
-		m.addText(v.s)
+		m.addTextJV(v)
 	case v.k == 'a':
 		m.addParts(v.vals)
 	case v.k == 'o':
@@ -173,7 +182,7 @@ func (m *nmsg) addPart(p *jv) {
 func (m *nmsg) readPart(p *jv) (_ *jv, keep bool) {
 	p = unwrap(p)
 	if p.k == 's' {
-		m.addText(p.s)
+		m.addTextJV(p)
 		return p, false
 	}
 	if p.k != 'o' {
@@ -188,7 +197,7 @@ func (m *nmsg) readPart(p *jv) (_ *jv, keep bool) {
 	switch {
 	case t == "text" || t == "input_text" || t == "output_text" || (t == "" && isPlainTextPart(p)):
 		if s := firstOf(p, "content", "text"); s != nil && s.k == 's' {
-			m.addText(s.s)
+			m.addTextJV(s)
 			return p, true
 		}
 	case isToolCallPart(t):
@@ -282,7 +291,7 @@ func isPlainTextPart(p *jv) bool {
 // setResult stores a tool result: text as the message text, anything else as its content.
 func (m *nmsg) setResult(r *jv) {
 	if r != nil && r.k == 's' {
-		m.addText(r.s)
+		m.addTextJV(r)
 	} else if r != nil {
 		rr := *r
 		m.content = &rr
@@ -323,7 +332,7 @@ func normMessage(v *jv) nmsg {
 	}
 	if v.k == 's' { // a bare string is a user turn
 		m.role = "user"
-		m.addText(v.s)
+		m.addTextJV(v)
 		return m
 	}
 	m.role = v.get("role").str()
@@ -369,6 +378,27 @@ func normMessages(v *jv) []nmsg {
 		return nil
 	}
 	out := make([]nmsg, 0, len(v.vals))
+	for i := range v.vals {
+		out = append(out, normMessage(&v.vals[i]))
+	}
+	return out
+}
+
+// messages is normMessages with the slice taken from c's arena (valid while c builds the
+// current span's event; capacity-limited, so an append to it never touches another).
+func (c *spanCtx) messages(v *jv) []nmsg {
+	v = unwrap(v)
+	if v == nil || v.k != 'a' && v.k != 'o' {
+		return nil
+	}
+	n := 1
+	if v.k == 'a' {
+		n = len(v.vals)
+	}
+	out := c.arena().takeMsgs(n)
+	if v.k == 'o' {
+		return append(out, normMessage(v))
+	}
 	for i := range v.vals {
 		out = append(out, normMessage(&v.vals[i]))
 	}
@@ -507,6 +537,10 @@ func appendMessage(dst []byte, m *nmsg) []byte {
 	case len(m.parts) > 0 && !(m.hasText && allTextParts(m.parts)):
 		dst = append(dst, `,"content":`...)
 		dst = appendJV(dst, &jv{k: 'a', vals: m.parts})
+	case m.hasText && m.textPlain:
+		dst = append(dst, `,"content":"`...)
+		dst = append(dst, m.text...)
+		dst = append(dst, '"')
 	case m.hasText:
 		dst = append(dst, `,"content":`...)
 		dst = jsonesc.AppendString(dst, m.text)

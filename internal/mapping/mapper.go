@@ -119,6 +119,7 @@ type spanCtx struct {
 	events     []spanEvent
 	usedEvents []bool
 	buf        []byte    // scratch: the JSON being built
+	stage      []byte    // scratch: input and output before they are kept (staged)
 	trees      treeArena // scratch: the trees of the span's attributes (attrJV)
 	// slab holds the Input / Output bytes of the events of one Map call: each event gets
 	// a capacity-limited slice of it (appending to one never touches another), so a call
@@ -141,28 +142,49 @@ type spanCtx struct {
 	byTrace []*prepared
 }
 
-// A call's first slab is sized to the first bytes kept (half as much again, at least
-// firstSlab): a call of one span whose event carries little content (a tool or agent span,
-// an output of {"finish_reason":"stop"}) does not pay for 4 KiB. Later slabs double, from
-// minSlab to maxSlab.
+// A new slab holds what is kept at that moment plus slabHeadroom bytes (the small values
+// kept after an event's content, e.g. a list attribute in metadata), and at least twice the
+// last slab (up to maxSlab) so that a call with many events allocates a few slabs: the first
+// slab of a call is sized to its first event, not to a fixed minimum.
 const (
-	firstSlab = 256
-	minSlab   = 4 << 10
-	maxSlab   = 32 << 10
+	slabHeadroom = 512
+	maxSlab      = 32 << 10
 )
+
+// room makes sure the slab has n free bytes.
+func (c *spanCtx) room(n int) {
+	if n > cap(c.slab)-len(c.slab) {
+		c.slab = make([]byte, 0, max(n+slabHeadroom, min(2*cap(c.slab), maxSlab)))
+	}
+}
 
 // keep returns a copy of b that the event owns (a capacity-limited slice of the slab).
 func (c *spanCtx) keep(b []byte) []byte {
-	if len(b) > cap(c.slab)-len(c.slab) {
-		n := max(len(b), min(2*cap(c.slab), maxSlab), minSlab)
-		if cap(c.slab) == 0 {
-			n = max(len(b)+len(b)/2, firstSlab)
-		}
-		c.slab = make([]byte, 0, n)
-	}
+	c.room(len(b))
 	l := len(c.slab)
 	c.slab = append(c.slab, b...)
 	return c.slab[l:len(c.slab):len(c.slab)]
+}
+
+// keepPair is keep of in and out (nil stays nil), from one slab.
+func (c *spanCtx) keepPair(in, out []byte) ([]byte, []byte) {
+	c.room(len(in) + len(out))
+	if in != nil {
+		in = c.keep(in)
+	}
+	if out != nil {
+		out = c.keep(out)
+	}
+	return in, out
+}
+
+// staged returns a copy of b in the span's staging buffer, which holds an event's input and
+// output while they are built, redacted and capped, before keepPair copies them into the slab
+// once (their sizes known). It is valid until the next span's setContent.
+func (c *spanCtx) staged(b []byte) []byte {
+	l := len(c.stage)
+	c.stage = append(c.stage, b...)
+	return c.stage[l:len(c.stage):len(c.stage)]
 }
 
 // Map maps spans (any order, any number of traces) onto events: one event per span, in
@@ -332,6 +354,9 @@ func (m *Mapper) putCtx(c *spanCtx) {
 	if cap(c.buf) > maxPooledScratch {
 		c.buf = nil
 	}
+	if cap(c.stage) > maxPooledScratch {
+		c.stage = nil
+	}
 	m.ctxs.Put(c)
 }
 
@@ -440,6 +465,7 @@ func (c *spanCtx) addEvent(name string, t time.Time, attrs Map) bool {
 // setContent sets ev.Input and ev.Output, each capped at its MapOptions limit, marks the
 // content keys used, and returns which of "input" / "output" were truncated.
 func (c *spanCtx) setContent(ev *platform.TraceEvent) (truncated []any) {
+	c.stage = c.stage[:0]
 	in := c.buildInput()
 	outb := c.buildOutput()
 	c.a.use(c.rules.contentKeys...)
@@ -463,7 +489,7 @@ func (c *spanCtx) setContent(ev *platform.TraceEvent) (truncated []any) {
 	if outb, cut = capJSON(outb, c.opts.MaxOutputBytes); cut {
 		truncated = append(truncated, "output")
 	}
-	ev.Input, ev.Output = in, outb
+	ev.Input, ev.Output = c.keepPair(in, outb)
 	return truncated
 }
 

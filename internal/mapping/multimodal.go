@@ -39,7 +39,7 @@ const maxBlobDepth = 64
 // redactBlobs returns v (one JSON value) with its large base64 payloads replaced (see
 // above); v itself when it holds none, is not valid JSON, or is too small to.
 func redactBlobs(v []byte) []byte {
-	if len(v) <= maxInlineBlobBytes || !(bytes.Contains(v, []byte("base64")) || bytes.Contains(v, []byte(`"blob"`))) {
+	if len(v) <= maxInlineBlobBytes || !(containsAt(v, "base64", 4) || containsAt(v, `"blob"`, 1)) {
 		return v
 	}
 	raw, ok := oneValue(v)
@@ -52,6 +52,9 @@ func redactBlobs(v []byte) []byte {
 	}
 	return out
 }
+
+// decodeOptions make the decoder as lenient as the mapping's parser (jsontree.go).
+var decodeOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)}
 
 // blobDecoder is a jsontext decoder with the buffer it reads in place.
 type blobDecoder struct {

@@ -19,7 +19,7 @@ var openAIV2 = &dialect{
 // openAIV2Input reads gen_ai.request.messages.
 func openAIV2Input(c *spanCtx) ([]nmsg, *jv, bool) {
 	if j := c.attrJV(sc.OpenAIV2RequestMessages); isMessageArray(j, false) {
-		return normMessages(j), nil, true
+		return c.messages(j), nil, true
 	}
 	return nil, nil, false
 }

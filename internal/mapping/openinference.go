@@ -91,7 +91,7 @@ func openInferenceInput(c *spanCtx) ([]nmsg, *jv, bool) {
 		return nil, nil, false
 	}
 	j := c.a.unflatten(sc.OILLMInputMessages)
-	msgs := normMessages(&j)
+	msgs := c.messages(&j)
 	return msgs, c.requestSystem(msgs), true
 }
 
@@ -145,7 +145,7 @@ func openInferenceOutput(c *spanCtx) (*nmsg, bool) {
 		return nil, false
 	}
 	j := c.a.unflatten(sc.OILLMOutputMessages)
-	return pickOutput(normMessages(&j)), true
+	return pickOutput(c.messages(&j)), true
 }
 
 // openInferencePromptsInput reads llm.prompts.{i}: OpenInference's prompt.text (completions

@@ -160,18 +160,18 @@ func bodyInput(c *spanCtx) ([]nmsg, *jv, bool) {
 	o := b.req
 	switch b.reqShape {
 	case 'c':
-		msgs = normMessages(o.get("messages"))
+		msgs = c.messages(o.get("messages"))
 		sys = o.get("system") // Anthropic; OpenAI keeps it among the messages
 	case 'r':
 		in := o.get("input")
 		if in.k == 's' {
 			m := nmsg{role: "user"}
-			m.addText(in.s)
+			m.addTextJV(in)
 			msgs = []nmsg{m}
 		} else if items, ok := responsesItems(in); ok {
 			msgs = items
 		} else {
-			msgs = normMessages(in)
+			msgs = c.messages(in)
 		}
 		sys = o.get("instructions")
 	case 'g':

@@ -35,7 +35,7 @@ var pydanticAITool = &dialect{
 // call, `all_messages_events` of an agent run).
 func pydanticAIInput(c *spanCtx) ([]nmsg, *jv, bool) {
 	if j := c.attrJV(sc.PydanticAllMessages); j != nil && j.k == 'a' {
-		return normMessages(j), c.attrJV(sc.GenAISystemInstructions), true
+		return c.messages(j), c.attrJV(sc.GenAISystemInstructions), true
 	}
 	for _, k := range [...]string{sc.PydanticEvents, sc.PydanticAllMessagesEvents} {
 		if j := c.attrJV(k); eventList(j) {

@@ -29,7 +29,7 @@ func strandsToolInput(c *spanCtx, tool bool) *jv {
 		return nil
 	}
 	if j, _ := c.detailsAttr(sc.GenAIInputMessages); j != nil {
-		for _, m := range normMessages(j) {
+		for _, m := range c.messages(j) {
 			if len(m.toolCalls) == 1 {
 				a := m.toolCalls[0].args
 				return &a
@@ -55,7 +55,7 @@ func strandsToolOutput(c *spanCtx, tool bool) *jv {
 		return nil
 	}
 	if j, _ := c.detailsAttr(sc.GenAIOutputMessages); j != nil {
-		for _, m := range normMessages(j) {
+		for _, m := range c.messages(j) {
 			if m.content != nil {
 				return m.content
 			}

@@ -67,7 +67,7 @@ type eventToolCall struct {
 // eventToolCalls returns the tool calls of a model-call event: its output's tool_calls,
 // then those of its input messages.
 func eventToolCalls(ev *platform.TraceEvent, dst []toolCallRec) []toolCallRec {
-	if bytes.Contains(ev.Output, toolCallsKey) {
+	if containsAt(ev.Output, toolCallsKey, 5) {
 		var out struct {
 			ToolCalls []eventToolCall `json:"tool_calls"`
 		}
@@ -75,7 +75,7 @@ func eventToolCalls(ev *platform.TraceEvent, dst []toolCallRec) []toolCallRec {
 			dst = appendCalls(dst, out.ToolCalls)
 		}
 	}
-	if bytes.Contains(ev.Input, toolCallsKey) {
+	if containsAt(ev.Input, toolCallsKey, 5) {
 		var in struct {
 			Messages []struct {
 				ToolCalls []eventToolCall `json:"tool_calls"`
@@ -91,7 +91,7 @@ func eventToolCalls(ev *platform.TraceEvent, dst []toolCallRec) []toolCallRec {
 }
 
 // toolCallsKey is the key of an event's tool calls, as appendToolCalls writes it.
-var toolCallsKey = []byte(`"tool_calls"`)
+const toolCallsKey = `"tool_calls"`
 
 func appendCalls(dst []toolCallRec, calls []eventToolCall) []toolCallRec {
 	for _, c := range calls {

@@ -77,7 +77,7 @@ func traceloopInput(c *spanCtx) ([]nmsg, *jv, bool) {
 		return nil, nil, false
 	}
 	j := c.a.unflatten(sc.TLPromptPrefix)
-	return normMessages(&j), nil, true
+	return c.messages(&j), nil, true
 }
 
 // traceloopTools reads llm.request.functions.{i}.*.
@@ -95,7 +95,7 @@ func traceloopOutput(c *spanCtx) (*nmsg, bool) {
 	for _, p := range [...]string{sc.TLCompletionPrefix, sc.TLLegacyCompletions} {
 		if c.a.hasIndexed(p) {
 			j := c.a.unflatten(p)
-			return pickOutput(normMessages(&j)), true
+			return pickOutput(c.messages(&j)), true
 		}
 	}
 	return nil, false

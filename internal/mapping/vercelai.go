@@ -104,7 +104,7 @@ func vercelAIType(a *spanAttrs, name, scope string) (platform.Type, string, bool
 // vercelAIInput reads ai.prompt.messages (JSON of the messages).
 func vercelAIInput(c *spanCtx) ([]nmsg, *jv, bool) {
 	if j := c.attrJV(sc.AIPromptMessages); j != nil && j.k == 'a' {
-		return normMessages(j), nil, true
+		return c.messages(j), nil, true
 	}
 	return nil, nil, false
 }
