@@ -47,16 +47,22 @@ var fallback = &dialect{
 }
 
 // lastSegment returns what follows k's last '.' or ':'.
-func lastSegment(k string) string {
-	if i := strings.LastIndexAny(k, ".:"); i >= 0 {
-		return k[i+1:]
+func lastSegment(k string) string { return k[lastSeparator(k)+1:] }
+
+// lastSeparator returns the index of k's last '.' or ':', or -1 (by hand:
+// strings.LastIndexAny builds a set per call).
+func lastSeparator(k string) int {
+	for i := len(k) - 1; i >= 0; i-- {
+		if k[i] == '.' || k[i] == ':' {
+			return i
+		}
 	}
-	return k
+	return -1
 }
 
 // keyPrefix returns k without its last segment (and separator).
 func keyPrefix(k string) string {
-	if i := strings.LastIndexAny(k, ".:"); i >= 0 {
+	if i := lastSeparator(k); i >= 0 {
 		return k[:i]
 	}
 	return ""
@@ -354,28 +360,48 @@ const fallbackPrio = 1 << 20
 // fallbackIDs fills the span's conversation, user and session candidates that no named
 // key gave from keys in any namespace (fbConversationNames, …; first name, then lowest
 // key), consuming the key taken.
+//
+// One pass over the attributes serves the three lists (their names are distinct, so a key
+// matches at most one); only keys ending in "Id" or "id", as every name does, are split.
 func fallbackIDs(p *prepared) {
-	for _, x := range []struct {
-		v     *idVal
-		names []string
-	}{{&p.ids.conv, fbConversationNames}, {&p.ids.user, fbUserNames}, {&p.ids.session, fbSessionNames}} {
-		if x.v.prio != noPrio {
+	xs := [...]struct {
+		v          *idVal
+		names      []string
+		best, rank int
+	}{{&p.ids.conv, fbConversationNames, -1, 0}, {&p.ids.user, fbUserNames, -1, 0}, {&p.ids.session, fbSessionNames, -1, 0}}
+	open := false
+	for i := range xs {
+		xs[i].rank = len(xs[i].names)
+		open = open || xs[i].v.prio == noPrio
+	}
+	if !open {
+		return
+	}
+	for i := range p.a.e {
+		e := &p.a.e[i]
+		if n := len(e.k); n < 2 || e.k[n-1] != 'd' || e.k[n-2] != 'I' && e.k[n-2] != 'i' || e.used {
 			continue
 		}
-		best, bestRank := -1, len(x.names)
-		for i := range p.a.e {
-			e := &p.a.e[i]
-			r := indexOf(x.names, lastSegment(e.k))
-			if r < 0 || r > bestRank || e.used || valueString(e.v) == "" {
+		seg := lastSegment(e.k)
+		for j := range xs {
+			x := &xs[j]
+			if x.v.prio != noPrio {
 				continue
 			}
-			if r < bestRank || e.k < p.a.e[best].k {
-				best, bestRank = i, r
+			r := indexOf(x.names, seg)
+			if r < 0 || r > x.rank || valueString(e.v) == "" {
+				continue
 			}
+			if r < x.rank || e.k < p.a.e[x.best].k {
+				x.best, x.rank = i, r
+			}
+			break
 		}
-		if best >= 0 {
-			p.a.e[best].used = true
-			*x.v = idVal{v: valueString(p.a.e[best].v), prio: fallbackPrio + bestRank}
+	}
+	for j := range xs {
+		if x := &xs[j]; x.best >= 0 {
+			p.a.e[x.best].used = true
+			*x.v = idVal{v: valueString(p.a.e[x.best].v), prio: fallbackPrio + x.rank}
 		}
 	}
 }

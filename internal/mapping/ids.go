@@ -37,6 +37,13 @@ const hexDigits = "0123456789abcdef"
 
 func formatUUID(b *[16]byte) string {
 	var out [36]byte
+	putUUID(out[:], b)
+	return string(out[:])
+}
+
+// putUUID writes b as a canonical UUID string into dst[:36].
+func putUUID(dst []byte, b *[16]byte) {
+	out := dst[:36]
 	j := 0
 	for i := 0; i < 16; i++ {
 		if i == 4 || i == 6 || i == 8 || i == 10 {
@@ -47,7 +54,6 @@ func formatUUID(b *[16]byte) string {
 		out[j+1] = hexDigits[b[i]&0x0f]
 		j += 2
 	}
-	return string(out[:])
 }
 
 // TraceUUID returns the platform traceId (UUID v7 string, lower case) of an OTel trace ID.
@@ -72,7 +78,11 @@ func ExceptionEventUUID(traceID [16]byte, spanID [8]byte, i int) string {
 }
 
 func spanUUID(traceID [16]byte, spanID [8]byte, disc uint64) string {
-	var b [16]byte
+	b := spanUUIDBytes(traceID, spanID, disc)
+	return formatUUID(&b)
+}
+
+func spanUUIDBytes(traceID [16]byte, spanID [8]byte, disc uint64) (b [16]byte) {
 	copy(b[0:6], traceID[0:6])
 	s := binary.BigEndian.Uint64(spanID[:])
 	ra := s >> 52 // top 12 bits
@@ -80,7 +90,7 @@ func spanUUID(traceID [16]byte, spanID [8]byte, disc uint64) string {
 	b[7] = byte(ra)
 	rb := (s&(1<<52-1))<<10 | disc&0x3ff
 	binary.BigEndian.PutUint64(b[8:16], rb|1<<63)
-	return formatUUID(&b)
+	return b
 }
 
 // ThreadUUID returns the platform threadId for a conversation id: the id itself (lower
@@ -93,12 +103,18 @@ func ThreadUUID(conversationID string) string {
 	if platform.IsUUIDv7(conversationID) {
 		return strings.ToLower(conversationID)
 	}
-	sum := sha256.Sum256([]byte("llmtrace.thread:" + conversationID))
-	var b [16]byte
+	b := threadBytes(conversationID)
+	return formatUUID(&b)
+}
+
+// threadBytes returns the UUID bytes ThreadUUID formats for an id that is not a UUID v7.
+func threadBytes(conversationID string) (b [16]byte) {
+	var in [128]byte // on the stack for ids up to 112 bytes
+	sum := sha256.Sum256(append(append(in[:0], "llmtrace.thread:"...), conversationID...))
 	copy(b[:], sum[:16])
 	b[6] = 0x70 | b[6]&0x0f
 	b[8] = 0x80 | b[8]&0x3f
-	return formatUUID(&b)
+	return b
 }
 
 func hexID(b []byte) string {
@@ -108,4 +124,17 @@ func hexID(b []byte) string {
 		out[2*i+1] = hexDigits[c&0x0f]
 	}
 	return string(out)
+}
+
+// traceIDStrings returns TraceUUID(traceID) and the trace ID in hex (otel.trace_id),
+// sharing one string.
+func traceIDStrings(traceID [16]byte) (trace, hex string) {
+	b := traceID
+	b[6] = 0x70 | b[6]&0x0f
+	b[8] = 0x80 | b[8]&0x3f
+	var out [68]byte
+	putUUID(out[:36], &b)
+	hexInto(out[36:68], traceID[:])
+	s := string(out[:])
+	return s[:36], s[36:]
 }

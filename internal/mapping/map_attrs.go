@@ -18,9 +18,10 @@ import (
 type spanAttrs struct {
 	e        []attrEntry
 	filter   [attrFilterWords]uint64
-	prefixes []string // consumed flattened prefixes, e.g. "llm.input_messages."
-	order    []int32  // scratch: entry indices in key order (leftovers)
-	rules    *ruleset // the Mapper's compiled precedence (ruleset.go)
+	prefixes []string                 // consumed flattened prefixes, e.g. "llm.input_messages."
+	order    []int32                  // scratch: entry indices in key order (leftovers)
+	rules    *ruleset                 // the Mapper's compiled precedence (ruleset.go)
+	addFn    func(string, Value) bool // a.add, bound once (a closure per reset would allocate)
 }
 
 type attrEntry struct {
@@ -65,17 +66,23 @@ func (a *spanAttrs) reset(src Map) {
 	a.filter = [attrFilterWords]uint64{}
 	a.prefixes = a.prefixes[:0]
 	if src != nil {
-		src.Range(func(k string, v Value) bool {
-			if i := a.find(k); i >= 0 { // a repeated key: the last value wins
-				a.e[i].v = v
-				return true
-			}
-			h := attrHash(k)
-			a.filter[h>>6] |= 1 << (h & 63)
-			a.e = append(a.e, attrEntry{k: k, v: v})
-			return true
-		})
+		if a.addFn == nil {
+			a.addFn = a.add
+		}
+		src.Range(a.addFn)
 	}
+}
+
+// add indexes one attribute (reset's Range callback).
+func (a *spanAttrs) add(k string, v Value) bool {
+	if i := a.find(k); i >= 0 { // a repeated key: the last value wins
+		a.e[i].v = v
+		return true
+	}
+	h := attrHash(k)
+	a.filter[h>>6] |= 1 << (h & 63)
+	a.e = append(a.e, attrEntry{k: k, v: v})
+	return true
 }
 
 // release drops the references to span data before the spanAttrs is pooled.

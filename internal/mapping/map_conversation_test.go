@@ -111,7 +111,9 @@ func TestTraceTagsUnionCollected(t *testing.T) {
 	call := newSpan(2, 1, "llm", str("openinference.span.kind", "LLM"), kv{"tag.tags", ListValue(vlist{StrValue("beta"), StrValue("prod")})})
 	for _, order := range [][]*testSpan{{root, call}, {call, root}} {
 		m := NewMapper(MapOptions{})
-		preps := []prepared{m.prepare(order[0]), m.prepare(order[1])}
+		preps := make([]prepared, 2)
+		m.prepare(&preps[0], order[0])
+		m.prepare(&preps[1], order[1])
 		ids, _ := m.mem.resolveTrace(root.trace, []*prepared{&preps[0], &preps[1]})
 		if want := []string{"beta", "prod", "weather"}; !slices.Equal(ids.tags, want) {
 			t.Errorf("trace tags %v, want %v", ids.tags, want)
@@ -119,7 +121,8 @@ func TestTraceTagsUnionCollected(t *testing.T) {
 		// A later batch adds to the union without changing what was given out.
 		before := ids.tags
 		late := newSpan(3, 1, "tool", str("openinference.span.kind", "TOOL"), str("tag.tags", `["zeta"]`))
-		p3 := m.prepare(late)
+		var p3 prepared
+		m.prepare(&p3, late)
 		ids2, _ := m.mem.resolveTrace(root.trace, []*prepared{&p3})
 		if want := []string{"beta", "prod", "weather", "zeta"}; !slices.Equal(ids2.tags, want) || len(before) != 3 {
 			t.Errorf("after a later batch: %v (earlier slice now %v)", ids2.tags, before)

@@ -32,12 +32,11 @@ type metadata struct {
 	// Per Map call (spanCtx.md is reset when the call ends), the boxed values of the last
 	// resource and scope, so that the events of one resource box its values once: they
 	// are immutable (strings, numbers, booleans), so every event's map may hold them.
-	res                       Map // the resource of resVals; nil when none is cached
-	resVals                   [maxCachedResource]boxedValue
-	nResVals                  int
-	resOK                     bool // while reading a resource: its values can be cached
-	scopeName, scopeVersion   string
-	scopeNameV, scopeVersionV any
+	res      Map // the resource of resVals; nil when none is cached
+	resVals  [maxCachedResource]boxedValue
+	nResVals int
+	resOK    bool                     // while reading a resource: its values can be cached
+	resFn    func(string, Value) bool // md.resourceValue, bound once (putCtx keeps it)
 }
 
 // maxCachedResource is the largest resource whose values newMetadata reuses.
@@ -64,13 +63,23 @@ func (c *spanCtx) newMetadata(res Map) *metadata {
 	return md
 }
 
+// reset drops the builder's references to the last call's events and spans (putCtx). It
+// keeps resFn, bound to md, and clears only the resource values cached.
+func (md *metadata) reset() {
+	clear(md.resVals[:md.nResVals]) // the rest is zero already
+	md.m, md.bytes, md.dropped, md.c = nil, 0, 0, nil
+	md.res, md.nResVals, md.resOK = nil, 0, false
+}
+
 // set stores a value the mapping computed (not bounded: small by construction).
 func (md *metadata) set(k string, v any) { md.m[k] = v }
 
 func (md *metadata) put(k string, v any, size int) {
-	if _, exists := md.m[k]; !exists && len(md.m) >= maxMetaKeys {
-		md.dropped++
-		return
+	if len(md.m) >= maxMetaKeys {
+		if _, exists := md.m[k]; !exists {
+			md.dropped++
+			return
+		}
 	}
 	if md.bytes+size > maxMetaBytes {
 		v = truncMarker(size)
@@ -98,7 +107,7 @@ func (md *metadata) box(k string, v Value) (b boxedValue, ok bool) {
 	switch v.Kind() {
 	case ValueStr:
 		s := v.Str()
-		if md.c.rules.jsonStringKeys[k] && looksLikeJSON(s) {
+		if looksLikeJSON(s) && md.c.rules.jsonStringKeys[k] {
 			if raw, ok := appendJSONText(md.c.buf[:0], s); ok {
 				md.c.buf = raw
 				md.putRaw(k, raw)
@@ -108,17 +117,17 @@ func (md *metadata) box(k string, v Value) (b boxedValue, ok bool) {
 		if len(s) > maxMetaValueBytes {
 			s = truncateUTF8(s, maxMetaValueBytes) + "…[truncated]"
 		}
-		return boxedValue{k, s, len(s) + len(k) + 6}, true
+		return boxedValue{k, md.c.boxes.str(s), len(s) + len(k) + 6}, true
 	case ValueBool:
 		return boxedValue{k, v.Bool(), len(k) + 8}, true
 	case ValueInt:
-		return boxedValue{k, v.Int(), len(k) + 24}, true
+		return boxedValue{k, md.c.boxes.int(v.Int()), len(k) + 24}, true
 	case ValueDouble:
 		f := v.Double()
 		if math.IsNaN(f) || math.IsInf(f, 0) {
 			return boxedValue{k, strconv.FormatFloat(f, 'g', -1, 64), len(k) + 12}, true
 		}
-		return boxedValue{k, f, len(k) + 24}, true
+		return boxedValue{k, md.c.boxes.float(f), len(k) + 24}, true
 	case ValueEmpty:
 		return boxedValue{k, nil, len(k) + 8}, true
 	}
@@ -151,27 +160,33 @@ func (md *metadata) resource(r Map) {
 	}
 	md.res, md.nResVals = nil, 0
 	md.resOK = r.Len() <= maxCachedResource
-	r.Range(func(k string, v Value) bool { // captures md only: one closure, no moved locals
-		b, ok := md.box(k, v)
-		if !ok {
-			md.resOK = false // structured: stored (and kept in the slab) by box
-			return true
-		}
-		if md.resOK && md.nResVals < maxCachedResource {
-			md.resVals[md.nResVals] = b
-			md.nResVals++
-		} else {
-			md.resOK = false
-		}
-		md.put(k, b.v, b.size)
-		return true
-	})
+	if md.resFn == nil {
+		md.resFn = md.resourceValue
+	}
+	r.Range(md.resFn)
 	if md.resOK {
 		md.res = r
 	} else {
 		clear(md.resVals[:md.nResVals])
 		md.nResVals = 0
 	}
+}
+
+// resourceValue stores one resource attribute (resource's Range callback).
+func (md *metadata) resourceValue(k string, v Value) bool {
+	b, ok := md.box(k, v)
+	if !ok {
+		md.resOK = false // structured: stored (and kept in the slab) by box
+		return true
+	}
+	if md.resOK && md.nResVals < maxCachedResource {
+		md.resVals[md.nResVals] = b
+		md.nResVals++
+	} else {
+		md.resOK = false
+	}
+	md.put(k, b.v, b.size)
+	return true
 }
 
 // sameResource reports whether a and b certainly present the same resource attributes:
@@ -187,16 +202,10 @@ func sameResource(a, b Map) bool {
 
 func (md *metadata) scope(name, version string) {
 	if name != "" {
-		if md.scopeNameV == nil || name != md.scopeName {
-			md.scopeName, md.scopeNameV = name, name
-		}
-		md.set("otel.scope.name", md.scopeNameV)
+		md.set("otel.scope.name", md.c.boxes.str(name))
 	}
 	if version != "" {
-		if md.scopeVersionV == nil || version != md.scopeVersion {
-			md.scopeVersion, md.scopeVersionV = version, version
-		}
-		md.set("otel.scope.version", md.scopeVersionV)
+		md.set("otel.scope.version", md.c.boxes.str(version))
 	}
 }
 

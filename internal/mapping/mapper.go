@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -64,6 +65,8 @@ type Mapper struct {
 	tableSource any // boxed once: metadata values are any
 	unpriced    unpricedCounts
 	ctxs        sync.Pool // *spanCtx: scratch buffers reused across Map calls
+	boxes       *boxCache // recurring metadata values, boxed once (map_boxes.go)
+	threads     *boxCache // ThreadUUID of recurring conversation ids (boxCache.memo)
 }
 
 // NewMapper returns a Mapper with opts (zero or negative caps mean the defaults).
@@ -82,16 +85,22 @@ func NewMapper(opts MapOptions) *Mapper {
 		m.prices = prices.Vendored()
 	}
 	m.tableSource = any(CostSourcePriceTablePrefix + m.prices.Date())
+	m.boxes, m.threads = newBoxCache(), newBoxCache()
 	return m
 }
 
 // resolvedTrace is what every event of one trace shares: the trace-wide values and the
 // traceId / threadId strings (computed once per trace and Map call).
 type resolvedTrace struct {
+	id         [16]byte
+	off, n     int32 // its spans: spanCtx.byTrace[off:off+n]
 	ids        traceIDs
 	version    uint64 // of ids, in the trace memory
 	traceUUID  string
 	threadUUID string
+	traceHex   string // otel.trace_id
+	// The otel.trace_id and conversation_id metadata values, boxed on first use.
+	traceHexV, convV any
 }
 
 // spanEvent is one span event as read from the view.
@@ -104,7 +113,8 @@ type spanEvent struct {
 // spanCtx carries one span through the building of its event.
 type spanCtx struct {
 	*prepared
-	rules      *ruleset // the Mapper's
+	rules      *ruleset  // the Mapper's
+	boxes      *boxCache // the Mapper's
 	opts       *MapOptions
 	events     []spanEvent
 	usedEvents []bool
@@ -119,7 +129,17 @@ type spanCtx struct {
 	// usages holds the Usage of the events of one Map call (one array, not one per event);
 	// like slab, never reused across calls.
 	usages []platform.Usage
-	md     metadata // reused builder; the map it builds belongs to the event
+	md     metadata    // reused builder; the map it builds belongs to the event
+	sid    spanStrings // the current span's ID strings
+	// addEventFn is c.addEvent, bound once.
+	addEventFn func(string, time.Time, Map) bool
+
+	// Map's scratch, cleared by putCtx: the prepared spans, each one's trace (an index in
+	// rts), the traces and their spans grouped by trace.
+	preps   []prepared
+	group   []int32
+	rts     []resolvedTrace
+	byTrace []*prepared
 }
 
 // A new slab holds what is kept at that moment plus slabHeadroom bytes (the small values
@@ -177,7 +197,11 @@ func (c *spanCtx) staged(b []byte) []byte {
 // out, in platform.Client.Send (which rejects an invalid event alone, e.g. a span without
 // a start time) — or in `llmtrace map`, which sends nothing.
 func (m *Mapper) Map(spans []SpanView) []platform.TraceEvent {
-	preps := make([]prepared, 0, len(spans))
+	c := m.getCtx()
+	defer m.putCtx(c)
+	// The prepared spans live in c's scratch (pooled; putCtx clears them): nothing keeps a
+	// *prepared past this call (resolveTrace and fillToolArgs drop theirs).
+	preps := c.preps[:0]
 	for _, sv := range spans {
 		if sv == nil {
 			continue
@@ -185,8 +209,10 @@ func (m *Mapper) Map(spans []SpanView) []platform.TraceEvent {
 		if m.logs.waiting.Load() > 0 {
 			sv = m.logs.join(sv) // records that name the span (map_logs.go)
 		}
-		preps = append(preps, m.prepare(sv))
+		preps = append(preps, prepared{})
+		m.prepare(&preps[len(preps)-1], sv)
 	}
+	c.preps = preps
 	defer func() {
 		for i := range preps {
 			preps[i].a.release()
@@ -194,36 +220,69 @@ func (m *Mapper) Map(spans []SpanView) []platform.TraceEvent {
 		}
 	}()
 
-	// Group by trace, in first-seen order; resolve each trace once.
-	byTrace := map[[16]byte][]*prepared{}
-	var order [][16]byte
+	// Group by trace, in first-seen order (input order within a trace); resolve each trace
+	// once. group[i] is preps[i]'s trace index in rts; byTrace holds each trace's spans
+	// contiguously. One trace (the common case) needs no map.
+	group := c.group[:0]
+	rts := c.rts[:0]
+	var index map[[16]byte]int32
 	for i := range preps {
-		p := &preps[i]
-		if _, ok := byTrace[p.trace]; !ok {
-			order = append(order, p.trace)
+		g := int32(len(rts) - 1)
+		if g < 0 || rts[g].id != preps[i].trace {
+			if index == nil && len(rts) > 0 {
+				index = make(map[[16]byte]int32)
+				for j := range rts {
+					index[rts[j].id] = int32(j)
+				}
+			}
+			var ok bool
+			if g, ok = index[preps[i].trace]; !ok {
+				g = int32(len(rts))
+				rts = append(rts, resolvedTrace{id: preps[i].trace})
+				if index != nil {
+					index[preps[i].trace] = g
+				}
+			}
 		}
-		byTrace[p.trace] = append(byTrace[p.trace], p)
+		rts[g].n++
+		group = append(group, g)
 	}
-	resolved := make(map[[16]byte]*resolvedTrace, len(order))
-	rts := make([]resolvedTrace, len(order))
-	for i, id := range order {
+	byTrace := slices.Grow(c.byTrace[:0], len(preps))[:len(preps)]
+	for g, off := 0, int32(0); g < len(rts); g++ {
+		rts[g].off, off = off, off+rts[g].n
+		rts[g].n = 0
+	}
+	for i, g := range group {
+		rt := &rts[g]
+		byTrace[rt.off+rt.n] = &preps[i]
+		rt.n++
+	}
+	c.group, c.rts, c.byTrace = group, rts, byTrace
+	for i := range rts {
 		rt := &rts[i]
-		rt.ids, rt.version = m.mem.resolveTrace(id, byTrace[id])
-		rt.traceUUID = TraceUUID(id)
-		rt.threadUUID = ThreadUUID(rt.ids.conv.v)
-		if rt.threadUUID == "" {
-			rt.threadUUID = rt.traceUUID
+		rt.ids, rt.version = m.mem.resolveTrace(rt.id, byTrace[rt.off:rt.off+rt.n])
+		rt.traceUUID, rt.traceHex = traceIDStrings(rt.id)
+		rt.threadUUID = rt.traceUUID
+		if conv := rt.ids.conv.v; conv != "" {
+			rt.threadUUID = m.threads.memo(conv, ThreadUUID)
 		}
-		resolved[id] = rt
 	}
 
-	out := make([]platform.TraceEvent, 0, len(preps))
-	c := m.getCtx()
-	defer m.putCtx(c)
-	c.usages = make([]platform.Usage, 0, len(preps))
+	var out []platform.TraceEvent
+	if len(preps) == 1 {
+		// One span: its event and its usage in one allocation.
+		one := new(struct {
+			ev [1]platform.TraceEvent
+			u  [1]platform.Usage
+		})
+		out, c.usages = one.ev[:0], one.u[:0]
+	} else {
+		out = make([]platform.TraceEvent, 0, len(preps))
+		c.usages = make([]platform.Usage, 0, len(preps))
+	}
 	for i := range preps {
 		c.prepared = &preps[i]
-		out = c.build(out, resolved[c.trace])
+		out = c.build(out, &rts[group[i]])
 	}
 	latest := make(map[string]traceWide, len(rts))
 	for i := range rts {
@@ -260,14 +319,19 @@ func (m *Mapper) Stats() MapperStats {
 	return MapperStats{EventsResent: m.sent.resent.Load(), EventsForgotten: m.sent.forgotten.Load()}
 }
 
-// maxPooledScratch is the largest scratch buffer a pooled spanCtx keeps, bytes.
-const maxPooledScratch = 1 << 20
+// maxPooledScratch is the largest scratch buffer a pooled spanCtx keeps, bytes;
+// maxPooledSpans the most prepared spans it keeps room for (about 630 bytes each: a
+// larger call's scratch is left to the GC).
+const (
+	maxPooledScratch = 1 << 20
+	maxPooledSpans   = 1 << 10
+)
 
 func (m *Mapper) getCtx() *spanCtx {
 	if c, ok := m.ctxs.Get().(*spanCtx); ok {
 		return c
 	}
-	return &spanCtx{rules: m.rules, opts: &m.opts, buf: make([]byte, 0, 4<<10)}
+	return &spanCtx{rules: m.rules, opts: &m.opts, boxes: m.boxes, buf: make([]byte, 0, 4<<10)}
 }
 
 // putCtx drops c's references to span data and pools it.
@@ -278,7 +342,15 @@ func (m *Mapper) putCtx(c *spanCtx) {
 	c.events = c.events[:0]
 	c.slab = nil // the events own it now
 	c.usages = nil
-	c.md = metadata{}
+	c.md.reset()
+	c.sid = spanStrings{}
+	clear(c.preps)
+	clear(c.rts)
+	clear(c.byTrace)
+	c.preps, c.group, c.rts, c.byTrace = c.preps[:0], c.group[:0], c.rts[:0], c.byTrace[:0]
+	if cap(c.preps) > maxPooledSpans {
+		c.preps, c.group, c.rts, c.byTrace = nil, nil, nil, nil
+	}
 	if cap(c.buf) > maxPooledScratch {
 		c.buf = nil
 	}
@@ -288,11 +360,12 @@ func (m *Mapper) putCtx(c *spanCtx) {
 	m.ctxs.Put(c)
 }
 
-// prepare reads what the trace pass needs: IDs, type, usage, trace-wide candidates.
-func (m *Mapper) prepare(sv SpanView) prepared {
+// prepare reads into p (zero) what the trace pass needs: IDs, type, usage, trace-wide
+// candidates.
+func (m *Mapper) prepare(p *prepared, sv SpanView) {
 	a := m.attrs.Get().(*spanAttrs)
 	a.reset(sv.Attributes())
-	p := prepared{sv: sv, a: a, trace: sv.TraceID(), span: sv.SpanID(), parent: sv.ParentSpanID()}
+	p.sv, p.a, p.trace, p.span, p.parent = sv, a, sv.TraceID(), sv.SpanID(), sv.ParentSpanID()
 	p.root = p.parent == [8]byte{}
 	scope, _ := sv.Scope()
 	p.typ, p.kind = classify(a, sv.Name(), scope)
@@ -301,7 +374,7 @@ func (m *Mapper) prepare(sv SpanView) prepared {
 	p.usage = readUsage(a, p.provider)
 	if p.usage.u.IsZero() {
 		for _, rule := range m.rules.usageRules {
-			if u, ok := rule(&p); ok {
+			if u, ok := rule(p); ok {
 				p.usage = u
 				break
 			}
@@ -310,9 +383,8 @@ func (m *Mapper) prepare(sv SpanView) prepared {
 	p.fb.applyUsage(a, p.typ, &p.usage)
 	p.ownUsage = !p.usage.u.IsZero() && (p.usage.u.PromptTokens != 0 || p.usage.u.CompletionTokens != 0 ||
 		p.usage.u.TotalTokens != 0 || p.usage.u.CostUSD != 0)
-	m.price(&p)
-	readIDs(&p)
-	return p
+	m.price(p)
+	readIDs(p)
 }
 
 // build appends the span's event and its error events.
@@ -320,24 +392,23 @@ func (c *spanCtx) build(out []platform.TraceEvent, rt *resolvedTrace) []platform
 	ids := &rt.ids
 	sv := c.sv
 	c.events = c.events[:0]
-	sv.Events(func(name string, t time.Time, attrs Map) bool {
-		c.events = append(c.events, spanEvent{name, t, attrs})
-		return true
-	})
+	if c.addEventFn == nil {
+		c.addEventFn = c.addEvent // bound once: a closure per span would allocate
+	}
+	sv.Events(c.addEventFn)
 	c.usedEvents = append(c.usedEvents[:0], make([]bool, len(c.events))...)
 
+	c.sid = c.spanStrings()
 	ev := platform.TraceEvent{
 		TraceID:   rt.traceUUID,
-		SpanID:    SpanUUID(c.trace, c.span),
+		SpanID:    c.sid.uuid,
 		Name:      eventName(sv.Name(), c.kind),
 		Type:      c.typ,
 		Provider:  c.provider,
 		UserID:    ids.user.v,
 		SessionID: ids.session.v,
 	}
-	if !c.root {
-		ev.ParentSpanID = SpanUUID(c.trace, c.parent)
-	}
+	ev.ParentSpanID = c.sid.parentUUID
 	ev.ThreadID = rt.threadUUID
 	ev.Type = conversationRootType(ev.Type, c.root, ids.conv.v)
 	ev.StartTime, ev.EndTime, ev.DurationMs = spanTimes(sv.StartTime(), sv.EndTime())
@@ -371,7 +442,7 @@ func (c *spanCtx) build(out []platform.TraceEvent, rt *resolvedTrace) []platform
 	// The trace-wide union (sorted), then the span's own (already in it) and the options'.
 	ev.Tags = normTags(append(readTags(c.a, ids.tags), c.opts.Tags...))
 	excIdx := c.setStatus(&ev)
-	c.fillMetadata(md, &ev, ids, excIdx, truncated)
+	c.fillMetadata(md, &ev, rt, excIdx, truncated)
 	ev.Metadata = md.finish()
 	out = append(out, ev)
 
@@ -383,6 +454,12 @@ func (c *spanCtx) build(out []platform.TraceEvent, rt *resolvedTrace) []platform
 		out = append(out, c.errorEvent(&ev, n, &c.events[i]))
 	}
 	return out
+}
+
+// addEvent collects one span event (build's Events callback).
+func (c *spanCtx) addEvent(name string, t time.Time, attrs Map) bool {
+	c.events = append(c.events, spanEvent{name, t, attrs})
+	return true
 }
 
 // setContent sets ev.Input and ev.Output, each capped at its MapOptions limit, marks the
@@ -468,26 +545,32 @@ func (c *spanCtx) setStatus(ev *platform.TraceEvent) (excIdx []int) {
 // fillMetadata puts into md the scope, the attributes and events no rule consumed, then
 // what the mapping knows: OTel span kind and hex IDs, kind, conversation id, usage
 // roll-up and conversions, dropped exceptions, truncation.
-func (c *spanCtx) fillMetadata(md *metadata, ev *platform.TraceEvent, ids *traceIDs, excIdx []int, truncated []any) {
+func (c *spanCtx) fillMetadata(md *metadata, ev *platform.TraceEvent, rt *resolvedTrace, excIdx []int, truncated []any) {
+	ids := &rt.ids
 	md.scope(c.sv.Scope())
 	md.leftovers(c.a)
 	c.evaluations(md) // evaluation.go: before the unused events, which exclude them
 	md.events(c.events, c.usedEvents)
 	md.set("otel.span_kind", spanKindBoxed(c.sv.Kind()))
-	traceHex, spanHex, parentHex := c.hexIDs(!c.root)
-	md.set("otel.trace_id", traceHex)
-	md.set("otel.span_id", spanHex)
+	if rt.traceHexV == nil {
+		rt.traceHexV = c.boxes.str(rt.traceHex) // boxed once per trace and call
+	}
+	md.set("otel.trace_id", rt.traceHexV)
+	md.set("otel.span_id", c.sid.hex)
 	if !c.root {
-		md.set("otel.parent_span_id", parentHex)
+		md.set("otel.parent_span_id", c.sid.parentHex)
 	}
 	if c.kind != "" {
-		md.set("kind", c.kind)
+		md.set("kind", c.boxes.str(c.kind))
 	}
 	if c.providerInferred {
 		md.set("provider_inferred", true)
 	}
 	if ids.conv.v != "" && ids.conv.v != ev.ThreadID {
-		md.set("conversation_id", ids.conv.v)
+		if rt.convV == nil {
+			rt.convV = c.boxes.str(ids.conv.v) // boxed once per trace and call
+		}
+		md.set("conversation_id", rt.convV)
 	}
 	if c.hasUsageDesc {
 		md.set("usage_rollup", usageJSON(&c.rollup))
@@ -615,6 +698,30 @@ func (c *spanCtx) hexIDs(parent bool) (trace, span, par string) {
 		par = s[48:64]
 	}
 	return trace, span, par
+}
+
+// spanStrings are the ID strings of one span's event: its spanId and parentSpanId (UUIDs,
+// ids.go) and its OTel span and parent span IDs in hex; the parent ones empty for a root.
+type spanStrings struct {
+	uuid, parentUUID string
+	hex, parentHex   string
+}
+
+// spanStrings returns the current span's ID strings, sharing one string.
+func (c *spanCtx) spanStrings() spanStrings {
+	var b [104]byte
+	u := spanUUIDBytes(c.trace, c.span, 0)
+	putUUID(b[0:36], &u)
+	hexInto(b[36:52], c.span[:])
+	if c.root {
+		s := string(b[:52])
+		return spanStrings{uuid: s[:36], hex: s[36:52]}
+	}
+	u = spanUUIDBytes(c.trace, c.parent, 0)
+	putUUID(b[52:88], &u)
+	hexInto(b[88:104], c.parent[:])
+	s := string(b[:])
+	return spanStrings{uuid: s[:36], hex: s[36:52], parentUUID: s[52:88], parentHex: s[88:104]}
 }
 
 func hexInto(dst, src []byte) {

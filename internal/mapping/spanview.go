@@ -87,12 +87,12 @@ const (
 // Value is one attribute value of any OTel type. Build it with the StrValue, IntValue, …
 // constructors; the zero Value is empty.
 type Value struct {
-	kind  ValueKind
-	num   uint64 // int64, float64 bits or bool
-	str   string
-	bytes []byte
-	list  List
-	m     Map
+	kind ValueKind
+	num  uint64 // int64, float64 bits or bool
+	str  string
+	// ref is the []byte of a ValueBytes, the List of a ValueList, the Map of a ValueMap:
+	// one field keeps a Value at 48 bytes (it is copied for every attribute read).
+	ref any
 }
 
 // StrValue returns a string Value.
@@ -114,13 +114,13 @@ func IntValue(i int64) Value { return Value{kind: ValueInt, num: uint64(i)} }
 func DoubleValue(f float64) Value { return Value{kind: ValueDouble, num: math.Float64bits(f)} }
 
 // BytesValue returns a bytes Value (not copied).
-func BytesValue(b []byte) Value { return Value{kind: ValueBytes, bytes: b} }
+func BytesValue(b []byte) Value { return Value{kind: ValueBytes, ref: b} }
 
 // ListValue returns an array Value.
-func ListValue(l List) Value { return Value{kind: ValueList, list: l} }
+func ListValue(l List) Value { return Value{kind: ValueList, ref: l} }
 
 // MapValue returns a key-value list Value.
-func MapValue(m Map) Value { return Value{kind: ValueMap, m: m} }
+func MapValue(m Map) Value { return Value{kind: ValueMap, ref: m} }
 
 // Kind tells which accessor applies.
 func (v Value) Kind() ValueKind { return v.kind }
@@ -148,10 +148,25 @@ func (v Value) Double() float64 {
 }
 
 // Bytes is the byte slice of a ValueBytes.
-func (v Value) Bytes() []byte { return v.bytes }
+func (v Value) Bytes() []byte {
+	b, _ := v.ref.([]byte)
+	return b
+}
 
 // List is the array of a ValueList (nil otherwise).
-func (v Value) List() List { return v.list }
+func (v Value) List() List {
+	if v.kind != ValueList {
+		return nil
+	}
+	l, _ := v.ref.(List)
+	return l
+}
 
 // Map is the key-value list of a ValueMap (nil otherwise).
-func (v Value) Map() Map { return v.m }
+func (v Value) Map() Map {
+	if v.kind != ValueMap {
+		return nil
+	}
+	m, _ := v.ref.(Map)
+	return m
+}

@@ -77,6 +77,31 @@ func BenchmarkMapChatSpan(b *testing.B) {
 	b.ReportMetric(float64(len(buf)), "event-bytes")
 }
 
+// BenchmarkMapChatSpanNoContent is BenchmarkMapChatSpan on the same span without its
+// messages and system instructions: what a span costs outside the message path (IDs,
+// usage, metadata, the event's encoding).
+func BenchmarkMapChatSpanNoContent(b *testing.B) {
+	td := chatTraces()
+	a := td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Attributes()
+	for _, k := range []string{"gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.system_instructions"} {
+		a.Remove(k)
+	}
+	m := mapping.NewMapper(mapping.MapOptions{})
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		evs := m.Map(Spans(td))
+		if err := evs[0].Validate(); err != nil {
+			b.Fatal(err)
+		}
+		var err error
+		if buf, err = evs[0].AppendJSON(buf[:0]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(buf)), "event-bytes")
+}
+
 // BenchmarkMapChatSpanMarshal is BenchmarkMapChatSpan with json.Marshal of the request
 // body instead (a fresh, HTML-escaped buffer per call).
 func BenchmarkMapChatSpanMarshal(b *testing.B) {

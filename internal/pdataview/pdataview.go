@@ -18,8 +18,19 @@ import (
 // Spans returns one view per span of td, in document order (resource, scope, span).
 func Spans(td ptrace.Traces) []mapping.SpanView {
 	n := td.SpanCount()
-	out := make([]mapping.SpanView, 0, n)
-	views := make([]spanView, n)
+	var out []mapping.SpanView
+	var views []spanView
+	if n == 1 {
+		// One span (a common request): the view and the slice in one allocation.
+		one := new(struct {
+			views [1]spanView
+			out   [1]mapping.SpanView
+		})
+		views, out = one.views[:], one.out[:0]
+	} else {
+		out = make([]mapping.SpanView, 0, n)
+		views = make([]spanView, n)
+	}
 	i := 0
 	rss := td.ResourceSpans()
 	for r := 0; r < rss.Len(); r++ {
