@@ -80,25 +80,30 @@ func appendValue(dst []byte, v Value, depth int) []byte {
 		}
 		return append(dst, ']')
 	case ValueMap:
-		m := v.Map()
-		if m == nil || depth > maxJSONDepth {
-			return append(dst, "{}"...)
-		}
-		dst = append(dst, '{')
-		first := true
-		m.Range(func(k string, e Value) bool {
-			if !first {
-				dst = append(dst, ',')
-			}
-			first = false
-			dst = jsonesc.AppendString(dst, k)
-			dst = append(dst, ':')
-			dst = appendValue(dst, e, depth+1)
-			return true
-		})
-		return append(dst, '}')
+		return appendMapValue(dst, v.Map(), depth)
 	}
 	return append(dst, "null"...)
+}
+
+// appendMapValue is appendValue of a map value: in a function of its own, since the Range
+// closure moves dst to the heap for every kind of value otherwise (go build -gcflags=-m).
+func appendMapValue(dst []byte, m Map, depth int) []byte {
+	if m == nil || depth > maxJSONDepth {
+		return append(dst, "{}"...)
+	}
+	dst = append(dst, '{')
+	first := true
+	m.Range(func(k string, e Value) bool {
+		if !first {
+			dst = append(dst, ',')
+		}
+		first = false
+		dst = jsonesc.AppendString(dst, k)
+		dst = append(dst, ':')
+		dst = appendValue(dst, e, depth+1)
+		return true
+	})
+	return append(dst, '}')
 }
 
 func appendFloat(dst []byte, f float64) []byte {
@@ -144,17 +149,22 @@ func valueJV(v Value, parse bool, depth int) jv {
 		}
 		return out
 	case ValueMap:
-		out := jv{k: 'o'}
-		if m := v.Map(); m != nil && depth <= maxJSONDepth {
-			m.Range(func(k string, e Value) bool {
-				out.keys = append(out.keys, k)
-				out.vals = append(out.vals, valueJV(e, parse, depth+1))
-				return true
-			})
-		}
-		return out
+		return mapJV(v.Map(), parse, depth)
 	}
 	return jv{k: 'z'}
+}
+
+// mapJV is valueJV of a map value, in a function of its own (see appendMapValue).
+func mapJV(m Map, parse bool, depth int) jv {
+	out := jv{k: 'o'}
+	if m != nil && depth <= maxJSONDepth {
+		m.Range(func(k string, e Value) bool {
+			out.keys = append(out.keys, k)
+			out.vals = append(out.vals, valueJV(e, parse, depth+1))
+			return true
+		})
+	}
+	return out
 }
 
 // valueString returns a scalar value as text ("" for lists, maps and empty values).
