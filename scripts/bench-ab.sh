@@ -67,6 +67,8 @@ for r in range(rounds):
         t, out = run(i, iters)
         t -= startup
         line = next((l for l in out.splitlines() if l.startswith("Benchmark")), "")
+        if not line:
+            sys.exit(f"bench-ab: {names[i]} has no benchmark matching {bench}")
         f = line.split()
         cpu[i].append(t)
         ns = f[2] if len(f) > 2 else "?"
