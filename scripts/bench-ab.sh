@@ -11,8 +11,9 @@
 # B/op and allocs/op, then per binary the median CPU time and, for each base, the median of
 # the per-round ratios working tree / base.
 #   PKG     package directory (default internal/pdataview)
-#   BENCH   benchmark name, anchored (default BenchmarkMapChatSpan)
-#   BASES   commits to compare with (default "46503f1 2e88284")
+#   BENCH   benchmark name, each level anchored (default BenchmarkMapChatSpan; a sub-benchmark:
+#           BenchmarkParseJSON/tree)
+#   BASES   commits to compare with (default "46503f1 2e88284"; empty: the working tree alone)
 #   ROUNDS  rounds (default 6); ITERS iterations per run (default 100000); CORE (default 1)
 # Needs: git, go, taskset (util-linux), python3.
 set -euo pipefail
@@ -20,7 +21,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 PKG=${PKG:-internal/pdataview}
 BENCH=${BENCH:-BenchmarkMapChatSpan}
-BASES=${BASES:-46503f1 2e88284}
+BASES=${BASES-46503f1 2e88284}
 ROUNDS=${ROUNDS:-6}
 ITERS=${ITERS:-100000}
 CORE=${CORE:-1}
@@ -45,7 +46,7 @@ for c in $BASES; do
 done
 
 say "$BENCH in $PKG, $ROUNDS rounds of ${#bins[@]} runs, $ITERS iterations each, core $CORE; load: $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 - "$ROUNDS" "$ITERS" "$CORE" "^${BENCH}\$" "${#bins[@]}" "${names[@]}" "${dirs[@]}" "${bins[@]}" <<'PY'
+python3 - "$ROUNDS" "$ITERS" "$CORE" "$(printf %s "$BENCH" | sed 's#[^/]*#^&$#g')" "${#bins[@]}" "${names[@]}" "${dirs[@]}" "${bins[@]}" <<'PY'
 import resource, statistics, subprocess, sys
 rounds, iters, core, bench, n = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
 names, dirs, bins = sys.argv[6:6+n], sys.argv[6+n:6+2*n], sys.argv[6+2*n:6+3*n]
