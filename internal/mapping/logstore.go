@@ -64,6 +64,20 @@ type heldRecord struct {
 	bytes int
 	// joined: a Map call put the record into its span's event, not yet reported accepted.
 	joined bool
+	// mapped: when a Map call last put the record into its span's event. The hold counts
+	// from the later of seen and mapped (waitingSince): while the span's batch is being
+	// retried (a platform outage), the record keeps waiting for that event instead of being
+	// shipped on its own after log_hold.
+	mapped time.Time
+}
+
+// waitingSince is when the record's hold started: its arrival, or the last time its span
+// was mapped with it.
+func (h *heldRecord) waitingSince() time.Time {
+	if h.mapped.After(h.seen) {
+		return h.mapped
+	}
+	return h.seen
 }
 
 // emitted is what an event Map / MapLogs emitted carries, until Delivered reports it.
@@ -146,8 +160,9 @@ func (j *logJoin) join(sv SpanView) SpanView {
 	}
 	recs := make([]*LogRecord, len(hs))
 	keys := make([][16]byte, len(hs))
+	now := time.Now()
 	for i, h := range hs {
-		h.joined = true
+		h.joined, h.mapped = true, now
 		recs[i] = &h.rec
 		keys[i] = h.key
 	}

@@ -16,8 +16,9 @@ import (
 //     again with the record's content (Input / Output the event lacks, metadata keys it
 //     lacks; never usage): LogMapped;
 //   - otherwise the record waits for its span (LogHeld): the next Map call with the span
-//     puts it into the span's event; a record passed again after MapOptions.LogHold (or
-//     collected by ExpiredLogs) is shipped on its own: a child event of its span (spanId
+//     puts it into the span's event; a record passed again MapOptions.LogHold after it came
+//     and after its span was last mapped with it (or collected by ExpiredLogs then) is
+//     shipped on its own: a child event of its span (spanId
 //     SpanUUID(trace, logAloneSpanID(key)), deterministic from the record), type custom,
 //     metadata.kind = the event name, no usage: LogMapped. A record that does not fit the
 //     hold's bytes (MapOptions.LogHoldBytes) is shipped on its own at once.
@@ -53,7 +54,7 @@ func (m *Mapper) MapLogs(recs []LogRecord) LogsResult {
 			// A record held while its span was mapped and accepted (it came between the
 			// span's Map and Delivered) joins that event late, as one arriving after it.
 			_, spanAccepted := j.recent[uuid]
-			if h.joined || !spanAccepted && now.Sub(h.seen) < j.hold {
+			if h.joined || !spanAccepted && now.Sub(h.waitingSince()) < j.hold {
 				res.Fates[i] = LogHeld
 				continue
 			}
@@ -154,7 +155,7 @@ func (m *Mapper) takeHeld(now time.Time, all bool) []platform.TraceEvent {
 		// Held while its span was mapped and accepted: the span's event, sent again late.
 		if _, ok := j.recent[SpanUUID(h.rec.TraceID, h.rec.SpanID)]; ok {
 			lateRecs = append(lateRecs, aloneRecord{-1, &h.rec, h.key})
-		} else if all || now.Sub(h.seen) >= j.hold {
+		} else if all || now.Sub(h.waitingSince()) >= j.hold {
 			alone = append(alone, aloneRecord{-1, &h.rec, h.key})
 		}
 	}
