@@ -63,18 +63,11 @@ func (p *jsonParser) value(depth int) (jv, bool) {
 			}
 			p.kstack = append(p.kstack, key)
 			p.vstack = append(p.vstack, val)
-			p.skipSpace()
-			if p.pos >= len(p.s) {
+			if done, ok := p.afterMember('}'); !ok {
 				return jv{}, false
-			}
-			if c := p.s[p.pos]; c == '}' {
-				p.pos++
+			} else if done {
 				break
-			} else if c != ',' {
-				return jv{}, false
 			}
-			p.pos++
-			p.skipSpace()
 		}
 		p.nk += len(p.kstack) - kbase
 		p.nv += len(p.vstack) - vbase
@@ -93,18 +86,11 @@ func (p *jsonParser) value(depth int) (jv, bool) {
 				return jv{}, false
 			}
 			p.vstack = append(p.vstack, val)
-			p.skipSpace()
-			if p.pos >= len(p.s) {
+			if done, ok := p.afterMember(']'); !ok {
 				return jv{}, false
-			}
-			if c := p.s[p.pos]; c == ']' {
-				p.pos++
+			} else if done {
 				break
-			} else if c != ',' {
-				return jv{}, false
 			}
-			p.pos++
-			p.skipSpace()
 		}
 		p.nv += len(p.vstack) - vbase
 		return jv{k: 'a', vals: take(&p.vstack, &p.vslab, vbase)}, true
@@ -127,6 +113,25 @@ func (p *jsonParser) value(depth int) (jv, bool) {
 		}
 	}
 	return jv{}, false
+}
+
+// afterMember reads what follows a member of an object or array: the closing byte (done)
+// or a ',' and the white space after it; anything else refuses the document.
+func (p *jsonParser) afterMember(closing byte) (done, ok bool) {
+	p.skipSpace()
+	if p.pos >= len(p.s) {
+		return false, false
+	}
+	switch p.s[p.pos] {
+	case closing:
+		p.pos++
+		return true, true
+	case ',':
+		p.pos++
+		p.skipSpace()
+		return false, true
+	}
+	return false, false
 }
 
 // literal reads lit (true, false, null) at p.pos.

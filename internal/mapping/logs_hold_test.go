@@ -15,18 +15,7 @@ import (
 func TestHoldCountsFromTheSpansLastAttempt(t *testing.T) {
 	t.Parallel()
 	const hold = 3 * time.Second
-	chat := func() *testSpan {
-		return newSpan(5, 1, "chat gpt-4o-mini", str("gen_ai.operation.name", "chat"), str("gen_ai.system", "openai"),
-			str("gen_ai.request.model", "gpt-4o-mini"), num("gen_ai.usage.input_tokens", 42), num("gen_ai.usage.output_tokens", 17))
-	}
-	recs := func() []LogRecord {
-		sys := kv{"gen_ai.system", StrValue("openai")}
-		return []LogRecord{
-			logRec(5, "", bodyOf(str("content", "Weather in Paris?")), str("event.name", "gen_ai.user.message"), sys),
-			logRec(5, "", bodyOf(str("finish_reason", "stop"), num("index", 0), kv{"message", MapValue(kvs{str("content", "Sunny.")})}),
-				str("event.name", "gen_ai.choice"), sys),
-		}
-	}
+	chat, recs := weatherChatSpan, weatherRecords
 	outage := func(evs []platform.TraceEvent) platform.SendResult {
 		res := platform.SendResult{}
 		for i := range evs {

@@ -100,24 +100,30 @@ func TestSystemInstructionsRepeatedLiteral(t *testing.T) {
 		`{"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Weather?"}],"system":"Answer in French."}`)
 }
 
+// weatherChatSpan is a chat span (span 5 under 1) whose content comes in weatherRecords: a
+// gen_ai.user.message and a gen_ai.choice in the deprecated event form, as
+// @opentelemetry/instrumentation-openai writes them.
+func weatherChatSpan() *testSpan {
+	return newSpan(5, 1, "chat gpt-4o-mini", str("gen_ai.operation.name", "chat"), str("gen_ai.system", "openai"),
+		str("gen_ai.request.model", "gpt-4o-mini"), num("gen_ai.usage.input_tokens", 42), num("gen_ai.usage.output_tokens", 17))
+}
+
+func weatherRecords() []LogRecord {
+	sys := kv{"gen_ai.system", StrValue("openai")}
+	return []LogRecord{
+		logRec(5, "", bodyOf(str("content", "Weather in Paris?")), str("event.name", "gen_ai.user.message"), sys),
+		logRec(5, "", bodyOf(str("finish_reason", "stop"), num("index", 0), kv{"message", MapValue(kvs{str("content", "Sunny.")})}),
+			str("event.name", "gen_ai.choice"), sys),
+	}
+}
+
 // Records that arrive while their span's event is mapped but not yet reported accepted (the
 // collector's logs and traces pipelines, an SDK's log and span processors, run apart) are
 // held; once the event is accepted they join it late — when passed again (the collector's
 // retry) and from ExpiredLogs (in-process shippers), without waiting for the hold — never
 // shipped on their own.
 func TestRecordsBetweenMapAndDelivered(t *testing.T) {
-	chat := func() *testSpan {
-		return newSpan(5, 1, "chat gpt-4o-mini", str("gen_ai.operation.name", "chat"), str("gen_ai.system", "openai"),
-			str("gen_ai.request.model", "gpt-4o-mini"), num("gen_ai.usage.input_tokens", 42), num("gen_ai.usage.output_tokens", 17))
-	}
-	recs := func() []LogRecord {
-		sys := kv{"gen_ai.system", StrValue("openai")}
-		return []LogRecord{
-			logRec(5, "", bodyOf(str("content", "Weather in Paris?")), str("event.name", "gen_ai.user.message"), sys),
-			logRec(5, "", bodyOf(str("finish_reason", "stop"), num("index", 0), kv{"message", MapValue(kvs{str("content", "Sunny.")})}),
-				str("event.name", "gen_ai.choice"), sys),
-		}
-	}
+	chat, recs := weatherChatSpan, weatherRecords
 	const wantIn, wantOut = `{"messages":[{"role":"user","content":"Weather in Paris?"}]}`, `{"response":"Sunny.","finish_reason":"stop"}`
 	for _, path := range []string{"passed again", "ExpiredLogs"} {
 		m := NewMapper(MapOptions{})
