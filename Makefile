@@ -120,3 +120,4 @@ run-banner:
 
 clean:
 	rm -rf $(BUILD)
+	-git worktree prune 2>/dev/null # make bench-ab's worktrees lived under $(BUILD)
