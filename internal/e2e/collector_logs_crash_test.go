@@ -353,8 +353,7 @@ func TestCollectorLogCrashLateResendNotDelivered(t *testing.T) {
 	d := newLogCrashDoc(t, b)
 	for _, sig := range crashSignals {
 		t.Run(sig.String(), func(t *testing.T) {
-			devAddr := freeAddr(t)
-			startDevserver(t, b, devAddr, filepath.Join(t.TempDir(), "dev.db"), "e2e-key")
+			devAddr := startCrashDevserver(t, b)
 			gate := newGatePlatform(t, devAddr)
 			cenv := newCollectorEnv(t, gate.URL(), "e2e-key")
 			col := startCollector(t, b, &cenv)
@@ -397,8 +396,7 @@ func TestCollectorLogCrashJoinedNotAcknowledged(t *testing.T) {
 	slowRetry := "exporters:\n  llmtrace:\n    retry_on_failure:\n      initial_interval: 30s\n      max_interval: 30s\n"
 	for _, sig := range crashSignals {
 		t.Run(sig.String(), func(t *testing.T) {
-			devAddr := freeAddr(t)
-			startDevserver(t, b, devAddr, filepath.Join(t.TempDir(), "dev.db"), "e2e-key")
+			devAddr := startCrashDevserver(t, b)
 			cenv := newCollectorEnv(t, "http://"+devAddr, "e2e-key")
 			cenv.overlay = overlayFile(t, slowRetry)
 			col := startCollector(t, b, &cenv)
@@ -435,8 +433,7 @@ func TestCollectorLogCrashAloneNotAcknowledged(t *testing.T) {
 	d := newLogCrashDoc(t, b)
 	for _, sig := range crashSignals {
 		t.Run(sig.String(), func(t *testing.T) {
-			devAddr := freeAddr(t)
-			startDevserver(t, b, devAddr, filepath.Join(t.TempDir(), "dev.db"), "e2e-key")
+			devAddr := startCrashDevserver(t, b)
 			gate := newGatePlatform(t, devAddr)
 			gate.setDecide(func(evs []map[string]any) gateAction {
 				if anyAlone(evs) {
@@ -484,8 +481,7 @@ func TestCollectorLogCrashOutagePastHold(t *testing.T) {
 	d := newLogCrashDoc(t, b)
 	for _, sig := range crashSignals {
 		t.Run(sig.String(), func(t *testing.T) {
-			devAddr := freeAddr(t)
-			startDevserver(t, b, devAddr, filepath.Join(t.TempDir(), "dev.db"), "e2e-key")
+			devAddr := startCrashDevserver(t, b)
 			gate := newGatePlatform(t, devAddr)
 			gate.setDecide(func([]map[string]any) gateAction { return gateDown })
 			cenv := newCollectorEnv(t, gate.URL(), "e2e-key")
@@ -503,4 +499,13 @@ func TestCollectorLogCrashOutagePastHold(t *testing.T) {
 			expectExactly(t, devAddr, d.full, col2, "nothing lost: the document as llmtrace map makes it")
 		})
 	}
+}
+
+// startCrashDevserver starts a dev platform of the test's own (key e2e-key, a fresh
+// database) on a free address and returns that address.
+func startCrashDevserver(t *testing.T, b binaries) string {
+	t.Helper()
+	devAddr := freeAddr(t)
+	startDevserver(t, b, devAddr, filepath.Join(t.TempDir(), "dev.db"), "e2e-key")
+	return devAddr
 }
