@@ -22,6 +22,7 @@ import (
 	"github.com/llmtrace/llmtrace/collectorexporter/internal/metadata"
 	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/internal/pdataview"
+	"github.com/llmtrace/llmtrace/internal/tracestate"
 	"github.com/llmtrace/llmtrace/platform"
 )
 
@@ -33,7 +34,7 @@ type llmtraceExporter struct {
 	logger    *zap.Logger
 	settings  component.TelemetrySettings
 	userAgent string
-	mapper    *mapping.Mapper
+	state     *tracestate.State
 	telemetry *metadata.TelemetryBuilder
 	clock     *retryClock[ptrace.Traces] // retry_on_failure.max_elapsed_time, per batch
 	logClock  *retryClock[plog.Logs]     // the same for log requests (logs.go)
@@ -70,7 +71,7 @@ func newExporter(cfg *Config, set exporter.Settings) (*llmtraceExporter, error) 
 		// llmtrace-{component}/{version} (docs/platform-api.md "Request"), then the collector build.
 		userAgent: fmt.Sprintf("llmtrace-collector/%s (%s/%s; %s/%s)", platform.Version,
 			set.BuildInfo.Description, set.BuildInfo.Version, runtime.GOOS, runtime.GOARCH),
-		mapper: mapping.NewMapper(mapping.MapOptions{
+		state: tracestate.New(mapping.MapOptions{
 			MaxInputBytes:  cfg.MaxInputBytes,
 			MaxOutputBytes: cfg.MaxOutputBytes,
 			OmitContent:    !cfg.CaptureContent,
@@ -117,18 +118,18 @@ func (e *llmtraceExporter) start(ctx context.Context, host component.Host) error
 	}
 	e.client = client
 	e.resendReg, err = e.telemetry.RegisterResendCallback(e.settings, func() (int64, int64) {
-		st := e.mapper.Stats()
+		st := e.state.Stats()
 		return st.EventsResent, st.EventsForgotten
 	})
 	if err != nil {
 		return err
 	}
-	e.priceReg, err = e.telemetry.RegisterUnpricedCallback(e.settings, e.mapper.Unpriced)
+	e.priceReg, err = e.telemetry.RegisterUnpricedCallback(e.settings, e.state.Unpriced)
 	if err != nil {
 		return err
 	}
 	e.logReg, err = e.telemetry.RegisterLogJoinCallback(e.settings, func() (int64, map[string]int64) {
-		st := e.mapper.LogStats()
+		st := e.state.LogStats()
 		return st.Held, map[string]int64{"joined": st.Joined, "late": st.Late, "alone": st.Alone, "ignored": st.Ignored, "forgotten": st.Forgotten}
 	})
 	return err
@@ -172,7 +173,7 @@ func (e *llmtraceExporter) pushTraces(ctx context.Context, td ptrace.Traces) err
 		e.clock.done(td)
 		return nil
 	}
-	events := e.mapper.Map(views) // checked against the contract once, in Client.Send
+	events := e.state.Map(views) // checked against the contract once, in Client.Send
 	if len(events) == 0 {
 		e.clock.done(td)
 		return nil
@@ -187,7 +188,7 @@ func (e *llmtraceExporter) pushTraces(ctx context.Context, td ptrace.Traces) err
 		return sources
 	}
 	res, sendErr := e.client.Send(ctx, events)
-	e.mapper.Delivered(events, res)
+	e.state.Delivered(events, res)
 	refused, local := e.countReply(ctx, res)
 	e.logRejections(events, views, sourceOf, res)
 	if sendErr == nil {

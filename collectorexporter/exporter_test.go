@@ -71,7 +71,7 @@ func expectedEvents(t testing.TB, cfg *Config, td ptrace.Traces) map[string]stri
 	t.Helper()
 	e, err := newExporter(cfg, exportertest.NewNopSettings(metadata.Type))
 	require.NoError(t, err)
-	evs := e.mapper.Map(pdataview.Spans(td))
+	evs := e.state.Map(pdataview.Spans(td))
 	return eventsByID(t, evs)
 }
 

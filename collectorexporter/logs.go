@@ -45,7 +45,7 @@ func createLogs(ctx context.Context, set exporter.Settings, cfg component.Config
 	if err != nil {
 		return nil, err
 	}
-	e.mapper.ExpectLogs()
+	e.state.ExpectLogs()
 	sweep := &logSweep{e: e.llmtraceExporter}
 	start, shutdown := e.start, e.shutdown
 	if !c.RetryConfig.Enabled {
@@ -77,7 +77,7 @@ func (e *llmtraceExporter) pushLogs(ctx context.Context, ld plog.Logs) error {
 	if ld.LogRecordCount() == 0 {
 		return nil
 	}
-	res := e.mapper.MapLogs(pdataview.Logs(ld))
+	res := e.state.MapLogs(pdataview.Logs(ld))
 	retry := map[int]bool{}
 	for i, f := range res.Fates {
 		if f == mapping.LogHeld {
@@ -141,7 +141,7 @@ func (e *llmtraceExporter) pushLogs(ctx context.Context, ld plog.Logs) error {
 // (what happens to undelivered events is pushLogs' to decide and count).
 func (e *llmtraceExporter) send(ctx context.Context, events []platform.TraceEvent) (platform.SendResult, error) {
 	res, err := e.client.Send(ctx, events)
-	e.mapper.Delivered(events, res)
+	e.state.Delivered(events, res)
 	e.countReply(ctx, res)
 	if len(res.Rejected) > 0 {
 		for _, r := range res.Rejected {
@@ -215,7 +215,7 @@ func (s *logSweep) run() {
 			case <-s.done:
 				return
 			case <-t.C:
-				s.ship(context.Background(), s.e.mapper.ExpiredLogs())
+				s.ship(context.Background(), s.e.state.ExpiredLogs())
 			}
 		}
 	}()
@@ -227,7 +227,7 @@ func (s *logSweep) stop(ctx context.Context) {
 	}
 	close(s.done)
 	s.wg.Wait()
-	s.ship(ctx, s.e.mapper.FlushLogs())
+	s.ship(ctx, s.e.state.FlushLogs())
 }
 
 func (s *logSweep) ship(ctx context.Context, events []platform.TraceEvent) {

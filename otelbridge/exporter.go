@@ -8,6 +8,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/llmtrace/llmtrace/internal/mapping"
+	"github.com/llmtrace/llmtrace/internal/tracestate"
 	"github.com/llmtrace/llmtrace/platform"
 )
 
@@ -34,7 +35,7 @@ import (
 // Exporter is safe for concurrent use.
 type Exporter struct {
 	client  *platform.Client
-	mapper  *mapping.Mapper
+	state   *tracestate.State
 	retry   RetryConfig
 	stopped atomic.Bool
 }
@@ -54,7 +55,7 @@ func NewExporter(opts ...Option) (*Exporter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Exporter{client: client, mapper: mapping.NewMapper(cfg.mapOpts), retry: cfg.retry}, nil
+	return &Exporter{client: client, state: tracestate.New(cfg.mapOpts), retry: cfg.retry}, nil
 }
 
 // ExportSpans maps spans and sends the events; see Exporter for retries and errors. After
@@ -70,12 +71,12 @@ func (e *Exporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpa
 	for i, s := range spans {
 		views[i] = sdkSpanView(s)
 	}
-	return e.send(ctx, e.mapper.Map(views))
+	return e.send(ctx, e.state.Map(views))
 }
 
 // send delivers events with the rules SpanProcessor follows (deliver), within ctx.
 func (e *Exporter) send(ctx context.Context, events []platform.TraceEvent) error {
-	d := deliver(ctx, e.client, e.mapper, e.retry, events)
+	d := deliver(ctx, e.client, e.state, e.retry, events)
 	return d.err()
 }
 

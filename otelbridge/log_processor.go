@@ -66,7 +66,7 @@ const logSweepInterval = time.Second
 // retry, counters and MeterProvider). Shut it down before p. One LogProcessor per
 // SpanProcessor: the join's counts are the Mapper's.
 func NewLogProcessor(p *SpanProcessor) *LogProcessor {
-	p.mapper.ExpectLogs()
+	p.state.ExpectLogs()
 	lp := &LogProcessor{
 		p:      p,
 		queue:  make(chan mapping.LogRecord, p.cfg.maxQueueSize),
@@ -135,10 +135,10 @@ func (lp *LogProcessor) run() {
 		case r := <-lp.queue:
 			lp.mapQueued(r)
 		case <-tick.C:
-			lp.ship(lp.p.mapper.ExpiredLogs())
+			lp.ship(lp.p.state.ExpiredLogs())
 		case ack := <-lp.flush:
 			lp.mapQueued()
-			lp.ship(lp.p.mapper.ExpiredLogs())
+			lp.ship(lp.p.state.ExpiredLogs())
 			close(ack)
 		case <-lp.stopCh:
 			lp.mapQueued()
@@ -157,7 +157,7 @@ func (lp *LogProcessor) mapQueued(first ...mapping.LogRecord) {
 	if len(recs) == 0 {
 		return
 	}
-	lp.ship(lp.p.mapper.MapLogs(recs).Events)
+	lp.ship(lp.p.state.MapLogs(recs).Events)
 }
 
 func (lp *LogProcessor) ship(events []platform.TraceEvent) {
@@ -208,7 +208,7 @@ func (lp *LogProcessor) Shutdown(ctx context.Context) error {
 		if ferr := lp.p.ForceFlush(ctx); ferr != nil {
 			err = fmt.Errorf("llmtrace: log processor shutdown: flushing the span processor: %w", ferr)
 		}
-		lp.ship(lp.p.mapper.FlushLogs())
+		lp.ship(lp.p.state.FlushLogs())
 		if uerr := lp.unregisterMetrics(); uerr != nil && err == nil {
 			err = uerr
 		}
@@ -235,7 +235,7 @@ type LogProcessorStats struct {
 
 // Stats returns the processor's counts.
 func (lp *LogProcessor) Stats() LogProcessorStats {
-	j := lp.p.mapper.LogStats()
+	j := lp.p.state.LogStats()
 	return LogProcessorStats{Received: lp.received.Load(), Skipped: lp.skipped.Load() + j.Ignored, Dropped: lp.dropped.Load(),
 		Waiting: j.Held, Joined: j.Joined, Late: j.Late, Alone: j.Alone, Overflow: j.Overflow, Forgotten: j.Forgotten}
 }

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/llmtrace/llmtrace/internal/mapping"
+	"github.com/llmtrace/llmtrace/internal/tracestate"
 	"github.com/llmtrace/llmtrace/platform"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -40,7 +40,7 @@ import (
 type SpanProcessor struct {
 	cfg    resolved
 	client *platform.Client
-	mapper *mapping.Mapper
+	state  *tracestate.State
 
 	queue   chan queuedSpan
 	held    atomic.Int64 // approximate bytes of the spans queued, batching and in flight
@@ -80,7 +80,7 @@ func NewSpanProcessor(opts ...Option) (*SpanProcessor, error) {
 	p := &SpanProcessor{
 		cfg:     cfg,
 		client:  client,
-		mapper:  mapping.NewMapper(cfg.mapOpts),
+		state:   tracestate.New(cfg.mapOpts),
 		queue:   make(chan queuedSpan, cfg.maxQueueSize),
 		flushCh: make(chan *flushAck),
 		batches: make(chan batch),
@@ -92,7 +92,7 @@ func NewSpanProcessor(opts ...Option) (*SpanProcessor, error) {
 	p.conv.init(defaultMaxConversationSpans)
 	p.queueLen = func() int64 { return int64(len(p.queue)) }
 	p.queueCap = func() int64 { return int64(cap(p.queue)) }
-	p.unpriced = p.mapper.Unpriced
+	p.unpriced = p.state.Unpriced
 	if err := p.register(cfg.meterProvider); err != nil {
 		otel.Handle(fmt.Errorf("llmtrace: span processor metrics: %w", err))
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/cenkalti/backoff/v5"
 
-	"github.com/llmtrace/llmtrace/internal/mapping"
+	"github.com/llmtrace/llmtrace/internal/tracestate"
 	"github.com/llmtrace/llmtrace/platform"
 )
 
@@ -59,8 +59,8 @@ func (d *delivery) err() error { return errors.Join(d.errs...) }
 //     timeout);
 //   - rejected (by the platform) and dropped (by reason) events are counted, never retried;
 //     what the platform accepted counts as sent.
-func deliver(ctx context.Context, client *platform.Client, mapper *mapping.Mapper, rc RetryConfig, events []platform.TraceEvent) delivery {
-	b := &batchDelivery{ctx: ctx, client: client, mapper: mapper, rc: rc, pending: events, exp: newExponentialBackOff(rc)}
+func deliver(ctx context.Context, client *platform.Client, state *tracestate.State, rc RetryConfig, events []platform.TraceEvent) delivery {
+	b := &batchDelivery{ctx: ctx, client: client, state: state, rc: rc, pending: events, exp: newExponentialBackOff(rc)}
 	_, err := backoff.Retry(ctx, b.attempt,
 		backoff.WithBackOff(b),
 		backoff.WithMaxElapsedTime(0), // b.NextBackOff keeps rc.MaxElapsedTime, afresh after a Retry-After
@@ -92,7 +92,7 @@ func newExponentialBackOff(rc RetryConfig) backoff.ExponentialBackOff {
 type batchDelivery struct {
 	ctx    context.Context
 	client *platform.Client
-	mapper *mapping.Mapper
+	state  *tracestate.State
 	rc     RetryConfig
 	exp    backoff.ExponentialBackOff
 
@@ -114,7 +114,7 @@ func (b *batchDelivery) attempt() (struct{}, error) {
 		b.waiting = false
 	}
 	res, err := b.client.Send(b.ctx, b.pending)
-	b.mapper.Delivered(b.pending, res) // what later spans of the trace may re-send (upsert)
+	b.state.Delivered(b.pending, res) // what later spans of the trace may re-send (upsert)
 	b.d.sent += res.Accepted
 	local := 0
 	for _, r := range res.Rejected {
@@ -207,7 +207,7 @@ func (b *batchDelivery) settle(n int, reason string, err error) error {
 func (p *SpanProcessor) deliver(events []platform.TraceEvent, o *outcome) {
 	ctx, cancel := context.WithTimeout(p.ctx, p.cfg.exportTimeout)
 	defer cancel()
-	d := deliver(ctx, p.client, p.mapper, p.cfg.retry, events)
+	d := deliver(ctx, p.client, p.state, p.cfg.retry, events)
 	p.sent.Add(int64(d.sent))
 	p.rejected.Add(int64(d.rejected))
 	p.retries.Add(int64(d.retries))

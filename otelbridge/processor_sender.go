@@ -79,7 +79,7 @@ func (p *SpanProcessor) sendBatch(spans []sdktrace.ReadOnlySpan, o *outcome) {
 	for i, s := range spans {
 		views[i] = sdkSpanView(s)
 	}
-	events := p.mapper.Map(views)
+	events := p.state.Map(views)
 	delivered = true
 	if len(events) == 0 {
 		return

@@ -203,6 +203,27 @@ type SendResult struct {
 	Undelivered []int
 }
 
+// AcceptedEvents returns, for the n events of the Send call that returned r, whether the
+// platform accepted each: every event not listed in Rejected or Undelivered (the
+// Unaccounted ones cannot be told apart from accepted ones and count as accepted here).
+func (r *SendResult) AcceptedEvents(n int) []bool {
+	accepted := make([]bool, n)
+	for i := range accepted {
+		accepted[i] = true
+	}
+	for _, x := range r.Rejected {
+		if x.Index >= 0 && x.Index < n {
+			accepted[x.Index] = false
+		}
+	}
+	for _, i := range r.Undelivered {
+		if i >= 0 && i < n {
+			accepted[i] = false
+		}
+	}
+	return accepted
+}
+
 // Send validates and ships events, in order, in requests of at most MaxEventsPerRequest
 // events and MaxRequestBytes body bytes (the configured limits, else the contract's).
 //

@@ -178,7 +178,7 @@ func newLoopbackClient(t testing.TB, p *loopbackPlatform, cfg ClientConfig) *Cli
 
 // checkSendResult asserts SendResult's invariant: each of the n indices is accounted for
 // exactly once across Accepted + Unaccounted, Rejected and Undelivered, and the lists are
-// sorted.
+// sorted; AcceptedEvents says which are in neither list.
 func checkSendResult(t *testing.T, n int, res SendResult) {
 	t.Helper()
 	seen := make([]int, n)
@@ -212,6 +212,12 @@ func checkSendResult(t *testing.T, n int, res SendResult) {
 	}
 	if res.Accepted+res.Unaccounted != rest || res.Unaccounted < 0 {
 		t.Errorf("Accepted %d + Unaccounted %d, want %d (n %d − %d rejected − %d undelivered)", res.Accepted, res.Unaccounted, rest, n, len(res.Rejected), len(res.Undelivered))
+	}
+	// AcceptedEvents: exactly the indices in neither list.
+	for i, a := range res.AcceptedEvents(n) {
+		if a != (seen[i] == 0) {
+			t.Errorf("AcceptedEvents[%d] = %v, but the index is listed %d times", i, a, seen[i])
+		}
 	}
 }
 

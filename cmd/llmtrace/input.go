@@ -11,6 +11,7 @@ import (
 
 	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/internal/pdataview"
+	"github.com/llmtrace/llmtrace/internal/tracestate"
 	"github.com/llmtrace/llmtrace/platform"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
@@ -46,7 +47,7 @@ func mapOTLP(r io.Reader, omitContent bool) ([]byte, error) {
 		t.ResourceSpans().MoveAndAppendTo(td.ResourceSpans())
 		l.ResourceLogs().MoveAndAppendTo(ld.ResourceLogs())
 	}
-	m := mapping.NewMapper(mapping.MapOptions{OmitContent: omitContent})
+	m := tracestate.New(mapping.MapOptions{OmitContent: omitContent})
 	var events []platform.TraceEvent
 	if ld.LogRecordCount() > 0 {
 		events = append(events, m.MapLogs(pdataview.Logs(ld)).Events...)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/internal/pdataview"
+	"github.com/llmtrace/llmtrace/internal/tracestate"
 	"github.com/llmtrace/llmtrace/platform"
 )
 
@@ -136,7 +137,7 @@ func TestLateLogsEqualJoined(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m := mapping.NewMapper(mapping.MapOptions{})
+		m := tracestate.New(mapping.MapOptions{})
 		m.ExpectLogs()
 		final := map[string]platform.TraceEvent{}
 		evs := m.Map(pdataview.Spans(td))

@@ -15,6 +15,7 @@ import (
 	"github.com/llmtrace/llmtrace/internal/contract"
 	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/internal/pdataview"
+	"github.com/llmtrace/llmtrace/internal/tracestate"
 	"github.com/llmtrace/llmtrace/platform"
 )
 
@@ -376,11 +377,11 @@ func TestOrderAndBatchIndependence(t *testing.T) {
 			t.Fatal(err)
 		}
 		views := pdataview.Spans(td)
-		want := canon(t, mapping.NewMapper(mapping.MapOptions{}), [][]mapping.SpanView{views})
+		want := canon(t, tracestate.New(mapping.MapOptions{}), [][]mapping.SpanView{views})
 		for seed := uint64(1); seed <= 3; seed++ {
 			s := append([]mapping.SpanView(nil), views...)
 			rand.New(rand.NewPCG(seed, seed)).Shuffle(len(s), func(i, j int) { s[i], s[j] = s[j], s[i] })
-			if got := canon(t, mapping.NewMapper(mapping.MapOptions{}), [][]mapping.SpanView{s}); got != want {
+			if got := canon(t, tracestate.New(mapping.MapOptions{}), [][]mapping.SpanView{s}); got != want {
 				t.Errorf("%s: shuffled input changes the result", filepath.Base(f))
 			}
 		}
@@ -393,7 +394,7 @@ func TestOrderAndBatchIndependence(t *testing.T) {
 				kids = append(kids, v)
 			}
 		}
-		if got := canon(t, mapping.NewMapper(mapping.MapOptions{}), [][]mapping.SpanView{kids, root}); got != want {
+		if got := canon(t, tracestate.New(mapping.MapOptions{}), [][]mapping.SpanView{kids, root}); got != want {
 			t.Errorf("%s: root in a later batch changes the result", filepath.Base(f))
 		}
 		// One span per Map call in end-time order (real captures have parents ending a few
@@ -425,8 +426,8 @@ func TestOrderAndBatchIndependence(t *testing.T) {
 // canon maps batches in order, each reported delivered (as a shipper does), and returns
 // the platform's final state: the last event of each span ID (docs/platform-api.md
 // "Guarantees"), sorted. A trace-wide value a later batch brings (a session only the root
-// carries) reaches the earlier events through the Mapper's re-sends.
-func canon(t *testing.T, m *mapping.Mapper, batches [][]mapping.SpanView) string {
+// carries) reaches the earlier events through the State's re-sends (internal/tracestate).
+func canon(t *testing.T, m *tracestate.State, batches [][]mapping.SpanView) string {
 	// What the platform ends up with: each batch accepted, upserted by (traceId, spanId),
 	// so a later batch's re-sent events (late trace-wide values, e.g. a session id only the
 	// root carries) replace the earlier ones.

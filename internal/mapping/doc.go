@@ -52,8 +52,9 @@
 // prices, cost.go), model and provider (map_provider.go, provider_infer.go), metadata
 // (map_metadata.go, map_attrs.go), status and failure (mapper.go), and the trace-wide
 // values — conversation, user, session, tags, usage roll-ups — resolved per trace with a
-// bounded memory across calls (map_trace.go); late trace-wide values are filled in by
-// re-sending events the shipper reported accepted (Mapper.Delivered, map_resend.go). IDs
+// bounded memory across calls (map_trace.go). What happens to events already sent is not
+// the Mapper's: MapBatch reports each trace's values and the tool arguments found late
+// (batch.go), and internal/tracestate re-sends the accepted events they change. IDs
 // are derived deterministically from the OTel IDs as UUID v7 (ids.go). After every named
 // dialect: the general fallback (fallback.go), provider inference (provider_infer.go; a
 // provider value naming the framework is skipped, map_provider.go isFrameworkSystem), a

@@ -3,8 +3,6 @@ package mapping
 import (
 	"testing"
 	"time"
-
-	"github.com/llmtrace/llmtrace/platform"
 )
 
 // A platform outage longer than the hold does not split records from their span: while the
@@ -16,13 +14,6 @@ func TestHoldCountsFromTheSpansLastAttempt(t *testing.T) {
 	t.Parallel()
 	const hold = 3 * time.Second
 	chat, recs := weatherChatSpan, weatherRecords
-	outage := func(evs []platform.TraceEvent) platform.SendResult {
-		res := platform.SendResult{}
-		for i := range evs {
-			res.Undelivered = append(res.Undelivered, i)
-		}
-		return res
-	}
 	for _, given := range []bool{false, true} {
 		m := NewMapper(MapOptions{LogHold: hold})
 		if res := m.MapLogs(recs()); res.Fates[0] != LogHeld || res.Fates[1] != LogHeld {
@@ -31,12 +22,12 @@ func TestHoldCountsFromTheSpansLastAttempt(t *testing.T) {
 		time.Sleep(2 * time.Second)
 		evs := m.Map([]SpanView{chat()}) // the span's batch, first attempt: the platform is down
 		wantJSON(t, "joined input", evs[0].Input, `{"messages":[{"role":"user","content":"Weather in Paris?"}]}`)
-		m.Delivered(evs, outage(evs))
-		time.Sleep(2 * time.Second) // 4 s since the records came, 2 s since the span's attempt
+		m.Delivered(evs, make([]bool, len(evs))) // none accepted
+		time.Sleep(2 * time.Second)              // 4 s since the records came, 2 s since the span's attempt
 		if res := m.MapLogs(recs()); res.Fates[0] != LogHeld || res.Fates[1] != LogHeld || len(res.Events) != 0 {
 			t.Fatalf("given=%v: records passed again during the outage: fates %v, %d events (shipped on their own)", given, res.Fates, len(res.Events))
 		}
-		if got := m.ExpiredLogs(); len(got) != 0 {
+		if got := m.ExpiredLogs().Events; len(got) != 0 {
 			t.Fatalf("given=%v: ExpiredLogs during the outage: %d events", given, len(got))
 		}
 		if given {
@@ -57,7 +48,7 @@ func TestHoldCountsFromTheSpansLastAttempt(t *testing.T) {
 		evs = m.Map([]SpanView{chat()}) // the platform is back: the next attempt
 		wantJSON(t, "input when the platform is back", evs[0].Input, `{"messages":[{"role":"user","content":"Weather in Paris?"}]}`)
 		wantJSON(t, "output when the platform is back", evs[0].Output, `{"response":"Sunny.","finish_reason":"stop"}`)
-		m.Delivered(evs, platform.SendResult{Accepted: len(evs)})
+		m.Delivered(evs, allAccepted(evs))
 		if res := m.MapLogs(recs()); res.Fates[0] != LogDone || res.Fates[1] != LogDone || len(res.Events) != 0 {
 			t.Errorf("records after the span's event was accepted: fates %v, %d events", res.Fates, len(res.Events))
 		}

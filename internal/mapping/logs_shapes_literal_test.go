@@ -136,7 +136,7 @@ func TestRecordsBetweenMapAndDelivered(t *testing.T) {
 		if len(res.Events) != 0 || res.Fates[0] != LogHeld || res.Fates[1] != LogHeld {
 			t.Fatalf("%s: before the span's event is accepted: %d events, fates %v", path, len(res.Events), res.Fates)
 		}
-		m.Delivered(evs, platform.SendResult{Accepted: 1})
+		m.Delivered(evs, allAccepted(evs))
 		var got []platform.TraceEvent
 		if path == "passed again" {
 			res = m.MapLogs(recs())
@@ -145,14 +145,14 @@ func TestRecordsBetweenMapAndDelivered(t *testing.T) {
 			}
 			got = res.Events
 		} else {
-			got = m.ExpiredLogs()
+			got = m.ExpiredLogs().Events
 		}
 		if len(got) != 1 || got[0].SpanID != evs[0].SpanID || got[0].Type != platform.TypeLLM || got[0].Usage == nil {
 			t.Fatalf("%s: %d events, want the span's event again: %+v", path, len(got), got)
 		}
 		wantJSON(t, path+" input", got[0].Input, wantIn)
 		wantJSON(t, path+" output", got[0].Output, wantOut)
-		m.Delivered(got, platform.SendResult{Accepted: 1})
+		m.Delivered(got, allAccepted(got))
 		if st := m.LogStats(); st.Late != 2 || st.Alone != 0 || st.Held != 0 {
 			t.Errorf("%s: stats %+v", path, st)
 		}
@@ -206,7 +206,7 @@ func TestEvaluationResultRecordLiteral(t *testing.T) {
 		m := NewMapper(MapOptions{})
 		m.ExpectLogs()
 		evs := m.Map([]SpanView{chat()})
-		m.Delivered(evs, platform.SendResult{Accepted: len(evs)})
+		m.Delivered(evs, allAccepted(evs))
 		if _, ok := evs[0].Metadata["evaluations"]; ok {
 			t.Fatal("evaluations before the record came")
 		}

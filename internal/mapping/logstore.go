@@ -214,7 +214,7 @@ func (j *logJoin) markDone(key [16]byte, now time.Time) {
 
 // remember keeps a copy of an accepted span event for late records; the caller holds mu.
 func (j *logJoin) remember(ev *platform.TraceEvent, now time.Time) {
-	n := approxEventBytes(ev)
+	n := KeptBytes(ev)
 	if old := j.recent[ev.SpanID]; old != nil {
 		j.recentB -= old.bytes
 	}
@@ -234,19 +234,12 @@ func (j *logJoin) remember(ev *platform.TraceEvent, now time.Time) {
 	}
 }
 
-// delivered is Mapper.Delivered's part: records whose events were accepted are done (and
+// delivered is Mapper.Delivered: records whose events were accepted are done (and
 // counted), those whose events were not are free to expire again; accepted span events
 // are remembered for late records.
-func (j *logJoin) delivered(events []platform.TraceEvent, res platform.SendResult) {
+func (j *logJoin) delivered(events []platform.TraceEvent, accepted []bool) {
 	if !j.active.Load() && j.waiting.Load() == 0 {
 		return
-	}
-	notAccepted := make(map[int]bool, len(res.Rejected)+len(res.Undelivered))
-	for _, r := range res.Rejected {
-		notAccepted[r.Index] = true
-	}
-	for _, i := range res.Undelivered {
-		notAccepted[i] = true
 	}
 	now := time.Now()
 	j.mu.Lock()
@@ -257,7 +250,7 @@ func (j *logJoin) delivered(events []platform.TraceEvent, res platform.SendResul
 		if carries {
 			delete(j.pending, ev.SpanID)
 		}
-		if notAccepted[i] {
+		if !accepted[i] {
 			for _, k := range e.keys {
 				if h := j.held[k]; h != nil {
 					h.joined = false
@@ -299,13 +292,13 @@ const (
 
 // LogsResult is what MapLogs returns.
 type LogsResult struct {
-	// Events are the events to send: accepted span events sent again with the content of
-	// records that came after them, and records shipped on their own.
-	Events []platform.TraceEvent
+	// Batch: Events are the events to send: accepted span events sent again with the
+	// content of records that came after them, and records shipped on their own; Traces
+	// and ToolArgs are what their mapping found (MapBatch).
+	Batch
 	// Fates[i] is the fate of the i-th record passed.
 	Fates []LogFate
-	// EventRecords[k] are the indexes of the records events[k] carries (none for other
-	// events of the trace re-sent with late trace-wide values).
+	// EventRecords[k] are the indexes of the records Events[k] carries.
 	EventRecords [][]int
 }
 

@@ -94,3 +94,12 @@ func mapOne(t interface{ Fatal(...any) }, opts MapOptions, spans ...*testSpan) [
 	evs := NewMapper(opts).Map(views)
 	return evs
 }
+
+// allAccepted is what Delivered is told when the platform accepted every event of evs.
+func allAccepted(evs []platform.TraceEvent) []bool {
+	a := make([]bool, len(evs))
+	for i := range a {
+		a[i] = true
+	}
+	return a
+}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/llmtrace/llmtrace/internal/mapping"
+	"github.com/llmtrace/llmtrace/internal/tracestate"
 	"github.com/llmtrace/llmtrace/platform"
 )
 
@@ -42,6 +43,9 @@ func acceptAll(events []platform.TraceEvent) platform.SendResult {
 	return platform.SendResult{Accepted: len(events)}
 }
 
+// The re-send of accepted events (internal/tracestate) on the mapping of the real captures:
+// these tests live beside the captures' reader (otlpjson_test.go).
+
 // TestLateTraceWideValuesAreResent: every capture, its spans split into two Map calls at
 // every point (the later spans — the roots — carrying the thread, user, session and tags),
 // ends on the platform exactly as one Map call of all its spans gives: the events accepted
@@ -58,7 +62,7 @@ func TestLateTraceWideValuesAreResent(t *testing.T) {
 		all := mapping.NewMapper(mapping.MapOptions{Tags: []string{"env:test"}}).Map(spans)
 		upsert(t, whole, all)
 		for k := 1; k < len(spans); k++ {
-			m := mapping.NewMapper(mapping.MapOptions{Tags: []string{"env:test"}})
+			m := tracestate.New(mapping.MapOptions{Tags: []string{"env:test"}})
 			state := map[string]string{}
 			first := m.Map(spans[:k])
 			upsert(t, state, first)
@@ -123,7 +127,7 @@ func TestResendWaitsForAcceptance(t *testing.T) {
 	// after two spans makes those two stale (see TestLateTraceWideValuesAreResent).
 	spans := captureSpans(t, "../../testdata/captures/vercel-ai-v7-otel-tool-loop.json")
 	const k = 2
-	m := mapping.NewMapper(mapping.MapOptions{})
+	m := tracestate.New(mapping.MapOptions{})
 	first := m.Map(spans[:k])
 	// Nothing accepted: nothing to re-send later.
 	m.Delivered(first, platform.SendResult{Undelivered: indices(len(first))})
@@ -136,7 +140,7 @@ func TestResendWaitsForAcceptance(t *testing.T) {
 	}
 
 	// Accepted first, then the re-send fails: the next Map call (another trace) re-sends.
-	m = mapping.NewMapper(mapping.MapOptions{})
+	m = tracestate.New(mapping.MapOptions{})
 	first = m.Map(spans[:k])
 	m.Delivered(first, acceptAll(first))
 	second = m.Map(spans[k:])

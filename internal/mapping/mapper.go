@@ -57,7 +57,6 @@ type Mapper struct {
 	opts  MapOptions
 	rules *ruleset // the precedence table compiled (ruleset.go)
 	mem   *traceMemory
-	sent  *resendStore
 	logs  *logJoin // log records and their spans (logstore.go)
 	attrs sync.Pool
 	// prices, tableSource ("price_table:<date>") and unpriced: cost.go.
@@ -79,7 +78,7 @@ func NewMapper(opts MapOptions) *Mapper {
 			*p = platform.MaxContentBytes
 		}
 	}
-	m := &Mapper{opts: opts, rules: compile(&precedence), mem: newTraceMemory(), sent: newResendStore(DefaultResendMemoryBytes), logs: newLogJoin(opts.LogHold, opts.LogHoldBytes)}
+	m := &Mapper{opts: opts, rules: compile(&precedence), mem: newTraceMemory(), logs: newLogJoin(opts.LogHold, opts.LogHoldBytes)}
 	m.attrs.New = func() any { return &spanAttrs{rules: m.rules} }
 	if m.prices = opts.Prices; m.prices == nil {
 		m.prices = prices.Vendored()
@@ -191,12 +190,18 @@ func (c *spanCtx) staged(b []byte) []byte {
 // input order, each followed by one `error` event per OTel exception event of the span.
 // Trace-wide values (threadId, userId, sessionId, the chat root) and usage roll-ups are
 // resolved over the whole batch plus the Mapper's memory of earlier batches, so within one
-// call the result does not depend on input order. Nil views are skipped.
+// call the result does not depend on input order. Nil views are skipped. Map is
+// MapBatch's Events: events accepted in earlier calls are not sent again (a shipper uses
+// internal/tracestate, which does).
 //
 // Map does not check events against the contract: that happens once per event, on the way
 // out, in platform.Client.Send (which rejects an invalid event alone, e.g. a span without
 // a start time) — or in `llmtrace map`, which sends nothing.
-func (m *Mapper) Map(spans []SpanView) []platform.TraceEvent {
+func (m *Mapper) Map(spans []SpanView) []platform.TraceEvent { return m.MapBatch(spans).Events }
+
+// MapBatch is Map, also reporting each trace's values and the tool arguments found for
+// tool events of earlier calls (Batch).
+func (m *Mapper) MapBatch(spans []SpanView) Batch {
 	c := m.getCtx()
 	defer m.putCtx(c)
 	// The prepared spans live in c's scratch (pooled; putCtx clears them): nothing keeps a
@@ -284,39 +289,23 @@ func (m *Mapper) Map(spans []SpanView) []platform.TraceEvent {
 		c.prepared = &preps[i]
 		out = c.build(out, &rts[group[i]])
 	}
-	latest := make(map[string]traceWide, len(rts))
+	b := Batch{Events: out, Traces: make([]TraceValues, len(rts))}
 	for i := range rts {
 		rt := &rts[i]
-		latest[rt.traceUUID] = traceWide{version: rt.version, threadID: rt.threadUUID, userID: rt.ids.user.v,
-			sessionID: rt.ids.session.v, conversationID: rt.ids.conv.v, tags: normTags(append(rt.ids.tags[:len(rt.ids.tags):len(rt.ids.tags)], m.opts.Tags...))}
+		b.Traces[i] = TraceValues{TraceID: rt.traceUUID, Version: rt.version, ThreadID: rt.threadUUID, UserID: rt.ids.user.v,
+			SessionID: rt.ids.session.v, ConversationID: rt.ids.conv.v, Tags: normTags(append(rt.ids.tags[:len(rt.ids.tags):len(rt.ids.tags)], m.opts.Tags...))}
 	}
-	out = m.fillToolArgs(out, preps, latest)
-	out = m.sent.resolved(out, latest)
-	return out
+	m.fillToolArgs(&b, preps)
+	return b
 }
 
-// Delivered tells the Mapper which events of a Map result the platform accepted (res is
-// the Client's SendResult for events). It keeps them, within DefaultResendMemoryBytes, so
-// that a later Map call whose spans change their trace's thread, user, session or tags
-// re-emits them with the new values (map_resend.go). Shippers call it after every send.
-func (m *Mapper) Delivered(events []platform.TraceEvent, res platform.SendResult) {
-	m.sent.delivered(events, res)
-	m.logs.delivered(events, res)
-}
-
-// MapperStats are the Mapper's re-send counts since it was created.
-type MapperStats struct {
-	// EventsResent counts accepted events Map emitted again because a later span of their
-	// trace changed its thread, user, session or tags.
-	EventsResent int64
-	// EventsForgotten counts accepted events dropped from the re-send memory (its byte
-	// bound): a late trace-wide value no longer reaches them.
-	EventsForgotten int64
-}
-
-// Stats returns the Mapper's re-send counts.
-func (m *Mapper) Stats() MapperStats {
-	return MapperStats{EventsResent: m.sent.resent.Load(), EventsForgotten: m.sent.forgotten.Load()}
+// Delivered tells the Mapper which events the platform accepted (accepted[i] for
+// events[i]; events from Map, MapLogs, ExpiredLogs or FlushLogs): the log records an
+// accepted event carries are done, those of an event not accepted may be shipped again,
+// and accepted span events are remembered for records that come after them (logstore.go).
+// Shippers call it after every send; a Mapper that maps no log records needs no call.
+func (m *Mapper) Delivered(events []platform.TraceEvent, accepted []bool) {
+	m.logs.delivered(events, accepted)
 }
 
 // maxPooledScratch is the largest scratch buffer a pooled spanCtx keeps, bytes;

@@ -91,26 +91,15 @@ func (m *Mapper) MapLogs(recs []LogRecord) LogsResult {
 	}
 	j.mu.Unlock()
 
-	// Map outside the lock (Map takes it to join).
+	// Map outside the lock (Map takes it to join). Each pseudo span makes one event.
 	for _, g := range late {
-		evs := m.mapLate(g)
-		for k := range evs {
-			res.Events = append(res.Events, evs[k])
-			if k == 0 {
-				res.EventRecords = append(res.EventRecords, g.idx)
-			} else { // other events of the trace re-sent with late trace-wide values
-				res.EventRecords = append(res.EventRecords, nil)
-			}
+		if m.mapLate(&res.Batch, g) {
+			res.EventRecords = append(res.EventRecords, g.idx)
 		}
 	}
 	for _, a := range alone {
-		for k, ev := range m.mapAlone(a) {
-			res.Events = append(res.Events, ev)
-			if k == 0 {
-				res.EventRecords = append(res.EventRecords, []int{a.idx})
-			} else {
-				res.EventRecords = append(res.EventRecords, nil)
-			}
+		if m.mapAlone(&res.Batch, a) {
+			res.EventRecords = append(res.EventRecords, []int{a.idx})
 		}
 	}
 	return res
@@ -135,16 +124,16 @@ type aloneRecord struct {
 // without their span, and forgets them; records held while their span's event was mapped
 // and then accepted come back at once in that event, sent again with their content. In-process shippers call it periodically; the
 // collector instead passes the records again (MapLogs), since its durable queue holds them.
-func (m *Mapper) ExpiredLogs() []platform.TraceEvent { return m.takeHeld(time.Now(), false) }
+func (m *Mapper) ExpiredLogs() Batch { return m.takeHeld(time.Now(), false) }
 
 // FlushLogs returns every held record no Map call has put into its span's event, each as an
 // event on its own, and forgets them: at shutdown, and at the end of `llmtrace map`.
-func (m *Mapper) FlushLogs() []platform.TraceEvent { return m.takeHeld(time.Now(), true) }
+func (m *Mapper) FlushLogs() Batch { return m.takeHeld(time.Now(), true) }
 
-func (m *Mapper) takeHeld(now time.Time, all bool) []platform.TraceEvent {
+func (m *Mapper) takeHeld(now time.Time, all bool) Batch {
 	j := m.logs
 	if j.waiting.Load() == 0 {
-		return nil
+		return Batch{}
 	}
 	var alone, lateRecs []aloneRecord
 	j.mu.Lock()
@@ -169,16 +158,16 @@ func (m *Mapper) takeHeld(now time.Time, all bool) []platform.TraceEvent {
 		j.remove(j.held[a.key])
 	}
 	j.mu.Unlock()
-	var out []platform.TraceEvent
+	var b Batch
 	for _, g := range late {
-		out = append(out, m.mapLate(g)...)
+		m.mapLate(&b, g)
 	}
 	// Deterministic order: by span, then time (map iteration is random).
 	sortAlone(alone)
 	for _, a := range alone {
-		out = append(out, m.mapAlone(a)...)
+		m.mapAlone(&b, a)
 	}
-	return out
+	return b
 }
 
 // lateGroup is records of one span whose event was accepted before them: idx are their
@@ -206,27 +195,29 @@ func addLate(late []*lateGroup, by map[string]*lateGroup, re *recentEvent, i int
 	return late
 }
 
-// mapLate maps a late group: its span's accepted event with the records' content merged
-// (first), then the other events of the trace re-sent with late trace-wide values; it notes
-// what the first carries. The caller does not hold mu.
-func (m *Mapper) mapLate(g *lateGroup) []platform.TraceEvent {
-	evs := m.Map([]SpanView{newRecordsSpan(g.recs, g.keys[0])})
-	if len(evs) == 0 {
-		return nil
+// mapLate adds to b a late group's event: its span's accepted event with the records'
+// content merged; it notes what the event carries and reports whether there was one. The
+// caller does not hold mu.
+func (m *Mapper) mapLate(b *Batch, g *lateGroup) bool {
+	r := m.MapBatch([]SpanView{newRecordsSpan(g.recs, g.keys[0])})
+	if len(r.Events) == 0 {
+		return false
 	}
-	evs[0] = mergeLate(&g.stored, &evs[0])
-	m.logs.emit(evs[0].SpanID, g.keys, emitLate)
-	return evs
+	r.Events = []platform.TraceEvent{mergeLate(&g.stored, &r.Events[0])}
+	m.logs.emit(r.Events[0].SpanID, g.keys, emitLate)
+	b.add(r)
+	return true
 }
 
-// mapAlone maps one record on its own (the first event returned; others are re-sends of
-// the trace's events with late trace-wide values) and notes what it carries.
-func (m *Mapper) mapAlone(a aloneRecord) []platform.TraceEvent {
-	evs := m.Map([]SpanView{newRecordsSpan([]*LogRecord{a.rec}, a.key)})
-	if len(evs) == 0 {
-		return nil
+// mapAlone adds to b one record's event on its own, notes what it carries and reports
+// whether there was one.
+func (m *Mapper) mapAlone(b *Batch, a aloneRecord) bool {
+	r := m.MapBatch([]SpanView{newRecordsSpan([]*LogRecord{a.rec}, a.key)})
+	if len(r.Events) == 0 {
+		return false
 	}
-	ev := &evs[0]
+	r.Events = r.Events[:1]
+	ev := &r.Events[0]
 	ev.Type, ev.Usage = platform.TypeCustom, nil
 	md := maps.Clone(ev.Metadata)
 	if md == nil {
@@ -241,7 +232,8 @@ func (m *Mapper) mapAlone(a aloneRecord) []platform.TraceEvent {
 	md["otel.log_record"] = true
 	ev.Metadata = md
 	m.logs.emit(ev.SpanID, [][16]byte{a.key}, emitAlone)
-	return evs
+	b.add(r)
+	return true
 }
 
 // emit notes that the event with platform spanId id carries the records keys.

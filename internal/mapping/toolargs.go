@@ -3,7 +3,6 @@ package mapping
 import (
 	"bytes"
 	"encoding/json"
-	"maps"
 	"strings"
 
 	"github.com/llmtrace/llmtrace/platform"
@@ -22,8 +21,10 @@ import (
 // (the assistant messages' "tool_calls"), so every dialect's calls count, and they are
 // remembered per trace in the trace memory (bounded: maxTraceToolCalls calls and
 // maxTraceToolArgsBytes of arguments a trace), so a tool span mapped in a later Map call
-// than its model call still finds them. Limit: a tool span mapped before the model call
-// that requested it keeps its empty input (its model call usually ends first).
+// than its model call still finds them. A tool span mapped before the model call that
+// requested it waits in the trace memory (at most maxTraceToolCalls a trace): the call's
+// MapBatch reports its arguments (Batch.ToolArgs) and internal/tracestate sends the tool
+// event again with them if the platform accepted it.
 
 const (
 	// maxTraceToolCalls bounds the tool calls remembered per trace; beyond it, calls are
@@ -191,15 +192,15 @@ func (tc *traceToolCalls) match(callID, name string) []byte {
 	return found
 }
 
-// fillToolArgs gives the tool events of out that record no arguments those of their
-// requesting tool call (see above); preps are the Map call's spans, latest its traces'
-// trace-wide values. A tool event accepted by the platform in an earlier call whose call
-// arrives now is re-sent with its arguments (appended to out), unless the re-send of late
-// trace-wide values (resendStore.resolved, which runs next) emits it anyway.
-func (m *Mapper) fillToolArgs(out []platform.TraceEvent, preps []prepared, latest map[string]traceWide) []platform.TraceEvent {
+// fillToolArgs gives the tool events of b that record no arguments those of their
+// requesting tool call (see above); preps are the Map call's spans. For a tool event of an
+// earlier call whose call arrives now it adds the arguments to b.ToolArgs (the shipper
+// sends that event again if the platform accepted it: internal/tracestate).
+func (m *Mapper) fillToolArgs(b *Batch, preps []prepared) {
 	if m.opts.OmitContent {
-		return out
+		return
 	}
+	out := b.Events
 	type pending struct {
 		ev *platform.TraceEvent
 		waitingTool
@@ -247,13 +248,8 @@ func (m *Mapper) fillToolArgs(out []platform.TraceEvent, preps []prepared, lates
 		}
 	}
 	if len(calls) == 0 && len(waiting) == 0 {
-		return out
+		return
 	}
-	type repatch struct {
-		trace, span string
-		args        []byte
-	}
-	var later []repatch
 	for i := range preps {
 		trace := TraceUUID(preps[i].trace)
 		cs, ok := calls[trace]
@@ -278,7 +274,7 @@ func (m *Mapper) fillToolArgs(out []platform.TraceEvent, preps []prepared, lates
 			kept := tc.waiting[:0]
 			for _, wt := range tc.waiting {
 				if args := tc.match(wt.callID, wt.toolName); m.fits(args) {
-					later = append(later, repatch{trace, wt.spanID, args})
+					b.ToolArgs = append(b.ToolArgs, ToolArgs{TraceID: trace, SpanID: wt.spanID, Args: args})
 					continue
 				}
 				kept = append(kept, wt)
@@ -286,34 +282,6 @@ func (m *Mapper) fillToolArgs(out []platform.TraceEvent, preps []prepared, lates
 			tc.waiting = kept
 		})
 	}
-	if len(later) == 0 {
-		return out
-	}
-	s := m.sent
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, r := range later {
-		t := s.traces[r.trace]
-		if t == nil || t.events[r.span] == nil {
-			continue // not accepted (yet), or let go with its trace: the limit above
-		}
-		old := t.events[r.span]
-		cp := *old
-		cp.Input = r.args
-		cp.Metadata = maps.Clone(old.Metadata)
-		if cp.Metadata == nil {
-			cp.Metadata = map[string]any{}
-		}
-		cp.Metadata["input_from_tool_call"] = true
-		n := approxEventBytes(&cp) - approxEventBytes(old)
-		t.events[r.span], t.bytes, s.bytes = &cp, t.bytes+n, s.bytes+n
-		if w, ok := latest[r.trace]; ok && !w.matches(&cp) {
-			continue // resolved re-sends it with the new trace-wide values
-		}
-		out = append(out, cp)
-		s.resent.Add(1)
-	}
-	return out
 }
 
 // fits reports arguments worth filling in: some, within MaxInputBytes (a tool event's

@@ -83,19 +83,27 @@ func TestToolArgsAcrossMapCalls(t *testing.T) {
 	evs := m.Map([]SpanView{genAITool(3, "call_1")})
 	wantToolInput(t, "model call first", byName(evs, "execute_tool get_weather"), `{"city":"Paris"}`, true)
 
-	// The tool span first (OpenLLMetry JS ends the model span after the tool ran): its
-	// event, once accepted, is re-sent when the call arrives.
+	// The tool span first (OpenLLMetry JS ends the model span after the tool ran): the
+	// call that brings its arguments reports them for it (Batch.ToolArgs; internal/tracestate
+	// re-sends the event if the platform accepted it).
 	m = NewMapper(MapOptions{})
 	first := m.Map([]SpanView{traceloopTool(3)})
-	wantToolInput(t, "tool first, first call", byName(first, "get_weather.tool"), `{"args":[],"kwargs":{}}`, false)
-	m.Delivered(first, platform.SendResult{Accepted: len(first)})
-	second := m.Map([]SpanView{modelCall(2, one)})
-	wantToolInput(t, "tool first, re-sent", byName(second, "get_weather.tool"), `{"city":"Paris"}`, true)
-	if len(second) != 2 || m.Stats().EventsResent != 1 {
-		t.Errorf("second call: %d events, %d re-sent; want the model call and the re-sent tool", len(second), m.Stats().EventsResent)
+	tool := byName(first, "get_weather.tool")
+	wantToolInput(t, "tool first, first call", tool, `{"args":[],"kwargs":{}}`, false)
+	second := m.MapBatch([]SpanView{modelCall(2, one)})
+	if len(second.Events) != 1 || len(second.ToolArgs) != 1 {
+		t.Fatalf("second call: %d events, tool args %+v; want the model call and the tool's arguments", len(second.Events), second.ToolArgs)
+	}
+	if a := second.ToolArgs[0]; a.TraceID != tool.TraceID || a.SpanID != tool.SpanID {
+		t.Errorf("tool args for %s/%s, want %s/%s", a.TraceID, a.SpanID, tool.TraceID, tool.SpanID)
+	}
+	again := second.ToolArgs[0].Apply(tool)
+	wantToolInput(t, "tool first, re-sent", &again, `{"city":"Paris"}`, true)
+	if _, ok := tool.Metadata["input_from_tool_call"]; ok {
+		t.Error("Apply changed the event it copied")
 	}
 	// Not re-sent twice.
-	if third := m.Map([]SpanView{modelCall(4, one)}); byName(third, "get_weather.tool") != nil {
-		t.Errorf("tool event re-sent again")
+	if third := m.MapBatch([]SpanView{modelCall(4, one)}); len(third.ToolArgs) != 0 {
+		t.Errorf("tool arguments reported again: %+v", third.ToolArgs)
 	}
 }

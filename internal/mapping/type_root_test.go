@@ -36,13 +36,13 @@ func TestConversationRootType(t *testing.T) {
 // The re-send applies the same rule when a conversation id arrives after the root was
 // accepted: a model-call root stays llm, a custom root becomes chat.
 func TestConversationRootTypeResend(t *testing.T) {
-	w := traceWide{conversationID: "conv-7", threadID: ThreadUUID("conv-7")}
+	w := TraceValues{ConversationID: "conv-7", ThreadID: ThreadUUID("conv-7")}
 	for _, c := range []struct{ in, want platform.Type }{
 		{platform.TypeLLM, platform.TypeLLM}, {platform.TypeTool, platform.TypeTool},
 		{platform.TypeCustom, platform.TypeChat}, {platform.TypeError, platform.TypeError},
 	} {
 		ev := platform.TraceEvent{Type: c.in}
-		if got := w.patch(&ev); got.Type != c.want || w.matches(&got) != true {
+		if got := w.Apply(&ev); got.Type != c.want || w.Matches(&got) != true {
 			t.Errorf("re-send of a %s root: type %s, want %s", c.in, got.Type, c.want)
 		}
 	}

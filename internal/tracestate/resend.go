@@ -1,13 +1,12 @@
-package mapping
+package tracestate
 
 import (
 	"container/list"
-	"maps"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/platform"
 )
 
@@ -16,13 +15,14 @@ import (
 // A trace's spans may reach the Mapper in several Map calls (a collector releases spans as
 // they arrive; the root of an agent run often ends seconds after its children). The
 // platform upserts by (traceId, spanId) (docs/platform-api.md "Guarantees"), so when a
-// later span reveals the trace's thread, user, session or tags, the events of that trace
-// the platform already accepted are sent again with the values filled in. The Mapper keeps
-// what the shipper reports as accepted (Delivered) until RootGrace after the trace's root
-// span was accepted (the trace is then taken as complete and its events let go: frameworks
-// that end the root before its children, such as Google's ADK, reveal the conversation on a
-// child that ends milliseconds after the root), bounded in bytes (LRU by trace), and Map
-// appends the re-sent events after the batch's own. Nothing waits for a trace to
+// later span reveals the trace's thread, user, session or tags (mapping.Batch.Traces), or
+// the arguments of a tool event mapped without them (mapping.Batch.ToolArgs), the events of
+// that trace the platform already accepted are sent again with the values filled in. The
+// State keeps what the shipper reports as accepted (Delivered) until RootGrace after the
+// trace's root span was accepted (the trace is then taken as complete and its events let
+// go: frameworks that end the root before its children, such as Google's ADK, reveal the
+// conversation on a child that ends milliseconds after the root), bounded in bytes (LRU by
+// trace), and appends the re-sent events after the batch's own. Nothing waits for a trace to
 // complete, so nothing acknowledged is held in front of a persistent queue.
 //
 // Limits: the memory of accepted events is per process: after a restart, events accepted
@@ -30,7 +30,7 @@ import (
 // a value first revealed by a span that ends more than RootGrace after its trace's root
 // reaches only that span and the ones after it.
 
-// DefaultResendMemoryBytes bounds the accepted events the Mapper keeps for re-sending,
+// DefaultResendMemoryBytes bounds the accepted events a State keeps for re-sending,
 // bytes (approximate: content plus a fixed overhead per event).
 const DefaultResendMemoryBytes = 32 << 20
 
@@ -38,17 +38,15 @@ const DefaultResendMemoryBytes = 32 << 20
 // root span was accepted.
 const RootGrace = 30 * time.Second
 
-// traceWide is what the re-send patches: the values every event of a trace shares.
-type traceWide struct {
-	version                                     uint64 // traceMem.version it was read at: higher is newer
-	threadID, userID, sessionID, conversationID string
-	tags                                        []string // per event: trace-wide union + MapOptions.Tags, normalised
-}
+// maxTraces bounds the traces whose accepted events are kept: as many as the Mapper's trace
+// memory keeps (internal/mapping/map_trace.go), beyond which late values cannot be
+// resolved anyway.
+const maxTraces = 4096
 
 // sentTrace is one trace's accepted events (by spanId) and its latest trace-wide values.
 type sentTrace struct {
 	key    string // traceId
-	latest traceWide
+	latest mapping.TraceValues
 	known  bool // latest was set by a Map call
 	// rootAt: when the trace's root span was accepted with the latest values (zero: not
 	// yet); RootGrace later the trace is taken as complete and its events let go.
@@ -58,7 +56,7 @@ type sentTrace struct {
 	elem   *list.Element
 }
 
-// resendStore is the Mapper's bounded memory of accepted events; safe for concurrent use.
+// resendStore is the State's bounded memory of accepted events; safe for concurrent use.
 type resendStore struct {
 	mu     sync.Mutex
 	traces map[string]*sentTrace
@@ -94,7 +92,7 @@ func (s *resendStore) touch(traceID string) *sentTrace {
 
 // evict lets go of the least recently used traces that are complete (root accepted more
 // than RootGrace ago), then of the least recently used traces until the store fits max
-// bytes and as many traces as the trace memory (defaultMemoryTraces), counting what those
+// bytes and at most maxTraces traces, counting what those
 // still held as forgotten; the caller holds mu.
 func (s *resendStore) evict() {
 	var now time.Time // read only when a complete trace is at the back (time.Now costs)
@@ -111,7 +109,7 @@ func (s *resendStore) evict() {
 		}
 		s.drop(t)
 	}
-	for (s.bytes > s.max || s.lru.Len() > defaultMemoryTraces) && s.lru.Len() > 0 {
+	for (s.bytes > s.max || s.lru.Len() > maxTraces) && s.lru.Len() > 0 {
 		t := s.lru.Back().Value.(*sentTrace)
 		s.forgotten.Add(int64(len(t.events)))
 		s.drop(t)
@@ -128,28 +126,46 @@ func (s *resendStore) drop(t *sentTrace) {
 	}
 }
 
-// resolved records the latest trace-wide values of the traces of one Map call and appends
-// to out a patched copy of every accepted event whose values differ, plus the pending
-// ones.
-func (s *resendStore) resolved(out []platform.TraceEvent, latest map[string]traceWide) []platform.TraceEvent {
+// resolved records the latest trace-wide values of the traces of one Map call (b.Traces),
+// gives the accepted events b.ToolArgs names their arguments, and appends to b.Events a
+// patched copy of every accepted event that changed, plus the pending ones.
+func (s *resendStore) resolved(b *mapping.Batch) []platform.TraceEvent {
+	out := b.Events
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for id, w := range latest {
-		t := s.touch(id)
-		if t.known && t.latest.version > w.version {
+	for i := range b.ToolArgs {
+		a := &b.ToolArgs[i]
+		t := s.traces[a.TraceID]
+		if t == nil || t.events[a.SpanID] == nil {
+			continue // not accepted (yet), or let go with its trace
+		}
+		old := t.events[a.SpanID]
+		cp := a.Apply(old)
+		n := mapping.KeptBytes(&cp) - mapping.KeptBytes(old)
+		t.events[a.SpanID], t.bytes, s.bytes = &cp, t.bytes+n, s.bytes+n
+		if w := inCall(b.Traces, a.TraceID); w != nil && !w.Matches(&cp) {
+			continue // re-sent below with the new trace-wide values
+		}
+		out = append(out, cp)
+		s.resent.Add(1)
+	}
+	for i := range b.Traces {
+		w := &b.Traces[i]
+		t := s.touch(w.TraceID)
+		if t.known && t.latest.Version > w.Version {
 			continue // a concurrent Map call already recorded newer values
 		}
-		t.latest, t.known = w, true
+		t.latest, t.known = *w, true
 		for _, ev := range t.events {
-			if !w.matches(ev) {
-				out = append(out, w.patch(ev))
+			if !w.Matches(ev) {
+				out = append(out, w.Apply(ev))
 				s.resent.Add(1)
 			}
 		}
 	}
 	for k, ev := range s.pending {
-		if t := s.traces[ev.TraceID]; t != nil && t.known && !t.latest.matches(ev) && !inCall(latest, ev.TraceID) {
-			out = append(out, t.latest.patch(ev))
+		if t := s.traces[ev.TraceID]; t != nil && t.known && !t.latest.Matches(ev) && inCall(b.Traces, ev.TraceID) == nil {
+			out = append(out, t.latest.Apply(ev))
 			s.resent.Add(1)
 		}
 		delete(s.pending, k)
@@ -158,26 +174,30 @@ func (s *resendStore) resolved(out []platform.TraceEvent, latest map[string]trac
 	return out
 }
 
+// inCall returns the values a Map call reports for traceID, nil when the call has none of
+// its spans (its stale events are then re-emitted by the trace's own pass).
+func inCall(traces []mapping.TraceValues, traceID string) *mapping.TraceValues {
+	for i := range traces {
+		if traces[i].TraceID == traceID {
+			return &traces[i]
+		}
+	}
+	return nil
+}
+
 // traceEntryBytes is what one trace's entry costs without events, bytes (approximate).
 const traceEntryBytes = 256
 
 // delivered keeps copies of the events of res that the platform accepted; one accepted
 // with values older than its trace's latest is queued for the next Map call.
-func (s *resendStore) delivered(events []platform.TraceEvent, res platform.SendResult) {
-	notAccepted := make(map[int]bool, len(res.Rejected)+len(res.Undelivered))
-	for _, r := range res.Rejected {
-		notAccepted[r.Index] = true
-	}
-	for _, i := range res.Undelivered {
-		notAccepted[i] = true
-	}
+func (s *resendStore) delivered(events []platform.TraceEvent, accepted []bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := range events {
-		if notAccepted[i] {
+		if !accepted[i] {
 			// Not accepted now; if an earlier version was, re-send it with the next Map.
 			if t := s.traces[events[i].TraceID]; t != nil {
-				if old := t.events[events[i].SpanID]; old != nil && t.known && !t.latest.matches(old) {
+				if old := t.events[events[i].SpanID]; old != nil && t.known && !t.latest.Matches(old) {
 					s.pending[old.TraceID+old.SpanID] = old
 				}
 			}
@@ -185,16 +205,16 @@ func (s *resendStore) delivered(events []platform.TraceEvent, res platform.SendR
 		}
 		ev := events[i] // a copy: the caller's slice may be reused
 		t := s.touch(ev.TraceID)
-		stale := t.known && !t.latest.matches(&ev)
+		stale := t.known && !t.latest.Matches(&ev)
 		if t.rootAt.IsZero() && !stale && ev.ParentSpanID == "" && ev.Type != platform.TypeError {
 			t.rootAt = s.now() // the root is in with the latest values: complete RootGrace from now
 		}
 		if old := t.events[ev.SpanID]; old != nil {
-			t.bytes -= approxEventBytes(old)
-			s.bytes -= approxEventBytes(old)
+			t.bytes -= mapping.KeptBytes(old)
+			s.bytes -= mapping.KeptBytes(old)
 		}
 		t.events[ev.SpanID] = &ev
-		n := approxEventBytes(&ev)
+		n := mapping.KeptBytes(&ev)
 		t.bytes += n
 		s.bytes += n
 		if stale {
@@ -204,50 +224,4 @@ func (s *resendStore) delivered(events []platform.TraceEvent, res platform.SendR
 		}
 	}
 	s.evict()
-}
-
-// approxEventBytes estimates what keeping ev costs, bytes.
-func approxEventBytes(ev *platform.TraceEvent) int {
-	return 512 + len(ev.Input) + len(ev.Output) + 96*len(ev.Metadata)
-}
-
-// matches reports whether ev already carries w.
-func (w *traceWide) matches(ev *platform.TraceEvent) bool {
-	return ev.ThreadID == w.threadID && ev.UserID == w.userID && ev.SessionID == w.sessionID &&
-		slices.Equal(ev.Tags, w.tags) && ev.Type == conversationRootType(ev.Type, ev.ParentSpanID == "", w.conversationID)
-}
-
-// patch returns a copy of ev carrying w (metadata copied before it changes: ev's map may
-// still be read by the caller that sent it).
-func (w *traceWide) patch(ev *platform.TraceEvent) platform.TraceEvent {
-	cp := *ev
-	cp.ThreadID, cp.UserID, cp.SessionID, cp.Tags = w.threadID, w.userID, w.sessionID, w.tags
-	cp.Type = conversationRootType(ev.Type, ev.ParentSpanID == "", w.conversationID)
-	if w.conversationID != "" && w.conversationID != w.threadID && cp.Metadata["conversation_id"] != w.conversationID {
-		cp.Metadata = maps.Clone(cp.Metadata)
-		if cp.Metadata == nil {
-			cp.Metadata = map[string]any{}
-		}
-		cp.Metadata["conversation_id"] = w.conversationID
-	}
-	return cp
-}
-
-// conversationRootType is the type of an event given its trace's conversation: the root
-// span of a trace with a conversation is the conversation turn, "chat", unless it is itself
-// a model call ("llm") or a tool execution ("tool"), which keep their type wherever they
-// sit; an "error" event stays one. It is the one place this rule lives: the build and the
-// re-send both use it.
-func conversationRootType(t platform.Type, root bool, conversationID string) platform.Type {
-	if root && conversationID != "" && t == platform.TypeCustom {
-		return platform.TypeChat
-	}
-	return t
-}
-
-// inCall reports whether a Map call's traces include traceID (its stale events are then
-// re-emitted by the trace's own pass).
-func inCall(latest map[string]traceWide, traceID string) bool {
-	_, ok := latest[traceID]
-	return ok
 }
