@@ -401,7 +401,7 @@ func TestOrderAndBatchIndependence(t *testing.T) {
 		// µs before their last child): the usage invariant still holds.
 		s := append([]mapping.SpanView(nil), views...)
 		sort.SliceStable(s, func(i, j int) bool { return s[i].EndTime().Before(s[j].EndTime()) })
-		m := mapping.NewMapper(mapping.MapOptions{})
+		m := tracestate.New(mapping.MapOptions{})
 		var sum, wantSum int64
 		for _, v := range s {
 			evs := m.Map([]mapping.SpanView{v})

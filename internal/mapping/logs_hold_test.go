@@ -16,7 +16,7 @@ func TestHoldCountsFromTheSpansLastAttempt(t *testing.T) {
 	chat, recs := weatherChatSpan, weatherRecords
 	for _, given := range []bool{false, true} {
 		m := NewMapper(MapOptions{LogHold: hold})
-		if res := m.MapLogs(recs()); res.Fates[0] != LogHeld || res.Fates[1] != LogHeld {
+		if res := m.MapLogs(recs(), nil); res.Fates[0] != LogHeld || res.Fates[1] != LogHeld {
 			t.Fatalf("records before their span: fates %v", res.Fates)
 		}
 		time.Sleep(2 * time.Second)
@@ -24,17 +24,17 @@ func TestHoldCountsFromTheSpansLastAttempt(t *testing.T) {
 		wantJSON(t, "joined input", evs[0].Input, `{"messages":[{"role":"user","content":"Weather in Paris?"}]}`)
 		m.Delivered(evs, make([]bool, len(evs))) // none accepted
 		time.Sleep(2 * time.Second)              // 4 s since the records came, 2 s since the span's attempt
-		if res := m.MapLogs(recs()); res.Fates[0] != LogHeld || res.Fates[1] != LogHeld || len(res.Events) != 0 {
+		if res := m.MapLogs(recs(), nil); res.Fates[0] != LogHeld || res.Fates[1] != LogHeld || len(res.Events) != 0 {
 			t.Fatalf("given=%v: records passed again during the outage: fates %v, %d events (shipped on their own)", given, res.Fates, len(res.Events))
 		}
-		if got := m.ExpiredLogs().Events; len(got) != 0 {
+		if got := m.ExpiredLogs(nil).Events; len(got) != 0 {
 			t.Fatalf("given=%v: ExpiredLogs during the outage: %d events", given, len(got))
 		}
 		if given {
 			// The span's batch is given up: no attempt maps it again. A hold after its
 			// last attempt the records go on their own, nothing lost.
 			time.Sleep(hold + 500*time.Millisecond)
-			res := m.MapLogs(recs())
+			res := m.MapLogs(recs(), nil)
 			if res.Fates[0] != LogMapped || res.Fates[1] != LogMapped || len(res.Events) != 2 {
 				t.Fatalf("records after the span's batch was given up: fates %v, %d events", res.Fates, len(res.Events))
 			}
@@ -49,7 +49,7 @@ func TestHoldCountsFromTheSpansLastAttempt(t *testing.T) {
 		wantJSON(t, "input when the platform is back", evs[0].Input, `{"messages":[{"role":"user","content":"Weather in Paris?"}]}`)
 		wantJSON(t, "output when the platform is back", evs[0].Output, `{"response":"Sunny.","finish_reason":"stop"}`)
 		m.Delivered(evs, allAccepted(evs))
-		if res := m.MapLogs(recs()); res.Fates[0] != LogDone || res.Fates[1] != LogDone || len(res.Events) != 0 {
+		if res := m.MapLogs(recs(), nil); res.Fates[0] != LogDone || res.Fates[1] != LogDone || len(res.Events) != 0 {
 			t.Errorf("records after the span's event was accepted: fates %v, %d events", res.Fates, len(res.Events))
 		}
 		if st := m.LogStats(); st.Joined != 2 || st.Alone != 0 || st.Held != 0 {

@@ -25,7 +25,7 @@ func bodyOf(fields ...kv) Value { return MapValue(kvs(fields)) }
 func mapWithLogs(t *testing.T, sp *testSpan, recs ...LogRecord) []byte {
 	t.Helper()
 	m := NewMapper(MapOptions{})
-	if evs := m.MapLogs(recs).Events; len(evs) != 0 {
+	if evs := m.MapLogs(recs, nil).Events; len(evs) != 0 {
 		t.Fatalf("records mapped before their span: %d events", len(evs))
 	}
 	evs := m.Map([]SpanView{sp})
@@ -132,20 +132,20 @@ func TestRecordsBetweenMapAndDelivered(t *testing.T) {
 		if len(evs) != 1 || evs[0].Input != nil {
 			t.Fatalf("%s: span event %+v", path, evs)
 		}
-		res := m.MapLogs(recs())
+		res := m.MapLogs(recs(), nil)
 		if len(res.Events) != 0 || res.Fates[0] != LogHeld || res.Fates[1] != LogHeld {
 			t.Fatalf("%s: before the span's event is accepted: %d events, fates %v", path, len(res.Events), res.Fates)
 		}
 		m.Delivered(evs, allAccepted(evs))
 		var got []platform.TraceEvent
 		if path == "passed again" {
-			res = m.MapLogs(recs())
+			res = m.MapLogs(recs(), nil)
 			if res.Fates[0] != LogMapped || res.Fates[1] != LogMapped || len(res.EventRecords) != 1 || len(res.EventRecords[0]) != 2 {
 				t.Errorf("%s: fates %v event records %v", path, res.Fates, res.EventRecords)
 			}
 			got = res.Events
 		} else {
-			got = m.ExpiredLogs().Events
+			got = m.ExpiredLogs(nil).Events
 		}
 		if len(got) != 1 || got[0].SpanID != evs[0].SpanID || got[0].Type != platform.TypeLLM || got[0].Usage == nil {
 			t.Fatalf("%s: %d events, want the span's event again: %+v", path, len(got), got)
@@ -156,7 +156,7 @@ func TestRecordsBetweenMapAndDelivered(t *testing.T) {
 		if st := m.LogStats(); st.Late != 2 || st.Alone != 0 || st.Held != 0 {
 			t.Errorf("%s: stats %+v", path, st)
 		}
-		if res := m.MapLogs(recs()); res.Fates[0] != LogDone || res.Fates[1] != LogDone || len(res.Events) != 0 {
+		if res := m.MapLogs(recs(), nil); res.Fates[0] != LogDone || res.Fates[1] != LogDone || len(res.Events) != 0 {
 			t.Errorf("%s: records passed once more: fates %v, %d events", path, res.Fates, len(res.Events))
 		}
 	}
@@ -193,7 +193,7 @@ func TestEvaluationResultRecordLiteral(t *testing.T) {
 	}
 	t.Run("record first", func(t *testing.T) {
 		m := NewMapper(MapOptions{})
-		if evs := m.MapLogs([]LogRecord{eval()}).Events; len(evs) != 0 {
+		if evs := m.MapLogs([]LogRecord{eval()}, nil).Events; len(evs) != 0 {
 			t.Fatalf("the record was shipped before its span: %d events", len(evs))
 		}
 		evs := m.Map([]SpanView{chat()})
@@ -210,7 +210,7 @@ func TestEvaluationResultRecordLiteral(t *testing.T) {
 		if _, ok := evs[0].Metadata["evaluations"]; ok {
 			t.Fatal("evaluations before the record came")
 		}
-		res := m.MapLogs([]LogRecord{eval()})
+		res := m.MapLogs([]LogRecord{eval()}, nil)
 		if len(res.Events) != 1 || res.Events[0].SpanID != evs[0].SpanID {
 			t.Fatalf("%d events re-sent, want the span's event again", len(res.Events))
 		}

@@ -110,11 +110,12 @@ func TestTraceTagsUnionCollected(t *testing.T) {
 	root := newSpan(1, 0, "agent", str("openinference.span.kind", "AGENT"), kv{"tag.tags", ListValue(vlist{StrValue("prod"), StrValue("weather")})})
 	call := newSpan(2, 1, "llm", str("openinference.span.kind", "LLM"), kv{"tag.tags", ListValue(vlist{StrValue("beta"), StrValue("prod")})})
 	for _, order := range [][]*testSpan{{root, call}, {call, root}} {
-		m := NewMapper(MapOptions{})
+		m, mem := NewMapper(MapOptions{}), newTestMemory()
+		c := m.getCtx()
 		preps := make([]prepared, 2)
 		m.prepare(&preps[0], order[0])
 		m.prepare(&preps[1], order[1])
-		ids, _ := m.mem.resolveTrace(root.trace, []*prepared{&preps[0], &preps[1]})
+		ids, _ := c.resolveTrace(mem, root.trace, []*prepared{&preps[0], &preps[1]})
 		if want := []string{"beta", "prod", "weather"}; !slices.Equal(ids.tags, want) {
 			t.Errorf("trace tags %v, want %v", ids.tags, want)
 		}
@@ -123,7 +124,7 @@ func TestTraceTagsUnionCollected(t *testing.T) {
 		late := newSpan(3, 1, "tool", str("openinference.span.kind", "TOOL"), str("tag.tags", `["zeta"]`))
 		var p3 prepared
 		m.prepare(&p3, late)
-		ids2, _ := m.mem.resolveTrace(root.trace, []*prepared{&p3})
+		ids2, _ := c.resolveTrace(mem, root.trace, []*prepared{&p3})
 		if want := []string{"beta", "prod", "weather", "zeta"}; !slices.Equal(ids2.tags, want) || len(before) != 3 {
 			t.Errorf("after a later batch: %v (earlier slice now %v)", ids2.tags, before)
 		}
@@ -131,6 +132,7 @@ func TestTraceTagsUnionCollected(t *testing.T) {
 			preps[i].a.release()
 		}
 		p3.a.release()
+		m.putCtx(c)
 	}
 }
 

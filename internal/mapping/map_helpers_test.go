@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"sync"
 	"time"
 
 	"github.com/llmtrace/llmtrace/platform"
@@ -102,4 +103,39 @@ func allAccepted(evs []platform.TraceEvent) []bool {
 		a[i] = true
 	}
 	return a
+}
+
+// testMemory is a TraceMemory without bounds for tests that map a trace in several calls
+// (internal/tracestate.Memory is the bounded one the shippers use).
+type testMemory struct {
+	mu     sync.Mutex
+	traces map[[16]byte]*TraceRecord
+}
+
+func newTestMemory() *testMemory { return &testMemory{traces: map[[16]byte]*TraceRecord{}} }
+
+func (m *testMemory) Trace(id [16]byte, fn func(*TraceRecord)) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t := m.traces[id]
+	if t == nil {
+		t = &TraceRecord{}
+		m.traces[id] = t
+	}
+	fn(t)
+}
+
+// memMapper is a Mapper whose Map calls share one testMemory, as a shipper's calls share
+// internal/tracestate's Memory.
+type memMapper struct {
+	*Mapper
+	mem *testMemory
+}
+
+func withMemory(opts MapOptions) *memMapper {
+	return &memMapper{Mapper: NewMapper(opts), mem: newTestMemory()}
+}
+
+func (m *memMapper) Map(spans []SpanView) []platform.TraceEvent {
+	return m.MapBatch(spans, m.mem).Events
 }

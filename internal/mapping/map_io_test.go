@@ -138,10 +138,10 @@ func TestRequestSystemParam(t *testing.T) {
 }
 
 // Each event owns its tags: changing one event's tags changes neither another event's nor
-// the union the Mapper keeps for later batches of the trace, also when batches of one trace
+// the union the TraceMemory keeps for later batches of the trace, also when batches of one trace
 // are mapped concurrently (run with -race).
 func TestTraceTagsOwnedPerEvent(t *testing.T) {
-	m := NewMapper(MapOptions{})
+	m := withMemory(MapOptions{})
 	root := newSpan(1, 0, "agent", str("openinference.span.kind", "AGENT"), str("tag.tags", `["prod","weather"]`))
 	evs := m.Map([]SpanView{root, newSpan(2, 1, "llm", str("openinference.span.kind", "LLM"))})
 	evs[1].Tags[0] = "changed" // the model call has no tags of its own: all from the union

@@ -1,13 +1,10 @@
 package mapping
 
 import (
-	"container/list"
 	"encoding/json"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/llmtrace/llmtrace/platform"
 	sc "github.com/llmtrace/llmtrace/semconv"
@@ -94,80 +91,59 @@ type spanRec struct {
 	emitted  platform.Usage // the usage its event carries (zero when rolled up)
 }
 
-type traceMem struct {
-	key     [16]byte
+// TraceMemory keeps what Map learns of each trace for later calls: its trace-wide values,
+// its spans' parents and usage (for roll-ups) and the tool calls its model calls requested
+// (toolargs.go). With it, a span mapped in a later call gets the thread / user / session
+// found earlier, and an aggregate that ends after its children (a later batch) is still
+// rolled up. Limits: a span mapped before any carrying span of its trace was seen cannot
+// get their values, and a span whose usage-carrying descendants arrive in a later batch
+// keeps its own usage. internal/tracestate.Memory is the bounded implementation the
+// shippers use; a nil TraceMemory makes each call stand alone.
+type TraceMemory interface {
+	// Trace calls fn with the record of trace id (the zero TraceRecord when the trace is
+	// unknown or was forgotten), keeping every other call off that record until fn
+	// returns. fn may change the record; it must not keep a pointer to it.
+	Trace(id [16]byte, fn func(*TraceRecord))
+}
+
+// TraceRecord is what a TraceMemory keeps of one trace; its zero value is an unknown trace.
+// Only the mapping reads and changes it: a memory stores it and lets it go. It holds at
+// most maxSpansPerTrace span records and maxTraceToolCalls tool calls (toolargs.go).
+type TraceRecord struct {
+	known   bool // ids and spans are set
 	ids     traceIDs
 	version uint64 // counts the changes of ids
 	spans   map[[8]byte]spanRec
-	seen    time.Time
-	elem    *list.Element
 	// toolCalls are the tool calls its model calls requested (toolargs.go).
 	toolCalls traceToolCalls
 }
 
-// traceMemory is the Mapper's bounded, concurrency-safe memory of recent traces: an LRU of
-// at most maxTraces traces, each forgotten ttl after its last span was mapped, each holding
-// at most maxSpansPerTrace span records. It lets a span mapped in a later Map call get the
-// thread / user / session found earlier and lets an aggregate that ends after its children
-// (a later batch) still be rolled up. Limits: a span mapped before any carrying span of its
-// trace was seen cannot get their values, and a span whose usage-carrying descendants arrive
-// in a later batch keeps its own usage.
-type traceMemory struct {
-	mu        sync.Mutex
-	traces    map[[16]byte]*traceMem
-	lru       list.List // front = most recent
-	maxTraces int
-	maxSpans  int
-	ttl       time.Duration
-	now       func() time.Time
+// init makes t a known trace.
+func (t *TraceRecord) init() {
+	if !t.known {
+		t.known = true
+		t.ids = traceIDs{conv: idVal{prio: noPrio}, user: idVal{prio: noPrio}, session: idVal{prio: noPrio}}
+		t.spans = map[[8]byte]spanRec{}
+	}
+}
 
-	// resolveTrace's scratch (guarded by mu): the span tree of the trace being resolved
-	// and, for larger trees, an index from span ID to node.
-	nodes    []resolveNode
-	index    map[[8]byte]int32
-	useIndex bool
+// withTrace calls fn with trace id's record in mem, or with a record of its own for this
+// call when mem is nil.
+func withTrace(mem TraceMemory, id [16]byte, fn func(*TraceRecord)) {
+	if mem == nil {
+		var t TraceRecord
+		fn(&t)
+		return
+	}
+	mem.Trace(id, fn)
 }
 
 const (
-	defaultMemoryTraces  = 4096
-	defaultMemorySpans   = 4096
-	defaultMemoryTTL     = 10 * time.Minute
+	// maxSpansPerTrace bounds the span records of one trace: a span past it is not
+	// remembered for later roll-ups.
+	maxSpansPerTrace     = 4096
 	maxAncestorWalkDepth = 1024
 )
-
-func newTraceMemory() *traceMemory {
-	return &traceMemory{traces: map[[16]byte]*traceMem{}, maxTraces: defaultMemoryTraces,
-		maxSpans: defaultMemorySpans, ttl: defaultMemoryTTL, now: time.Now}
-}
-
-// get returns the trace's memory, creating it; the caller holds mu.
-func (m *traceMemory) get(id [16]byte) *traceMem {
-	now := m.now()
-	for e := m.lru.Back(); e != nil; e = m.lru.Back() { // expire
-		t := e.Value.(*traceMem)
-		if now.Sub(t.seen) < m.ttl && m.lru.Len() <= m.maxTraces {
-			break
-		}
-		m.lru.Remove(e)
-		delete(m.traces, t.key)
-	}
-	t := m.traces[id]
-	if t == nil {
-		t = &traceMem{key: id, spans: map[[8]byte]spanRec{},
-			ids: traceIDs{conv: idVal{prio: noPrio}, user: idVal{prio: noPrio}, session: idVal{prio: noPrio}}}
-		t.elem = m.lru.PushFront(t)
-		m.traces[id] = t
-		if m.lru.Len() > m.maxTraces {
-			old := m.lru.Back()
-			m.lru.Remove(old)
-			delete(m.traces, old.Value.(*traceMem).key)
-		}
-	} else {
-		m.lru.MoveToFront(t.elem)
-	}
-	t.seen = now
-	return t
-}
 
 // prepared is the first-pass reading of one span.
 type prepared struct {
@@ -196,11 +172,17 @@ type prepared struct {
 }
 
 // resolveTrace settles the trace-wide values and usage roll-ups of one trace's spans in
-// this batch, reading and updating the memory.
-func (m *traceMemory) resolveTrace(id [16]byte, spans []*prepared) (traceIDs, uint64) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	t := m.get(id)
+// this batch against what mem remembers of the trace, and records them there.
+func (c *spanCtx) resolveTrace(mem TraceMemory, id [16]byte, spans []*prepared) (ids traceIDs, version uint64) {
+	withTrace(mem, id, func(t *TraceRecord) {
+		t.init()
+		ids, version = c.resolveRecord(t, spans)
+	})
+	return ids, version
+}
+
+// resolveRecord is resolveTrace on the trace's record t.
+func (c *spanCtx) resolveRecord(t *TraceRecord, spans []*prepared) (traceIDs, uint64) {
 	ids := t.ids
 	for _, p := range spans {
 		ids.merge(p.ids)
@@ -212,26 +194,27 @@ func (m *traceMemory) resolveTrace(id [16]byte, spans []*prepared) (traceIDs, ui
 
 	// The trace's span tree: the remembered spans, then this batch's (a batch span replaces
 	// a remembered one with the same ID, a later batch span an earlier one). The scratch
-	// slices and index are the memory's, reused under mu.
-	m.nodes = m.nodes[:0]
-	m.useIndex = len(t.spans)+len(spans) > linearNodes
-	if m.useIndex {
-		if m.index == nil {
-			m.index = make(map[[8]byte]int32, len(t.spans)+len(spans))
+	// (c.tree) is the call's.
+	tr := &c.tree
+	tr.nodes = tr.nodes[:0]
+	tr.useIndex = len(t.spans)+len(spans) > linearNodes
+	if tr.useIndex {
+		if tr.index == nil {
+			tr.index = make(map[[8]byte]int32, len(t.spans)+len(spans))
 		}
-		clear(m.index)
+		clear(tr.index)
 	}
 	for sid, r := range t.spans {
-		m.addNode(resolveNode{span: sid, parent: r.parent, own: r.ownUsage, emitted: r.emitted})
+		tr.addNode(resolveNode{span: sid, parent: r.parent, own: r.ownUsage, emitted: r.emitted})
 	}
 	for _, p := range spans {
-		m.addNode(resolveNode{span: p.span, parent: p.parent, own: p.ownUsage, p: p})
+		tr.addNode(resolveNode{span: p.span, parent: p.parent, own: p.ownUsage, p: p})
 	}
-	nodes := m.nodes
+	nodes := tr.nodes
 	for i := range nodes {
 		nodes[i].up = -1
 		if nodes[i].parent != ([8]byte{}) {
-			nodes[i].up = m.findNode(nodes[i].parent)
+			nodes[i].up = tr.findNode(nodes[i].parent)
 		}
 	}
 	// A span has usage descendants when some descendant reported usage of its own.
@@ -264,17 +247,25 @@ func (m *traceMemory) resolveTrace(id [16]byte, spans []*prepared) (traceIDs, ui
 		}
 	}
 	for _, p := range spans {
-		if len(t.spans) >= m.maxSpans {
+		if len(t.spans) >= maxSpansPerTrace {
 			break
 		}
-		n := &nodes[m.findNode(p.span)]
+		n := &nodes[tr.findNode(p.span)]
 		t.spans[p.span] = spanRec{parent: p.parent, ownUsage: p.ownUsage, emitted: n.emitted}
 	}
-	clear(m.nodes) // drop the references to this batch's spans
-	if cap(m.nodes) > maxPooledNodes {
-		m.nodes, m.index = nil, nil
+	clear(tr.nodes) // drop the references to this batch's spans
+	if cap(tr.nodes) > maxPooledNodes {
+		tr.nodes, tr.index = nil, nil
 	}
 	return ids, t.version
+}
+
+// spanTree is resolveTrace's scratch: the span tree of the trace being resolved and, for
+// larger trees, an index from span ID to node.
+type spanTree struct {
+	nodes    []resolveNode
+	index    map[[8]byte]int32
+	useIndex bool
 }
 
 // resolveNode is one span of the tree resolveTrace walks.
@@ -290,12 +281,12 @@ type resolveNode struct {
 const (
 	// linearNodes is the tree size up to which nodes are found by a scan, not the index.
 	linearNodes = 16
-	// maxPooledNodes is the largest node scratch the memory keeps between calls.
+	// maxPooledNodes is the largest node scratch a pooled spanCtx keeps between calls.
 	maxPooledNodes = 1 << 14
 )
 
-// addNode adds n, replacing the node with the same span ID; the caller holds mu.
-func (m *traceMemory) addNode(n resolveNode) {
+// addNode adds n, replacing the node with the same span ID.
+func (m *spanTree) addNode(n resolveNode) {
 	if i := m.findNode(n.span); i >= 0 {
 		m.nodes[i] = n
 		return
@@ -306,8 +297,8 @@ func (m *traceMemory) addNode(n resolveNode) {
 	m.nodes = append(m.nodes, n)
 }
 
-// findNode returns the index of span's node, or -1; the caller holds mu.
-func (m *traceMemory) findNode(span [8]byte) int32 {
+// findNode returns the index of span's node, or -1.
+func (m *spanTree) findNode(span [8]byte) int32 {
 	if m.useIndex {
 		if i, ok := m.index[span]; ok {
 			return i

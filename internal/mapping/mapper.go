@@ -50,13 +50,13 @@ const (
 )
 
 // Mapper maps OpenTelemetry spans onto platform events (docs/platform-api.md
-// "TraceEvent"). It is safe for concurrent use. It keeps a bounded memory of recent
-// traces (4096 traces, 10 minutes, 4096 spans each) so that trace-wide values and usage
-// roll-ups also work when a trace's spans arrive in several Map calls.
+// "TraceEvent"). It is safe for concurrent use. What it knows of a trace from earlier calls
+// is passed to each call (TraceMemory, map_trace.go), so that trace-wide values and usage
+// roll-ups also work when a trace's spans arrive in several calls; its own state is the log
+// join (logstore.go) and caches that do not change a result (prices, boxed values).
 type Mapper struct {
 	opts  MapOptions
 	rules *ruleset // the precedence table compiled (ruleset.go)
-	mem   *traceMemory
 	logs  *logJoin // log records and their spans (logstore.go)
 	attrs sync.Pool
 	// prices, tableSource ("price_table:<date>") and unpriced: cost.go.
@@ -78,7 +78,7 @@ func NewMapper(opts MapOptions) *Mapper {
 			*p = platform.MaxContentBytes
 		}
 	}
-	m := &Mapper{opts: opts, rules: compile(&precedence), mem: newTraceMemory(), logs: newLogJoin(opts.LogHold, opts.LogHoldBytes)}
+	m := &Mapper{opts: opts, rules: compile(&precedence), logs: newLogJoin(opts.LogHold, opts.LogHoldBytes)}
 	m.attrs.New = func() any { return &spanAttrs{rules: m.rules} }
 	if m.prices = opts.Prices; m.prices == nil {
 		m.prices = prices.Vendored()
@@ -129,6 +129,7 @@ type spanCtx struct {
 	// like slab, never reused across calls.
 	usages []platform.Usage
 	md     metadata    // reused builder; the map it builds belongs to the event
+	tree   spanTree    // resolveTrace's scratch
 	sid    spanStrings // the current span's ID strings
 	// addEventFn is c.addEvent, bound once.
 	addEventFn func(string, time.Time, Map) bool
@@ -189,19 +190,19 @@ func (c *spanCtx) staged(b []byte) []byte {
 // Map maps spans (any order, any number of traces) onto events: one event per span, in
 // input order, each followed by one `error` event per OTel exception event of the span.
 // Trace-wide values (threadId, userId, sessionId, the chat root) and usage roll-ups are
-// resolved over the whole batch plus the Mapper's memory of earlier batches, so within one
-// call the result does not depend on input order. Nil views are skipped. Map is
-// MapBatch's Events: events accepted in earlier calls are not sent again (a shipper uses
-// internal/tracestate, which does).
+// resolved over the whole batch, so the result does not depend on input order. Nil views
+// are skipped. Map is MapBatch's Events with no TraceMemory: the call stands alone (the
+// shippers use internal/tracestate, which passes its memory and re-sends accepted events).
 //
 // Map does not check events against the contract: that happens once per event, on the way
 // out, in platform.Client.Send (which rejects an invalid event alone, e.g. a span without
 // a start time) — or in `llmtrace map`, which sends nothing.
-func (m *Mapper) Map(spans []SpanView) []platform.TraceEvent { return m.MapBatch(spans).Events }
+func (m *Mapper) Map(spans []SpanView) []platform.TraceEvent { return m.MapBatch(spans, nil).Events }
 
-// MapBatch is Map, also reporting each trace's values and the tool arguments found for
-// tool events of earlier calls (Batch).
-func (m *Mapper) MapBatch(spans []SpanView) Batch {
+// MapBatch is Map, resolving each trace also against what mem remembers of it (and
+// recording this call there; nil: none), and reporting each trace's values and the tool
+// arguments found for tool events of earlier calls (Batch).
+func (m *Mapper) MapBatch(spans []SpanView, mem TraceMemory) Batch {
 	c := m.getCtx()
 	defer m.putCtx(c)
 	// The prepared spans live in c's scratch (pooled; putCtx clears them): nothing keeps a
@@ -265,7 +266,7 @@ func (m *Mapper) MapBatch(spans []SpanView) Batch {
 	c.group, c.rts, c.byTrace = group, rts, byTrace
 	for i := range rts {
 		rt := &rts[i]
-		rt.ids, rt.version = m.mem.resolveTrace(rt.id, byTrace[rt.off:rt.off+rt.n])
+		rt.ids, rt.version = c.resolveTrace(mem, rt.id, byTrace[rt.off:rt.off+rt.n])
 		rt.traceUUID, rt.traceHex = traceIDStrings(rt.id)
 		rt.threadUUID = rt.traceUUID
 		if conv := rt.ids.conv.v; conv != "" {
@@ -295,7 +296,7 @@ func (m *Mapper) MapBatch(spans []SpanView) Batch {
 		b.Traces[i] = TraceValues{TraceID: rt.traceUUID, Version: rt.version, ThreadID: rt.threadUUID, UserID: rt.ids.user.v,
 			SessionID: rt.ids.session.v, ConversationID: rt.ids.conv.v, Tags: normTags(append(rt.ids.tags[:len(rt.ids.tags):len(rt.ids.tags)], m.opts.Tags...))}
 	}
-	m.fillToolArgs(&b, preps)
+	m.fillToolArgs(&b, preps, mem)
 	return b
 }
 

@@ -26,7 +26,7 @@ import (
 //     LogIgnored (counted).
 //
 // Records are copied when held. Report the send of Events with Delivered, as for Map.
-func (m *Mapper) MapLogs(recs []LogRecord) LogsResult {
+func (m *Mapper) MapLogs(recs []LogRecord, mem TraceMemory) LogsResult {
 	j := m.logs
 	j.active.Store(true)
 	now := time.Now()
@@ -93,12 +93,12 @@ func (m *Mapper) MapLogs(recs []LogRecord) LogsResult {
 
 	// Map outside the lock (Map takes it to join). Each pseudo span makes one event.
 	for _, g := range late {
-		if m.mapLate(&res.Batch, g) {
+		if m.mapLate(&res.Batch, g, mem) {
 			res.EventRecords = append(res.EventRecords, g.idx)
 		}
 	}
 	for _, a := range alone {
-		if m.mapAlone(&res.Batch, a) {
+		if m.mapAlone(&res.Batch, a, mem) {
 			res.EventRecords = append(res.EventRecords, []int{a.idx})
 		}
 	}
@@ -124,13 +124,13 @@ type aloneRecord struct {
 // without their span, and forgets them; records held while their span's event was mapped
 // and then accepted come back at once in that event, sent again with their content. In-process shippers call it periodically; the
 // collector instead passes the records again (MapLogs), since its durable queue holds them.
-func (m *Mapper) ExpiredLogs() Batch { return m.takeHeld(time.Now(), false) }
+func (m *Mapper) ExpiredLogs(mem TraceMemory) Batch { return m.takeHeld(time.Now(), false, mem) }
 
 // FlushLogs returns every held record no Map call has put into its span's event, each as an
 // event on its own, and forgets them: at shutdown, and at the end of `llmtrace map`.
-func (m *Mapper) FlushLogs() Batch { return m.takeHeld(time.Now(), true) }
+func (m *Mapper) FlushLogs(mem TraceMemory) Batch { return m.takeHeld(time.Now(), true, mem) }
 
-func (m *Mapper) takeHeld(now time.Time, all bool) Batch {
+func (m *Mapper) takeHeld(now time.Time, all bool, mem TraceMemory) Batch {
 	j := m.logs
 	if j.waiting.Load() == 0 {
 		return Batch{}
@@ -160,12 +160,12 @@ func (m *Mapper) takeHeld(now time.Time, all bool) Batch {
 	j.mu.Unlock()
 	var b Batch
 	for _, g := range late {
-		m.mapLate(&b, g)
+		m.mapLate(&b, g, mem)
 	}
 	// Deterministic order: by span, then time (map iteration is random).
 	sortAlone(alone)
 	for _, a := range alone {
-		m.mapAlone(&b, a)
+		m.mapAlone(&b, a, mem)
 	}
 	return b
 }
@@ -198,8 +198,8 @@ func addLate(late []*lateGroup, by map[string]*lateGroup, re *recentEvent, i int
 // mapLate adds to b a late group's event: its span's accepted event with the records'
 // content merged; it notes what the event carries and reports whether there was one. The
 // caller does not hold mu.
-func (m *Mapper) mapLate(b *Batch, g *lateGroup) bool {
-	r := m.MapBatch([]SpanView{newRecordsSpan(g.recs, g.keys[0])})
+func (m *Mapper) mapLate(b *Batch, g *lateGroup, mem TraceMemory) bool {
+	r := m.MapBatch([]SpanView{newRecordsSpan(g.recs, g.keys[0])}, mem)
 	if len(r.Events) == 0 {
 		return false
 	}
@@ -211,8 +211,8 @@ func (m *Mapper) mapLate(b *Batch, g *lateGroup) bool {
 
 // mapAlone adds to b one record's event on its own, notes what it carries and reports
 // whether there was one.
-func (m *Mapper) mapAlone(b *Batch, a aloneRecord) bool {
-	r := m.MapBatch([]SpanView{newRecordsSpan([]*LogRecord{a.rec}, a.key)})
+func (m *Mapper) mapAlone(b *Batch, a aloneRecord, mem TraceMemory) bool {
+	r := m.MapBatch([]SpanView{newRecordsSpan([]*LogRecord{a.rec}, a.key)}, mem)
 	if len(r.Events) == 0 {
 		return false
 	}

@@ -161,7 +161,7 @@ func TestExceptionEventsAndErrors(t *testing.T) {
 }
 
 func TestMapperMemoryAcrossBatches(t *testing.T) {
-	m := NewMapper(MapOptions{})
+	m := withMemory(MapOptions{})
 	child := newSpan(2, 1, "chat m", str("gen_ai.operation.name", "chat"), num("gen_ai.usage.input_tokens", 42))
 	root := newSpan(1, 0, "agent", str("gen_ai.operation.name", "invoke_agent"), num("gen_ai.usage.input_tokens", 42),
 		str("gen_ai.conversation.id", "c-1"))

@@ -280,7 +280,7 @@ func TestModelCallWrapperLiteral(t *testing.T) {
 	if evs[1].Type != platform.TypeLLM || evs[1].Usage == nil || evs[1].Usage.PromptTokens != 8 {
 		t.Errorf("child: type %s usage %+v", evs[1].Type, evs[1].Usage)
 	}
-	m := NewMapper(MapOptions{})
+	m := withMemory(MapOptions{})
 	m.Map([]SpanView{child()})
 	check("child in an earlier call", m.Map([]SpanView{wrapper()})[0])
 	// Alone, or with a child that carries no usage, it stays a model call.

@@ -132,13 +132,14 @@ func noArguments(in []byte) bool {
 	return a == "[]" && k == "{}"
 }
 
-// addToolCalls remembers calls of trace id (deduplicated by id, else by name and
-// arguments) and returns the trace's calls so far; the caller must not keep the slice.
-func (m *traceMemory) addToolCalls(id [16]byte, calls []toolCallRec, fn func(*traceToolCalls)) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	t := m.get(id)
-	tc := &t.toolCalls
+// addToolCalls remembers calls of trace id in mem (deduplicated by id, else by name and
+// arguments) and calls fn with the trace's calls so far; fn must not keep them.
+func addToolCalls(mem TraceMemory, id [16]byte, calls []toolCallRec, fn func(*traceToolCalls)) {
+	withTrace(mem, id, func(t *TraceRecord) { t.toolCalls.add(calls, fn) })
+}
+
+// add is addToolCalls on one trace's calls.
+func (tc *traceToolCalls) add(calls []toolCallRec, fn func(*traceToolCalls)) {
 	for _, c := range calls {
 		if tc.has(c) {
 			continue
@@ -193,10 +194,10 @@ func (tc *traceToolCalls) match(callID, name string) []byte {
 }
 
 // fillToolArgs gives the tool events of b that record no arguments those of their
-// requesting tool call (see above); preps are the Map call's spans. For a tool event of an
+// requesting tool call (see above); preps are the Map call's spans, mem its memory. For a tool event of an
 // earlier call whose call arrives now it adds the arguments to b.ToolArgs (the shipper
 // sends that event again if the platform accepted it: internal/tracestate).
-func (m *Mapper) fillToolArgs(b *Batch, preps []prepared) {
+func (m *Mapper) fillToolArgs(b *Batch, preps []prepared, mem TraceMemory) {
 	if m.opts.OmitContent {
 		return
 	}
@@ -259,7 +260,7 @@ func (m *Mapper) fillToolArgs(b *Batch, preps []prepared) {
 		delete(calls, trace)
 		w := waiting[trace]
 		delete(waiting, trace)
-		m.mem.addToolCalls(preps[i].trace, cs, func(tc *traceToolCalls) {
+		addToolCalls(mem, preps[i].trace, cs, func(tc *traceToolCalls) {
 			for _, p := range w {
 				if args := tc.match(p.callID, p.toolName); m.fits(args) {
 					p.ev.Input = args

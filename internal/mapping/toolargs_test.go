@@ -78,7 +78,7 @@ func TestToolArgsFromToolCall(t *testing.T) {
 // The model call and the tool span in different Map calls, in either order.
 func TestToolArgsAcrossMapCalls(t *testing.T) {
 	one := `[{"role":"assistant","parts":[{"type":"tool_call","id":"call_1","name":"get_weather","arguments":{"city":"Paris"}}]}]`
-	m := NewMapper(MapOptions{})
+	m := withMemory(MapOptions{})
 	m.Map([]SpanView{modelCall(2, one)})
 	evs := m.Map([]SpanView{genAITool(3, "call_1")})
 	wantToolInput(t, "model call first", byName(evs, "execute_tool get_weather"), `{"city":"Paris"}`, true)
@@ -86,11 +86,11 @@ func TestToolArgsAcrossMapCalls(t *testing.T) {
 	// The tool span first (OpenLLMetry JS ends the model span after the tool ran): the
 	// call that brings its arguments reports them for it (Batch.ToolArgs; internal/tracestate
 	// re-sends the event if the platform accepted it).
-	m = NewMapper(MapOptions{})
+	m = withMemory(MapOptions{})
 	first := m.Map([]SpanView{traceloopTool(3)})
 	tool := byName(first, "get_weather.tool")
 	wantToolInput(t, "tool first, first call", tool, `{"args":[],"kwargs":{}}`, false)
-	second := m.MapBatch([]SpanView{modelCall(2, one)})
+	second := m.MapBatch([]SpanView{modelCall(2, one)}, m.mem)
 	if len(second.Events) != 1 || len(second.ToolArgs) != 1 {
 		t.Fatalf("second call: %d events, tool args %+v; want the model call and the tool's arguments", len(second.Events), second.ToolArgs)
 	}
@@ -103,7 +103,7 @@ func TestToolArgsAcrossMapCalls(t *testing.T) {
 		t.Error("Apply changed the event it copied")
 	}
 	// Not re-sent twice.
-	if third := m.MapBatch([]SpanView{modelCall(4, one)}); len(third.ToolArgs) != 0 {
+	if third := m.MapBatch([]SpanView{modelCall(4, one)}, m.mem); len(third.ToolArgs) != 0 {
 		t.Errorf("tool arguments reported again: %+v", third.ToolArgs)
 	}
 }

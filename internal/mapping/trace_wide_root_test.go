@@ -82,24 +82,24 @@ func TestTraceWideRootBeatsChildSameKey(t *testing.T) {
 
 // Same key on the root and on a child, in separate Map calls of one Mapper, either order:
 // once the root is seen its value wins; a child mapped before it keeps its own (the Mapper
-// cannot know better yet, mapper.go traceMemory), every later event shows the root's.
+// cannot know better yet, map_trace.go TraceMemory), every later event shows the root's.
 func TestTraceWideRootBeatsChildAcrossMapCalls(t *testing.T) {
 	for _, f := range traceWideFields {
 		k := f.keys()[0]
 		t.Run(f.name+"/child first", func(t *testing.T) {
-			m := NewMapper(MapOptions{})
+			m := withMemory(MapOptions{})
 			twCheckAll(t, f, "child alone", m.Map([]SpanView{twChildSpan(twChildID, str(k, "child-v"))}), "child-v")
 			twCheckAll(t, f, "then the root", m.Map([]SpanView{twRootSpan(str(k, "root-v"))}), "root-v")
 			twCheckAll(t, f, "then a child with its own value", m.Map([]SpanView{twChildSpan(twChild2ID, str(k, "child2-v"))}), "root-v")
 		})
 		t.Run(f.name+"/root first", func(t *testing.T) {
-			m := NewMapper(MapOptions{})
+			m := withMemory(MapOptions{})
 			twCheckAll(t, f, "root alone", m.Map([]SpanView{twRootSpan(str(k, "root-v"))}), "root-v")
 			twCheckAll(t, f, "then a child with its own value", m.Map([]SpanView{twChildSpan(twChildID, str(k, "child-v"))}), "root-v")
 			twCheckAll(t, f, "then a child without", m.Map([]SpanView{twChildSpan(twChild2ID)}), "root-v")
 		})
 		t.Run(f.name+"/child, root and child in one batch, after a child", func(t *testing.T) {
-			m := NewMapper(MapOptions{})
+			m := withMemory(MapOptions{})
 			m.Map([]SpanView{twChildSpan(twChild2ID, str(k, "child2-v"))})
 			twCheckAll(t, f, "the batch", m.Map([]SpanView{twChildSpan(twChildID, str(k, "child-v")), twRootSpan(str(k, "root-v"))}), "root-v")
 		})
@@ -115,10 +115,10 @@ func TestTraceWideLowestSpanIDAmongChildren(t *testing.T) {
 		hi := func() *testSpan { return twChildSpan(twChild2ID, str(k, "hi-v")) }
 		twCheckAll(t, f, "lo, hi", mapOne(t, MapOptions{}, lo(), hi(), twRootSpan()), "lo-v")
 		twCheckAll(t, f, "hi, lo", mapOne(t, MapOptions{}, twRootSpan(), hi(), lo()), "lo-v")
-		m := NewMapper(MapOptions{})
+		m := withMemory(MapOptions{})
 		m.Map([]SpanView{hi()})
 		twCheckAll(t, f, "hi, then lo in a later call", m.Map([]SpanView{lo(), twRootSpan()}), "lo-v")
-		m = NewMapper(MapOptions{})
+		m = withMemory(MapOptions{})
 		m.Map([]SpanView{lo()})
 		twCheckAll(t, f, "lo, then hi in a later call", m.Map([]SpanView{hi(), twRootSpan()}), "lo-v")
 	}
@@ -137,7 +137,7 @@ func TestTraceWideKeyRankBeforeRoot(t *testing.T) {
 			twChildSpan(twChildID, str(best, "child-v")), twRootSpan(str(worse, "root-v"))), "child-v")
 		twCheckAll(t, f, "root best, child worse", mapOne(t, MapOptions{},
 			twChildSpan(twChildID, str(worse, "child-v")), twRootSpan(str(best, "root-v"))), "root-v")
-		m := NewMapper(MapOptions{})
+		m := withMemory(MapOptions{})
 		m.Map([]SpanView{twChildSpan(twChildID, str(best, "child-v"))})
 		twCheckAll(t, f, "root's worse key in a later call", m.Map([]SpanView{twRootSpan(str(worse, "root-v")), twChildSpan(twChild2ID)}), "child-v")
 		// A name only the fallback reads (fallback.go) on the root ranks below any named key.

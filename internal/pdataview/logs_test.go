@@ -261,7 +261,7 @@ func TestLogJoin(t *testing.T) {
 		}
 		t.Run(tc.name+"/records first", func(t *testing.T) {
 			m := mapping.NewMapper(mapping.MapOptions{})
-			res := m.MapLogs(pdataview.Logs(tc.logs()))
+			res := m.MapLogs(pdataview.Logs(tc.logs()), nil)
 			if len(res.Events) != 0 {
 				t.Fatalf("records before their span gave %d events", len(res.Events))
 			}
@@ -282,13 +282,13 @@ func TestLogJoin(t *testing.T) {
 				t.Errorf("after acceptance: %+v, want %d joined, none held", st, tc.records)
 			}
 			// The retried log request finds its records done.
-			again := m.MapLogs(pdataview.Logs(tc.logs()))
+			again := m.MapLogs(pdataview.Logs(tc.logs()), nil)
 			for i, f := range again.Fates {
 				if f != mapping.LogDone && f != mapping.LogIgnored {
 					t.Errorf("record %d passed again: fate %d, want done", i, f)
 				}
 			}
-			if len(again.Events) != 0 || len(m.FlushLogs().Events) != 0 {
+			if len(again.Events) != 0 || len(m.FlushLogs(nil).Events) != 0 {
 				t.Error("a joined record was shipped again")
 			}
 		})
@@ -300,7 +300,7 @@ func TestLogJoin(t *testing.T) {
 				t.Fatal("the bare span already has the content")
 			}
 			accept(m, evs)
-			res := m.MapLogs(pdataview.Logs(tc.logs()))
+			res := m.MapLogs(pdataview.Logs(tc.logs()), nil)
 			resent := bySpan(res.Events, id)
 			sameContent(t, resent, want)
 			if len(res.Events) != 1 || len(res.EventRecords[0]) != tc.records {
@@ -317,12 +317,12 @@ func TestLogJoin(t *testing.T) {
 func TestLogJoinSpanNeverComes(t *testing.T) {
 	m := mapping.NewMapper(mapping.MapOptions{LogHold: time.Nanosecond})
 	recs := pdataview.Logs(responsesLogs())
-	if res := m.MapLogs(recs); len(res.Events) != 0 {
+	if res := m.MapLogs(recs, nil); len(res.Events) != 0 {
 		t.Fatal("shipped before the hold")
 	}
 	// The collector passes the records again (its retry): past the hold, each is shipped
 	// on its own, a child of the span it names, with its content and no usage.
-	res := m.MapLogs(recs)
+	res := m.MapLogs(recs, nil)
 	if len(res.Events) != 2 {
 		t.Fatalf("%d events, want one per record", len(res.Events))
 	}
@@ -343,8 +343,8 @@ func TestLogJoinSpanNeverComes(t *testing.T) {
 	}
 	// Deterministic IDs: the same records mapped alone by another Mapper get the same spanIds.
 	other := mapping.NewMapper(mapping.MapOptions{})
-	other.MapLogs(recs)
-	flushed := other.FlushLogs().Events
+	other.MapLogs(recs, nil)
+	flushed := other.FlushLogs(nil).Events
 	if len(flushed) != 2 || bySpan(flushed, res.Events[0].SpanID) == nil || bySpan(flushed, res.Events[1].SpanID) == nil {
 		t.Errorf("FlushLogs gave other spanIds: %d events", len(flushed))
 	}
@@ -356,7 +356,7 @@ func TestLogJoinSpanNeverComes(t *testing.T) {
 
 func TestLogJoinIgnoresAppLogs(t *testing.T) {
 	m := mapping.NewMapper(mapping.MapOptions{})
-	res := m.MapLogs(pdataview.Logs(chatLogs()))
+	res := m.MapLogs(pdataview.Logs(chatLogs()), nil)
 	if res.Fates[0] != mapping.LogIgnored || m.LogStats().Ignored != 1 {
 		t.Errorf("the application log: fate %d, stats %+v", res.Fates[0], m.LogStats())
 	}

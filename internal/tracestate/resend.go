@@ -38,11 +38,6 @@ const DefaultResendMemoryBytes = 32 << 20
 // root span was accepted.
 const RootGrace = 30 * time.Second
 
-// maxTraces bounds the traces whose accepted events are kept: as many as the Mapper's trace
-// memory keeps (internal/mapping/map_trace.go), beyond which late values cannot be
-// resolved anyway.
-const maxTraces = 4096
-
 // sentTrace is one trace's accepted events (by spanId) and its latest trace-wide values.
 type sentTrace struct {
 	key    string // traceId
@@ -92,7 +87,7 @@ func (s *resendStore) touch(traceID string) *sentTrace {
 
 // evict lets go of the least recently used traces that are complete (root accepted more
 // than RootGrace ago), then of the least recently used traces until the store fits max
-// bytes and at most maxTraces traces, counting what those
+// bytes and at most MaxTraces traces (as many as the Memory: beyond, late values are not resolved anyway), counting what those
 // still held as forgotten; the caller holds mu.
 func (s *resendStore) evict() {
 	var now time.Time // read only when a complete trace is at the back (time.Now costs)
@@ -109,7 +104,7 @@ func (s *resendStore) evict() {
 		}
 		s.drop(t)
 	}
-	for (s.bytes > s.max || s.lru.Len() > maxTraces) && s.lru.Len() > 0 {
+	for (s.bytes > s.max || s.lru.Len() > MaxTraces) && s.lru.Len() > 0 {
 		t := s.lru.Back().Value.(*sentTrace)
 		s.forgotten.Add(int64(len(t.events)))
 		s.drop(t)

@@ -11,17 +11,17 @@ import (
 )
 
 // TestResendStoreIsBounded: the memory of accepted events holds at most as many traces as
-// maxTraces (the trace memory's bound) and at most its byte bound; what it lets go is counted; a trace whose
+// MaxTraces (the Memory's bound) and at most its byte bound; what it lets go is counted; a trace whose
 // root was accepted keeps its events for RootGrace (a child that ends after the root, as
 // Google ADK's do, still reaches them), then lets them go without counting them.
 func TestResendStoreIsBounded(t *testing.T) {
 	s := newResendStore(1 << 20)
 	big := []byte(`"` + strings.Repeat("x", 10<<10) + `"`)
-	for i := range 3 * maxTraces {
+	for i := range 3 * MaxTraces {
 		ev := platform.TraceEvent{TraceID: fmt.Sprintf("trace-%d", i), SpanID: "child", ParentSpanID: "root", Type: platform.TypeLLM, Input: big}
 		s.delivered([]platform.TraceEvent{ev}, []bool{true})
-		if s.bytes > s.max || s.lru.Len() > maxTraces {
-			t.Fatalf("after %d traces: %d bytes in %d traces, over %d bytes / %d traces", i+1, s.bytes, s.lru.Len(), s.max, maxTraces)
+		if s.bytes > s.max || s.lru.Len() > MaxTraces {
+			t.Fatalf("after %d traces: %d bytes in %d traces, over %d bytes / %d traces", i+1, s.bytes, s.lru.Len(), s.max, MaxTraces)
 		}
 	}
 	if s.forgotten.Load() == 0 {

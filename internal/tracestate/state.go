@@ -9,25 +9,27 @@ import (
 // events, the accepted events a later call changed (resend.go).
 type State struct {
 	m    *mapping.Mapper
+	mem  *Memory // what each call resolves its traces against (memory.go)
 	sent *resendStore
 }
 
 // New returns a State on a new Mapper with opts.
 func New(opts mapping.MapOptions) *State {
-	return &State{m: mapping.NewMapper(opts), sent: newResendStore(DefaultResendMemoryBytes)}
+	return &State{m: mapping.NewMapper(opts), mem: NewMemory(), sent: newResendStore(DefaultResendMemoryBytes)}
 }
 
-// Map maps spans (mapping.Mapper.Map) and appends the accepted events of their traces
-// that must be sent again: with the trace-wide values or tool arguments this call found.
+// Map maps spans (mapping.Mapper.MapBatch, against the State's Memory of earlier calls)
+// and appends the accepted events of their traces that must be sent again: with the
+// trace-wide values or tool arguments this call found.
 func (s *State) Map(spans []mapping.SpanView) []platform.TraceEvent {
-	b := s.m.MapBatch(spans)
+	b := s.m.MapBatch(spans, s.mem)
 	return s.sent.resolved(&b)
 }
 
 // MapLogs maps log records (mapping.Mapper.MapLogs) and appends, as Map does, the accepted
 // events their mapping changed; those carry no records (EventRecords nil).
 func (s *State) MapLogs(recs []mapping.LogRecord) mapping.LogsResult {
-	r := s.m.MapLogs(recs)
+	r := s.m.MapLogs(recs, s.mem)
 	r.Events = s.sent.resolved(&r.Batch)
 	for len(r.EventRecords) < len(r.Events) {
 		r.EventRecords = append(r.EventRecords, nil)
@@ -38,14 +40,14 @@ func (s *State) MapLogs(recs []mapping.LogRecord) mapping.LogsResult {
 // ExpiredLogs returns the held log records that waited their hold without their span
 // (mapping.Mapper.ExpiredLogs), plus the accepted events their mapping changed.
 func (s *State) ExpiredLogs() []platform.TraceEvent {
-	b := s.m.ExpiredLogs()
+	b := s.m.ExpiredLogs(s.mem)
 	return s.sent.resolved(&b)
 }
 
 // FlushLogs returns every held log record as an event (mapping.Mapper.FlushLogs), plus the
 // accepted events their mapping changed.
 func (s *State) FlushLogs() []platform.TraceEvent {
-	b := s.m.FlushLogs()
+	b := s.m.FlushLogs(s.mem)
 	return s.sent.resolved(&b)
 }
 
