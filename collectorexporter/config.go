@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/llmtrace/llmtrace/internal/mapping"
+	"github.com/llmtrace/llmtrace/internal/tracestate"
 	"github.com/llmtrace/llmtrace/platform"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/config/configcompression"
@@ -144,7 +144,7 @@ func (cfg *Config) Validate() error {
 	if cfg.LogHold < 0 {
 		errs = append(errs, fmt.Errorf("log_hold must not be negative, got %s", cfg.LogHold))
 	}
-	if hold := cmp.Or(cfg.LogHold, mapping.DefaultLogHold); cfg.RetryConfig.Enabled && cfg.RetryConfig.MaxElapsedTime > 0 && cfg.RetryConfig.MaxElapsedTime <= hold {
+	if hold := cmp.Or(cfg.LogHold, tracestate.DefaultLogHold); cfg.RetryConfig.Enabled && cfg.RetryConfig.MaxElapsedTime > 0 && cfg.RetryConfig.MaxElapsedTime <= hold {
 		errs = append(errs, fmt.Errorf("retry_on_failure.max_elapsed_time (%s) must exceed log_hold (%s): log records waiting for their spans are kept queued by the retry", cfg.RetryConfig.MaxElapsedTime, hold))
 	}
 	if cfg.ClientConfig.Timeout < 0 {

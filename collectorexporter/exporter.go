@@ -26,7 +26,7 @@ import (
 	"github.com/llmtrace/llmtrace/platform"
 )
 
-// llmtraceExporter maps ptrace batches with one mapping.Mapper (bounded per-trace memory,
+// llmtraceExporter maps ptrace batches with one tracestate.State (bounded per-trace memory,
 // so thread / user / session and usage roll-ups resolve across batches of one trace) and
 // ships them with one platform.Client built in start from confighttp.
 type llmtraceExporter struct {
@@ -71,14 +71,16 @@ func newExporter(cfg *Config, set exporter.Settings) (*llmtraceExporter, error) 
 		// llmtrace-{component}/{version} (docs/platform-api.md "Request"), then the collector build.
 		userAgent: fmt.Sprintf("llmtrace-collector/%s (%s/%s; %s/%s)", platform.Version,
 			set.BuildInfo.Description, set.BuildInfo.Version, runtime.GOOS, runtime.GOARCH),
-		state: tracestate.New(mapping.MapOptions{
-			MaxInputBytes:  cfg.MaxInputBytes,
-			MaxOutputBytes: cfg.MaxOutputBytes,
-			OmitContent:    !cfg.CaptureContent,
-			Tags:           cfg.Tags,
-			Metadata:       md,
-			Prices:         table,
-			LogHold:        cfg.LogHold,
+		state: tracestate.New(tracestate.Options{
+			Map: mapping.MapOptions{
+				MaxInputBytes:  cfg.MaxInputBytes,
+				MaxOutputBytes: cfg.MaxOutputBytes,
+				OmitContent:    !cfg.CaptureContent,
+				Tags:           cfg.Tags,
+				Metadata:       md,
+				Prices:         table,
+			},
+			LogHold: cfg.LogHold,
 		}),
 		telemetry: tb,
 		clock:     newRetryClock[ptrace.Traces](cfg.RetryConfig.MaxElapsedTime, cfg.RetryConfig.MaxInterval),

@@ -15,15 +15,15 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.uber.org/zap"
 
-	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/internal/pdataview"
+	"github.com/llmtrace/llmtrace/internal/tracestate"
 	"github.com/llmtrace/llmtrace/platform"
 )
 
 // The logs side of the exporter (issue 18): the official GenAI instrumentations put
 // prompts, answers and tool calls in log records that name their span; pushLogs joins them
 // onto the span's event with the Mapper the traces exporter of the same component shares
-// (shared.go; mapping.Mapper.MapLogs).
+// (shared.go; internal/tracestate State.MapLogs).
 //
 // Durability: a log request is acknowledged only once every gen_ai record in it is carried
 // by an event the platform accepted. A record whose span has not come yet is not held
@@ -32,7 +32,7 @@ import (
 // exporterhelper's retry passes them again. Meanwhile the Mapper holds a copy, and the
 // span, when it comes, is mapped with their content; once that event is accepted the next
 // retry finds the records done and acknowledges them. A record still waiting after the
-// hold (MapOptions.LogHold, 30 s) is shipped on its own, a child event of its span. This
+// hold (log_hold, 30 s) is shipped on its own, a child event of its span. This
 // relies on retry_on_failure (the default); with retry disabled, waiting records are held
 // in memory only and shipped on their own by a background sweep (lost in a crash).
 
@@ -80,7 +80,7 @@ func (e *llmtraceExporter) pushLogs(ctx context.Context, ld plog.Logs) error {
 	res := e.state.MapLogs(pdataview.Logs(ld))
 	retry := map[int]bool{}
 	for i, f := range res.Fates {
-		if f == mapping.LogHeld {
+		if f == tracestate.LogHeld {
 			retry[i] = true
 		}
 	}

@@ -43,7 +43,7 @@ func readDoc(t *testing.T, name string) (ptrace.Traces, plog.Logs) {
 // oneShot is what `llmtrace map` makes of the document (cmd/llmtrace/input.go mapOTLP):
 // records, then spans, then leftovers, in one Mapper.
 func oneShot(t *testing.T, td ptrace.Traces, ld plog.Logs) map[string]string {
-	m := tracestate.New(mapping.MapOptions{})
+	m := tracestate.New(tracestate.Options{Map: mapping.MapOptions{}})
 	evs := m.MapLogs(pdataview.Logs(ld)).Events
 	evs = append(evs, m.Map(pdataview.Spans(td))...)
 	evs = append(evs, m.FlushLogs()...)

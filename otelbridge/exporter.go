@@ -55,7 +55,7 @@ func NewExporter(opts ...Option) (*Exporter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Exporter{client: client, state: tracestate.New(cfg.mapOpts), retry: cfg.retry}, nil
+	return &Exporter{client: client, state: tracestate.New(cfg.stateOpts), retry: cfg.retry}, nil
 }
 
 // ExportSpans maps spans and sends the events; see Exporter for retries and errors. After

@@ -30,7 +30,7 @@ import (
 // queue (WithMaxQueueSize records); when the queue is full the record is dropped and
 // counted (LogStats). Application logs (no gen_ai.* event name) and records without a
 // span context are skipped at once. A background goroutine maps the queued records
-// (mapping.Mapper.MapLogs): a record whose span's event was accepted re-sends it with the
+// (internal/tracestate State.MapLogs): a record whose span's event was accepted re-sends it with the
 // content; the others wait, in memory, for their span (which then carries them); a record
 // whose span does not come within the hold (WithLogHold on the SpanProcessor, default 30 s)
 // is shipped on its own, a child event of its span without usage. Shutdown first flushes

@@ -34,7 +34,7 @@ const (
 	// error.type = "queue_full" (as MetricSpansDropped).
 	MetricLogRecordsDropped = "llmtrace.processor.log_records.dropped" // {record}, error.type=queue_full
 	// MetricLogRecordsOverflow counts records that did not fit the hold's byte bound
-	// (mapping.DefaultLogHoldBytes, 16 MiB) and were shipped on their own at once instead
+	// (tracestate.DefaultLogHoldBytes, 16 MiB) and were shipped on their own at once instead
 	// of waiting; once accepted they are also counted as LogOutcomeAlone.
 	MetricLogRecordsOverflow = "llmtrace.processor.log_records.overflow" // {record}
 )

@@ -13,6 +13,7 @@ import (
 
 	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/internal/platformtest"
+	"github.com/llmtrace/llmtrace/internal/tracestate"
 	"github.com/llmtrace/llmtrace/otelbridge"
 	"github.com/llmtrace/llmtrace/platform"
 )
@@ -143,10 +144,10 @@ func TestLogProcessorMetrics(t *testing.T) {
 	}
 	checkLogMetrics(t, reader, otelbridge.LogProcessorStats{Received: 7, Skipped: 3, Joined: 2, Late: 2})
 
-	// A record past the hold's byte bound (mapping.DefaultLogHoldBytes) does not wait: it is
+	// A record past the hold's byte bound (tracestate.DefaultLogHoldBytes) does not wait: it is
 	// shipped on its own at once, a child event of its span, content capped.
 	ctxC, spanC := chatCall(ctx, tr) // never ends
-	emitRecord(ctxC, lg, "gen_ai.user.message", attribute.MapValue(attribute.String("content", strings.Repeat("x", mapping.DefaultLogHoldBytes))))
+	emitRecord(ctxC, lg, "gen_ai.user.message", attribute.MapValue(attribute.String("content", strings.Repeat("x", tracestate.DefaultLogHoldBytes))))
 	if err := lp.ForceFlush(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -24,8 +24,8 @@ import (
 // non-blocking channel send: when the queue (WithMaxQueueSize) is full the span is dropped
 // and counted, never waited on. One background goroutine batches the queued spans by count
 // (WithMaxBatchSize), age (WithBatchTimeout) and approximate bytes (WithMaxBatchBytes);
-// a second one maps each batch with the mapping core (Mapper, which keeps a bounded
-// per-trace memory across batches) and sends it with the platform Client, retrying
+// a second one maps each batch with the mapping core (through internal/tracestate, which
+// keeps a bounded per-trace memory across batches) and sends it with the platform Client, retrying
 // retryable replies (WithRetry, WithExportTimeout), so intake keeps draining while a send
 // is in flight. Memory is bounded by the queue, the batch being filled and the one in
 // flight. Panics inside the processor are recovered, counted and reported once through
@@ -80,7 +80,7 @@ func NewSpanProcessor(opts ...Option) (*SpanProcessor, error) {
 	p := &SpanProcessor{
 		cfg:     cfg,
 		client:  client,
-		state:   tracestate.New(cfg.mapOpts),
+		state:   tracestate.New(cfg.stateOpts),
 		queue:   make(chan queuedSpan, cfg.maxQueueSize),
 		flushCh: make(chan *flushAck),
 		batches: make(chan batch),

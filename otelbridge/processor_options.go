@@ -12,6 +12,7 @@ import (
 
 	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/internal/mapping/prices"
+	"github.com/llmtrace/llmtrace/internal/tracestate"
 	"github.com/llmtrace/llmtrace/platform"
 	"go.opentelemetry.io/otel/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -125,7 +126,7 @@ type resolved struct {
 	meterProvider  metric.MeterProvider
 	retry          RetryConfig
 	filter         func(sdktrace.ReadOnlySpan) bool
-	mapOpts        mapping.MapOptions
+	stateOpts      tracestate.Options
 }
 
 // WithEndpoint sets the platform's base URL: an absolute http:// or https:// URL with a
@@ -394,14 +395,16 @@ func resolve(opts []Option, lookup func(string) (string, bool)) (resolved, error
 			return r, &platform.ConfigurationError{Field: "prices", Reason: strings.ReplaceAll(err.Error(), "\n", "; ")}
 		}
 	}
-	r.mapOpts = mapping.MapOptions{
-		Prices:         table,
-		MaxInputBytes:  c.maxInputBytes,
-		MaxOutputBytes: c.maxOutputBytes,
-		OmitContent:    !r.captureContent,
-		Tags:           slices.Clone(c.tags),
-		Metadata:       maps.Clone(c.metadata),
-		LogHold:        c.logHold,
+	r.stateOpts = tracestate.Options{
+		Map: mapping.MapOptions{
+			Prices:         table,
+			MaxInputBytes:  c.maxInputBytes,
+			MaxOutputBytes: c.maxOutputBytes,
+			OmitContent:    !r.captureContent,
+			Tags:           slices.Clone(c.tags),
+			Metadata:       maps.Clone(c.metadata),
+		},
+		LogHold: c.logHold,
 	}
 	return r, nil
 }

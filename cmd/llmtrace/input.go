@@ -23,7 +23,7 @@ import (
 // joined in one pass, as the collector joins them whatever their order of arrival: the
 // records first (they wait for their spans), then the spans (each event carries its
 // records' content), then the records whose span is not in the input, each an event on its
-// own (mapping.Mapper.MapLogs, FlushLogs). Its errors are plain words for a person: where
+// own (internal/tracestate State.MapLogs, FlushLogs). Its errors are plain words for a person: where
 // the JSON breaks (line and column), which field has the wrong type, or what the document
 // lacks.
 func mapOTLP(r io.Reader, omitContent bool) ([]byte, error) {
@@ -47,7 +47,7 @@ func mapOTLP(r io.Reader, omitContent bool) ([]byte, error) {
 		t.ResourceSpans().MoveAndAppendTo(td.ResourceSpans())
 		l.ResourceLogs().MoveAndAppendTo(ld.ResourceLogs())
 	}
-	m := tracestate.New(mapping.MapOptions{OmitContent: omitContent})
+	m := tracestate.New(tracestate.Options{Map: mapping.MapOptions{OmitContent: omitContent}})
 	var events []platform.TraceEvent
 	if ld.LogRecordCount() > 0 {
 		events = append(events, m.MapLogs(pdataview.Logs(ld)).Events...)

@@ -137,7 +137,7 @@ func TestLateLogsEqualJoined(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m := tracestate.New(mapping.MapOptions{})
+		m := tracestate.New(tracestate.Options{Map: mapping.MapOptions{}})
 		m.ExpectLogs()
 		final := map[string]platform.TraceEvent{}
 		evs := m.Map(pdataview.Spans(td))

@@ -377,11 +377,11 @@ func TestOrderAndBatchIndependence(t *testing.T) {
 			t.Fatal(err)
 		}
 		views := pdataview.Spans(td)
-		want := canon(t, tracestate.New(mapping.MapOptions{}), [][]mapping.SpanView{views})
+		want := canon(t, tracestate.New(tracestate.Options{Map: mapping.MapOptions{}}), [][]mapping.SpanView{views})
 		for seed := uint64(1); seed <= 3; seed++ {
 			s := append([]mapping.SpanView(nil), views...)
 			rand.New(rand.NewPCG(seed, seed)).Shuffle(len(s), func(i, j int) { s[i], s[j] = s[j], s[i] })
-			if got := canon(t, tracestate.New(mapping.MapOptions{}), [][]mapping.SpanView{s}); got != want {
+			if got := canon(t, tracestate.New(tracestate.Options{Map: mapping.MapOptions{}}), [][]mapping.SpanView{s}); got != want {
 				t.Errorf("%s: shuffled input changes the result", filepath.Base(f))
 			}
 		}
@@ -394,14 +394,14 @@ func TestOrderAndBatchIndependence(t *testing.T) {
 				kids = append(kids, v)
 			}
 		}
-		if got := canon(t, tracestate.New(mapping.MapOptions{}), [][]mapping.SpanView{kids, root}); got != want {
+		if got := canon(t, tracestate.New(tracestate.Options{Map: mapping.MapOptions{}}), [][]mapping.SpanView{kids, root}); got != want {
 			t.Errorf("%s: root in a later batch changes the result", filepath.Base(f))
 		}
 		// One span per Map call in end-time order (real captures have parents ending a few
 		// µs before their last child): the usage invariant still holds.
 		s := append([]mapping.SpanView(nil), views...)
 		sort.SliceStable(s, func(i, j int) bool { return s[i].EndTime().Before(s[j].EndTime()) })
-		m := tracestate.New(mapping.MapOptions{})
+		m := tracestate.New(tracestate.Options{Map: mapping.MapOptions{}})
 		var sum, wantSum int64
 		for _, v := range s {
 			evs := m.Map([]mapping.SpanView{v})

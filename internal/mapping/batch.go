@@ -9,12 +9,13 @@ import (
 )
 
 // What a Map call reports besides its events. Map's events depend only on the spans passed
-// and the Mapper's trace memory (map_trace.go: trace-wide values and usage roll-ups of spans
-// seen earlier); what happens to events already sent — the re-send of accepted events with
-// late trace-wide values or tool arguments — is the caller's, from what MapBatch reports
-// (internal/tracestate keeps the accepted events and applies it for the three shippers).
+// and the TraceMemory passed (map_trace.go: trace-wide values and usage roll-ups of spans
+// seen in earlier calls); what happens to events already sent — the re-send of accepted
+// events with late trace-wide values or tool arguments — is the caller's, from what
+// MapBatch reports (internal/tracestate keeps the accepted events and re-sends them for the
+// three shippers).
 
-// Batch is what MapBatch, ExpiredLogs and FlushLogs make of one call.
+// Batch is what MapBatch, MapLateRecords and MapRecord make of one call.
 type Batch struct {
 	// Events are the events to send: one per span, in input order, each followed by one
 	// error event per OTel exception event of the span (Map).

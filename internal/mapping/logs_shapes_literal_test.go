@@ -2,13 +2,13 @@ package mapping
 
 import (
 	"testing"
-
-	"github.com/llmtrace/llmtrace/platform"
 )
 
 // Tool calls and tool results in gen_ai log records, written out as
 // @opentelemetry/instrumentation-openai 0.22.0 writes them (testdata/captures/README.md,
-// otel-js-openai-logs-chat-tool): records first (MapLogs holds them), then their span.
+// otel-js-openai-logs-chat-tool): records first (internal/tracestate holds them), then their
+// span, which Map makes one event of with the records joined. The join's bookkeeping is
+// tested in logs_join_test.go.
 
 // logRec is a record of the span (newSpan's trace, span ID byte span); its event name is
 // eventName, else its event.name attribute (LogEventName, as the readers set it).
@@ -21,14 +21,15 @@ func logRec(span byte, eventName string, body Value, attrs ...kv) LogRecord {
 
 func bodyOf(fields ...kv) Value { return MapValue(kvs(fields)) }
 
-// mapWithLogs maps records and then their span through one Mapper.
+// mapWithLogs maps the span with the records joined, as internal/tracestate does when the
+// records came first and were held for it (JoinRecords).
 func mapWithLogs(t *testing.T, sp *testSpan, recs ...LogRecord) []byte {
 	t.Helper()
-	m := NewMapper(MapOptions{})
-	if evs := m.MapLogs(recs, nil).Events; len(evs) != 0 {
-		t.Fatalf("records mapped before their span: %d events", len(evs))
+	ptrs := make([]*LogRecord, len(recs))
+	for i := range recs {
+		ptrs[i] = &recs[i]
 	}
-	evs := m.Map([]SpanView{sp})
+	evs := NewMapper(MapOptions{}).Map([]SpanView{JoinRecords(sp, ptrs)})
 	if len(evs) != 1 {
 		t.Fatalf("%d events, want 1", len(evs))
 	}
@@ -115,105 +116,4 @@ func weatherRecords() []LogRecord {
 		logRec(5, "", bodyOf(str("finish_reason", "stop"), num("index", 0), kv{"message", MapValue(kvs{str("content", "Sunny.")})}),
 			str("event.name", "gen_ai.choice"), sys),
 	}
-}
-
-// Records that arrive while their span's event is mapped but not yet reported accepted (the
-// collector's logs and traces pipelines, an SDK's log and span processors, run apart) are
-// held; once the event is accepted they join it late — when passed again (the collector's
-// retry) and from ExpiredLogs (in-process shippers), without waiting for the hold — never
-// shipped on their own.
-func TestRecordsBetweenMapAndDelivered(t *testing.T) {
-	chat, recs := weatherChatSpan, weatherRecords
-	const wantIn, wantOut = `{"messages":[{"role":"user","content":"Weather in Paris?"}]}`, `{"response":"Sunny.","finish_reason":"stop"}`
-	for _, path := range []string{"passed again", "ExpiredLogs"} {
-		m := NewMapper(MapOptions{})
-		m.ExpectLogs()
-		evs := m.Map([]SpanView{chat()})
-		if len(evs) != 1 || evs[0].Input != nil {
-			t.Fatalf("%s: span event %+v", path, evs)
-		}
-		res := m.MapLogs(recs(), nil)
-		if len(res.Events) != 0 || res.Fates[0] != LogHeld || res.Fates[1] != LogHeld {
-			t.Fatalf("%s: before the span's event is accepted: %d events, fates %v", path, len(res.Events), res.Fates)
-		}
-		m.Delivered(evs, allAccepted(evs))
-		var got []platform.TraceEvent
-		if path == "passed again" {
-			res = m.MapLogs(recs(), nil)
-			if res.Fates[0] != LogMapped || res.Fates[1] != LogMapped || len(res.EventRecords) != 1 || len(res.EventRecords[0]) != 2 {
-				t.Errorf("%s: fates %v event records %v", path, res.Fates, res.EventRecords)
-			}
-			got = res.Events
-		} else {
-			got = m.ExpiredLogs(nil).Events
-		}
-		if len(got) != 1 || got[0].SpanID != evs[0].SpanID || got[0].Type != platform.TypeLLM || got[0].Usage == nil {
-			t.Fatalf("%s: %d events, want the span's event again: %+v", path, len(got), got)
-		}
-		wantJSON(t, path+" input", got[0].Input, wantIn)
-		wantJSON(t, path+" output", got[0].Output, wantOut)
-		m.Delivered(got, allAccepted(got))
-		if st := m.LogStats(); st.Late != 2 || st.Alone != 0 || st.Held != 0 {
-			t.Errorf("%s: stats %+v", path, st)
-		}
-		if res := m.MapLogs(recs(), nil); res.Fates[0] != LogDone || res.Fates[1] != LogDone || len(res.Events) != 0 {
-			t.Errorf("%s: records passed once more: fates %v, %d events", path, res.Fates, len(res.Events))
-		}
-	}
-}
-
-// A gen_ai.evaluation.result log record (semconv gen-ai-events.md v1.41: the event name in
-// the record's EventName, the result in its attributes, the evaluated span in its span
-// context) lands on the evaluated span's event as metadata.evaluations, as the span event
-// of that name does — whether the record comes before the span or after its event was
-// accepted (then the event is sent again with it).
-func TestEvaluationResultRecordLiteral(t *testing.T) {
-	chat := func() *testSpan {
-		return newSpan(4, 1, "chat gpt-4o-mini", str("gen_ai.operation.name", "chat"), str("gen_ai.provider.name", "openai"),
-			str("gen_ai.request.model", "gpt-4o-mini"), num("gen_ai.usage.input_tokens", 42), num("gen_ai.usage.output_tokens", 17))
-	}
-	eval := func() LogRecord {
-		return logRec(4, "gen_ai.evaluation.result", Value{}, str("gen_ai.evaluation.name", "Relevance"),
-			kv{"gen_ai.evaluation.score.value", DoubleValue(0.85)}, str("gen_ai.evaluation.score.label", "relevant"),
-			str("gen_ai.evaluation.explanation", "Answers the question."))
-	}
-	check := func(t *testing.T, ev *platform.TraceEvent) {
-		t.Helper()
-		list, ok := ev.Metadata["evaluations"].([]any)
-		if !ok || len(list) != 1 {
-			t.Fatalf("metadata.evaluations = %#v, want one evaluation", ev.Metadata["evaluations"])
-		}
-		e, _ := list[0].(map[string]any)
-		if e["name"] != "Relevance" || e["score"] != 0.85 || e["label"] != "relevant" || e["explanation"] != "Answers the question." {
-			t.Errorf("evaluation = %#v", e)
-		}
-		if ev.Usage == nil || ev.Usage.PromptTokens != 42 {
-			t.Errorf("usage = %+v, want the span's 42 prompt tokens once", ev.Usage)
-		}
-	}
-	t.Run("record first", func(t *testing.T) {
-		m := NewMapper(MapOptions{})
-		if evs := m.MapLogs([]LogRecord{eval()}, nil).Events; len(evs) != 0 {
-			t.Fatalf("the record was shipped before its span: %d events", len(evs))
-		}
-		evs := m.Map([]SpanView{chat()})
-		if len(evs) != 1 {
-			t.Fatalf("%d events, want 1", len(evs))
-		}
-		check(t, &evs[0])
-	})
-	t.Run("span accepted first", func(t *testing.T) {
-		m := NewMapper(MapOptions{})
-		m.ExpectLogs()
-		evs := m.Map([]SpanView{chat()})
-		m.Delivered(evs, allAccepted(evs))
-		if _, ok := evs[0].Metadata["evaluations"]; ok {
-			t.Fatal("evaluations before the record came")
-		}
-		res := m.MapLogs([]LogRecord{eval()}, nil)
-		if len(res.Events) != 1 || res.Events[0].SpanID != evs[0].SpanID {
-			t.Fatalf("%d events re-sent, want the span's event again", len(res.Events))
-		}
-		check(t, &res.Events[0])
-	})
 }

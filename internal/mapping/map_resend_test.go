@@ -62,7 +62,7 @@ func TestLateTraceWideValuesAreResent(t *testing.T) {
 		all := mapping.NewMapper(mapping.MapOptions{Tags: []string{"env:test"}}).Map(spans)
 		upsert(t, whole, all)
 		for k := 1; k < len(spans); k++ {
-			m := tracestate.New(mapping.MapOptions{Tags: []string{"env:test"}})
+			m := tracestate.New(tracestate.Options{Map: mapping.MapOptions{Tags: []string{"env:test"}}})
 			state := map[string]string{}
 			first := m.Map(spans[:k])
 			upsert(t, state, first)
@@ -127,7 +127,7 @@ func TestResendWaitsForAcceptance(t *testing.T) {
 	// after two spans makes those two stale (see TestLateTraceWideValuesAreResent).
 	spans := captureSpans(t, "../../testdata/captures/vercel-ai-v7-otel-tool-loop.json")
 	const k = 2
-	m := tracestate.New(mapping.MapOptions{})
+	m := tracestate.New(tracestate.Options{Map: mapping.MapOptions{}})
 	first := m.Map(spans[:k])
 	// Nothing accepted: nothing to re-send later.
 	m.Delivered(first, platform.SendResult{Undelivered: indices(len(first))})
@@ -140,7 +140,7 @@ func TestResendWaitsForAcceptance(t *testing.T) {
 	}
 
 	// Accepted first, then the re-send fails: the next Map call (another trace) re-sends.
-	m = tracestate.New(mapping.MapOptions{})
+	m = tracestate.New(tracestate.Options{Map: mapping.MapOptions{}})
 	first = m.Map(spans[:k])
 	m.Delivered(first, acceptAll(first))
 	second = m.Map(spans[k:])

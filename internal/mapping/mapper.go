@@ -37,12 +37,6 @@ type MapOptions struct {
 	// Prices prices the llm events whose spans report no cost (cost.go); nil means
 	// prices.Vendored(). Build one with overrides with prices.New.
 	Prices *prices.Table
-	// LogHold is how long a gen_ai log record waits for its span (MapLogs) before it is
-	// shipped on its own; 0 means DefaultLogHold (30 s).
-	LogHold time.Duration
-	// LogHoldBytes bounds the records waiting for their spans, bytes; 0 means
-	// DefaultLogHoldBytes (16 MiB).
-	LogHoldBytes int
 }
 
 const (
@@ -52,12 +46,11 @@ const (
 // Mapper maps OpenTelemetry spans onto platform events (docs/platform-api.md
 // "TraceEvent"). It is safe for concurrent use. What it knows of a trace from earlier calls
 // is passed to each call (TraceMemory, map_trace.go), so that trace-wide values and usage
-// roll-ups also work when a trace's spans arrive in several calls; its own state is the log
-// join (logstore.go) and caches that do not change a result (prices, boxed values).
+// roll-ups also work when a trace's spans arrive in several calls; what it keeps itself are
+// caches that do not change a result (pooled scratch, boxed values, unpriced counts).
 type Mapper struct {
 	opts  MapOptions
 	rules *ruleset // the precedence table compiled (ruleset.go)
-	logs  *logJoin // log records and their spans (logstore.go)
 	attrs sync.Pool
 	// prices, tableSource ("price_table:<date>") and unpriced: cost.go.
 	prices      *prices.Table
@@ -78,7 +71,7 @@ func NewMapper(opts MapOptions) *Mapper {
 			*p = platform.MaxContentBytes
 		}
 	}
-	m := &Mapper{opts: opts, rules: compile(&precedence), logs: newLogJoin(opts.LogHold, opts.LogHoldBytes)}
+	m := &Mapper{opts: opts, rules: compile(&precedence)}
 	m.attrs.New = func() any { return &spanAttrs{rules: m.rules} }
 	if m.prices = opts.Prices; m.prices == nil {
 		m.prices = prices.Vendored()
@@ -212,9 +205,6 @@ func (m *Mapper) MapBatch(spans []SpanView, mem TraceMemory) Batch {
 		if sv == nil {
 			continue
 		}
-		if m.logs.waiting.Load() > 0 {
-			sv = m.logs.join(sv) // records that name the span (map_logs.go)
-		}
 		preps = append(preps, prepared{})
 		m.prepare(&preps[len(preps)-1], sv)
 	}
@@ -298,15 +288,6 @@ func (m *Mapper) MapBatch(spans []SpanView, mem TraceMemory) Batch {
 	}
 	m.fillToolArgs(&b, preps, mem)
 	return b
-}
-
-// Delivered tells the Mapper which events the platform accepted (accepted[i] for
-// events[i]; events from Map, MapLogs, ExpiredLogs or FlushLogs): the log records an
-// accepted event carries are done, those of an event not accepted may be shipped again,
-// and accepted span events are remembered for records that come after them (logstore.go).
-// Shippers call it after every send; a Mapper that maps no log records needs no call.
-func (m *Mapper) Delivered(events []platform.TraceEvent, accepted []bool) {
-	m.logs.delivered(events, accepted)
 }
 
 // maxPooledScratch is the largest scratch buffer a pooled spanCtx keeps, bytes;

@@ -11,6 +11,7 @@ import (
 
 	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/internal/pdataview"
+	"github.com/llmtrace/llmtrace/internal/tracestate"
 	"github.com/llmtrace/llmtrace/platform"
 )
 
@@ -206,9 +207,8 @@ func responsesLogs() plog.Logs {
 }
 
 // accept reports every event as accepted.
-func accept(m *mapping.Mapper, evs []platform.TraceEvent) {
-	res := platform.SendResult{Accepted: len(evs)}
-	m.Delivered(evs, res.AcceptedEvents(len(evs)))
+func accept(m *tracestate.State, evs []platform.TraceEvent) {
+	m.Delivered(evs, platform.SendResult{Accepted: len(evs)})
 }
 
 func bySpan(evs []platform.TraceEvent, id string) *platform.TraceEvent {
@@ -260,14 +260,14 @@ func TestLogJoin(t *testing.T) {
 			t.Fatalf("%s: the reference has no content: %s / %s", tc.name, want.Input, want.Output)
 		}
 		t.Run(tc.name+"/records first", func(t *testing.T) {
-			m := mapping.NewMapper(mapping.MapOptions{})
-			res := m.MapLogs(pdataview.Logs(tc.logs()), nil)
+			m := tracestate.New(tracestate.Options{})
+			res := m.MapLogs(pdataview.Logs(tc.logs()))
 			if len(res.Events) != 0 {
 				t.Fatalf("records before their span gave %d events", len(res.Events))
 			}
 			held := 0
 			for _, f := range res.Fates {
-				if f == mapping.LogHeld {
+				if f == tracestate.LogHeld {
 					held++
 				}
 			}
@@ -282,25 +282,25 @@ func TestLogJoin(t *testing.T) {
 				t.Errorf("after acceptance: %+v, want %d joined, none held", st, tc.records)
 			}
 			// The retried log request finds its records done.
-			again := m.MapLogs(pdataview.Logs(tc.logs()), nil)
+			again := m.MapLogs(pdataview.Logs(tc.logs()))
 			for i, f := range again.Fates {
-				if f != mapping.LogDone && f != mapping.LogIgnored {
+				if f != tracestate.LogDone && f != tracestate.LogIgnored {
 					t.Errorf("record %d passed again: fate %d, want done", i, f)
 				}
 			}
-			if len(again.Events) != 0 || len(m.FlushLogs(nil).Events) != 0 {
+			if len(again.Events) != 0 || len(m.FlushLogs()) != 0 {
 				t.Error("a joined record was shipped again")
 			}
 		})
 		t.Run(tc.name+"/span first", func(t *testing.T) {
-			m := mapping.NewMapper(mapping.MapOptions{})
+			m := tracestate.New(tracestate.Options{})
 			m.ExpectLogs() // the logs pipeline exists
 			evs := m.Map(pdataview.Spans(tc.bare()))
 			if ev := bySpan(evs, id); ev == nil || string(ev.Input) == string(want.Input) {
 				t.Fatal("the bare span already has the content")
 			}
 			accept(m, evs)
-			res := m.MapLogs(pdataview.Logs(tc.logs()), nil)
+			res := m.MapLogs(pdataview.Logs(tc.logs()))
 			resent := bySpan(res.Events, id)
 			sameContent(t, resent, want)
 			if len(res.Events) != 1 || len(res.EventRecords[0]) != tc.records {
@@ -315,14 +315,14 @@ func TestLogJoin(t *testing.T) {
 }
 
 func TestLogJoinSpanNeverComes(t *testing.T) {
-	m := mapping.NewMapper(mapping.MapOptions{LogHold: time.Nanosecond})
+	m := tracestate.New(tracestate.Options{LogHold: time.Nanosecond})
 	recs := pdataview.Logs(responsesLogs())
-	if res := m.MapLogs(recs, nil); len(res.Events) != 0 {
+	if res := m.MapLogs(recs); len(res.Events) != 0 {
 		t.Fatal("shipped before the hold")
 	}
 	// The collector passes the records again (its retry): past the hold, each is shipped
 	// on its own, a child of the span it names, with its content and no usage.
-	res := m.MapLogs(recs, nil)
+	res := m.MapLogs(recs)
 	if len(res.Events) != 2 {
 		t.Fatalf("%d events, want one per record", len(res.Events))
 	}
@@ -342,9 +342,9 @@ func TestLogJoinSpanNeverComes(t *testing.T) {
 		t.Errorf("content lost: input %s output %s", res.Events[0].Input, res.Events[1].Output)
 	}
 	// Deterministic IDs: the same records mapped alone by another Mapper get the same spanIds.
-	other := mapping.NewMapper(mapping.MapOptions{})
-	other.MapLogs(recs, nil)
-	flushed := other.FlushLogs(nil).Events
+	other := tracestate.New(tracestate.Options{})
+	other.MapLogs(recs)
+	flushed := other.FlushLogs()
 	if len(flushed) != 2 || bySpan(flushed, res.Events[0].SpanID) == nil || bySpan(flushed, res.Events[1].SpanID) == nil {
 		t.Errorf("FlushLogs gave other spanIds: %d events", len(flushed))
 	}
@@ -355,9 +355,9 @@ func TestLogJoinSpanNeverComes(t *testing.T) {
 }
 
 func TestLogJoinIgnoresAppLogs(t *testing.T) {
-	m := mapping.NewMapper(mapping.MapOptions{})
-	res := m.MapLogs(pdataview.Logs(chatLogs()), nil)
-	if res.Fates[0] != mapping.LogIgnored || m.LogStats().Ignored != 1 {
+	m := tracestate.New(tracestate.Options{})
+	res := m.MapLogs(pdataview.Logs(chatLogs()))
+	if res.Fates[0] != tracestate.LogIgnored || m.LogStats().Ignored != 1 {
 		t.Errorf("the application log: fate %d, stats %+v", res.Fates[0], m.LogStats())
 	}
 }

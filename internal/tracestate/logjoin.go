@@ -1,4 +1,4 @@
-package mapping
+package tracestate
 
 import (
 	"bytes"
@@ -7,11 +7,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/platform"
 )
 
-// The join state of log records and spans (issue 18), kept apart from the rest of the
-// Mapper so that it can move to a trace store: three bounded memories behind one mutex.
+// The join state of log records and spans (issue 18): three bounded memories behind one
+// mutex. What a record becomes is the mapping's (internal/mapping/map_logs.go,
+// mapper_logs.go); which records wait, which are done and which events are remembered
+// for late ones is kept here.
 //
 //   - held: records waiting for their span, by trace + span ID (bounded in bytes,
 //     LogHoldBytes; a record past LogHold is shipped on its own by ExpiredLogs, or by
@@ -57,7 +60,7 @@ func spanKeyOf(trace [16]byte, span [8]byte) (k spanKey24) {
 
 // heldRecord is one record waiting for its span.
 type heldRecord struct {
-	rec   LogRecord // owned (CloneLogRecord)
+	rec   mapping.LogRecord // owned (CloneLogRecord)
 	key   [16]byte
 	span  spanKey24
 	seen  time.Time
@@ -150,7 +153,7 @@ func newLogJoin(hold time.Duration, maxBytes int) *logJoin {
 
 // join returns sv with the records held for it (sv itself when there are none) and notes
 // which records its event carries.
-func (j *logJoin) join(sv SpanView) SpanView {
+func (j *logJoin) join(sv mapping.SpanView) mapping.SpanView {
 	k := spanKeyOf(sv.TraceID(), sv.SpanID())
 	j.mu.Lock()
 	hs := j.bySpan[k]
@@ -158,7 +161,7 @@ func (j *logJoin) join(sv SpanView) SpanView {
 		j.mu.Unlock()
 		return sv
 	}
-	recs := make([]*LogRecord, len(hs))
+	recs := make([]*mapping.LogRecord, len(hs))
 	keys := make([][16]byte, len(hs))
 	now := time.Now()
 	for i, h := range hs {
@@ -166,9 +169,9 @@ func (j *logJoin) join(sv SpanView) SpanView {
 		recs[i] = &h.rec
 		keys[i] = h.key
 	}
-	j.pending[SpanUUID(sv.TraceID(), sv.SpanID())] = emitted{keys: keys}
+	j.pending[mapping.SpanUUID(sv.TraceID(), sv.SpanID())] = emitted{keys: keys}
 	j.mu.Unlock()
-	return newJoinedSpan(sv, recs)
+	return mapping.JoinRecords(sv, recs)
 }
 
 // remove drops h from the held memory; the caller holds mu.
@@ -214,7 +217,7 @@ func (j *logJoin) markDone(key [16]byte, now time.Time) {
 
 // remember keeps a copy of an accepted span event for late records; the caller holds mu.
 func (j *logJoin) remember(ev *platform.TraceEvent, now time.Time) {
-	n := KeptBytes(ev)
+	n := mapping.KeptBytes(ev)
 	if old := j.recent[ev.SpanID]; old != nil {
 		j.recentB -= old.bytes
 	}
@@ -234,7 +237,7 @@ func (j *logJoin) remember(ev *platform.TraceEvent, now time.Time) {
 	}
 }
 
-// delivered is Mapper.Delivered: records whose events were accepted are done (and
+// delivered is State.Delivered's part: records whose events were accepted are done (and
 // counted), those whose events were not are free to expire again; accepted span events
 // are remembered for late records.
 func (j *logJoin) delivered(events []platform.TraceEvent, accepted []bool) {
@@ -292,10 +295,10 @@ const (
 
 // LogsResult is what MapLogs returns.
 type LogsResult struct {
-	// Batch: Events are the events to send: accepted span events sent again with the
-	// content of records that came after them, and records shipped on their own; Traces
-	// and ToolArgs are what their mapping found (MapBatch).
-	Batch
+	// Events are the events to send: accepted span events sent again with the content of
+	// records that came after them, records shipped on their own, then the accepted events
+	// their mapping changed (resend.go; they carry no records).
+	Events []platform.TraceEvent
 	// Fates[i] is the fate of the i-th record passed.
 	Fates []LogFate
 	// EventRecords[k] are the indexes of the records Events[k] carries.
