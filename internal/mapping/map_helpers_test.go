@@ -114,7 +114,7 @@ type testMemory struct {
 
 func newTestMemory() *testMemory { return &testMemory{traces: map[[16]byte]*TraceRecord{}} }
 
-func (m *testMemory) Trace(id [16]byte, fn func(*TraceRecord)) {
+func (m *testMemory) Trace(id [16]byte, u TraceUpdate) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	t := m.traces[id]
@@ -122,7 +122,7 @@ func (m *testMemory) Trace(id [16]byte, fn func(*TraceRecord)) {
 		t = &TraceRecord{}
 		m.traces[id] = t
 	}
-	fn(t)
+	u.Update(t)
 }
 
 // memMapper is a Mapper whose Map calls share one testMemory, as a shipper's calls share

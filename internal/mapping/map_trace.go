@@ -100,10 +100,16 @@ type spanRec struct {
 // keeps its own usage. internal/tracestate.Memory is the bounded implementation the
 // shippers use; a nil TraceMemory makes each call stand alone.
 type TraceMemory interface {
-	// Trace calls fn with the record of trace id (the zero TraceRecord when the trace is
-	// unknown or was forgotten), keeping every other call off that record until fn
-	// returns. fn may change the record; it must not keep a pointer to it.
-	Trace(id [16]byte, fn func(*TraceRecord))
+	// Trace calls u.Update with the record of trace id (the zero TraceRecord when the trace
+	// is unknown or was forgotten), keeping every other call off that record until Update
+	// returns. Update may change the record; it does not keep a pointer to it.
+	Trace(id [16]byte, u TraceUpdate)
+}
+
+// TraceUpdate is what one Map call does to a trace's record (reading what earlier calls
+// left, adding its own); only the mapping implements it.
+type TraceUpdate interface {
+	Update(*TraceRecord)
 }
 
 // TraceRecord is what a TraceMemory keeps of one trace; its zero value is an unknown trace.
@@ -127,15 +133,15 @@ func (t *TraceRecord) init() {
 	}
 }
 
-// withTrace calls fn with trace id's record in mem, or with a record of its own for this
-// call when mem is nil.
-func withTrace(mem TraceMemory, id [16]byte, fn func(*TraceRecord)) {
+// withTrace calls u.Update with trace id's record in mem, or with a record of its own for
+// this call when mem is nil.
+func withTrace(mem TraceMemory, id [16]byte, u TraceUpdate) {
 	if mem == nil {
 		var t TraceRecord
-		fn(&t)
+		u.Update(&t)
 		return
 	}
-	mem.Trace(id, fn)
+	mem.Trace(id, u)
 }
 
 const (
@@ -173,12 +179,26 @@ type prepared struct {
 
 // resolveTrace settles the trace-wide values and usage roll-ups of one trace's spans in
 // this batch against what mem remembers of the trace, and records them there.
-func (c *spanCtx) resolveTrace(mem TraceMemory, id [16]byte, spans []*prepared) (ids traceIDs, version uint64) {
-	withTrace(mem, id, func(t *TraceRecord) {
-		t.init()
-		ids, version = c.resolveRecord(t, spans)
-	})
-	return ids, version
+func (c *spanCtx) resolveTrace(mem TraceMemory, id [16]byte, spans []*prepared) (traceIDs, uint64) {
+	r := &c.resolve // the call's: passing it as a TraceUpdate allocates nothing
+	r.c, r.spans = c, spans
+	withTrace(mem, id, r)
+	r.c, r.spans = nil, nil
+	return r.ids, r.version
+}
+
+// traceResolve is resolveTrace's TraceUpdate: its spans against the record, the result in
+// ids and version.
+type traceResolve struct {
+	c       *spanCtx
+	spans   []*prepared
+	ids     traceIDs
+	version uint64
+}
+
+func (r *traceResolve) Update(t *TraceRecord) {
+	t.init()
+	r.ids, r.version = r.c.resolveRecord(t, r.spans)
 }
 
 // resolveRecord is resolveTrace on the trace's record t.

@@ -120,10 +120,11 @@ type spanCtx struct {
 	slab []byte
 	// usages holds the Usage of the events of one Map call (one array, not one per event);
 	// like slab, never reused across calls.
-	usages []platform.Usage
-	md     metadata    // reused builder; the map it builds belongs to the event
-	tree   spanTree    // resolveTrace's scratch
-	sid    spanStrings // the current span's ID strings
+	usages  []platform.Usage
+	md      metadata     // reused builder; the map it builds belongs to the event
+	tree    spanTree     // resolveTrace's scratch
+	resolve traceResolve // resolveTrace's TraceUpdate
+	sid     spanStrings  // the current span's ID strings
 	// addEventFn is c.addEvent, bound once.
 	addEventFn func(string, time.Time, Map) bool
 
@@ -265,22 +266,25 @@ func (m *Mapper) MapBatch(spans []SpanView, mem TraceMemory) Batch {
 	}
 
 	var out []platform.TraceEvent
+	var traces []TraceValues
 	if len(preps) == 1 {
-		// One span: its event and its usage in one allocation.
+		// One span: its event, its usage and its trace's values in one allocation.
 		one := new(struct {
 			ev [1]platform.TraceEvent
 			u  [1]platform.Usage
+			tv [1]TraceValues
 		})
-		out, c.usages = one.ev[:0], one.u[:0]
+		out, c.usages, traces = one.ev[:0], one.u[:0], one.tv[:]
 	} else {
 		out = make([]platform.TraceEvent, 0, len(preps))
 		c.usages = make([]platform.Usage, 0, len(preps))
+		traces = make([]TraceValues, len(rts))
 	}
 	for i := range preps {
 		c.prepared = &preps[i]
 		out = c.build(out, &rts[group[i]])
 	}
-	b := Batch{Events: out, Traces: make([]TraceValues, len(rts))}
+	b := Batch{Events: out, Traces: traces}
 	for i := range rts {
 		rt := &rts[i]
 		b.Traces[i] = TraceValues{TraceID: rt.traceUUID, Version: rt.version, ThreadID: rt.threadUUID, UserID: rt.ids.user.v,

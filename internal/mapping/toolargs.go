@@ -58,6 +58,12 @@ type waitingTool struct {
 	callID, toolName string
 }
 
+// pendingTool is a tool event of this call mapped without arguments.
+type pendingTool struct {
+	ev *platform.TraceEvent
+	waitingTool
+}
+
 // eventToolCall is a tool call as the mapping writes it into an event (appendToolCalls).
 type eventToolCall struct {
 	ID        string          `json:"id"`
@@ -135,8 +141,16 @@ func noArguments(in []byte) bool {
 // addToolCalls remembers calls of trace id in mem (deduplicated by id, else by name and
 // arguments) and calls fn with the trace's calls so far; fn must not keep them.
 func addToolCalls(mem TraceMemory, id [16]byte, calls []toolCallRec, fn func(*traceToolCalls)) {
-	withTrace(mem, id, func(t *TraceRecord) { t.toolCalls.add(calls, fn) })
+	withTrace(mem, id, &toolCallsUpdate{calls, fn})
 }
+
+// toolCallsUpdate is addToolCalls' TraceUpdate.
+type toolCallsUpdate struct {
+	calls []toolCallRec
+	fn    func(*traceToolCalls)
+}
+
+func (u *toolCallsUpdate) Update(t *TraceRecord) { t.toolCalls.add(u.calls, u.fn) }
 
 // add is addToolCalls on one trace's calls.
 func (tc *traceToolCalls) add(calls []toolCallRec, fn func(*traceToolCalls)) {
@@ -202,13 +216,9 @@ func (m *Mapper) fillToolArgs(b *Batch, preps []prepared, mem TraceMemory) {
 		return
 	}
 	out := b.Events
-	type pending struct {
-		ev *platform.TraceEvent
-		waitingTool
-	}
 	var (
 		calls   map[string][]toolCallRec // by traceId; the maps are made on first need
-		waiting map[string][]pending
+		waiting map[string][]pendingTool
 		tools   map[string]*prepared // by event spanId
 	)
 	for i := range out {
@@ -243,14 +253,21 @@ func (m *Mapper) fillToolArgs(b *Batch, preps []prepared, mem TraceMemory) {
 				name = strings.TrimPrefix(ev.Name, sc.OpExecuteTool+" ")
 			}
 			if waiting == nil {
-				waiting = map[string][]pending{}
+				waiting = map[string][]pendingTool{}
 			}
-			waiting[ev.TraceID] = append(waiting[ev.TraceID], pending{ev, waitingTool{ev.SpanID, id, name}})
+			waiting[ev.TraceID] = append(waiting[ev.TraceID], pendingTool{ev, waitingTool{ev.SpanID, id, name}})
 		}
 	}
 	if len(calls) == 0 && len(waiting) == 0 {
 		return
 	}
+	b.ToolArgs = append(b.ToolArgs, m.matchToolCalls(preps, calls, waiting, mem)...)
+}
+
+// matchToolCalls remembers the calls of each trace of preps and gives the waiting tool
+// events theirs (fillToolArgs; apart so that only a call with tool calls or tools pays for
+// the closures); it returns the arguments found for tool events of earlier calls.
+func (m *Mapper) matchToolCalls(preps []prepared, calls map[string][]toolCallRec, waiting map[string][]pendingTool, mem TraceMemory) (later []ToolArgs) {
 	for i := range preps {
 		trace := TraceUUID(preps[i].trace)
 		cs, ok := calls[trace]
@@ -275,7 +292,7 @@ func (m *Mapper) fillToolArgs(b *Batch, preps []prepared, mem TraceMemory) {
 			kept := tc.waiting[:0]
 			for _, wt := range tc.waiting {
 				if args := tc.match(wt.callID, wt.toolName); m.fits(args) {
-					b.ToolArgs = append(b.ToolArgs, ToolArgs{TraceID: trace, SpanID: wt.spanID, Args: args})
+					later = append(later, ToolArgs{TraceID: trace, SpanID: wt.spanID, Args: args})
 					continue
 				}
 				kept = append(kept, wt)
@@ -283,6 +300,7 @@ func (m *Mapper) fillToolArgs(b *Batch, preps []prepared, mem TraceMemory) {
 			tc.waiting = kept
 		})
 	}
+	return later
 }
 
 // fits reports arguments worth filling in: some, within MaxInputBytes (a tool event's

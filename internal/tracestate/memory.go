@@ -14,7 +14,7 @@ import (
 // A forgotten trace is a new one to the next call: its later spans do not get the values
 // found before, and a parent that ends after it was forgotten is not rolled up.
 type Memory struct {
-	mu     sync.Mutex // one lock for the LRU and every record: Trace's fn runs under it
+	mu     sync.Mutex // one lock for the LRU and every record: Trace's Update runs under it
 	traces map[[16]byte]*memTrace
 	lru    list.List // front = most recent
 	max    int
@@ -40,9 +40,9 @@ func NewMemory() *Memory {
 	return &Memory{traces: map[[16]byte]*memTrace{}, max: MaxTraces, ttl: MemoryTTL, now: time.Now}
 }
 
-// Trace implements mapping.TraceMemory: it calls fn with trace id's record under the
+// Trace implements mapping.TraceMemory: it calls u.Update with trace id's record under the
 // Memory's lock, after letting go of the traces past their TTL or over MaxTraces.
-func (m *Memory) Trace(id [16]byte, fn func(*mapping.TraceRecord)) {
+func (m *Memory) Trace(id [16]byte, u mapping.TraceUpdate) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.now()
@@ -68,5 +68,5 @@ func (m *Memory) Trace(id [16]byte, fn func(*mapping.TraceRecord)) {
 		m.lru.MoveToFront(t.elem)
 	}
 	t.seen = now
-	fn(&t.rec)
+	u.Update(&t.rec)
 }

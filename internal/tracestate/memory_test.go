@@ -20,9 +20,10 @@ func TestMemoryIsBounded(t *testing.T) {
 	}
 	// The record a trace's calls get: the same one while the trace is kept, a new (zero)
 	// one once it was let go.
-	record := func(k [16]byte) (r *mapping.TraceRecord) {
-		m.Trace(k, func(x *mapping.TraceRecord) { r = x })
-		return r
+	record := func(k [16]byte) *mapping.TraceRecord {
+		var u pointerOf
+		m.Trace(k, &u)
+		return u.r
 	}
 	first := map[[16]byte]*mapping.TraceRecord{}
 	for i := range MaxTraces + 10 {
@@ -47,3 +48,8 @@ func TestMemoryIsBounded(t *testing.T) {
 		t.Fatal("a trace was kept past MemoryTTL")
 	}
 }
+
+// pointerOf is a TraceUpdate that notes which record it was given.
+type pointerOf struct{ r *mapping.TraceRecord }
+
+func (u *pointerOf) Update(r *mapping.TraceRecord) { u.r = r }
