@@ -5,7 +5,7 @@
 // wherever it is mapped.
 //
 // The span view (spanview.go: SpanView, Map, List, Value, SpanKind, StatusCode) is what an
-// adapter presents, without copying attributes. Mapper.Map (mapper.go) turns a batch of
+// adapter presents, without copying attributes. Mapper.MapBatch (mapper.go) turns a batch of
 // views into events.
 //
 // # Dialects
@@ -51,10 +51,13 @@
 // made inclusive; cost and context window of model calls from the price table of package
 // prices, cost.go), model and provider (map_provider.go, provider_infer.go), metadata
 // (map_metadata.go, map_attrs.go), status and failure (mapper.go), and the trace-wide
-// values — conversation, user, session, tags, usage roll-ups — resolved per trace with a
-// bounded memory across calls (map_trace.go). What happens to events already sent is not
-// the Mapper's: MapBatch reports each trace's values and the tool arguments found late
-// (batch.go), and internal/tracestate re-sends the accepted events they change. IDs
+// values — conversation, user, session, tags, usage roll-ups — resolved per trace against
+// the TraceMemory each call is passed (map_trace.go; TraceRecord is what a memory keeps of
+// a trace). The Mapper keeps no state of its own: MapBatch reports each trace's values and
+// the tool arguments found late (batch.go), and internal/tracestate, which the shippers
+// call, keeps the memory, re-sends the accepted events those change and joins gen_ai log
+// records to their spans (what a record becomes is the mapping's: map_logs.go,
+// mapper_logs.go — JoinRecords, MapLateRecords, MapRecord). IDs
 // are derived deterministically from the OTel IDs as UUID v7 (ids.go). After every named
 // dialect: the general fallback (fallback.go), provider inference (provider_infer.go; a
 // provider value naming the framework is skipped, map_provider.go isFrameworkSystem), a
