@@ -106,7 +106,7 @@ func allAccepted(evs []platform.TraceEvent) []bool {
 }
 
 // testMemory is a TraceMemory without bounds for tests that map a trace in several calls
-// (internal/tracestate.Memory is the bounded one the shippers use).
+// (internal/tracestate's memory.go is the bounded one the shippers use).
 type testMemory struct {
 	mu     sync.Mutex
 	traces map[[16]byte]*TraceRecord

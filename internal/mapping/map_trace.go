@@ -97,7 +97,7 @@ type spanRec struct {
 // found earlier, and an aggregate that ends after its children (a later batch) is still
 // rolled up. Limits: a span mapped before any carrying span of its trace was seen cannot
 // get their values, and a span whose usage-carrying descendants arrive in a later batch
-// keeps its own usage. internal/tracestate.Memory is the bounded implementation the
+// keeps its own usage. internal/tracestate's memory (memory.go) is the bounded implementation the
 // shippers use; a nil TraceMemory makes each call stand alone.
 type TraceMemory interface {
 	// Trace calls u.Update with the record of trace id (the zero TraceRecord when the trace

@@ -2,7 +2,7 @@
 // LogProcessor, the collector exporter, `llmtrace map`) keep between calls, on top of the
 // mapping core (internal/mapping), whose Mapper makes events from exactly what it is given:
 //
-//   - Memory (memory.go): recent traces — their trace-wide values, span tree and usage,
+//   - the trace memory (memory.go): recent traces — their trace-wide values, span tree and usage,
 //     tool calls — the mapping.TraceMemory every call resolves against, so that a trace's
 //     spans may arrive in several calls;
 //   - the events the platform accepted (resend.go), sent again when a later call reveals

@@ -8,12 +8,12 @@ import (
 	"github.com/llmtrace/llmtrace/internal/mapping"
 )
 
-// Memory is the bounded mapping.TraceMemory the shippers use: an LRU of at most MaxTraces
+// memory is the bounded mapping.TraceMemory the shippers use: an LRU of at most MaxTraces
 // traces, each forgotten MemoryTTL after a call last touched it. What a record holds (and
 // its own bounds: 4096 spans, 64 tool calls) is the mapping's (internal/mapping/map_trace.go).
 // A forgotten trace is a new one to the next call: its later spans do not get the values
 // found before, and a parent that ends after it was forgotten is not rolled up.
-type Memory struct {
+type memory struct {
 	mu     sync.Mutex // one lock for the LRU and every record: Trace's Update runs under it
 	traces map[[16]byte]*memTrace
 	lru    list.List // front = most recent
@@ -22,7 +22,7 @@ type Memory struct {
 	now    func() time.Time // time.Now; tests set a clock
 }
 
-// MaxTraces and MemoryTTL bound a Memory.
+// MaxTraces and MemoryTTL bound the memory.
 const (
 	MaxTraces = 4096
 	MemoryTTL = 10 * time.Minute
@@ -35,14 +35,14 @@ type memTrace struct {
 	elem *list.Element
 }
 
-// NewMemory returns an empty Memory.
-func NewMemory() *Memory {
-	return &Memory{traces: map[[16]byte]*memTrace{}, max: MaxTraces, ttl: MemoryTTL, now: time.Now}
+// newMemory returns an empty memory.
+func newMemory() *memory {
+	return &memory{traces: map[[16]byte]*memTrace{}, max: MaxTraces, ttl: MemoryTTL, now: time.Now}
 }
 
 // Trace implements mapping.TraceMemory: it calls u.Update with trace id's record under the
-// Memory's lock, after letting go of the traces past their TTL or over MaxTraces.
-func (m *Memory) Trace(id [16]byte, u mapping.TraceUpdate) {
+// memory's lock, after letting go of the traces past their TTL or over MaxTraces.
+func (m *memory) Trace(id [16]byte, u mapping.TraceUpdate) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.now()

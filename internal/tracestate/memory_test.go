@@ -7,11 +7,11 @@ import (
 	"github.com/llmtrace/llmtrace/internal/mapping"
 )
 
-// TestMemoryIsBounded: a Memory keeps at most MaxTraces traces (the least recently used go
+// TestMemoryIsBounded: the trace memory keeps at most MaxTraces traces (the least recently used go
 // first) and forgets a trace MemoryTTL after a call last touched it; a forgotten trace comes
 // back as an unknown one (the zero TraceRecord).
 func TestMemoryIsBounded(t *testing.T) {
-	m := NewMemory()
+	m := newMemory()
 	clock := time.Unix(1000, 0)
 	m.now = func() time.Time { return clock }
 	id := func(i int) (k [16]byte) {

@@ -87,7 +87,7 @@ func (s *resendStore) touch(traceID string) *sentTrace {
 
 // evict lets go of the least recently used traces that are complete (root accepted more
 // than RootGrace ago), then of the least recently used traces until the store fits max
-// bytes and at most MaxTraces traces (as many as the Memory: beyond, late values are not resolved anyway), counting what those
+// bytes and at most MaxTraces traces (as many as the trace memory: beyond, late values are not resolved anyway), counting what those
 // still held as forgotten; the caller holds mu.
 func (s *resendStore) evict() {
 	var now time.Time // read only when a complete trace is at the back (time.Now costs)

@@ -11,7 +11,7 @@ import (
 )
 
 // TestResendStoreIsBounded: the memory of accepted events holds at most as many traces as
-// MaxTraces (the Memory's bound) and at most its byte bound; what it lets go is counted; a trace whose
+// MaxTraces (the trace memory's bound) and at most its byte bound; what it lets go is counted; a trace whose
 // root was accepted keeps its events for RootGrace (a child that ends after the root, as
 // Google ADK's do, still reaches them), then lets them go without counting them.
 func TestResendStoreIsBounded(t *testing.T) {

@@ -19,23 +19,23 @@ type Options struct {
 	LogHoldBytes int
 }
 
-// State maps spans and log records with a Mapper against its Memory of recent traces,
+// State maps spans and log records with a Mapper against its memory of recent traces,
 // joins log records to their spans (logjoin.go, logs.go) and sends again, with the next
 // call's events, the accepted events a later call changed (resend.go).
 type State struct {
 	m    *mapping.Mapper
-	mem  *Memory // what each call resolves its traces against (memory.go)
+	mem  *memory // what each call resolves its traces against (memory.go)
 	sent *resendStore
 	logs *logJoin
 }
 
 // New returns a State on a new Mapper with opts.Map.
 func New(opts Options) *State {
-	return &State{m: mapping.NewMapper(opts.Map), mem: NewMemory(), sent: newResendStore(DefaultResendMemoryBytes),
+	return &State{m: mapping.NewMapper(opts.Map), mem: newMemory(), sent: newResendStore(DefaultResendMemoryBytes),
 		logs: newLogJoin(opts.LogHold, opts.LogHoldBytes)}
 }
 
-// Map maps spans (mapping.Mapper.MapBatch, against the State's Memory of earlier calls),
+// Map maps spans (mapping.Mapper.MapBatch, against the State's memory of earlier calls),
 // each with the log records held for it joined, and appends the accepted events of their
 // traces that must be sent again: with the trace-wide values or tool arguments this call
 // found.
