@@ -44,13 +44,45 @@ func putBuffer(b *bytes.Buffer) {
 // b.AvailableBuffer() goes back to the pool with b.
 func adoptBytes(b *bytes.Buffer, out []byte) { *b = *bytes.NewBuffer(out[:0]) }
 
-// gzipWriters compress at klauspost's BestSpeed (level 1): on typical batches about 25 %
+// gzip writers compress at klauspost's BestSpeed (level 1): on typical batches about 25 %
 // less CPU per request than the default level for about 15 % more bytes on the wire
 // (BenchmarkClientSend); the body is JSON with much repetition either way.
-var gzipWriters = sync.Pool{New: func() any {
-	w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
-	return w
-}}
+//
+// One writer holds about 800 KB (its window, tokens and hash table), all of it zeroed when
+// it is made. A sync.Pool drops its items at every other garbage collection, and a
+// collector exporter mapping thousands of spans a second collects often, so writers kept
+// in a sync.Pool alone were made anew every few batches. keptGzipWriters keeps a few for
+// good (what the concurrent Sends of one process use: the exporter's queue consumers); more
+// at once go through gzipWriters.
+var (
+	keptGzipWriters = make(chan *gzip.Writer, maxKeptGzipWriters)
+	gzipWriters     = sync.Pool{New: func() any {
+		w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
+		return w
+	}}
+)
+
+// maxKeptGzipWriters is how many gzip writers outlive garbage collections (about 800 KB
+// each): the collector exporter's default num_consumers (testdata/otelcol.yaml).
+const maxKeptGzipWriters = 4
+
+func getGzipWriter() *gzip.Writer {
+	select {
+	case w := <-keptGzipWriters:
+		return w
+	default:
+		return gzipWriters.Get().(*gzip.Writer)
+	}
+}
+
+func putGzipWriter(w *gzip.Writer) {
+	w.Reset(io.Discard) // drop the reference to the request's buffer
+	select {
+	case keptGzipWriters <- w:
+	default:
+		gzipWriters.Put(w)
+	}
+}
 
 // zstdEncoder is created on first use; EncodeAll is safe for concurrent use.
 var zstdEncoder = sync.OnceValue(func() *zstd.Encoder {
@@ -62,8 +94,11 @@ var zstdEncoder = sync.OnceValue(func() *zstd.Encoder {
 func compressBody(compression string, src []byte, dst *bytes.Buffer) error {
 	switch compression {
 	case CompressionGzip:
-		w := gzipWriters.Get().(*gzip.Writer)
-		defer gzipWriters.Put(w)
+		w := getGzipWriter()
+		defer putGzipWriter(w)
+		// JSON bodies compress to a fifth or less at level 1; reserving that much saves
+		// the buffer's doublings.
+		dst.Grow(len(src)/4 + 64)
 		w.Reset(dst)
 		if _, err := w.Write(src); err != nil {
 			return err

@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -814,4 +815,48 @@ func TestSendAcceptedComparedWithWhatWasSent(t *testing.T) {
 			t.Fatalf("res %+v, err %v; want event 1 refused locally, 2 accepted", res, err)
 		}
 	})
+}
+
+// TestSendRequestBodiesAreTheirBatches checks each request of a Send split by count and by
+// bytes, every compression, byte for byte against Batch.AppendJSON of its events: the event
+// that opens the next request is carried over within one buffer (Send), which must leave
+// no byte of the request before it behind.
+func TestSendRequestBodiesAreTheirBatches(t *testing.T) {
+	events := clientTestEvents(23)
+	for i := range events {
+		events[i].Metadata["padding"] = strings.Repeat("y", (i*911)%2500)
+	}
+	for _, compression := range []string{CompressionGzip, CompressionZstd, CompressionNone} {
+		for _, cfg := range []ClientConfig{{MaxEventsPerRequest: 5}, {MaxRequestBytes: 9 << 10}} {
+			cfg.Compression = compression
+			p := newLoopbackPlatform(t, nil)
+			c := newLoopbackClient(t, p, cfg)
+			res, err := c.Send(context.Background(), events)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Accepted != len(events) {
+				t.Fatalf("%s %+v: Accepted = %d", compression, cfg, res.Accepted)
+			}
+			reqs := p.requests()
+			if len(reqs) < 3 {
+				t.Fatalf("%s %+v: %d requests, want several", compression, cfg, len(reqs))
+			}
+			next := 0
+			for i, r := range reqs {
+				n := len(r.spanIDs)
+				want, err := (&Batch{Traces: events[next : next+n]}).AppendJSON(nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(r.body, want) {
+					t.Errorf("%s %+v: request %d body differs from its batch's AppendJSON", compression, cfg, i)
+				}
+				next += n
+			}
+			if next != len(events) {
+				t.Errorf("%s %+v: requests carried %d events, want %d", compression, cfg, next, len(events))
+			}
+		}
+	}
 }
