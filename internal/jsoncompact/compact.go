@@ -22,6 +22,7 @@ package jsoncompact
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -128,17 +129,24 @@ func scanWord(raw []byte, i int, w string) (int, bool) {
 // no control bytes, only the escapes \" \\ \/ \b \f \n \r \t \uXXXX; other bytes (even
 // invalid UTF-8) are accepted as they are.
 //
-// A string of more than a word is first tried whole: its closing quote and any backslash
-// found with bytes.IndexByte (vector instructions), the body then checked a word at a time
-// for control bytes only; a string with a backslash (or a control byte) takes the loop below.
+// A string that ends within its first word is read from that word alone; a longer one is
+// first tried whole: its closing quote and any backslash found with bytes.IndexByte (vector
+// instructions), the body then checked a word at a time for control bytes only; a string
+// with a backslash (or a control byte) takes the loop below.
 func scanString(raw []byte, i int) (int, bool) {
 	i++
-	if i+8 <= len(raw) && jsonesc.Special8(binary.LittleEndian.Uint64(raw[i:])) == 0 {
-		if n := bytes.IndexByte(raw[i+8:], '"'); n >= 0 {
-			body := raw[i : i+8+n]
-			if bytes.IndexByte(body, '\\') < 0 && !hasControl(body) {
-				return i + 8 + n + 1, true
+	if i+8 <= len(raw) {
+		if m := jsonesc.Special8(binary.LittleEndian.Uint64(raw[i:])); m == 0 {
+			if n := bytes.IndexByte(raw[i+8:], '"'); n >= 0 {
+				body := raw[i : i+8+n]
+				if bytes.IndexByte(body, '\\') < 0 && !hasControl(body) {
+					return i + 8 + n + 1, true
+				}
 			}
+		} else if n := bits.TrailingZeros64(m) / 8; raw[i+n] == '"' {
+			// A short string ends within the word: its first flagged byte (the lowest is
+			// exact) is the closing quote.
+			return i + n + 1, true
 		}
 	}
 	for i < len(raw) {
