@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 
@@ -313,6 +314,18 @@ const swarMSB = 0x8080808080808080
 func (p *jsonParser) str() (s string, plain, ok bool) {
 	src := p.s
 	start := p.pos + 1
+	if start+8 <= len(src) {
+		// A short string (most names and many values: "role", "user", "text") ends within
+		// the first word: the first byte that is a control byte, '"' or '\\' is then its
+		// closing quote (the lowest flagged byte is exact), and nothing before it needs care.
+		x := jsonesc.Load8(src, start)
+		if m := jsonesc.Special8(x); m != 0 {
+			if n := bits.TrailingZeros64(m) / 8; src[start+n] == '"' {
+				p.pos = start + n + 1
+				return src[start : start+n], x&(1<<(8*n)-1)&swarMSB == 0, true
+			}
+		}
+	}
 	n := strings.IndexByte(src[start:], '"')
 	if n < 0 {
 		return "", false, false
