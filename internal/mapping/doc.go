@@ -69,7 +69,8 @@
 // # JSON
 //
 // JSON inside attribute values (message arrays, tool arguments, request bodies, …) is read
-// in one pass by the parser in jsonscan.go into one ordered tree (jsontree.go: duplicate
+// by the parser in jsonscan.go (a quick pass counting each container's members, then one
+// recursive-descent pass writing them into place) into one ordered tree (jsontree.go: duplicate
 // names kept, invalid UTF-8 kept byte for byte, numbers as written, at most 128 levels; what
 // does not parse stays the raw string) and written back by appendJV (map_json.go: strings
 // the parser marked plain copied as they are, the rest escaped by internal/jsonesc). The

@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 
@@ -14,7 +15,9 @@ import (
 // between quotes instead of escaping it again. It replaced the go-json-experiment jsontext
 // Decoder driven token by token (issue 21: 21 % of BenchmarkMapChatSpan went to reading
 // tokens); FuzzParseJSON holds it to encoding/json and FuzzParseJSONAgainstJsontext
-// (jsonscan_test.go) to the tree the jsontext decoder builds.
+// (jsonscan_test.go) to the tree the jsontext decoder builds. A quicker pass before it
+// (count) only counts the members of each object and array, so that the recursive pass
+// writes each member once, into its place (jsonParser, jsontree.go).
 
 // skipSpace moves past JSON white space.
 func (p *jsonParser) skipSpace() {
@@ -28,11 +31,114 @@ func (p *jsonParser) skipSpace() {
 	}
 }
 
+// count reads the document's structure ahead of the parse, in one quick pass that skips
+// strings with strings.IndexByte: p.counts[i] becomes the number of members of the i-th
+// object or array to open, and p.nv, p.nk the members of all of them (values, object
+// names), so that value can write every member straight into its place in the slabs. On a
+// valid document the counts are exact; count fails only on documents the parse refuses
+// (an unterminated string, a closing bracket without an opening one, a container left open,
+// nesting deeper than maxJSONDepth); on other invalid documents the counts may be wrong,
+// which value notices (a container with another number of members than counted) and
+// refuses, as it refuses the document anyway.
+func (p *jsonParser) count() bool {
+	s := p.s
+	counts, open := p.counts[:0], p.open[:0]
+	nv, nk := 0, 0
+	for i := p.pos; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '"':
+			j := i + 1
+			for {
+				n := strings.IndexByte(s[j:], '"')
+				if n < 0 {
+					return false
+				}
+				j += n
+				k := j // an escaped quote has an odd number of backslashes before it
+				for s[k-1] == '\\' {
+					k--
+				}
+				if (j-k)%2 == 0 {
+					break
+				}
+				j++
+			}
+			i = j
+		case '{', '[':
+			if len(open) > maxJSONDepth {
+				return false
+			}
+			closing := byte(']')
+			if c == '{' {
+				closing = '}'
+			}
+			k := i + 1
+			for k < len(s) && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r') {
+				k++
+			}
+			n := int32(0)
+			if k < len(s) && s[k] != closing {
+				n = 1
+			}
+			idx := int32(len(counts))
+			counts = append(counts, n)
+			if c == '{' {
+				idx = ^idx // an object: its names count too
+			}
+			open = append(open, idx)
+		case '}', ']':
+			if len(open) == 0 {
+				return false
+			}
+			idx := open[len(open)-1]
+			open = open[:len(open)-1]
+			if idx < 0 {
+				nk += int(counts[^idx])
+				nv += int(counts[^idx])
+			} else {
+				nv += int(counts[idx])
+			}
+		case ',':
+			if len(open) > 0 {
+				idx := open[len(open)-1]
+				if idx < 0 {
+					idx = ^idx
+				}
+				counts[idx]++
+			}
+		}
+	}
+	p.counts, p.open, p.nv, p.nk = counts, open, nv, nk
+	return len(open) == 0
+}
+
+// members returns the next n slots of the values (and, for an object, the names) reserved
+// for this document, for the container that opens next (the ci-th), which count says has
+// n members; ok false when the reservation runs out (a document count misread).
+func (p *jsonParser) members(object bool) (vals []jv, keys []string, n int, ok bool) {
+	if p.ci >= len(p.counts) {
+		return nil, nil, 0, false
+	}
+	n = int(p.counts[p.ci])
+	p.ci++
+	if p.vi+n > len(p.vres) || object && p.ki+n > len(p.kres) {
+		return nil, nil, 0, false
+	}
+	vals = p.vres[p.vi : p.vi+n : p.vi+n]
+	p.vi += n
+	if object {
+		keys = p.kres[p.ki : p.ki+n : p.ki+n]
+		p.ki += n
+	}
+	return vals, keys, n, true
+}
+
 // value reads the value at p.pos (white space before it already skipped), at nesting depth
-// depth (the top level is 0).
-func (p *jsonParser) value(depth int) (jv, bool) {
+// depth (the top level is 0), into *v (zero); the members of objects and arrays go straight
+// into the slots count reserved for them.
+func (p *jsonParser) value(v *jv, depth int) bool {
 	if depth > maxJSONDepth || p.pos >= len(p.s) {
-		return jv{}, false
+		return false
 	}
 	switch c := p.s[p.pos]; c {
 	case '{':
@@ -40,79 +146,95 @@ func (p *jsonParser) value(depth int) (jv, bool) {
 		p.skipSpace()
 		if p.pos < len(p.s) && p.s[p.pos] == '}' {
 			p.pos++
-			return jv{k: 'o'}, true
+			p.ci++ // counted, with no members
+			v.k = 'o'
+			return true
 		}
-		vbase, kbase := len(p.vstack), len(p.kstack)
-		for {
-			if p.pos >= len(p.s) || p.s[p.pos] != '"' {
-				return jv{}, false
+		vals, keys, n, ok := p.members(true)
+		if !ok {
+			return false
+		}
+		for i := 0; ; i++ {
+			if i >= n || p.pos >= len(p.s) || p.s[p.pos] != '"' {
+				return false
 			}
 			key, _, ok := p.str()
 			if !ok {
-				return jv{}, false
+				return false
 			}
+			keys[i] = key
 			p.skipSpace()
 			if p.pos >= len(p.s) || p.s[p.pos] != ':' {
-				return jv{}, false
+				return false
 			}
 			p.pos++
 			p.skipSpace()
-			val, ok := p.value(depth + 1)
-			if !ok {
-				return jv{}, false
+			if !p.value(&vals[i], depth+1) {
+				return false
 			}
-			p.kstack = append(p.kstack, key)
-			p.vstack = append(p.vstack, val)
 			if done, ok := p.afterMember('}'); !ok {
-				return jv{}, false
+				return false
 			} else if done {
+				if i+1 != n {
+					return false
+				}
 				break
 			}
 		}
-		p.nk += len(p.kstack) - kbase
-		p.nv += len(p.vstack) - vbase
-		return jv{k: 'o', keys: take(&p.kstack, &p.kslab, kbase), vals: take(&p.vstack, &p.vslab, vbase)}, true
+		v.k, v.keys, v.vals = 'o', keys, vals
+		return true
 	case '[':
 		p.pos++
 		p.skipSpace()
 		if p.pos < len(p.s) && p.s[p.pos] == ']' {
 			p.pos++
-			return jv{k: 'a', vals: []jv{}}, true
+			p.ci++ // counted, with no members
+			v.k, v.vals = 'a', []jv{}
+			return true
 		}
-		vbase := len(p.vstack)
-		for {
-			val, ok := p.value(depth + 1)
-			if !ok {
-				return jv{}, false
+		vals, _, n, ok := p.members(false)
+		if !ok {
+			return false
+		}
+		for i := 0; ; i++ {
+			if i >= n || !p.value(&vals[i], depth+1) {
+				return false
 			}
-			p.vstack = append(p.vstack, val)
 			if done, ok := p.afterMember(']'); !ok {
-				return jv{}, false
+				return false
 			} else if done {
+				if i+1 != n {
+					return false
+				}
 				break
 			}
 		}
-		p.nv += len(p.vstack) - vbase
-		return jv{k: 'a', vals: take(&p.vstack, &p.vslab, vbase)}, true
+		v.k, v.vals = 'a', vals
+		return true
 	case '"':
 		s, plain, ok := p.str()
-		return jv{k: 's', s: s, plain: plain}, ok
+		v.k, v.s, v.plain = 's', s, plain
+		return ok
 	case 't':
-		return jv{k: 't'}, p.literal("true")
+		v.k = 't'
+		return p.literal("true")
 	case 'f':
-		return jv{k: 'f'}, p.literal("false")
+		v.k = 'f'
+		return p.literal("false")
 	case 'n':
-		return jv{k: 'z'}, p.literal("null")
+		v.k = 'z'
+		return p.literal("null")
 	default:
 		if c == '-' || c >= '0' && c <= '9' {
 			start := p.pos
 			if !p.number() {
-				return jv{}, false
+				return false
 			}
-			return jv{k: 'n', s: p.s[start:p.pos]}, true
+			v.k, v.s = 'n', p.s[start:p.pos]
+			return true
 		}
 	}
-	return jv{}, false
+	return false
 }
 
 // afterMember reads what follows a member of an object or array: the closing byte (done)
@@ -192,6 +314,18 @@ const swarMSB = 0x8080808080808080
 func (p *jsonParser) str() (s string, plain, ok bool) {
 	src := p.s
 	start := p.pos + 1
+	if start+8 <= len(src) {
+		// A short string (most names and many values: "role", "user", "text") ends within
+		// the first word: the first byte that is a control byte, '"' or '\\' is then its
+		// closing quote (the lowest flagged byte is exact), and nothing before it needs care.
+		x := jsonesc.Load8(src, start)
+		if m := jsonesc.Special8(x); m != 0 {
+			if n := bits.TrailingZeros64(m) / 8; src[start+n] == '"' {
+				p.pos = start + n + 1
+				return src[start : start+n], x&(1<<(8*n)-1)&swarMSB == 0, true
+			}
+		}
+	}
 	n := strings.IndexByte(src[start:], '"')
 	if n < 0 {
 		return "", false, false

@@ -2,7 +2,7 @@ package mapping
 
 import "sync"
 
-// The mapping reads JSON into jv, an ordered tree, with a one-pass parser of its own
+// The mapping reads JSON into jv, an ordered tree, with a parser of its own
 // (jsonscan.go). The tree is what every message and value path works on; appendJV
 // (map_json.go) writes it.
 //
@@ -104,36 +104,53 @@ const (
 	maxPooledParserValues = 4 << 10
 )
 
-// jsonParser builds the tree of one document in one pass over its text (jsonscan.go).
-// Members of the objects and arrays being read wait on stacks (vstack, kstack); a finished
-// container takes exact-size slices of them from slabs (vslab, kslab), which the parser
-// keeps from one document to the next. A tree that outlives the parser is moved out of them
-// (relocate), so a parse costs two allocations whatever the number of containers. Strings
-// without escapes are substrings of the source.
+// jsonParser builds the tree of one document in two passes over its text (jsonscan.go):
+// count reads the document's structure (how many members each object and array has), then
+// value reads it into the tree, writing every member straight into its slot of the values
+// and names reserved for the document in the slabs (vslab, kslab), which the parser keeps
+// from one document to the next. Nothing is written twice: no stack of members waiting for
+// their container to end, no copy out of it and no clearing behind it (the slabs hold
+// pointers, so each of these was a pass of write barriers while the GC marks). A tree that
+// outlives the parser is moved out of the slabs (relocate), so a parse costs two
+// allocations whatever the number of containers. Strings without escapes are substrings of
+// the source.
 type jsonParser struct {
 	s      string // the document
 	pos    int    // the next byte of s to read
-	vstack []jv
-	kstack []string
 	vslab  []jv
 	kslab  []string
-	nv, nk int    // values and names taken into slabs by this parse
-	esc    []byte // scratch: unescaped strings
+	nv, nk int // values and names of the document's objects and arrays (count)
+	// counts[i] is the number of members of the i-th object or array to open (count); open
+	// is count's stack of the containers open (indices into counts, ^index for an object).
+	counts, open []int32
+	ci           int      // the next container's index in counts
+	vres         []jv     // the values reserved for the document in vslab
+	kres         []string // the names reserved in kslab
+	vi, ki       int      // the next free slot of vres, kres
+	esc          []byte   // scratch: unescaped strings
 }
 
 func (p *jsonParser) parse(s string) (jv, bool) {
-	p.s, p.pos, p.nv, p.nk = s, 0, 0, 0
+	p.s, p.pos, p.ci, p.vi, p.ki = s, 0, 0, 0, 0
 	p.skipSpace()
-	v, ok := p.value(0)
+	if !p.count() {
+		return jv{}, false
+	}
+	p.vres, p.kres = reserve(&p.vslab, p.nv), reserve(&p.kslab, p.nk)
+	var v jv
+	ok := p.value(&v, 0)
 	if ok {
 		p.skipSpace()
 		ok = p.pos == len(s)
 	}
-	// What the stacks held is in the slabs now (take cleared what it popped) or, after an
-	// error, still on them: clear that, so the parser holds no references to the document.
-	clear(p.vstack)
-	clear(p.kstack)
-	p.vstack, p.kstack = p.vstack[:0], p.kstack[:0]
+	if !ok {
+		// Give the reservation (the slabs' last slots) back, cleared: a slab's free part
+		// stays zero.
+		clear(p.vres)
+		clear(p.kres)
+		p.vslab, p.kslab = p.vslab[:len(p.vslab)-len(p.vres)], p.kslab[:len(p.kslab)-len(p.kres)]
+	}
+	p.vres, p.kres = nil, nil
 	if !ok {
 		return jv{}, false
 	}
@@ -147,8 +164,8 @@ func (p *jsonParser) release() {
 	clear(p.vslab)
 	clear(p.kslab)
 	p.vslab, p.kslab = p.vslab[:0], p.kslab[:0]
-	if cap(p.esc) > maxPooledParserBytes ||
-		cap(p.vstack) > maxPooledParserValues || cap(p.vslab) > maxPooledParserValues || cap(p.kslab) > maxPooledParserValues {
+	if cap(p.esc) > maxPooledParserBytes || cap(p.counts) > maxPooledParserValues || cap(p.open) > maxPooledParserValues ||
+		cap(p.vslab) > maxPooledParserValues || cap(p.kslab) > maxPooledParserValues {
 		return
 	}
 	parserPool.Put(p)
@@ -173,18 +190,15 @@ func relocate(v *jv, vs []jv, ks []string) ([]jv, []string) {
 	return vs, ks
 }
 
-// take moves (*stack)[base:], the members of a finished object or array, into an
-// exact-size slice of *slab (a fresh slab, at least twice as large, when too little is
-// free) and pops them off the stack.
-func take[T any](stack, slab *[]T, base int) []T {
-	n := len(*stack) - base
+// reserve returns the next n slots of *slab (zero: a slab's free part is never written
+// before it is reserved), taking a fresh slab, at least twice as large, when too little is
+// free (the trees handed out keep the old one).
+func reserve[T any](slab *[]T, n int) []T {
 	if cap(*slab)-len(*slab) < n {
 		*slab = make([]T, 0, max(n, 2*cap(*slab)))
 	}
 	l := len(*slab)
-	*slab = append(*slab, (*stack)[base:]...)
-	clear((*stack)[base:]) // no references to the document left above the stack's top
-	*stack = (*stack)[:base]
+	*slab = (*slab)[:l+n]
 	return (*slab)[l : l+n : l+n]
 }
 
@@ -215,8 +229,9 @@ func (a *treeArena) reset() {
 	if cap(a.p.esc) > maxPooledParserBytes {
 		a.p.esc = nil
 	}
-	if cap(a.p.vslab) > maxPooledParserValues || cap(a.p.kslab) > maxPooledParserValues || cap(a.p.vstack) > maxPooledParserValues {
-		a.p.vslab, a.p.kslab, a.p.vstack, a.p.kstack = nil, nil, nil, nil
+	if cap(a.p.vslab) > maxPooledParserValues || cap(a.p.kslab) > maxPooledParserValues ||
+		cap(a.p.counts) > maxPooledParserValues || cap(a.p.open) > maxPooledParserValues {
+		a.p.vslab, a.p.kslab, a.p.counts, a.p.open = nil, nil, nil, nil
 	}
 }
 

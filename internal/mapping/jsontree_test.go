@@ -218,8 +218,8 @@ func FuzzParseJSON(f *testing.F) {
 }
 
 // BenchmarkParseJSON parses the message attributes of a typical chat span (the ~2 KB of
-// internal/pdataview's chatTraces) into the tree (parseJSON: one pass, members moved into
-// the tree's own two arrays), next to the jsontext-token tree it replaced (refParse, members
+// internal/pdataview's chatTraces) into the tree (parseJSON: members counted, read into
+// place, moved into the tree's own two arrays), next to the jsontext-token tree it replaced (refParse, members
 // appended) and encoding/json decoding the same documents into `any` as an anchor.
 //
 //	go test -run '^$' -bench ParseJSON -benchmem ./internal/mapping
@@ -262,4 +262,41 @@ func BenchmarkParseJSON(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestParseGivesBackAFailedReservation: a document that count reads but the parse refuses
+// part-way (members already written into their slots) leaves the slabs as they were, their
+// free part zero (value writes into zero slots), and the next document parses as usual.
+func TestParseGivesBackAFailedReservation(t *testing.T) {
+	p := jsonParser{vslab: make([]jv, 0, 64), kslab: make([]string, 0, 64)} // room: no new slab
+	if _, ok := p.parse(`{"x":["keep"]}`); !ok {
+		t.Fatal("first document refused")
+	}
+	vl, kl := len(p.vslab), len(p.kslab)
+	for _, bad := range []string{`[{"a":"s1"},{"b":tru}]`, `{"a":["s2","s3"],"b":{"c":1,"d":}}`, `[1,2}`, `[1,2,]`} {
+		if _, ok := p.parse(bad); ok {
+			t.Fatalf("%s parsed", bad)
+		}
+		if len(p.vslab) != vl || len(p.kslab) != kl {
+			t.Fatalf("after %s: slabs %d/%d long, want %d/%d", bad, len(p.vslab), len(p.kslab), vl, kl)
+		}
+		for i, v := range p.vslab[vl:cap(p.vslab)] {
+			if v.k != 0 || v.s != "" || v.keys != nil || v.vals != nil {
+				t.Fatalf("after %s: free value slot %d holds %+v", bad, i, v)
+			}
+		}
+		for i, k := range p.kslab[kl:cap(p.kslab)] {
+			if k != "" {
+				t.Fatalf("after %s: free name slot %d holds %q", bad, i, k)
+			}
+		}
+	}
+	doc := `{"a":[{"b":"c"},[],{}],"d":[1,"e",null]}`
+	v, ok := p.parse(doc)
+	if !ok {
+		t.Fatal("last document refused")
+	}
+	if got := string(appendJV(nil, &v)); got != doc {
+		t.Fatalf("got %s, want %s", got, doc)
+	}
 }
