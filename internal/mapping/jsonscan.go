@@ -172,12 +172,9 @@ func (p *jsonParser) value(v *jv, depth int) bool {
 			if !p.value(&vals[i], depth+1) {
 				return false
 			}
-			if done, ok := p.afterMember('}'); !ok {
+			if done, ok := p.afterMember('}', i, n); !ok {
 				return false
 			} else if done {
-				if i+1 != n {
-					return false
-				}
 				break
 			}
 		}
@@ -200,12 +197,9 @@ func (p *jsonParser) value(v *jv, depth int) bool {
 			if i >= n || !p.value(&vals[i], depth+1) {
 				return false
 			}
-			if done, ok := p.afterMember(']'); !ok {
+			if done, ok := p.afterMember(']', i, n); !ok {
 				return false
 			} else if done {
-				if i+1 != n {
-					return false
-				}
 				break
 			}
 		}
@@ -238,8 +232,9 @@ func (p *jsonParser) value(v *jv, depth int) bool {
 }
 
 // afterMember reads what follows a member of an object or array: the closing byte (done)
-// or a ',' and the white space after it; anything else refuses the document.
-func (p *jsonParser) afterMember(closing byte) (done, ok bool) {
+// or a ',' and the white space after it; anything else refuses the document, as does a
+// closing byte after member i (0-based) of a container the count pass found n members in.
+func (p *jsonParser) afterMember(closing byte, i, n int) (done, ok bool) {
 	p.skipSpace()
 	if p.pos >= len(p.s) {
 		return false, false
@@ -247,7 +242,7 @@ func (p *jsonParser) afterMember(closing byte) (done, ok bool) {
 	switch p.s[p.pos] {
 	case closing:
 		p.pos++
-		return true, true
+		return true, i+1 == n // the count pass said n members
 	case ',':
 		p.pos++
 		p.skipSpace()
