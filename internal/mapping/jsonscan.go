@@ -142,11 +142,7 @@ func (p *jsonParser) value(v *jv, depth int) bool {
 	}
 	switch c := p.s[p.pos]; c {
 	case '{':
-		p.pos++
-		p.skipSpace()
-		if p.pos < len(p.s) && p.s[p.pos] == '}' {
-			p.pos++
-			p.ci++ // counted, with no members
+		if p.empty('}') {
 			v.k = 'o'
 			return true
 		}
@@ -181,11 +177,7 @@ func (p *jsonParser) value(v *jv, depth int) bool {
 		v.k, v.keys, v.vals = 'o', keys, vals
 		return true
 	case '[':
-		p.pos++
-		p.skipSpace()
-		if p.pos < len(p.s) && p.s[p.pos] == ']' {
-			p.pos++
-			p.ci++ // counted, with no members
+		if p.empty(']') {
 			v.k, v.vals = 'a', []jv{}
 			return true
 		}
@@ -227,6 +219,20 @@ func (p *jsonParser) value(v *jv, depth int) bool {
 			v.k, v.s = 'n', p.s[start:p.pos]
 			return true
 		}
+	}
+	return false
+}
+
+// empty steps over the opening byte at p.pos and the white space after it, and reports
+// whether closing comes next: an empty object or array (counted by the count pass, with no
+// members), which it steps over too.
+func (p *jsonParser) empty(closing byte) bool {
+	p.pos++
+	p.skipSpace()
+	if p.pos < len(p.s) && p.s[p.pos] == closing {
+		p.pos++
+		p.ci++
+		return true
 	}
 	return false
 }
