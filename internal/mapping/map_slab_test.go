@@ -38,8 +38,8 @@ func TestEventsOwnTheirBytes(t *testing.T) {
 		}
 	}
 	// Metadata is a plain map: an edit shows in the encoding.
-	evs[1].Metadata["service.name"] = "edited"
-	delete(evs[1].Metadata, "kind")
+	evs[1].Metadata.Set("service.name", "edited")
+	evs[1].Metadata.Delete("kind")
 	b, _ := evs[1].AppendJSON(nil)
 	if !bytes.Contains(b, []byte(`"service.name":"edited"`)) || bytes.Contains(b, []byte(`"kind":`)) {
 		t.Fatalf("metadata edit not encoded: %s", b)

@@ -54,12 +54,12 @@ func multiResourceTraces() ptrace.Traces {
 func TestResourceMetadataSharedAcrossSpans(t *testing.T) {
 	td := multiResourceTraces()
 	views := Spans(td)
-	batch := mapping.NewMapper(mapping.MapOptions{Metadata: map[string]any{"base": 1, "service.name": "base"}}).Map(views)
+	batch := mapping.NewMapper(mapping.MapOptions{Metadata: platform.MetadataFromMap(map[string]any{"base": 1, "service.name": "base"})}).Map(views)
 	if len(batch) != 18 {
 		t.Fatal(len(batch))
 	}
 	for i, sv := range views {
-		alone := mapping.NewMapper(mapping.MapOptions{Metadata: map[string]any{"base": 1, "service.name": "base"}}).Map([]mapping.SpanView{sv})
+		alone := mapping.NewMapper(mapping.MapOptions{Metadata: platform.MetadataFromMap(map[string]any{"base": 1, "service.name": "base"})}).Map([]mapping.SpanView{sv})
 		if len(alone) != 1 {
 			t.Fatal(len(alone))
 		}
