@@ -12,6 +12,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/llmtrace/llmtrace/internal/mapping"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // The app's own conversation id (conv-heldout-7 in the captures' attributes) is what the
