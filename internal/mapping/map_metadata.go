@@ -302,8 +302,8 @@ func countUnused(used []bool) int {
 }
 
 // finish returns the event's metadata: the entries sorted by key, the last of a duplicated
-// key kept (platform.Metadata.Normalize), in a capacity-limited slice of the call's entry
-// slab; nil when there are none.
+// key kept (platform.AppendNormalized), written once into a capacity-limited slice of the
+// call's entry slab; nil when there are none.
 func (md *metadata) finish() platform.Metadata {
 	if md.dropped > 0 {
 		md.set("metadata_dropped_keys", md.dropped)
@@ -311,16 +311,26 @@ func (md *metadata) finish() platform.Metadata {
 	if len(md.ents) == 0 {
 		return nil
 	}
-	md.ents.Normalize()
-	return md.c.keepEntries(md.ents)
+	c := md.c
+	n := len(md.ents)
+	c.entryRoom(n)
+	l := len(c.mdSlab)
+	out := platform.AppendNormalized(c.mdSlab[l:l:l+n], md.ents) // in place: at most n
+	c.mdSlab = c.mdSlab[:l+len(out)]
+	return out[:len(out):len(out)]
 }
 
-// A new entry slab holds the event's entries plus entrySlabHeadroom, and at least twice
-// the last entry slab (up to maxEntrySlab entries, 32 KiB), as room does for bytes.
-const (
-	entrySlabHeadroom = 32
-	maxEntrySlab      = 1024
-)
+// A new entry slab holds at least the entries asked for and twice the last entry slab (up
+// to maxEntrySlab entries, 32 KiB): the first of a call is sized to its first request, so
+// a call of one span allocates its event's entries exactly.
+const maxEntrySlab = 1024
+
+// entryRoom makes sure the entry slab has room for n more entries.
+func (c *spanCtx) entryRoom(n int) {
+	if n > cap(c.mdSlab)-len(c.mdSlab) {
+		c.mdSlab = make([]platform.MetadataEntry, 0, max(n, min(2*cap(c.mdSlab), maxEntrySlab)))
+	}
+}
 
 // keepEntries returns a copy of ents that the event owns: a capacity-limited slice of the
 // call's entry slab (appending to it, or Set inserting into it, reallocates instead of
@@ -328,9 +338,7 @@ const (
 // across calls: the events, and internal/tracestate's re-send store, keep it.
 func (c *spanCtx) keepEntries(ents []platform.MetadataEntry) platform.Metadata {
 	n := len(ents)
-	if n > cap(c.mdSlab)-len(c.mdSlab) {
-		c.mdSlab = make([]platform.MetadataEntry, 0, max(n+entrySlabHeadroom, min(2*cap(c.mdSlab), maxEntrySlab)))
-	}
+	c.entryRoom(n)
 	l := len(c.mdSlab)
 	c.mdSlab = append(c.mdSlab, ents...)
 	return c.mdSlab[l : l+n : l+n]
