@@ -320,15 +320,15 @@ func (md *metadata) finish() platform.Metadata {
 	return out[:len(out):len(out)]
 }
 
-// A new entry slab holds at least the entries asked for and twice the last entry slab (up
-// to maxEntrySlab entries, 32 KiB): the first of a call is sized to its first request, so
-// a call of one span allocates its event's entries exactly.
+// A new entry slab holds the entries asked for times the spans of the call not built yet
+// (spansLeft: the events to come are assumed alike), up to maxEntrySlab entries (32 KiB): a
+// call of one span allocates its event's entries exactly, a call of many a few slabs.
 const maxEntrySlab = 1024
 
 // entryRoom makes sure the entry slab has room for n more entries.
 func (c *spanCtx) entryRoom(n int) {
 	if n > cap(c.mdSlab)-len(c.mdSlab) {
-		c.mdSlab = make([]platform.MetadataEntry, 0, max(n, min(2*cap(c.mdSlab), maxEntrySlab)))
+		c.mdSlab = make([]platform.MetadataEntry, 0, max(n, min(n*max(c.spansLeft, 1), maxEntrySlab)))
 	}
 }
 

@@ -124,11 +124,12 @@ type spanCtx struct {
 	usages []platform.Usage
 	// mdSlab holds the metadata entries of the events of one Map call (keepEntries), each
 	// event's a capacity-limited slice; like slab, never reused across calls.
-	mdSlab  []platform.MetadataEntry
-	md      metadata     // reused builder; the entries it builds belong to the event
-	tree    spanTree     // resolveTrace's scratch
-	resolve traceResolve // resolveTrace's TraceUpdate
-	sid     spanStrings  // the current span's ID strings
+	mdSlab    []platform.MetadataEntry
+	spansLeft int          // the spans of the Map call not built yet, this one included (entryRoom)
+	md        metadata     // reused builder; the entries it builds belong to the event
+	tree      spanTree     // resolveTrace's scratch
+	resolve   traceResolve // resolveTrace's TraceUpdate
+	sid       spanStrings  // the current span's ID strings
 	// addEventFn is c.addEvent, bound once.
 	addEventFn func(string, time.Time, Map) bool
 
@@ -286,6 +287,7 @@ func (m *Mapper) MapBatch(spans []SpanView, mem TraceMemory) Batch {
 	}
 	for i := range preps {
 		c.prepared = &preps[i]
+		c.spansLeft = len(preps) - i // entryRoom's estimate
 		out = c.build(out, &rts[group[i]])
 	}
 	b := Batch{Events: out, Traces: traces}
@@ -321,7 +323,7 @@ func (m *Mapper) putCtx(c *spanCtx) {
 	c.events = c.events[:0]
 	c.slab = nil // the events own it now
 	c.usages = nil
-	c.mdSlab = nil // the events own it now
+	c.mdSlab, c.spansLeft = nil, 0 // the events own the entry slab now
 	c.md.reset()
 	c.sid = spanStrings{}
 	clear(c.preps)
