@@ -14,7 +14,7 @@ import (
 // a map's keys, so an event encodes to the same bytes as it did when the field was a
 // map[string]any.
 //
-// Values are what encoding/json can encode; the mapping stores strings, bools, int64,
+// Values are what encoding/json can encode; the mapping stores strings, bools, int and int64,
 // float64, json.RawMessage (structured attribute values), []any and a nested Metadata.
 //
 // The methods keep the order: Set inserts at the key's place or replaces the value, Delete
