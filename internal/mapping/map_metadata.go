@@ -28,7 +28,7 @@ const (
 // Mapper's base metadata, the resource, the scope, the span's leftovers, the computed
 // values — into a scratch slice reused from event to event, then finish sorts them once,
 // keeps the last value of a duplicated key (a later source wins, as assigning into a map
-// did) and copies them into the call's entry slab (spanCtx.keepEntries).
+// did) and writes them once into the call's entry slab (spanCtx.entryRoom).
 type metadata struct {
 	ents    platform.Metadata // scratch: this event's entries, in the order they came
 	keys    map[string]bool   // the distinct keys, built once ents reach maxMetaKeys (put)

@@ -32,8 +32,8 @@ type MapOptions struct {
 	OmitContent bool
 	// Tags are added to every event.
 	Tags []string
-	// Metadata is merged into every event's metadata (span values win); sorted
-	// (platform.MetadataFromMap), as every platform.Metadata the package builds.
+	// Metadata is merged into every event's metadata (span values win); in any order, the
+	// last value of a key it repeats winning (finish sorts every event's entries).
 	Metadata platform.Metadata
 	// Prices prices the llm events whose spans report no cost (cost.go); nil means
 	// prices.Vendored(). Build one with overrides with prices.New.
