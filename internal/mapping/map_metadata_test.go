@@ -75,3 +75,18 @@ func checkSortedMetadata(t interface{ Fatal(...any) }, what string, md platform.
 		}
 	}
 }
+
+// MapOptions.Metadata built by hand, out of order and with a key repeated: every event's
+// metadata is sorted, the base's last value of the key kept.
+func TestMetadataBaseUnsorted(t *testing.T) {
+	base := platform.Metadata{{Key: "zz", Value: "first"}, {Key: "b", Value: 1}, {Key: "zz", Value: "last"}}
+	evs := mapOne(t, MapOptions{Metadata: base}, newSpan(1, 0, "work"), newSpan(2, 1, "child"))
+	for _, ev := range evs {
+		if ev.Metadata.Get("zz") != "last" || ev.Metadata.Get("b") != 1 {
+			t.Errorf("%s: metadata %v", ev.Name, ev.Metadata)
+		}
+	}
+	if base[0].Value != "first" || len(base) != 3 {
+		t.Errorf("base metadata changed: %v", base)
+	}
+}
