@@ -61,9 +61,6 @@ func newExporter(cfg *Config, set exporter.Settings) (*llmtraceExporter, error) 
 	for k, v := range cfg.Metadata {
 		md[k] = v
 	}
-	if len(md) == 0 {
-		md = nil
-	}
 	return &llmtraceExporter{
 		cfg:      cfg,
 		logger:   set.Logger,
@@ -77,7 +74,7 @@ func newExporter(cfg *Config, set exporter.Settings) (*llmtraceExporter, error) 
 				MaxOutputBytes: cfg.MaxOutputBytes,
 				OmitContent:    !cfg.CaptureContent,
 				Tags:           cfg.Tags,
-				Metadata:       md,
+				Metadata:       platform.MetadataFromMap(md), // sorted
 				Prices:         table,
 			},
 			LogHold: cfg.LogHold,

@@ -122,7 +122,7 @@ func TestConsumeTracesDeliversMappedEvents(t *testing.T) {
 	assert.Contains(t, string(reqs[0].Body), "weather in Paris is mild", "content is captured by default")
 	for _, ev := range reqs[0].Events {
 		assert.Contains(t, ev.Tags, "prod")
-		assert.Equal(t, "eu-1", ev.Metadata["deployment"])
+		assert.Equal(t, "eu-1", ev.Metadata.Get("deployment"))
 	}
 
 	assertCounter(t, tel, "otelcol_llmtrace_exporter_events_sent", int64(len(want)))

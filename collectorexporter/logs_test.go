@@ -153,7 +153,7 @@ func TestLogsWithoutSpan(t *testing.T) {
 		assert.Equal(t, parent, ev.ParentSpanID)
 		assert.Equal(t, platform.TypeCustom, ev.Type)
 		assert.Nil(t, ev.Usage, "usage is the span's, never a record's")
-		assert.Equal(t, "gen_ai.client.inference.operation.details", ev.Metadata["kind"])
+		assert.Equal(t, "gen_ai.client.inference.operation.details", ev.Metadata.Get("kind"))
 	}
 }
 

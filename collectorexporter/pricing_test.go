@@ -52,12 +52,12 @@ func TestPricingOverridesAndUnpriced(t *testing.T) {
 		switch ev.Model {
 		case "mystery-7b":
 			assert.Zero(t, ev.Usage.CostUSD)
-			assert.Nil(t, ev.Metadata["cost_source"])
+			assert.Nil(t, ev.Metadata.Get("cost_source"))
 		default:
 			priced++
 			want := (float64(ev.Usage.PromptTokens)*1000 + float64(ev.Usage.CompletionTokens)*2000) / 1e6
 			assert.InDelta(t, want, ev.Usage.CostUSD, 1e-12, "%s", ev.Model)
-			assert.Equal(t, "price_override", ev.Metadata["cost_source"])
+			assert.Equal(t, "price_override", ev.Metadata.Get("cost_source"))
 		}
 	}
 	assert.NotZero(t, priced)

@@ -161,8 +161,8 @@ func TestLogProcessorMetrics(t *testing.T) {
 	for _, ev := range plat.Stored() {
 		if ev.ParentSpanID == mapping.SpanUUID(sc.TraceID(), sc.SpanID()) {
 			alone++
-			if ev.Type != platform.TypeCustom || ev.Usage != nil || ev.Metadata["kind"] != "gen_ai.user.message" {
-				t.Errorf("the overflowing record's event: type %s usage %v kind %v", ev.Type, ev.Usage, ev.Metadata["kind"])
+			if ev.Type != platform.TypeCustom || ev.Usage != nil || ev.Metadata.Get("kind") != "gen_ai.user.message" {
+				t.Errorf("the overflowing record's event: type %s usage %v kind %v", ev.Type, ev.Usage, ev.Metadata.Get("kind"))
 			}
 		}
 	}

@@ -222,7 +222,8 @@ func WithTags(tags ...string) Option {
 }
 
 // WithMetadata merges static metadata into every event (platform.TraceEvent.Metadata; a span's own
-// values win). Repeated calls merge; values must be JSON-encodable.
+// values win). Repeated calls merge (a later call's value of a key wins); values must be
+// JSON-encodable. The events carry it as a platform.Metadata, sorted by key.
 func WithMetadata(md map[string]any) Option {
 	return optionFunc(func(c *processorConfig) {
 		if c.metadata == nil {
@@ -402,7 +403,7 @@ func resolve(opts []Option, lookup func(string) (string, bool)) (resolved, error
 			MaxOutputBytes: c.maxOutputBytes,
 			OmitContent:    !r.captureContent,
 			Tags:           slices.Clone(c.tags),
-			Metadata:       maps.Clone(c.metadata),
+			Metadata:       platform.MetadataFromMap(c.metadata), // a sorted copy
 		},
 		LogHold: c.logHold,
 	}

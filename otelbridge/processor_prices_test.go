@@ -49,14 +49,14 @@ func TestWithPrices(t *testing.T) {
 	for _, ev := range plat.Events() {
 		byModel[ev.Model] = ev
 	}
-	if ev := byModel["llama-ft-v2"]; ev.Usage == nil || ev.Usage.CostUSD != 2 || ev.Usage.ContextWindowTokens != 8192 || ev.Metadata["cost_source"] != "price_override" {
-		t.Errorf("override: usage %+v cost_source %v, want 2 USD, window 8192, price_override", ev.Usage, ev.Metadata["cost_source"])
+	if ev := byModel["llama-ft-v2"]; ev.Usage == nil || ev.Usage.CostUSD != 2 || ev.Usage.ContextWindowTokens != 8192 || ev.Metadata.Get("cost_source") != "price_override" {
+		t.Errorf("override: usage %+v cost_source %v, want 2 USD, window 8192, price_override", ev.Usage, ev.Metadata.Get("cost_source"))
 	}
-	if ev := byModel["gpt-4o-mini"]; ev.Usage == nil || ev.Usage.CostUSD <= 0 || !strings.HasPrefix(ev.Metadata["cost_source"].(string), "price_table:") {
-		t.Errorf("vendored: usage %+v cost_source %v", ev.Usage, ev.Metadata["cost_source"])
+	if ev := byModel["gpt-4o-mini"]; ev.Usage == nil || ev.Usage.CostUSD <= 0 || !strings.HasPrefix(ev.Metadata.Get("cost_source").(string), "price_table:") {
+		t.Errorf("vendored: usage %+v cost_source %v", ev.Usage, ev.Metadata.Get("cost_source"))
 	}
-	if ev := byModel["mystery-7b"]; ev.Usage == nil || ev.Usage.CostUSD != 0 || ev.Metadata["cost_source"] != nil {
-		t.Errorf("unknown: usage %+v cost_source %v, want no cost", ev.Usage, ev.Metadata["cost_source"])
+	if ev := byModel["mystery-7b"]; ev.Usage == nil || ev.Usage.CostUSD != 0 || ev.Metadata.Get("cost_source") != nil {
+		t.Errorf("unknown: usage %+v cost_source %v, want no cost", ev.Usage, ev.Metadata.Get("cost_source"))
 	}
 	var rm metricdata.ResourceMetrics
 	if err := reader.Collect(context.Background(), &rm); err != nil {

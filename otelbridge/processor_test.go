@@ -137,8 +137,8 @@ func TestSpanProcessorShipsAgentTurns(t *testing.T) {
 		if !strings.Contains(strings.Join(ev.Tags, ","), "env:test") {
 			t.Errorf("%s: tags %v lack env:test", ev.Name, ev.Tags)
 		}
-		if ev.Metadata["deployment"] != "ci" {
-			t.Errorf("%s: metadata.deployment = %v, want ci", ev.Name, ev.Metadata["deployment"])
+		if ev.Metadata.Get("deployment") != "ci" {
+			t.Errorf("%s: metadata.deployment = %v, want ci", ev.Name, ev.Metadata.Get("deployment"))
 		}
 	}
 	for _, tid := range traces {

@@ -45,7 +45,7 @@ func clientTestEvent(i int) TraceEvent {
 		Usage:      &Usage{PromptTokens: 82, CompletionTokens: 18, TotalTokens: 100, CachedTokens: 64, CostUSD: 0.0000231},
 		Model:      "gpt-4o-mini-2024-07-18",
 		Provider:   "openai",
-		Metadata: map[string]any{
+		Metadata: MetadataFromMap(map[string]any{
 			"otel.trace_id":             fmt.Sprintf("%032x", i/10+1),
 			"otel.span_id":              fmt.Sprintf("%016x", i+1),
 			"otel.scope.name":           "@opentelemetry/instrumentation-openai",
@@ -53,7 +53,7 @@ func clientTestEvent(i int) TraceEvent {
 			"gen_ai.request.model":      "gpt-4o-mini",
 			"gen_ai.response.id":        fmt.Sprintf("chatcmpl-%d", i),
 			"gen_ai.request.max_tokens": 256,
-		},
+		}),
 		Tags:   []string{"env:test", "llmtrace"},
 		Status: StatusOK,
 	}

@@ -204,7 +204,7 @@ func TestSendSplitsByBytes(t *testing.T) {
 	// Events of varied sizes (≈1.3 KB plus 0–3 KB of input).
 	events := clientTestEvents(40)
 	for i := range events {
-		events[i].Metadata["padding"] = strings.Repeat("x", (i*737)%3000)
+		events[i].Metadata.Set("padding", strings.Repeat("x", (i*737)%3000))
 	}
 	const limit = 8 << 10
 	p := newLoopbackPlatform(t, nil)
@@ -281,7 +281,7 @@ func TestSendInvalidEventsRejectedLocally(t *testing.T) {
 	events := clientTestEvents(6)
 	events[0].TraceID = "not-a-uuid"
 	events[2].Input = json.RawMessage(`"` + strings.Repeat("a", MaxEventBytes) + `"`)
-	events[3].Metadata["bad"] = func() {} // encoding/json cannot serialize it
+	events[3].Metadata.Set("bad", func() {}) // encoding/json cannot serialize it
 	events[5].Usage.PromptTokens = -1
 	res, err := c.Send(context.Background(), events)
 	if err != nil {
@@ -322,7 +322,7 @@ func TestSendEventLargerThanConfiguredRequest(t *testing.T) {
 	p := newLoopbackPlatform(t, nil)
 	c := newLoopbackClient(t, p, ClientConfig{MaxRequestBytes: 2000})
 	events := clientTestEvents(3)
-	events[1].Metadata["padding"] = strings.Repeat("x", 2000)
+	events[1].Metadata.Set("padding", strings.Repeat("x", 2000))
 	res, err := c.Send(context.Background(), events)
 	if err != nil {
 		t.Fatal(err)
@@ -738,7 +738,7 @@ func TestSendEarlyReplyKeepsBodyIntact(t *testing.T) {
 			events := make([]TraceEvent, perSend)
 			for k := range events {
 				events[k] = clientTestEvent(g*100 + k)
-				events[k].Metadata["padding"] = strings.Repeat(string(rune('a'+g)), 400<<10)
+				events[k].Metadata.Set("padding", strings.Repeat(string(rune('a'+g)), 400<<10))
 			}
 			res, err := c.Send(context.Background(), events)
 			if err != nil {
@@ -824,7 +824,7 @@ func TestSendAcceptedComparedWithWhatWasSent(t *testing.T) {
 func TestSendRequestBodiesAreTheirBatches(t *testing.T) {
 	events := clientTestEvents(23)
 	for i := range events {
-		events[i].Metadata["padding"] = strings.Repeat("y", (i*911)%2500)
+		events[i].Metadata.Set("padding", strings.Repeat("y", (i*911)%2500))
 	}
 	for _, compression := range []string{CompressionGzip, CompressionZstd, CompressionNone} {
 		for _, cfg := range []ClientConfig{{MaxEventsPerRequest: 5}, {MaxRequestBytes: 9 << 10}} {

@@ -1,9 +1,10 @@
 // Package platform is the platform's side of llmtrace that every shipper shares: the wire
 // model and its HTTP client, as docs/platform-api.md fixes them.
 //
-//   - The wire model: TraceEvent, Usage, EventError, Batch, the five Types and the Status
-//     values; the contract's limits (MaxEventsPerRequest, MaxRequestBytes, MaxEventBytes,
-//     MaxNameBytes, MaxContentBytes); IsUUIDv7 and TraceEvent.Validate, the one check of an
+//   - The wire model: TraceEvent, Usage, EventError, Metadata (the `metadata` object as
+//     entries sorted by key, metadata.go), Batch, the five Types and the Status values; the
+//     contract's limits (MaxEventsPerRequest, MaxRequestBytes, MaxEventBytes, MaxNameBytes,
+//     MaxContentBytes); IsUUIDv7 and TraceEvent.Validate, the one check of an
 //     event against the contract; TraceEvent.AppendJSON / Batch.AppendJSON, the encoding
 //     (byte-identical to encoding/json, event_json_test.go; raw JSON checked and compacted
 //     by go-json-experiment's jsontext, event_json_values.go).

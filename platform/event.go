@@ -60,8 +60,9 @@ type TraceEvent struct {
 	Model string `json:"model,omitempty"`
 	// Provider is normalised as gen_ai.provider.name: "openai", "anthropic", "aws.bedrock", …
 	Provider string `json:"provider,omitempty"`
-	// Metadata holds everything else worth keeping (string keys, any JSON values).
-	Metadata map[string]any `json:"metadata,omitempty"`
+	// Metadata holds everything else worth keeping (string keys, any JSON values), sorted
+	// by key (Metadata); nil (omitted) when empty.
+	Metadata Metadata `json:"metadata,omitempty"`
 	// Tags are labels for filtering.
 	Tags []string `json:"tags,omitempty"`
 	// Status is the span's outcome (extension).

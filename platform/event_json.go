@@ -27,7 +27,8 @@ import (
 // U+FFFD, U+2028/U+2029 escaped, "<", ">" and "&" kept as they are); times as
 // time.Time.MarshalJSON writes them (RFC 3339 with nanoseconds, in the time's location —
 // UTC for mapped events); numbers as encoding/json formats them; Input, Output and
-// json.RawMessage metadata values compacted; metadata keys sorted bytewise.
+// json.RawMessage metadata values compacted; metadata keys sorted bytewise, each once
+// (Metadata: written in its order when sorted, else from a normalized copy).
 //
 // It fails, appending nothing, exactly where json.Marshal fails: a time outside years
 // 0–9999, Input / Output / a RawMessage that is not valid JSON, a json.Number that is not
@@ -135,7 +136,7 @@ func (ev *TraceEvent) appendJSON(dst []byte) ([]byte, error) {
 	}
 	if len(ev.Metadata) > 0 {
 		dst = append(dst, `,"metadata":`...)
-		if dst, err = appendAnyMap(dst, ev.Metadata, 0); err != nil {
+		if dst, err = appendMetadata(dst, ev.Metadata, 0); err != nil {
 			return dst, err
 		}
 	}

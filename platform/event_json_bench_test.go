@@ -31,7 +31,7 @@ func benchChatEvent() TraceEvent {
 		Usage: &Usage{PromptTokens: 420, CompletionTokens: 170, TotalTokens: 590, CachedTokens: 128,
 			CostUSD: 0.00015539999999999998, ContextWindowTokens: 128000, ContextUsedTokens: 590},
 		Model: "gpt-4o-mini-2024-07-18", Provider: "openai",
-		Metadata: map[string]any{
+		Metadata: MetadataFromMap(map[string]any{
 			"conversation_id": "conv-42", "cost_source": "price_table:2026-11-25",
 			"deployment.environment.name": "prod", "gen_ai.operation.name": "chat",
 			"gen_ai.request.max_tokens": int64(512), "gen_ai.request.model": "gpt-4o-mini",
@@ -41,7 +41,7 @@ func benchChatEvent() TraceEvent {
 			"otel.span_id": "0102030405060708", "otel.span_kind": "client",
 			"otel.trace_id": "0102030405060708090a0b0c0d0e0f10", "server.address": "api.openai.com",
 			"server.port": int64(443), "service.name": "support-agent",
-		},
+		}),
 		Status: StatusUnset,
 	}
 }
@@ -215,13 +215,13 @@ func encodeEventJSONText(enc *jsontext.Encoder, ev *TraceEvent) error {
 		enc.WriteToken(jsontext.String("metadata"))
 		enc.WriteToken(jsontext.BeginObject)
 		keys := make([]string, 0, len(ev.Metadata))
-		for k := range ev.Metadata {
+		for k := range ev.Metadata.All() {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
 		for _, k := range keys {
 			enc.WriteToken(jsontext.String(k))
-			switch v := ev.Metadata[k].(type) {
+			switch v := ev.Metadata.Get(k).(type) {
 			case string:
 				enc.WriteToken(jsontext.String(v))
 			case int64:

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // TestAppendJSONRawValues checks Input, Output and json.RawMessage metadata against
@@ -33,7 +35,7 @@ func TestAppendJSONRawValues(t *testing.T) {
 		ev.Input = json.RawMessage(raw)
 		checkSame(t, "input "+name, &ev)
 		ev = baseEvent()
-		ev.Metadata = map[string]any{"raw": json.RawMessage(raw)}
+		ev.Metadata = platform.MetadataFromMap(map[string]any{"raw": json.RawMessage(raw)})
 		checkSame(t, "metadata "+name, &ev)
 	}
 }
@@ -45,7 +47,7 @@ func TestAppendJSONNumbers(t *testing.T) {
 		"123456789012345678901234567890", "01", "1.", ".5", "-", "+1", "1e", " 1", "1 ", "1,2", "[1]", `"1"`,
 		"true", "null", "0x10", "NaN", "1_000", "١"} {
 		ev := baseEvent()
-		ev.Metadata = map[string]any{"n": json.Number(n)}
+		ev.Metadata = platform.MetadataFromMap(map[string]any{"n": json.Number(n)})
 		checkSame(t, "json.Number "+n, &ev)
 	}
 }

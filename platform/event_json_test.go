@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -15,9 +16,111 @@ import (
 	"github.com/llmtrace/llmtrace/platform"
 )
 
-// plainEvent has TraceEvent's fields and tags but not its MarshalJSON: encoding/json's
-// reflection encoder, the reference AppendJSON must match byte for byte.
-type plainEvent platform.TraceEvent
+// plainEvent has TraceEvent's fields and tags but neither its MarshalJSON nor Metadata's:
+// its metadata is a map[string]any, as TraceEvent.Metadata was until it became a
+// platform.Metadata. encoding/json's reflection encoder of it is the reference AppendJSON
+// must match byte for byte (TestPlainEventMirrorsTraceEvent keeps the two in step).
+type plainEvent struct {
+	TraceID      string               `json:"traceId"`
+	SpanID       string               `json:"spanId"`
+	ParentSpanID string               `json:"parentSpanId,omitempty"`
+	ThreadID     string               `json:"threadId"`
+	Name         string               `json:"name"`
+	Type         platform.Type        `json:"type"`
+	Input        json.RawMessage      `json:"input,omitempty"`
+	Output       json.RawMessage      `json:"output,omitempty"`
+	StartTime    time.Time            `json:"startTime"`
+	EndTime      time.Time            `json:"endTime,omitzero"`
+	DurationMs   float64              `json:"durationMs,omitempty"`
+	Usage        *platform.Usage      `json:"usage,omitempty"`
+	Model        string               `json:"model,omitempty"`
+	Provider     string               `json:"provider,omitempty"`
+	Metadata     map[string]any       `json:"metadata,omitempty"`
+	Tags         []string             `json:"tags,omitempty"`
+	Status       platform.Status      `json:"status,omitempty"`
+	Error        *platform.EventError `json:"error,omitempty"`
+	UserID       string               `json:"userId,omitempty"`
+	SessionID    string               `json:"sessionId,omitempty"`
+}
+
+// plain copies ev field by field (by name) into a plainEvent, its metadata into a map
+// (plainMetadata).
+func plain(ev *platform.TraceEvent) *plainEvent {
+	var p plainEvent
+	src, dst := reflect.ValueOf(ev).Elem(), reflect.ValueOf(&p).Elem()
+	for i := range src.NumField() {
+		name := src.Type().Field(i).Name
+		if name == "Metadata" {
+			if ev.Metadata != nil {
+				p.Metadata = plainMetadata(ev.Metadata)
+			}
+			continue
+		}
+		dst.FieldByName(name).Set(src.Field(i))
+	}
+	return &p
+}
+
+// plainMetadata is md as a map assigned entry by entry (the last value of a duplicated
+// key wins), nested Metadata values (in maps and []any too) converted the same way.
+func plainMetadata(md platform.Metadata) map[string]any {
+	m := make(map[string]any, len(md))
+	for _, e := range md {
+		m[e.Key] = plainValue(e.Value, 0)
+	}
+	return m
+}
+
+func plainValue(v any, depth int) any {
+	if depth > 20 { // cycles are left to the encoders
+		return v
+	}
+	switch x := v.(type) {
+	case platform.Metadata:
+		if x == nil {
+			return map[string]any(nil)
+		}
+		m := make(map[string]any, len(x))
+		for _, e := range x {
+			m[e.Key] = plainValue(e.Value, depth+1)
+		}
+		return m
+	case map[string]any:
+		if x == nil {
+			return x
+		}
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = plainValue(e, depth+1)
+		}
+		return m
+	case []any:
+		if x == nil {
+			return x
+		}
+		l := make([]any, len(x))
+		for i, e := range x {
+			l[i] = plainValue(e, depth+1)
+		}
+		return l
+	}
+	return v
+}
+
+// TestPlainEventMirrorsTraceEvent: plainEvent has TraceEvent's fields, in order, with the
+// same JSON tags and types but for Metadata.
+func TestPlainEventMirrorsTraceEvent(t *testing.T) {
+	a, b := reflect.TypeFor[platform.TraceEvent](), reflect.TypeFor[plainEvent]()
+	if a.NumField() != b.NumField() {
+		t.Fatalf("TraceEvent has %d fields, plainEvent %d", a.NumField(), b.NumField())
+	}
+	for i := range a.NumField() {
+		fa, fb := a.Field(i), b.Field(i)
+		if fa.Name != fb.Name || fa.Tag != fb.Tag || fa.Name != "Metadata" && fa.Type != fb.Type {
+			t.Errorf("field %d: TraceEvent %s %s %q, plainEvent %s %s %q", i, fa.Name, fa.Type, fa.Tag, fb.Name, fb.Type, fb.Tag)
+		}
+	}
+}
 
 // referenceJSON is what a json.Encoder with SetEscapeHTML(false) (the Client's encoder
 // before AppendJSON) writes for ev, less the newline.
@@ -25,7 +128,7 @@ func referenceJSON(ev *platform.TraceEvent) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode((*plainEvent)(ev)); err != nil {
+	if err := enc.Encode(plain(ev)); err != nil {
 		return nil, err
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
@@ -58,7 +161,7 @@ func checkSame(t *testing.T, what string, ev *platform.TraceEvent) {
 			what, got, want, firstDiff(got, want))
 	}
 	m1, err1 := json.Marshal(ev)
-	m2, err2 := json.Marshal((*plainEvent)(ev))
+	m2, err2 := json.Marshal(plain(ev))
 	if err1 != nil || err2 != nil || !bytes.Equal(m1, m2) {
 		t.Fatalf("%s: json.Marshal via MarshalJSON differs (%v, %v)\n got %s\nwant %s", what, err1, err2, m1, m2)
 	}
@@ -114,13 +217,13 @@ func TestAppendJSONCaptures(t *testing.T) {
 			var want bytes.Buffer
 			enc := json.NewEncoder(&want)
 			enc.SetEscapeHTML(false)
-			plain := make([]plainEvent, len(evs))
+			plains := make([]plainEvent, len(evs))
 			for i := range evs {
-				plain[i] = plainEvent(evs[i])
+				plains[i] = *plain(&evs[i])
 			}
 			if err2 := enc.Encode(struct {
 				Traces []plainEvent `json:"traces"`
-			}{plain}); err != nil || err2 != nil || !bytes.Equal(got, bytes.TrimSpace(want.Bytes())) {
+			}{plains}); err != nil || err2 != nil || !bytes.Equal(got, bytes.TrimSpace(want.Bytes())) {
 				t.Fatalf("%s: Batch.AppendJSON differs (%v, %v)", f, err, err2)
 			}
 		}
@@ -190,7 +293,7 @@ func TestAppendJSONEdgeCases(t *testing.T) {
 			e.Usage = &platform.Usage{PromptTokens: 1, CompletionTokens: 2, TotalTokens: 3, CachedTokens: 4,
 				ReasoningTokens: 5, CostUSD: 0.000123, ContextWindowTokens: 128000, ContextUsedTokens: 7}
 			e.Model, e.Provider = "gpt-4o", "openai"
-			e.Metadata = map[string]any{"k": "v"}
+			e.Metadata = platform.MetadataFromMap(map[string]any{"k": "v"})
 			e.Tags = []string{"a", "b&c"}
 			e.Status = platform.StatusError
 			e.Error = &platform.EventError{Type: "Timeout", Message: "took > 30s"}
@@ -201,7 +304,7 @@ func TestAppendJSONEdgeCases(t *testing.T) {
 			e.Error = &platform.EventError{}
 		},
 		"empty non-nil slices": func(e *platform.TraceEvent) {
-			e.Input, e.Output, e.Tags, e.Metadata = json.RawMessage{}, json.RawMessage{}, []string{}, map[string]any{}
+			e.Input, e.Output, e.Tags, e.Metadata = json.RawMessage{}, json.RawMessage{}, []string{}, platform.Metadata{}
 		},
 		"raw with white space": func(e *platform.TraceEvent) {
 			e.Input = json.RawMessage(" {\n\t\"a\" : [ 1 , 2.5e-3 , true , null , \"x y\" ] ,\r\n \"b\":{ } } ")
@@ -227,22 +330,22 @@ func TestAppendJSONEdgeCases(t *testing.T) {
 		"floats": func(e *platform.TraceEvent) {
 			e.DurationMs = 1e-7
 			e.Usage = &platform.Usage{CostUSD: 5e-324}
-			e.Metadata = map[string]any{
+			e.Metadata = platform.MetadataFromMap(map[string]any{
 				"f1": 0.1, "f2": 1e20, "f3": 1e21, "f4": 123456789.123456789, "f5": -1e-6, "f6": 9.99e-7,
 				"f7": math.MaxFloat64, "f8": math.Copysign(0, -1), "f9": float32(0.1), "f10": float32(1e21),
 				"f11": float32(1e-7), "f12": 100.0,
-			}
+			})
 		},
 		"big ints and numbers": func(e *platform.TraceEvent) {
 			e.Usage = &platform.Usage{PromptTokens: math.MaxInt64, TotalTokens: 1 << 53}
-			e.Metadata = map[string]any{
+			e.Metadata = platform.MetadataFromMap(map[string]any{
 				"i": math.MinInt64, "i64": int64(math.MaxInt64), "u64": uint64(math.MaxUint64), "i32": int32(-5),
 				"u32": uint32(7), "u": uint(9), "i8": int8(-8), "u16": uint16(16), "n1": json.Number("12345678901234567890123"),
 				"n2": json.Number("-0.5e+7"), "n3": json.Number(""),
-			}
+			})
 		},
 		"nested metadata": func(e *platform.TraceEvent) {
-			e.Metadata = map[string]any{
+			e.Metadata = platform.MetadataFromMap(map[string]any{
 				"z": map[string]any{"b": []any{1, "x", nil, true, map[string]any{}, []any{}, []any(nil)}, "a": map[string]any(nil)},
 				"y": []string{"p", "q<"}, "x": []string(nil), "w": json.RawMessage(nil), "v": json.RawMessage(" [1, 2] "),
 				"u": struct {
@@ -251,12 +354,12 @@ func TestAppendJSONEdgeCases(t *testing.T) {
 				}{A: 1}, "t": time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), "s": &platform.Usage{PromptTokens: 3},
 				"r": []int{1, 2}, "q": map[string]string{"b": "1", "a": "2"}, "p": []byte("bytes"), "o": nil,
 				"Z": "upper sorts first", "é": "non-ASCII key", "": "empty key", "k\x00\u2028\xff": "odd key",
-			}
+			})
 		},
 		"many metadata keys": func(e *platform.TraceEvent) {
-			e.Metadata = map[string]any{}
+			e.Metadata = platform.MetadataFromMap(map[string]any{})
 			for i := range 200 {
-				e.Metadata[string(rune('a'+i%26))+strings.Repeat("k", i%7)+string(rune('0'+i%10))] = i
+				e.Metadata.Set(string(rune('a'+i%26))+strings.Repeat("k", i%7)+string(rune('0'+i%10)), i)
 			}
 		},
 		"deep metadata": func(e *platform.TraceEvent) {
@@ -268,7 +371,7 @@ func TestAppendJSONEdgeCases(t *testing.T) {
 					v = map[string]any{"d": v}
 				}
 			}
-			e.Metadata = map[string]any{"deep": v}
+			e.Metadata = platform.MetadataFromMap(map[string]any{"deep": v})
 		},
 	}
 	for i, s := range nasty {
@@ -276,7 +379,7 @@ func TestAppendJSONEdgeCases(t *testing.T) {
 			e.Name, e.Model, e.Provider, e.UserID, e.SessionID = s, s, s, s, s
 			e.Tags = []string{s, s + "x"}
 			e.Error = &platform.EventError{Type: s, Message: s}
-			e.Metadata = map[string]any{s: s, "nested": map[string]any{s: []any{s}}}
+			e.Metadata = platform.MetadataFromMap(map[string]any{s: s, "nested": map[string]any{s: []any{s}}})
 		}
 	}
 	for name, edit := range cases {
@@ -292,22 +395,39 @@ func TestAppendJSONErrors(t *testing.T) {
 	cyclic := map[string]any{}
 	cyclic["self"] = cyclic
 	cases := map[string]func(*platform.TraceEvent){
-		"invalid input":       func(e *platform.TraceEvent) { e.Input = json.RawMessage(`{"a":}`) },
-		"truncated output":    func(e *platform.TraceEvent) { e.Output = json.RawMessage(`["x"`) },
-		"two values":          func(e *platform.TraceEvent) { e.Output = json.RawMessage(`1 2`) },
-		"raw control char":    func(e *platform.TraceEvent) { e.Input = json.RawMessage("\"a\nb\"") },
-		"year 10000":          func(e *platform.TraceEvent) { e.StartTime = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) },
-		"negative year":       func(e *platform.TraceEvent) { e.EndTime = time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC) },
-		"zone of 24 hours":    func(e *platform.TraceEvent) { e.StartTime = e.StartTime.In(time.FixedZone("Q", 24*3600)) },
-		"NaN duration":        func(e *platform.TraceEvent) { e.DurationMs = math.NaN() },
-		"Inf cost":            func(e *platform.TraceEvent) { e.Usage = &platform.Usage{CostUSD: math.Inf(1)} },
-		"NaN metadata":        func(e *platform.TraceEvent) { e.Metadata = map[string]any{"x": []any{math.NaN()}} },
-		"float32 Inf":         func(e *platform.TraceEvent) { e.Metadata = map[string]any{"x": float32(math.Inf(-1))} },
-		"bad json.Number":     func(e *platform.TraceEvent) { e.Metadata = map[string]any{"x": json.Number("1.")} },
-		"bad raw in metadata": func(e *platform.TraceEvent) { e.Metadata = map[string]any{"x": json.RawMessage("nul")} },
-		"empty raw metadata":  func(e *platform.TraceEvent) { e.Metadata = map[string]any{"x": json.RawMessage{}} },
-		"channel":             func(e *platform.TraceEvent) { e.Metadata = map[string]any{"x": make(chan int)} },
-		"cycle":               func(e *platform.TraceEvent) { e.Metadata = cyclic },
+		"invalid input":    func(e *platform.TraceEvent) { e.Input = json.RawMessage(`{"a":}`) },
+		"truncated output": func(e *platform.TraceEvent) { e.Output = json.RawMessage(`["x"`) },
+		"two values":       func(e *platform.TraceEvent) { e.Output = json.RawMessage(`1 2`) },
+		"raw control char": func(e *platform.TraceEvent) { e.Input = json.RawMessage("\"a\nb\"") },
+		"year 10000":       func(e *platform.TraceEvent) { e.StartTime = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) },
+		"negative year":    func(e *platform.TraceEvent) { e.EndTime = time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC) },
+		"zone of 24 hours": func(e *platform.TraceEvent) { e.StartTime = e.StartTime.In(time.FixedZone("Q", 24*3600)) },
+		"NaN duration":     func(e *platform.TraceEvent) { e.DurationMs = math.NaN() },
+		"Inf cost":         func(e *platform.TraceEvent) { e.Usage = &platform.Usage{CostUSD: math.Inf(1)} },
+		"NaN metadata": func(e *platform.TraceEvent) {
+			e.Metadata = platform.MetadataFromMap(map[string]any{"x": []any{math.NaN()}})
+		},
+		"float32 Inf": func(e *platform.TraceEvent) {
+			e.Metadata = platform.MetadataFromMap(map[string]any{"x": float32(math.Inf(-1))})
+		},
+		"bad json.Number": func(e *platform.TraceEvent) {
+			e.Metadata = platform.MetadataFromMap(map[string]any{"x": json.Number("1.")})
+		},
+		"bad raw in metadata": func(e *platform.TraceEvent) {
+			e.Metadata = platform.MetadataFromMap(map[string]any{"x": json.RawMessage("nul")})
+		},
+		"empty raw metadata": func(e *platform.TraceEvent) {
+			e.Metadata = platform.MetadataFromMap(map[string]any{"x": json.RawMessage{}})
+		},
+		"channel": func(e *platform.TraceEvent) {
+			e.Metadata = platform.MetadataFromMap(map[string]any{"x": make(chan int)})
+		},
+		"cycle": func(e *platform.TraceEvent) { e.Metadata = platform.Metadata{{Key: "a", Value: cyclic}} },
+		"Metadata cycle": func(e *platform.TraceEvent) {
+			md := platform.Metadata{{Key: "self"}}
+			md[0].Value = md
+			e.Metadata = md
+		},
 	}
 	for name, edit := range cases {
 		ev := baseEvent()
@@ -398,9 +518,9 @@ func TestAppendJSONRandom(t *testing.T) {
 			raw, _ := json.Marshal(randAny(r, 0))
 			ev.Input = raw
 		}
-		ev.Metadata = map[string]any{}
+		ev.Metadata = platform.MetadataFromMap(map[string]any{})
 		for range r.IntN(30) {
-			ev.Metadata[randString(r)] = randAny(r, 0)
+			ev.Metadata.Set(randString(r), randAny(r, 0))
 		}
 		for range r.IntN(3) {
 			ev.Tags = append(ev.Tags, randString(r))
@@ -421,8 +541,8 @@ func FuzzAppendJSON(f *testing.F) {
 		ev.Input = raw
 		ev.DurationMs = f64
 		ev.Usage = &platform.Usage{PromptTokens: n, CostUSD: math.Abs(f64)}
-		ev.Metadata = map[string]any{key: val, key + "n": n, key + "f": f64, "raw": json.RawMessage(raw),
-			"num": json.Number(val), "list": []any{name, f64, map[string]any{val: key}}}
+		ev.Metadata = platform.MetadataFromMap(map[string]any{key: val, key + "n": n, key + "f": f64, "raw": json.RawMessage(raw),
+			"num": json.Number(val), "list": []any{name, f64, map[string]any{val: key}}})
 		checkSame(t, "fuzz", &ev)
 	})
 }

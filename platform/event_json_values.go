@@ -149,6 +149,37 @@ func appendAnyMap(dst []byte, m map[string]any, depth int) ([]byte, error) {
 	return append(dst, '}'), nil
 }
 
+// appendMetadata writes m as encoding/json writes the equivalent map[string]any: an
+// object, keys in order. A sorted m with each key once (what the methods and the mapping
+// build) is written as it is, after one pass that checks the order; any other is written
+// from a normalized copy (Metadata.Normalize: sorted, the last value of a duplicated key).
+// Deeper than maxAnyDepth it fails as encoding/json fails on a cycle (a Metadata has no
+// pointer encoding/json could follow; its MarshalJSON would start over at depth 0).
+func appendMetadata(dst []byte, m Metadata, depth int) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	if depth > maxAnyDepth {
+		return dst, &json.UnsupportedValueError{Value: reflect.ValueOf(m), Str: "encountered a cycle via platform.Metadata"}
+	}
+	if !m.sorted() {
+		m = m.Clone().normalized()
+	}
+	dst = append(dst, '{')
+	var err error
+	for i := range m {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = jsonesc.AppendString(dst, m[i].Key)
+		dst = append(dst, ':')
+		if dst, err = appendAny(dst, m[i].Value, depth+1); err != nil {
+			return dst, err
+		}
+	}
+	return append(dst, '}'), nil
+}
+
 // maxInlineKeys is the largest map appendAnyMap sorts on the stack.
 const maxInlineKeys = 48
 
@@ -229,6 +260,8 @@ func appendAny(dst []byte, v any, depth int) ([]byte, error) {
 		return appendRawJSON(dst, x)
 	case map[string]any:
 		return appendAnyMap(dst, x, depth)
+	case Metadata:
+		return appendMetadata(dst, x, depth)
 	case []any:
 		if x == nil {
 			return append(dst, "null"...), nil

@@ -190,7 +190,7 @@ func checkCommon(t *testing.T, c capture, wantPrompt int64, wantConv, wantUser, 
 				t.Errorf("%s: usage %+v", e.Name, e.Usage)
 			}
 		}
-		if e.Metadata["otel.trace_id"] == nil || e.Metadata["otel.span_id"] == nil {
+		if e.Metadata.Get("otel.trace_id") == nil || e.Metadata.Get("otel.span_id") == nil {
 			t.Errorf("%s: original hex ids missing from metadata", e.Name)
 		}
 	}
@@ -206,8 +206,8 @@ func checkCommon(t *testing.T, c capture, wantPrompt int64, wantConv, wantUser, 
 			t.Errorf("threadId %s, want ThreadUUID(%q)", thread, wantConv)
 		}
 		for _, e := range c.events {
-			if e.Metadata["conversation_id"] != wantConv {
-				t.Errorf("%s: metadata.conversation_id = %v", e.Name, e.Metadata["conversation_id"])
+			if e.Metadata.Get("conversation_id") != wantConv {
+				t.Errorf("%s: metadata.conversation_id = %v", e.Name, e.Metadata.Get("conversation_id"))
 			}
 		}
 	} else if thread != c.events[0].TraceID {
@@ -244,7 +244,7 @@ func mapAndCheck(t *testing.T, file string, wantPrompt int64, conversational boo
 
 func rollup(t *testing.T, e *platform.TraceEvent) float64 {
 	t.Helper()
-	r, ok := e.Metadata["usage_rollup"].(map[string]any)
+	r, ok := e.Metadata.Get("usage_rollup").(map[string]any)
 	if !ok {
 		t.Fatalf("%s: no metadata.usage_rollup", e.Name)
 	}
@@ -257,8 +257,8 @@ func TestCaptureOtelContrib(t *testing.T) {
 		t.Errorf("types %v", c.types())
 	}
 	llm := c.named("chat gpt-4o-mini")[0]
-	if llm.Metadata["gen_ai.request.model"] != "gpt-4o-mini" || llm.Metadata["server.address"] != "127.0.0.1" ||
-		llm.Metadata["service.name"] != "heldout-otel-contrib-openai" || llm.Metadata["otel.scope.name"] != "@opentelemetry/instrumentation-openai" {
+	if llm.Metadata.Get("gen_ai.request.model") != "gpt-4o-mini" || llm.Metadata.Get("server.address") != "127.0.0.1" ||
+		llm.Metadata.Get("service.name") != "heldout-otel-contrib-openai" || llm.Metadata.Get("otel.scope.name") != "@opentelemetry/instrumentation-openai" {
 		t.Errorf("metadata %v", llm.Metadata)
 	}
 	if rollup(t, c.named("heldout-app chat-tool")[0]) != 84 {
@@ -269,7 +269,7 @@ func TestCaptureOtelContrib(t *testing.T) {
 func TestCaptureVercelV5ToolLoop(t *testing.T) {
 	c := mapAndCheck(t, "vercel-ai-v5-tool-loop.json", 84, true, map[platform.Type]int{platform.TypeLLM: 2, platform.TypeTool: 1, platform.TypeChat: 1})
 	root := c.named("ai.generateText")[0]
-	if root.Usage != nil || rollup(t, root) != 84 || root.Metadata["kind"] != "task" {
+	if root.Usage != nil || rollup(t, root) != 84 || root.Metadata.Get("kind") != "task" {
 		t.Errorf("outer ai.generateText: usage %+v metadata %v", root.Usage, root.Metadata)
 	}
 	tool := c.named("ai.toolCall")[0]
@@ -308,11 +308,11 @@ func TestCaptureVercelV5Error(t *testing.T) {
 func TestCaptureVercelV7(t *testing.T) {
 	c := mapAndCheck(t, "vercel-ai-v7-otel-tool-loop.json", 84, true, nil)
 	root := c.named("invoke_agent weather-agent")[0]
-	if root.Usage != nil || rollup(t, root) != 84 || root.Metadata["kind"] != "agent" {
+	if root.Usage != nil || rollup(t, root) != 84 || root.Metadata.Get("kind") != "agent" {
 		t.Errorf("invoke_agent usage %+v", root.Usage)
 	}
 	for _, s := range append(c.named("step 1"), c.named("step 2")...) {
-		if s.Usage != nil || rollup(t, s) != 42 || s.Metadata["kind"] != "step" {
+		if s.Usage != nil || rollup(t, s) != 42 || s.Metadata.Get("kind") != "step" {
 			t.Errorf("%s usage %+v", s.Name, s.Usage)
 		}
 	}
@@ -331,11 +331,11 @@ func TestCaptureOpenInferenceChat(t *testing.T) {
 	if llm.Usage.CachedTokens != 8 || llm.Usage.ReasoningTokens != 5 {
 		t.Errorf("usage %+v", llm.Usage)
 	}
-	if _, dup := llm.Metadata["input.value"]; dup {
+	if _, dup := llm.Metadata.Lookup("input.value"); dup {
 		t.Error("content duplicated into metadata")
 	}
-	if md, ok := llm.Metadata["metadata"].(map[string]any); !ok || md["tenant"] != "acme" {
-		t.Errorf("OpenInference metadata JSON not kept as an object: %v", llm.Metadata["metadata"])
+	if md, ok := llm.Metadata.Get("metadata").(map[string]any); !ok || md["tenant"] != "acme" {
+		t.Errorf("OpenInference metadata JSON not kept as an object: %v", llm.Metadata.Get("metadata"))
 	}
 }
 
@@ -343,7 +343,7 @@ func TestCaptureOpenInferenceAgents(t *testing.T) {
 	c := mapAndCheck(t, "openinference-openai-agents-agent-tool.json", 84, false, nil)
 	kinds := map[string]int{}
 	for _, e := range c.events {
-		kinds[e.Metadata["kind"].(string)]++
+		kinds[e.Metadata.Get("kind").(string)]++
 	}
 	if kinds["agent"] != 2 || kinds["chain"] != 3 || kinds["llm"] != 2 || kinds["tool"] != 1 {
 		t.Errorf("kinds %v", kinds)
@@ -358,7 +358,7 @@ func TestCaptureOpenInferenceAgents(t *testing.T) {
 func TestCaptureTraceloop(t *testing.T) {
 	c := mapAndCheck(t, "traceloop-openai-chat-tool.json", 84, true,
 		map[platform.Type]int{platform.TypeLLM: 2, platform.TypeTool: 1, platform.TypeChat: 1, platform.TypeCustom: 1})
-	if c.named("weather_agent.agent")[0].Metadata["kind"] != "agent" || c.named("weather_workflow.workflow")[0].Metadata["kind"] != "workflow" {
+	if c.named("weather_agent.agent")[0].Metadata.Get("kind") != "agent" || c.named("weather_workflow.workflow")[0].Metadata.Get("kind") != "workflow" {
 		t.Error("traceloop kinds")
 	}
 }

@@ -439,7 +439,7 @@ func checkServed(t *testing.T, name string, spans []*servedRawSpan, c capture) {
 		if e.Type == platform.TypeError && strings.HasPrefix(e.Name, "exception") && e.ParentSpanID != "" {
 			continue // one per exception event, checked below
 		}
-		id, _ := e.Metadata["otel.span_id"].(string)
+		id, _ := e.Metadata.Get("otel.span_id").(string)
 		if bySpan[id] != nil {
 			t.Errorf("two events for span %s", id)
 		}
@@ -575,7 +575,7 @@ func checkServed(t *testing.T, name string, spans []*servedRawSpan, c capture) {
 	for trace, ss := range traceSpans {
 		var events []*platform.TraceEvent
 		for i := range c.events {
-			if id, _ := c.events[i].Metadata["otel.trace_id"].(string); id == trace {
+			if id, _ := c.events[i].Metadata.Get("otel.trace_id").(string); id == trace {
 				events = append(events, &c.events[i])
 			}
 		}
@@ -664,7 +664,7 @@ func servedEventNames(e *platform.TraceEvent, name string) bool {
 	if strings.Contains(e.Name, name) {
 		return true
 	}
-	for _, v := range e.Metadata {
+	for _, v := range e.Metadata.All() {
 		if s, ok := v.(string); ok && s == name {
 			return true
 		}

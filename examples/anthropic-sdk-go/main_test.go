@@ -64,14 +64,14 @@ func TestExampleShipsEveryCallAndTheTool(t *testing.T) {
 			}
 		case platform.TypeLLM:
 			llm++
-			id, _ := ev.Metadata["gen_ai.response.id"].(string)
+			id, _ := ev.Metadata.Get("gen_ai.response.id").(string)
 			if ev.Usage == nil || tokenCounts(*ev.Usage) != want[id] || ev.Input == nil || ev.Output == nil || ev.Provider != "anthropic" {
 				t.Errorf("llm %s: usage %+v want %+v, provider %q, input %s output %s", id, ev.Usage, want[id], ev.Provider, ev.Input, ev.Output)
 			}
 		case platform.TypeTool:
 			tool++
 			if ev.Name != "execute_tool get_weather" || !bytes.Contains(ev.Input, []byte("Paris")) || !bytes.Contains(ev.Output, []byte("temperature_c")) ||
-				ev.Metadata["gen_ai.tool.call.id"] != "toolu_w1" {
+				ev.Metadata.Get("gen_ai.tool.call.id") != "toolu_w1" {
 				t.Errorf("tool event %q input %s output %s metadata %v", ev.Name, ev.Input, ev.Output, ev.Metadata)
 			}
 		default:

@@ -63,14 +63,14 @@ func TestExampleShipsEveryCallAndTheTool(t *testing.T) {
 			}
 		case platform.TypeLLM:
 			llm++
-			id, _ := ev.Metadata["gen_ai.response.id"].(string)
+			id, _ := ev.Metadata.Get("gen_ai.response.id").(string)
 			if ev.Usage == nil || tokenCounts(*ev.Usage) != want[id] || ev.Input == nil || ev.Output == nil {
 				t.Errorf("llm %s: usage %+v want %+v, input %s output %s", id, ev.Usage, want[id], ev.Input, ev.Output)
 			}
 		case platform.TypeTool:
 			tool++
 			if ev.Name != "execute_tool get_weather" || !bytes.Contains(ev.Input, []byte("Paris")) || !bytes.Contains(ev.Output, []byte("temperature_c")) ||
-				ev.Metadata["gen_ai.tool.call.id"] != "call_w1" {
+				ev.Metadata.Get("gen_ai.tool.call.id") != "call_w1" {
 				t.Errorf("tool event %q input %s output %s metadata %v", ev.Name, ev.Input, ev.Output, ev.Metadata)
 			}
 		default:

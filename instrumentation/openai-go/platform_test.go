@@ -72,7 +72,7 @@ func TestPlatformGetsOneLLMEventPerServedCall(t *testing.T) {
 					}
 				case ev.Type == platform.TypeLLM:
 					served++
-					id, _ := ev.Metadata["gen_ai.response.id"].(string)
+					id, _ := ev.Metadata.Get("gen_ai.response.id").(string)
 					if ev.Usage == nil || tokenCounts(*ev.Usage) != want[id] {
 						t.Errorf("%s (%s): usage %+v, want %+v", ev.Name, id, ev.Usage, want[id])
 					}

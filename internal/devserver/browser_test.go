@@ -269,7 +269,7 @@ func TestBrowser(t *testing.T) {
 	screenshot(t, ctx, filepath.Join(out, "devserver-stacktrace.png"))
 
 	// An OTel trace id in hex, as SDKs print it, opens the trace's page.
-	hexID, _ := agent[0].Metadata["otel.trace_id"].(string)
+	hexID, _ := agent[0].Metadata.Get("otel.trace_id").(string)
 	do(t, ctx, "open by the OTel trace id", chromedp.Navigate(ts.URL+"/traces/"+hexID), chromedp.WaitVisible(css(`.timeline`)))
 	if p := eval[string](t, ctx, `location.pathname`); p != "/traces/"+traceID {
 		t.Errorf("/traces/%s ends at %s, want /traces/%s", hexID, p, traceID)

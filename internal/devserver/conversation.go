@@ -66,11 +66,11 @@ func renderContent(raw json.RawMessage, isOutput bool, ev *platform.TraceEvent) 
 		defaultRole = "assistant"
 	}
 	if ev.Type == platform.TypeTool {
-		name, _ := ev.Metadata[semconv.GenAIToolName].(string)
+		name, _ := ev.Metadata.Get(semconv.GenAIToolName).(string)
 		if name == "" {
 			name = strings.TrimPrefix(ev.Name, "execute_tool ")
 		}
-		callID, _ := ev.Metadata[semconv.GenAIToolCallID].(string)
+		callID, _ := ev.Metadata.Get(semconv.GenAIToolCallID).(string)
 		body := prettyJSON(raw) // the tool's own key order
 		if s, ok := v.(string); ok {
 			body = s

@@ -71,7 +71,7 @@ func newTrace(t testing.TB, start time.Time, rootName string) (traceIDs, []platf
 			DurationMs: 100, Model: "gpt-4o-mini-2024-07-18", Provider: "openai",
 			Usage:  &platform.Usage{PromptTokens: 42, CompletionTokens: 17, TotalTokens: 59, CachedTokens: 8, ReasoningTokens: 5},
 			Output: json.RawMessage(`{"tool_calls":[{"name":"get_weather","arguments":{"city":"Paris"}}]}`),
-			Status: platform.StatusOK, Metadata: map[string]any{"otel.span_id": "0123456789abcdef"},
+			Status: platform.StatusOK, Metadata: platform.MetadataFromMap(map[string]any{"otel.span_id": "0123456789abcdef"}),
 		},
 		{
 			TraceID: ids.trace, SpanID: ids.tool, ParentSpanID: ids.llm, ThreadID: ids.thread,

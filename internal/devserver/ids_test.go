@@ -12,6 +12,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/llmtrace/llmtrace/internal/mapping"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // The app's own conversation id (conv-heldout-7 in the captures' attributes) is what the
@@ -123,8 +124,8 @@ func TestCostRounding(t *testing.T) {
 			raw = append(raw, ev.Usage.CostUSD)
 			ev.Usage.CostUSD = noisy
 		}
-		if ru, ok := evs[i].Metadata["usage_rollup"].(map[string]any); ok && ru["cost_usd"] != nil {
-			ru["cost_usd"] = noisy + noisy
+		if ru, ok := evs[i].Metadata.Get("usage_rollup").(platform.Metadata); ok && ru.Get("cost_usd") != nil {
+			ru.Set("cost_usd", noisy+noisy)
 		}
 	}
 	if len(raw) != 2 || raw[0] != 0.0000165 {
@@ -177,7 +178,7 @@ func TestHexTraceID(t *testing.T) {
 	if r := post(t, ts, bytes.NewReader(batchJSON(t, evs)), nil); r.status != http.StatusOK {
 		t.Fatalf("%d %s", r.status, r.body)
 	}
-	hexID, _ := evs[0].Metadata["otel.trace_id"].(string)
+	hexID, _ := evs[0].Metadata.Get("otel.trace_id").(string)
 	if len(hexID) != 32 || hexID == strings.ReplaceAll(evs[0].TraceID, "-", "") {
 		t.Fatalf("fixture: otel.trace_id %q for trace %s", hexID, evs[0].TraceID)
 	}

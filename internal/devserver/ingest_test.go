@@ -527,7 +527,7 @@ func TestBadDatabasePath(t *testing.T) {
 func TestEventsKeepMetadataExact(t *testing.T) {
 	srv, ts := newTestServer(t, testKey)
 	ids, evs := newTrace(t, t0, "model")
-	evs[1].Metadata = map[string]any{"otel.span_id": "0123456789abcdef", "big": int64(9007199254740993), "gen_ai.request.temperature": 0.2}
+	evs[1].Metadata = platform.MetadataFromMap(map[string]any{"otel.span_id": "0123456789abcdef", "big": int64(9007199254740993), "gen_ai.request.temperature": 0.2})
 	post(t, ts, bytes.NewReader(batchJSON(t, evs)), nil)
 	stored, err := srv.Events(context.Background(), ids.trace)
 	if err != nil {
@@ -535,7 +535,7 @@ func TestEventsKeepMetadataExact(t *testing.T) {
 	}
 	// Numbers come back as json.Number with their exact text (2^53+1 survives).
 	want := map[string]any{"otel.span_id": "0123456789abcdef", "big": json.Number("9007199254740993"), "gen_ai.request.temperature": json.Number("0.2")}
-	if !reflect.DeepEqual(stored[1].Metadata, want) {
+	if !reflect.DeepEqual(stored[1].Metadata, platform.MetadataFromMap(want)) {
 		t.Fatalf("metadata %#v", stored[1].Metadata)
 	}
 	g := get(t, ts, "/v1/traces/"+ids.trace)

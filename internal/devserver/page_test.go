@@ -197,7 +197,7 @@ func TestListStatusAndNoUsage(t *testing.T) {
 func TestTracePage(t *testing.T) {
 	_, ts := newTestServer(t, testKey)
 	evs := agentTrace(t)
-	evs[0].Metadata["gen_ai.response.time_to_first_chunk"] = 0.0125 // seconds, as semconv records it
+	evs[0].Metadata.Set("gen_ai.response.time_to_first_chunk", 0.0125) // seconds, as semconv records it
 	evs[0].Usage.ContextWindowTokens, evs[0].Usage.ContextUsedTokens = 128000, 1234
 	if r := post(t, ts, bytes.NewReader(batchJSON(t, evs)), nil); r.status != http.StatusOK {
 		t.Fatalf("%d %s", r.status, r.body)

@@ -241,16 +241,26 @@ func (s *store) rawEvents(ctx context.Context, traceID string) ([]json.RawMessag
 	return out, nil
 }
 
+// decodedEvent decodes a stored event: its metadata into a map of its own (the outer
+// field shadows TraceEvent's), where the decoder's UseNumber reaches the values, which
+// platform.Metadata.UnmarshalJSON decodes as float64.
+type decodedEvent struct {
+	platform.TraceEvent
+	Metadata map[string]any `json:"metadata,omitempty"`
+}
+
 // decodeStored decodes stored event JSON into TraceEvents.
 func decodeStored(raws []json.RawMessage) ([]platform.TraceEvent, error) {
 	out := make([]platform.TraceEvent, 0, len(raws))
 	for _, raw := range raws {
-		var ev platform.TraceEvent
+		var se decodedEvent
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.UseNumber() // metadata numbers keep their exact text
-		if err := dec.Decode(&ev); err != nil {
+		if err := dec.Decode(&se); err != nil {
 			return nil, fmt.Errorf("devserver: decoding stored event: %w", err)
 		}
+		ev := se.TraceEvent
+		ev.Metadata = platform.MetadataFromMap(se.Metadata)
 		out = append(out, ev)
 	}
 	return out, nil

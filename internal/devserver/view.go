@@ -139,8 +139,8 @@ func newTraceView(id string, events []platform.TraceEvent) traceView {
 // conversationID is metadata.conversation_id: the app's own conversation id, which the
 // mapping keeps when it differs from the threadId derived from it
 // (internal/mapping/mapper.go fillMetadata).
-func conversationID(md map[string]any) string {
-	switch v := md["conversation_id"].(type) {
+func conversationID(md platform.Metadata) string {
+	switch v := md.Get("conversation_id").(type) {
 	case string:
 		return v
 	case json.Number:
@@ -229,11 +229,14 @@ func newSpanView(ev platform.TraceEvent, depth int, traceStart time.Time, totalM
 	if sv.OffsetPct+sv.WidthPct > 100 {
 		sv.OffsetPct = max(0, 100-sv.WidthPct)
 	}
-	sv.Kind, _ = ev.Metadata["kind"].(string)
+	sv.Kind, _ = ev.Metadata.Get("kind").(string)
 	sv.TTFC = timeToFirstChunk(ev.Metadata)
 	sv.Usage = newUsageView(ev.Usage)
-	if m, ok := ev.Metadata["usage_rollup"].(map[string]any); ok {
+	switch m := ev.Metadata.Get("usage_rollup").(type) {
+	case map[string]any: // decoded (decodeStored)
 		sv.Rollup = newUsageView(usageFromMap(m))
+	case platform.Metadata: // as the mapping builds it
+		sv.Rollup = newUsageView(usageFromMap(m.Map()))
 	}
 	if u := ev.Usage; u != nil && u.ContextWindowTokens > 0 {
 		if u.ContextUsedTokens > 0 {
@@ -259,11 +262,11 @@ func newSpanView(ev platform.TraceEvent, depth int, traceStart time.Time, totalM
 // timeToFirstChunk reads the time to the first streamed chunk from metadata, in ms:
 // gen_ai.response.time_to_first_chunk (seconds, semconv) or ai.response.msToFirstChunk
 // (ms, Vercel AI SDK).
-func timeToFirstChunk(md map[string]any) string {
-	if s, ok := number(md[semconv.GenAIResponseTTFC]); ok {
+func timeToFirstChunk(md platform.Metadata) string {
+	if s, ok := number(md.Get(semconv.GenAIResponseTTFC)); ok {
 		return formatMs(s * 1000)
 	}
-	if ms, ok := number(md["ai.response.msToFirstChunk"]); ok {
+	if ms, ok := number(md.Get("ai.response.msToFirstChunk")); ok {
 		return formatMs(ms)
 	}
 	return ""

@@ -91,7 +91,7 @@ func TestSpanProcessorMatchesOTLPMapping(t *testing.T) {
 	if len(views) != 12 {
 		t.Fatalf("OTLP sink got %d spans, want 12", len(views))
 	}
-	want := mapping.NewMapper(mapping.MapOptions{Tags: tags, Metadata: md}).Map(views)
+	want := mapping.NewMapper(mapping.MapOptions{Tags: tags, Metadata: platform.MetadataFromMap(md)}).Map(views)
 
 	var got []platform.TraceEvent
 	for id := range traceIDs {

@@ -32,8 +32,8 @@ func TestAnsweredModelLiteral(t *testing.T) {
 		if e.Model != tc.want {
 			t.Errorf("%s: model %q, want %q", tc.name, e.Model, tc.want)
 		}
-		if _, ok := e.Metadata["llm.model_name"]; ok != tc.requestInMeta {
-			t.Errorf("%s: llm.model_name in metadata %v, want %v (%v)", tc.name, ok, tc.requestInMeta, e.Metadata["llm.model_name"])
+		if _, ok := e.Metadata.Lookup("llm.model_name"); ok != tc.requestInMeta {
+			t.Errorf("%s: llm.model_name in metadata %v, want %v (%v)", tc.name, ok, tc.requestInMeta, e.Metadata.Get("llm.model_name"))
 		}
 	}
 }

@@ -2,7 +2,6 @@ package mapping
 
 import (
 	"encoding/json"
-	"maps"
 	"slices"
 
 	"github.com/llmtrace/llmtrace/platform"
@@ -53,18 +52,15 @@ func (v *TraceValues) Matches(ev *platform.TraceEvent) bool {
 }
 
 // Apply returns a copy of ev that carries v: threadId, userId, sessionId, tags, the root's
-// type (conversationRootType) and metadata.conversation_id. ev's metadata map is copied
+// type (conversationRootType) and metadata.conversation_id. ev's metadata is copied
 // before it changes (the caller that sent ev may still read it).
 func (v *TraceValues) Apply(ev *platform.TraceEvent) platform.TraceEvent {
 	cp := *ev
 	cp.ThreadID, cp.UserID, cp.SessionID, cp.Tags = v.ThreadID, v.UserID, v.SessionID, v.Tags
 	cp.Type = conversationRootType(ev.Type, ev.ParentSpanID == "", v.ConversationID)
-	if v.ConversationID != "" && v.ConversationID != v.ThreadID && cp.Metadata["conversation_id"] != v.ConversationID {
-		cp.Metadata = maps.Clone(cp.Metadata)
-		if cp.Metadata == nil {
-			cp.Metadata = map[string]any{}
-		}
-		cp.Metadata["conversation_id"] = v.ConversationID
+	if v.ConversationID != "" && v.ConversationID != v.ThreadID && cp.Metadata.Get("conversation_id") != v.ConversationID {
+		cp.Metadata = cp.Metadata.Clone()
+		cp.Metadata.Set("conversation_id", v.ConversationID)
 	}
 	return cp
 }
@@ -79,15 +75,12 @@ type ToolArgs struct {
 }
 
 // Apply returns a copy of ev with Args as its input and metadata.input_from_tool_call =
-// true; ev's metadata map is copied before it changes.
+// true; ev's metadata is copied before it changes.
 func (a *ToolArgs) Apply(ev *platform.TraceEvent) platform.TraceEvent {
 	cp := *ev
 	cp.Input = a.Args
-	cp.Metadata = maps.Clone(ev.Metadata)
-	if cp.Metadata == nil {
-		cp.Metadata = map[string]any{}
-	}
-	cp.Metadata["input_from_tool_call"] = true
+	cp.Metadata = ev.Metadata.Clone()
+	cp.Metadata.Set("input_from_tool_call", true)
 	return cp
 }
 

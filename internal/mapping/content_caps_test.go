@@ -55,7 +55,7 @@ func capsWireFields(t *testing.T, ev *platform.TraceEvent) map[string]json.RawMe
 
 func capsTruncatedList(ev *platform.TraceEvent) []string {
 	var l []string
-	if v, ok := ev.Metadata["truncated"].([]any); ok {
+	if v, ok := ev.Metadata.Get("truncated").([]any); ok {
 		for _, x := range v {
 			l = append(l, fmt.Sprint(x))
 		}

@@ -55,15 +55,15 @@ func TestCostOracleCaptures(t *testing.T) {
 			continue
 		}
 		if !r.Found || r.Error != "" {
-			if u.CostUSD != 0 || md["cost_source"] != nil {
-				t.Errorf("%s: cost_usd %v (%v), calcPrice found nothing or threw %q", e.where, u.CostUSD, md["cost_source"], r.Error)
+			if u.CostUSD != 0 || md.Get("cost_source") != nil {
+				t.Errorf("%s: cost_usd %v (%v), calcPrice found nothing or threw %q", e.where, u.CostUSD, md.Get("cost_source"), r.Error)
 			}
 			if e.m.Unpriced()[e.ev.Model] == 0 {
 				t.Errorf("%s: not counted in Unpriced %v", e.where, e.m.Unpriced())
 			}
 			continue
 		}
-		if md["cost_source"] == mapping.CostSourceReported { // the span's own cost (Langfuse cost_details) is kept
+		if md.Get("cost_source") == mapping.CostSourceReported { // the span's own cost (Langfuse cost_details) is kept
 			continue
 		}
 		priced++
@@ -76,8 +76,8 @@ func TestCostOracleCaptures(t *testing.T) {
 		if u.ContextUsedTokens != u.PromptTokens+u.CompletionTokens {
 			t.Errorf("%s: context_used_tokens %d, want prompt + completion %d", e.where, u.ContextUsedTokens, u.PromptTokens+u.CompletionTokens)
 		}
-		if want := "price_table:" + prices.Vendored().Date(); md["cost_source"] != want {
-			t.Errorf("%s: metadata.cost_source %v, want %q", e.where, md["cost_source"], want)
+		if want := "price_table:" + prices.Vendored().Date(); md.Get("cost_source") != want {
+			t.Errorf("%s: metadata.cost_source %v, want %q", e.where, md.Get("cost_source"), want)
 		}
 	}
 	t.Logf("%d llm events, %d priced equal to calcPrice", len(events), priced)
@@ -99,7 +99,7 @@ func oracleCase(ev *platform.TraceEvent) oracle.Case {
 			}
 		}
 	}
-	switch n := ev.Metadata["cache_creation_tokens"].(type) {
+	switch n := ev.Metadata.Get("cache_creation_tokens").(type) {
 	case int64:
 		u["cache_write_tokens"] = float64(n)
 	case int:

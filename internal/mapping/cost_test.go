@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/llmtrace/llmtrace/internal/mapping/prices"
+	"github.com/llmtrace/llmtrace/platform"
 	sc "github.com/llmtrace/llmtrace/semconv"
 )
 
@@ -45,7 +46,7 @@ func TestCostFromTable(t *testing.T) {
 	if u.ContextWindowTokens != 128000 || u.ContextUsedTokens != 1200 {
 		t.Errorf("context window %d used %d, want 128000 and 1200 (prompt + completion)", u.ContextWindowTokens, u.ContextUsedTokens)
 	}
-	if got := ev.Metadata["cost_source"]; got != "price_table:"+prices.Vendored().Date() {
+	if got := ev.Metadata.Get("cost_source"); got != "price_table:"+prices.Vendored().Date() {
 		t.Errorf("cost_source %v", got)
 	}
 }
@@ -53,8 +54,8 @@ func TestCostFromTable(t *testing.T) {
 func TestReportedCostWins(t *testing.T) {
 	ev := mapOne(t, MapOptions{}, chatSpan(1, 0, "openai", "gpt-4o",
 		num(sc.GenAIUsageInputTokens, 1000), num(sc.GenAIUsageOutputTokens, 200), kv{sc.GenAIUsageCost, DoubleValue(0.5)}))[0]
-	if ev.Usage.CostUSD != 0.5 || ev.Metadata["cost_source"] != "reported" {
-		t.Errorf("cost %v source %v, want the reported 0.5", ev.Usage.CostUSD, ev.Metadata["cost_source"])
+	if ev.Usage.CostUSD != 0.5 || ev.Metadata.Get("cost_source") != "reported" {
+		t.Errorf("cost %v source %v, want the reported 0.5", ev.Usage.CostUSD, ev.Metadata.Get("cost_source"))
 	}
 	if ev.Usage.ContextWindowTokens != 128000 {
 		t.Errorf("context window %d: the table's still applies", ev.Usage.ContextWindowTokens)
@@ -69,8 +70,8 @@ func TestUnknownModelHasNoCost(t *testing.T) {
 		chatSpan(3, 0, "openai", "gpt-4o"), // no usage: nothing to price, not counted
 	})
 	for _, ev := range evs[:2] {
-		if ev.Usage == nil || ev.Usage.CostUSD != 0 || ev.Metadata["cost_source"] != nil {
-			t.Errorf("%s: usage %+v cost_source %v, want no cost", ev.Name, ev.Usage, ev.Metadata["cost_source"])
+		if ev.Usage == nil || ev.Usage.CostUSD != 0 || ev.Metadata.Get("cost_source") != nil {
+			t.Errorf("%s: usage %+v cost_source %v, want no cost", ev.Name, ev.Usage, ev.Metadata.Get("cost_source"))
 		}
 	}
 	if evs[0].Usage.ContextWindowTokens != 0 || evs[0].Usage.ContextUsedTokens != 15 {
@@ -107,11 +108,11 @@ func TestPriceOverride(t *testing.T) {
 	evs := mapOne(t, MapOptions{Prices: tb},
 		chatSpan(1, 0, "vllm", "my-fine-tune", num(sc.GenAIUsageInputTokens, 1000), num(sc.GenAIUsageOutputTokens, 500)),
 		chatSpan(2, 0, "openai", "gpt-4o-2024-08-06", num(sc.GenAIUsageInputTokens, 1_000_000), num(sc.GenAIUsageOutputTokens, 1_000_000)))
-	if u := evs[0].Usage; u.CostUSD != 0 || u.ContextWindowTokens != 32768 || evs[0].Metadata["cost_source"] != "price_override" {
-		t.Errorf("self-hosted: usage %+v source %v, want price 0 from the override", u, evs[0].Metadata["cost_source"])
+	if u := evs[0].Usage; u.CostUSD != 0 || u.ContextWindowTokens != 32768 || evs[0].Metadata.Get("cost_source") != "price_override" {
+		t.Errorf("self-hosted: usage %+v source %v, want price 0 from the override", u, evs[0].Metadata.Get("cost_source"))
 	}
-	if u := evs[1].Usage; math.Abs(u.CostUSD-3) > 1e-12 || evs[1].Metadata["cost_source"] != "price_override" {
-		t.Errorf("negotiated: cost %v source %v, want 3 USD from the override", u.CostUSD, evs[1].Metadata["cost_source"])
+	if u := evs[1].Usage; math.Abs(u.CostUSD-3) > 1e-12 || evs[1].Metadata.Get("cost_source") != "price_override" {
+		t.Errorf("negotiated: cost %v source %v, want 3 USD from the override", u.CostUSD, evs[1].Metadata.Get("cost_source"))
 	}
 }
 
@@ -124,8 +125,8 @@ func TestRollupSumsCost(t *testing.T) {
 		chatSpan(3, 1, "openai", "gpt-4o-mini", num(sc.GenAIUsageInputTokens, 2000), num(sc.GenAIUsageOutputTokens, 300)),
 		chatSpan(4, 1, "openai", "gpt-4o-mini", num(sc.GenAIUsageInputTokens, 10), kv{sc.GenAIUsageCost, DoubleValue(0.25)}))
 	want := evs[1].Usage.CostUSD + evs[2].Usage.CostUSD + 0.25
-	r, _ := evs[0].Metadata["usage_rollup"].(map[string]any)
-	if got, _ := r["cost_usd"].(float64); evs[1].Usage.CostUSD == 0 || math.Abs(got-want) > 1e-15 {
+	r, _ := evs[0].Metadata.Get("usage_rollup").(platform.Metadata)
+	if got, _ := r.Get("cost_usd").(float64); evs[1].Usage.CostUSD == 0 || math.Abs(got-want) > 1e-15 {
 		t.Errorf("usage_rollup %v, want cost_usd %v", r, want)
 	}
 }
@@ -149,8 +150,8 @@ func TestCacheWritesPriced(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ev := mapOne(t, MapOptions{}, chatSpan(1, 0, "anthropic", model, c.attrs...))[0]
-			if ev.Metadata["cache_creation_tokens"] != int64(300) {
-				t.Fatalf("cache_creation_tokens %v, want 300; metadata %v", ev.Metadata["cache_creation_tokens"], ev.Metadata)
+			if ev.Metadata.Get("cache_creation_tokens") != int64(300) {
+				t.Fatalf("cache_creation_tokens %v, want 300; metadata %v", ev.Metadata.Get("cache_creation_tokens"), ev.Metadata)
 			}
 			u := ev.Usage
 			if u.PromptTokens != 1000 {

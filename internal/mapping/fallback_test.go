@@ -42,18 +42,18 @@ func TestFallbackModelCall(t *testing.T) {
 	}
 	for _, c := range cases {
 		ev := mapOne(t, MapOptions{}, newSpan(1, 0, "acme.call", c.attrs...))[0]
-		if ev.Type != platform.TypeLLM || ev.Metadata["kind"] != "llm" || ev.Model != c.model || ev.Provider != c.provider || ev.Usage == nil {
-			t.Fatalf("%s: type %s kind %v model %q provider %q usage %+v", c.name, ev.Type, ev.Metadata["kind"], ev.Model, ev.Provider, ev.Usage)
+		if ev.Type != platform.TypeLLM || ev.Metadata.Get("kind") != "llm" || ev.Model != c.model || ev.Provider != c.provider || ev.Usage == nil {
+			t.Fatalf("%s: type %s kind %v model %q provider %q usage %+v", c.name, ev.Type, ev.Metadata.Get("kind"), ev.Model, ev.Provider, ev.Usage)
 		}
 		u := ev.Usage
 		if u.PromptTokens != c.prompt || u.CompletionTokens != c.compl || u.TotalTokens != c.total || u.CachedTokens != c.cached {
 			t.Errorf("%s: usage %+v, want %d/%d/%d cached %d", c.name, *u, c.prompt, c.compl, c.total, c.cached)
 		}
-		if got, _ := ev.Metadata["cache_creation_tokens"].(int64); got != c.cacheCreation {
-			t.Errorf("%s: cache_creation_tokens %v, want %d", c.name, ev.Metadata["cache_creation_tokens"], c.cacheCreation)
+		if got, _ := ev.Metadata.Get("cache_creation_tokens").(int64); got != c.cacheCreation {
+			t.Errorf("%s: cache_creation_tokens %v, want %d", c.name, ev.Metadata.Get("cache_creation_tokens"), c.cacheCreation)
 		}
 		for _, a := range c.attrs {
-			_, kept := ev.Metadata[a.k]
+			_, kept := ev.Metadata.Lookup(a.k)
 			if unread := a.k[0] == 'b'; a.v.Kind() == ValueInt && kept != unread {
 				t.Errorf("%s: count %s in metadata: %v, want %v (mapped counts are consumed, the other namespace's kept)", c.name, a.k, kept, unread)
 			}
@@ -65,7 +65,7 @@ func TestFallbackModelCall(t *testing.T) {
 	ev := mapOne(t, MapOptions{}, newSpan(1, 0, "acme.call", str("acme.request", openAIRequest), str("acme.response", openAIResponse)))[0]
 	if string(ev.Input) != `{"messages":[{"role":"user","content":"Weather in Paris?"}]}` ||
 		string(ev.Output) != `{"response":"It is 18 °C and clear in Paris.","finish_reason":"stop"}` ||
-		ev.Metadata["acme.request"] != nil || ev.Metadata["acme.response"] != nil {
+		ev.Metadata.Get("acme.request") != nil || ev.Metadata.Get("acme.response") != nil {
 		t.Errorf("content: input %s output %s metadata %v", ev.Input, ev.Output, ev.Metadata)
 	}
 }
@@ -77,7 +77,7 @@ func TestFallbackNeedsModelAndCounts(t *testing.T) {
 		{str("acme.model", "gpt-4o")},
 	} {
 		ev := mapOne(t, MapOptions{}, newSpan(1, 0, "acme.step", attrs...))[0]
-		if ev.Type != platform.TypeCustom || ev.Usage != nil || ev.Model != "" || ev.Metadata[attrs[0].k] == nil {
+		if ev.Type != platform.TypeCustom || ev.Usage != nil || ev.Model != "" || ev.Metadata.Get(attrs[0].k) == nil {
 			t.Errorf("%v: type %s usage %+v model %q, want custom with the keys in metadata", attrs, ev.Type, ev.Usage, ev.Model)
 		}
 	}
@@ -88,7 +88,7 @@ func TestFallbackBelowNamedKeys(t *testing.T) {
 	ev := mapOne(t, MapOptions{}, newSpan(1, 0, "chat gpt-4o", str("gen_ai.operation.name", "chat"), str("gen_ai.request.model", "gpt-4o"),
 		num("gen_ai.usage.input_tokens", 42), num("gen_ai.usage.output_tokens", 17), num("acme.usage.input_tokens", 99),
 		str("acme.model", "other")))[0]
-	if ev.Model != "gpt-4o" || ev.Usage.PromptTokens != 42 || ev.Metadata["acme.usage.input_tokens"] != int64(99) || ev.Metadata["acme.model"] != "other" {
+	if ev.Model != "gpt-4o" || ev.Usage.PromptTokens != 42 || ev.Metadata.Get("acme.usage.input_tokens") != int64(99) || ev.Metadata.Get("acme.model") != "other" {
 		t.Errorf("model %q usage %+v metadata %v", ev.Model, ev.Usage, ev.Metadata)
 	}
 	// A model call of a named dialect without usage keys takes the usage of its response
@@ -108,16 +108,16 @@ func TestFallbackContent(t *testing.T) {
 		str("acme.input", "plain text is not content")}
 	ev := mapOne(t, MapOptions{}, newSpan(1, 0, "acme.step", attrs...))[0]
 	if string(ev.Input) != `{"question":"Weather in Paris?"}` || string(ev.Output) != `["18 °C","clear"]` ||
-		ev.Metadata["acme.input"] != "plain text is not content" || ev.Metadata["acme.prompt"] != nil {
+		ev.Metadata.Get("acme.input") != "plain text is not content" || ev.Metadata.Get("acme.prompt") != nil {
 		t.Errorf("input %s output %s metadata %v", ev.Input, ev.Output, ev.Metadata)
 	}
 	ev = mapOne(t, MapOptions{OmitContent: true}, newSpan(1, 0, "acme.step", attrs...))[0]
-	if ev.Input != nil || ev.Output != nil || ev.Metadata["acme.prompt"] != nil || ev.Metadata["acme.completion"] != nil {
+	if ev.Input != nil || ev.Output != nil || ev.Metadata.Get("acme.prompt") != nil || ev.Metadata.Get("acme.completion") != nil {
 		t.Errorf("omit content: input %s output %s metadata %v", ev.Input, ev.Output, ev.Metadata)
 	}
 	// input wins over request and prompt.
 	ev = mapOne(t, MapOptions{}, newSpan(1, 0, "acme.step", str("z.prompt", `{"p":1}`), str("z.request", `{"r":1}`), str("z.input", `{"i":1}`)))[0]
-	if string(ev.Input) != `{"i":1}` || ev.Metadata["z.request"] != `{"r":1}` {
+	if string(ev.Input) != `{"i":1}` || ev.Metadata.Get("z.request") != `{"r":1}` {
 		t.Errorf("input %s metadata %v", ev.Input, ev.Metadata)
 	}
 }
@@ -131,11 +131,11 @@ func TestFallbackIdentity(t *testing.T) {
 	call := newSpan(2, 1, "call", str("gen_ai.operation.name", "chat"), str("gen_ai.request.model", "gpt-4o"))
 	evs := mapOne(t, MapOptions{}, root, call)
 	for _, e := range evs {
-		if e.ThreadID != ThreadUUID("conv-heldout-7") || e.UserID != "user-fb" || e.SessionID != "sess-fb" || e.Metadata["conversation_id"] != "conv-heldout-7" {
+		if e.ThreadID != ThreadUUID("conv-heldout-7") || e.UserID != "user-fb" || e.SessionID != "sess-fb" || e.Metadata.Get("conversation_id") != "conv-heldout-7" {
 			t.Errorf("%s: thread %s user %q session %q metadata %v", e.Name, e.ThreadID, e.UserID, e.SessionID, e.Metadata)
 		}
 	}
-	if evs[0].Type != platform.TypeChat || evs[0].Metadata["acme.ctx.user_id"] != nil {
+	if evs[0].Type != platform.TypeChat || evs[0].Metadata.Get("acme.ctx.user_id") != nil {
 		t.Errorf("root: type %s metadata %v", evs[0].Type, evs[0].Metadata)
 	}
 	// A named key on any span of the trace wins over the fallback on the root.

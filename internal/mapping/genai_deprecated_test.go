@@ -30,7 +30,7 @@ func TestDeprecatedGenAISystemValues(t *testing.T) {
 		if ev.Usage == nil || ev.Usage.PromptTokens != 42 || ev.Usage.CompletionTokens != 17 || ev.Usage.TotalTokens != 59 {
 			t.Errorf("%s: usage %+v", sys, ev.Usage)
 		}
-		if _, ok := ev.Metadata["gen_ai.system"]; ok {
+		if _, ok := ev.Metadata.Lookup("gen_ai.system"); ok {
 			t.Errorf("%s: gen_ai.system left in metadata", sys)
 		}
 	}
@@ -72,7 +72,7 @@ func TestDeprecatedPerMessageSpanEvents(t *testing.T) {
 		t.Errorf("output %s", ev.Output)
 	}
 	for _, k := range []string{"events"} {
-		if v, ok := ev.Metadata[k]; ok {
+		if v, ok := ev.Metadata.Lookup(k); ok {
 			t.Errorf("message events also copied to metadata.%s: %v", k, v)
 		}
 	}
@@ -119,8 +119,8 @@ func TestDeprecatedOperationNames(t *testing.T) {
 	for _, op := range []string{"chat.completions", "text.completions", "chat_completion"} {
 		s := newSpan(1, 0, op+" m", str("gen_ai.operation.name", op), str("gen_ai.system", "openai"),
 			str("gen_ai.request.model", "m"))
-		if ev := mapOne(t, MapOptions{}, s)[0]; ev.Type != platform.TypeLLM || ev.Metadata["kind"] != "llm" {
-			t.Errorf("%s: type %s kind %v", op, ev.Type, ev.Metadata["kind"])
+		if ev := mapOne(t, MapOptions{}, s)[0]; ev.Type != platform.TypeLLM || ev.Metadata.Get("kind") != "llm" {
+			t.Errorf("%s: type %s kind %v", op, ev.Type, ev.Metadata.Get("kind"))
 		}
 	}
 }

@@ -43,7 +43,7 @@ func TestGenkitGeminiThoughtsJoinTheCompletion(t *testing.T) {
 	if tokensOf(ev.Usage) != want {
 		t.Errorf("usage %+v, want %+v", ev.Usage, want)
 	}
-	if ev.Metadata["usage_converted"] == nil {
+	if ev.Metadata.Get("usage_converted") == nil {
 		t.Error("usage_converted not set")
 	}
 	if ev.Provider != sc.ProviderGCPGemini || ev.Model != "gemini-2.5-flash" {
@@ -61,8 +61,8 @@ func TestGenkitCompatOAIUsageIsInclusive(t *testing.T) {
 		`{"message":{"role":"model","content":[{"text":"x"}]},"usage":{"inputTokens":42,"outputTokens":17,"totalTokens":59,"cachedContentTokens":8,"thoughtsTokens":5}}`)
 	ev := mapOne(t, MapOptions{}, s)[0]
 	want := platform.Usage{PromptTokens: 42, CompletionTokens: 17, TotalTokens: 59, CachedTokens: 8, ReasoningTokens: 5}
-	if tokensOf(ev.Usage) != want || ev.Metadata["usage_converted"] != nil {
-		t.Errorf("usage %+v converted %v, want %+v unconverted", ev.Usage, ev.Metadata["usage_converted"], want)
+	if tokensOf(ev.Usage) != want || ev.Metadata.Get("usage_converted") != nil {
+		t.Errorf("usage %+v converted %v, want %+v unconverted", ev.Usage, ev.Metadata.Get("usage_converted"), want)
 	}
 	if ev.Model != "o4-mini" {
 		t.Errorf("model %q, want o4-mini (genkit:name without its plugin: no custom.model)", ev.Model)
@@ -121,8 +121,8 @@ func TestGenkitJSKindsAndChatSession(t *testing.T) {
 	evs := mapOne(t, MapOptions{}, send, step, gen)
 	kinds := []any{"helper", "step", "task"}
 	for i, ev := range evs {
-		if ev.Metadata["kind"] != kinds[i] || ev.SessionID != "sess-1" || ev.ThreadID != ThreadUUID("sess-1/main") {
-			t.Errorf("%s: kind %v session %q thread %q", ev.Name, ev.Metadata["kind"], ev.SessionID, ev.ThreadID)
+		if ev.Metadata.Get("kind") != kinds[i] || ev.SessionID != "sess-1" || ev.ThreadID != ThreadUUID("sess-1/main") {
+			t.Errorf("%s: kind %v session %q thread %q", ev.Name, ev.Metadata.Get("kind"), ev.SessionID, ev.ThreadID)
 		}
 	}
 }
@@ -137,7 +137,7 @@ func TestGenkitStateErrorFails(t *testing.T) {
 	if ev.Status != platform.StatusError || ev.Error == nil || ev.Error.Type != "error" {
 		t.Errorf("status %q error %+v, want error", ev.Status, ev.Error)
 	}
-	if _, left := ev.Metadata[sc.GenkitState]; left {
+	if _, left := ev.Metadata.Lookup(sc.GenkitState); left {
 		t.Error("genkit:state=error left in metadata although mapped to the status")
 	}
 	ok := gkModel(1, 0, "openai/gpt-4o", `{"messages":[]}`, `{"message":{"role":"model","content":[{"text":"x"}]}}`)

@@ -60,7 +60,7 @@ func TestGenkitGoToolLoop(t *testing.T) {
 		if m.Type != platform.TypeLLM || m.Model != "gpt-4o-mini-2024-07-18" || m.Provider != "openai" {
 			t.Errorf("model event: type %q model %q provider %q, want llm gpt-4o-mini-2024-07-18 openai", m.Type, m.Model, m.Provider)
 		}
-		if m.Usage == nil || tokens(m.Usage) != want || m.Usage.CostUSD <= 0 || m.Metadata["cost_source"] == mapping.CostSourceReported {
+		if m.Usage == nil || tokens(m.Usage) != want || m.Usage.CostUSD <= 0 || m.Metadata.Get("cost_source") == mapping.CostSourceReported {
 			t.Errorf("model usage %+v, want %+v priced from the table", m.Usage, want)
 		}
 	}
@@ -86,19 +86,19 @@ func TestGenkitGoToolLoop(t *testing.T) {
 		t.Errorf("tool event: type %q input %s output %s (tool.v2 output unwrapped)", tool.Type, tool.Input, tool.Output)
 	}
 	flow := byName(evs, "weatherFlow")[0]
-	if flow.Type != platform.TypeCustom || flow.Metadata["kind"] != "workflow" || flow.Usage != nil ||
+	if flow.Type != platform.TypeCustom || flow.Metadata.Get("kind") != "workflow" || flow.Usage != nil ||
 		string(flow.Input) != `"Paris"` || string(flow.Output) != `"It is 18 °C and clear in Paris."` {
-		t.Errorf("flow event: type %q kind %v usage %+v input %s output %s", flow.Type, flow.Metadata["kind"], flow.Usage, flow.Input, flow.Output)
+		t.Errorf("flow event: type %q kind %v usage %+v input %s output %s", flow.Type, flow.Metadata.Get("kind"), flow.Usage, flow.Input, flow.Output)
 	}
-	roll, _ := json.Marshal(flow.Metadata["usage_rollup"])
+	roll, _ := json.Marshal(flow.Metadata.Get("usage_rollup"))
 	var r platform.Usage
 	if err := json.Unmarshal(roll, &r); err != nil || tokens(&r) != (platform.Usage{PromptTokens: 84, CompletionTokens: 34, TotalTokens: 118, CachedTokens: 16, ReasoningTokens: 10}) ||
 		r.CostUSD <= 0 {
 		t.Errorf("flow usage_rollup %s (%v), want the two calls' tokens and cost", roll, err)
 	}
 	for _, g := range byName(evs, "generate") {
-		if g.Usage != nil || g.Metadata["kind"] != "task" || g.Model != "" {
-			t.Errorf("generate util event: usage %+v kind %v model %q, want none, task, none", g.Usage, g.Metadata["kind"], g.Model)
+		if g.Usage != nil || g.Metadata.Get("kind") != "task" || g.Model != "" {
+			t.Errorf("generate util event: usage %+v kind %v model %q, want none, task, none", g.Usage, g.Metadata.Get("kind"), g.Model)
 		}
 	}
 }
@@ -189,7 +189,7 @@ func TestGenkitJSToolLoopAndAgentSession(t *testing.T) {
 	if n != 8 {
 		t.Errorf("agent trace has %d events, want 8", n)
 	}
-	if agent.Metadata["kind"] != "agent" || agent.ThreadID != mapping.ThreadUUID(sid) {
-		t.Errorf("agent event kind %v thread %q", agent.Metadata["kind"], agent.ThreadID)
+	if agent.Metadata.Get("kind") != "agent" || agent.ThreadID != mapping.ThreadUUID(sid) {
+		t.Errorf("agent event kind %v thread %q", agent.Metadata.Get("kind"), agent.ThreadID)
 	}
 }

@@ -34,22 +34,22 @@ func TestLangfuseUsageDetails(t *testing.T) {
 		{`{"input":10,"output":3}`, platform.Usage{PromptTokens: 10, CompletionTokens: 3, TotalTokens: 13}, false},
 	} {
 		ev := mapOne(t, MapOptions{}, lfGeneration(str(sc.LangfuseObservationUsageDetails, c.details)))[0]
-		if tokensOf(ev.Usage) != c.want || (ev.Metadata["usage_converted"] != nil) != c.converted {
-			t.Errorf("%s: usage %+v converted %v, want %+v %v", c.details, ev.Usage, ev.Metadata["usage_converted"], c.want, c.converted)
+		if tokensOf(ev.Usage) != c.want || (ev.Metadata.Get("usage_converted") != nil) != c.converted {
+			t.Errorf("%s: usage %+v converted %v, want %+v %v", c.details, ev.Usage, ev.Metadata.Get("usage_converted"), c.want, c.converted)
 		}
-		if _, left := ev.Metadata[sc.LangfuseObservationUsageDetails]; left {
+		if _, left := ev.Metadata.Lookup(sc.LangfuseObservationUsageDetails); left {
 			t.Errorf("%s: usage_details left in metadata", c.details)
 		}
 	}
 	// Non-zero counts of types with no event field (audio, predictions) keep the map in metadata.
 	ev := mapOne(t, MapOptions{}, lfGeneration(str(sc.LangfuseObservationUsageDetails, `{"input":30,"output":10,"input_audio_tokens":4}`)))[0]
-	if ev.Usage == nil || ev.Usage.PromptTokens != 34 || ev.Metadata[sc.LangfuseObservationUsageDetails] == nil {
-		t.Errorf("audio tokens: usage %+v metadata %v", ev.Usage, ev.Metadata[sc.LangfuseObservationUsageDetails])
+	if ev.Usage == nil || ev.Usage.PromptTokens != 34 || ev.Metadata.Get(sc.LangfuseObservationUsageDetails) == nil {
+		t.Errorf("audio tokens: usage %+v metadata %v", ev.Usage, ev.Metadata.Get(sc.LangfuseObservationUsageDetails))
 	}
 	// A usage_details that is not an object maps to nothing and stays in metadata.
 	ev = mapOne(t, MapOptions{}, lfGeneration(str(sc.LangfuseObservationUsageDetails, "n/a")))[0]
-	if ev.Usage != nil || ev.Metadata[sc.LangfuseObservationUsageDetails] != "n/a" {
-		t.Errorf("bad usage_details: usage %+v metadata %v", ev.Usage, ev.Metadata[sc.LangfuseObservationUsageDetails])
+	if ev.Usage != nil || ev.Metadata.Get(sc.LangfuseObservationUsageDetails) != "n/a" {
+		t.Errorf("bad usage_details: usage %+v metadata %v", ev.Usage, ev.Metadata.Get(sc.LangfuseObservationUsageDetails))
 	}
 }
 
@@ -65,11 +65,11 @@ func TestLangfuseCostDetails(t *testing.T) {
 // fails the event, with status_message as its message; other levels stay in metadata.
 func TestLangfuseLevel(t *testing.T) {
 	ev := mapOne(t, MapOptions{}, lfGeneration(str(sc.LangfuseObservationLevel, "ERROR"), str(sc.LangfuseObservationStatusMsg, "boom")))[0]
-	if ev.Status != platform.StatusError || ev.Error == nil || ev.Error.Message != "boom" || ev.Metadata[sc.LangfuseObservationLevel] != nil {
-		t.Errorf("ERROR: status %q error %+v metadata level %v", ev.Status, ev.Error, ev.Metadata[sc.LangfuseObservationLevel])
+	if ev.Status != platform.StatusError || ev.Error == nil || ev.Error.Message != "boom" || ev.Metadata.Get(sc.LangfuseObservationLevel) != nil {
+		t.Errorf("ERROR: status %q error %+v metadata level %v", ev.Status, ev.Error, ev.Metadata.Get(sc.LangfuseObservationLevel))
 	}
 	ev = mapOne(t, MapOptions{}, lfGeneration(str(sc.LangfuseObservationLevel, "WARNING"), str(sc.LangfuseObservationStatusMsg, "slow")))[0]
-	if ev.Status != platform.StatusUnset || ev.Metadata[sc.LangfuseObservationLevel] != "WARNING" || ev.Metadata[sc.LangfuseObservationStatusMsg] != "slow" {
+	if ev.Status != platform.StatusUnset || ev.Metadata.Get(sc.LangfuseObservationLevel) != "WARNING" || ev.Metadata.Get(sc.LangfuseObservationStatusMsg) != "slow" {
 		t.Errorf("WARNING: status %q metadata %v", ev.Status, ev.Metadata)
 	}
 }

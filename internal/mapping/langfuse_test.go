@@ -26,17 +26,17 @@ func TestLangfuseJSCapture(t *testing.T) {
 		t.Fatalf("%d @langfuse/openai generations, want 3", len(gens))
 	}
 	for _, g := range gens {
-		if g.Type != platform.TypeLLM || tokens(g.Usage) != served || g.Metadata["usage_converted"] == nil {
-			t.Errorf("%s: type %q usage %+v converted %v, want llm %+v made inclusive", g.Name, g.Type, g.Usage, g.Metadata["usage_converted"], served)
+		if g.Type != platform.TypeLLM || tokens(g.Usage) != served || g.Metadata.Get("usage_converted") == nil {
+			t.Errorf("%s: type %q usage %+v converted %v, want llm %+v made inclusive", g.Name, g.Type, g.Usage, g.Metadata.Get("usage_converted"), served)
 		}
 	}
 	manual := byName(evs, "manual-generation")[0]
-	if tokens(manual.Usage) != served || manual.Usage.CostUSD != 0.0000165 || manual.Metadata["cost_source"] != mapping.CostSourceReported ||
-		manual.Metadata["usage_converted"] != nil {
+	if tokens(manual.Usage) != served || manual.Usage.CostUSD != 0.0000165 || manual.Metadata.Get("cost_source") != mapping.CostSourceReported ||
+		manual.Metadata.Get("usage_converted") != nil {
 		t.Errorf("manual generation usage %+v cost_source %v converted %v, want %+v and the reported 0.0000165 USD as written",
-			manual.Usage, manual.Metadata["cost_source"], manual.Metadata["usage_converted"], served)
+			manual.Usage, manual.Metadata.Get("cost_source"), manual.Metadata.Get("usage_converted"), served)
 	}
-	if _, kept := manual.Metadata["langfuse.observation.cost_details"]; !kept {
+	if _, kept := manual.Metadata.Lookup("langfuse.observation.cost_details"); !kept {
 		t.Error("cost_details breakdown dropped")
 	}
 	if got := sumPrompt(evs); got != 4*42 {
@@ -57,7 +57,7 @@ func TestLangfuseJSCapture(t *testing.T) {
 		t.Errorf("tool type %q input %s", tool.Type, tool.Input)
 	}
 	agent := byName(evs, "weather-agent")[0]
-	if _, left := agent.Metadata["langfuse.trace.input"]; left {
+	if _, left := agent.Metadata.Lookup("langfuse.trace.input"); left {
 		t.Error("langfuse.trace.input equal to the observation input left in metadata")
 	}
 	for _, name := range []string{"chat-fail", "weather-error"} {

@@ -135,9 +135,9 @@ func TestEvaluationResultRecordLiteral(t *testing.T) {
 	chat, eval := mapping.EvalChatSpan, mapping.EvalRecord
 	check := func(t *testing.T, ev *platform.TraceEvent) {
 		t.Helper()
-		list, ok := ev.Metadata["evaluations"].([]any)
+		list, ok := ev.Metadata.Get("evaluations").([]any)
 		if !ok || len(list) != 1 {
-			t.Fatalf("metadata.evaluations = %#v, want one evaluation", ev.Metadata["evaluations"])
+			t.Fatalf("metadata.evaluations = %#v, want one evaluation", ev.Metadata.Get("evaluations"))
 		}
 		e, _ := list[0].(map[string]any)
 		if e["name"] != "Relevance" || e["score"] != 0.85 || e["label"] != "relevant" || e["explanation"] != "Answers the question." {
@@ -163,7 +163,7 @@ func TestEvaluationResultRecordLiteral(t *testing.T) {
 		m.ExpectLogs()
 		evs := m.Map([]mapping.SpanView{chat()})
 		m.Delivered(evs, accepted(evs))
-		if _, ok := evs[0].Metadata["evaluations"]; ok {
+		if _, ok := evs[0].Metadata.Lookup("evaluations"); ok {
 			t.Fatal("evaluations before the record came")
 		}
 		res := m.MapLogs([]mapping.LogRecord{eval()})

@@ -108,8 +108,8 @@ func TestAISDKv5AnthropicToolLoop(t *testing.T) {
 	if got := sumPrompt(evs); got != 84 {
 		t.Errorf("Σ prompt_tokens = %d, want 84 (two calls)", got)
 	}
-	if evs[0].Usage != nil || evs[0].Metadata["usage_rollup"] == nil {
-		t.Errorf("outer ai.generateText: usage %+v rollup %v, want only the roll-up", evs[0].Usage, evs[0].Metadata["usage_rollup"])
+	if evs[0].Usage != nil || evs[0].Metadata.Get("usage_rollup") == nil {
+		t.Errorf("outer ai.generateText: usage %+v rollup %v, want only the roll-up", evs[0].Usage, evs[0].Metadata.Get("usage_rollup"))
 	}
 	if evs[2].Type != platform.TypeTool || evs[2].ParentSpanID != evs[1].SpanID {
 		t.Errorf("tool event %s parent %s", evs[2].Type, evs[2].ParentSpanID)
@@ -141,8 +141,8 @@ func TestAISDKv5AnthropicStream(t *testing.T) {
 	s.events = []testEvent{{"ai.stream.firstChunk", t0.Add(12 * time.Millisecond), kvs{kv{"ai.response.msToFirstChunk", DoubleValue(12.5)}}}}
 	ev := mapOne(t, MapOptions{}, s)[0]
 	wantAnthropicCall(t, ev)
-	if ev.Metadata["ai.response.msToFirstChunk"] != 12.5 {
-		t.Errorf("msToFirstChunk not kept in metadata: %v", ev.Metadata["ai.response.msToFirstChunk"])
+	if ev.Metadata.Get("ai.response.msToFirstChunk") != 12.5 {
+		t.Errorf("msToFirstChunk not kept in metadata: %v", ev.Metadata.Get("ai.response.msToFirstChunk"))
 	}
 	if string(ev.Output) != `{"response":"Hello.","finish_reason":"stop"}` {
 		t.Errorf("output %s", ev.Output)
@@ -240,7 +240,7 @@ func TestOpenInferenceAnthropicJS(t *testing.T) {
 	s.scope = "@arizeai/openinference-instrumentation-anthropic"
 	ev := mapOne(t, MapOptions{}, s)[0]
 	wantAnthropicCall(t, ev)
-	if ev.Metadata["usage_converted"] == nil {
+	if ev.Metadata.Get("usage_converted") == nil {
 		t.Errorf("conversion not recorded in metadata")
 	}
 	var out struct {

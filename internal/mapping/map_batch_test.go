@@ -62,7 +62,7 @@ func TestInterleavedTracesInOneCall(t *testing.T) {
 		t.Errorf("trace-wide values crossed traces: sessions %q %q %q, users %q %q", got[0].SessionID, got[2].SessionID, got[3].SessionID, got[1].UserID, got[4].UserID)
 	}
 	for i, want := range map[int]string{0: `{"completion_tokens":5,"prompt_tokens":10,"total_tokens":15}`, 1: `{"completion_tokens":3,"prompt_tokens":7,"total_tokens":10}`} {
-		if r, _ := json.Marshal(got[i].Metadata["usage_rollup"]); string(r) != want {
+		if r, _ := json.Marshal(got[i].Metadata.Get("usage_rollup")); string(r) != want {
 			t.Errorf("event %d usage_rollup %s, want %s", i, r, want)
 		}
 	}

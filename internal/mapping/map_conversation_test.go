@@ -82,9 +82,9 @@ func TestConversationPerLibrary(t *testing.T) {
 				thread = evs[0].ThreadID
 			}
 			for _, e := range evs {
-				if e.ThreadID != thread || e.Metadata["conversation_id"] != "conv-heldout-7" || e.UserID != c.wantUser || e.SessionID != c.wantS {
+				if e.ThreadID != thread || e.Metadata.Get("conversation_id") != "conv-heldout-7" || e.UserID != c.wantUser || e.SessionID != c.wantS {
 					t.Errorf("%s, trace %x, %s: thread %s (want %s) conversation_id %v user %q session %q",
-						c.name, tb, e.Name, e.ThreadID, thread, e.Metadata["conversation_id"], e.UserID, e.SessionID)
+						c.name, tb, e.Name, e.ThreadID, thread, e.Metadata.Get("conversation_id"), e.UserID, e.SessionID)
 				}
 			}
 		}

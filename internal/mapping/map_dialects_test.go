@@ -21,9 +21,9 @@ func TestOtelContribOpenAIEmbeddings(t *testing.T) {
 	s.kind = SpanKindClient
 	s.scope = "@opentelemetry/instrumentation-openai"
 	ev := mapOne(t, MapOptions{}, s)[0]
-	if ev.Type != platform.TypeLLM || ev.Metadata["kind"] != "embedding" || ev.Provider != "openai" ||
+	if ev.Type != platform.TypeLLM || ev.Metadata.Get("kind") != "embedding" || ev.Provider != "openai" ||
 		ev.Model != "text-embedding-3-small" {
-		t.Errorf("type %s kind %v provider %q model %q", ev.Type, ev.Metadata["kind"], ev.Provider, ev.Model)
+		t.Errorf("type %s kind %v provider %q model %q", ev.Type, ev.Metadata.Get("kind"), ev.Provider, ev.Model)
 	}
 	if ev.Usage == nil || ev.Usage.PromptTokens != 8 || ev.Usage.CompletionTokens != 0 || ev.Usage.TotalTokens != 8 {
 		t.Errorf("usage %+v, want prompt 8 total 8", ev.Usage)
@@ -43,9 +43,9 @@ func TestAISDKEmbedCountedOnce(t *testing.T) {
 		kv{"ai.embeddings", ListValue(vlist{StrValue("[0.1,0.2]")})})...)
 	outer.scope, call.scope = "ai", "ai"
 	evs := mapOne(t, MapOptions{}, outer, call)
-	if evs[1].Type != platform.TypeLLM || evs[1].Metadata["kind"] != "embedding" || evs[1].Usage == nil ||
+	if evs[1].Type != platform.TypeLLM || evs[1].Metadata.Get("kind") != "embedding" || evs[1].Usage == nil ||
 		evs[1].Usage.PromptTokens != 8 || evs[1].Provider != "openai" {
-		t.Errorf("doEmbed: type %s kind %v usage %+v provider %q", evs[1].Type, evs[1].Metadata["kind"], evs[1].Usage, evs[1].Provider)
+		t.Errorf("doEmbed: type %s kind %v usage %+v provider %q", evs[1].Type, evs[1].Metadata.Get("kind"), evs[1].Usage, evs[1].Provider)
 	}
 	if evs[0].Usage != nil || sumPrompt(evs) != 8 {
 		t.Errorf("outer usage %+v, Σ prompt %d, want the tokens counted once", evs[0].Usage, sumPrompt(evs))
@@ -80,8 +80,8 @@ func TestConversationAcrossTraces(t *testing.T) {
 		t.Fatal("the two turns share a trace id")
 	}
 	for _, e := range all {
-		if e.ThreadID != all[0].ThreadID || e.Metadata["conversation_id"] != "conv-heldout-7" {
-			t.Errorf("%s: thread %s (want %s) conversation_id %v", e.Name, e.ThreadID, all[0].ThreadID, e.Metadata["conversation_id"])
+		if e.ThreadID != all[0].ThreadID || e.Metadata.Get("conversation_id") != "conv-heldout-7" {
+			t.Errorf("%s: thread %s (want %s) conversation_id %v", e.Name, e.ThreadID, all[0].ThreadID, e.Metadata.Get("conversation_id"))
 		}
 	}
 	if !platform.IsUUIDv7(all[0].ThreadID) {

@@ -155,8 +155,8 @@ func TestAISDKv5RetriesExhausted(t *testing.T) {
 	}
 	evs := mapOne(t, MapOptions{}, spans...)
 	wantFailed(t, evs[0], platform.TypeCustom, "AI_RetryError", "Failed after 2 attempts")
-	if evs[0].Metadata["kind"] != "task" {
-		t.Errorf("outer kind %v", evs[0].Metadata["kind"])
+	if evs[0].Metadata.Get("kind") != "task" {
+		t.Errorf("outer kind %v", evs[0].Metadata.Get("kind"))
 	}
 	n := 0
 	for _, e := range evs {

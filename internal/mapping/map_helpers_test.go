@@ -93,6 +93,9 @@ func mapOne(t interface{ Fatal(...any) }, opts MapOptions, spans ...*testSpan) [
 		views[i] = s
 	}
 	evs := NewMapper(opts).Map(views)
+	for i := range evs {
+		checkSortedMetadata(t, "event "+evs[i].Name, evs[i].Metadata)
+	}
 	return evs
 }
 

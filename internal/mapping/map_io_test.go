@@ -41,7 +41,7 @@ func TestContentEventShapes(t *testing.T) {
 		if string(ev.Input) != tc.in || string(ev.Output) != tc.out {
 			t.Errorf("%s: input %s output %s\nwant input %s output %s", tc.name, ev.Input, ev.Output, tc.in, tc.out)
 		}
-		if v, ok := ev.Metadata["events"]; ok {
+		if v, ok := ev.Metadata.Lookup("events"); ok {
 			t.Errorf("%s: content events also in metadata: %v", tc.name, v)
 		}
 	}
@@ -76,7 +76,7 @@ func TestTraceloopLegacyKeysConsumed(t *testing.T) {
 	if string(ev.Input) != `{"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Hi"}]}` {
 		t.Errorf("input %s", ev.Input)
 	}
-	for k := range ev.Metadata {
+	for k := range ev.Metadata.All() {
 		if strings.HasPrefix(k, "llm.prompts.") || strings.HasPrefix(k, "llm.completions.") {
 			t.Errorf("%s left in metadata", k)
 		}

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/llmtrace/llmtrace/internal/jsonesc"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // Metadata bounds: one value at most maxMetaValueBytes serialized (strings are cut, structured
@@ -23,15 +24,21 @@ const (
 	maxMetaEvents     = 64
 )
 
+// metadata builds the metadata of one event. Entries are appended as they come — the
+// Mapper's base metadata, the resource, the scope, the span's leftovers, the computed
+// values — into a scratch slice reused from event to event, then finish sorts them once,
+// keeps the last value of a duplicated key (a later source wins, as assigning into a map
+// did) and writes them once into the call's entry slab (spanCtx.entryRoom).
 type metadata struct {
-	m       map[string]any
+	ents    platform.Metadata // scratch: this event's entries, in the order they came
+	keys    map[string]bool   // the distinct keys, built once ents reach maxMetaKeys (put)
 	bytes   int
 	dropped int
 	c       *spanCtx // raw JSON values are kept in its slab
 
 	// Per Map call (spanCtx.md is reset when the call ends), the boxed values of the last
 	// resource and scope, so that the events of one resource box its values once: they
-	// are immutable (strings, numbers, booleans), so every event's map may hold them.
+	// are immutable (strings, numbers, booleans), so every event's metadata may hold them.
 	res      Map // the resource of resVals; nil when none is cached
 	resVals  [maxCachedResource]boxedValue
 	nResVals int
@@ -50,43 +57,73 @@ type boxedValue struct {
 }
 
 // newMetadata starts the metadata of one event: the Mapper's base metadata, then the
-// resource attributes. The builder is c's (reused); the map is new.
+// resource attributes. The builder is c's (reused); finish gives the event its entries.
 func (c *spanCtx) newMetadata(res Map) *metadata {
-	base := c.opts.Metadata
 	md := &c.md
-	md.m = make(map[string]any, 24+len(base))
-	md.bytes, md.dropped, md.c = 0, 0, c
-	for k, v := range base {
-		md.m[k] = v
-	}
+	md.ents = append(md.ents[:0], c.opts.Metadata...)
+	md.keys, md.bytes, md.dropped, md.c = nil, 0, 0, c
 	md.resource(res)
 	return md
 }
+
+// maxPooledEntries is the largest scratch of entries reset keeps for the next call.
+const maxPooledEntries = 4 * maxMetaKeys
 
 // reset drops the builder's references to the last call's events and spans (putCtx). It
 // keeps resFn, bound to md, and clears only the resource values cached.
 func (md *metadata) reset() {
 	clear(md.resVals[:md.nResVals]) // the rest is zero already
-	md.m, md.bytes, md.dropped, md.c = nil, 0, 0, nil
+	clear(md.ents[:cap(md.ents)])   // normalize may have left entries past len
+	md.ents = md.ents[:0]
+	if cap(md.ents) > maxPooledEntries {
+		md.ents = nil
+	}
+	md.keys, md.bytes, md.dropped, md.c = nil, 0, 0, nil
 	md.res, md.nResVals, md.resOK = nil, 0, false
 }
 
 // set stores a value the mapping computed (not bounded: small by construction).
-func (md *metadata) set(k string, v any) { md.m[k] = v }
+func (md *metadata) set(k string, v any) {
+	md.ents = append(md.ents, platform.MetadataEntry{Key: k, Value: v})
+	if md.keys != nil {
+		md.keys[k] = true
+	}
+}
 
+// put stores a value within the bounds: a new key beyond maxMetaKeys distinct keys is
+// dropped (counted), a value beyond maxMetaBytes becomes a marker.
 func (md *metadata) put(k string, v any, size int) {
-	if len(md.m) >= maxMetaKeys {
-		if _, exists := md.m[k]; !exists {
-			md.dropped++
-			return
-		}
+	if len(md.ents) >= maxMetaKeys && !md.admit(k) {
+		md.dropped++
+		return
 	}
 	if md.bytes+size > maxMetaBytes {
 		v = truncMarker(size)
 		size = 40
 	}
 	md.bytes += size
-	md.m[k] = v
+	md.ents = append(md.ents, platform.MetadataEntry{Key: k, Value: v})
+}
+
+// admit reports whether k may be stored once there are maxMetaKeys entries or more (some
+// may repeat a key): when it is already held, or there are fewer distinct keys than
+// maxMetaKeys. The set of distinct keys is built on the first call of an event (rare: a
+// span of more than maxMetaKeys attributes) and kept up to date by put and set.
+func (md *metadata) admit(k string) bool {
+	if md.keys == nil {
+		md.keys = make(map[string]bool, len(md.ents)+1)
+		for _, e := range md.ents {
+			md.keys[e.Key] = true
+		}
+	}
+	if md.keys[k] {
+		return true
+	}
+	if len(md.keys) >= maxMetaKeys {
+		return false
+	}
+	md.keys[k] = true
+	return true
 }
 
 func truncMarker(n int) json.RawMessage {
@@ -264,14 +301,47 @@ func countUnused(used []bool) int {
 	return n
 }
 
-func (md *metadata) finish() map[string]any {
+// finish returns the event's metadata: the entries sorted by key, the last of a duplicated
+// key kept (platform.AppendNormalized), written once into a capacity-limited slice of the
+// call's entry slab; nil when there are none.
+func (md *metadata) finish() platform.Metadata {
 	if md.dropped > 0 {
-		md.m["metadata_dropped_keys"] = md.dropped
+		md.set("metadata_dropped_keys", md.dropped)
 	}
-	if len(md.m) == 0 {
+	if len(md.ents) == 0 {
 		return nil
 	}
-	return md.m
+	c := md.c
+	n := len(md.ents)
+	c.entryRoom(n)
+	l := len(c.mdSlab)
+	out := platform.AppendNormalized(c.mdSlab[l:l:l+n], md.ents) // in place: at most n
+	c.mdSlab = c.mdSlab[:l+len(out)]
+	return out[:len(out):len(out)]
+}
+
+// A new entry slab holds the entries asked for times the spans of the call not built yet
+// (spansLeft: the events to come are assumed alike), up to maxEntrySlab entries (32 KiB): a
+// call of one span allocates its event's entries exactly, a call of many a few slabs.
+const maxEntrySlab = 1024
+
+// entryRoom makes sure the entry slab has room for n more entries.
+func (c *spanCtx) entryRoom(n int) {
+	if n > cap(c.mdSlab)-len(c.mdSlab) {
+		c.mdSlab = make([]platform.MetadataEntry, 0, max(n, min(n*max(c.spansLeft, 1), maxEntrySlab)))
+	}
+}
+
+// keepEntries returns a copy of ents that the event owns: a capacity-limited slice of the
+// call's entry slab (appending to it, or Set inserting into it, reallocates instead of
+// writing into the next event's entries). Like slab, the entry slab is never reused
+// across calls: the events, and internal/tracestate's re-send store, keep it.
+func (c *spanCtx) keepEntries(ents []platform.MetadataEntry) platform.Metadata {
+	n := len(ents)
+	c.entryRoom(n)
+	l := len(c.mdSlab)
+	c.mdSlab = append(c.mdSlab, ents...)
+	return c.mdSlab[l : l+n : l+n]
 }
 
 // previewBytes is the most of the original JSON text a capJSON marker previews, bytes.

@@ -138,8 +138,8 @@ func TestPythonAnthropicInclusiveNotDoubled(t *testing.T) {
 		str("gen_ai.output.messages", `[{"role":"assistant","parts":[{"type":"tool_call","id":"toolu_1","name":"get_weather","arguments":{"city":"Paris"}}],"finish_reason":"tool_call"}]`))
 	evs := mapOne(t, MapOptions{}, s)
 	wantAnthropicCall(t, evs[0])
-	if evs[0].Metadata["usage_converted"] != nil {
-		t.Errorf("inclusive counts converted: %v", evs[0].Metadata["usage_converted"])
+	if evs[0].Metadata.Get("usage_converted") != nil {
+		t.Errorf("inclusive counts converted: %v", evs[0].Metadata.Get("usage_converted"))
 	}
 	if in := jsonOf(t, evs[0].Input); in["system"] != "You are a weather assistant." {
 		t.Errorf("input %s, want the system instructions as system", evs[0].Input)
@@ -174,7 +174,7 @@ func TestPythonOpenAIV2LLMClientsKeys(t *testing.T) {
 		t.Errorf("output %s", evs[0].Output)
 	}
 	for _, k := range []string{"gen_ai.request.messages", "gen_ai.response.content", "gen_ai.usage.output_tokens_details.reasoning"} {
-		if _, ok := evs[0].Metadata[k]; ok {
+		if _, ok := evs[0].Metadata.Lookup(k); ok {
 			t.Errorf("mapped key %s also left in metadata", k)
 		}
 	}

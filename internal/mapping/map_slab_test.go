@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"testing"
+
+	"github.com/llmtrace/llmtrace/platform"
 )
 
-// The events of one Map call share slabs for Input / Output and one array for Usage;
-// each event's slices are capacity-limited, so growing one never writes into another.
+// The events of one Map call share slabs for Input / Output and for metadata entries, and
+// one array for Usage; each event's slices are capacity-limited, so growing one never
+// writes into another.
 func TestEventsOwnTheirBytes(t *testing.T) {
 	var spans []*testSpan
 	for i := byte(1); i <= 20; i++ {
@@ -28,6 +31,17 @@ func TestEventsOwnTheirBytes(t *testing.T) {
 	_ = append(evs[0].Input, "garbage"...)
 	_ = append(evs[0].Output, "garbage"...)
 	evs[0].Usage.PromptTokens = 999
+	// Metadata entries come from one slab per call too: appending to event 0's, inserting
+	// into them (Set of a new key) and deleting from them stays within event 0's own.
+	_ = append(evs[0].Metadata, platform.MetadataEntry{Key: "zzz", Value: "garbage"})
+	md0 := evs[0].Metadata
+	md0.Set("aaa", "garbage")
+	md0.Set("zzz", "garbage")
+	md0 = evs[0].Metadata
+	md0.Delete("kind")
+	if cap(evs[0].Metadata) != len(evs[0].Metadata) {
+		t.Fatalf("event 0 metadata len %d cap %d: not capacity-limited", len(evs[0].Metadata), cap(evs[0].Metadata))
+	}
 	for i := 1; i < len(evs); i++ {
 		b, _ := json.Marshal(&evs[i])
 		if string(b) != want[i] {
@@ -37,9 +51,9 @@ func TestEventsOwnTheirBytes(t *testing.T) {
 			t.Fatalf("event %d usage %d", i, evs[i].Usage.PromptTokens)
 		}
 	}
-	// Metadata is a plain map: an edit shows in the encoding.
-	evs[1].Metadata["service.name"] = "edited"
-	delete(evs[1].Metadata, "kind")
+	// An edit of an event's own metadata shows in its encoding.
+	evs[1].Metadata.Set("service.name", "edited")
+	evs[1].Metadata.Delete("kind")
 	b, _ := evs[1].AppendJSON(nil)
 	if !bytes.Contains(b, []byte(`"service.name":"edited"`)) || bytes.Contains(b, []byte(`"kind":`)) {
 		t.Fatalf("metadata edit not encoded: %s", b)

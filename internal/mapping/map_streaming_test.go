@@ -130,8 +130,8 @@ func TestTraceloopPythonOpenAIStreaming(t *testing.T) {
 		str("gen_ai.completion.0.content", "Hello."), str("gen_ai.completion.0.finish_reason", "stop"))
 	ev := mapOne(t, MapOptions{}, s)[0]
 	wantOpenAIStream(t, ev, true)
-	if string(ev.Output) != `{"response":"Hello.","finish_reason":"stop"}` || ev.Metadata["llm.is_streaming"] != true {
-		t.Errorf("output %s, llm.is_streaming %v", ev.Output, ev.Metadata["llm.is_streaming"])
+	if string(ev.Output) != `{"response":"Hello.","finish_reason":"stop"}` || ev.Metadata.Get("llm.is_streaming") != true {
+		t.Errorf("output %s, llm.is_streaming %v", ev.Output, ev.Metadata.Get("llm.is_streaming"))
 	}
 }
 
@@ -167,8 +167,8 @@ func TestAISDKv5StreamTextOpenAI(t *testing.T) {
 	if sumPrompt(evs) != 42 || evs[0].Usage != nil || evs[0].Type != platform.TypeChat {
 		t.Errorf("Σ prompt %d, outer type %s usage %+v", sumPrompt(evs), evs[0].Type, evs[0].Usage)
 	}
-	if string(evs[1].Output) != `{"response":"Hello.","finish_reason":"stop"}` || evs[1].Metadata["ai.response.msToFirstChunk"] != 3.2 {
-		t.Errorf("doStream output %s msToFirstChunk %v", evs[1].Output, evs[1].Metadata["ai.response.msToFirstChunk"])
+	if string(evs[1].Output) != `{"response":"Hello.","finish_reason":"stop"}` || evs[1].Metadata.Get("ai.response.msToFirstChunk") != 3.2 {
+		t.Errorf("doStream output %s msToFirstChunk %v", evs[1].Output, evs[1].Metadata.Get("ai.response.msToFirstChunk"))
 	}
 }
 

@@ -174,23 +174,30 @@ func addUsage(dst *platform.Usage, u *platform.Usage) {
 	dst.CostUSD += u.CostUSD
 }
 
-// usageJSON is a Usage as a metadata value (usage_rollup).
-func usageJSON(u *platform.Usage) map[string]any {
-	m := map[string]any{}
+// usageJSON is a Usage as a metadata value (usage_rollup, usage_reported): an object of
+// its non-zero token counts and cost_usd (rounded), as a platform.Metadata in key order
+// (the bytes encoding/json writes for the equivalent map), its entries in the call's entry
+// slab.
+func (c *spanCtx) usageJSON(u *platform.Usage) platform.Metadata {
+	var ents [6]platform.MetadataEntry
+	n := 0
 	put := func(k string, v int64) {
 		if v != 0 {
-			m[k] = v
+			ents[n] = platform.MetadataEntry{Key: k, Value: c.boxes.int(v)}
+			n++
 		}
 	}
-	put("prompt_tokens", u.PromptTokens)
-	put("completion_tokens", u.CompletionTokens)
-	put("total_tokens", u.TotalTokens)
+	// In key order: cached, completion, cost, prompt, reasoning, total.
 	put("cached_tokens", u.CachedTokens)
-	put("reasoning_tokens", u.ReasoningTokens)
+	put("completion_tokens", u.CompletionTokens)
 	if u.CostUSD != 0 {
-		m["cost_usd"] = platform.RoundCostUSD(u.CostUSD)
+		ents[n] = platform.MetadataEntry{Key: "cost_usd", Value: platform.RoundCostUSD(u.CostUSD)}
+		n++
 	}
-	return m
+	put("prompt_tokens", u.PromptTokens)
+	put("reasoning_tokens", u.ReasoningTokens)
+	put("total_tokens", u.TotalTokens)
+	return c.keepEntries(ents[:n])
 }
 
 // anthropicUsage is Anthropic's own Messages API usage object (tokens), as some

@@ -32,8 +32,9 @@ type MapOptions struct {
 	OmitContent bool
 	// Tags are added to every event.
 	Tags []string
-	// Metadata is merged into every event's metadata (span values win).
-	Metadata map[string]any
+	// Metadata is merged into every event's metadata (span values win); in any order, the
+	// last value of a key it repeats winning (finish sorts every event's entries).
+	Metadata platform.Metadata
 	// Prices prices the llm events whose spans report no cost (cost.go); nil means
 	// prices.Vendored(). Build one with overrides with prices.New.
 	Prices *prices.Table
@@ -120,11 +121,15 @@ type spanCtx struct {
 	slab []byte
 	// usages holds the Usage of the events of one Map call (one array, not one per event);
 	// like slab, never reused across calls.
-	usages  []platform.Usage
-	md      metadata     // reused builder; the map it builds belongs to the event
-	tree    spanTree     // resolveTrace's scratch
-	resolve traceResolve // resolveTrace's TraceUpdate
-	sid     spanStrings  // the current span's ID strings
+	usages []platform.Usage
+	// mdSlab holds the metadata entries of the events of one Map call (keepEntries), each
+	// event's a capacity-limited slice; like slab, never reused across calls.
+	mdSlab    []platform.MetadataEntry
+	spansLeft int          // the spans of the Map call not built yet, this one included (entryRoom)
+	md        metadata     // reused builder; the entries it builds belong to the event
+	tree      spanTree     // resolveTrace's scratch
+	resolve   traceResolve // resolveTrace's TraceUpdate
+	sid       spanStrings  // the current span's ID strings
 	// addEventFn is c.addEvent, bound once.
 	addEventFn func(string, time.Time, Map) bool
 
@@ -282,6 +287,7 @@ func (m *Mapper) MapBatch(spans []SpanView, mem TraceMemory) Batch {
 	}
 	for i := range preps {
 		c.prepared = &preps[i]
+		c.spansLeft = len(preps) - i // entryRoom's estimate
 		out = c.build(out, &rts[group[i]])
 	}
 	b := Batch{Events: out, Traces: traces}
@@ -317,6 +323,7 @@ func (m *Mapper) putCtx(c *spanCtx) {
 	c.events = c.events[:0]
 	c.slab = nil // the events own it now
 	c.usages = nil
+	c.mdSlab, c.spansLeft = nil, 0 // the events own the entry slab now
 	c.md.reset()
 	c.sid = spanStrings{}
 	clear(c.preps)
@@ -548,9 +555,9 @@ func (c *spanCtx) fillMetadata(md *metadata, ev *platform.TraceEvent, rt *resolv
 		md.set("conversation_id", rt.convV)
 	}
 	if c.hasUsageDesc {
-		md.set("usage_rollup", usageJSON(&c.rollup))
+		md.set("usage_rollup", c.usageJSON(&c.rollup))
 		if c.ownUsage {
-			md.set("usage_reported", usageJSON(&c.usage.u))
+			md.set("usage_reported", c.usageJSON(&c.usage.u))
 		}
 	}
 	if c.usage.cacheCreation > 0 {
@@ -621,7 +628,7 @@ func (c *spanCtx) errorEvent(parent *platform.TraceEvent, n int, x *spanEvent) p
 	md.set("otel.trace_id", traceHex)
 	md.set("otel.span_id", spanHex)
 	md.set("otel.exception_index", n)
-	if cid, ok := parent.Metadata["conversation_id"]; ok {
+	if cid, ok := parent.Metadata.Lookup("conversation_id"); ok {
 		md.set("conversation_id", cid)
 	}
 	ev.Metadata = md.finish()

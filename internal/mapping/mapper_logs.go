@@ -2,7 +2,6 @@ package mapping
 
 import (
 	"encoding/json"
-	"maps"
 	"strings"
 
 	"github.com/llmtrace/llmtrace/platform"
@@ -55,17 +54,14 @@ func (m *Mapper) MapRecord(rec *LogRecord, key [16]byte, mem TraceMemory) Batch 
 	r.Events = r.Events[:1]
 	ev := &r.Events[0]
 	ev.Type, ev.Usage = platform.TypeCustom, nil
-	md := maps.Clone(ev.Metadata)
-	if md == nil {
-		md = map[string]any{}
-	}
+	md := ev.Metadata.Clone()
 	// Not the mapping's own: the pseudo span's ID and kind (the record names its span in
 	// otel.parent_span_id), nor usage or pricing (the span's event has them).
 	for _, k := range []string{"otel.span_id", "otel.span_kind", "provider_inferred", "cost_source", "usage_rollup", "usage_reported"} {
-		delete(md, k)
+		md.Delete(k)
 	}
-	md["kind"] = rec.EventName
-	md["otel.log_record"] = true
+	md.Set("kind", rec.EventName)
+	md.Set("otel.log_record", true)
 	ev.Metadata = md
 	return r
 }
@@ -84,21 +80,19 @@ func mergeLate(stored, pseudo *platform.TraceEvent) platform.TraceEvent {
 	if len(pseudo.Output) > 0 && (len(cp.Output) == 0 || onlyFinishReason(cp.Output)) {
 		cp.Output = pseudo.Output
 	}
-	var md map[string]any
-	for k, v := range pseudo.Metadata {
+	var md platform.Metadata
+	for _, e := range pseudo.Metadata {
+		k := e.Key
 		if strings.HasPrefix(k, "otel.") || k == "kind" || k == "provider_inferred" || k == "conversation_id" {
 			continue
 		}
-		if _, ok := cp.Metadata[k]; ok {
+		if _, ok := cp.Metadata.Lookup(k); ok {
 			continue
 		}
 		if md == nil {
-			md = maps.Clone(cp.Metadata)
-			if md == nil {
-				md = map[string]any{}
-			}
+			md = cp.Metadata.Clone()
 		}
-		md[k] = v
+		md.Set(k, e.Value)
 	}
 	if md != nil {
 		cp.Metadata = md

@@ -44,7 +44,7 @@ func TestSeveralDialectsCountedOnce(t *testing.T) {
 	if ev.Usage.PromptTokens != 42 || ev.Usage.CompletionTokens != 17 || ev.Usage.TotalTokens != 59 || ev.Usage.CostUSD != 0.0021 {
 		t.Errorf("usage %+v", ev.Usage)
 	}
-	for k := range ev.Metadata {
+	for k := range ev.Metadata.All() {
 		if strings.Contains(k, "token") {
 			t.Errorf("usage key %s left in metadata", k)
 		}
@@ -90,7 +90,7 @@ func TestTraceloopFlattenedAndDeprecatedEvents(t *testing.T) {
 	ev := mapOne(t, MapOptions{}, s)[0]
 	if ev.Type != platform.TypeLLM || string(ev.Input) != `{"messages":[{"role":"user","content":"hi"}]}` ||
 		string(ev.Output) != `{"response":"hello","finish_reason":"stop"}` || ev.Usage.TotalTokens != 7 ||
-		ev.Metadata["gen_ai.prompt.name"] != "greeting" {
+		ev.Metadata.Get("gen_ai.prompt.name") != "greeting" {
 		t.Errorf("event %s %s %+v %v", ev.Input, ev.Output, ev.Usage, ev.Metadata)
 	}
 	s = newSpan(1, 0, "chat x", str("gen_ai.operation.name", "chat"))
@@ -105,7 +105,7 @@ func TestTraceloopFlattenedAndDeprecatedEvents(t *testing.T) {
 		string(ev.Output) != `{"response":"yo","finish_reason":"stop"}` {
 		t.Errorf("events: %s %s", ev.Input, ev.Output)
 	}
-	if b, _ := json.Marshal(ev.Metadata["otel.events"]); !strings.Contains(string(b), `"name":"custom.event"`) || strings.Contains(string(b), "gen_ai.choice") {
+	if b, _ := json.Marshal(ev.Metadata.Get("otel.events")); !strings.Contains(string(b), `"name":"custom.event"`) || strings.Contains(string(b), "gen_ai.choice") {
 		t.Errorf("otel.events %s", b)
 	}
 }
@@ -120,13 +120,13 @@ func TestOmitContentAndCaps(t *testing.T) {
 	if !strings.HasPrefix(string(ev.Input), `{"truncated":true,"original_bytes":`) || len(ev.Input) > 4096 {
 		t.Errorf("input not capped: %.100s (%d bytes)", ev.Input, len(ev.Input))
 	}
-	if tr, _ := json.Marshal(ev.Metadata["truncated"]); string(tr) != `["input"]` {
+	if tr, _ := json.Marshal(ev.Metadata.Get("truncated")); string(tr) != `["input"]` {
 		t.Errorf("metadata.truncated = %s", tr)
 	}
-	ev = mapOne(t, MapOptions{OmitContent: true, Tags: []string{"prod"}, Metadata: map[string]any{"env": "p"}}, s)[0]
+	ev = mapOne(t, MapOptions{OmitContent: true, Tags: []string{"prod"}, Metadata: platform.MetadataFromMap(map[string]any{"env": "p"})}, s)[0]
 	b, _ := json.Marshal(ev)
 	if ev.Input != nil || string(ev.Output) != `{"finish_reason":"stop"}` || strings.Contains(string(b), "secret") ||
-		strings.Contains(string(b), "xxxx") || ev.Usage.PromptTokens != 3 || ev.Model != "m" || ev.Tags[0] != "prod" || ev.Metadata["env"] != "p" {
+		strings.Contains(string(b), "xxxx") || ev.Usage.PromptTokens != 3 || ev.Model != "m" || ev.Tags[0] != "prod" || ev.Metadata.Get("env") != "p" {
 		t.Errorf("omit content: %.600s", b)
 	}
 	// Huge leftover attributes stay bounded: the event stays under the 1 MiB limit.
@@ -154,7 +154,7 @@ func TestExceptionEventsAndErrors(t *testing.T) {
 	}
 	for i, e := range evs[1:] {
 		if e.Type != platform.TypeError || e.ParentSpanID != evs[0].SpanID || e.SpanID != ExceptionEventUUID(s.trace, s.span, i) ||
-			e.Metadata["exception.escaped"] == nil && i == 1 {
+			e.Metadata.Get("exception.escaped") == nil && i == 1 {
 			t.Errorf("error event %d: %+v", i, e)
 		}
 	}

@@ -68,8 +68,8 @@ func TestImageInputNotTruncated(t *testing.T) {
 	ev := mapOne(t, MapOptions{MaxInputBytes: 1024}, newSpan(1, 0, "chat gpt-4o", str("gen_ai.operation.name", "chat"),
 		str("gen_ai.request.model", "gpt-4o"), str("gen_ai.input.messages", msgs)))[0]
 	want := `{"messages":[{"role":"user","content":[{"type":"text","content":"What is in this image?"},{"type":"blob","mime_type":"image/png","modality":"image","bytes":1536,"sha256":"` + blobSHA + `"}]}]}`
-	if string(ev.Input) != want || ev.Metadata["truncated"] != nil {
-		t.Errorf("input %s truncated %v\nwant %s", ev.Input, ev.Metadata["truncated"], want)
+	if string(ev.Input) != want || ev.Metadata.Get("truncated") != nil {
+		t.Errorf("input %s truncated %v\nwant %s", ev.Input, ev.Metadata.Get("truncated"), want)
 	}
 }
 

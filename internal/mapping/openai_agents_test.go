@@ -79,8 +79,8 @@ func TestOpenInferenceAgentsHandoffGuardrail(t *testing.T) {
 		{platform.TypeCustom, "agent"}, {platform.TypeLLM, "llm"}, {platform.TypeTool, "tool"}, {platform.TypeLLM, "llm"},
 	}
 	for i, w := range want {
-		if evs[i].Type != w.typ || evs[i].Metadata["kind"] != w.kind {
-			t.Errorf("%s: type %s kind %v, want %s %s", evs[i].Name, evs[i].Type, evs[i].Metadata["kind"], w.typ, w.kind)
+		if evs[i].Type != w.typ || evs[i].Metadata.Get("kind") != w.kind {
+			t.Errorf("%s: type %s kind %v, want %s %s", evs[i].Name, evs[i].Type, evs[i].Metadata.Get("kind"), w.typ, w.kind)
 		}
 	}
 	if got := sumPrompt(evs); got != 126 {
@@ -95,8 +95,8 @@ func TestOpenInferenceAgentsHandoffGuardrail(t *testing.T) {
 	if evs[7].Status != platform.StatusError || evs[7].Error == nil {
 		t.Errorf("failed function: status %s error %+v", evs[7].Status, evs[7].Error)
 	}
-	if evs[2].Metadata["guardrail.triggered"] != false {
-		t.Errorf("guardrail.triggered not kept: %v", evs[2].Metadata["guardrail.triggered"])
+	if evs[2].Metadata.Get("guardrail.triggered") != false {
+		t.Errorf("guardrail.triggered not kept: %v", evs[2].Metadata.Get("guardrail.triggered"))
 	}
 	var out struct {
 		ToolCalls []struct{ Name string } `json:"tool_calls"`
@@ -106,8 +106,8 @@ func TestOpenInferenceAgentsHandoffGuardrail(t *testing.T) {
 	}
 	// Aggregates never carry usage of their own here; the roll-up is in metadata.
 	for _, i := range []int{0, 1, 5} {
-		if evs[i].Usage != nil || evs[i].Metadata["usage_rollup"] == nil {
-			t.Errorf("%s: usage %+v rollup %v", evs[i].Name, evs[i].Usage, evs[i].Metadata["usage_rollup"])
+		if evs[i].Usage != nil || evs[i].Metadata.Get("usage_rollup") == nil {
+			t.Errorf("%s: usage %+v rollup %v", evs[i].Name, evs[i].Usage, evs[i].Metadata.Get("usage_rollup"))
 		}
 	}
 }
@@ -162,8 +162,8 @@ func TestOpenInferenceKinds(t *testing.T) {
 	} {
 		s := newSpan(1, 2, "span", str("openinference.span.kind", k))
 		ev := mapOne(t, MapOptions{}, s)[0]
-		if ev.Type != w.typ || ev.Metadata["kind"] != w.kind {
-			t.Errorf("%s: type %s kind %v, want %s %s", k, ev.Type, ev.Metadata["kind"], w.typ, w.kind)
+		if ev.Type != w.typ || ev.Metadata.Get("kind") != w.kind {
+			t.Errorf("%s: type %s kind %v, want %s %s", k, ev.Type, ev.Metadata.Get("kind"), w.typ, w.kind)
 		}
 	}
 }

@@ -63,9 +63,9 @@ func TestInferProvider(t *testing.T) {
 	}
 	for _, c := range cases {
 		ev := mapOne(t, MapOptions{}, newSpan(1, 0, "llm", c.attrs...))[0]
-		_, marked := ev.Metadata["provider_inferred"]
-		if ev.Provider != c.want || marked != c.inferred || (marked && ev.Metadata["provider_inferred"] != true) {
-			t.Errorf("%s: provider %q inferred %v, want %q %v", c.name, ev.Provider, ev.Metadata["provider_inferred"], c.want, c.inferred)
+		_, marked := ev.Metadata.Lookup("provider_inferred")
+		if ev.Provider != c.want || marked != c.inferred || (marked && ev.Metadata.Get("provider_inferred") != true) {
+			t.Errorf("%s: provider %q inferred %v, want %q %v", c.name, ev.Provider, ev.Metadata.Get("provider_inferred"), c.want, c.inferred)
 		}
 	}
 }
@@ -74,7 +74,7 @@ func TestInferProvider(t *testing.T) {
 func TestInferProviderModelCallsOnly(t *testing.T) {
 	ev := mapOne(t, MapOptions{}, newSpan(1, 0, "chain", str("openinference.span.kind", "CHAIN"),
 		str("metadata", `{"ls_provider":"openai"}`)))[0]
-	if ev.Provider != "" || ev.Metadata["provider_inferred"] != nil {
-		t.Errorf("chain: provider %q inferred %v, want none", ev.Provider, ev.Metadata["provider_inferred"])
+	if ev.Provider != "" || ev.Metadata.Get("provider_inferred") != nil {
+		t.Errorf("chain: provider %q inferred %v, want none", ev.Provider, ev.Metadata.Get("provider_inferred"))
 	}
 }

@@ -58,8 +58,8 @@ func TestPydanticAIV1ToolLoop(t *testing.T) {
 		t.Errorf("Σ prompt_tokens = %d, want 84", got)
 	}
 	a := evs[0]
-	if a.Type != platform.TypeCustom || a.Metadata["kind"] != "agent" || a.Usage != nil || a.Metadata["usage_rollup"] == nil {
-		t.Errorf("agent run: type %q kind %v usage %+v rollup %v", a.Type, a.Metadata["kind"], a.Usage, a.Metadata["usage_rollup"])
+	if a.Type != platform.TypeCustom || a.Metadata.Get("kind") != "agent" || a.Usage != nil || a.Metadata.Get("usage_rollup") == nil {
+		t.Errorf("agent run: type %q kind %v usage %+v rollup %v", a.Type, a.Metadata.Get("kind"), a.Usage, a.Metadata.Get("usage_rollup"))
 	}
 	if string(a.Output) != `"It is 21 degrees in Paris."` {
 		t.Errorf("agent run output %s, want final_result", a.Output)
@@ -72,7 +72,7 @@ func TestPydanticAIV1ToolLoop(t *testing.T) {
 		if evs[i].Usage.ReasoningTokens != 5 {
 			t.Errorf("%s: reasoning %d, want 5 (gen_ai.usage.details.reasoning_tokens)", evs[i].Name, evs[i].Usage.ReasoningTokens)
 		}
-		if _, ok := evs[i].Metadata["events"]; ok {
+		if _, ok := evs[i].Metadata.Lookup("events"); ok {
 			t.Errorf("%s: events kept in metadata as well as mapped", evs[i].Name)
 		}
 	}
@@ -143,19 +143,19 @@ func TestPydanticAIV3AnthropicAgent(t *testing.T) {
 		t.Errorf("cost %v, want operation.cost 0.000123 USD", c)
 	}
 	a := evs[0]
-	if a.Type != platform.TypeChat || a.Usage != nil || a.Metadata["kind"] != "agent" {
-		t.Errorf("agent root: type %q usage %+v kind %v, want chat (conversation root) rolled up", a.Type, a.Usage, a.Metadata["kind"])
+	if a.Type != platform.TypeChat || a.Usage != nil || a.Metadata.Get("kind") != "agent" {
+		t.Errorf("agent root: type %q usage %+v kind %v, want chat (conversation root) rolled up", a.Type, a.Usage, a.Metadata.Get("kind"))
 	}
 	in := jsonOf(t, a.Input)
 	if in["system"] != "You are a weather assistant." || len(in["messages"].([]any)) != 2 {
 		t.Errorf("agent input %s, want pydantic_ai.all_messages with the system instructions", a.Input)
 	}
-	if _, ok := a.Metadata["pydantic_ai.all_messages"]; ok {
+	if _, ok := a.Metadata.Lookup("pydantic_ai.all_messages"); ok {
 		t.Errorf("pydantic_ai.all_messages kept in metadata as well as mapped")
 	}
 	for _, e := range evs {
-		if e.ThreadID != evs[0].ThreadID || e.Metadata["conversation_id"] != "conv-heldout-7" && e.Type != platform.TypeError {
-			t.Errorf("%s: thread %s conversation %v", e.Name, e.ThreadID, e.Metadata["conversation_id"])
+		if e.ThreadID != evs[0].ThreadID || e.Metadata.Get("conversation_id") != "conv-heldout-7" && e.Type != platform.TypeError {
+			t.Errorf("%s: thread %s conversation %v", e.Name, e.ThreadID, e.Metadata.Get("conversation_id"))
 		}
 	}
 }

@@ -131,7 +131,7 @@ func TestClassifyLiteral(t *testing.T) {
 		{nil, "x", "custom", ""},
 	} {
 		e := mapSingle(t, MapOptions{}, tc.spanName, tc.attrs...)
-		if kind, _ := e.Metadata["kind"].(string); string(e.Type) != tc.wantType || kind != tc.kind {
+		if kind, _ := e.Metadata.Get("kind").(string); string(e.Type) != tc.wantType || kind != tc.kind {
 			t.Errorf("%v %q: type %s kind %q, want %s %q", tc.attrs, tc.spanName, e.Type, kind, tc.wantType, tc.kind)
 		}
 	}

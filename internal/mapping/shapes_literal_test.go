@@ -66,12 +66,12 @@ func TestLangSmithChatLiteral(t *testing.T) {
 	wantJSON(t, "input", e.Input, `{"messages":[{"role":"user","content":"Weather in Paris?"}],"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}]}`)
 	wantJSON(t, "output", e.Output, `{"tool_calls":[{"id":"call_1","name":"get_weather","arguments":{"city":"Paris"}}],"finish_reason":"tool_calls"}`)
 	for _, k := range []string{"gen_ai.prompt", "gen_ai.completion", "gen_ai.usage.input_token_details", "gen_ai.usage.output_token_details"} {
-		if v, ok := e.Metadata[k]; ok {
+		if v, ok := e.Metadata.Lookup(k); ok {
 			t.Errorf("mapped %s also in metadata: %v", k, v)
 		}
 	}
-	if e.Metadata["usage_converted"] != nil {
-		t.Errorf("subset details converted: %v", e.Metadata["usage_converted"])
+	if e.Metadata.Get("usage_converted") != nil {
+		t.Errorf("subset details converted: %v", e.Metadata.Get("usage_converted"))
 	}
 }
 
@@ -99,7 +99,7 @@ func TestTokenDetailsAttributesLiteral(t *testing.T) {
 		num("gen_ai.usage.input_tokens", 42), num("gen_ai.usage.output_tokens", 17), num("gen_ai.usage.cache_read.input_tokens", 3),
 		str("gen_ai.usage.input_token_details", `{"cache_read":8}`))
 	wantUsage(t, "key wins", e, 42, 17, 59, 3, 0)
-	if e.Metadata["gen_ai.usage.input_token_details"] == nil {
+	if e.Metadata.Get("gen_ai.usage.input_token_details") == nil {
 		t.Error("unread details dropped from metadata")
 	}
 }
@@ -135,14 +135,14 @@ func TestADKCallLLMLiteral(t *testing.T) {
 		t.Errorf("type %s provider %q model %q", e.Type, e.Provider, e.Model)
 	}
 	wantUsage(t, "adk", e, 42, 17, 59, 8, 5)
-	if e.Metadata["usage_converted"] == nil || e.Metadata["provider_inferred"] != true || e.Metadata["gen_ai.system"] != "gcp.vertex.agent" {
+	if e.Metadata.Get("usage_converted") == nil || e.Metadata.Get("provider_inferred") != true || e.Metadata.Get("gen_ai.system") != "gcp.vertex.agent" {
 		t.Errorf("metadata: usage_converted %v provider_inferred %v gen_ai.system %v",
-			e.Metadata["usage_converted"], e.Metadata["provider_inferred"], e.Metadata["gen_ai.system"])
+			e.Metadata.Get("usage_converted"), e.Metadata.Get("provider_inferred"), e.Metadata.Get("gen_ai.system"))
 	}
 	wantJSON(t, "input", e.Input, `{"messages":[{"role":"user","content":"Weather in Paris?"}],"system":"You are a weather agent.","tools":[{"functionDeclarations":[{"name":"get_weather","parameters":{"type":"OBJECT","properties":{"city":{"type":"STRING"}}}}]}]}`)
 	wantJSON(t, "output", e.Output, `{"tool_calls":[{"id":"adk-7f3a","name":"get_weather","arguments":{"city":"Paris"}}],"finish_reason":"STOP"}`)
 	for _, k := range []string{"gcp.vertex.agent.llm_request", "gcp.vertex.agent.llm_response"} {
-		if _, ok := e.Metadata[k]; ok {
+		if _, ok := e.Metadata.Lookup(k); ok {
 			t.Errorf("mapped %s also in metadata", k)
 		}
 	}
@@ -197,12 +197,12 @@ func TestProviderBodiesByShapeLiteral(t *testing.T) {
 			t.Errorf("%s: type %s model %q provider %q", tc.name, e.Type, e.Model, e.Provider)
 		}
 		wantUsage(t, tc.name, e, tc.prompt, tc.compl, tc.total, tc.cached, tc.reasoning)
-		if (e.Metadata["usage_converted"] != nil) != tc.converted {
-			t.Errorf("%s: usage_converted %v, want %v", tc.name, e.Metadata["usage_converted"], tc.converted)
+		if (e.Metadata.Get("usage_converted") != nil) != tc.converted {
+			t.Errorf("%s: usage_converted %v, want %v", tc.name, e.Metadata.Get("usage_converted"), tc.converted)
 		}
 		wantJSON(t, tc.name+" input", e.Input, tc.wantInput)
 		wantJSON(t, tc.name+" output", e.Output, tc.wantOutput)
-		if e.Metadata["acme.llm_request"] != nil || e.Metadata["acme.llm_response"] != nil {
+		if e.Metadata.Get("acme.llm_request") != nil || e.Metadata.Get("acme.llm_response") != nil {
 			t.Errorf("%s: bodies also in metadata", tc.name)
 		}
 	}
@@ -213,7 +213,7 @@ func TestProviderBodiesByShapeLiteral(t *testing.T) {
 func TestNotAProviderBodyLiteral(t *testing.T) {
 	e := mapSingle(t, MapOptions{}, "chat", str("gen_ai.operation.name", "chat"), str("gen_ai.request.model", "gpt-4o-mini"),
 		str("app.config", `{"messages":"none","contents":[1,2]}`), str("app.note", "{not json"))
-	if e.Input != nil || e.Output != nil || e.Metadata["app.config"] == nil || e.Metadata["app.note"] != "{not json" {
+	if e.Input != nil || e.Output != nil || e.Metadata.Get("app.config") == nil || e.Metadata.Get("app.note") != "{not json" {
 		t.Errorf("input %s output %s metadata %v", e.Input, e.Output, e.Metadata)
 	}
 	e = mapSingle(t, MapOptions{}, "step", str("gen_ai.operation.name", "invoke_agent"), str("app.request", lsPrompt))
@@ -243,11 +243,11 @@ func TestFrameworkSystemLiteral(t *testing.T) {
 			str("gen_ai.response.model", tc.model))
 		s.scope = tc.scope
 		e := mapOne(t, MapOptions{}, s)[0]
-		inferred := e.Metadata["provider_inferred"] == true
+		inferred := e.Metadata.Get("provider_inferred") == true
 		if e.Provider != tc.want || inferred != tc.inferred {
 			t.Errorf("system %q scope %q: provider %q inferred %v, want %q %v", tc.system, tc.scope, e.Provider, inferred, tc.want, tc.inferred)
 		}
-		if kept := e.Metadata["gen_ai.system"]; tc.inferred && kept != tc.system {
+		if kept := e.Metadata.Get("gen_ai.system"); tc.inferred && kept != tc.system {
 			t.Errorf("system %q: metadata.gen_ai.system %v, want it kept", tc.system, kept)
 		}
 	}
@@ -268,11 +268,11 @@ func TestModelCallWrapperLiteral(t *testing.T) {
 	}
 	check := func(what string, w platform.TraceEvent) {
 		t.Helper()
-		if w.Type != platform.TypeCustom || w.Metadata["kind"] != "embedding" || w.Model != "text-embedding-3-small" || w.Usage != nil {
-			t.Errorf("%s: wrapper type %s kind %v model %q usage %+v", what, w.Type, w.Metadata["kind"], w.Model, w.Usage)
+		if w.Type != platform.TypeCustom || w.Metadata.Get("kind") != "embedding" || w.Model != "text-embedding-3-small" || w.Usage != nil {
+			t.Errorf("%s: wrapper type %s kind %v model %q usage %+v", what, w.Type, w.Metadata.Get("kind"), w.Model, w.Usage)
 		}
-		if r, _ := w.Metadata["usage_rollup"].(map[string]any); r["prompt_tokens"] != int64(8) {
-			t.Errorf("%s: usage_rollup %v", what, w.Metadata["usage_rollup"])
+		if r, _ := w.Metadata.Get("usage_rollup").(platform.Metadata); r.Get("prompt_tokens") != int64(8) {
+			t.Errorf("%s: usage_rollup %v", what, w.Metadata.Get("usage_rollup"))
 		}
 	}
 	evs := mapOne(t, MapOptions{}, wrapper(), child())
@@ -343,7 +343,7 @@ func TestPlainSystemInstructionsLiteral(t *testing.T) {
 	e = mapSingle(t, MapOptions{}, "chat", str("gen_ai.operation.name", "chat"), str("gen_ai.request.model", "m"),
 		str("gen_ai.system_instructions", "You are a weather agent."))
 	wantJSON(t, "alone", e.Input, `{"messages":[],"system":"You are a weather agent."}`)
-	if _, ok := e.Metadata["gen_ai.system_instructions"]; ok {
+	if _, ok := e.Metadata.Lookup("gen_ai.system_instructions"); ok {
 		t.Error("system instructions also in metadata")
 	}
 	s := newSpan(2, 1, "chat", str("gen_ai.operation.name", "chat"), str("gen_ai.request.model", "m"),
@@ -353,8 +353,8 @@ func TestPlainSystemInstructionsLiteral(t *testing.T) {
 	s.events = append(s.events, testEvent{"gen_ai.system.message", t0, kvs{str("content", "Be brief.")}})
 	wantJSON(t, "system message present", mapOne(t, MapOptions{}, s)[0].Input, `{"messages":[{"role":"user","content":"Weather?"},{"role":"system","content":"Be brief."}]}`)
 	if e := mapSingle(t, MapOptions{OmitContent: true}, "chat", str("gen_ai.operation.name", "chat"),
-		str("gen_ai.system_instructions", "secret")); e.Input != nil || e.Metadata["gen_ai.system_instructions"] != nil {
-		t.Errorf("OmitContent: input %s metadata %v", e.Input, e.Metadata["gen_ai.system_instructions"])
+		str("gen_ai.system_instructions", "secret")); e.Input != nil || e.Metadata.Get("gen_ai.system_instructions") != nil {
+		t.Errorf("OmitContent: input %s metadata %v", e.Input, e.Metadata.Get("gen_ai.system_instructions"))
 	}
 }
 
@@ -372,7 +372,7 @@ func TestEvaluationResultsLiteral(t *testing.T) {
 		{"note", t0, nil},
 	}
 	e := mapOne(t, MapOptions{}, s)[0]
-	got, err := json.Marshal(e.Metadata["evaluations"])
+	got, err := json.Marshal(e.Metadata.Get("evaluations"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -380,7 +380,7 @@ func TestEvaluationResultsLiteral(t *testing.T) {
 		`{"attributes":{"error.type":"timeout"},"name":"Toxicity","score":0,"time":"2026-01-01T00:00:00Z"},` +
 		`{"attributes":{"gen_ai.evaluation.score.value":"n/a"},"name":"Groundedness","time":"2026-01-01T00:00:00Z"}]`
 	wantJSON(t, "evaluations", got, want)
-	ev, _ := json.Marshal(e.Metadata["otel.events"])
+	ev, _ := json.Marshal(e.Metadata.Get("otel.events"))
 	wantJSON(t, "otel.events", ev, `[{"name":"note","time":"2026-01-01T00:00:00Z"}]`)
 	// Bounded: the 65th and later results are counted, not kept.
 	s.events = nil
@@ -388,8 +388,8 @@ func TestEvaluationResultsLiteral(t *testing.T) {
 		s.events = append(s.events, testEvent{"gen_ai.evaluation.result", t0, kvs{str("gen_ai.evaluation.name", "r")}})
 	}
 	e = mapOne(t, MapOptions{}, s)[0]
-	if l, _ := e.Metadata["evaluations"].([]any); len(l) != 64 || e.Metadata["evaluations_dropped"] != 6 {
-		t.Errorf("%d evaluations, dropped %v; want 64, 6", len(l), e.Metadata["evaluations_dropped"])
+	if l, _ := e.Metadata.Get("evaluations").([]any); len(l) != 64 || e.Metadata.Get("evaluations_dropped") != 6 {
+		t.Errorf("%d evaluations, dropped %v; want 64, 6", len(l), e.Metadata.Get("evaluations_dropped"))
 	}
 }
 
@@ -414,15 +414,15 @@ func TestToolContentUnderFrameworkKeysLiteral(t *testing.T) {
 	wantJSON(t, "input", e.Input, `{"city":"Paris"}`)
 	wantJSON(t, "output", e.Output, `{"city":"Paris","temperature_c":18}`)
 	for _, k := range []string{"gcp.vertex.agent.tool_call_args", "gcp.vertex.agent.tool_response"} {
-		if _, ok := e.Metadata[k]; ok {
+		if _, ok := e.Metadata.Lookup(k); ok {
 			t.Errorf("mapped %s also in metadata", k)
 		}
 	}
-	if e.Metadata["gcp.vertex.agent.llm_request"] != "{}" {
-		t.Errorf("llm_request {} of a tool span: %v", e.Metadata["gcp.vertex.agent.llm_request"])
+	if e.Metadata.Get("gcp.vertex.agent.llm_request") != "{}" {
+		t.Errorf("llm_request {} of a tool span: %v", e.Metadata.Get("gcp.vertex.agent.llm_request"))
 	}
 	wantJSON(t, "text result", mapOne(t, MapOptions{}, tool("18 °C and clear"))[0].Output, `"18 °C and clear"`)
-	if e := mapOne(t, MapOptions{OmitContent: true}, tool(`{"city":"Paris"}`))[0]; e.Input != nil || e.Output != nil || e.Metadata["gcp.vertex.agent.tool_response"] != nil {
+	if e := mapOne(t, MapOptions{OmitContent: true}, tool(`{"city":"Paris"}`))[0]; e.Input != nil || e.Output != nil || e.Metadata.Get("gcp.vertex.agent.tool_response") != nil {
 		t.Errorf("OmitContent: input %s output %s metadata %v", e.Input, e.Output, e.Metadata)
 	}
 	// Not on a model call: there the names mean nothing.

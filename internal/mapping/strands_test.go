@@ -70,15 +70,15 @@ func TestStrandsToolLoopDefaultConventions(t *testing.T) {
 		if e.Type != platform.TypeLLM || e.Provider != "openai" || e.Usage == nil || e.Usage.PromptTokens != 42 {
 			t.Errorf("%s: type %q provider %q usage %+v", e.Name, e.Type, e.Provider, e.Usage)
 		}
-		if e.Metadata["gen_ai.system"] != "strands-agents" {
-			t.Errorf("%s: framework name %v not kept in metadata", e.Name, e.Metadata["gen_ai.system"])
+		if e.Metadata.Get("gen_ai.system") != "strands-agents" {
+			t.Errorf("%s: framework name %v not kept in metadata", e.Name, e.Metadata.Get("gen_ai.system"))
 		}
 	}
-	if evs[0].Usage != nil || evs[0].Metadata["usage_rollup"] == nil || evs[0].Metadata["kind"] != "agent" {
-		t.Errorf("agent: usage %+v rollup %v kind %v", evs[0].Usage, evs[0].Metadata["usage_rollup"], evs[0].Metadata["kind"])
+	if evs[0].Usage != nil || evs[0].Metadata.Get("usage_rollup") == nil || evs[0].Metadata.Get("kind") != "agent" {
+		t.Errorf("agent: usage %+v rollup %v kind %v", evs[0].Usage, evs[0].Metadata.Get("usage_rollup"), evs[0].Metadata.Get("kind"))
 	}
-	if evs[1].Metadata["kind"] != "step" {
-		t.Errorf("event loop cycle kind %v, want step", evs[1].Metadata["kind"])
+	if evs[1].Metadata.Get("kind") != "step" {
+		t.Errorf("event loop cycle kind %v, want step", evs[1].Metadata.Get("kind"))
 	}
 	if !strings.Contains(string(evs[2].Output), `"tool_calls":[{"id":"call_1","name":"get_weather","arguments":{"city":"Paris"}}]`) {
 		t.Errorf("first chat output %s, want the toolUse block as a tool call", evs[2].Output)
@@ -139,8 +139,8 @@ func TestStrandsLatestConventionsBedrockCache(t *testing.T) {
 	if !strings.Contains(string(c.Output), `"tool_calls":[{"id":"t1","name":"get_weather"`) {
 		t.Errorf("chat output %s, want the second details event's tool call", c.Output)
 	}
-	if _, ok := c.Metadata["otel.events"]; ok {
-		t.Errorf("details events left unmapped: %v", c.Metadata["otel.events"])
+	if _, ok := c.Metadata.Lookup("otel.events"); ok {
+		t.Errorf("details events left unmapped: %v", c.Metadata.Get("otel.events"))
 	}
 	if tl := evs[1]; tl.Type != platform.TypeTool || string(tl.Input) != `{"city":"Paris"}` || string(tl.Output) != `"21 degrees"` {
 		t.Errorf("tool: type %q input %s output %s", tl.Type, tl.Input, tl.Output)

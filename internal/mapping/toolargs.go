@@ -281,7 +281,7 @@ func (m *Mapper) matchToolCalls(preps []prepared, calls map[string][]toolCallRec
 			for _, p := range w {
 				if args := tc.match(p.callID, p.toolName); m.fits(args) {
 					p.ev.Input = args
-					p.ev.Metadata["input_from_tool_call"] = true
+					p.ev.Metadata.Set("input_from_tool_call", true)
 				} else if len(tc.waiting) < maxTraceToolCalls {
 					tc.waiting = append(tc.waiting, p.waitingTool)
 				}

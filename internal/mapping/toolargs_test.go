@@ -47,8 +47,8 @@ func wantToolInput(t *testing.T, what string, ev *platform.TraceEvent, input str
 	if ev == nil {
 		t.Fatalf("%s: no tool event", what)
 	}
-	if string(ev.Input) != input || (ev.Metadata["input_from_tool_call"] == true) != marked {
-		t.Errorf("%s: input %s input_from_tool_call %v, want %s %v", what, ev.Input, ev.Metadata["input_from_tool_call"], input, marked)
+	if string(ev.Input) != input || (ev.Metadata.Get("input_from_tool_call") == true) != marked {
+		t.Errorf("%s: input %s input_from_tool_call %v, want %s %v", what, ev.Input, ev.Metadata.Get("input_from_tool_call"), input, marked)
 	}
 }
 
@@ -99,7 +99,7 @@ func TestToolArgsAcrossMapCalls(t *testing.T) {
 	}
 	again := second.ToolArgs[0].Apply(tool)
 	wantToolInput(t, "tool first, re-sent", &again, `{"city":"Paris"}`, true)
-	if _, ok := tool.Metadata["input_from_tool_call"]; ok {
+	if _, ok := tool.Metadata.Lookup("input_from_tool_call"); ok {
 		t.Error("Apply changed the event it copied")
 	}
 	// Not re-sent twice.

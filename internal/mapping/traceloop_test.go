@@ -69,8 +69,8 @@ func TestTraceloopDecoratorsToolLoop(t *testing.T) {
 		kind string
 	}{{platform.TypeChat, "workflow"}, {platform.TypeCustom, "agent"}, {platform.TypeLLM, "llm"}, {platform.TypeTool, "tool"}, {platform.TypeCustom, "task"}, {platform.TypeLLM, "llm"}}
 	for i, w := range wantTypes {
-		if evs[i].Type != w.typ || evs[i].Metadata["kind"] != w.kind {
-			t.Errorf("%s: type %s kind %v, want %s %s", evs[i].Name, evs[i].Type, evs[i].Metadata["kind"], w.typ, w.kind)
+		if evs[i].Type != w.typ || evs[i].Metadata.Get("kind") != w.kind {
+			t.Errorf("%s: type %s kind %v, want %s %s", evs[i].Name, evs[i].Type, evs[i].Metadata.Get("kind"), w.typ, w.kind)
 		}
 	}
 	if got := sumPrompt(evs); got != 84 {
@@ -121,8 +121,8 @@ func TestTraceloopLangChain(t *testing.T) {
 		num("llm.usage.total_tokens", 59), num("gen_ai.usage.cache_read_input_tokens", 8),
 		str("gen_ai.completion.0.role", "assistant"), str("gen_ai.completion.0.content", "It is 21 degrees and sunny in Paris."))
 	evs := mapOne(t, MapOptions{}, chain, prompt, model)
-	if evs[0].Metadata["kind"] != "workflow" || evs[1].Metadata["kind"] != "task" || evs[2].Type != platform.TypeLLM {
-		t.Errorf("kinds %v %v type %s", evs[0].Metadata["kind"], evs[1].Metadata["kind"], evs[2].Type)
+	if evs[0].Metadata.Get("kind") != "workflow" || evs[1].Metadata.Get("kind") != "task" || evs[2].Type != platform.TypeLLM {
+		t.Errorf("kinds %v %v type %s", evs[0].Metadata.Get("kind"), evs[1].Metadata.Get("kind"), evs[2].Type)
 	}
 	var in struct {
 		Inputs map[string]any `json:"inputs"`
@@ -155,8 +155,8 @@ func TestTraceloopAssociationChatID(t *testing.T) {
 	var thread string
 	for _, tb := range []byte{0x11, 0x22} {
 		evs := m.Map(turn(tb))
-		if evs[0].Type != platform.TypeChat || evs[0].Metadata["traceloop.association.properties.tenant"] != "acme" {
-			t.Errorf("root type %s tenant %v", evs[0].Type, evs[0].Metadata["traceloop.association.properties.tenant"])
+		if evs[0].Type != platform.TypeChat || evs[0].Metadata.Get("traceloop.association.properties.tenant") != "acme" {
+			t.Errorf("root type %s tenant %v", evs[0].Type, evs[0].Metadata.Get("traceloop.association.properties.tenant"))
 		}
 		if thread == "" {
 			thread = evs[0].ThreadID
@@ -185,7 +185,7 @@ func TestTraceloopLegacyLLMKeys(t *testing.T) {
 		t.Errorf("usage %+v", ev.Usage)
 	}
 	for _, k := range []string{"llm.vendor", "llm.usage.prompt_tokens", "llm.usage.completion_tokens", "llm.response.model"} {
-		if _, ok := ev.Metadata[k]; ok {
+		if _, ok := ev.Metadata.Lookup(k); ok {
 			t.Errorf("%s mapped but also left in metadata", k)
 		}
 	}

@@ -331,8 +331,8 @@ func TestLogJoinSpanNeverComes(t *testing.T) {
 		if ev.ParentSpanID != parent || ev.SpanID == parent || ev.Type != platform.TypeCustom || ev.Usage != nil {
 			t.Errorf("event %d: parent %s span %s type %s usage %v; want a custom child of %s without usage", k, ev.ParentSpanID, ev.SpanID, ev.Type, ev.Usage, parent)
 		}
-		if ev.Metadata["kind"] != "gen_ai.client.inference.operation.details" {
-			t.Errorf("metadata.kind %v", ev.Metadata["kind"])
+		if ev.Metadata.Get("kind") != "gen_ai.client.inference.operation.details" {
+			t.Errorf("metadata.kind %v", ev.Metadata.Get("kind"))
 		}
 		if err := ev.Validate(); err != nil {
 			t.Error(err)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/llmtrace/llmtrace/internal/mapping"
+	"github.com/llmtrace/llmtrace/platform"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
@@ -54,12 +55,12 @@ func multiResourceTraces() ptrace.Traces {
 func TestResourceMetadataSharedAcrossSpans(t *testing.T) {
 	td := multiResourceTraces()
 	views := Spans(td)
-	batch := mapping.NewMapper(mapping.MapOptions{Metadata: map[string]any{"base": 1, "service.name": "base"}}).Map(views)
+	batch := mapping.NewMapper(mapping.MapOptions{Metadata: platform.MetadataFromMap(map[string]any{"base": 1, "service.name": "base"})}).Map(views)
 	if len(batch) != 18 {
 		t.Fatal(len(batch))
 	}
 	for i, sv := range views {
-		alone := mapping.NewMapper(mapping.MapOptions{Metadata: map[string]any{"base": 1, "service.name": "base"}}).Map([]mapping.SpanView{sv})
+		alone := mapping.NewMapper(mapping.MapOptions{Metadata: platform.MetadataFromMap(map[string]any{"base": 1, "service.name": "base"})}).Map([]mapping.SpanView{sv})
 		if len(alone) != 1 {
 			t.Fatal(len(alone))
 		}
@@ -70,14 +71,14 @@ func TestResourceMetadataSharedAcrossSpans(t *testing.T) {
 		}
 		r, s := i/6, i%6/3
 		md := batch[i].Metadata
-		if md["service.name"] != fmt.Sprintf("svc-%d", r) || md["process.pid"] != int64(1000+r) ||
-			md["otel.scope.name"] != fmt.Sprintf("scope-%d-%d", r, s) || (s == 0) != (md["otel.scope.version"] == "1.0") {
+		if md.Get("service.name") != fmt.Sprintf("svc-%d", r) || md.Get("process.pid") != int64(1000+r) ||
+			md.Get("otel.scope.name") != fmt.Sprintf("scope-%d-%d", r, s) || (s == 0) != (md.Get("otel.scope.version") == "1.0") {
 			t.Errorf("span %d: metadata %v", i, md)
 		}
-		if _, ok := md["k8s.labels"]; ok != (r == 1) {
+		if _, ok := md.Lookup("k8s.labels"); ok != (r == 1) {
 			t.Errorf("span %d: k8s.labels present %v", i, ok)
 		}
-		if _, ok := md["extra.19"]; ok != (r == 2) {
+		if _, ok := md.Lookup("extra.19"); ok != (r == 2) {
 			t.Errorf("span %d: extra.19 present %v", i, ok)
 		}
 	}

@@ -52,17 +52,17 @@ func TestResendStoreIsBounded(t *testing.T) {
 // accepted is not sent by the re-send (its span's retry maps it again).
 func TestToolArgsReachAcceptedEvents(t *testing.T) {
 	tool := platform.TraceEvent{TraceID: "t", SpanID: "tool", ParentSpanID: "root", ThreadID: "t", Type: platform.TypeTool,
-		Name: "get_weather", Input: []byte(`{"args":[],"kwargs":{}}`), Metadata: map[string]any{"otel.span_id": "x"}}
+		Name: "get_weather", Input: []byte(`{"args":[],"kwargs":{}}`), Metadata: platform.MetadataFromMap(map[string]any{"otel.span_id": "x"})}
 	args := mapping.ToolArgs{TraceID: "t", SpanID: "tool", Args: []byte(`{"city":"Paris"}`)}
 	same := mapping.TraceValues{TraceID: "t", ThreadID: "t"}
 
 	s := newResendStore(1 << 20)
 	s.delivered([]platform.TraceEvent{tool}, []bool{true})
 	out := s.resolved(&mapping.Batch{Traces: []mapping.TraceValues{same}, ToolArgs: []mapping.ToolArgs{args}})
-	if len(out) != 1 || string(out[0].Input) != `{"city":"Paris"}` || out[0].Metadata["input_from_tool_call"] != true {
+	if len(out) != 1 || string(out[0].Input) != `{"city":"Paris"}` || out[0].Metadata.Get("input_from_tool_call") != true {
 		t.Fatalf("re-sent %+v, want the tool event with its arguments", out)
 	}
-	if _, ok := tool.Metadata["input_from_tool_call"]; ok {
+	if _, ok := tool.Metadata.Lookup("input_from_tool_call"); ok {
 		t.Fatal("the accepted event's metadata map was changed")
 	}
 	if again := s.resolved(&mapping.Batch{Traces: []mapping.TraceValues{same}}); len(again) != 0 {

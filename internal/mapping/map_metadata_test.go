@@ -1,0 +1,92 @@
+package mapping
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/llmtrace/llmtrace/platform"
+)
+
+// The metadata builder appends entries from several sources and sorts once (finish): a
+// later source wins a key, as assigning into a map did — base metadata < resource < span
+// attributes < the mapping's computed values — and the result is sorted with each key once.
+func TestMetadataLaterSourceWins(t *testing.T) {
+	base := platform.MetadataFromMap(map[string]any{"dup": "base", "base.only": "b", "zz": "base"})
+	s := newSpan(1, 0, "work", str("dup", "span"), str("otel.span_kind", "from an attribute"), str("aa", "span"))
+	s.res = kvs{{"zz", StrValue("resource")}, {"dup", StrValue("resource")}, {"res.only", StrValue("r")}}
+	ev := mapOne(t, MapOptions{Metadata: base}, s)[0]
+	want := map[string]any{"dup": "span", "base.only": "b", "zz": "resource", "res.only": "r", "aa": "span",
+		"otel.span_kind": spanKindBoxed(s.kind)} // computed, over the attribute
+	for k, v := range want {
+		if got := ev.Metadata.Get(k); got != v {
+			t.Errorf("metadata %s = %v, want %v", k, got, v)
+		}
+	}
+	checkSortedMetadata(t, "event", ev.Metadata)
+	// The base metadata is the Mapper's: the mapping never writes into it.
+	if base.Get("dup") != "base" || len(base) != 3 {
+		t.Errorf("base metadata changed: %v", base)
+	}
+}
+
+// TestMetadataKeyLimit: beyond maxMetaKeys distinct keys a new key is dropped (counted in
+// metadata_dropped_keys) while a key already held still takes the later value, as the map
+// did. Before the attributes: the resource's two keys and otel.scope.name.
+func TestMetadataKeyLimit(t *testing.T) {
+	const n = 600
+	attrs := make([]kv, n)
+	for i := range attrs {
+		attrs[i] = str(fmt.Sprintf("a%03d", i), fmt.Sprintf("span-%d", i))
+	}
+	s := newSpan(1, 0, "work", attrs...)
+	s.res = kvs{{"a550", StrValue("resource")}, {"r", StrValue("x")}}
+	md := mapOne(t, MapOptions{}, s)[0].Metadata
+	checkSortedMetadata(t, "event", md)
+	newKeys := maxMetaKeys - 3 // a000 … a508
+	if got, want := md.Get("metadata_dropped_keys"), n-newKeys-1; got != want {
+		t.Errorf("metadata_dropped_keys %v, want %d", got, want)
+	}
+	for i := range n {
+		k := fmt.Sprintf("a%03d", i)
+		v, ok := md.Lookup(k)
+		switch {
+		case i < newKeys || i == 550:
+			if v != fmt.Sprintf("span-%d", i) {
+				t.Errorf("%s = %v (%v), want the span's value", k, v, ok)
+			}
+		case ok:
+			t.Errorf("%s kept beyond the key limit", k)
+		}
+	}
+}
+
+// checkSortedMetadata fails unless md's keys strictly increase (sorted, each once): what
+// every event the mapping builds holds (platform.Metadata's invariant), which the encoder
+// relies on to write it without sorting.
+func checkSortedMetadata(t interface{ Fatal(...any) }, what string, md platform.Metadata) {
+	for i := 1; i < len(md); i++ {
+		if md[i-1].Key >= md[i].Key {
+			t.Fatal(fmt.Sprintf("%s: metadata not sorted at %d: %q then %q", what, i, md[i-1].Key, md[i].Key))
+		}
+	}
+	for _, e := range md {
+		if nested, ok := e.Value.(platform.Metadata); ok {
+			checkSortedMetadata(t, what+" "+e.Key, nested)
+		}
+	}
+}
+
+// MapOptions.Metadata built by hand, out of order and with a key repeated: every event's
+// metadata is sorted, the base's last value of the key kept.
+func TestMetadataBaseUnsorted(t *testing.T) {
+	base := platform.Metadata{{Key: "zz", Value: "first"}, {Key: "b", Value: 1}, {Key: "zz", Value: "last"}}
+	evs := mapOne(t, MapOptions{Metadata: base}, newSpan(1, 0, "work"), newSpan(2, 1, "child"))
+	for _, ev := range evs {
+		if ev.Metadata.Get("zz") != "last" || ev.Metadata.Get("b") != 1 {
+			t.Errorf("%s: metadata %v", ev.Name, ev.Metadata)
+		}
+	}
+	if base[0].Value != "first" || len(base) != 3 {
+		t.Errorf("base metadata changed: %v", base)
+	}
+}
