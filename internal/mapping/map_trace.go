@@ -175,6 +175,7 @@ type prepared struct {
 	gkOut            *jv             // genkit:output of a model action, parsed (genkitResponse)
 	gkParsed         bool            // gkOut was looked for
 	bodies           *providerBodies // provider_body.go: request / response bodies by shape, once looked for
+	sid              spanStrings     // its event's ID strings (idStrings, ids.go)
 	// resolved in the trace pass
 	hasUsageDesc bool
 	rollup       platform.Usage

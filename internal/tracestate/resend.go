@@ -50,7 +50,12 @@ const RootGrace = 30 * time.Second
 // What the slabs cost is charged with the events: mapping.KeptBytes's fixed part per event
 // is at least the size of a slot (eventSlotBytes; TestResendSlotFitsKeptBytes), a slot left
 // unused (the same spanId twice in one call) is charged eventSlotBytes, and the whole is
-// let go with the trace; so DefaultResendMemoryBytes still bounds what the store retains.
+// let go with the trace; so DefaultResendMemoryBytes bounds the slabs as it bounded the
+// one-event copies before them. What the events point to is the mapping's and is charged
+// by its length (KeptBytes): the ID strings, one string per trace and Map call
+// (internal/mapping/ids.go, idStrings), and Input / Output, which share the Map call's
+// content slabs (internal/mapping/mapper.go, spanCtx.slab, at most 32 KiB each): an event
+// kept while the other events of its call are not can hold the rest of its content slab.
 type sentTrace struct {
 	key    string // traceId
 	latest mapping.TraceValues
