@@ -1,7 +1,6 @@
 package tracestate
 
 import (
-	"container/list"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -65,7 +64,8 @@ type sentTrace struct {
 	rootAt time.Time
 	events map[string]*platform.TraceEvent // slots of the trace's slabs
 	bytes  int
-	elem   *list.Element
+	// prev, next: its neighbours in the store's LRU (traceLRU), nil at the ends.
+	prev, next *sentTrace
 
 	// During one delivered call: how many of its accepted events are of this trace, and
 	// the slab they are copied into (both reset before the call returns).
@@ -79,11 +79,54 @@ const eventSlotBytes = int(unsafe.Sizeof(platform.TraceEvent{}))
 // spanKey names one event of the store: its traceId and spanId.
 type spanKey struct{ trace, span string }
 
+// traceLRU orders a store's traces, front the most recently touched: a list through the
+// traces themselves (sentTrace.prev, next), so a new trace costs no list element.
+type traceLRU struct {
+	front, back *sentTrace
+	n           int
+}
+
+// Len returns the number of traces.
+func (l *traceLRU) Len() int { return l.n }
+
+func (l *traceLRU) pushFront(t *sentTrace) {
+	t.prev, t.next = nil, l.front
+	if l.front != nil {
+		l.front.prev = t
+	} else {
+		l.back = t
+	}
+	l.front = t
+	l.n++
+}
+
+func (l *traceLRU) remove(t *sentTrace) {
+	if t.prev != nil {
+		t.prev.next = t.next
+	} else {
+		l.front = t.next
+	}
+	if t.next != nil {
+		t.next.prev = t.prev
+	} else {
+		l.back = t.prev
+	}
+	t.prev, t.next = nil, nil
+	l.n--
+}
+
+func (l *traceLRU) moveToFront(t *sentTrace) {
+	if l.front != t {
+		l.remove(t)
+		l.pushFront(t)
+	}
+}
+
 // resendStore is the State's bounded memory of accepted events; safe for concurrent use.
 type resendStore struct {
 	mu     sync.Mutex
 	traces map[string]*sentTrace
-	lru    list.List // front = most recent
+	lru    traceLRU
 	bytes  int
 	max    int
 	// pending: accepted events whose values were stale when accepted, or whose re-send
@@ -106,11 +149,11 @@ func (s *resendStore) touch(traceID string) *sentTrace {
 	t := s.traces[traceID]
 	if t == nil {
 		t = &sentTrace{key: traceID, bytes: traceEntryBytes} // events: made by delivered, sized
-		t.elem = s.lru.PushFront(t)
+		s.lru.pushFront(t)
 		s.traces[traceID] = t
 		s.bytes += traceEntryBytes
 	} else {
-		s.lru.MoveToFront(t.elem)
+		s.lru.moveToFront(t)
 	}
 	return t
 }
@@ -121,8 +164,7 @@ func (s *resendStore) touch(traceID string) *sentTrace {
 // still held as forgotten; the caller holds mu.
 func (s *resendStore) evict() {
 	var now time.Time // read only when a complete trace is at the back (time.Now costs)
-	for b := s.lru.Back(); b != nil; b = s.lru.Back() {
-		t := b.Value.(*sentTrace)
+	for t := s.lru.back; t != nil; t = s.lru.back {
 		if t.rootAt.IsZero() {
 			break
 		}
@@ -135,7 +177,7 @@ func (s *resendStore) evict() {
 		s.drop(t)
 	}
 	for (s.bytes > s.max || s.lru.Len() > MaxTraces) && s.lru.Len() > 0 {
-		t := s.lru.Back().Value.(*sentTrace)
+		t := s.lru.back
 		s.forgotten.Add(int64(len(t.events)))
 		s.drop(t)
 	}
@@ -143,7 +185,7 @@ func (s *resendStore) evict() {
 
 // drop removes t and its events; the caller holds mu.
 func (s *resendStore) drop(t *sentTrace) {
-	s.lru.Remove(t.elem)
+	s.lru.remove(t)
 	delete(s.traces, t.key)
 	s.bytes -= t.bytes
 	for _, ev := range t.events {

@@ -1,6 +1,7 @@
 package tracestate
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/llmtrace/llmtrace/internal/mapping"
@@ -93,4 +94,46 @@ func TestResendStoreSlots(t *testing.T) {
 	}
 	delete(unused, "a")
 	check("dropped")
+}
+
+// TestResendLRUOrder: the store's traces are ordered by their last touch, most recent
+// first, through the traces' own links (both directions agree), and the least recent is
+// the one let go first.
+func TestResendLRUOrder(t *testing.T) {
+	s := newResendStore(1 << 20)
+	order := func() []string {
+		var fwd, back []string
+		for tr := s.lru.front; tr != nil; tr = tr.next {
+			fwd = append(fwd, tr.key)
+		}
+		for tr := s.lru.back; tr != nil; tr = tr.prev {
+			back = append([]string{tr.key}, back...)
+		}
+		if !slices.Equal(fwd, back) || len(fwd) != s.lru.Len() {
+			t.Fatalf("front to back %q, back to front %q, Len %d", fwd, back, s.lru.Len())
+		}
+		return fwd
+	}
+	ev := func(trace string) platform.TraceEvent {
+		return platform.TraceEvent{TraceID: trace, SpanID: "s", ParentSpanID: "p", Type: platform.TypeLLM}
+	}
+	s.delivered([]platform.TraceEvent{ev("a"), ev("b"), ev("c")}, []bool{true, true, true})
+	if got := order(); !slices.Equal(got, []string{"c", "b", "a"}) {
+		t.Fatalf("after a, b, c: %q", got)
+	}
+	s.delivered([]platform.TraceEvent{ev("a")}, []bool{true})
+	s.resolved(&mapping.Batch{Traces: []mapping.TraceValues{{TraceID: "b"}}})
+	if got := order(); !slices.Equal(got, []string{"b", "a", "c"}) {
+		t.Fatalf("after a, then b: %q", got)
+	}
+	s.max = 0 // over the byte bound: let go from the back until none is left
+	s.evict()
+	if got := order(); len(got) != 0 || len(s.traces) != 0 || s.bytes != 0 {
+		t.Fatalf("after evicting all: %q, %d traces, %d bytes", got, len(s.traces), s.bytes)
+	}
+	s.max = 1 << 20
+	s.delivered([]platform.TraceEvent{ev("d")}, []bool{true})
+	if got := order(); !slices.Equal(got, []string{"d"}) {
+		t.Fatalf("a new trace after all were let go: %q", got)
+	}
 }
