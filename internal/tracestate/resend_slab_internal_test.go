@@ -137,3 +137,27 @@ func TestResendLRUOrder(t *testing.T) {
 		t.Fatalf("a new trace after all were let go: %q", got)
 	}
 }
+
+// TestToolArgsReachPendingEvent: a tool event accepted with stale trace-wide values waits
+// in pending; arguments found for it by a call without its trace's spans are written into
+// its slot, so the pending re-send, the last of the call's events for that span (the
+// platform keeps the last, by spanId), carries both the arguments and the latest values.
+func TestToolArgsReachPendingEvent(t *testing.T) {
+	s := newResendStore(1 << 20)
+	latest := mapping.TraceValues{TraceID: "t", Version: 1, ThreadID: "thread-1"}
+	s.resolved(&mapping.Batch{Traces: []mapping.TraceValues{latest}})
+	tool := platform.TraceEvent{TraceID: "t", SpanID: "tool", ParentSpanID: "root", ThreadID: "t", Type: platform.TypeTool,
+		Name: "get_weather", Input: []byte(`{"args":[],"kwargs":{}}`)}
+	s.delivered([]platform.TraceEvent{tool}, []bool{true})
+	if s.pending[spanKey{"t", "tool"}] == nil {
+		t.Fatal("the stale tool event is not pending")
+	}
+	out := s.resolved(&mapping.Batch{ToolArgs: []mapping.ToolArgs{{TraceID: "t", SpanID: "tool", Args: []byte(`{"city":"Paris"}`)}}})
+	if len(out) == 0 {
+		t.Fatal("nothing re-sent")
+	}
+	last := out[len(out)-1]
+	if last.SpanID != "tool" || string(last.Input) != `{"city":"Paris"}` || last.ThreadID != "thread-1" {
+		t.Fatalf("the last event for the span: %s input %s thread %q; want the arguments and thread-1", last.SpanID, last.Input, last.ThreadID)
+	}
+}
