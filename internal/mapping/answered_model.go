@@ -21,11 +21,20 @@ import "github.com/llmtrace/llmtrace/platform"
 // answeredModel returns the model the span's serialized answer names, "" when the span is no
 // model call, has a response-model key, or its answer names none.
 func (c *spanCtx) answeredModel() string {
-	if c.typ != platform.TypeLLM || c.a.hasAny(c.rules.modelKeys[:c.rules.modelResponseN]) {
+	if c.typ != platform.TypeLLM {
 		return ""
 	}
-	for _, k := range c.rules.valueOutputKeys {
-		if j := c.attrJV(k); j != nil && j.k == 'o' {
+	if c.a.hasOne(c.rules.modelKeys[:c.rules.modelResponseN]) {
+		return ""
+	}
+	keys := c.rules.valueOutputKeys
+	bits := c.rules.listBits(keys)
+	for i := range keys {
+		v, ok := c.a.getAt(keys, bits, i)
+		if !ok {
+			continue
+		}
+		if j := c.attrTree(v); j != nil && j.k == 'o' {
 			if m := llmResultModel(j); m != "" {
 				return m
 			}

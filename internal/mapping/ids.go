@@ -126,15 +126,57 @@ func hexID(b []byte) string {
 	return string(out)
 }
 
-// traceIDStrings returns TraceUUID(traceID) and the trace ID in hex (otel.trace_id),
-// sharing one string.
-func traceIDStrings(traceID [16]byte) (trace, hex string) {
-	b := traceID
-	b[6] = 0x70 | b[6]&0x0f
-	b[8] = 0x80 | b[8]&0x3f
-	var out [68]byte
-	putUUID(out[:36], &b)
-	hexInto(out[36:68], traceID[:])
-	s := string(out[:])
-	return s[:36], s[36:]
+// spanStrings are the ID strings of one span's event: its spanId and parentSpanId (UUIDs)
+// and its OTel span and parent span IDs in hex; the parent ones empty for a root.
+type spanStrings struct {
+	uuid, parentUUID string
+	hex, parentHex   string
+}
+
+// idStrings returns TraceUUID(traceID) and the trace ID in hex (otel.trace_id), and sets the
+// ID strings of spans (the trace's spans in one Map call, prepared.sid): all parts of one
+// string, one allocation per trace and call rather than one per span. A part keeps the
+// whole string alive; only this trace's events and values refer to it, so what is kept of a
+// trace (internal/tracestate keeps and lets go a trace's events together) keeps no other
+// trace's strings, and at most 104 bytes per span of its call that were not kept.
+func idStrings(traceID [16]byte, spans []*prepared) (trace, hex string) {
+	n := 68
+	for _, p := range spans {
+		n += 52
+		if !p.root {
+			n += 52
+		}
+	}
+	var sb strings.Builder
+	sb.Grow(n)
+	var b [68]byte
+	u := traceID
+	u[6] = 0x70 | u[6]&0x0f
+	u[8] = 0x80 | u[8]&0x3f
+	putUUID(b[:36], &u)
+	hexInto(b[36:68], traceID[:])
+	sb.Write(b[:68])
+	for _, p := range spans {
+		u = spanUUIDBytes(p.trace, p.span, 0)
+		putUUID(b[:36], &u)
+		hexInto(b[36:52], p.span[:])
+		sb.Write(b[:52])
+		if !p.root {
+			u = spanUUIDBytes(p.trace, p.parent, 0)
+			putUUID(b[:36], &u)
+			hexInto(b[36:52], p.parent[:])
+			sb.Write(b[:52])
+		}
+	}
+	s := sb.String()
+	off := 68
+	for _, p := range spans {
+		p.sid = spanStrings{uuid: s[off : off+36], hex: s[off+36 : off+52]}
+		off += 52
+		if !p.root {
+			p.sid.parentUUID, p.sid.parentHex = s[off:off+36], s[off+36:off+52]
+			off += 52
+		}
+	}
+	return s[:36], s[36:68]
 }

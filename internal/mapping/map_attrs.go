@@ -14,6 +14,9 @@ import (
 // position and its last value, as a map would) with a 1024-bit presence filter over a
 // cheap key hash: the mapping asks for well over a hundred keys per span and most are
 // absent, so a lookup is usually one bit test, and a hit is a short scan of the slice.
+// The keys of the compiled rules carry their bits (ruleset.keys, keyIndex): the readers
+// that walk a compiled list (use, firstStr, hasOne, useValue, … through at) read them
+// instead of hashing each key.
 // Building it costs no allocation once the pooled slice has grown.
 type spanAttrs struct {
 	e        []attrEntry
@@ -42,22 +45,41 @@ func attrHash(k string) uint {
 	return (uint(n)*131 + uint(k[n-1])*31 + uint(k[n/2])*7 + uint(k[n*3/4])) & (attrFilterWords*64 - 1)
 }
 
-func (a *spanAttrs) mayHave(k string) bool {
-	h := attrHash(k)
-	return a.filter[h>>6]&(1<<(h&63)) != 0
-}
+func (a *spanAttrs) mayHave(k string) bool { return a.hasBit(attrHash(k)) }
+
+func (a *spanAttrs) hasBit(h uint) bool { return a.filter[h>>6]&(1<<(h&63)) != 0 }
 
 // find returns the index of key, or -1.
 func (a *spanAttrs) find(key string) int {
 	if !a.mayHave(key) {
 		return -1
 	}
+	return a.scan(key)
+}
+
+// scan returns the index of key, or -1, without the filter.
+func (a *spanAttrs) scan(key string) int {
 	for i := range a.e {
 		if a.e[i].k == key {
 			return i
 		}
 	}
 	return -1
+}
+
+// at returns the index of keys[i], or -1, as find(keys[i]) does; bits is
+// a.rules.listBits(keys): the key's filter bit when keys is a compiled list, nil otherwise.
+func (a *spanAttrs) at(keys []string, bits []uint16, i int) int {
+	var h uint
+	if bits != nil {
+		h = uint(bits[i])
+	} else {
+		h = attrHash(keys[i])
+	}
+	if !a.hasBit(h) {
+		return -1
+	}
+	return a.scan(keys[i])
 }
 
 func (a *spanAttrs) reset(src Map) {
@@ -114,11 +136,43 @@ func (a *spanAttrs) str(key string) string {
 	return ""
 }
 
+// getAt, strAt and hasAt are get, str and has of keys[i]; bits is a.rules.listBits(keys).
+func (a *spanAttrs) getAt(keys []string, bits []uint16, i int) (Value, bool) {
+	if j := a.at(keys, bits, i); j >= 0 {
+		return a.e[j].v, a.e[j].v.Kind() != ValueEmpty
+	}
+	return Value{}, false
+}
+
+func (a *spanAttrs) strAt(keys []string, bits []uint16, i int) string {
+	if j := a.at(keys, bits, i); j >= 0 {
+		return valueString(a.e[j].v)
+	}
+	return ""
+}
+
+func (a *spanAttrs) hasAt(keys []string, bits []uint16, i int) bool {
+	j := a.at(keys, bits, i)
+	return j >= 0 && a.e[j].v.Kind() != ValueEmpty
+}
+
+// hasOne reports whether one of keys has a value (has).
+func (a *spanAttrs) hasOne(keys []string) bool {
+	bits := a.rules.listBits(keys)
+	for i := range keys {
+		if a.hasAt(keys, bits, i) {
+			return true
+		}
+	}
+	return false
+}
+
 // use marks keys consumed.
 func (a *spanAttrs) use(keys ...string) {
-	for _, k := range keys {
-		if i := a.find(k); i >= 0 {
-			a.e[i].used = true
+	bits := a.rules.listBits(keys)
+	for i := range keys {
+		if j := a.at(keys, bits, i); j >= 0 {
+			a.e[j].used = true
 		}
 	}
 }
@@ -161,9 +215,10 @@ func (a *spanAttrs) leftovers() []int32 {
 
 // firstStr returns the first non-empty string value among keys and the key it came from.
 func (a *spanAttrs) firstStr(keys ...string) (string, string) {
-	for _, k := range keys {
-		if s := a.str(k); s != "" {
-			return s, k
+	bits := a.rules.listBits(keys)
+	for i := range keys {
+		if s := a.strAt(keys, bits, i); s != "" {
+			return s, keys[i]
 		}
 	}
 	return "", ""

@@ -129,10 +129,13 @@ func (c *spanCtx) finishReason() *jv {
 			}
 			continue
 		}
-		for _, k := range st.keys {
-			if s := c.a.str(k); s != "" {
-				c.a.use(k)
-				return c.treeRoot(jv{k: 's', s: s})
+		bits := c.rules.listBits(st.keys)
+		for i := range st.keys {
+			if j := c.a.at(st.keys, bits, i); j >= 0 {
+				if s := valueString(c.a.e[j].v); s != "" {
+					c.a.e[j].used = true
+					return c.treeRoot(jv{k: 's', s: s})
+				}
 			}
 		}
 	}
@@ -154,8 +157,9 @@ func (c *spanCtx) appendPlainValue(dst []byte, output, tool bool) ([]byte, bool)
 	case tool:
 		keys = c.rules.toolInputKeys
 	}
-	for _, k := range keys {
-		if v, ok := c.a.get(k); ok {
+	bits := c.rules.listBits(keys)
+	for i := range keys {
+		if v, ok := c.a.getAt(keys, bits, i); ok {
 			return c.appendAttrJSON(dst, v), true
 		}
 	}

@@ -120,18 +120,24 @@ func providerFromHost(host string) string {
 // model, else the span's model keys), with inferred true.
 func readProvider(a *spanAttrs, llm bool, model, scope string) (provider string, inferred bool) {
 	r := a.rules
+	keys := r.providerKeys
+	bits := r.listBits(keys)
 	p := ""
-	for _, k := range r.providerKeys {
-		if v := a.str(k); v != "" && !r.isFrameworkSystem(v, scope) {
+	for i := range keys {
+		if v := a.strAt(keys, bits, i); v != "" && !r.isFrameworkSystem(v, scope) {
 			p = v
 			break
 		}
 	}
-	for _, k := range r.providerKeys {
-		if v := a.str(k); v != "" && r.isFrameworkSystem(v, scope) {
+	for i := range keys {
+		j := a.at(keys, bits, i)
+		if j < 0 {
+			continue
+		}
+		if v := valueString(a.e[j].v); v != "" && r.isFrameworkSystem(v, scope) {
 			continue // kept in metadata: it names the framework
 		}
-		a.use(k)
+		a.e[j].used = true
 	}
 	for _, rule := range r.providerRules {
 		if p != "" {
@@ -175,9 +181,10 @@ func readModel(a *spanAttrs) string {
 
 // useValue consumes those of keys whose string value is v.
 func (a *spanAttrs) useValue(keys []string, v string) {
-	for _, k := range keys {
-		if a.str(k) == v {
-			a.use(k)
+	bits := a.rules.listBits(keys)
+	for i := range keys {
+		if j := a.at(keys, bits, i); j >= 0 && valueString(a.e[j].v) == v {
+			a.e[j].used = true
 		}
 	}
 }

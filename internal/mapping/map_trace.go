@@ -37,10 +37,13 @@ func (a idVal) better(b idVal) bool {
 }
 
 func pickID(a *spanAttrs, keys, oiKeys []string, oiMeta *jv) idVal {
-	for i, k := range keys {
-		if s := a.str(k); s != "" {
-			a.use(k)
-			return idVal{v: s, prio: i}
+	bits := a.rules.listBits(keys)
+	for i := range keys {
+		if j := a.at(keys, bits, i); j >= 0 {
+			if s := valueString(a.e[j].v); s != "" {
+				a.e[j].used = true
+				return idVal{v: s, prio: i}
+			}
 		}
 	}
 	if oiMeta != nil {
@@ -172,6 +175,7 @@ type prepared struct {
 	gkOut            *jv             // genkit:output of a model action, parsed (genkitResponse)
 	gkParsed         bool            // gkOut was looked for
 	bodies           *providerBodies // provider_body.go: request / response bodies by shape, once looked for
+	sid              spanStrings     // its event's ID strings (idStrings, ids.go)
 	// resolved in the trace pass
 	hasUsageDesc bool
 	rollup       platform.Usage
@@ -389,12 +393,18 @@ func readIDs(p *prepared) {
 // trace-wide union (traceIDs.tags) can be passed as dst.
 func readTags(a *spanAttrs, dst []string) []string {
 	dst = dst[:len(dst):len(dst)] // appending copies: dst may be shared
-	for _, k := range a.rules.tagKeys {
-		v, ok := a.get(k)
-		if !ok {
+	keys := a.rules.tagKeys
+	bits := a.rules.listBits(keys)
+	for i := range keys {
+		j := a.at(keys, bits, i)
+		if j < 0 {
 			continue
 		}
-		a.use(k)
+		v := a.e[j].v
+		if v.Kind() == ValueEmpty {
+			continue
+		}
+		a.e[j].used = true
 		switch v.Kind() {
 		case ValueList:
 			l := v.List()

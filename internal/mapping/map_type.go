@@ -57,10 +57,8 @@ func agentSpanType(a *spanAttrs, name, scope string) (platform.Type, string, boo
 
 // modelKeysType is the general fallback: a span naming a model is a model call.
 func modelKeysType(a *spanAttrs, name, scope string) (platform.Type, string, bool) {
-	for _, k := range a.rules.modelKeys {
-		if a.has(k) {
-			return platform.TypeLLM, "llm", true
-		}
+	if a.hasOne(a.rules.modelKeys) {
+		return platform.TypeLLM, "llm", true
 	}
 	return "", "", false
 }

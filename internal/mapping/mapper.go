@@ -263,7 +263,7 @@ func (m *Mapper) MapBatch(spans []SpanView, mem TraceMemory) Batch {
 	for i := range rts {
 		rt := &rts[i]
 		rt.ids, rt.version = c.resolveTrace(mem, rt.id, byTrace[rt.off:rt.off+rt.n])
-		rt.traceUUID, rt.traceHex = traceIDStrings(rt.id)
+		rt.traceUUID, rt.traceHex = idStrings(rt.id, byTrace[rt.off:rt.off+rt.n])
 		rt.threadUUID = rt.traceUUID
 		if conv := rt.ids.conv.v; conv != "" {
 			rt.threadUUID = m.threads.memo(conv, ThreadUUID)
@@ -380,7 +380,7 @@ func (c *spanCtx) build(out []platform.TraceEvent, rt *resolvedTrace) []platform
 	sv.Events(c.addEventFn)
 	c.usedEvents = append(c.usedEvents[:0], make([]bool, len(c.events))...)
 
-	c.sid = c.spanStrings()
+	c.sid = c.prepared.sid
 	ev := platform.TraceEvent{
 		TraceID:   rt.traceUUID,
 		SpanID:    c.sid.uuid,
@@ -680,30 +680,6 @@ func (c *spanCtx) hexIDs(parent bool) (trace, span, par string) {
 		par = s[48:64]
 	}
 	return trace, span, par
-}
-
-// spanStrings are the ID strings of one span's event: its spanId and parentSpanId (UUIDs,
-// ids.go) and its OTel span and parent span IDs in hex; the parent ones empty for a root.
-type spanStrings struct {
-	uuid, parentUUID string
-	hex, parentHex   string
-}
-
-// spanStrings returns the current span's ID strings, sharing one string.
-func (c *spanCtx) spanStrings() spanStrings {
-	var b [104]byte
-	u := spanUUIDBytes(c.trace, c.span, 0)
-	putUUID(b[0:36], &u)
-	hexInto(b[36:52], c.span[:])
-	if c.root {
-		s := string(b[:52])
-		return spanStrings{uuid: s[:36], hex: s[36:52]}
-	}
-	u = spanUUIDBytes(c.trace, c.parent, 0)
-	putUUID(b[52:88], &u)
-	hexInto(b[88:104], c.parent[:])
-	s := string(b[:])
-	return spanStrings{uuid: s[:36], hex: s[36:52], parentUUID: s[52:88], parentHex: s[88:104]}
 }
 
 func hexInto(dst, src []byte) {

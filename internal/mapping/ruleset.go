@@ -3,6 +3,7 @@ package mapping
 import (
 	"reflect"
 	"slices"
+	"unsafe"
 
 	"github.com/llmtrace/llmtrace/platform"
 )
@@ -58,6 +59,20 @@ type ruleset struct {
 	// them, each with the table row and dialect it comes from: what
 	// testdata/precedence.golden and docs/precedence.md show (precedence_doc_test.go).
 	order []ruleEntry
+
+	// keys indexes the attribute-key lists above (indexKeys).
+	keys keyIndex
+}
+
+// keyIndex holds every attribute-key list of a ruleset (the *Keys fields and the finish
+// steps' keys), one after the other in keys: each list is a window of it (indexKeys).
+// bits[i] is the presence-filter bit of keys[i] (attrHash, map_attrs.go), computed once by
+// compile, so a reader handed a compiled list finds its keys' bits by the list's place in
+// keys (ruleset.listBits) instead of hashing each key per span: the mapping asks a span for
+// over two hundred of these keys and most are absent, each answered by one bit test.
+type keyIndex struct {
+	keys []string
+	bits []uint16
 }
 
 // ruleEntry is one entry of a compiled list: an attribute key (or, for frameworkSystems, a
@@ -157,7 +172,66 @@ func compile(t *table) *ruleset {
 	r.metaUserKeys = r.concat("metaUserKeys", "metadataIDs", t.metadataIDs, func(d *dialect) []string { return d.metadataIDs.user })
 	r.metaSessionKeys = r.concat("metaSessionKeys", "metadataIDs", t.metadataIDs, func(d *dialect) []string { return d.metadataIDs.session })
 	r.conversationRules = gather(r, "conversationRules", "conversationRule", t.conversationRule, func(d *dialect) func(*spanAttrs) string { return d.conversation })
+	r.indexKeys()
 	return r
+}
+
+// keyLists are the attribute-key lists of r, every one indexKeys gathers into r.keys
+// (precedence_test.go checks that no *Keys field is missing).
+func (r *ruleset) keyLists() []*[]string {
+	lists := []*[]string{
+		&r.valueInputKeys, &r.valueOutputKeys, &r.toolInputKeys, &r.toolOutputKeys,
+		&r.contentKeys, &r.toolCallIDKeys, &r.toolNameKeys,
+		&r.promptKeys, &r.completionKeys, &r.totalKeys, &r.cachedKeys, &r.cacheCreationKeys,
+		&r.reasoningKeys, &r.costKeys, &r.embeddingTokenKeys, &r.noCacheKeys, &r.anthropicInputKeys,
+		&r.modelKeys, &r.providerKeys,
+		&r.conversationKeys, &r.userKeys, &r.sessionKeys, &r.tagKeys,
+		&r.metaConversationKeys, &r.metaUserKeys, &r.metaSessionKeys,
+	}
+	for i := range r.finishSteps {
+		lists = append(lists, &r.finishSteps[i].keys)
+	}
+	return lists
+}
+
+// indexKeys copies every key list of r into r.keys.keys, points each list at its window
+// of it (same keys, same order: the lists read as before) and computes r.keys.bits.
+func (r *ruleset) indexKeys() {
+	lists := r.keyLists()
+	n := 0
+	for _, l := range lists {
+		n += len(*l)
+	}
+	all := make([]string, 0, n)
+	for _, l := range lists {
+		if len(*l) == 0 {
+			continue // nil stays nil
+		}
+		start := len(all)
+		all = append(all, *l...)
+		*l = all[start:len(all):len(all)]
+	}
+	bits := make([]uint16, n)
+	for i, k := range all {
+		bits[i] = uint16(attrHash(k))
+	}
+	r.keys = keyIndex{keys: all, bits: bits}
+}
+
+// listBits returns the filter bits of keys when keys is a compiled list (a window of
+// r.keys.keys, or part of one), else nil: the bit of keys[i] is listBits(keys)[i].
+func (r *ruleset) listBits(keys []string) []uint16 {
+	all := r.keys.keys
+	if len(keys) == 0 || len(all) == 0 {
+		return nil
+	}
+	// keys' place in all, by address: a slice that is no window of it starts outside all's
+	// array (distinct allocations do not overlap), off is then out of range.
+	off := (uintptr(unsafe.Pointer(unsafe.SliceData(keys))) - uintptr(unsafe.Pointer(unsafe.SliceData(all)))) / unsafe.Sizeof("")
+	if off >= uintptr(len(all)) || uintptr(len(keys)) > uintptr(len(all))-off {
+		return nil
+	}
+	return r.keys.bits[off : off+uintptr(len(keys))]
 }
 
 // gather returns the non-nil rule of each dialect of row (table field rowName), in row

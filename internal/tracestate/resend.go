@@ -1,10 +1,10 @@
 package tracestate
 
 import (
-	"container/list"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/llmtrace/llmtrace/internal/mapping"
 	"github.com/llmtrace/llmtrace/platform"
@@ -39,6 +39,22 @@ const DefaultResendMemoryBytes = 32 << 20
 const RootGrace = 30 * time.Second
 
 // sentTrace is one trace's accepted events (by spanId) and its latest trace-wide values.
+//
+// Where the events live: delivered copies the accepted events of one trace in one call
+// into one slab (a slice of exactly their number) and events points into it; an event
+// accepted again (the same spanId: a retry, a re-send) or given its tool arguments is
+// overwritten in its slot, so every slot of a slab stays one of events until the trace is
+// let go (drop). A slab therefore lives exactly as long as its trace's entry: no slot is
+// ever dead while another keeps the slab, and a slab never holds another trace's events.
+// What the slabs cost is charged with the events: mapping.KeptBytes's fixed part per event
+// is at least the size of a slot (eventSlotBytes; TestResendSlotFitsKeptBytes), a slot left
+// unused (the same spanId twice in one call) is charged eventSlotBytes, and the whole is
+// let go with the trace; so DefaultResendMemoryBytes bounds the slabs as it bounded the
+// one-event copies before them. What the events point to is the mapping's and is charged
+// by its length (KeptBytes): the ID strings, one string per trace and Map call
+// (internal/mapping/ids.go, idStrings), and Input / Output, which share the Map call's
+// content slabs (internal/mapping/mapper.go, spanCtx.slab, at most 32 KiB each): an event
+// kept while the other events of its call are not can hold the rest of its content slab.
 type sentTrace struct {
 	key    string // traceId
 	latest mapping.TraceValues
@@ -46,21 +62,78 @@ type sentTrace struct {
 	// rootAt: when the trace's root span was accepted with the latest values (zero: not
 	// yet); RootGrace later the trace is taken as complete and its events let go.
 	rootAt time.Time
-	events map[string]*platform.TraceEvent
+	events map[string]*platform.TraceEvent // slots of the trace's slabs
 	bytes  int
-	elem   *list.Element
+	// prev, next: its neighbours in the store's LRU (traceLRU), nil at the ends.
+	prev, next *sentTrace
+
+	// During one delivered call: how many of its accepted events are of this trace, and
+	// the slab they are copied into (both reset before the call returns).
+	n    int
+	slab []platform.TraceEvent
+}
+
+// eventSlotBytes is what one slot of a slab costs without its content, bytes.
+const eventSlotBytes = int(unsafe.Sizeof(platform.TraceEvent{}))
+
+// spanKey names one event of the store: its traceId and spanId.
+type spanKey struct{ trace, span string }
+
+// traceLRU orders a store's traces, front the most recently touched: a list through the
+// traces themselves (sentTrace.prev, next), so a new trace costs no list element.
+type traceLRU struct {
+	front, back *sentTrace
+	n           int
+}
+
+// Len returns the number of traces.
+func (l *traceLRU) Len() int { return l.n }
+
+func (l *traceLRU) pushFront(t *sentTrace) {
+	t.prev, t.next = nil, l.front
+	if l.front != nil {
+		l.front.prev = t
+	} else {
+		l.back = t
+	}
+	l.front = t
+	l.n++
+}
+
+func (l *traceLRU) remove(t *sentTrace) {
+	if t.prev != nil {
+		t.prev.next = t.next
+	} else {
+		l.front = t.next
+	}
+	if t.next != nil {
+		t.next.prev = t.prev
+	} else {
+		l.back = t.prev
+	}
+	t.prev, t.next = nil, nil
+	l.n--
+}
+
+func (l *traceLRU) moveToFront(t *sentTrace) {
+	if l.front != t {
+		l.remove(t)
+		l.pushFront(t)
+	}
 }
 
 // resendStore is the State's bounded memory of accepted events; safe for concurrent use.
 type resendStore struct {
 	mu     sync.Mutex
 	traces map[string]*sentTrace
-	lru    list.List // front = most recent
+	lru    traceLRU
 	bytes  int
 	max    int
 	// pending: accepted events whose values were stale when accepted, or whose re-send
-	// was not accepted; the next Map call re-emits them (key: traceId + spanId).
-	pending map[string]*platform.TraceEvent
+	// was not accepted; the next Map call re-emits them.
+	pending map[spanKey]*platform.TraceEvent
+	// byEvent: scratch of delivered, the trace of each accepted event of the call.
+	byEvent []*sentTrace
 
 	now func() time.Time // time.Now; tests set a clock
 
@@ -68,19 +141,19 @@ type resendStore struct {
 }
 
 func newResendStore(max int) *resendStore {
-	return &resendStore{traces: map[string]*sentTrace{}, pending: map[string]*platform.TraceEvent{}, max: max, now: time.Now}
+	return &resendStore{traces: map[string]*sentTrace{}, pending: map[spanKey]*platform.TraceEvent{}, max: max, now: time.Now}
 }
 
 // touch returns the trace's entry, creating it; the caller holds mu.
 func (s *resendStore) touch(traceID string) *sentTrace {
 	t := s.traces[traceID]
 	if t == nil {
-		t = &sentTrace{key: traceID, events: map[string]*platform.TraceEvent{}, bytes: traceEntryBytes}
-		t.elem = s.lru.PushFront(t)
+		t = &sentTrace{key: traceID, bytes: traceEntryBytes} // events: made by delivered, sized
+		s.lru.pushFront(t)
 		s.traces[traceID] = t
 		s.bytes += traceEntryBytes
 	} else {
-		s.lru.MoveToFront(t.elem)
+		s.lru.moveToFront(t)
 	}
 	return t
 }
@@ -91,8 +164,7 @@ func (s *resendStore) touch(traceID string) *sentTrace {
 // still held as forgotten; the caller holds mu.
 func (s *resendStore) evict() {
 	var now time.Time // read only when a complete trace is at the back (time.Now costs)
-	for b := s.lru.Back(); b != nil; b = s.lru.Back() {
-		t := b.Value.(*sentTrace)
+	for t := s.lru.back; t != nil; t = s.lru.back {
 		if t.rootAt.IsZero() {
 			break
 		}
@@ -105,7 +177,7 @@ func (s *resendStore) evict() {
 		s.drop(t)
 	}
 	for (s.bytes > s.max || s.lru.Len() > MaxTraces) && s.lru.Len() > 0 {
-		t := s.lru.Back().Value.(*sentTrace)
+		t := s.lru.back
 		s.forgotten.Add(int64(len(t.events)))
 		s.drop(t)
 	}
@@ -113,11 +185,11 @@ func (s *resendStore) evict() {
 
 // drop removes t and its events; the caller holds mu.
 func (s *resendStore) drop(t *sentTrace) {
-	s.lru.Remove(t.elem)
+	s.lru.remove(t)
 	delete(s.traces, t.key)
 	s.bytes -= t.bytes
 	for _, ev := range t.events {
-		delete(s.pending, ev.TraceID+ev.SpanID)
+		delete(s.pending, spanKey{ev.TraceID, ev.SpanID})
 	}
 }
 
@@ -137,11 +209,11 @@ func (s *resendStore) resolved(b *mapping.Batch) []platform.TraceEvent {
 		old := t.events[a.SpanID]
 		cp := a.Apply(old)
 		n := mapping.KeptBytes(&cp) - mapping.KeptBytes(old)
-		t.events[a.SpanID], t.bytes, s.bytes = &cp, t.bytes+n, s.bytes+n
-		if w := inCall(b.Traces, a.TraceID); w != nil && !w.Matches(&cp) {
+		*old, t.bytes, s.bytes = cp, t.bytes+n, s.bytes+n // in its slot (sentTrace); pending sees it too
+		if w := inCall(b.Traces, a.TraceID); w != nil && !w.Matches(old) {
 			continue // re-sent below with the new trace-wide values
 		}
-		out = append(out, cp)
+		out = append(out, *old)
 		s.resent.Add(1)
 	}
 	for i := range b.Traces {
@@ -184,39 +256,78 @@ func inCall(traces []mapping.TraceValues, traceID string) *mapping.TraceValues {
 const traceEntryBytes = 256
 
 // delivered keeps copies of the events of res that the platform accepted; one accepted
-// with values older than its trace's latest is queued for the next Map call.
+// with values older than its trace's latest is queued for the next Map call. The copies of
+// one trace are one slab (sentTrace); an event the store already holds is overwritten in
+// its slot.
 func (s *resendStore) delivered(events []platform.TraceEvent, accepted []bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// The trace of every accepted event, touched in event order (the LRU order is the
+	// events'), and how many new slots each needs (an event it holds keeps its slot).
+	byEvent := s.byEvent[:0]
+	for i := range events {
+		if accepted[i] {
+			t := s.touch(events[i].TraceID)
+			if t.events[events[i].SpanID] == nil {
+				t.n++
+			}
+			byEvent = append(byEvent, t)
+		}
+	}
+	j := 0
 	for i := range events {
 		if !accepted[i] {
 			// Not accepted now; if an earlier version was, re-send it with the next Map.
 			if t := s.traces[events[i].TraceID]; t != nil {
 				if old := t.events[events[i].SpanID]; old != nil && t.known && !t.latest.Matches(old) {
-					s.pending[old.TraceID+old.SpanID] = old
+					s.pending[spanKey{old.TraceID, old.SpanID}] = old
 				}
 			}
 			continue
 		}
-		ev := events[i] // a copy: the caller's slice may be reused
-		t := s.touch(ev.TraceID)
-		stale := t.known && !t.latest.Matches(&ev)
-		if t.rootAt.IsZero() && !stale && ev.ParentSpanID == "" && ev.Type != platform.TypeError {
+		t := byEvent[j]
+		j++
+		src := &events[i] // copied below: the caller's slice may be reused
+		stale := t.known && !t.latest.Matches(src)
+		if t.rootAt.IsZero() && !stale && src.ParentSpanID == "" && src.Type != platform.TypeError {
 			t.rootAt = s.now() // the root is in with the latest values: complete RootGrace from now
 		}
-		if old := t.events[ev.SpanID]; old != nil {
-			t.bytes -= mapping.KeptBytes(old)
-			s.bytes -= mapping.KeptBytes(old)
+		ev := t.events[src.SpanID]
+		if ev != nil { // accepted before: its slot takes the new version
+			n := mapping.KeptBytes(ev)
+			t.bytes -= n
+			s.bytes -= n
+			*ev = *src
+		} else {
+			if t.slab == nil {
+				t.slab = make([]platform.TraceEvent, 0, t.n)
+				if t.events == nil {
+					t.events = make(map[string]*platform.TraceEvent, t.n)
+				}
+			}
+			t.slab = append(t.slab, *src) // within its capacity: the slots never move
+			ev = &t.slab[len(t.slab)-1]
+			t.events[ev.SpanID] = ev
 		}
-		t.events[ev.SpanID] = &ev
-		n := mapping.KeptBytes(&ev)
+		n := mapping.KeptBytes(ev)
 		t.bytes += n
 		s.bytes += n
 		if stale {
-			s.pending[ev.TraceID+ev.SpanID] = &ev
+			s.pending[spanKey{ev.TraceID, ev.SpanID}] = ev
 		} else {
-			delete(s.pending, ev.TraceID+ev.SpanID)
+			delete(s.pending, spanKey{ev.TraceID, ev.SpanID})
 		}
 	}
+	for _, t := range byEvent {
+		if t.n > 0 {
+			if unused := cap(t.slab) - len(t.slab); unused > 0 { // a spanId twice in the call
+				t.bytes += unused * eventSlotBytes
+				s.bytes += unused * eventSlotBytes
+			}
+			t.n, t.slab = 0, nil
+		}
+	}
+	clear(byEvent) // the scratch keeps no trace alive
+	s.byEvent = byEvent[:0]
 	s.evict()
 }
