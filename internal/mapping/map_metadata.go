@@ -303,7 +303,7 @@ func countUnused(used []bool) int {
 
 // finish returns the event's metadata: the entries sorted by key, the last of a duplicated
 // key kept (platform.AppendNormalized), written once into a capacity-limited slice of the
-// call's entry slab; nil when there are none.
+// entry slab of the event's trace in this call (entryRoom); nil when there are none.
 func (md *metadata) finish() platform.Metadata {
 	if md.dropped > 0 {
 		md.set("metadata_dropped_keys", md.dropped)
@@ -320,9 +320,14 @@ func (md *metadata) finish() platform.Metadata {
 	return out[:len(out):len(out)]
 }
 
-// A new entry slab holds the entries asked for times the spans of the call not built yet
-// (spansLeft: the events to come are assumed alike), up to maxEntrySlab entries (32 KiB): a
-// call of one span allocates its event's entries exactly, a call of many a few slabs.
+// A new entry slab holds the entries asked for times the spans of its trace not built yet
+// in the call (spansLeft: the events to come are assumed alike), up to maxEntrySlab entries
+// (32 KiB): a trace of one span in a call allocates its event's entries exactly, a trace of
+// many one or a few slabs. Like the content slab (spanCtx.slab, room) an entry slab is one
+// trace's of one call: a kept event holds no other trace's entries. An entry is 32 bytes
+// and mapping.KeptBytes charges 96 per entry plus 512 per event, so the entries reserved
+// for spans that then had fewer are covered by what the trace's events are charged, up to
+// one maxEntrySlab per slab.
 const maxEntrySlab = 1024
 
 // entryRoom makes sure the entry slab has room for n more entries.
@@ -333,9 +338,10 @@ func (c *spanCtx) entryRoom(n int) {
 }
 
 // keepEntries returns a copy of ents that the event owns: a capacity-limited slice of the
-// call's entry slab (appending to it, or Set inserting into it, reallocates instead of
-// writing into the next event's entries). Like slab, the entry slab is never reused
-// across calls: the events, and internal/tracestate's re-send store, keep it.
+// trace's entry slab of the call (appending to it, or Set inserting into it, reallocates
+// instead of writing into the next event's entries). Like slab, the entry slab is never
+// reused across calls nor shared by traces: the events, and internal/tracestate's stores,
+// keep it.
 func (c *spanCtx) keepEntries(ents []platform.MetadataEntry) platform.Metadata {
 	n := len(ents)
 	c.entryRoom(n)
