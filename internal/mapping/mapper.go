@@ -138,6 +138,9 @@ type spanCtx struct {
 	// like slab (resolvedTrace.mdSlab), never reused across calls.
 	mdSlab    []platform.MetadataEntry
 	spansLeft int          // the spans of the current trace not built yet in this call, this one included (room, entryRoom)
+	// The metadata entries asked for in this call and the events that got theirs (finish):
+	// entryRoom's estimate of the entries of the events to come.
+	mdAsked, mdEvents int
 	md        metadata     // reused builder; the entries it builds belong to the event
 	tree      spanTree     // resolveTrace's scratch
 	resolve   traceResolve // resolveTrace's TraceUpdate
@@ -357,6 +360,7 @@ func (m *Mapper) putCtx(c *spanCtx) {
 	c.slab = nil // the events own it now
 	c.usages = nil
 	c.mdSlab, c.spansLeft = nil, 0 // the events own the entry slab now
+	c.mdAsked, c.mdEvents = 0, 0
 	c.md.reset()
 	c.sid = spanStrings{}
 	clear(c.preps)
