@@ -171,8 +171,9 @@ type spanCtx struct {
 // charges its events (a 4 KiB event then 7 empty ones: a 32 KiB slab, 8 KiB charged),
 // and since each event is charged a fixed 512 bytes besides its content the factor falls
 // as the trace's spans grow in number or size. An event kept without the other events of
-// its trace and call (logjoin keeps no error events; a store that lets events go one by
-// one) holds those too: at most maxSlab of content bytes per slab.
+// its trace and call (the log join lets events go one by one; the re-send memory
+// overwrites an event accepted again) holds those too: at most maxSlab of content bytes
+// per slab. Error events keep their output in their own array (errorEvent).
 const (
 	slabHeadroom = 512
 	maxSlab      = 32 << 10
@@ -647,7 +648,10 @@ func (c *spanCtx) errorEvent(parent *platform.TraceEvent, n int, x *spanEvent) p
 	}
 	o = append(o, '}')
 	c.buf = o
-	ev.Output, _ = capJSON(c.keep(o), c.opts.MaxOutputBytes)
+	// Its own array, not the trace's slab: the log join remembers the span's event but not
+	// its error events (internal/tracestate/logjoin.go), so a stack trace in the slab would
+	// be held, uncharged, by the span's event.
+	ev.Output, _ = capJSON(slices.Clone(o), c.opts.MaxOutputBytes)
 	md := c.newMetadata(c.sv.Resource())
 	md.scope(c.sv.Scope())
 	if x.attrs != nil {
