@@ -138,15 +138,15 @@ type spanCtx struct {
 	// like slab (resolvedTrace.mdSlab), never reused across calls.
 	mdSlab    []platform.MetadataEntry
 	spansLeft int          // the spans of the current trace not built yet in this call, this one included (room, entryRoom)
-	// The metadata entries asked for in this call and the events that got theirs (finish):
-	// entryRoom's estimate of the entries of the events to come.
-	mdAsked, mdEvents int
 	md        metadata     // reused builder; the entries it builds belong to the event
 	tree      spanTree     // resolveTrace's scratch
 	resolve   traceResolve // resolveTrace's TraceUpdate
 	sid       spanStrings  // the current span's ID strings
 	// addEventFn is c.addEvent, bound once.
 	addEventFn func(string, time.Time, Map) bool
+	// The metadata entries asked for in this call and the events that got theirs (finish):
+	// entryRoom's estimate of the entries of the events to come.
+	mdAsked, mdEvents int
 
 	// Map's scratch, cleared by putCtx: the prepared spans, each one's trace (an index in
 	// rts), the traces and their spans grouped by trace.
