@@ -117,9 +117,59 @@ func (b *Batch) add(o Batch) {
 	b.ToolArgs = append(b.ToolArgs, o.ToolArgs...)
 }
 
-// KeptBytes estimates what keeping a copy of ev costs, bytes: its content plus a fixed
-// overhead per event and per metadata entry (the log join's and internal/tracestate's
-// memory bounds count it).
+// KeptBytes estimates what keeping a copy of ev costs, bytes (the log join's and
+// internal/tracestate's memory bounds count it): a fixed 512 per event (the event's struct
+// and its Usage, copied into the store's slot, and its share of its trace's ID string,
+// about 104 bytes: ids.go, idStrings), Input and Output, 96 per metadata entry (an entry is
+// 32 bytes of its trace's entry slab, the rest covers a boxed value) plus the bytes of the
+// entry's value that are its own (a string, a raw JSON value in its trace's content slab,
+// a nested object or list), and the bytes of its tags and error. What the slabs hold
+// beyond what their events are charged is bounded in internal/mapping/mapper.go (room)
+// and map_metadata.go (entryRoom).
 func KeptBytes(ev *platform.TraceEvent) int {
-	return 512 + len(ev.Input) + len(ev.Output) + 96*len(ev.Metadata)
+	n := 512 + len(ev.Input) + len(ev.Output) + metadataBytes(ev.Metadata)
+	for _, t := range ev.Tags {
+		n += 16 + len(t)
+	}
+	if ev.Error != nil {
+		n += 32 + len(ev.Error.Type) + len(ev.Error.Message)
+	}
+	return n
+}
+
+// metadataBytes is what KeptBytes charges for md.
+func metadataBytes(md platform.Metadata) int {
+	n := 0
+	for i := range md {
+		n += 96 + valueBytes(md[i].Value)
+	}
+	return n
+}
+
+// valueBytes is what a metadata value holds beyond its entry and box (KeptBytes): the
+// bytes of a string or raw JSON value, the entries or elements of a nested value.
+func valueBytes(v any) int {
+	switch v := v.(type) {
+	case string:
+		return len(v)
+	case json.RawMessage:
+		return len(v)
+	case []byte:
+		return len(v)
+	case platform.Metadata:
+		return metadataBytes(v)
+	case []any:
+		n := 0
+		for _, x := range v {
+			n += 16 + valueBytes(x)
+		}
+		return n
+	case []string:
+		n := 0
+		for _, x := range v {
+			n += 16 + len(x)
+		}
+		return n
+	}
+	return 0
 }

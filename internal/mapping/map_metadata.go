@@ -303,7 +303,7 @@ func countUnused(used []bool) int {
 
 // finish returns the event's metadata: the entries sorted by key, the last of a duplicated
 // key kept (platform.AppendNormalized), written once into a capacity-limited slice of the
-// call's entry slab; nil when there are none.
+// entry slab of the event's trace in this call (entryRoom); nil when there are none.
 func (md *metadata) finish() platform.Metadata {
 	if md.dropped > 0 {
 		md.set("metadata_dropped_keys", md.dropped)
@@ -314,28 +314,44 @@ func (md *metadata) finish() platform.Metadata {
 	c := md.c
 	n := len(md.ents)
 	c.entryRoom(n)
+	c.mdEvents++
 	l := len(c.mdSlab)
 	out := platform.AppendNormalized(c.mdSlab[l:l:l+n], md.ents) // in place: at most n
 	c.mdSlab = c.mdSlab[:l+len(out)]
 	return out[:len(out):len(out)]
 }
 
-// A new entry slab holds the entries asked for times the spans of the call not built yet
-// (spansLeft: the events to come are assumed alike), up to maxEntrySlab entries (32 KiB): a
-// call of one span allocates its event's entries exactly, a call of many a few slabs.
+// A new entry slab holds, for each span of its trace not built yet in the call (spansLeft,
+// this one included), the entries asked for or, when larger, 9/8 of the entries the call's
+// events had so far on average (the events of a call are assumed alike: a trace whose
+// first span, its root, has fewer entries than its children still gets one slab), up to
+// maxEntrySlab entries (32 KiB): a trace of one span in a call allocates its event's
+// entries exactly, a trace of many one or a few slabs. Like the content slab
+// (spanCtx.slab, room) an entry slab is one trace's of one call: a kept event holds no
+// other trace's entries. An entry is 32 bytes and mapping.KeptBytes charges 96 per entry
+// plus 512 per event; the entries reserved for spans that then had fewer are at most
+// maxEntrySlab per slab and, when the call's events are alike, about an eighth of those
+// used.
 const maxEntrySlab = 1024
 
 // entryRoom makes sure the entry slab has room for n more entries.
 func (c *spanCtx) entryRoom(n int) {
+	asked := c.mdAsked
+	c.mdAsked += n
 	if n > cap(c.mdSlab)-len(c.mdSlab) {
-		c.mdSlab = make([]platform.MetadataEntry, 0, max(n, min(n*max(c.spansLeft, 1), maxEntrySlab)))
+		per := n
+		if c.mdEvents > 0 {
+			per = max(n, asked*9/(8*c.mdEvents)+1)
+		}
+		c.mdSlab = make([]platform.MetadataEntry, 0, max(n, min(per*max(c.spansLeft, 1), maxEntrySlab)))
 	}
 }
 
 // keepEntries returns a copy of ents that the event owns: a capacity-limited slice of the
-// call's entry slab (appending to it, or Set inserting into it, reallocates instead of
-// writing into the next event's entries). Like slab, the entry slab is never reused
-// across calls: the events, and internal/tracestate's re-send store, keep it.
+// trace's entry slab of the call (appending to it, or Set inserting into it, reallocates
+// instead of writing into the next event's entries). Like slab, the entry slab is never
+// reused across calls nor shared by traces: the events, and internal/tracestate's stores,
+// keep it.
 func (c *spanCtx) keepEntries(ents []platform.MetadataEntry) platform.Metadata {
 	n := len(ents)
 	c.entryRoom(n)

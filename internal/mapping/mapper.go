@@ -94,6 +94,11 @@ type resolvedTrace struct {
 	traceHex   string // otel.trace_id
 	// The otel.trace_id and conversation_id metadata values, boxed on first use.
 	traceHexV, convV any
+	// The trace's slabs of this call (spanCtx.slab and mdSlab while one of its spans is
+	// built; see there) and how many of its spans are not built yet (spanCtx.spansLeft).
+	slab   []byte
+	mdSlab []platform.MetadataEntry
+	left   int32
 }
 
 // spanEvent is one span event as read from the view.
@@ -114,24 +119,34 @@ type spanCtx struct {
 	buf        []byte    // scratch: the JSON being built
 	stage      []byte    // scratch: input and output before they are kept (staged)
 	trees      treeArena // scratch: the trees of the span's attributes (attrJV)
-	// slab holds the Input / Output bytes of the events of one Map call: each event gets
-	// a capacity-limited slice of it (appending to one never touches another), so a call
-	// allocates a few slabs instead of two arrays per event. It is never reused across
-	// calls; an event keeps its slab alive (at most maxSlab bytes).
+	// slab holds the Input / Output bytes (and raw JSON metadata values) of the events of
+	// one trace in one Map call: each event gets a capacity-limited slice of it (appending
+	// to one never touches another), so a trace allocates one or a few slabs instead of
+	// two arrays per event. MapBatch swaps in the slab of the trace of the span being built
+	// (resolvedTrace.slab): a slab is never shared by two traces nor reused across calls,
+	// so an event that is kept (internal/tracestate keeps a trace's accepted events and
+	// lets them go together) keeps alive only its own trace's content of that call — see
+	// room for how much that is.
 	slab []byte
-	// usages holds the Usage of the events of one Map call (one array, not one per event);
-	// like slab, never reused across calls.
+	// usages holds the Usage of the events of one Map call (one array, not one per event),
+	// shared by the call's traces; never reused across calls. The stores that keep events
+	// past the call copy an event's Usage into their own slot (internal/tracestate,
+	// eventSlot), so what they keep does not hold this array.
 	usages []platform.Usage
-	// mdSlab holds the metadata entries of the events of one Map call (keepEntries), each
-	// event's a capacity-limited slice; like slab, never reused across calls.
+	// mdSlab holds the metadata entries of the events of one trace in one Map call
+	// (finish, keepEntries), each event's a capacity-limited slice; swapped in per trace
+	// like slab (resolvedTrace.mdSlab), never reused across calls.
 	mdSlab    []platform.MetadataEntry
-	spansLeft int          // the spans of the Map call not built yet, this one included (entryRoom)
+	spansLeft int          // the spans of the current trace not built yet in this call, this one included (room, entryRoom)
 	md        metadata     // reused builder; the entries it builds belong to the event
 	tree      spanTree     // resolveTrace's scratch
 	resolve   traceResolve // resolveTrace's TraceUpdate
 	sid       spanStrings  // the current span's ID strings
 	// addEventFn is c.addEvent, bound once.
 	addEventFn func(string, time.Time, Map) bool
+	// The metadata entries asked for in this call and the events that got theirs (finish):
+	// entryRoom's estimate of the entries of the events to come.
+	mdAsked, mdEvents int
 
 	// Map's scratch, cleared by putCtx: the prepared spans, each one's trace (an index in
 	// rts), the traces and their spans grouped by trace.
@@ -142,9 +157,23 @@ type spanCtx struct {
 }
 
 // A new slab holds what is kept at that moment plus slabHeadroom bytes (the small values
-// kept after an event's content, e.g. a list attribute in metadata), and at least twice the
-// last slab (up to maxSlab) so that a call with many events allocates a few slabs: the first
-// slab of a call is sized to its first event, not to a fixed minimum.
+// kept after an event's content, e.g. a list attribute in metadata), and room for the spans
+// of its trace not built yet in this call, each assumed to keep as much (spansLeft), up to
+// maxSlab: a trace whose spans are alike allocates one slab per call, and a trace of one
+// span (a long trace getting one span per call) gets a slab of its event's size.
+//
+// How that bounds what a kept event holds: a slab holds only the bytes of its trace's
+// events of one call (charged by mapping.KeptBytes: Input, Output and the raw metadata
+// values), slabHeadroom, and the room reserved for the trace's spans still to come that
+// they did not use. That room is at most the bytes of the event that opened the slab times
+// the spans after it, and at most maxSlab: when the trace's events are alike it is used;
+// at worst (one large event, then small ones) a slab holds up to 4 times what KeptBytes
+// charges its events (a 4 KiB event then 7 empty ones: a 32 KiB slab, 8 KiB charged),
+// and since each event is charged a fixed 512 bytes besides its content the factor falls
+// as the trace's spans grow in number or size. An event kept without the other events of
+// its trace and call (the log join lets events go one by one; the re-send memory
+// overwrites an event accepted again) holds those too: at most maxSlab of content bytes
+// per slab. Error events keep their output in their own array (errorEvent).
 const (
 	slabHeadroom = 512
 	maxSlab      = 32 << 10
@@ -153,7 +182,7 @@ const (
 // room makes sure the slab has n free bytes.
 func (c *spanCtx) room(n int) {
 	if n > cap(c.slab)-len(c.slab) {
-		c.slab = make([]byte, 0, max(n+slabHeadroom, min(2*cap(c.slab), maxSlab)))
+		c.slab = make([]byte, 0, max(n+slabHeadroom, min(n*max(c.spansLeft, 1)+slabHeadroom, maxSlab)))
 	}
 }
 
@@ -285,10 +314,18 @@ func (m *Mapper) MapBatch(spans []SpanView, mem TraceMemory) Batch {
 		c.usages = make([]platform.Usage, 0, len(preps))
 		traces = make([]TraceValues, len(rts))
 	}
+	for i := range rts {
+		rts[i].left = rts[i].n
+	}
 	for i := range preps {
+		// The span's trace's slabs (spanCtx.slab): every event points only into its own
+		// trace's slabs of this call.
+		rt := &rts[group[i]]
 		c.prepared = &preps[i]
-		c.spansLeft = len(preps) - i // entryRoom's estimate
-		out = c.build(out, &rts[group[i]])
+		c.slab, c.mdSlab, c.spansLeft = rt.slab, rt.mdSlab, int(rt.left) // room's and entryRoom's estimate
+		out = c.build(out, rt)
+		rt.slab, rt.mdSlab, c.slab, c.mdSlab = c.slab, c.mdSlab, nil, nil
+		rt.left--
 	}
 	b := Batch{Events: out, Traces: traces}
 	for i := range rts {
@@ -324,6 +361,7 @@ func (m *Mapper) putCtx(c *spanCtx) {
 	c.slab = nil // the events own it now
 	c.usages = nil
 	c.mdSlab, c.spansLeft = nil, 0 // the events own the entry slab now
+	c.mdAsked, c.mdEvents = 0, 0
 	c.md.reset()
 	c.sid = spanStrings{}
 	clear(c.preps)
@@ -610,7 +648,10 @@ func (c *spanCtx) errorEvent(parent *platform.TraceEvent, n int, x *spanEvent) p
 	}
 	o = append(o, '}')
 	c.buf = o
-	ev.Output, _ = capJSON(c.keep(o), c.opts.MaxOutputBytes)
+	// Its own array, not the trace's slab: the log join remembers the span's event but not
+	// its error events (internal/tracestate/logjoin.go), so a stack trace in the slab would
+	// be held, uncharged, by the span's event.
+	ev.Output, _ = capJSON(slices.Clone(o), c.opts.MaxOutputBytes)
 	md := c.newMetadata(c.sv.Resource())
 	md.scope(c.sv.Scope())
 	if x.attrs != nil {

@@ -98,8 +98,13 @@ const (
 	emitAlone                  // records on their own (not the span's event)
 )
 
+// recentEvent is one remembered event. Its Usage is a copy of its own (usage): the Map
+// call's usages array is shared by all its traces (internal/mapping/mapper.go,
+// spanCtx.usages); what ev points to besides is its own trace's (the content and entry
+// slabs of its trace and call), charged by mapping.KeptBytes.
 type recentEvent struct {
 	ev    platform.TraceEvent
+	usage platform.Usage
 	at    time.Time
 	bytes int
 }
@@ -221,7 +226,12 @@ func (j *logJoin) remember(ev *platform.TraceEvent, now time.Time) {
 	if old := j.recent[ev.SpanID]; old != nil {
 		j.recentB -= old.bytes
 	}
-	j.recent[ev.SpanID] = &recentEvent{ev: *ev, at: now, bytes: n}
+	r := &recentEvent{ev: *ev, at: now, bytes: n}
+	if ev.Usage != nil {
+		r.usage = *ev.Usage
+		r.ev.Usage = &r.usage
+	}
+	j.recent[ev.SpanID] = r
 	j.recentB += n
 	j.recentQ = append(j.recentQ, timedKey{now, ev.SpanID})
 	for len(j.recentQ) > 0 && (j.recentB > logRecentBytes || now.Sub(j.recentQ[0].at) > LogRecentWindow) {

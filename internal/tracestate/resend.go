@@ -47,14 +47,19 @@ const RootGrace = 30 * time.Second
 // let go (drop). A slab therefore lives exactly as long as its trace's entry: no slot is
 // ever dead while another keeps the slab, and a slab never holds another trace's events.
 // What the slabs cost is charged with the events: mapping.KeptBytes's fixed part per event
-// is at least the size of a slot (eventSlotBytes; TestResendSlotFitsKeptBytes), a slot left
-// unused (the same spanId twice in one call) is charged eventSlotBytes, and the whole is
-// let go with the trace; so DefaultResendMemoryBytes bounds the slabs as it bounded the
-// one-event copies before them. What the events point to is the mapping's and is charged
-// by its length (KeptBytes): the ID strings, one string per trace and Map call
-// (internal/mapping/ids.go, idStrings), and Input / Output, which share the Map call's
-// content slabs (internal/mapping/mapper.go, spanCtx.slab, at most 32 KiB each): an event
-// kept while the other events of its call are not can hold the rest of its content slab.
+// is at least the size of a slot (eventSlotBytes, the event and a copy of its Usage;
+// TestResendSlotFitsKeptBytes), a slot left unused (the same spanId twice in one call) is
+// charged eventSlotBytes, and the whole is let go with the trace; so
+// DefaultResendMemoryBytes bounds the slabs as it bounded the one-event copies before them.
+// What the events point to is the mapping's and is charged by KeptBytes: the ID strings,
+// one string per trace and Map call (internal/mapping/ids.go, idStrings), Input / Output
+// and raw metadata values, in the content slabs of their trace and Map call
+// (internal/mapping/mapper.go, spanCtx.slab), and the metadata entries, in the entry slabs
+// of their trace and call (map_metadata.go, entryRoom). Those slabs are one trace's: as the
+// store keeps a trace's accepted events together and lets them go together, what it keeps
+// holds no other trace's content, and no more of its own than the bound in mapper.go
+// (room) allows beyond what its events are charged. The Map call's array of Usage values,
+// shared by its traces (spanCtx.usages), is not held: the slot keeps its own copy.
 type sentTrace struct {
 	key    string // traceId
 	latest mapping.TraceValues
@@ -62,7 +67,7 @@ type sentTrace struct {
 	// rootAt: when the trace's root span was accepted with the latest values (zero: not
 	// yet); RootGrace later the trace is taken as complete and its events let go.
 	rootAt time.Time
-	events map[string]*platform.TraceEvent // slots of the trace's slabs
+	events map[string]*platform.TraceEvent // &eventSlot.ev of the trace's slabs
 	bytes  int
 	// prev, next: its neighbours in the store's LRU (traceLRU), nil at the ends.
 	prev, next *sentTrace
@@ -70,11 +75,30 @@ type sentTrace struct {
 	// During one delivered call: how many of its accepted events are of this trace, and
 	// the slab they are copied into (both reset before the call returns).
 	n    int
-	slab []platform.TraceEvent
+	slab []eventSlot
+}
+
+// eventSlot is one kept event and its own copy of its Usage (the Map call's usages array
+// is shared by all its traces: internal/mapping/mapper.go, spanCtx.usages).
+type eventSlot struct {
+	ev    platform.TraceEvent // first: slotOf converts &ev back to its slot
+	usage platform.Usage
 }
 
 // eventSlotBytes is what one slot of a slab costs without its content, bytes.
-const eventSlotBytes = int(unsafe.Sizeof(platform.TraceEvent{}))
+const eventSlotBytes = int(unsafe.Sizeof(eventSlot{}))
+
+// slotOf returns the slot of a kept event (an event of sentTrace.events).
+func slotOf(ev *platform.TraceEvent) *eventSlot { return (*eventSlot)(unsafe.Pointer(ev)) }
+
+// own points a kept event's Usage at its slot's copy (after the event was written into the
+// slot), so that the slot holds nothing of the Map call but what KeptBytes charges.
+func own(ev *platform.TraceEvent) {
+	if s := slotOf(ev); ev.Usage != nil && ev.Usage != &s.usage {
+		s.usage = *ev.Usage
+		ev.Usage = &s.usage
+	}
+}
 
 // spanKey names one event of the store: its traceId and spanId.
 type spanKey struct{ trace, span string }
@@ -210,6 +234,7 @@ func (s *resendStore) resolved(b *mapping.Batch) []platform.TraceEvent {
 		cp := a.Apply(old)
 		n := mapping.KeptBytes(&cp) - mapping.KeptBytes(old)
 		*old, t.bytes, s.bytes = cp, t.bytes+n, s.bytes+n // in its slot (sentTrace); pending sees it too
+		own(old)
 		if w := inCall(b.Traces, a.TraceID); w != nil && !w.Matches(old) {
 			continue // re-sent below with the new trace-wide values
 		}
@@ -252,8 +277,11 @@ func inCall(traces []mapping.TraceValues, traceID string) *mapping.TraceValues {
 	return nil
 }
 
-// traceEntryBytes is what one trace's entry costs without events, bytes (approximate).
-const traceEntryBytes = 256
+// traceEntryBytes is what one trace's entry costs without events, bytes (approximate): the
+// sentTrace (224 bytes), its events map and its place in the store's traces map. A trace
+// of one event without content holds about 940 bytes of heap, this plus KeptBytes's 512
+// (TestKeptBytesChargesWhatIsHeld measures the whole).
+const traceEntryBytes = 512
 
 // delivered keeps copies of the events of res that the platform accepted; one accepted
 // with values older than its trace's latest is queued for the next Map call. The copies of
@@ -300,15 +328,16 @@ func (s *resendStore) delivered(events []platform.TraceEvent, accepted []bool) {
 			*ev = *src
 		} else {
 			if t.slab == nil {
-				t.slab = make([]platform.TraceEvent, 0, t.n)
+				t.slab = make([]eventSlot, 0, t.n)
 				if t.events == nil {
 					t.events = make(map[string]*platform.TraceEvent, t.n)
 				}
 			}
-			t.slab = append(t.slab, *src) // within its capacity: the slots never move
-			ev = &t.slab[len(t.slab)-1]
+			t.slab = append(t.slab, eventSlot{ev: *src}) // within its capacity: the slots never move
+			ev = &t.slab[len(t.slab)-1].ev
 			t.events[ev.SpanID] = ev
 		}
+		own(ev)
 		n := mapping.KeptBytes(ev)
 		t.bytes += n
 		s.bytes += n
