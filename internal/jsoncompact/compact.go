@@ -14,7 +14,8 @@
 // on compact input Append takes 0.59 µs, jsontext.AppendFormat with the same options 2.1×
 // that, encoding/json's json.Compact 8.7× and json.Valid + json.Compact 16×, none
 // allocating (since then scanString takes a string of more than a word whole, through
-// bytes.IndexByte: 0.515 -> 0.447 µs, medians of 6 runs each in one session); on indented
+// bytes.IndexByte: 0.515 -> 0.447 µs, medians of 6 runs each in one session; hasControl
+// without bounds checks: 0.370 -> 0.269 µs of CPU, make bench-ab, 6 rounds, load ≈ 2); on indented
 // input Append is jsontext.AppendFormat (the scan stops at the first white space). TestAppendMatchesEncodingJSON and FuzzAppend
 // (compact_test.go) compare it with encoding/json and with jsontext.AppendFormat.
 package jsoncompact
@@ -185,21 +186,25 @@ func scanString(raw []byte, i int) (int, bool) {
 }
 
 // hasControl reports whether b holds a byte < 0x20.
+//
+// The loops step b forward (b = b[32:]) rather than index it, so that the compiler proves
+// every load in bounds: no bounds check per word.
 func hasControl(b []byte) bool {
 	var ctl uint64
-	i := 0
-	for ; i+32 <= len(b); i += 32 {
-		x0, x1 := binary.LittleEndian.Uint64(b[i:]), binary.LittleEndian.Uint64(b[i+8:])
-		x2, x3 := binary.LittleEndian.Uint64(b[i+16:]), binary.LittleEndian.Uint64(b[i+24:])
+	for len(b) >= 32 {
+		x0, x1 := binary.LittleEndian.Uint64(b[0:8]), binary.LittleEndian.Uint64(b[8:16])
+		x2, x3 := binary.LittleEndian.Uint64(b[16:24]), binary.LittleEndian.Uint64(b[24:32])
 		ctl |= (x0-0x2020202020202020)&^x0 | (x1-0x2020202020202020)&^x1 |
 			(x2-0x2020202020202020)&^x2 | (x3-0x2020202020202020)&^x3
+		b = b[32:]
 	}
-	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
+	for len(b) >= 8 {
+		x := binary.LittleEndian.Uint64(b[0:8])
 		ctl |= (x - 0x2020202020202020) &^ x
+		b = b[8:]
 	}
-	for ; i < len(b); i++ {
-		x := uint64(b[i])
+	for _, c := range b {
+		x := uint64(c)
 		ctl |= (x - 0x20) &^ x
 	}
 	return ctl&0x8080808080808080 != 0

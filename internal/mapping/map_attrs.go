@@ -97,11 +97,13 @@ func (a *spanAttrs) reset(src Map) {
 
 // add indexes one attribute (reset's Range callback).
 func (a *spanAttrs) add(k string, v Value) bool {
-	if i := a.find(k); i >= 0 { // a repeated key: the last value wins
-		a.e[i].v = v
-		return true
-	}
 	h := attrHash(k)
+	if a.hasBit(h) {
+		if i := a.scan(k); i >= 0 { // a repeated key: the last value wins
+			a.e[i].v = v
+			return true
+		}
+	}
 	a.filter[h>>6] |= 1 << (h & 63)
 	a.e = append(a.e, attrEntry{k: k, v: v})
 	return true

@@ -27,14 +27,55 @@ func (a *spanAttrs) hasAny(keys []string) bool {
 }
 
 func (a *spanAttrs) firstInt(keys []string) (int64, bool) {
-	for _, k := range keys {
-		if v, ok := a.get(k); ok {
+	bits := a.rules.listBits(keys)
+	for i := range keys {
+		if v, ok := a.getAt(keys, bits, i); ok {
 			if n, ok := valueInt(v); ok {
 				return n, true
 			}
 		}
 	}
 	return 0, false
+}
+
+// takeInt is firstInt that also marks every key of keys the span has consumed (use): one
+// pass over a compiled list (readUsage takes each usage list once, with its filter bits,
+// instead of a lookup per key to read it and another to consume it).
+func (a *spanAttrs) takeInt(keys []string) (n int64, found bool) {
+	bits := a.rules.listBits(keys)
+	for i := range keys {
+		j := a.at(keys, bits, i)
+		if j < 0 {
+			continue
+		}
+		e := &a.e[j]
+		e.used = true
+		if !found && e.v.Kind() != ValueEmpty {
+			if x, ok := valueInt(e.v); ok {
+				n, found = x, true
+			}
+		}
+	}
+	return n, found
+}
+
+// takeFloat is takeInt for a floating-point value (valueFloat).
+func (a *spanAttrs) takeFloat(keys []string) (f float64, found bool) {
+	bits := a.rules.listBits(keys)
+	for i := range keys {
+		j := a.at(keys, bits, i)
+		if j < 0 {
+			continue
+		}
+		e := &a.e[j]
+		e.used = true
+		if !found && e.v.Kind() != ValueEmpty {
+			if x, ok := valueFloat(e.v); ok {
+				f, found = x, true
+			}
+		}
+	}
+	return f, found
 }
 
 // readUsage reads the span's usage with OTel semantics: prompt includes cached and cache
@@ -62,19 +103,23 @@ func readUsage(a *spanAttrs, provider string) spanUsage {
 	r := a.rules
 	var su spanUsage
 	u := &su.u
-	prompt, hasPrompt := a.firstInt(r.promptKeys)
-	if !hasPrompt {
-		if n, ok := a.firstInt(r.embeddingTokenKeys); ok {
-			prompt, hasPrompt = n, true
-		}
+	// The usage lists are taken (read and consumed) here, once each; only tokenDetails
+	// below reads what is consumed, and no usage key names a token-details object
+	// (TestUsageKeysAreNoTokenDetails).
+	embedding, hasEmbedding := a.takeInt(r.embeddingTokenKeys)
+	prompt, hasPrompt := a.takeInt(r.promptKeys)
+	if !hasPrompt && hasEmbedding {
+		prompt, hasPrompt = embedding, true
 	}
-	completion, hasCompletion := a.firstInt(r.completionKeys)
-	total, hasTotal := a.firstInt(r.totalKeys)
+	completion, hasCompletion := a.takeInt(r.completionKeys)
+	total, hasTotal := a.takeInt(r.totalKeys)
 	if !hasTotal {
-		total, hasTotal = a.firstInt(r.embeddingTokenKeys)
+		total, hasTotal = embedding, hasEmbedding
 	}
-	cached, hasCached := a.firstInt(r.cachedKeys)
-	creation, hasCreation := a.firstInt(r.cacheCreationKeys)
+	cached, hasCached := a.takeInt(r.cachedKeys)
+	creation, hasCreation := a.takeInt(r.cacheCreationKeys)
+	reasoning, hasReasoning := a.takeInt(r.reasoningKeys)
+	u.CostUSD, _ = a.takeFloat(r.costKeys)
 	if provider == sc.ProviderAnthropic && (!hasCreation || !hasCached) {
 		for _, rule := range r.anthropicCacheRules {
 			w, hasW, r, hasR := rule(a)
@@ -86,7 +131,6 @@ func readUsage(a *spanAttrs, provider string) spanUsage {
 			}
 		}
 	}
-	reasoning, hasReasoning := a.firstInt(r.reasoningKeys)
 	settled := false
 	if provider == sc.ProviderAnthropic {
 		if raw, ok := rawAnthropicUsage(a); ok {
@@ -151,17 +195,6 @@ func readUsage(a *spanAttrs, provider string) spanUsage {
 	u.TotalTokens = total
 	u.CachedTokens, u.ReasoningTokens = cached, reasoning
 	su.cacheCreation = creation
-	for _, k := range r.costKeys {
-		if v, ok := a.get(k); ok {
-			if f, ok := valueFloat(v); ok {
-				u.CostUSD = f
-				break
-			}
-		}
-	}
-	for _, list := range [][]string{r.promptKeys, r.completionKeys, r.totalKeys, r.cachedKeys, r.cacheCreationKeys, r.reasoningKeys, r.costKeys, r.embeddingTokenKeys} {
-		a.use(list...)
-	}
 	return su
 }
 

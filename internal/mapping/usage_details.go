@@ -259,11 +259,20 @@ func jsonUsageAttr(a *spanAttrs) (f tokenFields, obj jv, key string, ok bool) {
 //     the span copied as they were are added (converted).
 func tokenDetails(a *spanAttrs, prompt, completion *int64, hasCompletion bool, su *spanUsage) (cached, creation, reasoning int64) {
 	var f tokenFields
-	found := false
+	// objects: some attribute is a string that looks like a JSON object, which step 2
+	// (jsonUsageAttr: maybeUsageJSON) needs; without one it is skipped.
+	found, objects := false, false
 	for i := range a.e {
 		e := &a.e[i]
+		if !objects && e.v.Kind() == ValueStr && looksLikeObject(e.v.Str()) {
+			objects = true
+		}
+		// A token-details name (detailsSide) ends in 's' and has eight bytes at least.
+		if n := len(e.k); n < 8 || e.k[n-1] != 's' || e.used {
+			continue
+		}
 		side := detailsSide(lastSegment(e.k))
-		if side == 0 || e.used {
+		if side == 0 {
 			continue
 		}
 		var d jv
@@ -283,6 +292,9 @@ func tokenDetails(a *spanAttrs, prompt, completion *int64, hasCompletion bool, s
 	}
 	if found {
 		return f.cached, f.cacheWrite, f.reasoning
+	}
+	if !objects {
+		return 0, 0, 0
 	}
 	g, _, _, ok := jsonUsageAttr(a)
 	if !ok {
