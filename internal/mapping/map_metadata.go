@@ -44,6 +44,11 @@ type metadata struct {
 	nResVals int
 	resOK    bool                     // while reading a resource: its values can be cached
 	resFn    func(string, Value) bool // md.resourceValue, bound once (putCtx keeps it)
+
+	// The last scope's name and version and their boxed values (scope), per Map call as
+	// the resource's: the spans of one scope box them once.
+	scopeName, scopeVersion   string
+	scopeNameV, scopeVersionV any
 }
 
 // maxCachedResource is the largest resource whose values newMetadata reuses.
@@ -80,6 +85,7 @@ func (md *metadata) reset() {
 	}
 	md.keys, md.bytes, md.dropped, md.c = nil, 0, 0, nil
 	md.res, md.nResVals, md.resOK = nil, 0, false
+	md.scopeName, md.scopeVersion, md.scopeNameV, md.scopeVersionV = "", "", nil, nil
 }
 
 // set stores a value the mapping computed (not bounded: small by construction).
@@ -239,10 +245,16 @@ func sameResource(a, b Map) bool {
 
 func (md *metadata) scope(name, version string) {
 	if name != "" {
-		md.set("otel.scope.name", md.c.boxes.str(name))
+		if md.scopeNameV == nil || name != md.scopeName {
+			md.scopeName, md.scopeNameV = name, md.c.boxes.str(name)
+		}
+		md.set("otel.scope.name", md.scopeNameV)
 	}
 	if version != "" {
-		md.set("otel.scope.version", md.c.boxes.str(version))
+		if md.scopeVersionV == nil || version != md.scopeVersion {
+			md.scopeVersion, md.scopeVersionV = version, md.c.boxes.str(version)
+		}
+		md.set("otel.scope.version", md.scopeVersionV)
 	}
 }
 
