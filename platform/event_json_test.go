@@ -3,6 +3,7 @@ package platform_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -373,6 +374,13 @@ func TestAppendJSONEdgeCases(t *testing.T) {
 			}
 			e.Metadata = platform.MetadataFromMap(map[string]any{"deep": v})
 		},
+	}
+	cases["nested map past the stack sort"] = func(e *platform.TraceEvent) {
+		big := map[string]any{} // more keys than appendAnyMap sorts on the stack
+		for i := range 70 {
+			big[fmt.Sprintf("key-%02d-%s", (i*37)%70, nasty[i%len(nasty)][:min(3, len(nasty[i%len(nasty)]))])] = i
+		}
+		e.Metadata = platform.MetadataFromMap(map[string]any{"big": big, "list": []any{big}})
 	}
 	for i, s := range nasty {
 		cases["strings "+string(rune('0'+i))] = func(e *platform.TraceEvent) {

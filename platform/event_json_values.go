@@ -6,9 +6,7 @@ import (
 	"math"
 	"math/bits"
 	"reflect"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -183,32 +181,10 @@ func appendMetadata(dst []byte, m Metadata, depth int) ([]byte, error) {
 // maxInlineKeys is the largest map appendAnyMap sorts on the stack.
 const maxInlineKeys = 48
 
-// appendAnyMapLarge is appendAnyMap for maps of more than maxInlineKeys keys.
+// appendAnyMapLarge is appendAnyMap for maps of more than maxInlineKeys keys: the entries
+// sorted by key (MetadataFromMap), written as a Metadata.
 func appendAnyMapLarge(dst []byte, m map[string]any, depth int) ([]byte, error) {
-	ents := make([]mapEntry, 0, len(m))
-	for k, v := range m {
-		ents = append(ents, mapEntry{k, v})
-	}
-	slices.SortFunc(ents, func(a, b mapEntry) int { return strings.Compare(a.k, b.k) })
-	dst = append(dst, '{')
-	var err error
-	for i := range ents {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = jsonesc.AppendString(dst, ents[i].k)
-		dst = append(dst, ':')
-		if dst, err = appendAny(dst, ents[i].v, depth+1); err != nil {
-			return dst, err
-		}
-	}
-	return append(dst, '}'), nil
-}
-
-// mapEntry is one entry of a map appendAnyMapLarge sorts.
-type mapEntry struct {
-	k string
-	v any
+	return appendMetadata(dst, MetadataFromMap(m), depth)
 }
 
 // keyWord returns the first eight bytes of k as a big-endian word, zero-padded: a smaller

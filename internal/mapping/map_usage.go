@@ -41,26 +41,14 @@ func (a *spanAttrs) firstInt(keys []string) (int64, bool) {
 // takeInt is firstInt that also marks every key of keys the span has consumed (use): one
 // pass over a compiled list (readUsage takes each usage list once, with its filter bits,
 // instead of a lookup per key to read it and another to consume it).
-func (a *spanAttrs) takeInt(keys []string) (n int64, found bool) {
-	bits := a.rules.listBits(keys)
-	for i := range keys {
-		j := a.at(keys, bits, i)
-		if j < 0 {
-			continue
-		}
-		e := &a.e[j]
-		e.used = true
-		if !found && e.v.Kind() != ValueEmpty {
-			if x, ok := valueInt(e.v); ok {
-				n, found = x, true
-			}
-		}
-	}
-	return n, found
-}
+func (a *spanAttrs) takeInt(keys []string) (int64, bool) { return take(a, keys, valueInt) }
 
 // takeFloat is takeInt for a floating-point value (valueFloat).
-func (a *spanAttrs) takeFloat(keys []string) (f float64, found bool) {
+func (a *spanAttrs) takeFloat(keys []string) (float64, bool) { return take(a, keys, valueFloat) }
+
+// take marks every key of keys the span has and returns the first non-empty value conv
+// reads (takeInt, takeFloat).
+func take[T any](a *spanAttrs, keys []string, conv func(Value) (T, bool)) (x T, found bool) {
 	bits := a.rules.listBits(keys)
 	for i := range keys {
 		j := a.at(keys, bits, i)
@@ -70,12 +58,12 @@ func (a *spanAttrs) takeFloat(keys []string) (f float64, found bool) {
 		e := &a.e[j]
 		e.used = true
 		if !found && e.v.Kind() != ValueEmpty {
-			if x, ok := valueFloat(e.v); ok {
-				f, found = x, true
+			if v, ok := conv(e.v); ok {
+				x, found = v, true
 			}
 		}
 	}
-	return f, found
+	return x, found
 }
 
 // readUsage reads the span's usage with OTel semantics: prompt includes cached and cache
