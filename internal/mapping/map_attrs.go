@@ -2,8 +2,6 @@ package mapping
 
 import (
 	"slices"
-	"sort"
-	"strconv"
 	"strings"
 )
 
@@ -22,6 +20,7 @@ type spanAttrs struct {
 	e        []attrEntry
 	filter   [attrFilterWords]uint64
 	prefixes []string                 // consumed flattened prefixes, e.g. "llm.input_messages."
+	flat     flatScratch              // unflatten's scratch (map_flat.go)
 	order    []int32                  // scratch: entry indices in key order (leftovers)
 	rules    *ruleset                 // the Mapper's compiled precedence (ruleset.go)
 	addFn    func(string, Value) bool // a.add, bound once (a closure per reset would allocate)
@@ -235,99 +234,4 @@ func (a *spanAttrs) hasIndexed(prefix string) bool {
 		}
 	}
 	return false
-}
-
-// unflatten rebuilds the flattened keys prefix + "{i}.a.b…" (OpenInference llm.input_messages,
-// Traceloop gen_ai.prompt, …) into an array of objects, ordered by index. Only keys whose first
-// segment is a decimal index are read; at most maxFlatItems items are kept.
-func (a *spanAttrs) unflatten(prefix string) jv {
-	type entry struct {
-		path []string
-		v    Value
-	}
-	var entries []entry
-	for i := range a.e {
-		k, v := a.e[i].k, a.e[i].v
-		if len(k) <= len(prefix) || !strings.HasPrefix(k, prefix) {
-			continue
-		}
-		rest := k[len(prefix):]
-		if rest[0] < '0' || rest[0] > '9' {
-			continue
-		}
-		entries = append(entries, entry{strings.Split(rest, "."), v})
-	}
-	root := &flatNode{}
-	for _, e := range entries {
-		n := root
-		for _, seg := range e.path {
-			n = n.child(seg)
-		}
-		n.val = e.v
-		n.leaf = true
-	}
-	return root.toJV(0)
-}
-
-const maxFlatItems = 10000
-
-type flatNode struct {
-	keys []string
-	kids []*flatNode
-	val  Value
-	leaf bool
-}
-
-func (n *flatNode) child(seg string) *flatNode {
-	for i, k := range n.keys {
-		if k == seg {
-			return n.kids[i]
-		}
-	}
-	c := &flatNode{}
-	n.keys = append(n.keys, seg)
-	n.kids = append(n.kids, c)
-	return c
-}
-
-func (n *flatNode) toJV(depth int) jv {
-	if len(n.keys) == 0 || depth > maxJSONDepth {
-		if n.leaf {
-			return valueJV(n.val, true, depth)
-		}
-		return jv{k: 'z'}
-	}
-	numeric := true
-	for _, k := range n.keys {
-		if _, err := strconv.Atoi(k); err != nil {
-			numeric = false
-			break
-		}
-	}
-	idx := make([]int, len(n.keys))
-	for i := range idx {
-		idx[i] = i
-	}
-	if numeric {
-		sort.Slice(idx, func(x, y int) bool {
-			a, _ := strconv.Atoi(n.keys[idx[x]])
-			b, _ := strconv.Atoi(n.keys[idx[y]])
-			return a < b
-		})
-		out := jv{k: 'a'}
-		for i, j := range idx {
-			if i >= maxFlatItems {
-				break
-			}
-			out.vals = append(out.vals, n.kids[j].toJV(depth+1))
-		}
-		return out
-	}
-	sort.Slice(idx, func(x, y int) bool { return n.keys[idx[x]] < n.keys[idx[y]] })
-	out := jv{k: 'o'}
-	for _, j := range idx {
-		out.keys = append(out.keys, n.keys[j])
-		out.vals = append(out.vals, n.kids[j].toJV(depth+1))
-	}
-	return out
 }
