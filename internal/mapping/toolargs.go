@@ -180,11 +180,12 @@ func (m *Mapper) fillToolArgs(b *Batch, preps []prepared, mem TraceMemory) {
 		ev := &out[i]
 		switch ev.Type {
 		case platform.TypeLLM:
-			if cs := eventToolCalls(ev, nil); len(cs) > 0 {
+			prev := calls[ev.TraceID]
+			if cs := eventToolCalls(ev, prev); len(cs) > len(prev) {
 				if calls == nil {
 					calls = map[string][]toolCallRec{}
 				}
-				calls[ev.TraceID] = append(calls[ev.TraceID], cs...)
+				calls[ev.TraceID] = cs
 			}
 		case platform.TypeTool:
 			if !noArguments(ev.Input) {

@@ -1,5 +1,7 @@
 package mapping
 
+import "github.com/llmtrace/llmtrace/platform"
+
 // What FuzzToolCalls (toolcalls_fuzz_test.go, package mapping_test, beside the captures'
 // reader) takes from toolcalls_test.go.
 
@@ -14,3 +16,10 @@ func ToolCallsCases() []string {
 	}
 	return docs
 }
+
+// EventToolCalls, OracleEventToolCalls, NoArguments and OracleNoArguments:
+// BenchmarkToolCalls (toolcalls_fuzz_test.go).
+func EventToolCalls(ev *platform.TraceEvent) int       { return len(eventToolCalls(ev, nil)) }
+func OracleEventToolCalls(ev *platform.TraceEvent) int { return len(oracleEventToolCalls(ev, nil)) }
+func NoArguments(in []byte) bool                       { return noArguments(in) }
+func OracleNoArguments(in []byte) bool                 { return oracleNoArguments(in) }

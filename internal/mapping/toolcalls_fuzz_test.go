@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/llmtrace/llmtrace/internal/mapping"
+	"github.com/llmtrace/llmtrace/platform"
 )
 
 // FuzzToolCalls holds the tool-call reader (toolcalls_read.go) to encoding/json (the old
@@ -50,4 +51,41 @@ func FuzzToolCalls(f *testing.F) {
 			t.Errorf("%q: %s", doc, d)
 		}
 	})
+}
+
+// BenchmarkToolCalls is fillToolArgs' reading on the events of every capture of
+// testdata/captures (each capture mapped whole): the tool calls of each model-call event
+// and noArguments on each tool event's input, with the reader and with encoding/json.
+func BenchmarkToolCalls(b *testing.B) {
+	files, err := filepath.Glob("../../testdata/captures/*.json")
+	if err != nil || len(files) == 0 {
+		b.Fatalf("no captures: %v", err)
+	}
+	var evs []platform.TraceEvent
+	for _, file := range files {
+		evs = append(evs, mapping.NewMapper(mapping.MapOptions{}).Map(captureSpans(new(testing.T), file))...)
+	}
+	for _, impl := range []struct {
+		name  string
+		calls func(*platform.TraceEvent) int
+		noArg func([]byte) bool
+	}{{"reader", mapping.EventToolCalls, mapping.NoArguments}, {"encoding-json", mapping.OracleEventToolCalls, mapping.OracleNoArguments}} {
+		b.Run(impl.name, func(b *testing.B) {
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				for i := range evs {
+					switch ev := &evs[i]; ev.Type {
+					case platform.TypeLLM:
+						n += impl.calls(ev)
+					case platform.TypeTool:
+						if impl.noArg(ev.Input) {
+							n++
+						}
+					}
+				}
+			}
+			b.ReportMetric(float64(n)/float64(b.N), "found/op")
+		})
+	}
 }

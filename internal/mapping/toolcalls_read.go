@@ -3,8 +3,11 @@ package mapping
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/llmtrace/llmtrace/internal/jsonesc"
 )
 
 // The tool calls of an event, read straight from its bytes (issue 21: encoding/json's
@@ -58,17 +61,25 @@ type msgRaw struct {
 	calls callSlice
 }
 
-// tcReader reads one document at s[pos:].
+// tcReader reads one document at s[pos:], in one of two modes.
 //
-// The messages' backing array is kept only as far as a message had tool calls: msgs[i] is
-// element i of Messages for i < len(msgs), and the elements past it are zero (no message
-// there ever had a "tool_calls"); the slice's length is nmsgs. Nothing is allocated for a
-// document without tool calls.
+// Streaming (merge false), the common case: each call is appended to dst when its object
+// ends. That is exact while no slice is decoded twice — every element then starts from
+// zero — so a repeated "tool_calls" (output, or within one message) or "messages" (input)
+// stops the read (dup) and readToolCalls reads the document again merging.
+//
+// Merging: the slices are kept as encoding/json keeps them (callSlice, msgs) and the calls
+// appended at the end. The messages' backing array is kept only as far as a message had
+// tool calls: msgs[i] is element i of Messages for i < len(msgs), and the elements past it
+// are zero (no message there ever had a "tool_calls"); the slice's length is nmsgs.
 type tcReader struct {
 	s     []byte
 	pos   int
-	arena []callRaw // the backing arrays of every callSlice of the document
-	msgs  []msgRaw
+	merge bool
+	dup   bool          // streaming: a slice is decoded twice
+	dst   []toolCallRec // streaming: the calls so far
+	arena []callRaw     // merging: the backing arrays of every callSlice of the document
+	msgs  []msgRaw      // merging
 	nmsgs int
 }
 
@@ -76,8 +87,15 @@ type tcReader struct {
 // "tool_calls") or input (its "messages" and their "tool_calls"), as appendCalls took them
 // from json.Unmarshal; on a document Unmarshal refuses (see above) it returns dst as it was.
 func readToolCalls(doc []byte, input bool, dst []toolCallRec) []toolCallRec {
-	r := tcReader{s: doc}
+	r := tcReader{s: doc, dst: dst}
 	var out callSlice
+	if r.document(input, &out) {
+		return r.dst
+	}
+	if !r.dup {
+		return dst
+	}
+	r = tcReader{s: doc, merge: true}
 	if !r.document(input, &out) {
 		return dst
 	}
@@ -90,24 +108,36 @@ func readToolCalls(doc []byte, input bool, dst []toolCallRec) []toolCallRec {
 	return dst
 }
 
-// appendCalls appends the calls of cs that have an id or a name.
+// appendCalls appends the calls of cs (merging).
 func (r *tcReader) appendCalls(dst []toolCallRec, cs callSlice) []toolCallRec {
 	for i := range cs.n {
-		c := &r.arena[cs.off+i]
-		id, name := unquoteString(c.id), unquoteString(c.name)
-		if id == "" && name == "" {
-			continue
-		}
-		args := c.args
-		if len(args) > 0 && args[0] == '"' {
-			// Arguments kept as a JSON string holding JSON are the object itself.
-			if s := unquoteBytes(args[1 : len(args)-1]); validJSON(s) {
-				args = s
-			}
-		}
-		dst = append(dst, toolCallRec{id: id, name: name, args: args})
+		dst = appendCall(dst, &r.arena[cs.off+i])
 	}
 	return dst
+}
+
+// appendCall appends c if it has an id or a name (both in one allocated string).
+func appendCall(dst []toolCallRec, c *callRaw) []toolCallRec {
+	if len(c.id) == 0 && len(c.name) == 0 {
+		return dst
+	}
+	var buf [64]byte
+	b := appendUnquotedBody(buf[:0], c.id)
+	n := len(b)
+	b = appendUnquotedBody(b, c.name)
+	if len(b) == 0 {
+		return dst
+	}
+	both := string(b)
+	id, name := both[:n], both[n:]
+	args := c.args
+	if len(args) > 0 && args[0] == '"' {
+		// Arguments kept as a JSON string holding JSON are the object itself.
+		if s := unquoteBytes(args[1 : len(args)-1]); validJSON(s) {
+			args = s
+		}
+	}
+	return append(dst, toolCallRec{id: id, name: name, args: args})
 }
 
 // document reads the whole document into out (output) or r.msgs (input); false when
@@ -124,6 +154,7 @@ func (r *tcReader) document(input bool, out *callSlice) bool {
 		}
 	case '{':
 		more, ok := r.open('}', 1)
+		seen := false
 		for ok && more {
 			var key []byte
 			if key, ok = r.key(); !ok {
@@ -131,8 +162,18 @@ func (r *tcReader) document(input bool, out *callSlice) bool {
 			}
 			switch {
 			case input && foldedIs(key, "MESSAGES"):
+				if seen && !r.merge {
+					r.dup = true
+					return false
+				}
+				seen = true
 				ok = r.messages(1)
 			case !input && foldedIs(key, "TOOL_CALLS"):
+				if seen && !r.merge {
+					r.dup = true
+					return false
+				}
+				seen = true
 				ok = r.calls(out, 1)
 			default:
 				ok = r.skip(1)
@@ -197,19 +238,29 @@ func (r *tcReader) messages(depth int) bool {
 // message reads one message object into element i of the messages, depth containers deep.
 func (r *tcReader) message(i, depth int) bool {
 	more, ok := r.open('}', depth+1)
+	seen := false
 	for ok && more {
 		var key []byte
 		if key, ok = r.key(); !ok {
 			return false
 		}
 		if foldedIs(key, "TOOL_CALLS") {
-			if i >= len(r.msgs) {
-				if r.msgs == nil {
-					r.msgs = make([]msgRaw, 0, max(8, i+1))
+			if !r.merge {
+				if seen {
+					r.dup = true
+					return false
 				}
-				r.msgs = append(r.msgs, make([]msgRaw, i+1-len(r.msgs))...)
+				seen = true
+				ok = r.calls(nil, depth+1)
+			} else {
+				if i >= len(r.msgs) {
+					if r.msgs == nil {
+						r.msgs = make([]msgRaw, 0, max(8, i+1))
+					}
+					r.msgs = append(r.msgs, make([]msgRaw, i+1-len(r.msgs))...)
+				}
+				ok = r.calls(&r.msgs[i].calls, depth+1)
 			}
-			ok = r.calls(&r.msgs[i].calls, depth+1)
 		} else {
 			ok = r.skip(depth + 1)
 		}
@@ -220,14 +271,17 @@ func (r *tcReader) message(i, depth int) bool {
 	return ok
 }
 
-// calls reads the value of a "tool_calls" into cs, depth containers deep.
+// calls reads the value of a "tool_calls", depth containers deep: into r.dst (streaming)
+// or into cs (merging).
 func (r *tcReader) calls(cs *callSlice, depth int) bool {
 	if r.pos >= len(r.s) {
 		return false
 	}
 	switch r.s[r.pos] {
 	case 'n':
-		*cs = callSlice{}
+		if r.merge {
+			*cs = callSlice{}
+		}
 		return r.literal("null")
 	case '[':
 	default:
@@ -236,7 +290,10 @@ func (r *tcReader) calls(cs *callSlice, depth int) bool {
 	more, ok := r.open(']', depth+1)
 	i := 0
 	for ok && more {
-		k := r.slot(cs, i)
+		k := -1
+		if r.merge {
+			k = r.slot(cs, i)
+		}
 		if r.pos >= len(r.s) {
 			return false
 		}
@@ -244,7 +301,14 @@ func (r *tcReader) calls(cs *callSlice, depth int) bool {
 		case 'n':
 			ok = r.literal("null") // encoding/json leaves the element as it was
 		case '{':
-			ok = r.call(k, depth+1)
+			if k >= 0 {
+				ok = r.call(&r.arena[k], depth+1)
+			} else {
+				var c callRaw
+				if ok = r.call(&c, depth+1); ok {
+					r.dst = appendCall(r.dst, &c)
+				}
+			}
 		default:
 			return false
 		}
@@ -253,8 +317,8 @@ func (r *tcReader) calls(cs *callSlice, depth int) bool {
 			more, ok = r.next(']')
 		}
 	}
-	if !ok {
-		return false
+	if !ok || !r.merge {
+		return ok
 	}
 	if i == 0 {
 		*cs = callSlice{}
@@ -286,8 +350,8 @@ func (r *tcReader) slot(cs *callSlice, i int) int {
 	return cs.off + i
 }
 
-// call reads one tool call object into r.arena[k], depth containers deep.
-func (r *tcReader) call(k, depth int) bool {
+// call reads one tool call object into c, depth containers deep.
+func (r *tcReader) call(c *callRaw, depth int) bool {
 	more, ok := r.open('}', depth+1)
 	for ok && more {
 		var key []byte
@@ -296,13 +360,13 @@ func (r *tcReader) call(k, depth int) bool {
 		}
 		switch {
 		case foldedIs(key, "ID"):
-			ok = r.stringField(&r.arena[k].id)
+			ok = r.stringField(&c.id)
 		case foldedIs(key, "NAME"):
-			ok = r.stringField(&r.arena[k].name)
+			ok = r.stringField(&c.name)
 		case foldedIs(key, "ARGUMENTS"):
 			start := r.pos
 			if ok = r.skip(depth + 1); ok {
-				r.arena[k].args = r.s[start:r.pos]
+				c.args = r.s[start:r.pos]
 			}
 		default:
 			ok = r.skip(depth + 1)
@@ -582,6 +646,16 @@ func number(s []byte, i int) (int, bool) {
 // for control bytes.
 func skipString(s []byte, i int) (int, bool) {
 	i++
+	if i+8 <= len(s) {
+		// A short string (most names) ends within the first word: its first byte that is
+		// a control byte, '"' or '\\' is then the closing quote (the lowest flagged byte
+		// of jsonesc.Special8 is exact); a word with none is skipped.
+		if m := jsonesc.Special8(binary.LittleEndian.Uint64(s[i:])); m == 0 {
+			i += 8
+		} else if n := bits.TrailingZeros64(m) / 8; s[i+n] == '"' {
+			return i + n + 1, true
+		}
+	}
 	q := -1 // the next '"' at or after i, or -1: not looked for yet
 	for {
 		if q < i {
@@ -656,12 +730,13 @@ func plainString(b []byte) bool {
 	return bytes.IndexByte(b, '\\') < 0 && utf8.Valid(b)
 }
 
-// unquoteString is the text of the checked string body b, as json.Unmarshal decodes it.
-func unquoteString(b []byte) string {
+// appendUnquotedBody appends the text of the checked string body b, as json.Unmarshal
+// decodes it.
+func appendUnquotedBody(dst, b []byte) []byte {
 	if plainString(b) {
-		return string(b)
+		return append(dst, b...)
 	}
-	return string(appendUnquoted(nil, b))
+	return appendUnquoted(dst, b)
 }
 
 // unquoteBytes is the text of the checked string body b, as json.Unmarshal decodes it: b
@@ -745,6 +820,9 @@ func hex4b(b []byte) rune {
 // member's name to a struct field: b unescaped, then each ASCII letter upper-cased and
 // every other rune replaced by the smallest rune of its case-fold orbit.
 func foldedIs(b []byte, upper string) bool {
+	if len(b) < len(upper) || len(b) > 6*len(upper) {
+		return false // each byte of the folded name comes from 1 to 6 bytes of b (\u017f)
+	}
 	if len(b) == len(upper) {
 		i := 0
 		for ; i < len(b); i++ {
