@@ -240,3 +240,100 @@ func TestToolCallsReadWithoutAllocating(t *testing.T) {
 		t.Errorf("%v allocations", n)
 	}
 }
+
+// shapeGen builds a JSON document from fuzz bytes, of the shapes that matter to the
+// reader: objects whose members are named like the fields (in other cases, folded,
+// escaped, repeated), arrays of them, nulls, strings holding JSON, and now and then a
+// value of the wrong type or a piece of invalid JSON.
+type shapeGen struct {
+	in  []byte
+	out []byte
+}
+
+func (g *shapeGen) next() int {
+	if len(g.in) == 0 {
+		return 0
+	}
+	b := g.in[0]
+	g.in = g.in[1:]
+	return int(b)
+}
+
+var shapeNames = []string{`"tool_calls"`, `"messages"`, `"id"`, `"name"`, `"arguments"`, `"TOOL_CALLS"`, `"Messages"`,
+	`"ID"`, `"nAmE"`, `"ARGUMENTS"`, `"tool_call` + "\u017f" + `"`, `"argument\u017f"`, `"\u0130d"`, `"tool\u005fcalls"`,
+	`"role"`, `"args"`, `"kwargs"`, `"content"`, `"i` + "\xff" + `d"`}
+
+var shapeScalars = []string{`null`, `"c1"`, `"get_weather"`, `""`, `1`, `-0.5e3`, `true`, `"{\"city\":\"Paris\"}"`,
+	`" [1] "`, `"\"x\""`, `"\ud800\udc00\u00e9\n"`, `"a` + "\xff" + `"`, `"Paris"`, `[]`, `{}`, `"c2"`, `null`}
+
+var shapeInvalid = []string{`01`, `"\q"`, `nul`, `[1,]`, "\"\x01\"", `{"a"}`}
+
+func (g *shapeGen) value(depth int) {
+	switch c := g.next(); {
+	case c == 255:
+		g.out = append(g.out, shapeInvalid[g.next()%len(shapeInvalid)]...)
+	case depth >= 6 || c%8 < 3:
+		g.out = append(g.out, shapeScalars[g.next()%len(shapeScalars)]...)
+	case c%8 < 6:
+		g.object(depth + 1)
+	default:
+		g.array(depth)
+	}
+}
+
+// array writes an array of objects and nulls.
+func (g *shapeGen) array(depth int) {
+	g.out = append(g.out, '[')
+	for i := range g.next() % 4 {
+		if i > 0 {
+			g.out = append(g.out, ',')
+		}
+		if g.next()%4 == 0 || depth >= 6 {
+			g.out = append(g.out, "null"...)
+		} else {
+			g.object(depth + 1)
+		}
+	}
+	g.out = append(g.out, ']')
+}
+
+func (g *shapeGen) object(depth int) {
+	g.out = append(g.out, '{')
+	for i := range g.next() % 5 {
+		if i > 0 {
+			g.out = append(g.out, ',')
+		}
+		k := g.next()
+		if k < 160 { // mostly the five names the reader looks for
+			k %= 5
+		}
+		g.out = append(g.out, shapeNames[k%len(shapeNames)]...)
+		g.out = append(g.out, ':')
+		switch t := g.next(); {
+		case t >= 224: // any value, of the wrong type as often as not
+			g.value(depth)
+		case k%5 < 2: // tool_calls, messages: mostly an array of objects
+			g.array(depth)
+		case k%5 < 4: // id, name: mostly a string
+			g.out = append(g.out, shapeScalars[[]int{1, 2, 3, 10, 11, 15, 0}[t%7]]...)
+		default:
+			g.value(depth)
+		}
+	}
+	g.out = append(g.out, '}')
+}
+
+// FuzzToolCallsShapes is FuzzToolCalls on documents built from the fuzz bytes (shapeGen),
+// which reach repeated names, nulls and type errors far more often than mutated bytes do.
+func FuzzToolCallsShapes(f *testing.F) {
+	f.Add([]byte{3, 4, 0, 7, 3, 1, 4, 2, 1, 3, 4, 0, 7, 2, 1, 4, 5, 1})
+	f.Add([]byte{5, 4, 1, 7, 3, 1, 4, 3, 2, 1, 3, 4, 2, 0, 7, 2, 1, 4, 1, 0, 5, 3})
+	f.Add([]byte("tool_calls and messages, repeated"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		g := shapeGen{in: in}
+		g.object(0)
+		if d := toolCallsDiff(g.out); d != "" {
+			t.Errorf("%q: %s", g.out, d)
+		}
+	})
+}
