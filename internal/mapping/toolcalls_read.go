@@ -36,8 +36,12 @@ import (
 //     between, since SetLen keeps the backing), an empty array or null starts afresh
 //     (encoding/json/decode.go: array, literalStore).
 //
-// The old decode is kept as the oracle in toolcalls_oracle_test.go; FuzzToolCalls holds the
-// reader to it.
+// The old decode is kept as the oracle in toolcalls_oracle_test.go; toolcalls_test.go states
+// the edge cases above, and FuzzToolCalls (seeded with every capture's events) and
+// FuzzToolCallsShapes (documents built of the field names) hold the reader to the oracle.
+// BenchmarkToolCalls (toolcalls_fuzz_test.go: the reading fillToolArgs does on the events of
+// every capture) measured 22 µs and 56 allocations a pass against encoding/json's 140 µs and
+// 568 (go test -count 3 on 2 CPUs, load ≈ 3).
 
 // jsonMaxNesting is encoding/json's nesting limit (scanner.go maxNestingDepth).
 const jsonMaxNesting = 10000
@@ -467,7 +471,7 @@ func (r *tcReader) next(closing byte) (more, ok bool) {
 	}
 	switch r.s[r.pos] {
 	case ',':
-		r.ws1()
+		r.pos = skipWS(r.s, r.pos+1)
 		return true, true
 	case closing:
 		r.pos++
@@ -475,8 +479,6 @@ func (r *tcReader) next(closing byte) (more, ok bool) {
 	}
 	return false, false
 }
-
-func (r *tcReader) ws1() { r.pos = skipWS(r.s, r.pos+1) }
 
 // skip checks the value at r.pos, depth containers deep, and moves past it (not past the
 // white space after it). It keeps the kinds of the containers it opens in a bit stack
