@@ -2,7 +2,6 @@ package mapping
 
 import (
 	"bytes"
-	"encoding/json"
 	"strings"
 
 	"github.com/llmtrace/llmtrace/platform"
@@ -64,35 +63,17 @@ type pendingTool struct {
 	waitingTool
 }
 
-// eventToolCall is a tool call as the mapping writes it into an event (appendToolCalls).
-type eventToolCall struct {
-	ID        string          `json:"id"`
-	Name      string          `json:"name"`
-	Arguments json.RawMessage `json:"arguments"`
-}
-
 // eventToolCalls returns the tool calls of a model-call event: its output's tool_calls,
-// then those of its input messages.
+// then those of its input messages. They are read from the event's bytes exactly as
+// json.Unmarshal decoded them into {"tool_calls":[{"id","name","arguments"}]} and
+// {"messages":[{"tool_calls":[...]}]} (readToolCalls, toolcalls_read.go); the arguments
+// alias the event's bytes (addToolCalls copies what it keeps).
 func eventToolCalls(ev *platform.TraceEvent, dst []toolCallRec) []toolCallRec {
 	if containsAt(ev.Output, toolCallsKey, 5) {
-		var out struct {
-			ToolCalls []eventToolCall `json:"tool_calls"`
-		}
-		if json.Unmarshal(ev.Output, &out) == nil {
-			dst = appendCalls(dst, out.ToolCalls)
-		}
+		dst = readToolCalls(ev.Output, false, dst)
 	}
 	if containsAt(ev.Input, toolCallsKey, 5) {
-		var in struct {
-			Messages []struct {
-				ToolCalls []eventToolCall `json:"tool_calls"`
-			} `json:"messages"`
-		}
-		if json.Unmarshal(ev.Input, &in) == nil {
-			for _, m := range in.Messages {
-				dst = appendCalls(dst, m.ToolCalls)
-			}
-		}
+		dst = readToolCalls(ev.Input, true, dst)
 	}
 	return dst
 }
@@ -100,42 +81,16 @@ func eventToolCalls(ev *platform.TraceEvent, dst []toolCallRec) []toolCallRec {
 // toolCallsKey is the key of an event's tool calls, as appendToolCalls writes it.
 const toolCallsKey = `"tool_calls"`
 
-func appendCalls(dst []toolCallRec, calls []eventToolCall) []toolCallRec {
-	for _, c := range calls {
-		if c.Name == "" && c.ID == "" {
-			continue
-		}
-		var args []byte
-		if len(c.Arguments) > 0 {
-			args = []byte(c.Arguments)
-			// Arguments kept as a JSON string holding JSON are the object itself.
-			var s string
-			if args[0] == '"' && json.Unmarshal(args, &s) == nil && json.Valid([]byte(s)) {
-				args = []byte(s)
-			}
-		}
-		dst = append(dst, toolCallRec{id: c.ID, name: c.Name, args: args})
-	}
-	return dst
-}
-
 // noArguments reports a tool input that records no arguments: none, null, "", {}, [] or
-// OpenLLMetry's {"args": [], "kwargs": {}}.
+// OpenLLMetry's {"args": [], "kwargs": {}} (as json.Unmarshal into a
+// map[string]json.RawMessage reads it: argsKwargsEmpty, toolcalls_read.go).
 func noArguments(in []byte) bool {
 	in = bytes.TrimSpace(in)
 	switch string(in) {
 	case "", "null", `""`, "{}", "[]":
 		return true
 	}
-	if in[0] != '{' {
-		return false
-	}
-	var v map[string]json.RawMessage
-	if json.Unmarshal(in, &v) != nil || len(v) != 2 {
-		return false
-	}
-	a, k := string(bytes.TrimSpace(v["args"])), string(bytes.TrimSpace(v["kwargs"]))
-	return a == "[]" && k == "{}"
+	return in[0] == '{' && argsKwargsEmpty(in)
 }
 
 // addToolCalls remembers calls of trace id in mem (deduplicated by id, else by name and
@@ -225,11 +180,12 @@ func (m *Mapper) fillToolArgs(b *Batch, preps []prepared, mem TraceMemory) {
 		ev := &out[i]
 		switch ev.Type {
 		case platform.TypeLLM:
-			if cs := eventToolCalls(ev, nil); len(cs) > 0 {
+			prev := calls[ev.TraceID]
+			if cs := eventToolCalls(ev, prev); len(cs) > len(prev) {
 				if calls == nil {
 					calls = map[string][]toolCallRec{}
 				}
-				calls[ev.TraceID] = append(calls[ev.TraceID], cs...)
+				calls[ev.TraceID] = cs
 			}
 		case platform.TypeTool:
 			if !noArguments(ev.Input) {
