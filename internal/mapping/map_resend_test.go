@@ -15,7 +15,7 @@ import (
 
 // captureSpans reads one capture of testdata/captures as span views, ordered by end time
 // (the order in which a collector receives them from an app's batch processor).
-func captureSpans(t *testing.T, file string) []mapping.SpanView {
+func captureSpans(t testing.TB, file string) []mapping.SpanView {
 	t.Helper()
 	raw, err := os.ReadFile(file)
 	if err != nil {

@@ -132,7 +132,7 @@ func otlpTime(ns string) time.Time {
 
 // readOTLPJSON returns one view per span of an OTLP JSON traces document, in document
 // order (resource, scope, span), as internal/pdataview.Spans does for the collector.
-func readOTLPJSON(t *testing.T, raw []byte) []mapping.SpanView {
+func readOTLPJSON(t testing.TB, raw []byte) []mapping.SpanView {
 	t.Helper()
 	var doc otlpDoc
 	if err := json.Unmarshal(raw, &doc); err != nil {
@@ -157,7 +157,7 @@ func readOTLPJSON(t *testing.T, raw []byte) []mapping.SpanView {
 	return out
 }
 
-func hexID(t *testing.T, dst []byte, s string) {
+func hexID(t testing.TB, dst []byte, s string) {
 	t.Helper()
 	if s == "" {
 		return
