@@ -1,6 +1,9 @@
 package mapping
 
-import "sync"
+import (
+	"sync"
+	"unsafe"
+)
 
 // The mapping reads JSON into jv, an ordered tree, with a parser of its own
 // (jsonscan.go). The tree is what every message and value path works on; appendJV
@@ -211,6 +214,23 @@ type treeArena struct {
 	p     jsonParser
 	roots []jv
 	msgs  []nmsg // the normalised messages of the span's trees (spanCtx.messages)
+	// memo is what attrTree parsed for the span, by the attribute's string: a second read
+	// of the same attribute gets the same tree without parsing it again.
+	memo []parsedAttr
+}
+
+// parsedAttr is an attribute string and its tree. The tree is shared by every reader of
+// the attribute: nobody writes into a tree attrTree returned (a caller that changes one
+// copies the containers it changes first, as genkitNormValue does).
+type parsedAttr struct {
+	s string
+	j *jv
+}
+
+// sameString reports whether a and b are the same string in memory (data and length): an
+// attribute value read twice from one span is.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
 }
 
 // reset lets go of the trees (and of their references to span data).
@@ -220,7 +240,8 @@ func (a *treeArena) reset() {
 	clear(a.p.kslab)
 	clear(a.roots)
 	clear(a.msgs)
-	a.msgs = a.msgs[:0]
+	clear(a.memo)
+	a.msgs, a.memo = a.msgs[:0], a.memo[:0]
 	if cap(a.msgs) > maxPooledParserValues {
 		a.msgs = nil
 	}
@@ -236,19 +257,56 @@ func (a *treeArena) reset() {
 }
 
 // attrTree returns an attribute value as valueJV(v, true, 0) does, its tree in c's arena:
-// valid while c builds the current span's event.
+// valid while c builds the current span's event. A string holding a JSON object or array
+// is parsed once per span: a second call with the same attribute returns the same tree
+// (parsedTree), which the caller must not change.
 func (c *spanCtx) attrTree(v Value) *jv {
-	a := c.arena()
-	var j jv
-	if s := v.Str(); v.Kind() == ValueStr && looksLikeJSON(s) {
-		var ok bool
-		if j, ok = a.p.parse(s); !ok {
+	if s := v.Str(); v.Kind() == ValueStr {
+		if !looksLikeJSON(s) {
+			return c.treeRoot(jv{k: 's', s: s})
+		}
+		if j := c.parsedTree(s); j != nil {
+			return j
+		}
+		a := c.arena()
+		j, ok := a.p.parse(s)
+		if !ok {
 			j = jv{k: 's', s: s}
 		}
-	} else {
-		j = valueJV(v, true, 0)
+		r := c.treeRoot(j)
+		a.memo = append(a.memo, parsedAttr{s, r})
+		return r
 	}
-	return c.treeRoot(j)
+	return c.treeRoot(valueJV(v, true, 0))
+}
+
+// jsonAttrTree returns an attribute value as a JSON value: a string that is one JSON value
+// (an object, an array, or a scalar such as "\"Paris\"" or 42) is its tree, any other
+// string the string itself; other values as attrTree gives them. Like attrTree, the tree
+// is in c's arena and a string parses once per span.
+func (c *spanCtx) jsonAttrTree(v Value) *jv {
+	if s := v.Str(); v.Kind() == ValueStr && !looksLikeJSON(s) {
+		if j, ok := c.arena().p.parse(s); ok {
+			return c.treeRoot(j) // a scalar: no containers, nothing worth remembering
+		}
+	}
+	return c.attrTree(v)
+}
+
+// parsedTree returns the tree of the attribute string s that the span's build (attrTree)
+// or prepare (prepared.gkOut, genkitResponse) already parsed, nil when s was not parsed.
+// s must be a JSON object or array text (looksLikeJSON).
+func (c *spanCtx) parsedTree(s string) *jv {
+	if p := c.prepared; p.gkOut != nil && sameString(s, p.gkSrc) {
+		return p.gkOut
+	}
+	a := c.arena()
+	for i := range a.memo {
+		if sameString(a.memo[i].s, s) {
+			return a.memo[i].j
+		}
+	}
+	return nil
 }
 
 // treeRoot returns j moved into c's arena (valid while c builds the current span's event),

@@ -172,12 +172,16 @@ func (c *spanCtx) appendPlainValue(dst []byte, output, tool bool) ([]byte, bool)
 }
 
 // appendAttrJSON appends an attribute value as appendJV(valueJV(v, true, 0)) writes it; a
-// string holding a JSON object or array is parsed into a tree that lives only for the call
-// (appendJSONText).
+// string holding a JSON object or array is written from the tree the span already parsed
+// of it (parsedTree: answeredModel's, provider bodies', Genkit's), else parsed into a tree
+// that lives only for the call (appendJSONText).
 func (c *spanCtx) appendAttrJSON(dst []byte, v Value) []byte {
 	if v.Kind() == ValueStr {
 		s := v.Str()
 		if looksLikeJSON(s) {
+			if j := c.parsedTree(s); j != nil {
+				return appendJV(dst, j) // a string that did not parse is {k: 's'}: escaped
+			}
 			if out, ok := appendJSONText(dst, s); ok {
 				return out
 			}

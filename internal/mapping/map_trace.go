@@ -173,6 +173,7 @@ type prepared struct {
 	ids              traceIDs
 	oiMeta           *jv
 	gkOut            *jv             // genkit:output of a model action, parsed (genkitResponse)
+	gkSrc            string          // the genkit:output string gkOut was parsed from (spanCtx.parsedTree)
 	gkParsed         bool            // gkOut was looked for
 	bodies           *providerBodies // provider_body.go: request / response bodies by shape, once looked for
 	sid              spanStrings     // its event's ID strings (idStrings, ids.go)
