@@ -111,8 +111,8 @@ func genkitModelSpan(a *spanAttrs) bool {
 }
 
 // genkitResponse returns the parsed genkit:output of a model action span, parsed once per
-// span (in prepare, for genkitUsage; the span's build reads the same tree: genkitOutput
-// here, attrTree through spanCtx.parsedTree); nil for other spans.
+// span (spanAttrs.parsed: in prepare, for genkitUsage; the span's build reads the same tree,
+// genkitOutput here, attrTree through spanCtx.parsedTree); nil for other spans.
 func (p *prepared) genkitResponse() *jv {
 	if p.gkParsed {
 		return p.gkOut
@@ -122,8 +122,8 @@ func (p *prepared) genkitResponse() *jv {
 		return nil
 	}
 	if v, ok := p.a.get(sc.GenkitOutput); ok && v.Kind() == ValueStr {
-		if j, ok := parseJSON(v.Str()); ok && j.k == 'o' {
-			p.gkOut, p.gkSrc = &j, v.Str()
+		if j := p.a.parsed(v.Str()); j != nil && j.k == 'o' {
+			p.gkOut = j
 		}
 	}
 	return p.gkOut

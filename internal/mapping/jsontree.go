@@ -293,17 +293,61 @@ func (c *spanCtx) jsonAttrTree(v Value) *jv {
 	return c.attrTree(v)
 }
 
-// parsedTree returns the tree of the attribute string s that the span's build (attrTree)
-// or prepare (prepared.gkOut, genkitResponse) already parsed, nil when s was not parsed.
-// s must be a JSON object or array text (looksLikeJSON).
+// parsedTree returns the tree of the attribute string s that the span's prepare
+// (spanAttrs.parsed) or build (attrTree) already parsed, nil when s was not parsed. s must
+// be a JSON object or array text (looksLikeJSON): for it, both give what attrTree gives.
 func (c *spanCtx) parsedTree(s string) *jv {
-	if p := c.prepared; p.gkOut != nil && sameString(s, p.gkSrc) {
-		return p.gkOut
+	if j := c.a.preparedTree(s); j != nil {
+		return j
 	}
 	a := c.arena()
 	for i := range a.memo {
 		if sameString(a.memo[i].s, s) {
 			return a.memo[i].j
+		}
+	}
+	return nil
+}
+
+// preparedTree is an attribute string parsed while its span was prepared, and its tree
+// (parseJSON's: arrays of its own), or the string itself when it did not parse.
+type preparedTree struct {
+	s  string
+	j  jv
+	ok bool
+}
+
+// parsed returns parseJSON(s) of the span's attribute string s, nil when s does not parse,
+// parsing s once per span: what the readers of prepare (usage, model, IDs) parse is kept
+// until the span's attributes are released at the end of the Map call, and the span's build
+// reads the same trees (spanCtx.parsedTree) instead of parsing them again. The tree is
+// shared: the caller must not change it.
+func (a *spanAttrs) parsed(s string) *jv {
+	for i := range a.trees {
+		if t := &a.trees[i]; sameString(t.s, s) {
+			if !t.ok {
+				return nil
+			}
+			return &t.j
+		}
+	}
+	j, ok := parseJSON(s)
+	if !ok {
+		j = jv{k: 's', s: s}
+	}
+	a.trees = append(a.trees, preparedTree{s, j, ok})
+	if !ok {
+		return nil
+	}
+	return &a.trees[len(a.trees)-1].j
+}
+
+// preparedTree returns the tree spanAttrs.parsed kept of s (a string that did not parse
+// as itself, as attrTree has it), nil when prepare did not parse s.
+func (a *spanAttrs) preparedTree(s string) *jv {
+	for i := range a.trees {
+		if sameString(a.trees[i].s, s) {
+			return &a.trees[i].j
 		}
 	}
 	return nil

@@ -173,7 +173,6 @@ type prepared struct {
 	ids              traceIDs
 	oiMeta           *jv
 	gkOut            *jv             // genkit:output of a model action, parsed (genkitResponse)
-	gkSrc            string          // the genkit:output string gkOut was parsed from (spanCtx.parsedTree)
 	gkParsed         bool            // gkOut was looked for
 	bodies           *providerBodies // provider_body.go: request / response bodies by shape, once looked for
 	sid              spanStrings     // its event's ID strings (idStrings, ids.go)
@@ -366,8 +365,13 @@ func readIDs(p *prepared) {
 	a, r := p.a, p.a.rules
 	p.ids.tags = readTags(a, nil)
 	if v, ok := a.get(sc.OIMetadata); ok {
-		j := valueJV(v, true, 0)
-		if j.k == 'o' {
+		if s := v.Str(); v.Kind() == ValueStr {
+			if looksLikeJSON(s) { // parsed once: the event's metadata writes the same tree
+				if j := a.parsed(s); j != nil && j.k == 'o' {
+					p.oiMeta = j
+				}
+			}
+		} else if j := valueJV(v, true, 0); j.k == 'o' {
 			p.oiMeta = &j
 		}
 	}
