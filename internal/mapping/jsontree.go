@@ -342,6 +342,19 @@ func (a *spanAttrs) parsed(s string) *jv {
 	return &a.trees[len(a.trees)-1].j
 }
 
+// valueTree is valueJV(v, true, 0) for a reader of prepare: a string holding a JSON object
+// or array goes through parsed (once per span, the tree shared: the caller must not change
+// it).
+func (a *spanAttrs) valueTree(v Value) jv {
+	if s := v.Str(); v.Kind() == ValueStr && looksLikeJSON(s) {
+		if j := a.parsed(s); j != nil {
+			return *j
+		}
+		return jv{k: 's', s: s}
+	}
+	return valueJV(v, true, 0)
+}
+
 // preparedTree returns the tree spanAttrs.parsed kept of s (a string that did not parse
 // as itself, as attrTree has it), nil when prepare did not parse s.
 func (a *spanAttrs) preparedTree(s string) *jv {

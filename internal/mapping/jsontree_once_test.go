@@ -96,3 +96,59 @@ func TestGenkitOutputParsedOnce(t *testing.T) {
 		t.Errorf("genkit:input %+v, want the JSON string Paris", in)
 	}
 }
+
+// What prepare parses of a span's attributes (spanAttrs.parsed: a JSON usage attribute,
+// OpenInference metadata, Langfuse usage details) is kept for the span's build: attrTree
+// and the metadata's JSON values (appendJSONAttr) read those trees, written as a fresh
+// parse writes them; a string prepare could not parse stays the string.
+func TestPreparedTreesReadByBuild(t *testing.T) {
+	const body = `{"id":"chatcmpl-1","model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":"Sunny."},"finish_reason":"stop"}],` +
+		`"usage":{"prompt_tokens":42,"completion_tokens":17,"total_tokens":59,"prompt_tokens_details":{"cached_tokens":8}}}`
+	const meta = `{"conversation_id": "conv-1", "tier": "gold"}`
+	const details = `{"input":34,"output":12,"input_cached_tokens":8}`
+	m := NewMapper(MapOptions{})
+	c := m.getCtx()
+	defer m.putCtx(c)
+	span := newSpan(1, 0, "chat", str(sc.GenAIOperationName, "chat"), num(sc.GenAIUsageInputTokens, 42), num(sc.GenAIUsageOutputTokens, 17),
+		str("app.llm.response", body), str(sc.OIMetadata, meta), str("bad", `{"usage":`))
+	var p, lf prepared
+	m.prepare(&p, span)
+	defer p.a.release()
+	m.prepare(&lf, newSpan(2, 0, "generation", str(sc.LangfuseObservationUsageDetails, details)))
+	defer lf.a.release()
+	if v, _ := lf.a.get(sc.LangfuseObservationUsageDetails); lf.a.preparedTree(v.Str()) == nil || lf.usage.u.PromptTokens != 42 {
+		t.Errorf("Langfuse usage details: tree kept %v, usage %+v", lf.a.preparedTree(v.Str()) != nil, lf.usage.u)
+	}
+	c.prepared = &p
+	for _, s := range []string{body, meta} {
+		v, _ := p.a.get(map[string]string{body: "app.llm.response", meta: sc.OIMetadata}[s])
+		kept := p.a.preparedTree(v.Str())
+		if kept == nil {
+			t.Errorf("prepare did not keep the tree of %s", s)
+			continue
+		}
+		if c.attrTree(v) != kept {
+			t.Errorf("build parsed %s again", s)
+		}
+		want, _ := appendJSONText(nil, s)
+		if got, ok := c.appendJSONAttr(nil, v.Str()); !ok || string(got) != string(want) {
+			t.Errorf("appendJSONAttr(%s) = %s %v, want %s", s, got, ok, want)
+		}
+	}
+	if v, _ := p.a.get(sc.OIMetadata); p.oiMeta != p.a.preparedTree(v.Str()) {
+		t.Errorf("OpenInference metadata parsed twice in prepare")
+	}
+	if p.usage.u.CachedTokens != 8 {
+		t.Errorf("usage %+v: the kept usage body's cached tokens not read", p.usage.u)
+	}
+	v, _ := p.a.get("bad")
+	if j := p.a.parsed(v.Str()); j != nil {
+		t.Errorf("parsed(%q) = %s", v.Str(), appendJV(nil, j))
+	}
+	if j := c.attrTree(v); j.k != 's' || j.s != v.Str() {
+		t.Errorf("attrTree of a string that does not parse: %+v", j)
+	}
+	if out, ok := c.appendJSONAttr(nil, v.Str()); ok || len(out) != 0 {
+		t.Errorf("appendJSONAttr of a string that does not parse: %s %v", out, ok)
+	}
+}
