@@ -236,23 +236,29 @@ func sameString(a, b string) bool {
 // reset lets go of the trees (and of their references to span data).
 func (a *treeArena) reset() {
 	a.owner = nil
-	clear(a.p.vslab)
-	clear(a.p.kslab)
+	a.p.letGo()
 	clear(a.roots)
 	clear(a.msgs)
 	clear(a.memo)
-	a.msgs, a.memo = a.msgs[:0], a.memo[:0]
+	a.roots, a.msgs, a.memo = a.roots[:0], a.msgs[:0], a.memo[:0]
 	if cap(a.msgs) > maxPooledParserValues {
 		a.msgs = nil
 	}
-	a.p.vslab, a.p.kslab, a.roots = a.p.vslab[:0], a.p.kslab[:0], a.roots[:0]
-	a.p.s = ""
-	if cap(a.p.esc) > maxPooledParserBytes {
-		a.p.esc = nil
+}
+
+// letGo lets go of the trees parsed into p's slabs (and of their references to the
+// documents), keeping the slabs and scratch for the next ones unless they grew too large.
+func (p *jsonParser) letGo() {
+	p.s = ""
+	clear(p.vslab)
+	clear(p.kslab)
+	p.vslab, p.kslab = p.vslab[:0], p.kslab[:0]
+	if cap(p.esc) > maxPooledParserBytes {
+		p.esc = nil
 	}
-	if cap(a.p.vslab) > maxPooledParserValues || cap(a.p.kslab) > maxPooledParserValues ||
-		cap(a.p.counts) > maxPooledParserValues || cap(a.p.open) > maxPooledParserValues {
-		a.p.vslab, a.p.kslab, a.p.counts, a.p.open = nil, nil, nil, nil
+	if cap(p.vslab) > maxPooledParserValues || cap(p.kslab) > maxPooledParserValues ||
+		cap(p.counts) > maxPooledParserValues || cap(p.open) > maxPooledParserValues {
+		p.vslab, p.kslab, p.counts, p.open = nil, nil, nil, nil
 	}
 }
 
@@ -309,8 +315,8 @@ func (c *spanCtx) parsedTree(s string) *jv {
 	return nil
 }
 
-// preparedTree is an attribute string parsed while its span was prepared, and its tree
-// (parseJSON's: arrays of its own), or the string itself when it did not parse.
+// preparedTree is an attribute string parsed while its span was prepared, and its tree (in
+// the Map call's slabs, spanAttrs.parser), or the string itself when it did not parse.
 type preparedTree struct {
 	s  string
 	j  jv
@@ -321,7 +327,9 @@ type preparedTree struct {
 // parsing s once per span: what the readers of prepare (usage, model, IDs) parse is kept
 // until the span's attributes are released at the end of the Map call, and the span's build
 // reads the same trees (spanCtx.parsedTree) instead of parsing them again. The tree is
-// shared: the caller must not change it.
+// shared: the caller must not change it. In MapBatch the trees go into the call's slabs
+// (spanAttrs.parser, spanCtx.prepTrees: no allocation once they have grown), which it lets
+// go of when it ends; a spanAttrs without a parser gets parseJSON's trees.
 func (a *spanAttrs) parsed(s string) *jv {
 	for i := range a.trees {
 		if t := &a.trees[i]; sameString(t.s, s) {
@@ -331,7 +339,13 @@ func (a *spanAttrs) parsed(s string) *jv {
 			return &t.j
 		}
 	}
-	j, ok := parseJSON(s)
+	var j jv
+	var ok bool
+	if a.parser != nil {
+		j, ok = a.parser.parse(s)
+	} else {
+		j, ok = parseJSON(s)
+	}
 	if !ok {
 		j = jv{k: 's', s: s}
 	}

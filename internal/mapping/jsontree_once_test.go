@@ -111,7 +111,7 @@ func TestPreparedTreesReadByBuild(t *testing.T) {
 	defer m.putCtx(c)
 	span := newSpan(1, 0, "chat", str(sc.GenAIOperationName, "chat"), num(sc.GenAIUsageInputTokens, 42), num(sc.GenAIUsageOutputTokens, 17),
 		str("app.llm.response", body), str(sc.OIMetadata, meta), str("bad", `{"usage":`))
-	var p, lf prepared
+	p, lf := prepared{trees: &c.prepTrees}, prepared{} // the call's slabs, as MapBatch has it; parseJSON's trees
 	m.prepare(&p, span)
 	defer p.a.release()
 	m.prepare(&lf, newSpan(2, 0, "generation", str(sc.LangfuseObservationUsageDetails, details)))

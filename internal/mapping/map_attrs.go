@@ -26,6 +26,7 @@ type spanAttrs struct {
 	rules    *ruleset                 // the Mapper's compiled precedence (ruleset.go)
 	addFn    func(string, Value) bool // a.add, bound once (a closure per reset would allocate)
 	trees    []preparedTree           // the attribute strings parsed while the span was prepared (parsed, jsontree.go)
+	parser   *jsonParser              // where parsed puts its trees: the Map call's (spanCtx.prepTrees), or nil
 }
 
 type attrEntry struct {
@@ -87,7 +88,7 @@ func (a *spanAttrs) reset(src Map) {
 	clear(a.e) // drop references to the previous span's values
 	a.e = a.e[:0]
 	clear(a.trees)
-	a.trees = a.trees[:0]
+	a.trees, a.parser = a.trees[:0], nil
 	a.filter = [attrFilterWords]uint64{}
 	a.prefixes = a.prefixes[:0]
 	if src != nil {
@@ -117,7 +118,7 @@ func (a *spanAttrs) release() {
 	clear(a.e)
 	a.e = a.e[:0]
 	clear(a.trees)
-	a.trees = a.trees[:0]
+	a.trees, a.parser = a.trees[:0], nil
 	clear(a.prefixes)
 	a.prefixes = a.prefixes[:0]
 }

@@ -176,6 +176,9 @@ type prepared struct {
 	gkParsed         bool            // gkOut was looked for
 	bodies           *providerBodies // provider_body.go: request / response bodies by shape, once looked for
 	sid              spanStrings     // its event's ID strings (idStrings, ids.go)
+	// trees is the Map call's parser for the trees prepare parses of the span's attributes
+	// (spanAttrs.parsed): spanCtx.prepTrees, set by MapBatch; when nil, they are parseJSON's.
+	trees *jsonParser
 	// resolved in the trace pass
 	hasUsageDesc bool
 	rollup       platform.Usage
