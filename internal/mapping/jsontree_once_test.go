@@ -152,3 +152,42 @@ func TestPreparedTreesReadByBuild(t *testing.T) {
 		t.Errorf("appendJSONAttr of a string that does not parse: %s %v", out, ok)
 	}
 }
+
+// The request and answer bodies OpenInference's Anthropic instrumentor writes (input.value,
+// output.value) and the AI SDK's provider metadata are parsed once per span: prepare's
+// usage readers keep their trees (spanAttrs.parsed) and the build's readers (requestSystem,
+// attrTree) get the same trees.
+func TestAnthropicBodiesParsedOnce(t *testing.T) {
+	const req = `{"model":"claude-sonnet-4-5","system":"Be brief.","messages":[{"role":"user","content":"Weather?"}]}`
+	const answer = `{"id":"msg_1","type":"message","role":"assistant","content":[{"type":"text","text":"Sunny."}],` +
+		`"usage":{"input_tokens":34,"output_tokens":17,"cache_read_input_tokens":8}}`
+	const provider = `{"anthropic":{"cacheCreationInputTokens":3,"usage":{"input_tokens":34,"output_tokens":17}}}`
+	m := NewMapper(MapOptions{})
+	c := m.getCtx()
+	defer m.putCtx(c)
+	p, ai := prepared{trees: &c.prepTrees}, prepared{trees: &c.prepTrees}
+	m.prepare(&p, newSpan(1, 0, "Messages", str(sc.OISpanKind, "LLM"), str(sc.OIInputValue, req), str(sc.OIInputMimeType, "application/json"),
+		str(sc.OIOutputValue, answer), str(sc.OIOutputMimeType, "application/json")))
+	defer p.a.release()
+	m.prepare(&ai, newSpan(2, 0, "ai.generateText.doGenerate", str("ai.operationId", "ai.generateText.doGenerate"),
+		str(sc.AIResponseProviderMD, provider)))
+	defer ai.a.release()
+
+	out, _ := p.a.get(sc.OIOutputValue)
+	kept := p.a.preparedTree(out.Str())
+	if kept == nil || p.usage.u.PromptTokens == 0 {
+		t.Fatalf("output.value: tree kept %v, usage %+v", kept != nil, p.usage.u)
+	}
+	c.prepared = &p
+	if c.attrTree(out) != kept {
+		t.Errorf("build parsed output.value again")
+	}
+	in, _ := p.a.get(sc.OIInputValue)
+	if sys := c.requestSystem(nil); sys == nil || sys != c.attrTree(in).get("system") {
+		t.Errorf("requestSystem %v: not read from input.value's one tree", sys)
+	}
+	pm, _ := ai.a.get(sc.AIResponseProviderMD)
+	if ai.a.preparedTree(pm.Str()) == nil {
+		t.Errorf("ai.response.providerMetadata: tree not kept (usage %+v)", ai.usage.u)
+	}
+}
