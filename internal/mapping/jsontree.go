@@ -274,12 +274,12 @@ func (c *spanCtx) attrTree(v Value) *jv {
 		if j := c.parsedTree(s); j != nil {
 			return j
 		}
-		a := c.arena()
+		a := &c.trees // parsedTree made it the span's
 		j, ok := a.p.parse(s)
 		if !ok {
 			j = jv{k: 's', s: s}
 		}
-		r := c.treeRoot(j)
+		r := a.root(j)
 		a.memo = append(a.memo, parsedAttr{s, r})
 		return r
 	}
@@ -382,8 +382,10 @@ func (a *spanAttrs) preparedTree(s string) *jv {
 
 // treeRoot returns j moved into c's arena (valid while c builds the current span's event),
 // so a *jv handed out costs no allocation of its own.
-func (c *spanCtx) treeRoot(j jv) *jv {
-	a := c.arena()
+func (c *spanCtx) treeRoot(j jv) *jv { return c.arena().root(j) }
+
+// root returns j moved into the arena's roots.
+func (a *treeArena) root(j jv) *jv {
 	if len(a.roots) == cap(a.roots) {
 		a.roots = make([]jv, 0, max(16, 2*cap(a.roots))) // the trees handed out keep the old array
 	}

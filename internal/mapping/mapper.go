@@ -243,8 +243,10 @@ func (m *Mapper) MapBatch(spans []SpanView, mem TraceMemory) Batch {
 		if sv == nil {
 			continue
 		}
-		preps = append(preps, prepared{trees: &c.prepTrees})
-		m.prepare(&preps[len(preps)-1], sv)
+		preps = append(preps, prepared{})
+		p := &preps[len(preps)-1]
+		p.trees = &c.prepTrees
+		m.prepare(p, sv)
 	}
 	c.preps = preps
 	defer func() {
