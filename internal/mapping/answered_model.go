@@ -1,6 +1,10 @@
 package mapping
 
-import "github.com/llmtrace/llmtrace/platform"
+import (
+	"strings"
+
+	"github.com/llmtrace/llmtrace/platform"
+)
 
 // The model that answered (issue 18): a model call whose span names only the model it
 // asked for (a request-model or model-name key, no response-model key) takes the model its
@@ -31,7 +35,7 @@ func (c *spanCtx) answeredModel() string {
 	bits := c.rules.listBits(keys)
 	for i := range keys {
 		v, ok := c.a.getAt(keys, bits, i)
-		if !ok {
+		if !ok || !mayHoldLLMResult(v) {
 			continue
 		}
 		if j := c.attrTree(v); j != nil && j.k == 'o' {
@@ -41,6 +45,19 @@ func (c *spanCtx) answeredModel() string {
 		}
 	}
 	return ""
+}
+
+// mayHoldLLMResult reports whether v may be a serialized LLMResult: a map, or a string
+// naming the generations member, as it is or through a \u escape (the only escape that
+// can stand for a letter of a name). Any other value is not parsed: the output builder
+// parses the span's output value only if it shows it (attrTree remembers the tree for it
+// when answeredModel did parse).
+func mayHoldLLMResult(v Value) bool {
+	if v.Kind() != ValueStr {
+		return true
+	}
+	s := v.Str()
+	return strings.Contains(s, "generations") || strings.Contains(s, `\u`)
 }
 
 // llmResultModel reads the model of a LangChain LLMResult, "" when o is none.

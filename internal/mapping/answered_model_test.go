@@ -1,6 +1,9 @@
 package mapping
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // LangChain's LLMResult in OpenInference's output.value (the LangChain JS form, message
 // serialized; @arizeai/openinference-instrumentation-langchain 4.1.1,
@@ -26,6 +29,7 @@ func TestAnsweredModelLiteral(t *testing.T) {
 		{"js serialized message", jsResult, "gpt-4o-mini-2024-07-18", nil, true},
 		{"python llm_output", pyResult, "gpt-4o-mini-2024-07-18", nil, true},
 		{"response model key wins", jsResult, "gpt-4o-mini-2024-07-18-b", []kv{str("llm.response.model_name", "gpt-4o-mini-2024-07-18-b")}, true},
+		{"generations named through an escape", strings.Replace(pyResult, "generations", `gener\u0061tions`, 1), "gpt-4o-mini-2024-07-18", nil, true},
 		{"not an LLMResult", `{"choices":[{"message":{"role":"assistant","content":"hi"}}],"model_name":"x-2024-01-01"}`, "gpt-4o-mini", nil, false},
 	} {
 		e := mapOne(t, MapOptions{}, span(tc.out, tc.extra...))[0]

@@ -111,7 +111,8 @@ func genkitModelSpan(a *spanAttrs) bool {
 }
 
 // genkitResponse returns the parsed genkit:output of a model action span, parsed once per
-// span; nil for other spans.
+// span (spanAttrs.parsed: in prepare, for genkitUsage; the span's build reads the same tree,
+// genkitOutput here, attrTree through spanCtx.parsedTree); nil for other spans.
 func (p *prepared) genkitResponse() *jv {
 	if p.gkParsed {
 		return p.gkOut
@@ -121,8 +122,8 @@ func (p *prepared) genkitResponse() *jv {
 		return nil
 	}
 	if v, ok := p.a.get(sc.GenkitOutput); ok && v.Kind() == ValueStr {
-		if j, ok := parseJSON(v.Str()); ok && j.k == 'o' {
-			p.gkOut = &j
+		if j := p.a.parsed(v.Str()); j != nil && j.k == 'o' {
+			p.gkOut = j
 		}
 	}
 	return p.gkOut
@@ -236,9 +237,9 @@ func (c *spanCtx) genkitInput() (msgs []nmsg, tools *jv, ok bool) {
 	if !has || v.Kind() != ValueStr || !strings.Contains(v.Str(), `"messages"`) {
 		return nil, nil, false
 	}
-	req, parsed := parseJSON(v.Str())
+	req := c.attrTree(v)
 	ms := req.get("messages")
-	if !parsed || ms == nil || ms.k != 'a' {
+	if ms == nil || ms.k != 'a' {
 		return nil, nil, false
 	}
 	for i := range ms.vals {
@@ -262,11 +263,9 @@ func (c *spanCtx) genkitOutput() (*nmsg, bool) {
 		if !has || v.Kind() != ValueStr || !strings.Contains(v.Str(), `"message"`) {
 			return nil, false
 		}
-		j, ok := parseJSON(v.Str())
-		if !ok || j.k != 'o' {
+		if r = c.attrTree(v); r.k != 'o' {
 			return nil, false
 		}
-		r = &j
 	}
 	msg := r.get("message")
 	if msg == nil || msg.k != 'o' {
@@ -362,8 +361,9 @@ func genkitMessage(v *jv) bool {
 	return v.get("role").str() != "" && c != nil && c.k == 'a'
 }
 
-// genkitJSON parses a Genkit JSON attribute of a Genkit span; a value that does not parse
-// is kept as the string it is.
+// genkitJSON parses a Genkit JSON attribute of a Genkit span (jsonAttrTree: once per span,
+// the tree shared with the span's other readers); a value that does not parse is kept as
+// the string it is.
 func (c *spanCtx) genkitJSON(key string) *jv {
 	if !c.a.has(sc.GenkitType) {
 		return nil
@@ -372,13 +372,7 @@ func (c *spanCtx) genkitJSON(key string) *jv {
 	if !ok {
 		return nil
 	}
-	if v.Kind() == ValueStr {
-		if j, ok := parseJSON(v.Str()); ok {
-			return &j
-		}
-	}
-	j := valueJV(v, true, 0)
-	return &j
+	return c.jsonAttrTree(v)
 }
 
 // genkitMessages turns one Genkit message into normalised messages: role model is the

@@ -1,6 +1,9 @@
 package mapping
 
-import "sync"
+import (
+	"sync"
+	"unsafe"
+)
 
 // The mapping reads JSON into jv, an ordered tree, with a parser of its own
 // (jsonscan.go). The tree is what every message and value path works on; appendJV
@@ -211,50 +214,178 @@ type treeArena struct {
 	p     jsonParser
 	roots []jv
 	msgs  []nmsg // the normalised messages of the span's trees (spanCtx.messages)
+	// memo is what attrTree parsed for the span, by the attribute's string: a second read
+	// of the same attribute gets the same tree without parsing it again.
+	memo []parsedAttr
+}
+
+// parsedAttr is an attribute string and its tree. The tree is shared by every reader of
+// the attribute: nobody writes into a tree attrTree returned (a caller that changes one
+// copies the containers it changes first, as genkitNormValue does).
+type parsedAttr struct {
+	s string
+	j *jv
+}
+
+// sameString reports whether a and b are the same string in memory (data and length): an
+// attribute value read twice from one span is.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
 }
 
 // reset lets go of the trees (and of their references to span data).
 func (a *treeArena) reset() {
 	a.owner = nil
-	clear(a.p.vslab)
-	clear(a.p.kslab)
+	a.p.letGo()
 	clear(a.roots)
 	clear(a.msgs)
-	a.msgs = a.msgs[:0]
+	clear(a.memo)
+	a.roots, a.msgs, a.memo = a.roots[:0], a.msgs[:0], a.memo[:0]
 	if cap(a.msgs) > maxPooledParserValues {
 		a.msgs = nil
 	}
-	a.p.vslab, a.p.kslab, a.roots = a.p.vslab[:0], a.p.kslab[:0], a.roots[:0]
-	a.p.s = ""
-	if cap(a.p.esc) > maxPooledParserBytes {
-		a.p.esc = nil
+}
+
+// letGo lets go of the trees parsed into p's slabs (and of their references to the
+// documents), keeping the slabs and scratch for the next ones unless they grew too large.
+func (p *jsonParser) letGo() {
+	p.s = ""
+	clear(p.vslab)
+	clear(p.kslab)
+	p.vslab, p.kslab = p.vslab[:0], p.kslab[:0]
+	if cap(p.esc) > maxPooledParserBytes {
+		p.esc = nil
 	}
-	if cap(a.p.vslab) > maxPooledParserValues || cap(a.p.kslab) > maxPooledParserValues ||
-		cap(a.p.counts) > maxPooledParserValues || cap(a.p.open) > maxPooledParserValues {
-		a.p.vslab, a.p.kslab, a.p.counts, a.p.open = nil, nil, nil, nil
+	if cap(p.vslab) > maxPooledParserValues || cap(p.kslab) > maxPooledParserValues ||
+		cap(p.counts) > maxPooledParserValues || cap(p.open) > maxPooledParserValues {
+		p.vslab, p.kslab, p.counts, p.open = nil, nil, nil, nil
 	}
 }
 
 // attrTree returns an attribute value as valueJV(v, true, 0) does, its tree in c's arena:
-// valid while c builds the current span's event.
+// valid while c builds the current span's event. A string holding a JSON object or array
+// is parsed once per span: a second call with the same attribute returns the same tree
+// (parsedTree), which the caller must not change.
 func (c *spanCtx) attrTree(v Value) *jv {
-	a := c.arena()
-	var j jv
-	if s := v.Str(); v.Kind() == ValueStr && looksLikeJSON(s) {
-		var ok bool
-		if j, ok = a.p.parse(s); !ok {
+	if s := v.Str(); v.Kind() == ValueStr {
+		if !looksLikeJSON(s) {
+			return c.treeRoot(jv{k: 's', s: s})
+		}
+		if j := c.parsedTree(s); j != nil {
+			return j
+		}
+		a := &c.trees // parsedTree made it the span's
+		j, ok := a.p.parse(s)
+		if !ok {
 			j = jv{k: 's', s: s}
 		}
-	} else {
-		j = valueJV(v, true, 0)
+		r := a.root(j)
+		a.memo = append(a.memo, parsedAttr{s, r})
+		return r
 	}
-	return c.treeRoot(j)
+	return c.treeRoot(valueJV(v, true, 0))
+}
+
+// jsonAttrTree returns an attribute value as a JSON value: a string that is one JSON value
+// (an object, an array, or a scalar such as "\"Paris\"" or 42) is its tree, any other
+// string the string itself; other values as attrTree gives them. Like attrTree, the tree
+// is in c's arena and a string parses once per span.
+func (c *spanCtx) jsonAttrTree(v Value) *jv {
+	if s := v.Str(); v.Kind() == ValueStr && !looksLikeJSON(s) {
+		if j, ok := c.arena().p.parse(s); ok {
+			return c.treeRoot(j) // a scalar: no containers, nothing worth remembering
+		}
+	}
+	return c.attrTree(v)
+}
+
+// parsedTree returns the tree of the attribute string s that the span's prepare
+// (spanAttrs.parsed) or build (attrTree) already parsed, nil when s was not parsed. s must
+// be a JSON object or array text (looksLikeJSON): for it, both give what attrTree gives.
+func (c *spanCtx) parsedTree(s string) *jv {
+	if j := c.a.preparedTree(s); j != nil {
+		return j
+	}
+	a := c.arena()
+	for i := range a.memo {
+		if sameString(a.memo[i].s, s) {
+			return a.memo[i].j
+		}
+	}
+	return nil
+}
+
+// preparedTree is an attribute string parsed while its span was prepared, and its tree (in
+// the Map call's slabs, spanAttrs.parser), or the string itself when it did not parse.
+type preparedTree struct {
+	s  string
+	j  jv
+	ok bool
+}
+
+// parsed returns parseJSON(s) of the span's attribute string s, nil when s does not parse,
+// parsing s once per span: what the readers of prepare (usage, model, IDs) parse is kept
+// until the span's attributes are released at the end of the Map call, and the span's build
+// reads the same trees (spanCtx.parsedTree) instead of parsing them again. The tree is
+// shared: the caller must not change it. In MapBatch the trees go into the call's slabs
+// (spanAttrs.parser, spanCtx.prepTrees: no allocation once they have grown), which it lets
+// go of when it ends; a spanAttrs without a parser gets parseJSON's trees.
+func (a *spanAttrs) parsed(s string) *jv {
+	for i := range a.trees {
+		if t := &a.trees[i]; sameString(t.s, s) {
+			if !t.ok {
+				return nil
+			}
+			return &t.j
+		}
+	}
+	var j jv
+	var ok bool
+	if a.parser != nil {
+		j, ok = a.parser.parse(s)
+	} else {
+		j, ok = parseJSON(s)
+	}
+	if !ok {
+		j = jv{k: 's', s: s}
+	}
+	a.trees = append(a.trees, preparedTree{s, j, ok})
+	if !ok {
+		return nil
+	}
+	return &a.trees[len(a.trees)-1].j
+}
+
+// valueTree is valueJV(v, true, 0) for a reader of prepare: a string holding a JSON object
+// or array goes through parsed (once per span, the tree shared: the caller must not change
+// it).
+func (a *spanAttrs) valueTree(v Value) jv {
+	if s := v.Str(); v.Kind() == ValueStr && looksLikeJSON(s) {
+		if j := a.parsed(s); j != nil {
+			return *j
+		}
+		return jv{k: 's', s: s}
+	}
+	return valueJV(v, true, 0)
+}
+
+// preparedTree returns the tree spanAttrs.parsed kept of s (a string that did not parse
+// as itself, as attrTree has it), nil when prepare did not parse s.
+func (a *spanAttrs) preparedTree(s string) *jv {
+	for i := range a.trees {
+		if sameString(a.trees[i].s, s) {
+			return &a.trees[i].j
+		}
+	}
+	return nil
 }
 
 // treeRoot returns j moved into c's arena (valid while c builds the current span's event),
 // so a *jv handed out costs no allocation of its own.
-func (c *spanCtx) treeRoot(j jv) *jv {
-	a := c.arena()
+func (c *spanCtx) treeRoot(j jv) *jv { return c.arena().root(j) }
+
+// root returns j moved into the arena's roots.
+func (a *treeArena) root(j jv) *jv {
 	if len(a.roots) == cap(a.roots) {
 		a.roots = make([]jv, 0, max(16, 2*cap(a.roots))) // the trees handed out keep the old array
 	}

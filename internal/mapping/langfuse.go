@@ -82,7 +82,7 @@ func langfuseUsage(p *prepared) (spanUsage, bool) {
 	var su spanUsage
 	found := false
 	if v, ok := a.get(sc.LangfuseObservationUsageDetails); ok {
-		if j := valueJV(v, true, 0); j.k == 'o' {
+		if j := a.valueTree(v); j.k == 'o' {
 			var in, out, total, inDet, outDet int64
 			hasIn, hasOut, hasTotal, unmapped := false, false, false, false
 			for i, k := range j.keys {
@@ -130,7 +130,7 @@ func langfuseUsage(p *prepared) (spanUsage, bool) {
 		}
 	}
 	if v, ok := a.get(sc.LangfuseObservationCostDetails); ok {
-		if j := valueJV(v, true, 0); j.k == 'o' {
+		if j := a.valueTree(v); j.k == 'o' {
 			var sum float64
 			var hasTotal bool
 			for i, k := range j.keys {

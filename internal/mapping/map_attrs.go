@@ -24,6 +24,8 @@ type spanAttrs struct {
 	order    []int32                  // scratch: entry indices in key order (leftovers)
 	rules    *ruleset                 // the Mapper's compiled precedence (ruleset.go)
 	addFn    func(string, Value) bool // a.add, bound once (a closure per reset would allocate)
+	trees    []preparedTree           // the attribute strings parsed while the span was prepared (parsed, jsontree.go)
+	parser   *jsonParser              // where parsed puts its trees: the Map call's (spanCtx.prepTrees), or nil
 }
 
 type attrEntry struct {
@@ -84,6 +86,8 @@ func (a *spanAttrs) at(keys []string, bits []uint16, i int) int {
 func (a *spanAttrs) reset(src Map) {
 	clear(a.e) // drop references to the previous span's values
 	a.e = a.e[:0]
+	clear(a.trees)
+	a.trees, a.parser = a.trees[:0], nil
 	a.filter = [attrFilterWords]uint64{}
 	a.prefixes = a.prefixes[:0]
 	if src != nil {
@@ -112,6 +116,8 @@ func (a *spanAttrs) add(k string, v Value) bool {
 func (a *spanAttrs) release() {
 	clear(a.e)
 	a.e = a.e[:0]
+	clear(a.trees)
+	a.trees, a.parser = a.trees[:0], nil
 	clear(a.prefixes)
 	a.prefixes = a.prefixes[:0]
 }

@@ -172,13 +172,12 @@ func (c *spanCtx) appendPlainValue(dst []byte, output, tool bool) ([]byte, bool)
 }
 
 // appendAttrJSON appends an attribute value as appendJV(valueJV(v, true, 0)) writes it; a
-// string holding a JSON object or array is parsed into a tree that lives only for the call
-// (appendJSONText).
+// string holding a JSON object or array goes through appendJSONAttr.
 func (c *spanCtx) appendAttrJSON(dst []byte, v Value) []byte {
 	if v.Kind() == ValueStr {
 		s := v.Str()
 		if looksLikeJSON(s) {
-			if out, ok := appendJSONText(dst, s); ok {
+			if out, ok := c.appendJSONAttr(dst, s); ok {
 				return out
 			}
 		}
@@ -186,6 +185,20 @@ func (c *spanCtx) appendAttrJSON(dst []byte, v Value) []byte {
 	}
 	j := valueJV(v, true, 0)
 	return appendJV(dst, &j)
+}
+
+// appendJSONAttr is appendJSONText(dst, s) for a string s of the span's attributes holding a
+// JSON object or array: written from the tree the span already parsed of s (parsedTree:
+// answeredModel's, provider bodies', Genkit's, usage's in prepare), else parsed into a tree
+// that lives only for the call.
+func (c *spanCtx) appendJSONAttr(dst []byte, s string) ([]byte, bool) {
+	if j := c.parsedTree(s); j != nil {
+		if j.k == 's' {
+			return dst, false // s did not parse
+		}
+		return appendJV(dst, j), true
+	}
+	return appendJSONText(dst, s)
 }
 
 // buildInput returns the event input, or nil.

@@ -151,7 +151,7 @@ func (md *metadata) box(k string, v Value) (b boxedValue, ok bool) {
 	case ValueStr:
 		s := v.Str()
 		if looksLikeJSON(s) && md.c.rules.jsonStringKeys[k] {
-			if raw, ok := appendJSONText(md.c.buf[:0], s); ok {
+			if raw, ok := md.c.appendJSONAttr(md.c.buf[:0], s); ok { // a tree the span parsed, if any
 				md.c.buf = raw
 				md.putRaw(k, raw)
 				return b, false

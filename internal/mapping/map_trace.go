@@ -176,6 +176,9 @@ type prepared struct {
 	gkParsed         bool            // gkOut was looked for
 	bodies           *providerBodies // provider_body.go: request / response bodies by shape, once looked for
 	sid              spanStrings     // its event's ID strings (idStrings, ids.go)
+	// trees is the Map call's parser for the trees prepare parses of the span's attributes
+	// (spanAttrs.parsed): spanCtx.prepTrees, set by MapBatch; when nil, they are parseJSON's.
+	trees *jsonParser
 	// resolved in the trace pass
 	hasUsageDesc bool
 	rollup       platform.Usage
@@ -365,8 +368,13 @@ func readIDs(p *prepared) {
 	a, r := p.a, p.a.rules
 	p.ids.tags = readTags(a, nil)
 	if v, ok := a.get(sc.OIMetadata); ok {
-		j := valueJV(v, true, 0)
-		if j.k == 'o' {
+		if s := v.Str(); v.Kind() == ValueStr {
+			if looksLikeJSON(s) { // parsed once: the event's metadata writes the same tree
+				if j := a.parsed(s); j != nil && j.k == 'o' {
+					p.oiMeta = j
+				}
+			}
+		} else if j := valueJV(v, true, 0); j.k == 'o' {
 			p.oiMeta = &j
 		}
 	}

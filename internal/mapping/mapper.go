@@ -119,6 +119,9 @@ type spanCtx struct {
 	buf        []byte    // scratch: the JSON being built
 	stage      []byte    // scratch: input and output before they are kept (staged)
 	trees      treeArena // scratch: the trees of the span's attributes (attrJV)
+	// prepTrees holds the trees prepare parses of the call's spans (spanAttrs.parsed),
+	// read again by their builds: they live until the call ends (putCtx lets go of them).
+	prepTrees jsonParser
 	// slab holds the Input / Output bytes (and raw JSON metadata values) of the events of
 	// one trace in one Map call: each event gets a capacity-limited slice of it (appending
 	// to one never touches another), so a trace allocates one or a few slabs instead of
@@ -241,7 +244,9 @@ func (m *Mapper) MapBatch(spans []SpanView, mem TraceMemory) Batch {
 			continue
 		}
 		preps = append(preps, prepared{})
-		m.prepare(&preps[len(preps)-1], sv)
+		p := &preps[len(preps)-1]
+		p.trees = &c.prepTrees
+		m.prepare(p, sv)
 	}
 	c.preps = preps
 	defer func() {
@@ -356,6 +361,7 @@ func (m *Mapper) getCtx() *spanCtx {
 func (m *Mapper) putCtx(c *spanCtx) {
 	c.prepared = nil
 	c.trees.reset()
+	c.prepTrees.letGo()
 	clear(c.events)
 	c.events = c.events[:0]
 	c.slab = nil // the events own it now
@@ -385,6 +391,7 @@ func (m *Mapper) putCtx(c *spanCtx) {
 func (m *Mapper) prepare(p *prepared, sv SpanView) {
 	a := m.attrs.Get().(*spanAttrs)
 	a.reset(sv.Attributes())
+	a.parser = p.trees
 	p.sv, p.a, p.trace, p.span, p.parent = sv, a, sv.TraceID(), sv.SpanID(), sv.ParentSpanID()
 	p.root = p.parent == [8]byte{}
 	scope, _ := sv.Scope()

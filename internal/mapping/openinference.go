@@ -113,8 +113,8 @@ func (c *spanCtx) requestSystem(msgs []nmsg) *jv {
 	if !strings.Contains(s, `"system"`) || !looksLikeJSON(s) {
 		return nil
 	}
-	body, ok := parseJSON(s)
-	if !ok || body.k != 'o' {
+	body := c.attrTree(v) // parsed once: provider bodies and the plain value read the same tree
+	if body.k != 'o' {
 		return nil
 	}
 	if sys := body.get("system"); sys != nil && (sys.k == 's' || sys.k == 'a') {
@@ -195,7 +195,7 @@ func openInferenceAnthropicUsage(a *spanAttrs) (anthropicUsage, bool) {
 			s := v.Str()
 			// Cheap checks before parsing a possibly large response body.
 			if strings.Contains(s, `"usage"`) && strings.Contains(s, "input_tokens") {
-				if j, ok := parseJSON(s); ok && j.get("type").str() == "message" {
+				if j := a.parsed(s); j != nil && j.get("type").str() == "message" { // kept for the span's build
 					if u, ok := anthropicUsageJV(j.get("usage")); ok {
 						return u, true
 					}

@@ -234,12 +234,12 @@ func jsonUsageAttr(a *spanAttrs) (f tokenFields, obj jv, key string, ok bool) {
 		if (ok && k > key) || !maybeUsageJSON(v) {
 			continue
 		}
-		o, parsed := parseJSON(v.Str())
-		if !parsed {
+		o := a.parsed(v.Str()) // kept for the span's build (provider bodies read the same attribute)
+		if o == nil {
 			continue
 		}
-		if g, found := usageIn(&o); found {
-			f, obj, key, ok = g, o, k, true
+		if g, found := usageIn(o); found {
+			f, obj, key, ok = g, *o, k, true
 		}
 	}
 	return f, obj, key, ok
@@ -280,10 +280,11 @@ func tokenDetails(a *spanAttrs, prompt, completion *int64, hasCompletion bool, s
 		case e.v.Kind() == ValueMap:
 			d = valueJV(e.v, false, 0)
 		case e.v.Kind() == ValueStr && looksLikeObject(e.v.Str()):
-			var ok bool
-			if d, ok = parseJSON(e.v.Str()); !ok {
+			p := a.parsed(e.v.Str())
+			if p == nil {
 				continue
 			}
+			d = *p
 		default:
 			continue
 		}

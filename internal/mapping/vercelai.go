@@ -157,8 +157,8 @@ func aiSDKAnthropicCache(a *spanAttrs) (write int64, hasWrite bool, read int64, 
 	if !ok || v.Kind() != ValueStr || !strings.Contains(v.Str(), "InputTokens") {
 		return
 	}
-	j, ok := parseJSON(v.Str())
-	if !ok {
+	j := a.parsed(v.Str()) // kept for the span's build (metadata)
+	if j == nil {
 		return
 	}
 	anth := j.get("anthropic")
@@ -176,7 +176,7 @@ func aiSDKAnthropicCache(a *spanAttrs) (write int64, hasWrite bool, read int64, 
 func vercelAIAnthropicUsage(a *spanAttrs) (anthropicUsage, bool) {
 	if v, ok := a.get(sc.AIResponseProviderMD); ok {
 		if s := v.Str(); v.Kind() == ValueStr && strings.Contains(s, "input_tokens") {
-			if j, ok := parseJSON(s); ok {
+			if j := a.parsed(s); j != nil {
 				if u, ok := anthropicUsageJV(j.get("anthropic").get("usage")); ok {
 					return u, true
 				}
