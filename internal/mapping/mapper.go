@@ -315,7 +315,15 @@ func (m *Mapper) MapBatch(spans []SpanView, mem TraceMemory) Batch {
 		})
 		out, c.usages, traces = one.ev[:0], one.u[:0], one.tv[:]
 	} else {
-		out = make([]platform.TraceEvent, 0, len(preps))
+		// Room for an error event per failed span too (a span's exception events come with
+		// its error status): growing out later would copy every event before.
+		failed := 0
+		for i := range preps {
+			if preps[i].sv.StatusCode() == StatusCodeError {
+				failed++
+			}
+		}
+		out = make([]platform.TraceEvent, 0, len(preps)+failed)
 		c.usages = make([]platform.Usage, 0, len(preps))
 		traces = make([]TraceValues, len(rts))
 	}
@@ -426,15 +434,18 @@ func (c *spanCtx) build(out []platform.TraceEvent, rt *resolvedTrace) []platform
 	c.usedEvents = append(c.usedEvents[:0], make([]bool, len(c.events))...)
 
 	c.sid = c.prepared.sid
-	ev := platform.TraceEvent{
-		TraceID:   rt.traceUUID,
-		SpanID:    c.sid.uuid,
-		Name:      eventName(sv.Name(), c.kind),
-		Type:      c.typ,
-		Provider:  c.provider,
-		UserID:    ids.user.v,
-		SessionID: ids.session.v,
+	// The event is built in its slot of out (past len, so zero: out is never written past
+	// its length), not copied there when done: a copy of an event is a pass of write
+	// barriers over its pointers while the GC marks.
+	if len(out) == cap(out) {
+		out = slices.Grow(out, 1)
 	}
+	out = out[:len(out)+1]
+	ev := &out[len(out)-1]
+	ev.TraceID, ev.SpanID = rt.traceUUID, c.sid.uuid
+	ev.Name = eventName(sv.Name(), c.kind)
+	ev.Type, ev.Provider = c.typ, c.provider
+	ev.UserID, ev.SessionID = ids.user.v, ids.session.v
 	ev.ParentSpanID = c.sid.parentUUID
 	ev.ThreadID = rt.threadUUID
 	ev.Type = conversationRootType(ev.Type, c.root, ids.conv.v)
@@ -465,20 +476,19 @@ func (c *spanCtx) build(out []platform.TraceEvent, rt *resolvedTrace) []platform
 	}
 
 	md := c.newMetadata(sv.Resource())
-	truncated := c.setContent(&ev) // content before leftovers, so mapped keys are consumed
+	truncated := c.setContent(ev) // content before leftovers, so mapped keys are consumed
 	// The trace-wide union (sorted), then the span's own (already in it) and the options'.
 	ev.Tags = normTags(append(readTags(c.a, ids.tags), c.opts.Tags...))
-	excIdx := c.setStatus(&ev)
-	c.fillMetadata(md, &ev, rt, excIdx, truncated)
+	excIdx := c.setStatus(ev)
+	c.fillMetadata(md, ev, rt, excIdx, truncated)
 	ev.Metadata = md.finish()
-	out = append(out, ev)
 
 	// One error event per exception event.
 	for n, i := range excIdx {
 		if n >= MaxExceptionEvents {
 			break
 		}
-		out = append(out, c.errorEvent(&ev, n, &c.events[i]))
+		out = append(out, c.errorEvent(ev, n, &c.events[i])) // ev stays valid: a grown out keeps the old array alive
 	}
 	return out
 }
