@@ -431,6 +431,13 @@ func TestAppendJSONErrors(t *testing.T) {
 			e.Metadata = platform.MetadataFromMap(map[string]any{"x": make(chan int)})
 		},
 		"cycle": func(e *platform.TraceEvent) { e.Metadata = platform.Metadata{{Key: "a", Value: cyclic}} },
+		// Out of key order: the error is the first bad value's in key order.
+		"unsorted, two bad values": func(e *platform.TraceEvent) {
+			e.Metadata = platform.Metadata{{Key: "b", Value: json.Number("1.")}, {Key: "a", Value: make(chan int)}}
+		},
+		"unsorted after a bad value": func(e *platform.TraceEvent) {
+			e.Metadata = platform.Metadata{{Key: "m", Value: math.Inf(1)}, {Key: "n", Value: 1}, {Key: "a", Value: json.RawMessage("nul")}}
+		},
 		"Metadata cycle": func(e *platform.TraceEvent) {
 			md := platform.Metadata{{Key: "self"}}
 			md[0].Value = md
@@ -553,4 +560,23 @@ func FuzzAppendJSON(f *testing.F) {
 			"num": json.Number(val), "list": []any{name, f64, map[string]any{val: key}}})
 		checkSame(t, "fuzz", &ev)
 	})
+}
+
+// TestAppendJSONErrorOfUnsortedMetadata: metadata out of key order with two bad values
+// fails with the error of the first one in key order, as encoding/json fails on the
+// equivalent map.
+func TestAppendJSONErrorOfUnsortedMetadata(t *testing.T) {
+	for _, md := range []platform.Metadata{
+		{{Key: "b", Value: json.Number("1.")}, {Key: "a", Value: make(chan int)}},
+		{{Key: "a", Value: make(chan int)}, {Key: "b", Value: json.Number("1.")}},
+		{{Key: "m", Value: math.Inf(1)}, {Key: "n", Value: 1}, {Key: "a", Value: json.Number("x")}},
+	} {
+		ev := baseEvent()
+		ev.Metadata = md
+		_, err := ev.AppendJSON(nil)
+		_, want := json.Marshal(map[string]any{md[0].Key: md[0].Value, md[1].Key: md[1].Value, md[len(md)-1].Key: md[len(md)-1].Value})
+		if err == nil || want == nil || !strings.Contains(err.Error(), strings.TrimPrefix(want.Error(), "json: ")) {
+			t.Errorf("%v: error %v, encoding/json %v", md, err, want)
+		}
+	}
 }
