@@ -126,6 +126,12 @@ func scanWord(raw []byte, i int, w string) (int, bool) {
 	return i, false
 }
 
+// StringEnd checks the JSON string starting at raw[i] == '"' as encoding/json's scanner
+// does (scanString) and returns the index just past its closing quote; false when it is not
+// a valid string (unterminated, a control byte, a bad escape). The reader of tool calls
+// (internal/mapping/toolcalls_read.go) checks strings with it.
+func StringEnd(raw []byte, i int) (int, bool) { return scanString(raw, i) }
+
 // scanString checks the string starting at raw[i] == '"' as encoding/json's scanner does:
 // no control bytes, only the escapes \" \\ \/ \b \f \n \r \t \uXXXX; other bytes (even
 // invalid UTF-8) are accepted as they are.

@@ -266,9 +266,18 @@ func (p *jsonParser) literal(lit string) bool {
 	return true
 }
 
-// number reads a JSON number at p.pos: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
+// number reads a JSON number at p.pos (numberEnd).
 func (p *jsonParser) number() bool {
-	s, i := p.s, p.pos
+	i, ok := numberEnd(p.s, p.pos)
+	if ok {
+		p.pos = i
+	}
+	return ok
+}
+
+// numberEnd checks the JSON number -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? at s[i]
+// and returns where it ends (the parser's and toolcalls_read.go's).
+func numberEnd[T ~string | ~[]byte](s T, i int) (int, bool) {
 	if s[i] == '-' {
 		i++
 	}
@@ -279,12 +288,12 @@ func (p *jsonParser) number() bool {
 		for i++; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
 		}
 	default:
-		return false
+		return i, false
 	}
 	if i < len(s) && s[i] == '.' {
 		i++
 		if i >= len(s) || s[i] < '0' || s[i] > '9' {
-			return false
+			return i, false
 		}
 		for i++; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
 		}
@@ -295,13 +304,12 @@ func (p *jsonParser) number() bool {
 			i++
 		}
 		if i >= len(s) || s[i] < '0' || s[i] > '9' {
-			return false
+			return i, false
 		}
 		for i++; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
 		}
 	}
-	p.pos = i
-	return true
+	return i, true
 }
 
 // swarMSB has the high bit of each byte of a word set.

@@ -2,12 +2,10 @@ package mapping
 
 import (
 	"bytes"
-	"encoding/binary"
-	"math/bits"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/llmtrace/llmtrace/internal/jsonesc"
+	"github.com/llmtrace/llmtrace/internal/jsoncompact"
 )
 
 // The tool calls of an event, read straight from its bytes (issue 21: encoding/json's
@@ -391,7 +389,7 @@ func (r *tcReader) stringField(dst *[]byte) bool {
 	switch r.s[r.pos] {
 	case '"':
 		start := r.pos
-		end, ok := skipString(r.s, start)
+		end, ok := jsoncompact.StringEnd(r.s, start)
 		if ok {
 			*dst = r.s[start+1 : end-1]
 			r.pos = end
@@ -459,7 +457,7 @@ func memberName(s []byte, i int) (int, bool) {
 	if i >= len(s) || s[i] != '"' {
 		return i, false
 	}
-	return skipString(s, i)
+	return jsoncompact.StringEnd(s, i)
 }
 
 // next reads what follows a member of an object or array (white space skipped): the
@@ -498,7 +496,7 @@ func (r *tcReader) skip(depth int) bool {
 		var ok bool
 		switch c := s[i]; c {
 		case '"':
-			if i, ok = skipString(s, i); !ok {
+			if i, ok = jsoncompact.StringEnd(s, i); !ok {
 				return false
 			}
 		case '{', '[':
@@ -537,7 +535,7 @@ func (r *tcReader) skip(depth int) bool {
 				return false
 			}
 		default:
-			if i, ok = number(s, i); !ok {
+			if i, ok = numberEnd(s, i); !ok {
 				return false
 			}
 		}
@@ -603,116 +601,6 @@ func word(s []byte, i int, w string) (int, bool) {
 		return i + len(w), true
 	}
 	return i, false
-}
-
-// number checks -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? at s[i] and returns its end.
-func number(s []byte, i int) (int, bool) {
-	if s[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(s) && s[i] == '0':
-		i++
-	case i < len(s) && s[i] >= '1' && s[i] <= '9':
-		for i++; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-		}
-	default:
-		return i, false
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		if i >= len(s) || s[i] < '0' || s[i] > '9' {
-			return i, false
-		}
-		for i++; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-		}
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		if i >= len(s) || s[i] < '0' || s[i] > '9' {
-			return i, false
-		}
-		for i++; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-		}
-	}
-	return i, true
-}
-
-// skipString checks the string at s[i] == '"' as encoding/json's scanner does (no control
-// bytes; only the escapes \" \\ \/ \b \f \n \r \t \uXXXX; any other byte, even invalid
-// UTF-8, as it is) and returns where it ends. The closing quote and each backslash are found
-// with bytes.IndexByte (vector instructions), the runs between them checked a word at a time
-// for control bytes.
-func skipString(s []byte, i int) (int, bool) {
-	i++
-	if i+8 <= len(s) {
-		// A short string (most names) ends within the first word: its first byte that is
-		// a control byte, '"' or '\\' is then the closing quote (the lowest flagged byte
-		// of jsonesc.Special8 is exact); a word with none is skipped.
-		if m := jsonesc.Special8(binary.LittleEndian.Uint64(s[i:])); m == 0 {
-			i += 8
-		} else if n := bits.TrailingZeros64(m) / 8; s[i+n] == '"' {
-			return i + n + 1, true
-		}
-	}
-	q := -1 // the next '"' at or after i, or -1: not looked for yet
-	for {
-		if q < i {
-			k := bytes.IndexByte(s[i:], '"')
-			if k < 0 {
-				return i, false
-			}
-			q = i + k
-		}
-		run := s[i:q]
-		b := bytes.IndexByte(run, '\\')
-		if b < 0 {
-			if hasControlByte(run) {
-				return i, false
-			}
-			return q + 1, true
-		}
-		if hasControlByte(run[:b]) {
-			return i, false
-		}
-		i += b
-		if i+1 >= len(s) {
-			return i, false
-		}
-		switch s[i+1] {
-		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			i += 2
-		case 'u':
-			if i+6 > len(s) || !isHexDigit(s[i+2]) || !isHexDigit(s[i+3]) || !isHexDigit(s[i+4]) || !isHexDigit(s[i+5]) {
-				return i, false
-			}
-			i += 6
-		default:
-			return i, false
-		}
-	}
-}
-
-// hasControlByte reports whether b holds a byte < 0x20.
-func hasControlByte(b []byte) bool {
-	var ctl uint64
-	for len(b) >= 8 {
-		x := binary.LittleEndian.Uint64(b)
-		ctl |= (x - 0x2020202020202020) &^ x
-		b = b[8:]
-	}
-	for _, c := range b {
-		x := uint64(c)
-		ctl |= (x - 0x20) &^ x
-	}
-	return ctl&0x8080808080808080 != 0
-}
-
-func isHexDigit(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
 // validJSON reports whether s is one JSON value with white space around it, as json.Valid.
@@ -800,7 +688,7 @@ func appendUnquoted(dst, b []byte) []byte {
 	return dst
 }
 
-// hex4b reads the four hex digits at b[:4] (checked: skipString).
+// hex4b reads the four hex digits at b[:4] (checked: jsoncompact.StringEnd).
 func hex4b(b []byte) rune {
 	var r rune
 	for _, c := range b[:4] {
