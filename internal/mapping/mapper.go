@@ -178,14 +178,24 @@ type spanCtx struct {
 // overwrites an event accepted again) holds those too: at most maxSlab of content bytes
 // per slab. Error events keep their output in their own array (errorEvent).
 const (
-	slabHeadroom = 512
-	maxSlab      = 32 << 10
+	slabHeadroom     = 512
+	lastSpanHeadroom = 64
+	maxSlab          = 32 << 10
 )
 
-// room makes sure the slab has n free bytes.
+// room makes sure the slab has n free bytes. The last span of its trace in the call
+// (spansLeft 1: a trace of one span) gets n bytes and lastSpanHeadroom, rounded up to the
+// allocator's size class (slices.Grow: the rounding is free room): slabHeadroom there was
+// 15 % of what BenchmarkMapChatSpan allocates (2688 bytes instead of 2048 for its 1980
+// bytes of content), and every byte allocated brings the next GC cycle nearer. A span that
+// keeps more raw metadata values than that room holds gets a second, small slab.
 func (c *spanCtx) room(n int) {
 	if n > cap(c.slab)-len(c.slab) {
-		c.slab = make([]byte, 0, max(n+slabHeadroom, min(n*max(c.spansLeft, 1)+slabHeadroom, maxSlab)))
+		if c.spansLeft <= 1 {
+			c.slab = slices.Grow([]byte(nil), n+lastSpanHeadroom)
+			return
+		}
+		c.slab = make([]byte, 0, max(n+slabHeadroom, min(n*c.spansLeft+slabHeadroom, maxSlab)))
 	}
 }
 
