@@ -163,7 +163,8 @@ type spanCtx struct {
 // kept after an event's content, e.g. a list attribute in metadata), and room for the spans
 // of its trace not built yet in this call, each assumed to keep as much (spansLeft), up to
 // maxSlab: a trace whose spans are alike allocates one slab per call, and a trace of one
-// span (a long trace getting one span per call) gets a slab of its event's size.
+// span (a long trace getting one span per call) gets a slab of its event's size (plus
+// lastSpanHeadroom, rounded up to the allocator's size class: room).
 //
 // How that bounds what a kept event holds: a slab holds only the bytes of its trace's
 // events of one call (charged by mapping.KeptBytes: Input, Output and the raw metadata
