@@ -184,16 +184,20 @@ const (
 	maxSlab          = 32 << 10
 )
 
-// room makes sure the slab has n free bytes. The last span of its trace in the call
-// (spansLeft 1: a trace of one span) gets n bytes and lastSpanHeadroom, rounded up to the
-// allocator's size class (slices.Grow: the rounding is free room): slabHeadroom there was
-// 15 % of what BenchmarkMapChatSpan allocates (2688 bytes instead of 2048 for its 1980
-// bytes of content), and every byte allocated brings the next GC cycle nearer. A span that
-// keeps more raw metadata values than that room holds gets a second, small slab.
-func (c *spanCtx) room(n int) {
+// room makes sure the slab has n free bytes (roomWith, slabHeadroom).
+func (c *spanCtx) room(n int) { c.roomWith(n, slabHeadroom) }
+
+// roomWith makes sure the slab has n free bytes. A new slab for the last span of its trace
+// in the call (spansLeft 1: a trace of one span) holds n bytes and headroom, rounded up to
+// the allocator's size class (slices.Grow: the rounding is free room). keepPair asks for
+// lastSpanHeadroom only: slabHeadroom there was 15 % of what BenchmarkMapChatSpan allocates
+// (2688 bytes instead of 2048 for its 1980 bytes of content), and every byte allocated
+// brings the next GC cycle nearer. A span whose raw metadata values (keep) outgrow that
+// gets one more slab, with slabHeadroom for the values after it.
+func (c *spanCtx) roomWith(n, headroom int) {
 	if n > cap(c.slab)-len(c.slab) {
 		if c.spansLeft <= 1 {
-			c.slab = slices.Grow([]byte(nil), n+lastSpanHeadroom)
+			c.slab = slices.Grow([]byte(nil), n+headroom)
 			return
 		}
 		c.slab = make([]byte, 0, max(n+slabHeadroom, min(n*c.spansLeft+slabHeadroom, maxSlab)))
@@ -210,7 +214,7 @@ func (c *spanCtx) keep(b []byte) []byte {
 
 // keepPair is keep of in and out (nil stays nil), from one slab.
 func (c *spanCtx) keepPair(in, out []byte) ([]byte, []byte) {
-	c.room(len(in) + len(out))
+	c.roomWith(len(in)+len(out), lastSpanHeadroom)
 	if in != nil {
 		in = c.keep(in)
 	}
