@@ -60,7 +60,7 @@ func TestEventsOwnTheirBytes(t *testing.T) {
 	}
 }
 
-// A trace of one span gets a slab of its content and a little room (room: lastSpanHeadroom,
+// A trace of one span gets a slab of its content and a little room (roomWith: lastSpanHeadroom,
 // rounded up to the size class); raw metadata values that do not fit go into another slab.
 // Either way each value is the event's own: appending to Input or Output leaves the
 // metadata values as they were, and the other way round.
