@@ -201,7 +201,36 @@ func (c *spanCtx) appendJSONAttr(dst []byte, s string) ([]byte, bool) {
 	return appendJSONText(dst, s)
 }
 
-// buildInput returns the event input, or nil.
+// The input and output are written straight into the span's staging buffer (staged,
+// mapper.go), where they stay until keepPair copies them into the slab: stageStart opens
+// one, stageEnd closes it and returns it. Nothing else stages while one is open (the
+// rules, systemJV and toolDefinitions run before the writing starts).
+
+// stageStart returns the staging buffer to append one value to.
+func (c *spanCtx) stageStart() []byte { return c.stage }
+
+// stageEnd takes buf, the staging buffer stageStart returned with one value appended, and
+// returns that value (capacity-limited: appending to it never touches the buffer).
+func (c *spanCtx) stageEnd(buf []byte) []byte {
+	l := len(c.stage)
+	c.stage = buf
+	return buf[l:len(buf):len(buf)]
+}
+
+// appendMessages writes the input's opening brace and its "messages" member; what follows
+// and the closing brace are the caller's.
+func appendMessages(buf []byte, msgs []nmsg) []byte {
+	buf = append(buf, `{"messages":[`...)
+	for i := range msgs {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = appendMessage(buf, &msgs[i])
+	}
+	return append(buf, ']')
+}
+
+// buildInput returns the event input (staged), or nil.
 func (c *spanCtx) buildInput() []byte {
 	if c.opts.OmitContent {
 		return nil
@@ -210,21 +239,12 @@ func (c *spanCtx) buildInput() []byte {
 	if !tool {
 		for _, rule := range c.rules.requestRules {
 			if msgs, tools, ok := rule(c); ok {
-				buf := append(c.buf[:0], `{"messages":[`...)
-				for i := range msgs {
-					if i > 0 {
-						buf = append(buf, ',')
-					}
-					buf = appendMessage(buf, &msgs[i])
-				}
-				buf = append(buf, ']')
+				buf := appendMessages(c.stageStart(), msgs)
 				if tools != nil {
 					buf = append(buf, `,"tools":`...)
 					buf = appendJV(buf, tools)
 				}
-				buf = append(buf, '}')
-				c.buf = buf
-				return c.staged(buf)
+				return c.stageEnd(append(buf, '}'))
 			}
 		}
 		msgs, sys := c.inputMessages()
@@ -234,42 +254,32 @@ func (c *spanCtx) buildInput() []byte {
 			sys = c.attrJV(sc.GenAISystemInstructions)
 		}
 		if msgs != nil || sys != nil {
-			buf := append(c.buf[:0], `{"messages":[`...)
-			for i := range msgs {
-				if i > 0 {
-					buf = append(buf, ',')
-				}
-				buf = appendMessage(buf, &msgs[i])
-			}
-			buf = append(buf, ']')
-			if s := systemJV(sys); s.ok() && !systemRepeated(msgs, &s) {
+			s := systemJV(sys)
+			t := c.toolDefinitions()
+			buf := appendMessages(c.stageStart(), msgs)
+			if s.ok() && !systemRepeated(msgs, &s) {
 				buf = append(buf, `,"system":`...)
 				buf = appendJV(buf, &s)
 			}
-			if t := c.toolDefinitions(); t != nil {
+			if t != nil {
 				buf = append(buf, `,"tools":`...)
 				buf = appendJV(buf, t)
 			}
-			buf = append(buf, '}')
-			c.buf = buf
-			return c.staged(buf)
+			return c.stageEnd(append(buf, '}'))
 		}
 	}
 	for _, rule := range c.rules.valueDecodeInputRules {
 		if j := rule(c); j != nil {
-			buf := appendJV(c.buf[:0], j)
-			c.buf = buf
-			return c.staged(buf)
+			return c.stageEnd(appendJV(c.stageStart(), j))
 		}
 	}
-	if buf, ok := c.appendPlainValue(c.buf[:0], false, tool); ok {
-		c.buf = buf
-		return c.staged(buf)
+	if buf, ok := c.appendPlainValue(c.stageStart(), false, tool); ok {
+		return c.stageEnd(buf)
 	}
 	return nil
 }
 
-// buildOutput returns the event output, or nil.
+// buildOutput returns the event output (staged), or nil.
 func (c *spanCtx) buildOutput() []byte {
 	tool := c.typ == platform.TypeTool
 	fr := c.finishReason()
@@ -286,24 +296,22 @@ func (c *spanCtx) buildOutput() []byte {
 	if m == nil && !c.opts.OmitContent {
 		for _, rule := range c.rules.valueDecodeOutputRules {
 			if j := rule(c); j != nil {
-				buf := appendJV(c.buf[:0], j)
-				c.buf = buf
-				return c.staged(buf)
+				return c.stageEnd(appendJV(c.stageStart(), j))
 			}
 		}
 	}
 	if m == nil && !c.opts.OmitContent {
-		if buf, ok := c.appendPlainValue(c.buf[:0], true, tool); ok {
-			c.buf = buf
-			return c.staged(buf)
+		if buf, ok := c.appendPlainValue(c.stageStart(), true, tool); ok {
+			return c.stageEnd(buf)
 		}
 	}
 	if m == nil && fr == nil {
 		return nil
 	}
-	buf := append(c.buf[:0], '{')
+	buf := append(c.stageStart(), '{')
+	open := len(buf)
 	sep := func() {
-		if len(buf) > 1 {
+		if len(buf) > open {
 			buf = append(buf, ',')
 		}
 	}
@@ -313,6 +321,11 @@ func (c *spanCtx) buildOutput() []byte {
 			sep()
 			buf = append(buf, `"response":`...)
 			buf = appendJV(buf, m.content)
+		case m.hasText && m.textPlain:
+			sep()
+			buf = append(buf, `"response":"`...)
+			buf = append(buf, m.text...)
+			buf = append(buf, '"')
 		case m.hasText:
 			sep()
 			buf = append(buf, `"response":`...)
@@ -340,12 +353,10 @@ func (c *spanCtx) buildOutput() []byte {
 		buf = append(buf, `"finish_reason":`...)
 		buf = appendJV(buf, fr)
 	}
-	buf = append(buf, '}')
-	c.buf = buf
-	if len(buf) == 2 {
-		return nil
+	if len(buf) == open {
+		return nil // {}: the staging buffer is left as it was
 	}
-	return c.staged(buf)
+	return c.stageEnd(append(buf, '}'))
 }
 
 // hasRole reports whether one of msgs has role.

@@ -59,3 +59,49 @@ func TestEventsOwnTheirBytes(t *testing.T) {
 		t.Fatalf("metadata edit not encoded: %s", b)
 	}
 }
+
+// A trace of one span gets a slab of its content and a little room (roomWith: lastSpanHeadroom,
+// rounded up to the size class); raw metadata values that do not fit go into another slab.
+// Either way each value is the event's own: appending to Input or Output leaves the
+// metadata values as they were, and the other way round.
+func TestLastSpanSlabOverflow(t *testing.T) {
+	var long, short vlist
+	for i := range 40 {
+		long = append(long, StrValue("tag-"+string(rune('a'+i%26))+"-0123456789"))
+	}
+	short = vlist{StrValue("x")}
+	for _, list := range []vlist{short, long} {
+		sp := newSpan(1, 0, "chat", str("gen_ai.operation.name", "chat"),
+			str("gen_ai.input.messages", `[{"role":"user","content":"hello"}]`),
+			str("gen_ai.output.messages", `[{"role":"assistant","content":"hi"}]`),
+			kv{"app.tags", ListValue(list)}, kv{"app.more", ListValue(list)})
+		evs := mapOne(t, MapOptions{}, sp)
+		ev := &evs[0]
+		want, err := json.Marshal(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var strs []string
+		for _, v := range list {
+			strs = append(strs, v.Str())
+		}
+		wantList, _ := json.Marshal(strs)
+		rm, ok := ev.Metadata.Get("app.tags").(json.RawMessage)
+		if !ok || string(rm) != string(wantList) {
+			t.Fatalf("app.tags %T %s, want %s", ev.Metadata.Get("app.tags"), rm, wantList)
+		}
+		if cap(ev.Input) != len(ev.Input) || cap(ev.Output) != len(ev.Output) || cap(rm) != len(rm) {
+			t.Fatalf("not capacity-limited: input %d/%d output %d/%d app.tags %d/%d",
+				len(ev.Input), cap(ev.Input), len(ev.Output), cap(ev.Output), len(rm), cap(rm))
+		}
+		_ = append(ev.Input, "garbage"...)
+		_ = append(ev.Output, "garbage"...)
+		_ = append(rm, "garbage"...)
+		if got, _ := json.Marshal(ev); string(got) != string(want) {
+			t.Fatalf("event changed by appends to its own values (list of %d):\n%s\n%s", len(list), got, want)
+		}
+		if string(rm) != string(wantList) {
+			t.Fatalf("app.tags %s after the appends, want %s", rm, wantList)
+		}
+	}
+}
