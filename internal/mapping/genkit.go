@@ -243,7 +243,7 @@ func (c *spanCtx) genkitInput() (msgs []nmsg, tools *jv, ok bool) {
 		return nil, nil, false
 	}
 	for i := range ms.vals {
-		msgs = append(msgs, genkitMessages(&ms.vals[i])...)
+		msgs = genkitMessages(msgs, &ms.vals[i])
 	}
 	if t := req.get("tools"); t != nil && t.k == 'a' && len(t.vals) > 0 {
 		tools = t
@@ -271,7 +271,7 @@ func (c *spanCtx) genkitOutput() (*nmsg, bool) {
 	if msg == nil || msg.k != 'o' {
 		return nil, false
 	}
-	ms := genkitMessages(msg)
+	ms := genkitMessages(nil, msg)
 	if len(ms) == 0 {
 		return nil, false
 	}
@@ -336,7 +336,7 @@ func genkitNormValue(j *jv) *jv {
 		b = append(b, '[')
 		n := 0
 		for m := range msgs {
-			for _, nm := range genkitMessages(&msgs[m]) {
+			for _, nm := range genkitMessages(nil, &msgs[m]) {
 				if n > 0 {
 					b = append(b, ',')
 				}
@@ -375,27 +375,30 @@ func (c *spanCtx) genkitJSON(key string) *jv {
 	return c.jsonAttrTree(v)
 }
 
-// genkitMessages turns one Genkit message into normalised messages: role model is the
-// assistant; each toolResponse part of a tool message is a tool message of its own (one
-// tool_call_id each).
-func genkitMessages(v *jv) []nmsg {
+// genkitMessages appends to dst one Genkit message turned into normalised messages: role
+// model is the assistant; each toolResponse part of a tool message is a tool message of its
+// own (one tool_call_id each), after the message.
+func genkitMessages(dst []nmsg, v *jv) []nmsg {
 	role := v.get("role").str()
 	if role == "model" {
 		role = "assistant"
 	}
-	m := nmsg{role: role}
-	var out []nmsg
+	// The message's slot comes first; the tool messages of its toolResponse parts follow it.
+	at := len(dst)
+	dst = append(dst, nmsg{role: role})
 	content := v.get("content")
 	if content == nil || content.k != 'a' {
-		return []nmsg{m}
+		return dst
 	}
+	var m nmsg
+	m.role = role
 	for i := range content.vals {
 		p := &content.vals[i]
 		switch {
 		case p.get("text") != nil:
 			s := p.get("text").str()
 			m.addText(s)
-			m.parts = append(m.parts, jv{k: 'o', keys: []string{"type", "content"}, vals: []jv{{k: 's', s: "text"}, {k: 's', s: s}}})
+			m.parts = append(m.parts, jv{k: 'o', keys: genkitPartKeys, vals: []jv{{k: 's', s: "text"}, {k: 's', s: s}}})
 		case p.get("toolRequest") != nil:
 			r := p.get("toolRequest")
 			m.toolCalls = append(m.toolCalls, ntool{id: r.get("ref").str(), name: r.get("name").str(), args: parsedArgs(r.get("input"))})
@@ -403,7 +406,7 @@ func genkitMessages(v *jv) []nmsg {
 			r := p.get("toolResponse")
 			t := nmsg{role: "tool", toolCallID: r.get("ref").str(), name: r.get("name").str()}
 			t.setResult(r.get("output"))
-			out = append(out, t)
+			dst = append(dst, t)
 		case p.get("media") != nil:
 			m.parts = append(m.parts, genkitMedia(p.get("media")))
 		case p.get("reasoning") != nil:
@@ -419,15 +422,21 @@ func genkitMessages(v *jv) []nmsg {
 			m.parts = append(m.parts, *p)
 		}
 	}
-	if m.hasText || len(m.parts) > 0 || len(m.toolCalls) > 0 || len(out) == 0 {
-		out = append([]nmsg{m}, out...)
+	if m.hasText || len(m.parts) > 0 || len(m.toolCalls) > 0 || len(dst) == at+1 {
+		dst[at] = m
+		return dst
 	}
-	return out
+	// Only tool messages: the message's slot goes.
+	return append(dst[:at], dst[at+1:]...)
 }
+
+// genkitPartKeys are the names of a {type, content} part the mapping builds; shared by
+// those parts, whose trees nothing changes (map_messages.go writes them out).
+var genkitPartKeys = []string{"type", "content"}
 
 // genkitPart is a gen_ai part {type, content}.
 func genkitPart(typ string, content *jv) jv {
-	return jv{k: 'o', keys: []string{"type", "content"}, vals: []jv{{k: 's', s: typ}, *content}}
+	return jv{k: 'o', keys: genkitPartKeys, vals: []jv{{k: 's', s: typ}, *content}}
 }
 
 // genkitMedia turns a media part {contentType, url} into a gen_ai part: a data: URL into a

@@ -20,8 +20,10 @@ import (
 // whose children are all integers (strconv.Atoi) becomes an array ordered by their value
 // (equal values: in attribute order), any other node with children an object with its keys
 // in byte order, a leaf its value, and a node deeper than maxJSONDepth its value or null.
-// The tree's containers share two exact-size arrays (members, names) of their own.
-func (a *spanAttrs) unflatten(prefix string) jv {
+// The tree's containers share two exact-size arrays (members, names): reserved in p's slabs
+// (the tree then lives as long as p's other trees), or of their own when p is nil; so do the
+// trees of the JSON strings among the leaves.
+func (a *spanAttrs) unflatten(prefix string, p *jsonParser) jv {
 	f := &a.flat
 	f.nodes = append(f.nodes[:0], flatNode{first: -1, last: -1, next: -1})
 	for i := range a.e {
@@ -46,13 +48,22 @@ func (a *spanAttrs) unflatten(prefix string) jv {
 	}
 	// Every node but the root is at most one member of its parent.
 	m := len(f.nodes) - 1
-	f.vs, f.ks = make([]jv, 0, m), make([]string, 0, m)
+	if p != nil {
+		f.vs, f.ks = reserve(&p.vslab, m)[:0], reserve(&p.kslab, m)[:0]
+	} else {
+		f.vs, f.ks = make([]jv, 0, m), make([]string, 0, m)
+	}
+	f.p = p
 	out := f.toJV(0, 0)
 	clear(f.nodes) // drop the references to the span's values
 	clear(f.order)
-	f.nodes, f.order, f.vs, f.ks = f.nodes[:0], f.order[:0], nil, nil
+	f.nodes, f.order, f.vs, f.ks, f.p = f.nodes[:0], f.order[:0], nil, nil, nil
 	return out
 }
+
+// unflatten is spanAttrs.unflatten with the tree in the span's arena (treeArena): valid
+// while the span's event is built.
+func (c *spanCtx) unflatten(prefix string) jv { return c.a.unflatten(prefix, &c.arena().p) }
 
 const maxFlatItems = 10000
 
@@ -63,6 +74,7 @@ type flatScratch struct {
 	order []flatKid
 	vs    []jv
 	ks    []string
+	p     *jsonParser // where the JSON strings among the leaves are parsed (nil: parseJSON)
 }
 
 // flatNode is one path segment. Its children are a list in first-seen order: first and
@@ -111,6 +123,11 @@ func (f *flatScratch) toJV(n int32, depth int) jv {
 	p := f.nodes[n]
 	if p.kids == 0 || depth > maxJSONDepth {
 		if p.leaf {
+			if s := p.val.Str(); f.p != nil && p.val.Kind() == ValueStr && looksLikeJSON(s) {
+				if j, ok := f.p.parse(s); ok {
+					return j
+				}
+			}
 			return valueJV(p.val, true, depth)
 		}
 		return jv{k: 'z'}

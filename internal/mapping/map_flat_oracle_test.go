@@ -109,13 +109,24 @@ func unflattenBoth(t testing.TB, attrs kvs, prefix string) jv {
 	t.Helper()
 	a := &spanAttrs{}
 	a.reset(attrs)
-	got := a.unflatten(prefix)
+	got := a.unflatten(prefix, nil)
 	want := unflattenOracle(a, prefix)
 	if gb, wb := appendJV(nil, &got), appendJV(nil, &want); !bytes.Equal(gb, wb) {
 		t.Fatalf("unflatten(%q) of %v:\n got %s\nwant %s", prefix, attrs, gb, wb)
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("unflatten(%q) of %v: trees differ:\n got %#v\nwant %#v", prefix, attrs, got, want)
+	}
+	// In a parser's slabs (the span's arena, spanCtx.unflatten), after a tree parsed there
+	// before: the same tree, and the earlier tree untouched.
+	var p jsonParser
+	before, _ := p.parse(`{"a":[1,{"b":"c"}],"d":"e"}`)
+	inSlabs := a.unflatten(prefix, &p)
+	if !reflect.DeepEqual(inSlabs, want) {
+		t.Fatalf("unflatten(%q, parser) of %v: trees differ:\n got %#v\nwant %#v", prefix, attrs, inSlabs, want)
+	}
+	if b := appendJV(nil, &before); string(b) != `{"a":[1,{"b":"c"}],"d":"e"}` {
+		t.Fatalf("unflatten(%q, parser) of %v wrote over the tree parsed before: %s", prefix, attrs, b)
 	}
 	// The scratch is left empty: no reference to the span's values.
 	if len(a.flat.nodes) != 0 || len(a.flat.order) != 0 || a.flat.vs != nil || a.flat.ks != nil {

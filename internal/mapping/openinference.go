@@ -90,7 +90,7 @@ func openInferenceInput(c *spanCtx) ([]nmsg, *jv, bool) {
 	if !c.a.hasIndexed(sc.OILLMInputMessages) {
 		return nil, nil, false
 	}
-	j := c.a.unflatten(sc.OILLMInputMessages)
+	j := c.unflatten(sc.OILLMInputMessages)
 	msgs := c.messages(&j)
 	return msgs, c.requestSystem(msgs), true
 }
@@ -128,7 +128,7 @@ func openInferenceTools(c *spanCtx) *jv {
 	if !c.a.hasIndexed(sc.OILLMTools) {
 		return nil
 	}
-	j := c.a.unflatten(sc.OILLMTools)
+	j := c.unflatten(sc.OILLMTools)
 	for i := range j.vals {
 		if s := j.vals[i].get("tool"); s != nil {
 			if js := s.get("json_schema"); js != nil {
@@ -144,7 +144,7 @@ func openInferenceOutput(c *spanCtx) (*nmsg, bool) {
 	if !c.a.hasIndexed(sc.OILLMOutputMessages) {
 		return nil, false
 	}
-	j := c.a.unflatten(sc.OILLMOutputMessages)
+	j := c.unflatten(sc.OILLMOutputMessages)
 	return pickOutput(c.messages(&j)), true
 }
 
@@ -155,7 +155,7 @@ func openInferencePromptsInput(c *spanCtx) ([]nmsg, *jv, bool) {
 		return nil, nil, false
 	}
 	var msgs []nmsg
-	j := c.a.unflatten(sc.OILLMPrompts)
+	j := c.unflatten(sc.OILLMPrompts)
 	for i := range j.vals {
 		e := &j.vals[i]
 		if t := e.get("prompt").get("text"); t != nil {
@@ -173,7 +173,7 @@ func openInferenceChoicesOutput(c *spanCtx) (*nmsg, bool) {
 	if !c.a.hasIndexed(sc.OILLMChoices) {
 		return nil, false
 	}
-	j := c.a.unflatten(sc.OILLMChoices)
+	j := c.unflatten(sc.OILLMChoices)
 	m := nmsg{role: "assistant"}
 	for i := range j.vals {
 		if t := j.vals[i].get("completion").get("text"); t != nil {

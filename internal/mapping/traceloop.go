@@ -76,7 +76,7 @@ func traceloopInput(c *spanCtx) ([]nmsg, *jv, bool) {
 	if !c.a.hasIndexed(sc.TLPromptPrefix) {
 		return nil, nil, false
 	}
-	j := c.a.unflatten(sc.TLPromptPrefix)
+	j := c.unflatten(sc.TLPromptPrefix)
 	return c.messages(&j), nil, true
 }
 
@@ -85,7 +85,7 @@ func traceloopTools(c *spanCtx) *jv {
 	if !c.a.hasIndexed(sc.TLRequestFunctions) {
 		return nil
 	}
-	j := c.a.unflatten(sc.TLRequestFunctions)
+	j := c.unflatten(sc.TLRequestFunctions)
 	return &j
 }
 
@@ -94,7 +94,7 @@ func traceloopTools(c *spanCtx) *jv {
 func traceloopOutput(c *spanCtx) (*nmsg, bool) {
 	for _, p := range [...]string{sc.TLCompletionPrefix, sc.TLLegacyCompletions} {
 		if c.a.hasIndexed(p) {
-			j := c.a.unflatten(p)
+			j := c.unflatten(p)
 			return pickOutput(c.messages(&j)), true
 		}
 	}
