@@ -242,8 +242,10 @@ func (c *spanCtx) genkitInput() (msgs []nmsg, tools *jv, ok bool) {
 	if ms == nil || ms.k != 'a' {
 		return nil, nil, false
 	}
+	a := c.arena()
+	msgs = a.takeMsgs(len(ms.vals)) // one each, more only with toolResponse parts
 	for i := range ms.vals {
-		msgs = genkitMessages(msgs, &ms.vals[i])
+		msgs = genkitMessages(msgs, &ms.vals[i], &a.p)
 	}
 	if t := req.get("tools"); t != nil && t.k == 'a' && len(t.vals) > 0 {
 		tools = t
@@ -271,7 +273,8 @@ func (c *spanCtx) genkitOutput() (*nmsg, bool) {
 	if msg == nil || msg.k != 'o' {
 		return nil, false
 	}
-	ms := genkitMessages(nil, msg)
+	a := c.arena()
+	ms := genkitMessages(a.takeMsgs(1), msg, &a.p)
 	if len(ms) == 0 {
 		return nil, false
 	}
@@ -336,7 +339,7 @@ func genkitNormValue(j *jv) *jv {
 		b = append(b, '[')
 		n := 0
 		for m := range msgs {
-			for _, nm := range genkitMessages(nil, &msgs[m]) {
+			for _, nm := range genkitMessages(nil, &msgs[m], nil) {
 				if n > 0 {
 					b = append(b, ',')
 				}
@@ -377,8 +380,9 @@ func (c *spanCtx) genkitJSON(key string) *jv {
 
 // genkitMessages appends to dst one Genkit message turned into normalised messages: role
 // model is the assistant; each toolResponse part of a tool message is a tool message of its
-// own (one tool_call_id each), after the message.
-func genkitMessages(dst []nmsg, v *jv) []nmsg {
+// own (one tool_call_id each), after the message. The parts it builds are reserved in p's
+// slabs (the span's arena: valid while its event is built), or of their own when p is nil.
+func genkitMessages(dst []nmsg, v *jv, p *jsonParser) []nmsg {
 	role := v.get("role").str()
 	if role == "model" {
 		role = "assistant"
@@ -392,34 +396,37 @@ func genkitMessages(dst []nmsg, v *jv) []nmsg {
 	}
 	var m nmsg
 	m.role = role
+	if p != nil {
+		m.parts = reserve(&p.vslab, len(content.vals))[:0]
+	}
 	for i := range content.vals {
-		p := &content.vals[i]
+		part := &content.vals[i]
 		switch {
-		case p.get("text") != nil:
-			s := p.get("text").str()
+		case part.get("text") != nil:
+			s := part.get("text").str()
 			m.addText(s)
-			m.parts = append(m.parts, jv{k: 'o', keys: genkitPartKeys, vals: []jv{{k: 's', s: "text"}, {k: 's', s: s}}})
-		case p.get("toolRequest") != nil:
-			r := p.get("toolRequest")
+			m.parts = append(m.parts, genkitPart("text", &jv{k: 's', s: s}, p))
+		case part.get("toolRequest") != nil:
+			r := part.get("toolRequest")
 			m.toolCalls = append(m.toolCalls, ntool{id: r.get("ref").str(), name: r.get("name").str(), args: parsedArgs(r.get("input"))})
-		case p.get("toolResponse") != nil:
-			r := p.get("toolResponse")
+		case part.get("toolResponse") != nil:
+			r := part.get("toolResponse")
 			t := nmsg{role: "tool", toolCallID: r.get("ref").str(), name: r.get("name").str()}
 			t.setResult(r.get("output"))
 			dst = append(dst, t)
-		case p.get("media") != nil:
-			m.parts = append(m.parts, genkitMedia(p.get("media")))
-		case p.get("reasoning") != nil:
-			m.parts = append(m.parts, genkitPart("reasoning", p.get("reasoning")))
-		case p.get("data") != nil:
-			m.parts = append(m.parts, genkitPart("data", p.get("data")))
-		case p.get("custom") != nil:
-			m.parts = append(m.parts, genkitPart("custom", p.get("custom")))
-		case p.get("resource") != nil:
+		case part.get("media") != nil:
+			m.parts = append(m.parts, genkitMedia(part.get("media")))
+		case part.get("reasoning") != nil:
+			m.parts = append(m.parts, genkitPart("reasoning", part.get("reasoning"), p))
+		case part.get("data") != nil:
+			m.parts = append(m.parts, genkitPart("data", part.get("data"), p))
+		case part.get("custom") != nil:
+			m.parts = append(m.parts, genkitPart("custom", part.get("custom"), p))
+		case part.get("resource") != nil:
 			m.parts = append(m.parts, jv{k: 'o', keys: []string{"type", "uri"},
-				vals: []jv{{k: 's', s: "uri"}, {k: 's', s: p.get("resource").get("uri").str()}}})
+				vals: []jv{{k: 's', s: "uri"}, {k: 's', s: part.get("resource").get("uri").str()}}})
 		default:
-			m.parts = append(m.parts, *p)
+			m.parts = append(m.parts, *part)
 		}
 	}
 	if m.hasText || len(m.parts) > 0 || len(m.toolCalls) > 0 || len(dst) == at+1 {
@@ -434,9 +441,17 @@ func genkitMessages(dst []nmsg, v *jv) []nmsg {
 // those parts, whose trees nothing changes (map_messages.go writes them out).
 var genkitPartKeys = []string{"type", "content"}
 
-// genkitPart is a gen_ai part {type, content}.
-func genkitPart(typ string, content *jv) jv {
-	return jv{k: 'o', keys: genkitPartKeys, vals: []jv{{k: 's', s: typ}, *content}}
+// genkitPart is a gen_ai part {type, content}, its members reserved in p's slabs (nil: of
+// their own).
+func genkitPart(typ string, content *jv, p *jsonParser) jv {
+	var vals []jv
+	if p != nil {
+		vals = reserve(&p.vslab, 2)
+	} else {
+		vals = make([]jv, 2)
+	}
+	vals[0], vals[1] = jv{k: 's', s: typ}, *content
+	return jv{k: 'o', keys: genkitPartKeys, vals: vals}
 }
 
 // genkitMedia turns a media part {contentType, url} into a gen_ai part: a data: URL into a
