@@ -211,10 +211,23 @@ func (a *spanAttrs) underUsedPrefix(key string) bool {
 // maxInsertionSort of them, then sorted once. The slices are scratch, valid until the next
 // call.
 func (a *spanAttrs) leftovers() ([]int32, []mdKey) {
+	// The first bytes of the consumed prefixes: a key starting with another byte is under
+	// none of them (most keys: the prefixes are OpenInference's llm.…, embedding.…, …).
+	var first [4]uint64
+	for _, p := range a.prefixes {
+		if p == "" {
+			first = [4]uint64{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
+			break
+		}
+		first[p[0]>>6] |= 1 << (p[0] & 63)
+	}
 	ord, ks := a.order[:0], a.orderKeys[:0]
 	for i := range a.e {
+		if a.e[i].used {
+			continue
+		}
 		k := a.e[i].k
-		if a.e[i].used || a.rules.isIndexedContent(k) || a.underUsedPrefix(k) {
+		if (k == "" || first[k[0]>>6]&(1<<(k[0]&63)) != 0) && a.underUsedPrefix(k) || a.rules.isIndexedContent(k) {
 			continue
 		}
 		kk := keyOf(k)
