@@ -32,11 +32,6 @@ func appendTimeJSON(dst []byte, t time.Time) ([]byte, error) {
 // appendFloatJSON writes f as encoding/json does: 'f' format unless |f| < 1e-6 or ≥ 1e21,
 // then 'e' with a two-digit exponent shortened (1e-07 → 1e-7); NaN and ±Inf fail.
 func appendFloatJSON(dst []byte, f float64, bits int) ([]byte, error) {
-	if bits == 64 {
-		if out, ok := appendShortDecimal(dst, f); ok {
-			return out, nil
-		}
-	}
 	if math.IsInf(f, 0) || math.IsNaN(f) {
 		return dst, &json.UnsupportedValueError{Value: reflect.ValueOf(f), Str: strconv.FormatFloat(f, 'g', -1, bits)}
 	}
@@ -56,63 +51,6 @@ func appendFloatJSON(dst []byte, f float64, bits int) ([]byte, error) {
 		}
 	}
 	return dst, nil
-}
-
-// appendShortDecimal writes f as appendFloatJSON does (strconv's shortest 'f' form) when
-// that is cheap to know: when |f| is in [1e-6, 1e15) and has a decimal form of at most
-// about fifteen significant digits (an integer, a temperature of 0.2, a cost of
-// 0.0001554, a duration of 850 ms); false otherwise (then nothing is written).
-//
-// It scales |f| by the largest power of ten 10^K (K ≤ 22, exact) that keeps the product s
-// below 2^50: there a float's spacing is under 1/4 and s's rounding error under 1/8, so at
-// most one integer m reads back as |f| (m ÷ 10^K, exact operands and one rounding, as the
-// parser's), and it is s rounded. A decimal of at most K places that reads back as f is m
-// with some zeros dropped; the fewest digits (strconv's shortest) is m without its trailing
-// zeros. When m does not read back, f needs more digits: strconv writes it.
-func appendShortDecimal(dst []byte, f float64) ([]byte, bool) {
-	a := math.Abs(f)
-	if !(a >= 1e-6 && a < 1e15) { // also NaN, ±Inf and ±0 (the sign of -0)
-		return dst, false
-	}
-	// a < 2^e: 10^K ≤ 2^(50-e) keeps s below 2^50; 78913 / 2^18 is just under log10(2).
-	e := int(math.Float64bits(a)>>52&0x7ff) - 1022
-	k := min((50-e)*78913>>18, len(pow10)-1)
-	if k+1 < len(pow10) && a*pow10[k+1] < 1<<50 {
-		k++
-	}
-	s := a * pow10[k]
-	m := float64(int64(s + 0.5))
-	if m/pow10[k] != a {
-		return dst, false
-	}
-	u := uint64(m)
-	// Drop the trailing zeros, at most k of them (the fraction's).
-	for _, z := range [...]struct {
-		n int
-		p uint64
-	}{{16, 1e16}, {8, 1e8}, {4, 1e4}, {2, 1e2}, {1, 10}} {
-		if k >= z.n && u%z.p == 0 {
-			u, k = u/z.p, k-z.n
-		}
-	}
-	if f < 0 {
-		dst = append(dst, '-')
-	}
-	if k == 0 {
-		return strconv.AppendUint(dst, u, 10), true
-	}
-	var buf [24]byte
-	d := strconv.AppendUint(buf[:0], u, 10)
-	if len(d) > k { // an integer part, the point, k places
-		dst = append(dst, d[:len(d)-k]...)
-		dst = append(dst, '.')
-		return append(dst, d[len(d)-k:]...), true
-	}
-	dst = append(dst, "0."...)
-	for i := len(d); i < k; i++ {
-		dst = append(dst, '0') // the fraction's leading zeros
-	}
-	return append(dst, d...), true
 }
 
 func appendStrings(dst []byte, ss []string) []byte {
