@@ -2,6 +2,9 @@ package mapping
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/llmtrace/llmtrace/platform"
@@ -88,5 +91,55 @@ func TestMetadataBaseUnsorted(t *testing.T) {
 	}
 	if base[0].Value != "first" || len(base) != 3 {
 		t.Errorf("base metadata changed: %v", base)
+	}
+}
+
+// TestMetadataFinishOrder checks finish's sort (metadata.sortOrder, on 16-byte key words
+// and whole keys on a tie) against a map assigned entry by entry, sorted with the strings
+// package: keys that differ past sixteen bytes, by length, by NUL bytes (the words' padding),
+// duplicated keys (the last wins), entries in runs and out of order, up to 300 entries.
+func TestMetadataFinishOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	pool := []string{"", "a", "a\x00", "ab", "gen_ai.request.model", "gen_ai.request.max_tokens",
+		"gen_ai.request.model\x00", "gen_ai.request.m", "gen_ai.request.", "gen_ai.response.id",
+		"gen_ai.response.finish_reasons", "otel.span_id", "otel.span_kind", "otel.scope.name",
+		"kind", "conversation_id", "zzzzzzzzzzzzzzzzzz", "zzzzzzzzzzzzzzzz", "zzzzzzzzzzzzzzzz\xff"}
+	for i := range 40 {
+		pool = append(pool, fmt.Sprintf("k%03d.%s", r.IntN(1000), strings.Repeat("x", i%20)))
+	}
+	sorted := slices.Sorted(slices.Values(pool))
+	c := &spanCtx{opts: &MapOptions{}}
+	for range 500 {
+		n := r.IntN(300)
+		if r.IntN(2) == 0 {
+			n = r.IntN(30)
+		}
+		md := c.newMetadata(nil)
+		want := map[string]any{}
+		for i := 0; i < n; {
+			if r.IntN(2) == 0 { // a run: keys in order, as the leftovers and computed values come
+				for j := r.IntN(len(sorted)); j < len(sorted) && i < n && r.IntN(8) != 0; j++ {
+					md.set(sorted[j], i)
+					want[sorted[j]] = i
+					i++
+				}
+				continue
+			}
+			k := pool[r.IntN(len(pool))]
+			md.set(k, i)
+			want[k] = i
+			i++
+		}
+		got := md.finish()
+		checkSortedMetadata(t, "finish", got)
+		if len(got) != len(want) {
+			t.Fatalf("%d entries, want %d", len(got), len(want))
+		}
+		for _, e := range got {
+			if want[e.Key] != e.Value {
+				t.Fatalf("%q = %v, want %v (the last)", e.Key, e.Value, want[e.Key])
+			}
+		}
+		c.md.reset()
 	}
 }
