@@ -54,7 +54,9 @@ type metadata struct {
 	// are immutable (strings, numbers, booleans), so every event's metadata may hold them.
 	res      Map // the resource of resVals; nil when none is cached
 	resVals  [maxCachedResource]boxedValue
-	resKeys  [maxCachedResource]mdKey // the sort keys of resVals' keys
+	resKeys  [maxCachedResource]mdKey  // the sort keys of resVals' keys
+	resRaw   [maxCachedResource][]byte // a structured value's JSON (in resBuf), else nil
+	resBuf   []byte                    // scratch: the JSON of resRaw
 	nResVals int
 	resOK    bool                     // while reading a resource: its values can be cached
 	resFn    func(string, Value) bool // md.resourceValue, bound once (putCtx keeps it)
@@ -165,6 +167,10 @@ func (c *spanCtx) newMetadata(res Map) *metadata {
 // maxPooledEntries is the largest scratch of entries reset keeps for the next call.
 const maxPooledEntries = 4 * maxMetaKeys
 
+// maxPooledResourceJSON is the largest scratch of structured resource values (resBuf) reset
+// keeps for the next call.
+const maxPooledResourceJSON = 64 << 10
+
 // reset drops the builder's references to the last call's events and spans (putCtx). It
 // keeps resFn, bound to md, and clears only what was written: the resource values cached
 // and the entries up to the most the call's events had (hi; the rest of ents' array is
@@ -172,6 +178,11 @@ const maxPooledEntries = 4 * maxMetaKeys
 func (md *metadata) reset() {
 	clear(md.resVals[:md.nResVals]) // the rest is zero already
 	clear(md.resKeys[:md.nResVals])
+	clear(md.resRaw[:md.nResVals])
+	md.resBuf = md.resBuf[:0]
+	if cap(md.resBuf) > maxPooledResourceJSON {
+		md.resBuf = nil
+	}
 	clear(md.ents[:max(md.hi, len(md.ents))])
 	md.refs, md.ents, md.ord, md.hi, md.attrs = md.refs[:0], md.ents[:0], md.ord[:0], 0, nil
 	if cap(md.refs) > maxPooledEntries || cap(md.ents) > maxPooledEntries {
@@ -331,29 +342,38 @@ func (md *metadata) boxScalar(v Value) any {
 }
 
 // putRaw stores JSON bytes (scratch: a copy is kept).
-func (md *metadata) putRaw(k string, raw []byte) {
+func (md *metadata) putRaw(k string, raw []byte) { md.putRawKey(k, keyOf(k), raw) }
+
+// putRawKey is putRaw with k's sort key.
+func (md *metadata) putRawKey(k string, kk mdKey, raw []byte) {
 	if len(raw) > maxMetaValueBytes {
-		md.put(k, truncMarker(len(raw)), 40)
+		md.putKey(k, kk, truncMarker(len(raw)), 40)
 		return
 	}
-	md.put(k, json.RawMessage(md.c.keep(raw)), len(raw)+len(k)+4)
+	md.putKey(k, kk, json.RawMessage(md.c.keep(raw)), len(raw)+len(k)+4)
 }
 
 // resource stores the resource attributes. The values of a resource seen by the previous
 // event of this Map call are reused (stored again through put, so the bounds apply as
-// before) instead of being converted and boxed again.
+// before) instead of being converted and boxed again; a structured value's JSON is kept
+// again in the event's slab (putRaw), as when it was converted.
 func (md *metadata) resource(r Map) {
 	if r == nil {
 		return
 	}
 	if md.res != nil && sameResource(md.res, r) {
 		for i, b := range md.resVals[:md.nResVals] {
-			md.putRef(b.k, md.resKeys[i], fromRes, i, b.size)
+			if raw := md.resRaw[i]; raw != nil {
+				md.putRawKey(b.k, md.resKeys[i], raw)
+			} else {
+				md.putRef(b.k, md.resKeys[i], fromRes, i, b.size)
+			}
 		}
 		return
 	}
 	clear(md.resVals[:md.nResVals]) // the last event's, finished
-	md.res, md.nResVals = nil, 0
+	clear(md.resRaw[:md.nResVals])
+	md.res, md.nResVals, md.resBuf = nil, 0, md.resBuf[:0]
 	md.resOK = r.Len() <= maxCachedResource
 	if md.resFn == nil {
 		md.resFn = md.resourceValue
@@ -367,8 +387,16 @@ func (md *metadata) resource(r Map) {
 // resourceValue stores one resource attribute (resource's Range callback).
 func (md *metadata) resourceValue(k string, v Value) bool {
 	b, ok := md.box(k, v)
-	if !ok {
-		md.resOK = false // structured: stored (and kept in the slab) by box
+	if !ok { // structured: stored (and kept in the slab) by box, its JSON left in c.buf
+		if raw := md.c.buf; md.resOK && md.nResVals < maxCachedResource && len(raw) <= maxMetaValueBytes {
+			l := len(md.resBuf)
+			md.resBuf = append(md.resBuf, raw...)
+			md.resVals[md.nResVals] = boxedValue{k: k}
+			md.resKeys[md.nResVals], md.resRaw[md.nResVals] = keyOf(k), md.resBuf[l:len(md.resBuf):len(md.resBuf)]
+			md.nResVals++
+		} else {
+			md.resOK = false
+		}
 		return true
 	}
 	kk := keyOf(k)

@@ -8,7 +8,7 @@ import (
 )
 
 // metadata.reset (putCtx) leaves a builder as a new one but for resFn, which is bound to it,
-// and its pointer-free scratch (refs, ord): every other field, including any added later,
+// and its scratch that holds no span data (refs, ord, resBuf): every other field, including any added later,
 // must be cleared there. The entries' scratch keeps its array, emptied and with every
 // entry up to its capacity zeroed (no reference to the last call's values), also the
 // entries an earlier event of the call wrote past the last event's.
@@ -25,11 +25,11 @@ func TestMetadataResetClearsAll(t *testing.T) {
 	md.set("c", 3)
 	md.keys, md.attrs = map[string]bool{"a": true}, &spanAttrs{}
 	md.bytes, md.dropped, md.c, md.res, md.nResVals, md.resOK = 3, 1, c, kvs{{"k", StrValue("v")}}, 1, true
-	md.resVals[0], md.resKeys[0] = boxedValue{"k", "v", 3}, keyOf("k")
+	md.resVals[0], md.resKeys[0], md.resRaw[0] = boxedValue{"k", "v", 3}, keyOf("k"), []byte("[1]")
 	md.reset()
 	v := reflect.ValueOf(md).Elem()
 	for i := 0; i < v.NumField(); i++ {
-		if f := v.Type().Field(i); f.Name != "resFn" && f.Name != "ents" && f.Name != "refs" && f.Name != "ord" && !v.Field(i).IsZero() {
+		if f := v.Type().Field(i); f.Name != "resFn" && f.Name != "ents" && f.Name != "refs" && f.Name != "ord" && f.Name != "resBuf" && !v.Field(i).IsZero() {
 			t.Errorf("metadata.%s not cleared by reset", f.Name)
 		}
 	}

@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -141,5 +142,71 @@ func TestMetadataFinishOrder(t *testing.T) {
 			}
 		}
 		c.md.reset()
+	}
+}
+
+// countedResource is a resource view of one comparable type (a pointer, as the SDK
+// adapter's) that counts how often it is read.
+type countedResource struct {
+	kvs
+	ranges int
+}
+
+func (r *countedResource) Range(fn func(string, Value) bool) { r.ranges++; r.kvs.Range(fn) }
+
+type sharedResourceSpan struct {
+	*testSpan
+	res *countedResource
+}
+
+func (s sharedResourceSpan) Resource() Map { return s.res }
+
+// TestMetadataResourceCached: the spans of one resource view in a Map call read it once
+// (metadata.resource), structured values included, and their metadata is what reading it
+// for each span gives; a structured value's JSON is each event's own copy, in its trace's
+// slab (an event kept by internal/tracestate holds no other trace's memory).
+func TestMetadataResourceCached(t *testing.T) {
+	res := kvs{str("service.name", "svc"), num("pid", 4242), kv{"process.command_args", ListValue(vlist{StrValue("python"), StrValue("app.py")})},
+		kv{"host.tags", MapValue(kvs{str("b", "2"), str("a", "1")})}, kv{"ratio", DoubleValue(0.25)}}
+	spans := func() []*testSpan {
+		a, b, c := newSpan(1, 0, "a"), newSpan(2, 1, "b"), newSpan(3, 0, "c")
+		c.trace[0] = 9 // another trace
+		for _, s := range []*testSpan{a, b, c} {
+			s.res = res
+		}
+		return []*testSpan{a, b, c}
+	}
+	want := mapOne(t, MapOptions{}, spans()...) // kvs: not comparable, read for each span
+	shared := &countedResource{kvs: res}
+	var views []SpanView
+	for _, s := range spans() {
+		views = append(views, sharedResourceSpan{s, shared})
+	}
+	got := NewMapper(MapOptions{}).Map(views)
+	if shared.ranges != 1 {
+		t.Errorf("the resource was read %d times for 3 spans, want once", shared.ranges)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d events, want %d", len(got), len(want))
+	}
+	var raws [][]byte
+	for i := range got {
+		checkSortedMetadata(t, "event", got[i].Metadata)
+		g, w := fmt.Sprint(got[i].Metadata), fmt.Sprint(want[i].Metadata)
+		if g != w {
+			t.Errorf("event %d metadata\n%s\nwant\n%s", i, g, w)
+		}
+		raw, _ := got[i].Metadata.Get("process.command_args").(json.RawMessage)
+		if string(raw) != `["python","app.py"]` {
+			t.Errorf("event %d process.command_args %s", i, raw)
+		}
+		raws = append(raws, raw)
+	}
+	for i := range raws {
+		for j := range i {
+			if &raws[i][0] == &raws[j][0] {
+				t.Errorf("events %d and %d share their structured resource value", j, i)
+			}
+		}
 	}
 }
