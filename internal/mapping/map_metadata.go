@@ -27,24 +27,18 @@ const (
 	maxMetaEvents     = 64
 )
 
-// metadata builds the metadata of one event. Entries are recorded as they come — the
+// metadata builds the metadata of one event. Entries are appended as they come — the
 // Mapper's base metadata, the resource, the scope, the span's leftovers, the computed
-// values — as references without pointers (mdRef: the key's sort key and where the key and
-// value are) in a scratch slice reused from event to event; then finish sorts their
-// indices once, keeps the last value of a duplicated key (a later source wins, as
-// assigning into a map did) and writes each entry once, into the call's entry slab
-// (spanCtx.entryRoom). A scalar leftover attribute is boxed only then, from the span's
-// attributes; the base metadata and the cached resource values are read where they are;
-// only the other values (computed, structured, markers) are stored as entries first
-// (ents). Each entry written is a pass of write barriers over its three pointers while the
-// garbage collector marks, and so is clearing it from a pooled scratch.
+// values — into a scratch slice reused from event to event, each with its sort key
+// (mdKey, in ks), then finish sorts their indices once, keeps the last value of a
+// duplicated key (a later source wins, as assigning into a map did) and writes them once
+// into the call's entry slab (spanCtx.entryRoom).
 type metadata struct {
-	refs    []mdRef           // scratch: this event's entries, in the order they came
-	ents    platform.Metadata // scratch: the entries stored with their values (set, put)
-	ord     []int32           // scratch: indices of refs in key order (finish)
+	ents    platform.Metadata // scratch: this event's entries, in the order they came
+	ks      []mdKey           // scratch: the sort key of each of ents (no pointers)
+	ord     []int32           // scratch: indices of ents in key order (finish)
 	hi      int               // the most entries ents held since reset: what reset clears
-	attrs   *spanAttrs        // the span attributes refs of fromAttr index (leftovers)
-	keys    map[string]bool   // the distinct keys, built once refs reach maxMetaKeys (put)
+	keys    map[string]bool   // the distinct keys, built once ents reach maxMetaKeys (put)
 	bytes   int
 	dropped int
 	c       *spanCtx // raw JSON values are kept in its slab
@@ -105,49 +99,15 @@ func partialWord(s string) uint64 {
 	return w
 }
 
-// mdRef is one entry of the metadata being built: its key's sort key and where its key and
-// value are (src, i).
-type mdRef struct {
-	kk  mdKey
-	i   int32
-	src mdSource
-}
-
-// mdSource says where an mdRef's key and value are.
-type mdSource uint8
-
-const (
-	fromEnts mdSource = iota // md.ents[i]
-	fromAttr                 // md.attrs.e[i], a scalar boxed when written (boxScalar)
-	fromRes                  // md.resVals[i], the cached resource values
-	fromBase                 // md.c.opts.Metadata[i]
-)
-
-// key returns r's key.
-func (md *metadata) key(r mdRef) string {
-	switch r.src {
-	case fromAttr:
-		return md.attrs.e[r.i].k
-	case fromRes:
-		return md.resVals[r.i].k
-	case fromBase:
-		return md.c.opts.Metadata[r.i].Key
+// keyBefore reports whether key a (sort key ka) sorts before key b (sort key kb).
+func keyBefore(ka mdKey, a string, kb mdKey, b string) bool {
+	if ka.hi != kb.hi {
+		return ka.hi < kb.hi
 	}
-	return md.ents[r.i].Key
-}
-
-// entry returns r's entry, boxing a scalar attribute value.
-func (md *metadata) entry(r mdRef) platform.MetadataEntry {
-	switch r.src {
-	case fromAttr:
-		e := &md.attrs.e[r.i]
-		return platform.MetadataEntry{Key: e.k, Value: md.boxScalar(e.v)}
-	case fromRes:
-		return platform.MetadataEntry{Key: md.resVals[r.i].k, Value: md.resVals[r.i].v}
-	case fromBase:
-		return md.c.opts.Metadata[r.i]
+	if ka.lo != kb.lo {
+		return ka.lo < kb.lo
 	}
-	return md.ents[r.i]
+	return a < b
 }
 
 // newMetadata starts the metadata of one event: the Mapper's base metadata, then the
@@ -155,9 +115,10 @@ func (md *metadata) entry(r mdRef) platform.MetadataEntry {
 func (c *spanCtx) newMetadata(res Map) *metadata {
 	md := &c.md
 	md.hi = max(md.hi, len(md.ents))
-	md.refs, md.ents, md.attrs = md.refs[:0], md.ents[:0], nil
-	for i, e := range c.opts.Metadata {
-		md.refs = append(md.refs, mdRef{keyOf(e.Key), int32(i), fromBase})
+	md.ents, md.ks = md.ents[:0], md.ks[:0]
+	for _, e := range c.opts.Metadata {
+		md.ents = append(md.ents, e)
+		md.ks = append(md.ks, keyOf(e.Key))
 	}
 	md.keys, md.bytes, md.dropped, md.c = nil, 0, 0, c
 	md.resource(res)
@@ -184,9 +145,9 @@ func (md *metadata) reset() {
 		md.resBuf = nil
 	}
 	clear(md.ents[:max(md.hi, len(md.ents))])
-	md.refs, md.ents, md.ord, md.hi, md.attrs = md.refs[:0], md.ents[:0], md.ord[:0], 0, nil
-	if cap(md.refs) > maxPooledEntries || cap(md.ents) > maxPooledEntries {
-		md.refs, md.ents, md.ord = nil, nil, nil
+	md.ents, md.ks, md.ord, md.hi = md.ents[:0], md.ks[:0], md.ord[:0], 0
+	if cap(md.ents) > maxPooledEntries {
+		md.ents, md.ks, md.ord = nil, nil, nil
 	}
 	md.keys, md.bytes, md.dropped, md.c = nil, 0, 0, nil
 	md.res, md.nResVals, md.resOK = nil, 0, false
@@ -195,8 +156,8 @@ func (md *metadata) reset() {
 
 // set stores a value the mapping computed (not bounded: small by construction).
 func (md *metadata) set(k string, v any) {
-	md.refs = append(md.refs, mdRef{keyOf(k), int32(len(md.ents)), fromEnts})
 	md.ents = append(md.ents, platform.MetadataEntry{Key: k, Value: v})
+	md.ks = append(md.ks, keyOf(k))
 	if md.keys != nil {
 		md.keys[k] = true
 	}
@@ -208,7 +169,7 @@ func (md *metadata) put(k string, v any, size int) { md.putKey(k, keyOf(k), v, s
 
 // putKey is put with k's sort key.
 func (md *metadata) putKey(k string, kk mdKey, v any, size int) {
-	if len(md.refs) >= maxMetaKeys && !md.admit(k) {
+	if len(md.ents) >= maxMetaKeys && !md.admit(k) {
 		md.dropped++
 		return
 	}
@@ -217,23 +178,8 @@ func (md *metadata) putKey(k string, kk mdKey, v any, size int) {
 		size = 40
 	}
 	md.bytes += size
-	md.refs = append(md.refs, mdRef{kk, int32(len(md.ents)), fromEnts})
 	md.ents = append(md.ents, platform.MetadataEntry{Key: k, Value: v})
-}
-
-// putRef is putKey of the value at i in src (fromAttr or fromRes), recorded by reference:
-// within the bounds exactly as putKey; a value beyond maxMetaBytes is stored as a marker.
-func (md *metadata) putRef(k string, kk mdKey, src mdSource, i int, size int) {
-	if len(md.refs) >= maxMetaKeys && !md.admit(k) {
-		md.dropped++
-		return
-	}
-	if md.bytes+size > maxMetaBytes {
-		md.putKey(k, kk, nil, size) // the marker (putKey admits k again: it is held now)
-		return
-	}
-	md.bytes += size
-	md.refs = append(md.refs, mdRef{kk, int32(i), src})
+	md.ks = append(md.ks, kk)
 }
 
 // admit reports whether k may be stored once there are maxMetaKeys entries or more (some
@@ -242,9 +188,9 @@ func (md *metadata) putRef(k string, kk mdKey, src mdSource, i int, size int) {
 // span of more than maxMetaKeys attributes) and kept up to date by put and set.
 func (md *metadata) admit(k string) bool {
 	if md.keys == nil {
-		md.keys = make(map[string]bool, len(md.refs)+1)
-		for _, r := range md.refs {
-			md.keys[md.key(r)] = true
+		md.keys = make(map[string]bool, len(md.ents)+1)
+		for _, e := range md.ents {
+			md.keys[e.Key] = true
 		}
 	}
 	if md.keys[k] {
@@ -275,11 +221,8 @@ func (md *metadata) setValueKey(k string, kk mdKey, v Value) {
 // box returns the value setValue stores for a scalar and its size for the metadata budget,
 // or ok false after storing a structured value (raw JSON in the slab) itself.
 func (md *metadata) box(k string, v Value) (b boxedValue, ok bool) {
-	if size, ok := md.scalarSize(k, v); ok {
-		return boxedValue{k, md.boxScalar(v), size}, true
-	}
 	switch v.Kind() {
-	case ValueStr: // too long, or it looks like JSON
+	case ValueStr:
 		s := v.Str()
 		if looksLikeJSON(s) && md.c.rules.jsonStringKeys[k] {
 			if raw, ok := md.c.appendJSONAttr(md.c.buf[:0], s); ok { // a tree the span parsed, if any
@@ -292,53 +235,22 @@ func (md *metadata) box(k string, v Value) (b boxedValue, ok bool) {
 			s = truncateUTF8(s, maxMetaValueBytes) + "…[truncated]"
 		}
 		return boxedValue{k, md.c.boxes.str(s), len(s) + len(k) + 6}, true
-	case ValueDouble: // NaN or ±Inf
-		return boxedValue{k, strconv.FormatFloat(v.Double(), 'g', -1, 64), len(k) + 12}, true
+	case ValueBool:
+		return boxedValue{k, v.Bool(), len(k) + 8}, true
+	case ValueInt:
+		return boxedValue{k, md.c.boxes.int(v.Int()), len(k) + 24}, true
+	case ValueDouble:
+		f := v.Double()
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return boxedValue{k, strconv.FormatFloat(f, 'g', -1, 64), len(k) + 12}, true
+		}
+		return boxedValue{k, md.c.boxes.float(f), len(k) + 24}, true
+	case ValueEmpty:
+		return boxedValue{k, nil, len(k) + 8}, true
 	}
 	md.c.buf = appendValue(md.c.buf[:0], v, 0)
 	md.putRaw(k, md.c.buf)
 	return b, false
-}
-
-// scalarSize returns the size for the metadata budget of v (under key k) when box stores it
-// as boxScalar boxes it, so that it may be boxed later; ok false when box must look
-// further (a string longer than maxMetaValueBytes or that looks like JSON, which box parses
-// under a JSON string key, NaN or ±Inf, a structured value).
-func (md *metadata) scalarSize(k string, v Value) (size int, ok bool) {
-	switch v.Kind() {
-	case ValueStr:
-		s := v.Str()
-		if len(s) > maxMetaValueBytes || looksLikeJSON(s) {
-			return 0, false
-		}
-		return len(s) + len(k) + 6, true
-	case ValueBool, ValueEmpty:
-		return len(k) + 8, true
-	case ValueInt:
-		return len(k) + 24, true
-	case ValueDouble:
-		if f := v.Double(); math.IsNaN(f) || math.IsInf(f, 0) {
-			return 0, false
-		}
-		return len(k) + 24, true
-	}
-	return 0, false
-}
-
-// boxScalar returns v boxed, a value scalarSize accepted: strings and numbers interned
-// (spanCtx.boxes), an empty value as nil.
-func (md *metadata) boxScalar(v Value) any {
-	switch v.Kind() {
-	case ValueStr:
-		return md.c.boxes.str(v.Str())
-	case ValueBool:
-		return v.Bool()
-	case ValueInt:
-		return md.c.boxes.int(v.Int())
-	case ValueDouble:
-		return md.c.boxes.float(v.Double())
-	}
-	return nil
 }
 
 // putRaw stores JSON bytes (scratch: a copy is kept).
@@ -366,12 +278,12 @@ func (md *metadata) resource(r Map) {
 			if raw := md.resRaw[i]; raw != nil {
 				md.putRawKey(b.k, md.resKeys[i], raw)
 			} else {
-				md.putRef(b.k, md.resKeys[i], fromRes, i, b.size)
+				md.putKey(b.k, md.resKeys[i], b.v, b.size)
 			}
 		}
 		return
 	}
-	clear(md.resVals[:md.nResVals]) // the last event's, finished
+	clear(md.resVals[:md.nResVals]) // the last resource's
 	clear(md.resRaw[:md.nResVals])
 	md.res, md.nResVals, md.resBuf = nil, 0, md.resBuf[:0]
 	md.resOK = r.Len() <= maxCachedResource
@@ -381,7 +293,11 @@ func (md *metadata) resource(r Map) {
 	r.Range(md.resFn)
 	if md.resOK {
 		md.res = r
-	} // else the values stored are read by this event (fromRes), not reused
+	} else {
+		clear(md.resVals[:md.nResVals])
+		clear(md.resRaw[:md.nResVals])
+		md.nResVals = 0
+	}
 }
 
 // resourceValue stores one resource attribute (resource's Range callback).
@@ -401,12 +317,11 @@ func (md *metadata) resourceValue(k string, v Value) bool {
 	}
 	kk := keyOf(k)
 	if md.resOK && md.nResVals < maxCachedResource {
-		md.resVals[md.nResVals], md.resKeys[md.nResVals] = b, kk
-		md.putRef(k, kk, fromRes, md.nResVals, b.size)
+		md.resVals[md.nResVals], md.resKeys[md.nResVals], md.resRaw[md.nResVals] = b, kk, nil
 		md.nResVals++
-		return true
+	} else {
+		md.resOK = false
 	}
-	md.resOK = false
 	md.putKey(k, kk, b.v, b.size)
 	return true
 }
@@ -437,18 +352,11 @@ func (md *metadata) scope(name, version string) {
 	}
 }
 
-// leftovers stores every span attribute the mapping did not consume, in key order: a
-// scalar by reference, boxed when finish writes it (a's entries do not change until then).
+// leftovers stores every span attribute the mapping did not consume, in key order.
 func (md *metadata) leftovers(a *spanAttrs) {
-	md.attrs = a
 	ord, ks := a.leftovers()
 	for j, i := range ord {
-		e := &a.e[i]
-		if size, ok := md.scalarSize(e.k, e.v); ok {
-			md.putRef(e.k, ks[j], fromAttr, int(i), size)
-		} else {
-			md.setValueKey(e.k, ks[j], e.v)
-		}
+		md.setValueKey(a.e[i].k, ks[j], a.e[i].v)
 	}
 }
 
@@ -509,7 +417,7 @@ func (md *metadata) finish() platform.Metadata {
 	if md.dropped > 0 {
 		md.set("metadata_dropped_keys", md.dropped)
 	}
-	n := len(md.refs)
+	n := len(md.ents)
 	if n == 0 {
 		return nil
 	}
@@ -517,16 +425,16 @@ func (md *metadata) finish() platform.Metadata {
 	c.entryRoom(n)
 	c.mdEvents++
 	ord := md.sortOrder()
-	refs := md.refs
+	ents, ks := md.ents, md.ks
 	l := len(c.mdSlab)
 	out := c.mdSlab[l : l : l+n]
 	for i, x := range ord {
 		if i+1 < n {
-			if y := ord[i+1]; refs[x].kk == refs[y].kk && md.key(refs[x]) == md.key(refs[y]) {
+			if y := ord[i+1]; ks[x] == ks[y] && ents[x].Key == ents[y].Key {
 				continue // a later entry of the same key follows (the sort is stable)
 			}
 		}
-		out = append(out, md.entry(refs[x]))
+		out = append(out, ents[x])
 	}
 	c.mdSlab = c.mdSlab[:l+len(out)]
 	return out[:len(out):len(out)]
@@ -535,35 +443,27 @@ func (md *metadata) finish() platform.Metadata {
 // maxInsertionSort is the most entries sortOrder sorts by insertion.
 const maxInsertionSort = 128
 
-// sortOrder returns the indices of md.refs in key order, stably (scratch, md.ord): by
-// insertion on the sort keys, which leaves each entry that already follows its predecessor
-// in order (a run: the leftovers, the computed values) after one comparison.
+// sortOrder returns the indices of md.ents in key order, stably (scratch, md.ord): by
+// insertion on the sort keys (md.ks), which leaves each entry that already follows its
+// predecessor in order (a run: the leftovers, the computed values) after one comparison.
 func (md *metadata) sortOrder() []int32 {
-	n := len(md.refs)
+	n := len(md.ents)
 	ord := slices.Grow(md.ord[:0], n)[:n]
 	md.ord = ord
 	for i := range ord {
 		ord[i] = int32(i)
 	}
-	refs := md.refs[:n]
+	ents, ks := md.ents, md.ks[:n]
 	if n > maxInsertionSort {
-		slices.SortStableFunc(ord, func(x, y int32) int {
-			if a, b := refs[x].kk, refs[y].kk; a != b {
-				if a.hi < b.hi || a.hi == b.hi && a.lo < b.lo {
-					return -1
-				}
-				return 1
-			}
-			return strings.Compare(md.key(refs[x]), md.key(refs[y]))
-		})
+		slices.SortStableFunc(ord, func(x, y int32) int { return strings.Compare(ents[x].Key, ents[y].Key) })
 		return ord
 	}
 	for i := 1; i < n; i++ {
-		k := refs[i].kk
+		k := ks[i]
 		j := i
 		for ; j > 0; j-- {
 			p := ord[j-1]
-			if kp := refs[p].kk; k.hi > kp.hi || k.hi == kp.hi && (k.lo > kp.lo || k.lo == kp.lo && md.key(refs[i]) >= md.key(refs[p])) {
+			if kp := ks[p]; k.hi > kp.hi || k.hi == kp.hi && (k.lo > kp.lo || k.lo == kp.lo && ents[i].Key >= ents[p].Key) {
 				break // p sorts before i, or is the same key (kept first: stable)
 			}
 			ord[j] = p

@@ -163,28 +163,36 @@ func (s sharedResourceSpan) Resource() Map { return s.res }
 
 // TestMetadataResourceCached: the spans of one resource view in a Map call read it once
 // (metadata.resource), structured values included, and their metadata is what reading it
-// for each span gives; a structured value's JSON is each event's own copy, in its trace's
+// for each span gives, also for the spans of the next resource (scalars where the first had
+// structured values); a structured value's JSON is each event's own copy, in its trace's
 // slab (an event kept by internal/tracestate holds no other trace's memory).
 func TestMetadataResourceCached(t *testing.T) {
 	res := kvs{str("service.name", "svc"), num("pid", 4242), kv{"process.command_args", ListValue(vlist{StrValue("python"), StrValue("app.py")})},
 		kv{"host.tags", MapValue(kvs{str("b", "2"), str("a", "1")})}, kv{"ratio", DoubleValue(0.25)}}
+	res2 := kvs{str("service.name", "svc2"), num("pid", 7), str("process.command_args", "node"), str("host.tags", "x")}
 	spans := func() []*testSpan {
-		a, b, c := newSpan(1, 0, "a"), newSpan(2, 1, "b"), newSpan(3, 0, "c")
+		a, b, c, d, e := newSpan(1, 0, "a"), newSpan(2, 1, "b"), newSpan(3, 0, "c"), newSpan(4, 0, "d"), newSpan(5, 4, "e")
 		c.trace[0] = 9 // another trace
+		d.trace[0], e.trace[0] = 10, 10
 		for _, s := range []*testSpan{a, b, c} {
 			s.res = res
 		}
-		return []*testSpan{a, b, c}
+		d.res, e.res = res2, res2
+		return []*testSpan{a, b, c, d, e}
 	}
 	want := mapOne(t, MapOptions{}, spans()...) // kvs: not comparable, read for each span
-	shared := &countedResource{kvs: res}
+	shared, shared2 := &countedResource{kvs: res}, &countedResource{kvs: res2}
 	var views []SpanView
-	for _, s := range spans() {
-		views = append(views, sharedResourceSpan{s, shared})
+	for i, s := range spans() {
+		if i < 3 {
+			views = append(views, sharedResourceSpan{s, shared})
+		} else {
+			views = append(views, sharedResourceSpan{s, shared2})
+		}
 	}
 	got := NewMapper(MapOptions{}).Map(views)
-	if shared.ranges != 1 {
-		t.Errorf("the resource was read %d times for 3 spans, want once", shared.ranges)
+	if shared.ranges != 1 || shared2.ranges != 1 {
+		t.Errorf("the resources were read %d and %d times for 3 and 2 spans, want once", shared.ranges, shared2.ranges)
 	}
 	if len(got) != len(want) {
 		t.Fatalf("%d events, want %d", len(got), len(want))
@@ -195,6 +203,9 @@ func TestMetadataResourceCached(t *testing.T) {
 		g, w := fmt.Sprint(got[i].Metadata), fmt.Sprint(want[i].Metadata)
 		if g != w {
 			t.Errorf("event %d metadata\n%s\nwant\n%s", i, g, w)
+		}
+		if i >= 3 {
+			continue
 		}
 		raw, _ := got[i].Metadata.Get("process.command_args").(json.RawMessage)
 		if string(raw) != `["python","app.py"]` {
