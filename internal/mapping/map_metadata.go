@@ -99,17 +99,6 @@ func partialWord(s string) uint64 {
 	return w
 }
 
-// keyBefore reports whether key a (sort key ka) sorts before key b (sort key kb).
-func keyBefore(ka mdKey, a string, kb mdKey, b string) bool {
-	if ka.hi != kb.hi {
-		return ka.hi < kb.hi
-	}
-	if ka.lo != kb.lo {
-		return ka.lo < kb.lo
-	}
-	return a < b
-}
-
 // newMetadata starts the metadata of one event: the Mapper's base metadata, then the
 // resource attributes. The builder is c's (reused); finish gives the event its entries.
 func (c *spanCtx) newMetadata(res Map) *metadata {
@@ -440,7 +429,8 @@ func (md *metadata) finish() platform.Metadata {
 	return out[:len(out):len(out)]
 }
 
-// maxInsertionSort is the most entries sortOrder sorts by insertion.
+// maxInsertionSort is the most entries sortOrder (and spanAttrs.leftovers, map_attrs.go)
+// sorts by insertion; more are sorted by the slices package.
 const maxInsertionSort = 128
 
 // sortOrder returns the indices of md.ents in key order, stably (scratch, md.ord): by
