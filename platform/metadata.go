@@ -193,10 +193,11 @@ func sortEntries(s []MetadataEntry) {
 // AppendNormalized appends src's entries to dst in key order, only the last entry of a key
 // src repeats (what Normalize makes of src), and returns the extended slice; src is left
 // as it is. It is how a builder that appends entries from several sources (a later source
-// winning a key) finishes (internal/mapping/map_metadata.go): up to maxInsertionSort
-// entries are sorted as a permutation on the stack, by insertion on the keys' first eight
-// bytes as words, so each entry is written once, to dst (an entry holds three pointers:
-// moving entries to sort them costs write barriers while the garbage collector runs).
+// winning a key) can finish (internal/mapping/map_metadata.go's finish does the same with
+// sort keys it keeps as the entries come): up to maxInsertionSort entries are sorted as a
+// permutation on the stack, by insertion on the keys' first eight bytes as words, so each
+// entry is written once, to dst (an entry holds three pointers: moving entries to sort them
+// costs write barriers while the garbage collector runs).
 func AppendNormalized(dst Metadata, src []MetadataEntry) Metadata {
 	n := len(src)
 	if n > maxInsertionSort {

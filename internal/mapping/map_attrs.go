@@ -17,15 +17,16 @@ import (
 // instead of hashing each key.
 // Building it costs no allocation once the pooled slice has grown.
 type spanAttrs struct {
-	e        []attrEntry
-	filter   [attrFilterWords]uint64
-	prefixes []string                 // consumed flattened prefixes, e.g. "llm.input_messages."
-	flat     flatScratch              // unflatten's scratch (map_flat.go)
-	order    []int32                  // scratch: entry indices in key order (leftovers)
-	rules    *ruleset                 // the Mapper's compiled precedence (ruleset.go)
-	addFn    func(string, Value) bool // a.add, bound once (a closure per reset would allocate)
-	trees    []preparedTree           // the attribute strings parsed while the span was prepared (parsed, jsontree.go)
-	parser   *jsonParser              // where parsed puts its trees: the Map call's (spanCtx.prepTrees), or nil
+	e         []attrEntry
+	filter    [attrFilterWords]uint64
+	prefixes  []string                 // consumed flattened prefixes, e.g. "llm.input_messages."
+	flat      flatScratch              // unflatten's scratch (map_flat.go)
+	order     []int32                  // scratch: entry indices in key order (leftovers)
+	orderKeys []mdKey                  // scratch: their keys' sort keys (leftovers)
+	rules     *ruleset                 // the Mapper's compiled precedence (ruleset.go)
+	addFn     func(string, Value) bool // a.add, bound once (a closure per reset would allocate)
+	trees     []preparedTree           // the attribute strings parsed while the span was prepared (parsed, jsontree.go)
+	parser    *jsonParser              // where parsed puts its trees: the Map call's (spanCtx.prepTrees), or nil
 }
 
 type attrEntry struct {
@@ -204,20 +205,56 @@ func (a *spanAttrs) underUsedPrefix(key string) bool {
 }
 
 // leftovers returns the indices of the entries the mapping did not consume (not used, not
-// under a consumed prefix, not flattened Traceloop content), in key order. The slice is
-// scratch, valid until the next call.
-func (a *spanAttrs) leftovers() []int32 {
-	a.order = a.order[:0]
+// under a consumed prefix, not flattened Traceloop content), in key order, and their keys'
+// sort keys (keyOf, map_metadata.go), which the metadata builder keeps. Each index is put in
+// its place as it is found (by insertion on the sort keys; the keys are distinct), up to
+// maxInsertionSort of them, then sorted once. The slices are scratch, valid until the next
+// call.
+func (a *spanAttrs) leftovers() ([]int32, []mdKey) {
+	// The first bytes of the consumed prefixes: a key starting with another byte is under
+	// none of them (most keys: the prefixes are OpenInference's llm.…, embedding.…, …).
+	var first [4]uint64
+	for _, p := range a.prefixes {
+		if p == "" {
+			first = [4]uint64{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
+			break
+		}
+		first[p[0]>>6] |= 1 << (p[0] & 63)
+	}
+	ord, ks := a.order[:0], a.orderKeys[:0]
 	for i := range a.e {
-		if a.e[i].used || a.rules.isIndexedContent(a.e[i].k) || a.underUsedPrefix(a.e[i].k) {
+		if a.e[i].used {
 			continue
 		}
-		a.order = append(a.order, int32(i))
+		k := a.e[i].k
+		if (k == "" || first[k[0]>>6]&(1<<(k[0]&63)) != 0) && a.underUsedPrefix(k) || a.rules.isIndexedContent(k) {
+			continue
+		}
+		kk := keyOf(k)
+		ord, ks = append(ord, int32(i)), append(ks, kk)
+		if len(ord) > maxInsertionSort {
+			continue // sorted below
+		}
+		j := len(ord) - 1
+		for ; j > 0; j-- {
+			p := ks[j-1]
+			if kk.hi > p.hi || kk.hi == p.hi && (kk.lo > p.lo || kk.lo == p.lo && k > a.e[ord[j-1]].k) {
+				break
+			}
+			ord[j], ks[j] = ord[j-1], p
+		}
+		ord[j], ks[j] = int32(i), kk
 	}
-	slices.SortFunc(a.order, func(x, y int32) int {
-		return strings.Compare(a.e[x].k, a.e[y].k) // keys are distinct
-	})
-	return a.order
+	a.order, a.orderKeys = ord, ks
+	if len(ord) > maxInsertionSort {
+		slices.SortFunc(ord, func(x, y int32) int {
+			return strings.Compare(a.e[x].k, a.e[y].k) // keys are distinct
+		})
+		for j, i := range ord {
+			ks[j] = keyOf(a.e[i].k)
+		}
+	}
+	return ord, ks
 }
 
 // firstStr returns the first non-empty string value among keys and the key it came from.

@@ -3,8 +3,11 @@ package mapping
 import (
 	"encoding/json"
 	"math"
+	"math/bits"
 	"reflect"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -26,11 +29,15 @@ const (
 
 // metadata builds the metadata of one event. Entries are appended as they come — the
 // Mapper's base metadata, the resource, the scope, the span's leftovers, the computed
-// values — into a scratch slice reused from event to event, then finish sorts them once,
-// keeps the last value of a duplicated key (a later source wins, as assigning into a map
-// did) and writes them once into the call's entry slab (spanCtx.entryRoom).
+// values — into a scratch slice reused from event to event, each with its sort key
+// (mdKey, in ks), then finish sorts their indices once, keeps the last value of a
+// duplicated key (a later source wins, as assigning into a map did) and writes them once
+// into the call's entry slab (spanCtx.entryRoom).
 type metadata struct {
 	ents    platform.Metadata // scratch: this event's entries, in the order they came
+	ks      []mdKey           // scratch: the sort key of each of ents (no pointers)
+	ord     []int32           // scratch: indices of ents in key order (finish)
+	hi      int               // the most entries ents held since reset: what reset clears
 	keys    map[string]bool   // the distinct keys, built once ents reach maxMetaKeys (put)
 	bytes   int
 	dropped int
@@ -41,6 +48,9 @@ type metadata struct {
 	// are immutable (strings, numbers, booleans), so every event's metadata may hold them.
 	res      Map // the resource of resVals; nil when none is cached
 	resVals  [maxCachedResource]boxedValue
+	resKeys  [maxCachedResource]mdKey  // the sort keys of resVals' keys
+	resRaw   [maxCachedResource][]byte // a structured value's JSON (in resBuf), else nil
+	resBuf   []byte                    // scratch: the JSON of resRaw
 	nResVals int
 	resOK    bool                     // while reading a resource: its values can be cached
 	resFn    func(string, Value) bool // md.resourceValue, bound once (putCtx keeps it)
@@ -61,11 +71,44 @@ type boxedValue struct {
 	size int
 }
 
+// mdKey is a metadata key's first sixteen bytes as two big-endian words, zero-padded: a
+// smaller mdKey means a smaller key; equal ones leave the order to the whole keys (keys
+// sharing their first sixteen bytes, or a key shorter than sixteen bytes and itself
+// followed by NUL bytes). Sixteen rather than eight bytes: the attribute keys of one span
+// often share eight (gen_ai.request.…, gen_ai.response.…, otel.span_…), and a tie costs a
+// string comparison.
+type mdKey struct{ hi, lo uint64 }
+
+// keyOf returns k's mdKey.
+func keyOf(k string) mdKey {
+	switch {
+	case len(k) >= 16:
+		return mdKey{bits.ReverseBytes64(jsonesc.Load8(k, 0)), bits.ReverseBytes64(jsonesc.Load8(k, 8))}
+	case len(k) >= 8:
+		return mdKey{bits.ReverseBytes64(jsonesc.Load8(k, 0)), partialWord(k[8:])}
+	}
+	return mdKey{partialWord(k), 0}
+}
+
+// partialWord returns the bytes of s (fewer than eight) as the top bytes of a big-endian word.
+func partialWord(s string) uint64 {
+	var w uint64
+	for i := 0; i < len(s); i++ {
+		w |= uint64(s[i]) << (56 - 8*i)
+	}
+	return w
+}
+
 // newMetadata starts the metadata of one event: the Mapper's base metadata, then the
 // resource attributes. The builder is c's (reused); finish gives the event its entries.
 func (c *spanCtx) newMetadata(res Map) *metadata {
 	md := &c.md
-	md.ents = append(md.ents[:0], c.opts.Metadata...)
+	md.hi = max(md.hi, len(md.ents))
+	md.ents, md.ks = md.ents[:0], md.ks[:0]
+	for _, e := range c.opts.Metadata {
+		md.ents = append(md.ents, e)
+		md.ks = append(md.ks, keyOf(e.Key))
+	}
 	md.keys, md.bytes, md.dropped, md.c = nil, 0, 0, c
 	md.resource(res)
 	return md
@@ -74,14 +117,26 @@ func (c *spanCtx) newMetadata(res Map) *metadata {
 // maxPooledEntries is the largest scratch of entries reset keeps for the next call.
 const maxPooledEntries = 4 * maxMetaKeys
 
+// maxPooledResourceJSON is the largest scratch of structured resource values (resBuf) reset
+// keeps for the next call.
+const maxPooledResourceJSON = 64 << 10
+
 // reset drops the builder's references to the last call's events and spans (putCtx). It
-// keeps resFn, bound to md, and clears only the resource values cached.
+// keeps resFn, bound to md, and clears only what was written: the resource values cached
+// and the entries up to the most the call's events had (hi; the rest of ents' array is
+// zero already).
 func (md *metadata) reset() {
 	clear(md.resVals[:md.nResVals]) // the rest is zero already
-	clear(md.ents[:cap(md.ents)])   // normalize may have left entries past len
-	md.ents = md.ents[:0]
+	clear(md.resKeys[:md.nResVals])
+	clear(md.resRaw[:md.nResVals])
+	md.resBuf = md.resBuf[:0]
+	if cap(md.resBuf) > maxPooledResourceJSON {
+		md.resBuf = nil
+	}
+	clear(md.ents[:max(md.hi, len(md.ents))])
+	md.ents, md.ks, md.ord, md.hi = md.ents[:0], md.ks[:0], md.ord[:0], 0
 	if cap(md.ents) > maxPooledEntries {
-		md.ents = nil
+		md.ents, md.ks, md.ord = nil, nil, nil
 	}
 	md.keys, md.bytes, md.dropped, md.c = nil, 0, 0, nil
 	md.res, md.nResVals, md.resOK = nil, 0, false
@@ -91,6 +146,7 @@ func (md *metadata) reset() {
 // set stores a value the mapping computed (not bounded: small by construction).
 func (md *metadata) set(k string, v any) {
 	md.ents = append(md.ents, platform.MetadataEntry{Key: k, Value: v})
+	md.ks = append(md.ks, keyOf(k))
 	if md.keys != nil {
 		md.keys[k] = true
 	}
@@ -98,7 +154,10 @@ func (md *metadata) set(k string, v any) {
 
 // put stores a value within the bounds: a new key beyond maxMetaKeys distinct keys is
 // dropped (counted), a value beyond maxMetaBytes becomes a marker.
-func (md *metadata) put(k string, v any, size int) {
+func (md *metadata) put(k string, v any, size int) { md.putKey(k, keyOf(k), v, size) }
+
+// putKey is put with k's sort key.
+func (md *metadata) putKey(k string, kk mdKey, v any, size int) {
 	if len(md.ents) >= maxMetaKeys && !md.admit(k) {
 		md.dropped++
 		return
@@ -109,6 +168,7 @@ func (md *metadata) put(k string, v any, size int) {
 	}
 	md.bytes += size
 	md.ents = append(md.ents, platform.MetadataEntry{Key: k, Value: v})
+	md.ks = append(md.ks, kk)
 }
 
 // admit reports whether k may be stored once there are maxMetaKeys entries or more (some
@@ -138,9 +198,12 @@ func truncMarker(n int) json.RawMessage {
 
 // setValue stores an attribute value, JSON-friendly: scalars as JSON scalars, maps as objects,
 // lists as arrays, bytes as base64, known JSON strings parsed.
-func (md *metadata) setValue(k string, v Value) {
+func (md *metadata) setValue(k string, v Value) { md.setValueKey(k, keyOf(k), v) }
+
+// setValueKey is setValue with k's sort key.
+func (md *metadata) setValueKey(k string, kk mdKey, v Value) {
 	if b, ok := md.box(k, v); ok {
-		md.put(k, b.v, b.size)
+		md.putKey(k, kk, b.v, b.size)
 	}
 }
 
@@ -180,28 +243,38 @@ func (md *metadata) box(k string, v Value) (b boxedValue, ok bool) {
 }
 
 // putRaw stores JSON bytes (scratch: a copy is kept).
-func (md *metadata) putRaw(k string, raw []byte) {
+func (md *metadata) putRaw(k string, raw []byte) { md.putRawKey(k, keyOf(k), raw) }
+
+// putRawKey is putRaw with k's sort key.
+func (md *metadata) putRawKey(k string, kk mdKey, raw []byte) {
 	if len(raw) > maxMetaValueBytes {
-		md.put(k, truncMarker(len(raw)), 40)
+		md.putKey(k, kk, truncMarker(len(raw)), 40)
 		return
 	}
-	md.put(k, json.RawMessage(md.c.keep(raw)), len(raw)+len(k)+4)
+	md.putKey(k, kk, json.RawMessage(md.c.keep(raw)), len(raw)+len(k)+4)
 }
 
 // resource stores the resource attributes. The values of a resource seen by the previous
 // event of this Map call are reused (stored again through put, so the bounds apply as
-// before) instead of being converted and boxed again.
+// before) instead of being converted and boxed again; a structured value's JSON is kept
+// again in the event's slab (putRaw), as when it was converted.
 func (md *metadata) resource(r Map) {
 	if r == nil {
 		return
 	}
 	if md.res != nil && sameResource(md.res, r) {
-		for _, b := range md.resVals[:md.nResVals] {
-			md.put(b.k, b.v, b.size)
+		for i, b := range md.resVals[:md.nResVals] {
+			if raw := md.resRaw[i]; raw != nil {
+				md.putRawKey(b.k, md.resKeys[i], raw)
+			} else {
+				md.putKey(b.k, md.resKeys[i], b.v, b.size)
+			}
 		}
 		return
 	}
-	md.res, md.nResVals = nil, 0
+	clear(md.resVals[:md.nResVals]) // the last resource's
+	clear(md.resRaw[:md.nResVals])
+	md.res, md.nResVals, md.resBuf = nil, 0, md.resBuf[:0]
 	md.resOK = r.Len() <= maxCachedResource
 	if md.resFn == nil {
 		md.resFn = md.resourceValue
@@ -211,6 +284,7 @@ func (md *metadata) resource(r Map) {
 		md.res = r
 	} else {
 		clear(md.resVals[:md.nResVals])
+		clear(md.resRaw[:md.nResVals])
 		md.nResVals = 0
 	}
 }
@@ -218,17 +292,26 @@ func (md *metadata) resource(r Map) {
 // resourceValue stores one resource attribute (resource's Range callback).
 func (md *metadata) resourceValue(k string, v Value) bool {
 	b, ok := md.box(k, v)
-	if !ok {
-		md.resOK = false // structured: stored (and kept in the slab) by box
+	if !ok { // structured: stored (and kept in the slab) by box, its JSON left in c.buf
+		if raw := md.c.buf; md.resOK && md.nResVals < maxCachedResource && len(raw) <= maxMetaValueBytes {
+			l := len(md.resBuf)
+			md.resBuf = append(md.resBuf, raw...)
+			md.resVals[md.nResVals] = boxedValue{k: k}
+			md.resKeys[md.nResVals], md.resRaw[md.nResVals] = keyOf(k), md.resBuf[l:len(md.resBuf):len(md.resBuf)]
+			md.nResVals++
+		} else {
+			md.resOK = false
+		}
 		return true
 	}
+	kk := keyOf(k)
 	if md.resOK && md.nResVals < maxCachedResource {
-		md.resVals[md.nResVals] = b
+		md.resVals[md.nResVals], md.resKeys[md.nResVals], md.resRaw[md.nResVals] = b, kk, nil
 		md.nResVals++
 	} else {
 		md.resOK = false
 	}
-	md.put(k, b.v, b.size)
+	md.putKey(k, kk, b.v, b.size)
 	return true
 }
 
@@ -260,8 +343,9 @@ func (md *metadata) scope(name, version string) {
 
 // leftovers stores every span attribute the mapping did not consume, in key order.
 func (md *metadata) leftovers(a *spanAttrs) {
-	for _, i := range a.leftovers() {
-		md.setValue(a.e[i].k, a.e[i].v)
+	ord, ks := a.leftovers()
+	for j, i := range ord {
+		md.setValueKey(a.e[i].k, ks[j], a.e[i].v)
 	}
 }
 
@@ -314,23 +398,69 @@ func countUnused(used []bool) int {
 }
 
 // finish returns the event's metadata: the entries sorted by key, the last of a duplicated
-// key kept (platform.AppendNormalized), written once into a capacity-limited slice of the
-// entry slab of the event's trace in this call (entryRoom); nil when there are none.
+// key kept (what platform.AppendNormalized makes of them), written once into a
+// capacity-limited slice of the entry slab of the event's trace in this call (entryRoom);
+// nil when there are none. The sort moves indices (sortOrder), not entries: an entry holds
+// three pointers, and writing them costs write barriers while the garbage collector runs.
 func (md *metadata) finish() platform.Metadata {
 	if md.dropped > 0 {
 		md.set("metadata_dropped_keys", md.dropped)
 	}
-	if len(md.ents) == 0 {
+	n := len(md.ents)
+	if n == 0 {
 		return nil
 	}
 	c := md.c
-	n := len(md.ents)
 	c.entryRoom(n)
 	c.mdEvents++
+	ord := md.sortOrder()
+	ents, ks := md.ents, md.ks
 	l := len(c.mdSlab)
-	out := platform.AppendNormalized(c.mdSlab[l:l:l+n], md.ents) // in place: at most n
+	out := c.mdSlab[l : l : l+n]
+	for i, x := range ord {
+		if i+1 < n {
+			if y := ord[i+1]; ks[x] == ks[y] && ents[x].Key == ents[y].Key {
+				continue // a later entry of the same key follows (the sort is stable)
+			}
+		}
+		out = append(out, ents[x])
+	}
 	c.mdSlab = c.mdSlab[:l+len(out)]
 	return out[:len(out):len(out)]
+}
+
+// maxInsertionSort is the most entries sortOrder (and spanAttrs.leftovers, map_attrs.go)
+// sorts by insertion; more are sorted by the slices package.
+const maxInsertionSort = 128
+
+// sortOrder returns the indices of md.ents in key order, stably (scratch, md.ord): by
+// insertion on the sort keys (md.ks), which leaves each entry that already follows its
+// predecessor in order (a run: the leftovers, the computed values) after one comparison.
+func (md *metadata) sortOrder() []int32 {
+	n := len(md.ents)
+	ord := slices.Grow(md.ord[:0], n)[:n]
+	md.ord = ord
+	for i := range ord {
+		ord[i] = int32(i)
+	}
+	ents, ks := md.ents, md.ks[:n]
+	if n > maxInsertionSort {
+		slices.SortStableFunc(ord, func(x, y int32) int { return strings.Compare(ents[x].Key, ents[y].Key) })
+		return ord
+	}
+	for i := 1; i < n; i++ {
+		k := ks[i]
+		j := i
+		for ; j > 0; j-- {
+			p := ord[j-1]
+			if kp := ks[p]; k.hi > kp.hi || k.hi == kp.hi && (k.lo > kp.lo || k.lo == kp.lo && ents[i].Key >= ents[p].Key) {
+				break // p sorts before i, or is the same key (kept first: stable)
+			}
+			ord[j] = p
+		}
+		ord[j] = int32(i)
+	}
+	return ord
 }
 
 // A new entry slab holds, for each span of its trace not built yet in the call (spansLeft,

@@ -1,7 +1,11 @@
 package mapping
 
 import (
+	"encoding/json"
 	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/llmtrace/llmtrace/platform"
@@ -88,5 +92,132 @@ func TestMetadataBaseUnsorted(t *testing.T) {
 	}
 	if base[0].Value != "first" || len(base) != 3 {
 		t.Errorf("base metadata changed: %v", base)
+	}
+}
+
+// TestMetadataFinishOrder checks finish's sort (metadata.sortOrder, on 16-byte key words
+// and whole keys on a tie) against a map assigned entry by entry, sorted with the strings
+// package: keys that differ past sixteen bytes, by length, by NUL bytes (the words' padding),
+// duplicated keys (the last wins), entries in runs and out of order, up to 300 entries.
+func TestMetadataFinishOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	pool := []string{"", "a", "a\x00", "ab", "gen_ai.request.model", "gen_ai.request.max_tokens",
+		"gen_ai.request.model\x00", "gen_ai.request.m", "gen_ai.request.", "gen_ai.response.id",
+		"gen_ai.response.finish_reasons", "otel.span_id", "otel.span_kind", "otel.scope.name",
+		"kind", "conversation_id", "zzzzzzzzzzzzzzzzzz", "zzzzzzzzzzzzzzzz", "zzzzzzzzzzzzzzzz\xff"}
+	for i := range 40 {
+		pool = append(pool, fmt.Sprintf("k%03d.%s", r.IntN(1000), strings.Repeat("x", i%20)))
+	}
+	sorted := slices.Sorted(slices.Values(pool))
+	c := &spanCtx{opts: &MapOptions{}}
+	for range 500 {
+		n := r.IntN(300)
+		if r.IntN(2) == 0 {
+			n = r.IntN(30)
+		}
+		md := c.newMetadata(nil)
+		want := map[string]any{}
+		for i := 0; i < n; {
+			if r.IntN(2) == 0 { // a run: keys in order, as the leftovers and computed values come
+				for j := r.IntN(len(sorted)); j < len(sorted) && i < n && r.IntN(8) != 0; j++ {
+					md.set(sorted[j], i)
+					want[sorted[j]] = i
+					i++
+				}
+				continue
+			}
+			k := pool[r.IntN(len(pool))]
+			md.set(k, i)
+			want[k] = i
+			i++
+		}
+		got := md.finish()
+		checkSortedMetadata(t, "finish", got)
+		if len(got) != len(want) {
+			t.Fatalf("%d entries, want %d", len(got), len(want))
+		}
+		for _, e := range got {
+			if want[e.Key] != e.Value {
+				t.Fatalf("%q = %v, want %v (the last)", e.Key, e.Value, want[e.Key])
+			}
+		}
+		c.md.reset()
+	}
+}
+
+// countedResource is a resource view of one comparable type (a pointer, as the SDK
+// adapter's) that counts how often it is read.
+type countedResource struct {
+	kvs
+	ranges int
+}
+
+func (r *countedResource) Range(fn func(string, Value) bool) { r.ranges++; r.kvs.Range(fn) }
+
+type sharedResourceSpan struct {
+	*testSpan
+	res *countedResource
+}
+
+func (s sharedResourceSpan) Resource() Map { return s.res }
+
+// TestMetadataResourceCached: the spans of one resource view in a Map call read it once
+// (metadata.resource), structured values included, and their metadata is what reading it
+// for each span gives, also for the spans of the next resource (scalars where the first had
+// structured values); a structured value's JSON is each event's own copy, in its trace's
+// slab (an event kept by internal/tracestate holds no other trace's memory).
+func TestMetadataResourceCached(t *testing.T) {
+	res := kvs{str("service.name", "svc"), num("pid", 4242), kv{"process.command_args", ListValue(vlist{StrValue("python"), StrValue("app.py")})},
+		kv{"host.tags", MapValue(kvs{str("b", "2"), str("a", "1")})}, kv{"ratio", DoubleValue(0.25)}}
+	res2 := kvs{str("service.name", "svc2"), num("pid", 7), str("process.command_args", "node"), str("host.tags", "x")}
+	spans := func() []*testSpan {
+		a, b, c, d, e := newSpan(1, 0, "a"), newSpan(2, 1, "b"), newSpan(3, 0, "c"), newSpan(4, 0, "d"), newSpan(5, 4, "e")
+		c.trace[0] = 9 // another trace
+		d.trace[0], e.trace[0] = 10, 10
+		for _, s := range []*testSpan{a, b, c} {
+			s.res = res
+		}
+		d.res, e.res = res2, res2
+		return []*testSpan{a, b, c, d, e}
+	}
+	want := mapOne(t, MapOptions{}, spans()...) // kvs: not comparable, read for each span
+	shared, shared2 := &countedResource{kvs: res}, &countedResource{kvs: res2}
+	var views []SpanView
+	for i, s := range spans() {
+		if i < 3 {
+			views = append(views, sharedResourceSpan{s, shared})
+		} else {
+			views = append(views, sharedResourceSpan{s, shared2})
+		}
+	}
+	got := NewMapper(MapOptions{}).Map(views)
+	if shared.ranges != 1 || shared2.ranges != 1 {
+		t.Errorf("the resources were read %d and %d times for 3 and 2 spans, want once", shared.ranges, shared2.ranges)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d events, want %d", len(got), len(want))
+	}
+	var raws [][]byte
+	for i := range got {
+		checkSortedMetadata(t, "event", got[i].Metadata)
+		g, w := fmt.Sprint(got[i].Metadata), fmt.Sprint(want[i].Metadata)
+		if g != w {
+			t.Errorf("event %d metadata\n%s\nwant\n%s", i, g, w)
+		}
+		if i >= 3 {
+			continue
+		}
+		raw, _ := got[i].Metadata.Get("process.command_args").(json.RawMessage)
+		if string(raw) != `["python","app.py"]` {
+			t.Errorf("event %d process.command_args %s", i, raw)
+		}
+		raws = append(raws, raw)
+	}
+	for i := range raws {
+		for j := range i {
+			if &raws[i][0] == &raws[j][0] {
+				t.Errorf("events %d and %d share their structured resource value", j, i)
+			}
+		}
 	}
 }

@@ -603,20 +603,10 @@ func (c *spanCtx) fillMetadata(md *metadata, ev *platform.TraceEvent, rt *resolv
 	md.leftovers(c.a)
 	c.evaluations(md) // evaluation.go: before the unused events, which exclude them
 	md.events(c.events, c.usedEvents)
-	md.set("otel.span_kind", spanKindBoxed(c.sv.Kind()))
-	if rt.traceHexV == nil {
-		rt.traceHexV = c.boxes.str(rt.traceHex) // boxed once per trace and call
-	}
-	md.set("otel.trace_id", rt.traceHexV)
-	md.set("otel.span_id", c.sid.hex)
-	if !c.root {
-		md.set("otel.parent_span_id", c.sid.parentHex)
-	}
-	if c.kind != "" {
-		md.set("kind", c.boxes.str(c.kind))
-	}
-	if c.providerInferred {
-		md.set("provider_inferred", true)
+	// The computed values, each key once, in key order: the builder sorts by insertion, so
+	// a run in order costs one comparison an entry (metadata.sortOrder).
+	if c.usage.cacheCreation > 0 {
+		md.set("cache_creation_tokens", c.usage.cacheCreation)
 	}
 	if ids.conv.v != "" && ids.conv.v != ev.ThreadID {
 		if rt.convV == nil {
@@ -624,26 +614,38 @@ func (c *spanCtx) fillMetadata(md *metadata, ev *platform.TraceEvent, rt *resolv
 		}
 		md.set("conversation_id", rt.convV)
 	}
-	if c.hasUsageDesc {
-		md.set("usage_rollup", c.usageJSON(&c.rollup))
-		if c.ownUsage {
-			md.set("usage_reported", c.usageJSON(&c.usage.u))
-		}
-	}
-	if c.usage.cacheCreation > 0 {
-		md.set("cache_creation_tokens", c.usage.cacheCreation)
-	}
 	if c.usage.costSource != nil {
 		md.set("cost_source", c.usage.costSource)
-	}
-	if c.usage.converted {
-		md.set("usage_converted", "exclusive input counts made inclusive")
 	}
 	if len(excIdx) > MaxExceptionEvents {
 		md.set("exceptions_dropped", len(excIdx)-MaxExceptionEvents)
 	}
+	if c.kind != "" {
+		md.set("kind", c.boxes.str(c.kind))
+	}
+	if !c.root {
+		md.set("otel.parent_span_id", c.sid.parentHex)
+	}
+	md.set("otel.span_id", c.sid.hex)
+	md.set("otel.span_kind", spanKindBoxed(c.sv.Kind()))
+	if rt.traceHexV == nil {
+		rt.traceHexV = c.boxes.str(rt.traceHex) // boxed once per trace and call
+	}
+	md.set("otel.trace_id", rt.traceHexV)
+	if c.providerInferred {
+		md.set("provider_inferred", true)
+	}
 	if len(truncated) > 0 {
 		md.set("truncated", truncated)
+	}
+	if c.usage.converted {
+		md.set("usage_converted", "exclusive input counts made inclusive")
+	}
+	if c.hasUsageDesc {
+		if c.ownUsage {
+			md.set("usage_reported", c.usageJSON(&c.usage.u))
+		}
+		md.set("usage_rollup", c.usageJSON(&c.rollup))
 	}
 }
 
