@@ -225,6 +225,12 @@ func (m *Mapper) fillToolArgs(b *Batch, preps []prepared, mem TraceMemory) {
 // the closures); it returns the arguments found for tool events of earlier calls.
 func (m *Mapper) matchToolCalls(preps []prepared, calls map[string][]toolCallRec, waiting map[string][]pendingTool, mem TraceMemory) (later []ToolArgs) {
 	for i := range preps {
+		if len(calls) == 0 && len(waiting) == 0 {
+			break // every trace with calls or waiting tools is done
+		}
+		if i > 0 && preps[i].trace == preps[i-1].trace {
+			continue // its trace was just done (a trace's spans often come together)
+		}
 		trace := TraceUUID(preps[i].trace)
 		cs, ok := calls[trace]
 		if !ok && len(waiting[trace]) == 0 {
