@@ -163,8 +163,8 @@ func (m Metadata) search(key string) (int, bool) {
 	return slices.BinarySearchFunc(m, key, func(e MetadataEntry, k string) int { return strings.Compare(e.Key, k) })
 }
 
-// maxInsertionSort is the longest slice sortEntries and AppendNormalized sort by insertion
-// (keys' words and a permutation on the stack).
+// maxInsertionSort is the longest slice sortEntries sorts by insertion (on the keys' words,
+// kept on the stack).
 const maxInsertionSort = 128
 
 // sortEntries sorts s by key, stably: by insertion on the keys' first eight bytes as words
@@ -188,42 +188,6 @@ func sortEntries(s []MetadataEntry) {
 		}
 		s[j], ws[j] = e, w
 	}
-}
-
-// AppendNormalized appends src's entries to dst in key order, only the last entry of a key
-// src repeats (what Normalize makes of src), and returns the extended slice; src is left
-// as it is. It is how a builder that appends entries from several sources (a later source
-// winning a key) can finish (internal/mapping/map_metadata.go's finish does the same with
-// sort keys it keeps as the entries come): up to maxInsertionSort entries are sorted as a
-// permutation on the stack, by insertion on the keys' first eight bytes as words, so each
-// entry is written once, to dst (an entry holds three pointers: moving entries to sort them
-// costs write barriers while the garbage collector runs).
-func AppendNormalized(dst Metadata, src []MetadataEntry) Metadata {
-	n := len(src)
-	if n > maxInsertionSort {
-		return append(dst, Metadata(src).Clone().normalized()...)
-	}
-	var ws [maxInsertionSort]uint64
-	var ord [maxInsertionSort]uint8
-	for i := range src {
-		ws[i], ord[i] = keyWord(src[i].Key), uint8(i)
-	}
-	for i := 1; i < n; i++ {
-		x, w := ord[i], ws[i]
-		j := i
-		for j > 0 && (w < ws[j-1] || w == ws[j-1] && src[x].Key < src[ord[j-1]].Key) {
-			ord[j], ws[j] = ord[j-1], ws[j-1]
-			j--
-		}
-		ord[j], ws[j] = x, w
-	}
-	for i := 0; i < n; i++ {
-		if i+1 < n && ws[i] == ws[i+1] && src[ord[i]].Key == src[ord[i+1]].Key {
-			continue // a later entry of the same key follows (the sort is stable)
-		}
-		dst = append(dst, src[ord[i]])
-	}
-	return dst
 }
 
 // MarshalJSON encodes m as a JSON object, keys sorted, each once (the last value of a

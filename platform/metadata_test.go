@@ -220,37 +220,3 @@ func TestMetadataFromMapAndClone(t *testing.T) {
 		}
 	}
 }
-
-// TestAppendNormalized: the entries of src appended to dst sorted, the last of a repeated
-// key only, src unchanged — on the stack up to 128 entries and beyond — as a map assigned
-// entry by entry holds them.
-func TestAppendNormalized(t *testing.T) {
-	r := rand.New(rand.NewPCG(5, 6))
-	for _, n := range []int{0, 1, 2, 40, 128, 129, 400} {
-		for round := range 10 {
-			src := make([]platform.MetadataEntry, n)
-			ref := map[string]any{}
-			for i := range src {
-				k := fmt.Sprintf("k%d", r.IntN(max(n, 1)))
-				if r.IntN(4) == 0 {
-					k = "otel.span_" + k // shares its first eight bytes with others
-				}
-				src[i] = platform.MetadataEntry{Key: k, Value: i}
-				ref[k] = i
-			}
-			orig := slices.Clone(src)
-			head := platform.Metadata{{Key: "zzz", Value: "kept"}}
-			out := platform.AppendNormalized(head, src)
-			if !reflect.DeepEqual(src, orig) {
-				t.Fatalf("%d entries: src changed", n)
-			}
-			if len(out) == 0 || out[0] != head[0] {
-				t.Fatalf("%d entries: dst's entries lost: %v", n, out)
-			}
-			got := platform.Metadata(out[1:])
-			if !strictlySorted(got) || !maps.Equal(got.Map(), ref) || len(got) != len(ref) {
-				t.Fatalf("%d entries, round %d: %v, want the entries of %v in key order", n, round, got, ref)
-			}
-		}
-	}
-}

@@ -398,7 +398,7 @@ func countUnused(used []bool) int {
 }
 
 // finish returns the event's metadata: the entries sorted by key, the last of a duplicated
-// key kept (what platform.AppendNormalized makes of them), written once into a
+// key kept (what (*platform.Metadata).Normalize makes of them), written once into a
 // capacity-limited slice of the entry slab of the event's trace in this call (entryRoom);
 // nil when there are none. The sort moves indices (sortOrder), not entries: an entry holds
 // three pointers, and writing them costs write barriers while the garbage collector runs.
