@@ -136,6 +136,9 @@ func (fb *fallbackUsage) readUsage(a *spanAttrs) {
 func fallbackModelKey(a *spanAttrs) (string, string) {
 	best, bestKey, bestRank := "", "", len(fbModelNames)
 	for i := range a.e {
+		if a.e[i].fb&fbClassModel == 0 {
+			continue
+		}
 		k := a.e[i].k
 		r := indexOf(fbModelNames, lastSegment(k))
 		if r < 0 || r > bestRank || a.e[i].v.Kind() != ValueStr || strings.TrimSpace(a.e[i].v.Str()) == "" {
@@ -173,6 +176,9 @@ func indexOf(list []string, s string) int {
 func (fb *fallbackUsage) readFlatUsage(a *spanAttrs) {
 	ns, found := "", false
 	for i := range a.e {
+		if a.e[i].fb&fbClassTokens == 0 {
+			continue
+		}
 		k := a.e[i].k
 		seg := lastSegment(k)
 		if indexOf(fbPromptNames, seg) < 0 && indexOf(fbCompletionNames, seg) < 0 {
@@ -191,6 +197,9 @@ func (fb *fallbackUsage) readFlatUsage(a *spanAttrs) {
 	get := func(names ...string) (int64, bool) {
 		for _, n := range names {
 			for i := range a.e {
+				if a.e[i].fb&fbClassTokens == 0 {
+					continue
+				}
 				k := a.e[i].k
 				if lastSegment(k) != n || keyPrefix(k) != ns {
 					continue
@@ -311,7 +320,7 @@ func (c *spanCtx) fallbackContent(names []string, anyValue int) []byte {
 	best, bestRank := -1, len(names)
 	for i := range c.a.e {
 		e := &c.a.e[i]
-		if e.used || c.rules.isIndexedContent(e.k) || c.a.underUsedPrefix(e.k) {
+		if e.used || e.fb&fbClassContent == 0 || c.rules.isIndexedContent(e.k) || c.a.underUsedPrefix(e.k) {
 			continue
 		}
 		r := indexOfFold(names, lastSegment(e.k))
@@ -362,7 +371,7 @@ const fallbackPrio = 1 << 20
 // key), consuming the key taken.
 //
 // One pass over the attributes serves the three lists (their names are distinct, so a key
-// matches at most one); only keys ending in "Id" or "id", as every name does, are split.
+// matches at most one); only keys of the ID class (fbClassID, fallback_class.go) are split.
 func fallbackIDs(p *prepared) {
 	xs := [...]struct {
 		v          *idVal
@@ -379,7 +388,7 @@ func fallbackIDs(p *prepared) {
 	}
 	for i := range p.a.e {
 		e := &p.a.e[i]
-		if n := len(e.k); n < 2 || e.k[n-1] != 'd' || e.k[n-2] != 'I' && e.k[n-2] != 'i' || e.used {
+		if e.fb&fbClassID == 0 || e.used {
 			continue
 		}
 		seg := lastSegment(e.k)

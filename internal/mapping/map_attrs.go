@@ -33,18 +33,41 @@ type attrEntry struct {
 	k    string
 	v    Value
 	used bool
+	fb   uint8 // the fallback classes k's last segment may belong to (fbClass*, fallback_class.go)
 }
 
 const attrFilterWords = 16 // 1024 bits
 
-// attrHash picks the filter bit of a key from its length and two of its bytes (keys of a
-// dialect share long prefixes, so the bytes are taken from the end and the middle).
+// attrHash picks the filter bit of a key from its length and, for a key of eight bytes or
+// more, its first, middle and last eight bytes, mixed by multiplication (a few loads
+// whatever the key's length: the mapping hashes every attribute and many literal keys per
+// span). Keys of a dialect share long prefixes, and flattened keys differ only in an index
+// near the middle (llm.input_messages.0.message.content, gen_ai.prompt.1.content): a hash
+// of a few single bytes gave most of those one bit, and each add of one scanned the entries.
 func attrHash(k string) uint {
 	n := len(k)
-	if n == 0 {
-		return 0
+	h := uint64(n) * 0x9E3779B97F4A7C15
+	if n < 8 {
+		var w uint64
+		for i := 0; i < n; i++ {
+			w |= uint64(k[i]) << (8 * i)
+		}
+		h ^= w
+	} else {
+		h = (h ^ load64(k)) * 0xFF51AFD7ED558CCD
+		h = (h ^ h>>29 ^ load64(k[n/2-4:])) * 0xFF51AFD7ED558CCD
+		h = h ^ h>>29 ^ load64(k[n-8:])
 	}
-	return (uint(n)*131 + uint(k[n-1])*31 + uint(k[n/2])*7 + uint(k[n*3/4])) & (attrFilterWords*64 - 1)
+	h ^= h >> 32
+	h *= 0xC4CEB9FE1A85EC53
+	return uint(h >> (64 - 10)) // attrFilterWords*64 bits
+}
+
+// load64 returns the first eight bytes of s (len(s) >= 8), little-endian.
+func load64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 func (a *spanAttrs) mayHave(k string) bool { return a.hasBit(attrHash(k)) }
@@ -109,7 +132,11 @@ func (a *spanAttrs) add(k string, v Value) bool {
 		}
 	}
 	a.filter[h>>6] |= 1 << (h & 63)
-	a.e = append(a.e, attrEntry{k: k, v: v})
+	fb := fbClassAll
+	if a.rules != nil {
+		fb = a.rules.segClasses.classOf(k)
+	}
+	a.e = append(a.e, attrEntry{k: k, v: v, fb: fb})
 	return true
 }
 

@@ -62,6 +62,8 @@ type ruleset struct {
 
 	// keys indexes the attribute-key lists above (indexKeys).
 	keys keyIndex
+	// segClasses classes attribute keys for the fallback rules (fallback_class.go).
+	segClasses *segClassTable
 }
 
 // keyIndex holds every attribute-key list of a ruleset (the *Keys fields and the finish
@@ -94,7 +96,7 @@ type finishStep struct {
 // compile builds the ruleset of t. It never fails: the table's consistency (every dialect
 // in the rows of the concerns it defines, and only there) is checked by precedence_test.go.
 func compile(t *table) *ruleset {
-	r := &ruleset{}
+	r := &ruleset{segClasses: fallbackSegClasses()}
 	r.typeRules = gather(r, "typeRules", "spanType", t.spanType, func(d *dialect) func(*spanAttrs, string, string) (platform.Type, string, bool) { return d.spanType })
 
 	r.requestRules = gather(r, "requestRules", "request", t.request, func(d *dialect) func(*spanCtx) ([]nmsg, *jv, bool) { return d.request })

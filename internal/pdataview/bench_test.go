@@ -2,6 +2,7 @@ package pdataview
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -89,6 +90,34 @@ func BenchmarkMapChatSpanNoContent(b *testing.B) {
 	a := td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Attributes()
 	for _, k := range []string{"gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.system_instructions"} {
 		a.Remove(k)
+	}
+	m := tracestate.New(tracestate.Options{})
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		evs := m.Map(Spans(td))
+		if err := evs[0].Validate(); err != nil {
+			b.Fatal(err)
+		}
+		var err error
+		if buf, err = evs[0].AppendJSON(buf[:0]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(buf)), "event-bytes")
+}
+
+// BenchmarkMapChatSpanManyAttributes is BenchmarkMapChatSpanNoContent with 30 more
+// attributes no rule names (an application's own, app.attr_0 … app.attr_29, strings): what
+// each attribute the mapping keeps as metadata costs, from indexing it to writing it.
+func BenchmarkMapChatSpanManyAttributes(b *testing.B) {
+	td := chatTraces()
+	a := td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Attributes()
+	for _, k := range []string{"gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.system_instructions"} {
+		a.Remove(k)
+	}
+	for i := range 30 {
+		a.PutStr("app.attr_"+strconv.Itoa(i), "value "+strconv.Itoa(i))
 	}
 	m := tracestate.New(tracestate.Options{})
 	var buf []byte
