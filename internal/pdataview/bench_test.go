@@ -64,8 +64,10 @@ func chatTraces() ptrace.Traces {
 // into a reused buffer): what llmtrace pays per span; compare with
 // BenchmarkProtoMarshalChatSpan in the same run. (Before 06c716b the Mapper held that
 // state itself and m was a mapping.Mapper: the same work.)
-func BenchmarkMapChatSpan(b *testing.B) {
-	td := chatTraces()
+func BenchmarkMapChatSpan(b *testing.B) { benchMapSpan(b, chatTraces()) }
+
+// benchMapSpan is the loop of BenchmarkMapChatSpan and its variants on td's one span.
+func benchMapSpan(b *testing.B, td ptrace.Traces) {
 	m := tracestate.New(tracestate.Options{})
 	var buf []byte
 	b.ReportAllocs()
@@ -82,57 +84,31 @@ func BenchmarkMapChatSpan(b *testing.B) {
 	b.ReportMetric(float64(len(buf)), "event-bytes")
 }
 
-// BenchmarkMapChatSpanNoContent is BenchmarkMapChatSpan on the same span without its
-// messages and system instructions: what a span costs outside the message path (IDs,
-// usage, metadata, the event's encoding).
-func BenchmarkMapChatSpanNoContent(b *testing.B) {
+// chatTracesNoContent is chatTraces without the span's messages and system instructions.
+func chatTracesNoContent() ptrace.Traces {
 	td := chatTraces()
 	a := td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Attributes()
 	for _, k := range []string{"gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.system_instructions"} {
 		a.Remove(k)
 	}
-	m := tracestate.New(tracestate.Options{})
-	var buf []byte
-	b.ReportAllocs()
-	for b.Loop() {
-		evs := m.Map(Spans(td))
-		if err := evs[0].Validate(); err != nil {
-			b.Fatal(err)
-		}
-		var err error
-		if buf, err = evs[0].AppendJSON(buf[:0]); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(len(buf)), "event-bytes")
+	return td
 }
+
+// BenchmarkMapChatSpanNoContent is BenchmarkMapChatSpan on the same span without its
+// messages and system instructions: what a span costs outside the message path (IDs,
+// usage, metadata, the event's encoding).
+func BenchmarkMapChatSpanNoContent(b *testing.B) { benchMapSpan(b, chatTracesNoContent()) }
 
 // BenchmarkMapChatSpanManyAttributes is BenchmarkMapChatSpanNoContent with 30 more
 // attributes no rule names (an application's own, app.attr_0 … app.attr_29, strings): what
 // each attribute the mapping keeps as metadata costs, from indexing it to writing it.
 func BenchmarkMapChatSpanManyAttributes(b *testing.B) {
-	td := chatTraces()
+	td := chatTracesNoContent()
 	a := td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Attributes()
-	for _, k := range []string{"gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.system_instructions"} {
-		a.Remove(k)
-	}
 	for i := range 30 {
 		a.PutStr("app.attr_"+strconv.Itoa(i), "value "+strconv.Itoa(i))
 	}
-	m := tracestate.New(tracestate.Options{})
-	var buf []byte
-	b.ReportAllocs()
-	for b.Loop() {
-		evs := m.Map(Spans(td))
-		if err := evs[0].Validate(); err != nil {
-			b.Fatal(err)
-		}
-		var err error
-		if buf, err = evs[0].AppendJSON(buf[:0]); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(len(buf)), "event-bytes")
+	benchMapSpan(b, td)
 }
 
 // BenchmarkMapChatSpanMarshal is BenchmarkMapChatSpan with json.Marshal of the request
