@@ -71,7 +71,8 @@ bench-modules:
 
 ## bench-ab: one benchmark at the working tree and at BASES (commits), interleaved rounds pinned
 ## to one core, CPU time per run, medians and per-round ratios (scripts/bench-ab.sh; PKG, BENCH,
-## BASES, ROUNDS, ITERS, CORE from the environment)
+## BASES, ANCHOR, ROUNDS, ITERS, CORE from the environment; ANCHOR: a second benchmark of the
+## package in the same rounds, e.g. BenchmarkConsumeTraces/otlphttp)
 bench-ab:
 	bash scripts/bench-ab.sh
 

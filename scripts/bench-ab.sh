@@ -14,6 +14,10 @@
 #   BENCH   benchmark name, each level anchored (default BenchmarkMapChatSpan; a sub-benchmark:
 #           BenchmarkParseJSON/tree)
 #   BASES   commits to compare with (default "46503f1 2e88284"; empty: the working tree alone)
+#   ANCHOR  a second benchmark of the same package (e.g. BenchmarkConsumeTraces/otlphttp for
+#           BENCH=BenchmarkConsumeTraces/llmtrace) run by the working tree's binary in each
+#           round as one more entry, "anchor": its ratio is the working tree's CPU per
+#           iteration over the anchor's, and the anchor's throughput over it is its inverse
 #   ROUNDS  rounds (default 6); ITERS iterations per run (default 100000); CORE (default 1)
 # Needs: git, go, taskset (util-linux), python3.
 set -euo pipefail
@@ -22,6 +26,7 @@ ROOT=$PWD
 PKG=${PKG:-internal/pdataview}
 BENCH=${BENCH:-BenchmarkMapChatSpan}
 BASES=${BASES-46503f1 2e88284}
+ANCHOR=${ANCHOR:-}
 ROUNDS=${ROUNDS:-6}
 ITERS=${ITERS:-100000}
 CORE=${CORE:-1}
@@ -45,17 +50,25 @@ for c in $BASES; do
   build "$c" "$wt"
 done
 
+anchored() { printf %s "$1" | sed 's#[^/]*#^&$#g'; }
+benches=()
+for _ in "${names[@]}"; do benches+=("$(anchored "$BENCH")"); done
+if [ -n "$ANCHOR" ]; then
+  names+=("anchor") dirs+=("${dirs[0]}") bins+=("${bins[0]}") benches+=("$(anchored "$ANCHOR")")
+  say "anchor: $ANCHOR in the working tree's binary"
+fi
+
 say "$BENCH in $PKG, $ROUNDS rounds of ${#bins[@]} runs, $ITERS iterations each, core $CORE; load: $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 - "$ROUNDS" "$ITERS" "$CORE" "$(printf %s "$BENCH" | sed 's#[^/]*#^&$#g')" "${#bins[@]}" "${names[@]}" "${dirs[@]}" "${bins[@]}" <<'PY'
+python3 - "$ROUNDS" "$ITERS" "$CORE" "${#bins[@]}" "${names[@]}" "${dirs[@]}" "${bins[@]}" "${benches[@]}" <<'PY'
 import resource, statistics, subprocess, sys
-rounds, iters, core, bench, n = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
-names, dirs, bins = sys.argv[6:6+n], sys.argv[6+n:6+2*n], sys.argv[6+2*n:6+3*n]
+rounds, iters, core, n = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+names, dirs, bins, benches = sys.argv[5:5+n], sys.argv[5+n:5+2*n], sys.argv[5+2*n:5+3*n], sys.argv[5+3*n:5+4*n]
 cpu = [[] for _ in range(n)]
 
 def run(i, count):
     """CPU seconds of one run of binary i for count iterations, and its output."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    p = subprocess.run(["taskset", "-c", core, bins[i], "-test.run", "^$", "-test.bench", bench,
+    p = subprocess.run(["taskset", "-c", core, bins[i], "-test.run", "^$", "-test.bench", benches[i],
                         "-test.benchtime", count + "x", "-test.benchmem"], cwd=dirs[i], capture_output=True, text=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if p.returncode != 0:
@@ -69,7 +82,7 @@ for r in range(rounds):
         t -= startup
         line = next((l for l in out.splitlines() if l.startswith("Benchmark")), "")
         if not line:
-            sys.exit(f"bench-ab: {names[i]} has no benchmark matching {bench}")
+            sys.exit(f"bench-ab: {names[i]} has no benchmark matching {benches[i]}")
         f = line.split()
         cpu[i].append(t)
         ns = f[2] if len(f) > 2 else "?"
@@ -81,6 +94,9 @@ for i in range(n):
     line = (f"{names[i]:>10}: median cpu {statistics.median(cpu[i]):.3f} s for {iters} iterations "
             f"({statistics.median(cpu[i]) / int(iters) * 1e9:.0f} ns/op of cpu)")
     if i > 0:
-        line += f"; worktree / {names[i]} = {statistics.median(a / b for a, b in zip(cpu[0], cpu[i])):.3f} (median of the rounds' ratios)"
+        r = statistics.median(a / b for a, b in zip(cpu[0], cpu[i]))
+        line += f"; worktree / {names[i]} = {r:.3f} (median of the rounds' ratios)"
+        if names[i] == "anchor":
+            line += f"; throughput worktree / anchor = {statistics.median(b / a for a, b in zip(cpu[0], cpu[i])):.3f}"
     print(line)
 PY
