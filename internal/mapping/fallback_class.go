@@ -9,8 +9,8 @@ package mapping
 // whose class bit is clear without comparing strings. A set bit only says "maybe": the
 // rule still compares the segment with its names, so what matches is exactly what the
 // lists say. A segment with a byte outside ASCII gets every class: Unicode case folding
-// (strings.EqualFold) can match an ASCII name from one ('K', U+212A KELVIN SIGN, folds to
-// 'k').
+// (strings.EqualFold) can match an ASCII name from one ("reſponse", with U+017F LATIN SMALL
+// LETTER LONG S, folds to "response").
 const (
 	fbClassContent uint8 = 1 << iota // fbInputNames, fbOutputNames, the tool content names (fallbackContent)
 	fbClassModel                     // fbModelNames (fallbackModelKey)
